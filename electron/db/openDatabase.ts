@@ -1,0 +1,62 @@
+import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
+import { CamelCasePlugin, Kysely, SqliteDialect } from 'kysely';
+import { AppError } from '../../shared/result';
+import { migrate } from './migrate';
+import { MIGRATIONS } from './migrations';
+import type { Database } from './schema';
+
+export interface OpenedDatabase {
+  /** Typed queries. */
+  db: Kysely<Database>;
+  /** The raw handle, for transactions that must be synchronous and for what the builder cannot say. */
+  raw: BetterSqlite3.Database;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  file: string;
+  /** 32 random bytes: the database key. */
+  key: Buffer;
+  /** A better-sqlite3 native binding built for the running runtime (Electron needs its own). */
+  nativeBinding?: string;
+}
+
+/**
+ * Opens (or creates) the encrypted database: SQLCipher v4 scheme via SQLite3MultipleCiphers,
+ * with a raw 256-bit key (no KDF inside SQLite: the key is already random). WAL and journal
+ * pages are encrypted too; temporary tables stay in memory so nothing spills to disk in plaintext.
+ */
+export function openDatabase({ file, key, nativeBinding }: OpenDatabaseOptions): OpenedDatabase {
+  if (key.length !== 32) throw new Error('The database key must be 32 bytes');
+  const raw = new BetterSqlite3(file, nativeBinding ? { nativeBinding } : {});
+  try {
+    raw.pragma(`cipher='sqlcipher'`);
+    raw.pragma('legacy=4');
+    raw.pragma(`key="x'${key.toString('hex')}'"`);
+    // Reading the schema proves the key: a wrong key fails here ("file is not a database").
+    raw.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (error) {
+    raw.close();
+    if (error instanceof Error && /not a database|encrypted/i.test(error.message)) {
+      throw new AppError('WRONG_PASSPHRASE', 'The database could not be decrypted with this key.');
+    }
+    throw error;
+  }
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = NORMAL');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('temp_store = MEMORY');
+  raw.pragma('secure_delete = ON');
+  migrate(raw, MIGRATIONS);
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: raw }),
+    plugins: [new CamelCasePlugin()],
+  });
+  return {
+    db,
+    raw,
+    async close() {
+      await db.destroy();
+    },
+  };
+}

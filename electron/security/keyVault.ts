@@ -1,0 +1,128 @@
+import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCallback } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { AppError } from '../../shared/result';
+
+const scrypt = promisify(scryptCallback) as (
+  password: string,
+  salt: Buffer,
+  keylen: number,
+  options: { N: number; r: number; p: number; maxmem: number },
+) => Promise<Buffer>;
+
+/**
+ * The OS keychain as the shell offers it (Electron's safeStorage). Services never import
+ * electron: the shell passes this in, or nothing where no keychain serves.
+ */
+export interface Keychain {
+  /** e.g. "gnome_libsecret", "keychain", "dpapi". */
+  backend: string;
+  encrypt(plain: Buffer): Buffer;
+  decrypt(wrapped: Buffer): Buffer;
+}
+
+interface PassphraseWrap {
+  kdf: 'scrypt';
+  N: number;
+  r: number;
+  p: number;
+  salt: string;
+  iv: string;
+  tag: string;
+  wrappedKey: string;
+}
+
+interface VaultFile {
+  version: 1;
+  passphrase: PassphraseWrap;
+  keychain?: { backend: string; wrappedKey: string };
+}
+
+/** scrypt cost: 2^17 × 8 × 128 B = 128 MiB of memory per attempt, about 0.3–0.5 s here. */
+export const DEFAULT_SCRYPT = { N: 2 ** 17, r: 8, p: 1 };
+
+/**
+ * Keeps the database key (32 random bytes) only in wrapped form: always under the staff
+ * passphrase (scrypt + AES-256-GCM), and additionally under the OS keychain where one serves,
+ * so that Electron on a desktop with a keychain unlocks without typing the passphrase.
+ */
+export class KeyVault {
+  constructor(
+    private readonly file: string,
+    private readonly keychain: Keychain | null,
+    private readonly scryptCost = DEFAULT_SCRYPT,
+  ) {}
+
+  exists(): boolean {
+    return existsSync(this.file);
+  }
+
+  /** True when the key can be unwrapped without a passphrase. */
+  canUnlockWithKeychain(): boolean {
+    if (!this.keychain || !this.exists()) return false;
+    return this.read().keychain?.backend === this.keychain.backend;
+  }
+
+  async create(passphrase: string): Promise<Buffer> {
+    if (this.exists()) throw new AppError('ALREADY_INITIALIZED', 'Madoguchi is already set up on this computer: unlock it instead.');
+    const key = randomBytes(32);
+    const vault: VaultFile = { version: 1, passphrase: await this.wrapWithPassphrase(key, passphrase) };
+    if (this.keychain) vault.keychain = { backend: this.keychain.backend, wrappedKey: this.keychain.encrypt(key).toString('base64') };
+    this.write(vault);
+    return key;
+  }
+
+  async unlock(passphrase: string | undefined): Promise<Buffer> {
+    if (!this.exists()) throw new AppError('NOT_INITIALIZED', 'Madoguchi is not set up yet: create a passphrase first.');
+    const vault = this.read();
+    if (passphrase === undefined) {
+      if (!this.keychain || vault.keychain?.backend !== this.keychain.backend) {
+        throw new AppError('WRONG_PASSPHRASE', 'Enter the passphrase: the system keychain cannot unlock this database.');
+      }
+      return this.keychain.decrypt(Buffer.from(vault.keychain.wrappedKey, 'base64'));
+    }
+    const w = vault.passphrase;
+    const kek = await scrypt(passphrase.normalize('NFC'), Buffer.from(w.salt, 'base64'), 32, {
+      N: w.N,
+      r: w.r,
+      p: w.p,
+      maxmem: 256 * 1024 * 1024,
+    });
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', kek, Buffer.from(w.iv, 'base64'));
+      decipher.setAuthTag(Buffer.from(w.tag, 'base64'));
+      return Buffer.concat([decipher.update(Buffer.from(w.wrappedKey, 'base64')), decipher.final()]);
+    } catch {
+      throw new AppError('WRONG_PASSPHRASE', 'Wrong passphrase. Check the keyboard layout (half-width/full-width) and try again.');
+    }
+  }
+
+  private async wrapWithPassphrase(key: Buffer, passphrase: string): Promise<PassphraseWrap> {
+    const salt = randomBytes(16);
+    const iv = randomBytes(12);
+    const { N, r, p } = this.scryptCost;
+    const kek = await scrypt(passphrase.normalize('NFC'), salt, 32, { N, r, p, maxmem: 256 * 1024 * 1024 });
+    const cipher = createCipheriv('aes-256-gcm', kek, iv);
+    const wrappedKey = Buffer.concat([cipher.update(key), cipher.final()]);
+    return {
+      kdf: 'scrypt',
+      N,
+      r,
+      p,
+      salt: salt.toString('base64'),
+      iv: iv.toString('base64'),
+      tag: cipher.getAuthTag().toString('base64'),
+      wrappedKey: wrappedKey.toString('base64'),
+    };
+  }
+
+  private read(): VaultFile {
+    return JSON.parse(readFileSync(this.file, 'utf8')) as VaultFile;
+  }
+
+  private write(vault: VaultFile): void {
+    const tmp = `${this.file}.tmp`;
+    writeFileSync(tmp, JSON.stringify(vault, null, 2), { mode: 0o600 });
+    renameSync(tmp, this.file);
+  }
+}

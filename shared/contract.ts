@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import {
+  consentAction,
+  consentChannel,
+  consentSource,
+  customer,
+  customerDetail,
+  exportLogEntry,
+  inquiryChannel,
+  inquiryDetail,
+  inquiryStatus,
+  inquirySummary,
+  language,
+  mailAccount,
+  mailAccountInput,
+  mailingListRow,
+  message,
+  purposeKey,
+  responseTimeRow,
+  syncReport,
+  tokyoDay,
+} from './domain';
+
+/**
+ * The one contract between the renderer and the main process. Every method is declared once,
+ * here, with the schema of its input and its output; the router validates both, and the
+ * renderer's client is typed from this object, so a wrong call does not compile and a wrong
+ * payload is refused at the boundary.
+ */
+const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
+const empty = z.object({}).strict();
+const ok = z.object({ ok: z.literal(true) });
+const id = z.object({ id: z.number().int().positive() }).strict();
+const operatorName = z.string().trim().min(1, 'Enter your name (who is operating)').max(80);
+const passphrase = z.string().min(10, 'The passphrase needs at least 10 characters');
+
+export const contract = {
+  'session.status': method(
+    empty,
+    z.object({ initialized: z.boolean(), unlocked: z.boolean(), operator: z.string().nullable() }),
+  ),
+  'session.create': method(z.object({ passphrase, operator: operatorName }).strict(), ok),
+  'session.unlock': method(z.object({ passphrase: z.string().min(1), operator: operatorName }).strict(), ok),
+  'session.lock': method(empty, ok),
+
+  'settings.get': method(empty, z.object({ language })),
+  'settings.set': method(z.object({ language }).strict(), ok),
+
+  'accounts.list': method(empty, z.array(mailAccount)),
+  'accounts.save': method(mailAccountInput.strict(), mailAccount),
+  'accounts.remove': method(id, ok),
+  'sync.run': method(z.object({ accountId: z.number().int().positive() }).strict(), syncReport),
+
+  'inquiries.list': method(
+    z
+      .object({
+        status: inquiryStatus.optional(),
+        channel: inquiryChannel.optional(),
+        customerId: z.number().int().optional(),
+      })
+      .strict(),
+    z.array(inquirySummary),
+  ),
+  'inquiries.get': method(id, inquiryDetail),
+  'inquiries.logOffline': method(
+    z
+      .object({
+        channel: z.enum(['post', 'fax', 'phone']),
+        customerId: z.number().int().positive().optional(),
+        newCustomer: z
+          .object({
+            name: z.string().trim().min(1),
+            email: z.email().optional(),
+            phone: z.string().trim().optional(),
+            postalAddress: z.string().trim().optional(),
+          })
+          .strict()
+          .optional(),
+        receivedAt: z.iso.datetime({ offset: true }),
+        subject: z.string().trim().min(1),
+        body: z.string().trim().min(1),
+      })
+      .strict()
+      .refine((v) => (v.customerId === undefined) !== (v.newCustomer === undefined), {
+        message: 'Choose an existing customer or enter a new one (exactly one)',
+      }),
+    inquirySummary,
+  ),
+  'inquiries.reply': method(
+    z.object({ inquiryId: z.number().int().positive(), body: z.string().trim().min(1) }).strict(),
+    message,
+  ),
+  'inquiries.setStatus': method(
+    z.object({ inquiryId: z.number().int().positive(), status: inquiryStatus }).strict(),
+    inquirySummary,
+  ),
+
+  'customers.search': method(z.object({ query: z.string() }).strict(), z.array(customer)),
+  'customers.get': method(id, customerDetail),
+  'consent.record': method(
+    z
+      .object({
+        customerId: z.number().int().positive(),
+        action: consentAction,
+        purposes: z.array(purposeKey).min(1, 'Choose at least one purpose'),
+        channels: z.array(consentChannel).min(1, 'Choose at least one channel'),
+        source: consentSource,
+        sourceInquiryId: z.number().int().positive().optional(),
+        evidence: z.string().trim().min(1, 'Describe the evidence (what the customer said, where)'),
+      })
+      .strict(),
+    z.object({ recorded: z.number().int() }),
+  ),
+
+  'marketing.preview': method(
+    empty,
+    z.object({ count: z.number().int(), rows: z.array(mailingListRow) }),
+  ),
+  'marketing.exportCsv': method(
+    empty,
+    z.object({ filename: z.string(), csv: z.string(), count: z.number().int() }),
+  ),
+  'marketing.exportLog': method(empty, z.array(exportLogEntry)),
+
+  'reports.responseTimes': method(
+    z.object({ from: tokyoDay, to: tokyoDay }).strict(),
+    z.object({ from: tokyoDay, to: tokyoDay, rows: z.array(responseTimeRow) }),
+  ),
+  'reports.responseTimesCsv': method(
+    z.object({ from: tokyoDay, to: tokyoDay }).strict(),
+    z.object({ filename: z.string(), csv: z.string() }),
+  ),
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Contract[M]['output']>;
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+/** Pushes from main to every window: they carry no personal data, only what changed. */
+export const pushes = {
+  'inquiries.changed': z.object({ inquiryIds: z.array(z.number().int()) }),
+  'sync.progress': z.object({
+    accountId: z.number().int(),
+    phase: z.enum(['connecting', 'fetching', 'done', 'failed']),
+    done: z.number().int(),
+    total: z.number().int(),
+  }),
+  'session.changed': z.object({ unlocked: z.boolean() }),
+} as const;
+export type Pushes = typeof pushes;
+export type PushName = keyof Pushes;
+export type PushPayload<P extends PushName> = z.infer<Pushes[P]>;
+
+/** Wire frames of the loopback host's WebSocket and of the Electron preload bridge. */
+export interface CallFrame {
+  id: number;
+  method: string;
+  input: unknown;
+}
+export interface ReplyFrame {
+  id: number;
+  result: import('./result').Result<unknown>;
+}
+export interface PushFrame {
+  push: PushName;
+  payload: unknown;
+}

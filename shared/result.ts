@@ -1,0 +1,37 @@
+/** What crosses a transport: a value, or a plain error with a stable code. Never a stack. */
+export type ErrorCode =
+  | 'BAD_REQUEST'
+  | 'UNKNOWN_METHOD'
+  | 'LOCKED'
+  | 'NOT_INITIALIZED'
+  | 'ALREADY_INITIALIZED'
+  | 'WRONG_PASSPHRASE'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'IMAP_AUTH_FAILED'
+  | 'IMAP_UNREACHABLE'
+  | 'IMAP_TLS_FAILED'
+  | 'IMAP_ERROR'
+  | 'SMTP_AUTH_FAILED'
+  | 'SMTP_UNREACHABLE'
+  | 'SMTP_ERROR'
+  | 'DATABASE_FROM_FUTURE'
+  | 'INTERNAL';
+
+export interface AppErrorData {
+  code: ErrorCode;
+  message: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorData };
+
+/** An error meant for the user: its message says what to do next. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
