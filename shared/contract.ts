@@ -37,10 +37,19 @@ const passphrase = z.string().min(10, 'The passphrase needs at least 10 characte
 export const contract = {
   'session.status': method(
     empty,
-    z.object({ initialized: z.boolean(), unlocked: z.boolean(), operator: z.string().nullable() }),
+    z.object({
+      initialized: z.boolean(),
+      unlocked: z.boolean(),
+      operator: z.string().nullable(),
+      /** True where the OS keychain holds the key (Electron): unlocking needs no passphrase. */
+      keychainUnlock: z.boolean(),
+    }),
   ),
   'session.create': method(z.object({ passphrase, operator: operatorName }).strict(), ok),
-  'session.unlock': method(z.object({ passphrase: z.string().min(1), operator: operatorName }).strict(), ok),
+  'session.unlock': method(
+    z.object({ passphrase: z.string().min(1).optional(), operator: operatorName }).strict(),
+    ok,
+  ),
   'session.lock': method(empty, ok),
 
   'settings.get': method(empty, z.object({ language })),

@@ -5,6 +5,9 @@ export const initial: Migration = {
   version: 1,
   name: 'initial',
   sql: `
+    -- Keys for field-level sealing (mail passwords), readable only inside the unlocked database.
+    CREATE TABLE app_secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+
     CREATE TABLE customers (
       id INTEGER PRIMARY KEY,
       name TEXT NOT NULL,

@@ -1,0 +1,182 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Language, SyncReport } from '../../shared/domain';
+import { AppError } from '../../shared/result';
+import { listAccounts, removeAccount, saveAccount } from '../accounts/accountRepository';
+import { getCustomerDetail, recordConsent } from '../consent/consentService';
+import { searchCustomers } from '../customers/customerRepository';
+import { nowIso } from '../db/executor';
+import { openDatabase, type OpenedDatabase } from '../db/openDatabase';
+import { listInquiries } from '../inquiries/inquiryRepository';
+import { getInquiryDetail, logOfflineInquiry, replyToInquiry, setInquiryStatus } from '../inquiries/inquiryService';
+import type { Logger } from '../logging/logger';
+import { exportMailingList, listExportLog, permittedMailingList } from '../marketing/mailingList';
+import { responseTimeCsv, responseTimeReport } from '../reports/responseTimeReport';
+import { KeyVault, type Keychain } from '../security/keyVault';
+import { SecretBox } from '../security/secretBox';
+import { syncAccount } from '../sync/syncAccount';
+import { createRouter, type Router } from './router';
+import type { Workspace } from './workspace';
+
+/** Non-personal settings only (electron-store in the shell, a JSON file in the loopback host). */
+export interface SettingsStore {
+  get(key: 'language'): Language;
+  set(key: 'language', value: Language): void;
+}
+
+export interface AppOptions {
+  dataDir: string;
+  keychain: Keychain | null;
+  settings: SettingsStore;
+  logger: Logger;
+  /** better-sqlite3 binding built for this runtime (Electron's ABI differs from Node's). */
+  nativeBinding?: string;
+  /** For tests: a cheaper scrypt, a fixed clock. */
+  scryptCost?: { N: number; r: number; p: number };
+  now?: () => string;
+}
+
+export interface App {
+  router: Router;
+  close(): Promise<void>;
+}
+
+interface Session {
+  database: OpenedDatabase;
+  workspace: Workspace;
+  syncs: Map<number, Promise<SyncReport>>;
+}
+
+/**
+ * Composes Madoguchi's main process from plain Node parts: the key vault, the encrypted
+ * database (opened only after unlock), the services, and the router every transport uses.
+ */
+export function createApp(options: AppOptions): App {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const vault = new KeyVault(join(options.dataDir, 'key.json'), options.keychain, options.scryptCost);
+  const databaseFile = join(options.dataDir, 'madoguchi.db');
+  const now = options.now ?? nowIso;
+  let session: Session | null = null;
+
+  const requireWorkspace = (): Workspace => {
+    if (!session) throw new AppError('LOCKED', 'Madoguchi is locked: unlock it with your passphrase.');
+    return session.workspace;
+  };
+
+  const open = (key: Buffer, operator: string) => {
+    const database = openDatabase({ file: databaseFile, key, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+    key.fill(0);
+    session = {
+      database,
+      syncs: new Map(),
+      workspace: {
+        db: database.db,
+        secrets: new SecretBox(fieldKey(database)),
+        operator,
+        logger: options.logger,
+        push: (name, payload) => router.push(name, payload),
+        now,
+      },
+    };
+    router.push('session.changed', { unlocked: true });
+  };
+
+  const lock = async () => {
+    const current = session;
+    session = null;
+    if (current) {
+      await Promise.allSettled(current.syncs.values());
+      await current.database.close();
+      router.push('session.changed', { unlocked: false });
+    }
+  };
+
+  const router = createRouter(
+    {
+      'session.status': async () => ({
+        initialized: vault.exists(),
+        unlocked: session !== null,
+        operator: session?.workspace.operator ?? null,
+        keychainUnlock: vault.canUnlockWithKeychain(),
+      }),
+      'session.create': async ({ passphrase, operator }) => {
+        const key = await vault.create(passphrase);
+        open(key, operator);
+        options.logger.info('session.created');
+        return { ok: true };
+      },
+      'session.unlock': async ({ passphrase, operator }) => {
+        if (session) await lock();
+        open(await vault.unlock(passphrase), operator);
+        options.logger.info('session.unlocked');
+        return { ok: true };
+      },
+      'session.lock': async () => {
+        await lock();
+        return { ok: true };
+      },
+
+      'settings.get': async () => ({ language: options.settings.get('language') }),
+      'settings.set': async ({ language }) => {
+        options.settings.set('language', language);
+        return { ok: true };
+      },
+
+      'accounts.list': async () => listAccounts(requireWorkspace().db),
+      'accounts.save': async (input) => {
+        const ws = requireWorkspace();
+        return saveAccount(ws.db, ws.secrets, input);
+      },
+      'accounts.remove': async ({ id }) => {
+        await removeAccount(requireWorkspace().db, id);
+        return { ok: true };
+      },
+      'sync.run': async ({ accountId }) => {
+        const ws = requireWorkspace();
+        const syncs = (session as Session).syncs;
+        // One sync per account at a time: a second request joins the running one.
+        const running = syncs.get(accountId);
+        if (running) return running;
+        const run = syncAccount(ws, accountId).finally(() => syncs.delete(accountId));
+        syncs.set(accountId, run);
+        return run;
+      },
+
+      'inquiries.list': async (filter) => listInquiries(requireWorkspace().db, filter),
+      'inquiries.get': async ({ id }) => getInquiryDetail(requireWorkspace(), id),
+      'inquiries.logOffline': async (input) => logOfflineInquiry(requireWorkspace(), input),
+      'inquiries.reply': async ({ inquiryId, body }) => replyToInquiry(requireWorkspace(), inquiryId, body),
+      'inquiries.setStatus': async ({ inquiryId, status }) => setInquiryStatus(requireWorkspace(), inquiryId, status),
+
+      'customers.search': async ({ query }) => searchCustomers(requireWorkspace().db, query),
+      'customers.get': async ({ id }) => getCustomerDetail(requireWorkspace(), id),
+      'consent.record': async (input) => recordConsent(requireWorkspace(), input),
+
+      'marketing.preview': async () => {
+        const rows = await permittedMailingList(requireWorkspace());
+        return { count: rows.length, rows: rows.slice(0, 200) };
+      },
+      'marketing.exportCsv': async () => exportMailingList(requireWorkspace()),
+      'marketing.exportLog': async () => listExportLog(requireWorkspace()),
+
+      'reports.responseTimes': async ({ from, to }) => ({ from, to, rows: await responseTimeReport(requireWorkspace(), from, to) }),
+      'reports.responseTimesCsv': async ({ from, to }) => responseTimeCsv(from, to, await responseTimeReport(requireWorkspace(), from, to)),
+    },
+    options.logger,
+  );
+
+  return { router, close: lock };
+}
+
+/**
+ * Mail passwords are sealed with a field key kept inside the encrypted database (made on first
+ * use), so they are unreadable without unlocking and a dump of a query never shows them.
+ */
+function fieldKey(database: OpenedDatabase): Buffer {
+  const row = database.raw.prepare("SELECT value FROM app_secrets WHERE name = 'field_key'").get() as { value: Buffer } | undefined;
+  if (row) return row.value;
+  const key = randomBytes(32);
+  database.raw.prepare("INSERT INTO app_secrets (name, value) VALUES ('field_key', ?)").run(key);
+  return key;
+}

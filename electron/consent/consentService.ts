@@ -1,0 +1,63 @@
+import type { MethodInput } from '../../shared/contract';
+import type { CustomerDetail } from '../../shared/domain';
+import { purposeByKey } from '../../shared/purposes';
+import { AppError } from '../../shared/result';
+import type { Workspace } from '../app/workspace';
+import { getCustomer } from '../customers/customerRepository';
+import { getInquiryRow, listInquiries } from '../inquiries/inquiryRepository';
+import { appendConsentEvent, listConsentEvents } from './consentRepository';
+import { channelsForPurpose, currentConsentStates } from './consentState';
+
+export async function getCustomerDetail(ws: Workspace, customerId: number): Promise<CustomerDetail> {
+  const customer = await getCustomer(ws.db, customerId);
+  if (!customer) throw new AppError('NOT_FOUND', `Customer ${customerId} does not exist.`);
+  const history = await listConsentEvents(ws.db, customerId);
+  return {
+    customer,
+    consents: currentConsentStates(history),
+    history,
+    inquiries: await listInquiries(ws.db, { customerId }),
+  };
+}
+
+/**
+ * Records the customer's word (a consent, or an opt-out / discontinuation of use) as one
+ * append-only record per purpose and channel, with who, when, source and evidence.
+ */
+export async function recordConsent(ws: Workspace, input: MethodInput<'consent.record'>): Promise<{ recorded: number }> {
+  const at = ws.now();
+  const recorded = await ws.db.transaction().execute(async (trx) => {
+    if (!(await getCustomer(trx, input.customerId))) throw new AppError('NOT_FOUND', `Customer ${input.customerId} does not exist.`);
+    if (input.sourceInquiryId !== undefined) {
+      const inquiry = await getInquiryRow(trx, input.sourceInquiryId);
+      if (!inquiry || inquiry.customerId !== input.customerId) {
+        throw new AppError('BAD_REQUEST', `Inquiry #${input.sourceInquiryId} is not this customer's: choose the inquiry the request came in.`);
+      }
+    }
+    let count = 0;
+    for (const key of new Set(input.purposes)) {
+      const purpose = purposeByKey(key);
+      const channels = channelsForPurpose(purpose.channels, input.channels);
+      if (channels.length === 0) {
+        throw new AppError('BAD_REQUEST', `Purpose ${purpose.number} is tracked per ${purpose.channels.join('/')}: choose one of those channels.`);
+      }
+      for (const channel of channels) {
+        await appendConsentEvent(trx, {
+          customerId: input.customerId,
+          purpose: key,
+          channel,
+          action: input.action,
+          recordedBy: ws.operator,
+          recordedAt: at,
+          source: input.source,
+          sourceInquiryId: input.sourceInquiryId ?? null,
+          evidence: input.evidence,
+        });
+        count++;
+      }
+    }
+    return count;
+  });
+  ws.logger.info('consent.recorded', { customerId: input.customerId, action: input.action, records: recorded });
+  return { recorded };
+}

@@ -1,0 +1,66 @@
+import { sql, type Selectable } from 'kysely';
+import type { Customer } from '../../shared/domain';
+import { maskCardNumbers } from '../../shared/cardMask';
+import type { Executor } from '../db/executor';
+import type { CustomersTable } from '../db/schema';
+
+export function toCustomer(row: Selectable<CustomersTable>): Customer {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    phone: row.phone,
+    postalAddress: row.postalAddress,
+    emailUndeliverable: row.emailUndeliverable === 1,
+    createdAt: row.createdAt,
+  };
+}
+
+export interface NewCustomer {
+  name: string;
+  email?: string | null;
+  phone?: string | null;
+  postalAddress?: string | null;
+}
+
+export async function insertCustomer(db: Executor, input: NewCustomer, at: string): Promise<Customer> {
+  const row = await db
+    .insertInto('customers')
+    .values({
+      name: maskCardNumbers(input.name),
+      email: input.email ? input.email.trim().toLowerCase() : null,
+      phone: input.phone ? maskCardNumbers(input.phone) : null,
+      postalAddress: input.postalAddress ? maskCardNumbers(input.postalAddress) : null,
+      createdAt: at,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toCustomer(row);
+}
+
+export async function findCustomerByEmail(db: Executor, email: string): Promise<Customer | null> {
+  const row = await db.selectFrom('customers').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+  return row ? toCustomer(row) : null;
+}
+
+export async function getCustomer(db: Executor, id: number): Promise<Customer | null> {
+  const row = await db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toCustomer(row) : null;
+}
+
+/** Matches name, e-mail or phone, case-insensitively; an empty query lists the newest customers. */
+export async function searchCustomers(db: Executor, query: string, limit = 100): Promise<Customer[]> {
+  const q = query.trim();
+  let select = db.selectFrom('customers').selectAll().orderBy('id', 'desc').limit(limit);
+  if (q) {
+    const needle = q.toLowerCase();
+    select = select.where(
+      sql<boolean>`(instr(lower(name), ${needle}) > 0 OR instr(email, ${needle}) > 0 OR instr(phone, ${q}) > 0)`,
+    );
+  }
+  return (await select.execute()).map(toCustomer);
+}
+
+export async function markEmailUndeliverable(db: Executor, id: number): Promise<void> {
+  await db.updateTable('customers').set({ emailUndeliverable: 1 }).where('id', '=', id).execute();
+}

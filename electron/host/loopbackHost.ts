@@ -1,0 +1,131 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { CallFrame, ReplyFrame } from '../../shared/contract';
+import type { Router } from '../app/router';
+import type { Logger } from '../logging/logger';
+
+export interface LoopbackHostOptions {
+  router: Router;
+  /** The built renderer (dist/renderer). */
+  rendererDir: string;
+  port?: number;
+  logger: Logger;
+}
+
+export interface LoopbackHost {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "connect-src 'self' ws://127.0.0.1:*; object-src 'none'; base-uri 'none'; frame-src 'none'; frame-ancestors 'none'; form-action 'none'";
+
+/**
+ * Serves the same renderer and the same IPC contract as the Electron shell, to a browser on this
+ * computer only: it listens on 127.0.0.1, accepts only requests addressed to 127.0.0.1:PORT (no
+ * DNS rebinding), and the WebSocket needs the per-launch random token and our own Origin.
+ */
+export async function startLoopbackHost({ router, rendererDir, port = 0, logger }: LoopbackHostOptions): Promise<LoopbackHost> {
+  const token = randomBytes(32).toString('base64url');
+  let origin = '';
+  let hostHeader = '';
+
+  const server = createServer((req, res) => {
+    if (req.headers.host !== hostHeader) return refuse(res, 421, 'Misdirected request');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed');
+    serveStatic(rendererDir, req, res);
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', origin);
+    const given = Buffer.from(url.searchParams.get('token') ?? '');
+    const expected = Buffer.from(token);
+    const tokenOk = given.length === expected.length && timingSafeEqual(given, expected);
+    if (url.pathname !== '/ipc' || !tokenOk || req.headers.origin !== origin || req.headers.host !== hostHeader) {
+      logger.warn('host.ws_refused', { path: url.pathname, tokenOk });
+      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serveConnection(ws, router));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+  origin = `http://127.0.0.1:${actualPort}`;
+  hostHeader = `127.0.0.1:${actualPort}`;
+  logger.info('host.listening', { port: actualPort });
+
+  return {
+    url: `${origin}/#token=${token}`,
+    port: actualPort,
+    async close() {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function serveConnection(ws: WebSocket, router: Router): void {
+  const unsubscribe = router.onPush((frame) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+  });
+  ws.on('close', unsubscribe);
+  ws.on('message', async (data) => {
+    let frame: CallFrame;
+    try {
+      frame = JSON.parse(data.toString()) as CallFrame;
+      if (typeof frame !== 'object' || frame === null || typeof frame.id !== 'number' || typeof frame.method !== 'string') throw new Error();
+    } catch {
+      const reply: ReplyFrame = { id: -1, result: { ok: false, error: { code: 'BAD_REQUEST', message: 'Malformed call frame: expected {id, method, input}.' } } };
+      ws.send(JSON.stringify(reply));
+      return;
+    }
+    const reply: ReplyFrame = { id: frame.id, result: await router.call(frame.method, frame.input) };
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+  });
+}
+
+function refuse(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end(text);
+}
+
+function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): void {
+  const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  const relative = normalize(pathname === '/' ? '/index.html' : pathname);
+  const file = join(root, relative);
+  if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) return refuse(res, 404, 'Not found');
+  res.writeHead(200, {
+    'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    'content-security-policy': CSP,
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'cache-control': 'no-store',
+  });
+  if (req.method === 'HEAD') return void res.end();
+  createReadStream(file).pipe(res);
+}

@@ -1,0 +1,131 @@
+import type { InquiryDetail, InquirySummary, Message } from '../../shared/domain';
+import type { MethodInput } from '../../shared/contract';
+import { maskCardNumbers } from '../../shared/cardMask';
+import { AppError } from '../../shared/result';
+import type { Workspace } from '../app/workspace';
+import { getAccountWithSecrets, listAccounts } from '../accounts/accountRepository';
+import { getCustomer, insertCustomer } from '../customers/customerRepository';
+import { sendMail } from '../mail/smtpSend';
+import * as repo from './inquiryRepository';
+
+export async function getInquiryDetail(ws: Workspace, id: number): Promise<InquiryDetail> {
+  const inquiry = await repo.getInquirySummary(ws.db, id);
+  if (!inquiry) throw new AppError('NOT_FOUND', `Inquiry #${id} does not exist.`);
+  const customer = await getCustomer(ws.db, inquiry.customerId);
+  if (!customer) throw new AppError('NOT_FOUND', `The customer of inquiry #${id} does not exist.`);
+  const messages = (await repo.listMessages(ws.db, id)).map(repo.toMessage);
+  return { inquiry, customer, messages };
+}
+
+async function summaryOrThrow(ws: Workspace, id: number): Promise<InquirySummary> {
+  const summary = await repo.getInquirySummary(ws.db, id);
+  if (!summary) throw new AppError('NOT_FOUND', `Inquiry #${id} does not exist.`);
+  return summary;
+}
+
+/** An inquiry that came by post, fax or phone, typed in by staff. */
+export async function logOfflineInquiry(ws: Workspace, input: MethodInput<'inquiries.logOffline'>): Promise<InquirySummary> {
+  const at = ws.now();
+  const id = await ws.db.transaction().execute(async (trx) => {
+    let customerId = input.customerId;
+    if (customerId === undefined) {
+      customerId = (await insertCustomer(trx, input.newCustomer as NonNullable<typeof input.newCustomer>, at)).id;
+    } else if (!(await getCustomer(trx, customerId))) {
+      throw new AppError('NOT_FOUND', `Customer ${customerId} does not exist: search again or enter a new customer.`);
+    }
+    const inquiryId = await repo.insertInquiry(trx, {
+      customerId,
+      channel: input.channel,
+      subject: input.subject,
+      receivedAt: input.receivedAt,
+      mailAccountId: null,
+      loggedBy: ws.operator,
+    });
+    await repo.insertMessage(trx, {
+      inquiryId,
+      direction: 'in',
+      messageKey: null,
+      inReplyTo: null,
+      referenceIds: [],
+      fromAddress: null,
+      toAddress: null,
+      subject: input.subject,
+      body: input.body,
+      at: new Date(input.receivedAt).toISOString(),
+      author: ws.operator,
+      mailAccountId: null,
+      imapFolder: null,
+      imapUid: null,
+    });
+    return inquiryId;
+  });
+  ws.logger.info('inquiry.logged', { inquiryId: id, channel: input.channel });
+  ws.push('inquiries.changed', { inquiryIds: [id] });
+  return summaryOrThrow(ws, id);
+}
+
+const replySubject = (subject: string) => (/^\s*(re|ｒｅ)\s*[:：]/i.test(subject) ? subject : `Re: ${subject}`);
+
+/**
+ * Replies by e-mail to the customer, threaded under the latest message of the inquiry, then
+ * stores the reply and sets the first-response time (once). Card numbers typed by staff are
+ * masked before the mail leaves and before it is stored.
+ */
+export async function replyToInquiry(ws: Workspace, inquiryId: number, body: string): Promise<Message> {
+  const detail = await getInquiryDetail(ws, inquiryId);
+  const to = detail.customer.email;
+  if (!to) throw new AppError('BAD_REQUEST', 'This customer has no e-mail address: answer by phone or post and note it on the inquiry.');
+  const row = await repo.getInquiryRow(ws.db, inquiryId);
+  const accountId = row?.mailAccountId ?? (await listAccounts(ws.db))[0]?.id;
+  if (accountId === undefined) throw new AppError('BAD_REQUEST', 'No mail account is set up: add one in Settings to send replies.');
+  const account = await getAccountWithSecrets(ws.db, ws.secrets, accountId);
+
+  const rows = await repo.listMessages(ws.db, inquiryId);
+  const parent = [...rows].reverse().find((m) => m.messageKey !== null && !m.messageKey.includes('@madoguchi.invalid'));
+  const references = parent ? [...(parent.referenceIds?.split(' ') ?? []), parent.messageKey as string] : [];
+  const text = maskCardNumbers(body);
+  const subject = replySubject(detail.inquiry.subject);
+  const sent = await sendMail(
+    { host: account.smtpHost, port: account.smtpPort, tls: account.smtpTls, user: account.smtpUser, password: account.smtpPassword },
+    {
+      from: { name: account.fromName, address: account.fromAddress },
+      to,
+      subject,
+      text,
+      ...(parent?.messageKey ? { inReplyTo: parent.messageKey } : {}),
+      references,
+      messageIdDomain: account.fromAddress.split('@')[1] ?? 'madoguchi.local',
+    },
+  );
+  const at = ws.now();
+  const message = await ws.db.transaction().execute(async (trx) => {
+    const stored = await repo.insertMessage(trx, {
+      inquiryId,
+      direction: 'out',
+      messageKey: sent.messageId,
+      inReplyTo: parent?.messageKey ?? null,
+      referenceIds: references,
+      fromAddress: account.fromAddress,
+      toAddress: to,
+      subject,
+      body: text,
+      at,
+      author: ws.operator,
+      mailAccountId: account.id,
+      imapFolder: null,
+      imapUid: null,
+    });
+    await repo.recordResponse(trx, inquiryId, at);
+    return stored;
+  });
+  ws.logger.info('inquiry.replied', { inquiryId });
+  ws.push('inquiries.changed', { inquiryIds: [inquiryId] });
+  return message;
+}
+
+export async function setInquiryStatus(ws: Workspace, inquiryId: number, status: InquirySummary['status']): Promise<InquirySummary> {
+  await summaryOrThrow(ws, inquiryId);
+  await repo.setInquiryStatus(ws.db, inquiryId, status);
+  ws.push('inquiries.changed', { inquiryIds: [inquiryId] });
+  return summaryOrThrow(ws, inquiryId);
+}
