@@ -1,0 +1,147 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/testApp';
+
+describe('consent records and the permitted mailing list', () => {
+  let t: TestApp;
+  let clock = Date.parse('2026-11-24T00:00:00.000Z');
+  const tick = () => new Date((clock += 60_000)).toISOString();
+
+  beforeEach(async () => {
+    t = await startTestApp({ now: tick, operator: '佐藤' });
+  });
+  afterEach(async () => t.dispose());
+
+  async function customer(name: string, email?: string) {
+    const inquiry = await t.call('inquiries.logOffline', {
+      channel: 'phone',
+      newCustomer: { name, ...(email ? { email } : {}) },
+      receivedAt: '2026-11-24T00:00:00.000Z',
+      subject: 'お問い合わせ',
+      body: '内容',
+    });
+    return { customerId: inquiry.customerId, inquiryId: inquiry.id };
+  }
+
+  it('shows consent-based purposes as not consented and policy purposes as permitted until someone records otherwise', async () => {
+    const { customerId } = await customer('田中');
+    const { consents, history } = await t.call('customers.get', { id: customerId });
+    expect(history).toEqual([]);
+    expect(consents.filter((c) => c.purpose === 'new_product_information').map((c) => [c.channel, c.state])).toEqual([
+      ['email', 'not_consented'],
+      ['post', 'not_consented'],
+      ['phone', 'not_consented'],
+    ]);
+    expect(consents.find((c) => c.purpose === 'inquiry_response')).toMatchObject({ channel: 'any', state: 'permitted' });
+    expect(consents).toHaveLength(8);
+  });
+
+  it('records an opt-out from an inquiry with who, when, source and evidence, and the latest record wins', async () => {
+    const { customerId, inquiryId } = await customer('田中', 'tanaka@example.jp');
+    await t.call('consent.record', {
+      customerId,
+      action: 'grant',
+      purposes: ['new_product_information'],
+      channels: ['email', 'post'],
+      source: 'web_form',
+      evidence: '会員登録フォームで「新商品のご案内を受け取る」にチェック',
+    });
+    await t.call('consent.record', {
+      customerId,
+      action: 'withdraw',
+      purposes: ['new_product_information', 'internal_marketing_analysis'],
+      channels: ['email'],
+      source: 'phone',
+      sourceInquiryId: inquiryId,
+      evidence: 'お電話で「今後案内メールは不要」とのこと',
+    });
+    const { consents, history } = await t.call('customers.get', { id: customerId });
+    const state = (purpose: string, channel: string) => consents.find((c) => c.purpose === purpose && c.channel === channel)?.state;
+    expect(state('new_product_information', 'email')).toBe('withdrawn');
+    expect(state('new_product_information', 'post')).toBe('permitted');
+    expect(state('internal_marketing_analysis', 'any')).toBe('withdrawn');
+    expect(history).toHaveLength(4);
+    expect(history[2]).toMatchObject({
+      action: 'withdraw',
+      purpose: 'new_product_information',
+      channel: 'email',
+      recordedBy: '佐藤',
+      source: 'phone',
+      sourceInquiryId: inquiryId,
+      evidence: 'お電話で「今後案内メールは不要」とのこと',
+    });
+    expect(Date.parse(history[2]!.recordedAt)).toBeGreaterThan(Date.parse(history[0]!.recordedAt));
+  });
+
+  it('keeps consent history append-only, even against direct SQL', async () => {
+    const { customerId } = await customer('田中', 'tanaka@example.jp');
+    await t.call('consent.record', { customerId, action: 'grant', purposes: ['new_product_information'], channels: ['email'], source: 'email', evidence: 'メールで同意' });
+    const { openDatabase } = await import('../../electron/db/openDatabase');
+    const { KeyVault } = await import('../../electron/security/keyVault');
+    const { join } = await import('node:path');
+    await t.call('session.lock', {});
+    const key = await new KeyVault(join(t.dataDir, 'key.json'), null).unlock('correct horse battery staple');
+    const opened = openDatabase({ file: join(t.dataDir, 'madoguchi.db'), key });
+    expect(() => opened.raw.prepare("UPDATE consent_events SET action = 'withdraw'").run()).toThrow(/append-only/);
+    expect(() => opened.raw.prepare('DELETE FROM consent_events').run()).toThrow(/append-only/);
+    await opened.close();
+  });
+
+  it('refuses a consent record without evidence, or tied to another customer’s inquiry', async () => {
+    const a = await customer('A', 'a@example.jp');
+    const b = await customer('B', 'b@example.jp');
+    await expect(
+      t.call('consent.record', { customerId: a.customerId, action: 'withdraw', purposes: ['new_product_information'], channels: ['email'], source: 'email', evidence: '  ' }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/evidence/) });
+    await expect(
+      t.call('consent.record', {
+        customerId: a.customerId,
+        action: 'withdraw',
+        purposes: ['new_product_information'],
+        channels: ['email'],
+        source: 'email',
+        sourceInquiryId: b.inquiryId,
+        evidence: 'x',
+      }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect((await t.call('customers.get', { id: a.customerId })).history).toEqual([]);
+  });
+
+  it('lists for mailing only customers whose latest e-mail record for new products is a grant, and logs each export', async () => {
+    const consenting = await customer('同意 太郎', 'yes@example.jp');
+    const withdrawn = await customer('撤回 花子', 'no-more@example.jp');
+    await customer('未同意 次郎', 'never@example.jp');
+    const postOnly = await customer('郵便のみ', 'post-only@example.jp');
+    const noEmail = await customer('メールなし');
+    const grant = (customerId: number, channels: ('email' | 'post')[]) =>
+      t.call('consent.record', { customerId, action: 'grant', purposes: ['new_product_information'], channels, source: 'web_form', evidence: 'フォームで同意' });
+    await grant(consenting.customerId, ['email']);
+    await grant(withdrawn.customerId, ['email']);
+    await grant(postOnly.customerId, ['post']);
+    await grant(noEmail.customerId, ['post']);
+    await t.call('consent.record', {
+      customerId: withdrawn.customerId,
+      action: 'withdraw',
+      purposes: ['new_product_information'],
+      channels: ['any'],
+      source: 'email',
+      sourceInquiryId: withdrawn.inquiryId,
+      evidence: '配信停止のご依頼',
+    });
+
+    const preview = await t.call('marketing.preview', {});
+    expect(preview.count).toBe(1);
+    expect(preview.rows.map((r) => r.email)).toEqual(['yes@example.jp']);
+
+    const exported = await t.call('marketing.exportCsv', {});
+    expect(exported.count).toBe(1);
+    expect(exported.filename).toMatch(/^madoguchi-new-products-email-\d{12}\.csv$/);
+    const lines = exported.csv.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain('yes@example.jp');
+    expect(exported.csv).not.toContain('no-more@example.jp');
+    expect(exported.csv).not.toContain('never@example.jp');
+
+    const log = await t.call('marketing.exportLog', {});
+    expect(log).toEqual([expect.objectContaining({ exportedBy: '佐藤', rowCount: 1, listKey: 'new_product_information/email' })]);
+  });
+});

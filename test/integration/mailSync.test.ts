@@ -1,0 +1,173 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { simpleParser } from 'mailparser';
+import { startDovecot, type DovecotServer } from '../support/dovecot';
+import { japaneseMail, autoReplyMail, replyMail, brokenBase64Mail } from '../support/mailFixtures';
+import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
+import { startTestApp, type TestApp } from '../support/testApp';
+
+describe('e-mail inquiries from a real Dovecot, replies over real SMTP', () => {
+  let dovecot: DovecotServer;
+  let smtp: SmtpReceiver;
+  let t: TestApp;
+  let accountId: number;
+
+  beforeAll(async () => {
+    smtp = await startSmtpReceiver({ requireAuth: true, user: 'support', password: 'smtp-pass' });
+  });
+  afterAll(async () => smtp.stop());
+
+  beforeEach(async () => {
+    dovecot = await startDovecot();
+    t = await startTestApp({ operator: '佐藤' });
+    const account = await t.call('accounts.save', {
+      label: 'サポート窓口',
+      imapHost: dovecot.host,
+      imapPort: dovecot.port,
+      imapTls: false,
+      imapUser: dovecot.user,
+      imapPassword: dovecot.password,
+      smtpHost: smtp.host,
+      smtpPort: smtp.port,
+      smtpTls: false,
+      smtpUser: 'support',
+      smtpPassword: 'smtp-pass',
+      fromAddress: 'support@toot.example',
+      fromName: 'TOOT サポート',
+    });
+    accountId = account.id;
+    smtp.received.length = 0;
+  });
+  afterEach(async () => {
+    await t.dispose();
+    await dovecot.stop();
+  });
+
+  it('turns Japanese mail into inquiries, threads replies, and never opens one for an auto-reply', async () => {
+    await dovecot.appendMail(
+      japaneseMail({
+        from: 'Hanako.Yamada@Example.jp',
+        fromName: '山田花子',
+        to: 'support@toot.example',
+        subject: '㈱トゥートの商品①について',
+        text: '注文した商品①が届きません。カード 4111-1111-1111-1111 で支払いました。',
+        charset: 'iso-2022-jp',
+        messageId: '<first@example.jp>',
+      }),
+    );
+    await dovecot.appendMail(japaneseMail({ from: 'ichiro@example.jp', fromName: '鈴木一郎', to: 'support@toot.example', subject: '在庫の確認', text: '在庫はありますか', charset: 'shift_jis' }));
+    await dovecot.appendMail(autoReplyMail('auto-submitted', { from: 'away@example.jp', to: 'support@toot.example' }));
+
+    const first = await t.call('sync.run', { accountId });
+    expect(first).toEqual({ accountId, fetched: 3, newInquiries: 2, addedToThreads: 0, skippedDuplicates: 0, quarantined: 0 });
+
+    const inbox = await t.call('inquiries.list', {});
+    expect(inbox.map((i) => i.subject).sort()).toEqual(['㈱トゥートの商品①について', '在庫の確認'].sort());
+    const hanako = inbox.find((i) => i.customerName === '山田花子');
+    expect(hanako).toBeDefined();
+    const detail = await t.call('inquiries.get', { id: hanako!.id });
+    expect(detail.customer.email).toBe('hanako.yamada@example.jp');
+    expect(detail.messages[0]!.body).toContain('カード ****-****-****-1111 で支払いました');
+    expect(detail.messages[0]!.body).not.toContain('4111-1111-1111-1111');
+
+    // The customer writes again in the same thread; and a second sync finds nothing new.
+    await dovecot.appendMail(replyMail({ from: 'hanako.yamada@example.jp', fromName: '山田花子', to: 'support@toot.example', subject: 'Re: ㈱トゥートの商品①について', text: '追伸です', parentMessageId: '<first@example.jp>' }));
+    expect(await t.call('sync.run', { accountId })).toMatchObject({ fetched: 1, newInquiries: 0, addedToThreads: 1 });
+    expect(await t.call('sync.run', { accountId })).toMatchObject({ fetched: 0 });
+    expect((await t.call('inquiries.get', { id: hanako!.id })).messages).toHaveLength(2);
+
+    // A mail with the same subject but no thread headers is a new inquiry: subjects never merge.
+    await dovecot.appendMail(japaneseMail({ from: 'hanako.yamada@example.jp', to: 'support@toot.example', subject: '㈱トゥートの商品①について', text: '別件です' }));
+    expect(await t.call('sync.run', { accountId })).toMatchObject({ newInquiries: 1, addedToThreads: 0 });
+  });
+
+  it('replies in Japanese over SMTP with threading headers, stores the reply and sets the first response', async () => {
+    await dovecot.appendMail(japaneseMail({ from: 'hanako@example.jp', fromName: '山田花子', to: 'support@toot.example', subject: '返品について', text: '返品できますか', messageId: '<q1@example.jp>' }));
+    await t.call('sync.run', { accountId });
+    const [inquiry] = await t.call('inquiries.list', {});
+    const reply = await t.call('inquiries.reply', { inquiryId: inquiry!.id, body: '山田様\nお問い合わせありがとうございます。返品を承ります。' });
+
+    const [captured] = await smtp.waitFor(1);
+    expect(captured!.to).toEqual(['hanako@example.jp']);
+    const sent = await simpleParser(captured!.raw);
+    expect(sent.subject).toBe('Re: 返品について');
+    expect(sent.inReplyTo).toBe('<q1@example.jp>');
+    expect(sent.references).toEqual('<q1@example.jp>');
+    expect(sent.text).toContain('返品を承ります。');
+    expect(sent.messageId).toBe(reply.messageId);
+
+    const after = await t.call('inquiries.get', { id: inquiry!.id });
+    expect(after.messages.map((m) => m.direction)).toEqual(['in', 'out']);
+    expect(after.messages[1]).toMatchObject({ author: '佐藤', toAddress: 'hanako@example.jp' });
+    expect(after.inquiry.status).toBe('answered');
+    expect(after.inquiry.firstResponseAt).not.toBeNull();
+
+    // The customer's answer to our reply joins the same inquiry through our Message-ID.
+    await dovecot.appendMail(replyMail({ from: 'hanako@example.jp', to: 'support@toot.example', subject: 'Re: 返品について', text: 'ありがとうございます', parentMessageId: reply.messageId!, earlierReferences: ['<q1@example.jp>'] }));
+    expect(await t.call('sync.run', { accountId })).toMatchObject({ addedToThreads: 1, newInquiries: 0 });
+    expect((await t.call('inquiries.get', { id: inquiry!.id })).inquiry.status).toBe('open');
+  });
+
+  it('explains a wrong IMAP password and an unreachable server, and records the error on the account', async () => {
+    await t.call('accounts.save', { id: accountId, label: 'サポート窓口', imapHost: dovecot.host, imapPort: dovecot.port, imapTls: false, imapUser: dovecot.user, imapPassword: 'wrong-password', smtpHost: smtp.host, smtpPort: smtp.port, smtpTls: false, smtpUser: 'support', fromAddress: 'support@toot.example', fromName: 'TOOT' });
+    await expect(t.call('sync.run', { accountId })).rejects.toMatchObject({ code: 'IMAP_AUTH_FAILED', message: expect.stringMatching(/password/i) });
+    const [account] = await t.call('accounts.list', {});
+    expect(account!.lastError).toMatch(/password/i);
+
+    await t.call('accounts.save', { id: accountId, label: 'サポート窓口', imapHost: '127.0.0.1', imapPort: 1, imapTls: false, imapUser: dovecot.user, imapPassword: dovecot.password, smtpHost: smtp.host, smtpPort: smtp.port, smtpTls: false, smtpUser: 'support', fromAddress: 'support@toot.example', fromName: 'TOOT' });
+    await expect(t.call('sync.run', { accountId })).rejects.toMatchObject({ code: 'IMAP_UNREACHABLE' });
+  });
+
+  it('explains a wrong SMTP password and keeps the inquiry unanswered', async () => {
+    await dovecot.appendMail(japaneseMail({ from: 'hanako@example.jp', to: 'support@toot.example', subject: '質問', text: '質問です' }));
+    await t.call('sync.run', { accountId });
+    await t.call('accounts.save', { id: accountId, label: 'サポート窓口', imapHost: dovecot.host, imapPort: dovecot.port, imapTls: false, imapUser: dovecot.user, smtpHost: smtp.host, smtpPort: smtp.port, smtpTls: false, smtpUser: 'support', smtpPassword: 'wrong', fromAddress: 'support@toot.example', fromName: 'TOOT' });
+    const [inquiry] = await t.call('inquiries.list', {});
+    await expect(t.call('inquiries.reply', { inquiryId: inquiry!.id, body: '回答' })).rejects.toMatchObject({ code: 'SMTP_AUTH_FAILED' });
+    const after = await t.call('inquiries.get', { id: inquiry!.id });
+    expect(after.messages).toHaveLength(1);
+    expect(after.inquiry.firstResponseAt).toBeNull();
+  });
+
+  it('imports malformed mail as far as it can and never stops the sync', async () => {
+    await dovecot.appendMail(brokenBase64Mail());
+    await dovecot.appendMail(japaneseMail({ from: 'ok@example.jp', to: 'support@toot.example', subject: '正常なメール', text: '本文' }));
+    const report = await t.call('sync.run', { accountId });
+    expect(report.fetched).toBe(2);
+    expect(report.newInquiries + report.quarantined).toBe(2);
+    expect((await t.call('inquiries.list', {})).map((i) => i.subject)).toContain('正常なメール');
+  });
+
+  it('resumes after the sync process is killed at any point, with no mail lost or duplicated', async () => {
+    const total = 150;
+    for (let i = 0; i < total; i++) {
+      await dovecot.appendMail(japaneseMail({ from: `customer${i}@example.jp`, to: 'support@toot.example', subject: `問い合わせ ${i}`, text: `本文 ${i} `.repeat(50), messageId: `<m${i}@example.jp>` }));
+    }
+    await t.app.close();
+    const root = join(import.meta.dirname, '..', '..');
+    const killedAt: number[] = [];
+    for (const killAfterProgress of [1, 2, 4, 7]) {
+      const child = spawn(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'test', 'support', 'syncWorker.ts'), t.dataDir, String(accountId)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let progressEvents = 0;
+      let finished = false;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.stdout.on('data', (chunk: Buffer) => {
+        for (const line of chunk.toString().split('\n')) {
+          if (line.startsWith('result')) finished = true;
+          if (line.startsWith('progress') && line.includes('"fetching"') && ++progressEvents === killAfterProgress) child.kill('SIGKILL');
+        }
+      });
+      await exited;
+      if (!finished) killedAt.push(killAfterProgress);
+    }
+    expect(killedAt.length).toBeGreaterThan(0);
+
+    await t.restart();
+    await t.call('sync.run', { accountId });
+    const inquiries = await t.call('inquiries.list', {});
+    expect(inquiries).toHaveLength(total);
+    expect(new Set(inquiries.map((i) => i.subject)).size).toBe(total);
+    expect(inquiries.every((i) => i.messageCount === 1)).toBe(true);
+  });
+});

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
+import { createApp, type App } from '../../electron/app/createApp';
+import { createLogger } from '../../electron/logging/logger';
+import { jsonSettingsStore } from '../../electron/host/jsonSettingsStore';
+
+export const TEST_PASSPHRASE = 'correct horse battery staple';
+
+export interface TestApp {
+  app: App;
+  dataDir: string;
+  /** Calls through the router, as a transport does; throws the router's error data on failure. */
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  /** Restarts the main process on the same data directory (a relaunch). */
+  restart(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export class CallFailed extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A real app on a real encrypted database in a temp dir; scrypt made cheap so tests stay quick. */
+export async function startTestApp(options: { now?: () => string; operator?: string } = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'madoguchi-test-'));
+  const make = () =>
+    createApp({
+      dataDir,
+      keychain: null,
+      settings: jsonSettingsStore(join(dataDir, 'settings.json')),
+      logger: createLogger(join(dataDir, 'madoguchi.log')),
+      scryptCost: { N: 2 ** 12, r: 8, p: 1 },
+      ...(options.now ? { now: options.now } : {}),
+    });
+  const testApp: TestApp = {
+    app: make(),
+    dataDir,
+    async call(method, input) {
+      const result = await testApp.app.router.call(method, input);
+      if (!result.ok) throw new CallFailed(result.error.code, result.error.message);
+      return result.value as never;
+    },
+    async restart() {
+      await testApp.app.close();
+      testApp.app = make();
+      await testApp.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: options.operator ?? '佐藤' });
+    },
+    async dispose() {
+      await testApp.app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  await testApp.call('session.create', { passphrase: TEST_PASSPHRASE, operator: options.operator ?? '佐藤' });
+  return testApp;
+}

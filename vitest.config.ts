@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Integration tests start their own Dovecot and SMTP servers on free ports; forks keep
+    // native modules (better-sqlite3) isolated per file.
+    pool: 'forks',
+  },
+});
