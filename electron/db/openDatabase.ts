@@ -47,7 +47,12 @@ export function openDatabase({ file, key, nativeBinding }: OpenDatabaseOptions):
   raw.pragma('foreign_keys = ON');
   raw.pragma('temp_store = MEMORY');
   raw.pragma('secure_delete = ON');
-  migrate(raw, MIGRATIONS);
+  try {
+    migrate(raw, MIGRATIONS);
+  } catch (error) {
+    raw.close();
+    throw error;
+  }
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: raw }),
     plugins: [new CamelCasePlugin()],

@@ -1,0 +1,132 @@
+/**
+ * Sync benchmark (run by hand, never as a timed test): builds a mailbox of realistic mails in a
+ * loopback Dovecot, then measures in one run, each in its own child process so peak memory is
+ * its own:
+ *   1. the reference: a raw imapflow FETCH of every mail's source (no parsing, no storage);
+ *   2. Madoguchi's full sync: fetched, parsed, masked, threaded, indexed and stored encrypted;
+ *   3. mbsync (Debian's isync) into a maildir, where it is installed.
+ * Usage: npm run bench:sync -- [--mails 20000]
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ImapFlow } from 'imapflow';
+import { startDovecot } from '../test/support/dovecot';
+import { japaneseMail, mailWithAttachment } from '../test/support/mailFixtures';
+
+const { values } = parseArgs({ options: { mails: { type: 'string', default: '20000' }, role: { type: 'string' }, port: { type: 'string' }, user: { type: 'string' }, password: { type: 'string' } } });
+const root = join(import.meta.dirname, '..');
+
+interface Measure {
+  mails: number;
+  bytes: number;
+  seconds: number;
+  peakRssMb: number;
+}
+
+if (values.role === 'raw-fetch') {
+  const started = performance.now();
+  const client = new ImapFlow({ host: '127.0.0.1', port: Number(values.port), secure: false, auth: { user: values.user!, pass: values.password! }, logger: false });
+  await client.connect();
+  const lock = await client.getMailboxLock('INBOX');
+  let mails = 0;
+  let bytes = 0;
+  for await (const message of client.fetch('1:*', { uid: true, source: true }, { uid: true })) {
+    mails++;
+    bytes += message.source?.length ?? 0;
+  }
+  lock.release();
+  await client.logout();
+  report({ mails, bytes, seconds: (performance.now() - started) / 1000, peakRssMb: process.resourceUsage().maxRSS / 1024 });
+} else if (values.role === 'madoguchi') {
+  const { startTestApp } = await import('../test/support/testApp');
+  const t = await startTestApp();
+  const account = await t.call('accounts.save', {
+    label: 'bench', imapHost: '127.0.0.1', imapPort: Number(values.port), imapTls: false, imapUser: values.user!, imapPassword: values.password!,
+    smtpHost: '127.0.0.1', smtpPort: 25, smtpTls: false, smtpUser: '', fromAddress: 'support@toot.example', fromName: 'TOOT',
+  });
+  const started = performance.now();
+  const result = await t.call('sync.run', { accountId: account.id });
+  const seconds = (performance.now() - started) / 1000;
+  const dbBytes = spawnSync('du', ['-sb', t.dataDir]).stdout.toString().split('\t')[0];
+  await t.dispose();
+  report({ mails: result.fetched, bytes: Number(process.env.BENCH_MAILBOX_BYTES ?? 0), seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 });
+  console.error(`  (inquiries opened: ${result.newInquiries}, threaded: ${result.addedToThreads}, database size: ${(Number(dbBytes) / 1e6).toFixed(1)} MB)`);
+} else {
+  await main();
+}
+
+function report(m: Measure) {
+  console.log(JSON.stringify(m));
+}
+
+async function main() {
+  const count = Number(values.mails);
+  const dovecot = await startDovecot();
+  console.log(`Building a mailbox of ${count} mails in a loopback Dovecot…`);
+  const client = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, auth: { user: dovecot.user, pass: dovecot.password }, logger: false });
+  await client.connect();
+  let mailboxBytes = 0;
+  const buildStarted = performance.now();
+  for (let i = 0; i < count; i++) {
+    const raw = realisticMail(i);
+    mailboxBytes += raw.length;
+    await client.append('INBOX', raw);
+  }
+  await client.logout();
+  console.log(`  ${count} mails, ${(mailboxBytes / 1e6).toFixed(1)} MB, appended in ${((performance.now() - buildStarted) / 1000).toFixed(1)} s`);
+
+  const child = (role: string): Measure => {
+    const run = spawnSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'scripts', 'bench-sync.ts'), '--role', role, '--port', String(dovecot.port), '--user', dovecot.user, '--password', dovecot.password], {
+      env: { ...process.env, BENCH_MAILBOX_BYTES: String(mailboxBytes) },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (run.status !== 0) throw new Error(`${role} failed:\n${run.stderr}`);
+    if (run.stderr.trim()) console.log(run.stderr.trimEnd());
+    return JSON.parse(run.stdout.trim().split('\n').pop()!) as Measure;
+  };
+  const line = (name: string, m: Measure) =>
+    console.log(`${name.padEnd(28)} ${String(m.mails).padStart(6)} mails  ${m.seconds.toFixed(1).padStart(7)} s  ${(m.mails / m.seconds).toFixed(0).padStart(6)} mails/s  ${(mailboxBytes / 1e6 / m.seconds).toFixed(2).padStart(6)} MB/s  peak RSS ${m.peakRssMb.toFixed(0)} MB`);
+
+  const raw = child('raw-fetch');
+  line('raw imapflow FETCH', raw);
+  const madoguchi = child('madoguchi');
+  line('Madoguchi full sync', madoguchi);
+  console.log(`Madoguchi / raw FETCH rate: ${((madoguchi.mails / madoguchi.seconds) / (raw.mails / raw.seconds)).toFixed(2)} (goal ≥ 0.5); peak memory goal < 300 MB`);
+
+  const mbsync = spawnSync('which', ['mbsync']).status === 0;
+  if (mbsync) {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-mbsync-'));
+    writeFileSync(join(dir, 'mbsyncrc'), `IMAPAccount bench\nHost 127.0.0.1\nPort ${dovecot.port}\nUser ${dovecot.user}\nPass ${dovecot.password}\nTLSType None\nAuthMechs LOGIN PLAIN\n\nIMAPStore remote\nAccount bench\n\nMaildirStore local\nPath ${dir}/mail/\nInbox ${dir}/mail/INBOX\n\nChannel bench\nFar :remote:\nNear :local:\nPatterns INBOX\nCreate Near\nSync Pull\n`);
+    const started = performance.now();
+    const run = spawnSync('mbsync', ['-c', join(dir, 'mbsyncrc'), 'bench'], { encoding: 'utf8' });
+    const seconds = (performance.now() - started) / 1000;
+    if (run.status === 0) console.log(`${'mbsync (isync) to maildir'.padEnd(28)} ${String(count).padStart(6)} mails  ${seconds.toFixed(1).padStart(7)} s  ${(count / seconds).toFixed(0).padStart(6)} mails/s`);
+    else console.log(`mbsync failed: ${run.stderr.trim().split('\n').pop()}`);
+    rmSync(dir, { recursive: true, force: true });
+  } else {
+    console.log('mbsync is not installed (apt-get install isync): its figure is left out.');
+  }
+  await dovecot.stop();
+}
+
+/** Mixed sizes, Japanese and English, some replies and some with attachments: like a support inbox. */
+function realisticMail(i: number): Buffer {
+  const japanese = i % 3 !== 0;
+  const paragraphs = 1 + (i % 7) * (i % 11 === 0 ? 20 : 2);
+  const text = (japanese ? 'いつもお世話になっております。ご注文の商品について確認させてください。\n' : 'Hello, I have a question about my order and its delivery date.\n').repeat(paragraphs);
+  const spec = {
+    from: `customer${i % 5000}@example.jp`,
+    fromName: japanese ? `顧客 ${i % 5000}` : `Customer ${i % 5000}`,
+    to: 'support@toot.example',
+    subject: japanese ? `ご注文 ${i} について` : `Order ${i} question`,
+    text,
+    charset: (japanese ? (i % 2 ? 'iso-2022-jp' : 'utf-8') : 'utf-8') as 'iso-2022-jp' | 'utf-8',
+    messageId: `<bench-${i}@example.jp>`,
+  };
+  if (i % 20 === 0) return mailWithAttachment({ ...spec, attachment: Buffer.alloc(50_000 + (i % 5) * 20_000, i % 256), fileName: `見積書-${i}.pdf` });
+  return japaneseMail(spec);
+}
