@@ -1,0 +1,55 @@
+import { ImapFlow } from 'imapflow';
+import { AppError } from '../../shared/result';
+import { isLoopbackHost } from './loopbackHost';
+
+export interface ImapConfig {
+  host: string;
+  port: number;
+  /** true: TLS from the first byte (993 and any other port), or STARTTLS, required, on port 143. false: cleartext, loopback hosts only. */
+  tls: boolean;
+  user: string;
+  password: string;
+}
+
+/** Unreachable servers should fail while the user still looks at the settings screen. */
+export const IMAP_CONNECT_TIMEOUT_MS = 15_000;
+/** Silence this long mid-session means the connection is dead (a mail being stored between two fetches counts as silence too). */
+const IMAP_SOCKET_TIMEOUT_MS = 120_000;
+const STARTTLS_PORT = 143;
+
+/**
+ * A client for one session. Never logs (imapflow would otherwise log through pino, mail
+ * addresses and subjects included), never idles, and never sends credentials in cleartext
+ * except to this machine.
+ */
+export function createImapClient(config: ImapConfig): ImapFlow {
+  requireTlsUnlessLoopback(config);
+  const implicitTls = config.tls && config.port !== STARTTLS_PORT;
+  const client = new ImapFlow({
+    host: config.host,
+    port: config.port,
+    secure: implicitTls,
+    // With TLS on, port 143 must upgrade or fail; never fall back to cleartext on a stripped STARTTLS.
+    doSTARTTLS: config.tls && !implicitTls,
+    tls: { rejectUnauthorized: true, minVersion: 'TLSv1.2' },
+    auth: { user: config.user, pass: config.password },
+    logger: false,
+    disableAutoIdle: true,
+    connectionTimeout: IMAP_CONNECT_TIMEOUT_MS,
+    greetingTimeout: IMAP_CONNECT_TIMEOUT_MS,
+    socketTimeout: IMAP_SOCKET_TIMEOUT_MS,
+    clientInfo: { name: 'Madoguchi' },
+  });
+  // Failures reach us through the rejected command; an 'error' event without a listener would crash the process.
+  client.on('error', () => undefined);
+  return client;
+}
+
+export function requireTlsUnlessLoopback(config: Pick<ImapConfig, 'host' | 'tls'>): void {
+  if (!config.tls && !isLoopbackHost(config.host)) {
+    throw new AppError(
+      'IMAP_TLS_FAILED',
+      `IMAP server ${config.host} needs TLS: turn TLS on (usually port 993). Without TLS the password would cross the network readable, so that is allowed only for this computer (localhost).`,
+    );
+  }
+}

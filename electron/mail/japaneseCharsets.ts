@@ -1,0 +1,223 @@
+import { Transform, type TransformCallback } from 'node:stream';
+import iconv from 'iconv-lite';
+
+/**
+ * Decoding Japanese mail text the way Japanese mail clients write it, not the way the charset
+ * label promises:
+ *
+ * - "ISO-2022-JP" from Windows (Outlook, Becky!) is really CP50221: the same escapes, but inside
+ *   ESC $ B also the NEC special characters (①, ㈱, №, Ⅱ) and the NEC-selected IBM extensions
+ *   (髙, 﨑), plus half-width katakana in ESC ( I. Decoded here through CP932, which has them all.
+ * - "Shift_JIS" is really CP932 (iconv-lite's Shift_JIS already is), "EUC-JP" often eucJP-ms.
+ * - Labels lie: 8-bit bytes under an ISO-2022-JP label (the mail is really Shift_JIS, EUC-JP or
+ *   UTF-8), UTF-8 under a Shift_JIS label, and ISO-2022-JP escapes in text that declared no
+ *   charset at all (old mailers). When the declared charset cannot read the bytes, the one that
+ *   can is used instead.
+ */
+
+type JapaneseEncoding = 'iso-2022-jp' | 'cp932' | 'euc-jp';
+
+const ISO_2022_JP_LABELS = /^(?:csiso2022jp|iso2022jp(?:1|2|3|2004)?|jis|cp5022[012]|xcp5022[012])$/;
+const SHIFT_JIS_LABELS = /^(?:shiftjis|sjis|xsjis|mskanji|csshiftjis|cp932|ms932|windows31j|xmscp932|ibm943|shiftjis2004|shiftjisx0213|sjisopen|sjiswin)$/;
+const EUC_JP_LABELS = /^(?:eucjp|xeucjp|cseucpkdfmtjapanese|eucjpms|cp51932|eucjis2004|eucjisx0213|eucjpopen|ujis)$/;
+
+/** The label as mail software writes it, folded for comparison: "Shift_JIS" → "shiftjis". */
+function foldLabel(label: string): string {
+  return label.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+export function japaneseEncodingOf(label: string): JapaneseEncoding | null {
+  const folded = foldLabel(label);
+  if (ISO_2022_JP_LABELS.test(folded)) return 'iso-2022-jp';
+  if (SHIFT_JIS_LABELS.test(folded)) return 'cp932';
+  if (EUC_JP_LABELS.test(folded)) return 'euc-jp';
+  return null;
+}
+
+/** Text from bytes said to be in `label`, trusting the bytes over the label where they disagree. Never throws. */
+export function decodeText(bytes: Buffer, label: string | null | undefined): string {
+  const japanese = label ? japaneseEncodingOf(label) : null;
+  if (japanese === 'iso-2022-jp') {
+    return hasEightBitBytes(bytes) ? decodeUnlabelled(bytes) : decodeIso2022Jp(bytes);
+  }
+  if (japanese) {
+    const text = iconv.decode(bytes, japanese);
+    if (!text.includes('\ufffd')) return text;
+    const guess = decodeUnlabelled(bytes);
+    return countReplacements(guess) < countReplacements(text) ? guess : text;
+  }
+  if (!label || /^(?:usascii|ascii|utf8|unicode11utf8|7bit|8bit)$/.test(foldLabel(label))) {
+    // A body with no usable label is UTF-8, or old-style 7-bit ISO-2022-JP without MIME headers.
+    return isValidUtf8(bytes) ? repairIso2022JpEscapes(bytes.toString('utf8')) : decodeUnlabelled(bytes);
+  }
+  try {
+    if (iconv.encodingExists(label)) return iconv.decode(bytes, label);
+  } catch {
+    // fall through: an unknown label reads as UTF-8, the most likely truth today
+  }
+  return isValidUtf8(bytes) ? bytes.toString('utf8') : decodeUnlabelled(bytes);
+}
+
+/** Guesses among UTF-8, ISO-2022-JP, CP932 and EUC-JP from the bytes alone. */
+export function decodeUnlabelled(bytes: Buffer): string {
+  if (!hasEightBitBytes(bytes)) return decodeIso2022Jp(bytes);
+  if (isValidUtf8(bytes)) return bytes.toString('utf8');
+  const asCp932 = iconv.decode(bytes, 'cp932');
+  const asEucJp = iconv.decode(bytes, 'euc-jp');
+  // EUC-JP read as CP932 decodes without errors into half-width katakana soup, so those count against it.
+  const cp932Cost = countReplacements(asCp932) * 10 + countHalfWidthKatakana(asCp932);
+  const eucJpCost = countReplacements(asEucJp) * 10 + countHalfWidthKatakana(asEucJp);
+  return eucJpCost < cp932Cost ? asEucJp : asCp932;
+}
+
+/**
+ * Text that was read as ASCII/UTF-8 but holds ISO-2022-JP escape sequences (raw, unencoded
+ * ISO-2022-JP in a header or an unlabelled body): decoded properly. Other text is returned as is.
+ */
+export function repairIso2022JpEscapes(text: string): string {
+  if (!/\u001b(?:\$[@B(]|\([BJI])/.test(text)) return text;
+  // Only 7-bit characters can have come from ISO-2022-JP; decode the runs between any others.
+  return text.replace(/[\u0000-\u007f]+/g, (run) => (run.includes('\u001b') ? decodeIso2022Jp(Buffer.from(run, 'latin1')) : run));
+}
+
+/**
+ * ISO-2022-JP as CP50221: ESC ( B / ESC ( J ASCII, ESC ( I and SO/SI half-width katakana,
+ * ESC $ @ / ESC $ B / ESC $ ( Q / ESC $ ( O JIS X 0208 plus NEC and IBM extensions (via CP932),
+ * ESC $ ( D JIS X 0212 (via EUC-JP). A line break ends any two-byte mode, since mailers that
+ * forget to switch back before it are far more common than ones relying on the mode to carry on.
+ */
+export function decodeIso2022Jp(bytes: Buffer): string {
+  type Mode = 'ascii' | 'kana' | 'jis0208' | 'jis0212';
+  let mode: Mode = 'ascii';
+  let beforeShiftOut: Mode = 'ascii';
+  let out = '';
+  let cp932: number[] = [];
+  const flush = () => {
+    if (cp932.length) out += iconv.decode(Buffer.from(cp932), 'cp932');
+    cp932 = [];
+  };
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] as number;
+    if (b === 0x1b) {
+      const escape = readEscape(bytes, i);
+      if (escape) {
+        mode = escape.mode;
+        i += escape.length - 1;
+      }
+      // An unknown escape is dropped rather than shown as a control character.
+      continue;
+    }
+    if (b === 0x0e) {
+      beforeShiftOut = mode;
+      mode = 'kana';
+      continue;
+    }
+    if (b === 0x0f) {
+      mode = beforeShiftOut;
+      continue;
+    }
+    if (b === 0x0a || b === 0x0d) {
+      mode = 'ascii';
+      cp932.push(b);
+      continue;
+    }
+    if (mode === 'ascii' || b < 0x21 || b >= 0x7f) {
+      cp932.push(b);
+      continue;
+    }
+    if (mode === 'kana') {
+      if (b <= 0x5f) cp932.push(b + 0x80);
+      else cp932.push(b);
+      continue;
+    }
+    const second = bytes[i + 1];
+    if (second === undefined || second < 0x21 || second > 0x7e) {
+      // A lone byte where a pair should be: lost data, shown as such.
+      flush();
+      out += '\ufffd';
+      continue;
+    }
+    i++;
+    if (mode === 'jis0208') {
+      cp932.push(...jisToShiftJis(b, second));
+    } else {
+      flush();
+      out += iconv.decode(Buffer.from([0x8f, b | 0x80, second | 0x80]), 'euc-jp');
+    }
+  }
+  flush();
+  return out;
+}
+
+function readEscape(bytes: Buffer, at: number): { mode: 'ascii' | 'kana' | 'jis0208' | 'jis0212'; length: number } | null {
+  const seq = bytes.subarray(at + 1, at + 4).toString('latin1');
+  if (seq.startsWith('(B') || seq.startsWith('(J') || seq.startsWith('(H')) return { mode: 'ascii', length: 3 };
+  if (seq.startsWith('(I')) return { mode: 'kana', length: 3 };
+  if (seq.startsWith('$@') || seq.startsWith('$B')) return { mode: 'jis0208', length: 3 };
+  if (seq === '$(D') return { mode: 'jis0212', length: 4 };
+  // JIS X 0213 plane 1 is a superset of JIS X 0208; its common characters sit at the same codes.
+  if (seq === '$(Q' || seq === '$(O') return { mode: 'jis0208', length: 4 };
+  return null;
+}
+
+/** A JIS row/cell pair as Shift_JIS; rows 0x79–0x7C land on CP932's NEC-selected IBM extensions. */
+function jisToShiftJis(row: number, cell: number): [number, number] {
+  const lead = ((row + 1) >> 1) + (row <= 0x5e ? 0x70 : 0xb0);
+  const trail = row & 1 ? cell + (cell >= 0x60 ? 0x20 : 0x1f) : cell + 0x7e;
+  return [lead, trail];
+}
+
+function hasEightBitBytes(bytes: Buffer): boolean {
+  for (const b of bytes) if (b >= 0x80) return true;
+  return false;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+function isValidUtf8(bytes: Buffer): boolean {
+  try {
+    strictUtf8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function countReplacements(text: string): number {
+  let n = 0;
+  for (const ch of text) if (ch === '\ufffd') n++;
+  return n;
+}
+
+function countHalfWidthKatakana(text: string): number {
+  let n = 0;
+  for (const ch of text) {
+    const code = ch.charCodeAt(0);
+    if (code >= 0xff61 && code <= 0xff9f) n++;
+  }
+  return n;
+}
+
+/**
+ * mailparser's hook for decoding text bodies (its `Iconv` option): collects a part's bytes and
+ * decodes them with decodeText when the part ends. Text parts are small, and ISO-2022-JP cannot
+ * be decoded chunk by chunk anyway (it is stateful).
+ */
+export class JapaneseAwareDecoder extends Transform {
+  private readonly chunks: Buffer[] = [];
+
+  constructor(
+    private readonly label: string,
+    _toCharset?: string,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer | string, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk);
+    done();
+  }
+
+  override _flush(done: TransformCallback): void {
+    done(null, Buffer.from(decodeText(Buffer.concat(this.chunks), this.label), 'utf8'));
+  }
+}

@@ -1,0 +1,340 @@
+import { createHash } from 'node:crypto';
+import { MailParser, parseAddressHeader, type AddressObject, type EmailAddress, type IconvConstructor } from 'mailparser';
+import { isAutomaticMail } from './automaticMail';
+import { decodeEncodedWords } from './encodedWords';
+import { decodeText, JapaneseAwareDecoder, japaneseEncodingOf, repairIso2022JpEscapes } from './japaneseCharsets';
+import { headerBytes, rawHeaderValue, type RawHeaderLine } from './rawHeaders';
+
+export interface InboundMail {
+  /** RFC 5322 Message-ID with angle brackets, e.g. "<abc@x>"; when missing: "<sha256-HEX@madoguchi.invalid>" from a hash of the raw bytes, so the same mail always gets the same key. */
+  messageKey: string;
+  /** "<...>" */
+  inReplyTo: string | null;
+  /** ["<...>", ...] */
+  references: string[];
+  /** lower-cased */
+  fromAddress: string | null;
+  fromName: string | null;
+  /** The first To address, lower-cased. */
+  toAddress: string | null;
+  /** decoded, '' if none */
+  subject: string;
+  /** plain-text body; if only HTML, converted to text */
+  text: string;
+  /** ISO UTC; Date header, or the fallback passed in when missing/invalid */
+  date: string;
+  /** Auto-replies (Auto-Submitted != no, X-Autoreply, X-Autorespond, Precedence bulk/junk/auto_reply) and bounces (multipart/report, MAILER-DAEMON): they must not open inquiries. */
+  automatic: boolean;
+}
+
+/** Thrown when the bytes hold nothing recognisable as a mail; the caller quarantines them. */
+export class UnparseableMailError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnparseableMailError';
+  }
+}
+
+/** Headers any real mail has at least one of. */
+const MAIL_HEADERS = new Set(['from', 'to', 'subject', 'date', 'message-id', 'received', 'return-path', 'sender', 'mime-version', 'content-type']);
+/** HTML longer than this is not converted to text by html-to-text (slow on huge input); it is stripped crudely instead. */
+const MAX_HTML_TO_CONVERT = 2_000_000;
+/** A parse that takes longer has met a parser bug; we fall back to the headers alone. */
+const PARSE_TIMEOUT_MS = 60_000;
+/** Date headers this far after the fallback (the server's arrival time) are wrong clocks or spam tricks. */
+const MAX_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
+const MAX_MESSAGE_ID_LENGTH = 500;
+
+/**
+ * Reads a raw mail into what Madoguchi keeps of it. Parses as far as the mail allows: broken
+ * base64, wrong or missing charset labels, bad headers and truncation all give a result. Throws
+ * UnparseableMailError only when there is no mail to speak of.
+ */
+export async function parseInboundMail(raw: Buffer, fallbackDate: string): Promise<InboundMail> {
+  let parsed: ParsedMail;
+  try {
+    parsed = await runMailParser(raw);
+  } catch {
+    // mailparser gave up on the structure (too many parts, an enormous header, a bug): the
+    // header block alone still tells who wrote about what.
+    try {
+      parsed = await runMailParser(headerBlockOf(raw));
+    } catch {
+      throw new UnparseableMailError('The mail could not be parsed at all');
+    }
+  }
+  if (!parsed.headerLines.some((line) => MAIL_HEADERS.has(line.key))) {
+    throw new UnparseableMailError('The data has no mail headers');
+  }
+
+  const bodyLabel = charsetOf(rawHeaderValue(parsed.headerLines, 'content-type'));
+  const from = firstAddress(parsed.headerLines, parsed.headers.get('from'), 'from', bodyLabel);
+  const to = firstAddress(parsed.headerLines, parsed.headers.get('to'), 'to', bodyLabel);
+  const fromAddress = from?.address ? from.address.toLowerCase() : null;
+
+  return {
+    messageKey: messageKeyOf(parsed.headerLines, raw),
+    inReplyTo: extractMessageIds(rawHeaderValue(parsed.headerLines, 'in-reply-to') ?? '')[0] ?? null,
+    references: unique(extractMessageIds(rawHeaderValuesJoined(parsed.headerLines, 'references'))),
+    fromAddress,
+    fromName: from?.name ? from.name : null,
+    toAddress: to?.address ? to.address.toLowerCase() : null,
+    subject: subjectOf(parsed, bodyLabel),
+    text: textOf(parsed, raw, bodyLabel),
+    date: dateOf(rawHeaderValue(parsed.headerLines, 'date'), fallbackDate),
+    automatic: isAutomaticMail(parsed.headerLines, fromAddress),
+  };
+}
+
+interface ParsedMail {
+  headers: Map<string, unknown>;
+  headerLines: RawHeaderLine[];
+  text: string;
+  html: string | null;
+  htmlConversionFailed: boolean;
+}
+
+/**
+ * mailparser, streaming: attachments are drained and dropped, never held in memory; text bodies
+ * are decoded by JapaneseAwareDecoder (the `Iconv` hook) rather than mailparser's default.
+ */
+function runMailParser(raw: Buffer): Promise<ParsedMail> {
+  return new Promise((resolve, reject) => {
+    const parser = new MailParser({
+      Iconv: JapaneseAwareDecoder as unknown as IconvConstructor,
+      skipTextToHtml: true,
+      skipTextLinks: true,
+      skipImageLinks: true,
+      checksumAlgo: false,
+      maxHtmlLengthToParse: MAX_HTML_TO_CONVERT,
+    });
+    const result: ParsedMail = { headers: new Map(), headerLines: [], text: '', html: null, htmlConversionFailed: false };
+    const timer = setTimeout(() => {
+      parser.destroy();
+      reject(new Error('mail parsing timed out'));
+    }, PARSE_TIMEOUT_MS);
+    parser.on('headers', (headers: Map<string, unknown>) => (result.headers = headers));
+    parser.on('headerLines', (lines: RawHeaderLine[]) => (result.headerLines = lines));
+    parser.on('data', (data: { type: string; [key: string]: unknown }) => {
+      if (data.type === 'attachment') {
+        const attachment = data as unknown as { content: NodeJS.ReadableStream; release(): void };
+        attachment.content.on('end', () => attachment.release());
+        attachment.content.on('error', () => attachment.release());
+        attachment.content.resume();
+      } else if (data.type === 'text') {
+        result.text = typeof data.text === 'string' ? data.text : '';
+        result.html = typeof data.html === 'string' ? data.html : null;
+        result.htmlConversionFailed = data.textConversionError !== undefined;
+      }
+    });
+    parser.once('error', (error: Error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    parser.once('end', () => {
+      clearTimeout(timer);
+      resolve(result);
+    });
+    parser.end(raw);
+  });
+}
+
+/** The header block only, for a second try when the whole mail defeats the parser. */
+function headerBlockOf(raw: Buffer): Buffer {
+  const crlf = raw.indexOf('\r\n\r\n');
+  const lf = raw.indexOf('\n\n');
+  const ends = [crlf, lf].filter((i) => i >= 0);
+  const end = ends.length ? Math.min(...ends) : raw.length;
+  return Buffer.concat([raw.subarray(0, Math.min(end, 256 * 1024)), Buffer.from('\r\n\r\n')]);
+}
+
+function messageKeyOf(lines: RawHeaderLine[], raw: Buffer): string {
+  const id = extractMessageIds(rawHeaderValue(lines, 'message-id') ?? '')[0];
+  if (id && id.length <= MAX_MESSAGE_ID_LENGTH) return id;
+  return `<sha256-${createHash('sha256').update(raw).digest('hex')}@madoguchi.invalid>`;
+}
+
+/**
+ * Message-IDs in a header value, each "<...>". Tolerates what mailers write besides ids
+ * ("<a@x> (Yamada's message of ...)") and ids sent without brackets.
+ */
+export function extractMessageIds(value: string): string[] {
+  const cleaned = value.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  const bracketed = [...cleaned.matchAll(/<\s*([^<>\s]+)\s*>/g)].map((m) => `<${m[1]}>`);
+  if (bracketed.length) return bracketed;
+  return cleaned
+    .split(/[\s,]+/)
+    .filter((token) => /^[^@\s"()<>]+@[^@\s"()<>]+$/.test(token))
+    .map((token) => `<${token}>`);
+}
+
+function rawHeaderValuesJoined(lines: RawHeaderLine[], name: string): string {
+  return lines
+    .filter((l) => l.key === name)
+    .map((l) => rawHeaderValue([l], name) ?? '')
+    .join(' ');
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+/** The charset parameter of a Content-Type value, if any. */
+function charsetOf(contentType: string | null): string | null {
+  const match = contentType ? /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType) : null;
+  return match?.[1] ?? null;
+}
+
+function firstAddress(lines: RawHeaderLine[], parsed: unknown, name: 'from' | 'to', hint: string | null): { address: string; name: string } | null {
+  let found = firstAddressIn(parsed as AddressObject | undefined);
+  if (!found || needsRepair(found.name)) {
+    // Raw 8-bit or ISO-2022-JP bytes in the header: re-read it from its bytes.
+    const rawValue = rawHeaderValue(lines, name);
+    if (rawValue !== null) {
+      const repaired = firstAddressIn(parseAddressHeader(decodeText(headerBytes(rawValue), hint)));
+      if (repaired && (!found || !needsRepair(repaired.name))) found = repaired;
+    }
+  }
+  if (!found) return null;
+  const displayName = displayNameWords(rawHeaderValue(lines, name));
+  if (displayName !== null) found = { ...found, name: displayName };
+  const address = found.address.trim();
+  return { address: address.includes('@') || /^mailer[-_]daemon$/i.test(address) ? address : '', name: cleanLine(repairIso2022JpEscapes(found.name)) };
+}
+
+/**
+ * For "=?ISO-2022-JP?B?...?= <a@b>" (the usual Japanese From): the name decoded by our decoder,
+ * which copes with mislabelled words. Null for any other shape, which mailparser's reading covers.
+ */
+function displayNameWords(rawValue: string | null): string | null {
+  if (rawValue === null || /[\x80-\xff]/.test(rawValue)) return null;
+  const match = /^\s*"?((?:=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=\s*)+)"?\s*<[^<>@\s]+@[^<>\s]+>\s*$/.exec(rawValue);
+  if (!match?.[1] || !hasJapaneseEncodedWord(match[1])) return null;
+  return decodeEncodedWords(match[1].trim());
+}
+
+function hasJapaneseEncodedWord(value: string): boolean {
+  return [...value.matchAll(/=\?([^?\s*]+)(?:\*[^?\s]*)?\?[bBqQ]\?/g)].some((m) => japaneseEncodingOf(m[1] ?? '') !== null);
+}
+
+function firstAddressIn(object: AddressObject | undefined): { address: string; name: string } | null {
+  const queue: EmailAddress[] = [...(object?.value ?? [])];
+  while (queue.length) {
+    const entry = queue.shift() as EmailAddress;
+    if (entry.group?.length) queue.unshift(...entry.group);
+    else if (entry.address || entry.name) return { address: entry.address ?? '', name: entry.name ?? '' };
+  }
+  return null;
+}
+
+function needsRepair(text: string): boolean {
+  return text.includes('\ufffd') || text.includes('\u001b');
+}
+
+function subjectOf(parsed: ParsedMail, hint: string | null): string {
+  const decoded = parsed.headers.get('subject');
+  let subject = typeof decoded === 'string' ? decoded : '';
+  const rawSubject = rawHeaderValue(parsed.headerLines, 'subject');
+  if (rawSubject !== null && hasJapaneseEncodedWord(rawSubject) && !/[\x80-\xff]/.test(rawSubject)) {
+    // Our decoder also copes with words whose label lies (Shift_JIS bytes labelled ISO-2022-JP).
+    return cleanLine(decodeEncodedWords(rawSubject));
+  }
+  if (needsRepair(subject)) {
+    const rawValue = rawHeaderValue(parsed.headerLines, 'subject');
+    if (rawValue !== null) {
+      const repaired = decodeEncodedWords(decodeText(headerBytes(rawValue), hint));
+      if (!needsRepair(repaired) || !subject) subject = repaired;
+      else subject = repairIso2022JpEscapes(subject);
+    }
+  }
+  return cleanLine(subject);
+}
+
+/** One line of text: folding and control characters become single spaces. */
+function cleanLine(text: string): string {
+  return text
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
+}
+
+function textOf(parsed: ParsedMail, raw: Buffer, hint: string | null): string {
+  let text = parsed.text;
+  if (!text.trim() && parsed.html && parsed.htmlConversionFailed) text = stripTags(parsed.html);
+  text = repairIso2022JpEscapes(text);
+  if (text.includes('\ufffd') && !hint) text = redecodeUnlabelledBody(parsed, raw) ?? text;
+  return cleanBody(text);
+}
+
+/**
+ * A single-part text mail with no charset label whose bytes were not UTF-8 (old Japanese mailers
+ * sent Shift_JIS or EUC-JP like that): read again from the body's bytes with a guessed charset.
+ */
+function redecodeUnlabelledBody(parsed: ParsedMail, raw: Buffer): string | null {
+  const contentType = rawHeaderValue(parsed.headerLines, 'content-type');
+  if (contentType !== null && !/^\s*text\//i.test(contentType)) return null;
+  const crlf = raw.indexOf('\r\n\r\n');
+  const lf = raw.indexOf('\n\n');
+  const start = crlf >= 0 && (lf < 0 || crlf < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : -1;
+  if (start < 0) return null;
+  const body = raw.subarray(start);
+  const transfer = (rawHeaderValue(parsed.headerLines, 'content-transfer-encoding') ?? '').trim().toLowerCase();
+  const bytes =
+    transfer === 'base64'
+      ? Buffer.from(body.toString('latin1').replace(/[^A-Za-z0-9+/]/g, ''), 'base64')
+      : transfer === 'quoted-printable'
+        ? decodeQuotedPrintable(body)
+        : body;
+  return decodeText(bytes, null);
+}
+
+function decodeQuotedPrintable(body: Buffer): Buffer {
+  const text = body.toString('latin1').replace(/=\r?\n/g, '');
+  return Buffer.from(text.replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
+}
+
+/** Crude HTML to text, for HTML too large for the proper converter. */
+function stripTags(html: string): string {
+  return html
+    .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, ' ')
+    .replace(/<br\s*\/?>|<\/(?:p|div|tr|li|h[1-6])\s*>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Math.min(Number(n), 0x10ffff)))
+    .replace(/&amp;/g, '&');
+}
+
+/** \n line ends, no byte-order mark or control characters, no runs of blank lines, no trailing space. */
+function cleanBody(text: string): string {
+  return text
+    .replace(/^\ufeff/, '')
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .replace(/^\n+/, '')
+    .trimEnd();
+}
+
+/**
+ * The Date header as ISO UTC, unless it is missing, unparseable, before 1970 or more than a day
+ * after the fallback (the server's arrival time, which is more trustworthy than the sender's clock).
+ */
+function dateOf(header: string | null, fallbackDate: string): string {
+  const fallbackMs = Date.parse(fallbackDate);
+  const fallback = Number.isNaN(fallbackMs) ? new Date() : new Date(fallbackMs);
+  if (!header) return fallback.toISOString();
+  const ms = parseMailDate(header);
+  if (ms === null || ms < 0 || ms > fallback.getTime() + MAX_CLOCK_SKEW_MS) return fallback.toISOString();
+  return new Date(ms).toISOString();
+}
+
+function parseMailDate(value: string): number | null {
+  // RFC 5322 comments, like "(JST)", are not part of the date.
+  const cleaned = value.replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim();
+  const ms = Date.parse(cleaned);
+  return Number.isNaN(ms) ? null : ms;
+}

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { domainToASCII } from 'node:url';
+import { createTransport } from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import { AppError } from '../../shared/result';
+import { isLoopbackHost } from './loopbackHost';
+import { toSmtpAppError } from './smtpError';
+
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  /** true: implicit TLS on port 465, STARTTLS required on any other port. false: cleartext, loopback hosts only. */
+  tls: boolean;
+  /** Empty: the server takes mail without login. */
+  user: string;
+  password: string | null;
+}
+
+export interface OutgoingMail {
+  from: { name: string; address: string };
+  to: string;
+  subject: string;
+  text: string;
+  inReplyTo?: string;
+  references?: string[];
+  /** Domain for the generated Message-ID. */
+  messageIdDomain: string;
+}
+
+const IMPLICIT_TLS_PORT = 465;
+/** Unreachable servers should fail while the user still waits on the send button. */
+const SMTP_CONNECT_TIMEOUT_MS = 15_000;
+const SMTP_SOCKET_TIMEOUT_MS = 60_000;
+
+/**
+ * Sends one plain-text mail and returns its Message-ID and the exact bytes sent, so the sent
+ * copy we store is the mail the customer received. nodemailer writes Japanese as UTF-8: the
+ * subject and names as RFC 2047 encoded words, the body base64 or quoted-printable, which every
+ * Japanese mail client reads.
+ */
+export async function sendMail(config: SmtpConfig, mail: OutgoingMail): Promise<{ messageId: string; raw: Buffer }> {
+  if (!config.tls && !isLoopbackHost(config.host)) {
+    throw new AppError(
+      'SMTP_ERROR',
+      `SMTP server ${config.host} needs TLS: turn TLS on (port 465, or 587 with STARTTLS). Without TLS the password and the mail would cross the network readable, so that is allowed only for this computer (localhost).`,
+    );
+  }
+  const messageId = `<${randomUUID()}@${messageIdDomainOf(mail)}>`;
+  const references = [...(mail.references ?? [])];
+  if (mail.inReplyTo && !references.includes(mail.inReplyTo)) references.push(mail.inReplyTo);
+
+  const raw = await new MailComposer({
+    from: { name: mail.from.name, address: mail.from.address },
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    messageId,
+    date: new Date(),
+    ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
+    ...(references.length ? { references } : {}),
+    // Outgoing text is typed by staff; nothing in it may make nodemailer read files or URLs.
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  })
+    .compile()
+    .build();
+
+  const implicitTls = config.tls && config.port === IMPLICIT_TLS_PORT;
+  const transport = createTransport({
+    host: config.host,
+    port: config.port,
+    secure: implicitTls,
+    requireTLS: config.tls && !implicitTls,
+    // Cleartext (loopback only) stays cleartext: a local relay's STARTTLS would offer an unverifiable certificate.
+    ignoreTLS: !config.tls,
+    tls: { rejectUnauthorized: true, minVersion: 'TLSv1.2' },
+    ...(config.user ? { auth: { user: config.user, pass: config.password ?? '' } } : {}),
+    connectionTimeout: SMTP_CONNECT_TIMEOUT_MS,
+    greetingTimeout: SMTP_CONNECT_TIMEOUT_MS,
+    socketTimeout: SMTP_SOCKET_TIMEOUT_MS,
+    logger: false,
+    debug: false,
+  });
+  try {
+    await transport.sendMail({ envelope: { from: mail.from.address, to: [mail.to] }, raw });
+  } catch (error) {
+    throw toSmtpAppError(error, config);
+  } finally {
+    transport.close();
+  }
+  return { messageId, raw };
+}
+
+/** The configured domain, or the sender's, reduced to characters a Message-ID may hold. */
+function messageIdDomainOf(mail: OutgoingMail): string {
+  const candidates = [mail.messageIdDomain, mail.from.address.split('@')[1] ?? ''];
+  for (const candidate of candidates) {
+    // Internationalized domains in their ASCII (punycode) form, as header syntax requires.
+    const domain = domainToASCII(candidate.trim().toLowerCase()).replace(/[^a-z0-9.-]/g, '');
+    if (domain.includes('.')) return domain;
+  }
+  return 'madoguchi.invalid';
+}

@@ -1,0 +1,60 @@
+import { app, type Session } from 'electron';
+import type { Logger } from '../logging/logger';
+import { CONTENT_SECURITY_POLICY } from './rendererProtocol';
+
+/**
+ * Electron's security checklist, applied to every web contents the app ever creates (not only
+ * the main window), so that a forgotten code path cannot open a less protected page.
+ */
+export function hardenAllWebContents(logger: Logger): void {
+  app.on('web-contents-created', (_event, contents) => {
+    // No new windows: the app has one window, and mail links must never open inside it.
+    contents.setWindowOpenHandler(() => {
+      logger.warn('security.window_open_denied');
+      return { action: 'deny' };
+    });
+    // The page never navigates (routes are #hashes, which are not navigations): any navigation
+    // is a link in untrusted content or an injected script, so it is refused.
+    contents.on('will-navigate', (event) => {
+      event.preventDefault();
+      logger.warn('security.navigation_blocked', { frame: 'main' });
+    });
+    // Subframes too (the CSP already has frame-src 'none'; this holds even if that changes).
+    contents.on('will-frame-navigate', (event) => {
+      if (event.isMainFrame) return; // handled by will-navigate above
+      event.preventDefault();
+      logger.warn('security.navigation_blocked', { frame: 'sub' });
+    });
+    contents.on('will-redirect', (event) => {
+      event.preventDefault();
+      logger.warn('security.redirect_blocked');
+    });
+    contents.on('will-attach-webview', (event) => {
+      event.preventDefault();
+      logger.warn('security.webview_blocked');
+    });
+  });
+}
+
+/**
+ * The session the window uses: every permission refused (camera, microphone, notifications,
+ * geolocation, clipboard reads, devices...), and the CSP header added to anything served over
+ * http(s) or file. Our own app:// responses carry the header from the protocol handler, because
+ * Chromium does not run webRequest header hooks for custom protocols.
+ */
+export function hardenSession(session: Session, logger: Logger): void {
+  session.setPermissionRequestHandler((_contents, permission, callback) => {
+    logger.warn('security.permission_denied', { permission });
+    callback(false);
+  });
+  session.setPermissionCheckHandler(() => false);
+  session.setDevicePermissionHandler(() => false);
+  session.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: {
+        ...details.responseHeaders,
+        'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
+      },
+    });
+  });
+}

@@ -1,0 +1,70 @@
+import i18n from 'i18next';
+import { initReactI18next, useTranslation } from 'react-i18next';
+import type { Language } from '../../shared/domain';
+import type { Purpose } from '../../shared/purposes';
+import { en } from './en';
+import { ja } from './ja';
+
+/**
+ * Japanese is the default and the source of keys: ja.ts defines them, en.ts must match
+ * (checked by its type). Keys are typed too, so t('no.such.key') does not compile.
+ */
+declare module 'i18next' {
+  interface CustomTypeOptions {
+    defaultNS: 'translation';
+    resources: { translation: typeof ja };
+  }
+}
+
+export const LANGUAGES: readonly Language[] = ['ja', 'en'];
+
+/**
+ * The stored setting (settings.get) is the truth, but it can be read only once the database
+ * is unlocked. This mirror, holding nothing but 'ja' or 'en', paints the lock screen in the
+ * language staff chose last time.
+ */
+const MIRROR_KEY = 'madoguchi.language';
+
+function mirroredLanguage(): Language {
+  try {
+    return localStorage.getItem(MIRROR_KEY) === 'en' ? 'en' : 'ja';
+  } catch {
+    return 'ja';
+  }
+}
+
+void i18n.use(initReactI18next).init({
+  resources: { ja: { translation: ja }, en: { translation: en } },
+  lng: mirroredLanguage(),
+  fallbackLng: 'ja',
+  supportedLngs: ['ja', 'en'],
+  initAsync: false,
+  // React escapes text itself; escaping twice would show &amp; etc.
+  interpolation: { escapeValue: false },
+});
+
+i18n.on('languageChanged', (lng) => {
+  document.documentElement.lang = lng;
+  try {
+    localStorage.setItem(MIRROR_KEY, lng);
+  } catch {
+    // Storage can be disabled; the stored setting still applies after unlock.
+  }
+});
+document.documentElement.lang = i18n.language;
+
+export function currentLanguage(): Language {
+  return i18n.language === 'en' ? 'en' : 'ja';
+}
+
+/** The current language, re-rendering on change. */
+export function useLanguage(): Language {
+  const { i18n: instance } = useTranslation();
+  return instance.language === 'en' ? 'en' : 'ja';
+}
+
+export function purposeLabel(purpose: Purpose, language: Language): string {
+  return purpose.label[language];
+}
+
+export default i18n;

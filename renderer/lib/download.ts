@@ -1,0 +1,24 @@
+/**
+ * Saves text the main process produced (CSV) as a file, the same way in Electron and in a
+ * browser: a Blob URL clicked as a download link. No Node, no IPC for the file itself.
+ */
+export function downloadText(filename: string, text: string, type = 'text/csv;charset=utf-8'): void {
+  const blob = new Blob([text], { type });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = safeFilename(filename);
+  link.rel = 'noopener';
+  link.style.display = 'none';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Revoke later: Chromium starts reading the Blob asynchronously after the click.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** A name the OS accepts: no directories, no characters Windows refuses. */
+export function safeFilename(name: string): string {
+  const cleaned = name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').trim();
+  return cleaned.length > 0 ? cleaned : 'madoguchi.csv';
+}

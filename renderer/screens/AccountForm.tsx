@@ -1,0 +1,186 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { MailAccount, MailAccountInput } from '../../shared/domain';
+import i18n from '../i18n';
+import { useAccounts } from '../stores/accounts';
+import { useNotices } from '../stores/notices';
+
+interface Fields {
+  label: string;
+  imapHost: string;
+  imapPort: string;
+  imapTls: boolean;
+  imapUser: string;
+  imapPassword: string;
+  smtpHost: string;
+  smtpPort: string;
+  smtpTls: boolean;
+  smtpUser: string;
+  smtpPassword: string;
+  fromAddress: string;
+  fromName: string;
+}
+
+const DEFAULT_PORTS = { imap: { tls: '993', plain: '143' }, smtp: { tls: '465', plain: '587' } };
+
+function fieldsFrom(account: MailAccount | null): Fields {
+  if (!account) {
+    return {
+      label: '',
+      imapHost: '',
+      imapPort: DEFAULT_PORTS.imap.tls,
+      imapTls: true,
+      imapUser: '',
+      imapPassword: '',
+      smtpHost: '',
+      smtpPort: DEFAULT_PORTS.smtp.tls,
+      smtpTls: true,
+      smtpUser: '',
+      smtpPassword: '',
+      fromAddress: '',
+      fromName: '',
+    };
+  }
+  return {
+    label: account.label,
+    imapHost: account.imapHost,
+    imapPort: String(account.imapPort),
+    imapTls: account.imapTls,
+    imapUser: account.imapUser,
+    imapPassword: '',
+    smtpHost: account.smtpHost,
+    smtpPort: String(account.smtpPort),
+    smtpTls: account.smtpTls,
+    smtpUser: account.smtpUser,
+    smtpPassword: '',
+    fromAddress: account.fromAddress,
+    fromName: account.fromName,
+  };
+}
+
+/** Adds or edits a mail account. On edit, an empty password field keeps the stored password. */
+export function AccountForm({ account, onClose }: { account: MailAccount | null; onClose: () => void }) {
+  const { t } = useTranslation();
+  const save = useAccounts((s) => s.save);
+  const [fields, setFields] = useState<Fields>(() => fieldsFrom(account));
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const editing = account !== null;
+
+  const set = <K extends keyof Fields>(key: K, value: Fields[K]) => setFields((f) => ({ ...f, [key]: value }));
+  const setTls = (kind: 'imap' | 'smtp', tls: boolean) =>
+    setFields((f) => {
+      const portKey = kind === 'imap' ? 'imapPort' : 'smtpPort';
+      const defaults = DEFAULT_PORTS[kind];
+      // Follow the usual port when the user has not typed a different one.
+      const port = f[portKey] === defaults.tls || f[portKey] === defaults.plain ? (tls ? defaults.tls : defaults.plain) : f[portKey];
+      return { ...f, [kind === 'imap' ? 'imapTls' : 'smtpTls']: tls, [portKey]: port };
+    });
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!editing && fields.imapPassword === '') return setProblem(t('accounts.imapPasswordRequired'));
+    const input: MailAccountInput = {
+      ...(editing ? { id: account.id } : {}),
+      label: fields.label,
+      imapHost: fields.imapHost,
+      imapPort: Number(fields.imapPort),
+      imapTls: fields.imapTls,
+      imapUser: fields.imapUser,
+      ...(fields.imapPassword !== '' ? { imapPassword: fields.imapPassword } : {}),
+      smtpHost: fields.smtpHost,
+      smtpPort: Number(fields.smtpPort),
+      smtpTls: fields.smtpTls,
+      smtpUser: fields.smtpUser,
+      ...(fields.smtpPassword !== '' ? { smtpPassword: fields.smtpPassword } : {}),
+      fromAddress: fields.fromAddress,
+      fromName: fields.fromName,
+    };
+    setProblem(null);
+    setBusy(true);
+    try {
+      const saved = await save(input);
+      if (saved) {
+        useNotices.getState().show(i18n.t(editing ? 'accounts.updated' : 'accounts.added', { label: saved.label }));
+        onClose();
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const text = (key: keyof Fields, testId: string, label: string, type = 'text', extra: Record<string, unknown> = {}) => (
+    <label>
+      {label}
+      <input
+        type={type}
+        data-testid={testId}
+        value={fields[key] as string}
+        onChange={(e) => set(key, e.target.value as never)}
+        {...extra}
+      />
+    </label>
+  );
+  const keepHint = editing ? t('accounts.passwordKeep') : undefined;
+
+  return (
+    <form className="account-form card" onSubmit={submit} data-testid="account-form">
+      <h3>{editing ? t('accounts.editTitle', { label: account.label }) : t('accounts.addTitle')}</h3>
+      <div className="form-grid">
+        {text('label', 'account-label', t('accounts.label'), 'text', { required: true })}
+        {text('fromAddress', 'account-from-address', t('accounts.fromAddress'), 'email', { required: true })}
+        {text('fromName', 'account-from-name', t('accounts.fromName'))}
+      </div>
+      <fieldset>
+        <legend>IMAP</legend>
+        <div className="form-grid">
+          {text('imapHost', 'account-imap-host', t('accounts.host'), 'text', { required: true })}
+          {text('imapPort', 'account-imap-port', t('accounts.port'), 'number', { required: true, min: 1, max: 65535 })}
+          <label className="choice">
+            <input type="checkbox" data-testid="account-imap-tls" checked={fields.imapTls} onChange={(e) => setTls('imap', e.target.checked)} />
+            {t('accounts.tls')}
+          </label>
+          {text('imapUser', 'account-imap-user', t('accounts.user'), 'text', { required: true, autoComplete: 'off' })}
+          {text('imapPassword', 'account-imap-password', t('accounts.password'), 'password', {
+            autoComplete: 'new-password',
+            placeholder: keepHint,
+          })}
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>SMTP</legend>
+        <div className="form-grid">
+          {text('smtpHost', 'account-smtp-host', t('accounts.host'), 'text', { required: true })}
+          {text('smtpPort', 'account-smtp-port', t('accounts.port'), 'number', { required: true, min: 1, max: 65535 })}
+          <label className="choice">
+            <input type="checkbox" data-testid="account-smtp-tls" checked={fields.smtpTls} onChange={(e) => setTls('smtp', e.target.checked)} />
+            {t('accounts.tls')}
+          </label>
+          {text('smtpUser', 'account-smtp-user', t('accounts.user'), 'text', { autoComplete: 'off' })}
+          {text('smtpPassword', 'account-smtp-password', t('accounts.password'), 'password', {
+            autoComplete: 'new-password',
+            placeholder: keepHint,
+          })}
+        </div>
+      </fieldset>
+      {!fields.imapTls || !fields.smtpTls ? (
+        <p className="warning" data-testid="account-plain-warning">
+          {t('accounts.plainWarning')}
+        </p>
+      ) : null}
+      {problem && (
+        <p className="field-error" data-testid="account-problem">
+          {problem}
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="button" data-testid="account-cancel" onClick={onClose}>
+          {t('common.cancel')}
+        </button>
+        <button type="submit" className="primary" data-testid="account-save" disabled={busy}>
+          {t('common.save')}
+        </button>
+      </div>
+    </form>
+  );
+}

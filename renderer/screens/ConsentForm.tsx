@@ -1,0 +1,199 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { consentSource, type ConsentAction, type ConsentSource, type Customer } from '../../shared/domain';
+import { PURPOSES, purposeByKey, type ConsentChannel, type PurposeKey } from '../../shared/purposes';
+import { ALL_CHANNELS, consentChannelsToSend } from '../lib/consentChannels';
+import i18n, { currentLanguage, purposeLabel, useLanguage } from '../i18n';
+import { useCustomer, type ConsentRecordInput } from '../stores/customer';
+import { useNotices } from '../stores/notices';
+
+export interface ConsentPrefill {
+  action: ConsentAction;
+  source: ConsentSource;
+  sourceInquiryId?: number;
+  purposes?: PurposeKey[];
+  channels?: ConsentChannel[];
+}
+
+export function ConsentForm({
+  customer,
+  prefill,
+  onDone,
+  onCancel,
+}: {
+  customer: Customer;
+  prefill?: ConsentPrefill;
+  onDone?: () => void;
+  onCancel?: () => void;
+}) {
+  const { t } = useTranslation();
+  const language = useLanguage();
+  const recordConsent = useCustomer((s) => s.recordConsent);
+  const [action, setAction] = useState<ConsentAction>(prefill?.action ?? 'grant');
+  const [purposes, setPurposes] = useState<PurposeKey[]>(prefill?.purposes ?? []);
+  const [channels, setChannels] = useState<ConsentChannel[]>(prefill?.channels ?? []);
+  const [source, setSource] = useState<ConsentSource>(prefill?.source ?? 'email');
+  const [evidence, setEvidence] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const selectedPurposes = PURPOSES.filter((p) => purposes.includes(p.key));
+  const needsAny = selectedPurposes.some((p) => p.channels.includes('any'));
+  const applicable = new Set(selectedPurposes.flatMap((p) => p.channels));
+
+  const toggle = <T,>(list: T[], value: T, on: boolean): T[] => (on ? [...new Set([...list, value])] : list.filter((v) => v !== value));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (purposes.length === 0) return setProblem(t('consent.choosePurpose'));
+    if (evidence.trim() === '') return setProblem(t('consent.evidenceRequired'));
+    const { channels: toSend, withoutChannel } = consentChannelsToSend(purposes, channels);
+    if (withoutChannel.length > 0) {
+      const names = withoutChannel.map((k) => purposeLabel(purposeByKey(k), language)).join('、');
+      return setProblem(t('consent.chooseChannel', { purposes: names }));
+    }
+    const input: ConsentRecordInput = {
+      customerId: customer.id,
+      action,
+      purposes,
+      channels: toSend,
+      source,
+      evidence: evidence.trim(),
+      ...(prefill?.sourceInquiryId !== undefined ? { sourceInquiryId: prefill.sourceInquiryId } : {}),
+    };
+    setProblem(null);
+    setBusy(true);
+    try {
+      const result = await recordConsent(input);
+      if (!result) return;
+      const lang = currentLanguage();
+      const what = PURPOSES.filter((p) => purposes.includes(p.key))
+        .map((p) => {
+          const via = p.channels.includes('any') ? ['any' as const] : p.channels.filter((c) => toSend.includes(c));
+          return `${purposeLabel(p, lang)} (${via.map((ch) => i18n.t(`consentChannel.${ch}`)).join('・')})`;
+        })
+        .join('; ');
+      useNotices.getState().show(
+        i18n.t('consent.recorded', {
+          action: i18n.t(`consent.action.${action}`),
+          customer: customer.name,
+          what,
+          count: result.recorded,
+        }),
+      );
+      setEvidence('');
+      onDone?.();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="consent-form" onSubmit={submit} data-testid="consent-form">
+      <h3>{t('consent.formTitle', { customer: customer.name })}</h3>
+      {prefill?.sourceInquiryId !== undefined && (
+        <p className="hint" data-testid="consent-source-inquiry">
+          {t('consent.fromInquiry', { id: prefill.sourceInquiryId })}
+        </p>
+      )}
+      <fieldset>
+        <legend>{t('consent.actionLabel')}</legend>
+        <label className="choice">
+          <input
+            type="radio"
+            name="consent-action"
+            data-testid="consent-action-withdraw"
+            checked={action === 'withdraw'}
+            onChange={() => setAction('withdraw')}
+          />
+          {t('consent.action.withdraw')}
+        </label>
+        <label className="choice">
+          <input
+            type="radio"
+            name="consent-action"
+            data-testid="consent-action-grant"
+            checked={action === 'grant'}
+            onChange={() => setAction('grant')}
+          />
+          {t('consent.action.grant')}
+        </label>
+      </fieldset>
+      <fieldset>
+        <legend>{t('consent.purposes')}</legend>
+        {PURPOSES.map((purpose) => (
+          <label key={purpose.key} className="choice block">
+            <input
+              type="checkbox"
+              data-testid={`consent-purpose-${purpose.key}`}
+              checked={purposes.includes(purpose.key)}
+              onChange={(e) => setPurposes(toggle(purposes, purpose.key, e.target.checked))}
+            />
+            <span>
+              ({purpose.number}) {purposeLabel(purpose, language)}
+              <span className="muted"> — {t(`basis.${purpose.basis}`)}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      <fieldset>
+        <legend>{t('consent.channels')}</legend>
+        {ALL_CHANNELS.map((channel) => {
+          const isAny = channel === 'any';
+          const enabled = isAny ? needsAny : applicable.has(channel);
+          return (
+            <label key={channel} className={`choice${enabled ? '' : ' disabled'}`}>
+              <input
+                type="checkbox"
+                data-testid={`consent-channel-${channel}`}
+                disabled={!enabled || isAny}
+                checked={isAny ? needsAny : enabled && channels.includes(channel)}
+                onChange={(e) => setChannels(toggle(channels, channel, e.target.checked))}
+              />
+              {t(`consentChannel.${channel}`)}
+            </label>
+          );
+        })}
+        <p className="hint">{t('consent.channelsHint')}</p>
+      </fieldset>
+      <div className="form-grid">
+        <label>
+          {t('consent.source')}
+          <select data-testid="consent-source" value={source} onChange={(e) => setSource(e.target.value as ConsentSource)}>
+            {consentSource.options.map((s) => (
+              <option key={s} value={s}>
+                {t(`source.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="wide">
+          {t('consent.evidence')}
+          <textarea
+            data-testid="consent-evidence"
+            rows={3}
+            value={evidence}
+            required
+            onChange={(e) => setEvidence(e.target.value)}
+            placeholder={t('consent.evidencePlaceholder')}
+          />
+        </label>
+      </div>
+      {problem && (
+        <p className="field-error" data-testid="consent-problem">
+          {problem}
+        </p>
+      )}
+      <div className="form-actions">
+        {onCancel && (
+          <button type="button" data-testid="consent-cancel" onClick={onCancel}>
+            {t('common.cancel')}
+          </button>
+        )}
+        <button type="submit" className="primary" data-testid="consent-submit" disabled={busy}>
+          {t('consent.submit')}
+        </button>
+      </div>
+    </form>
+  );
+}

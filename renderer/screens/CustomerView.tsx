@@ -1,0 +1,231 @@
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ConsentState, CustomerDetail } from '../../shared/domain';
+import { PURPOSES, type ConsentChannel } from '../../shared/purposes';
+import { ChannelBadge, StatusBadge } from '../components/Badges';
+import { purposeLabel, useLanguage } from '../i18n';
+import { NONE, tokyoDateTimeOrNone } from '../lib/format';
+import { useCustomer } from '../stores/customer';
+import { useNav } from '../stores/nav';
+import { ConsentForm } from './ConsentForm';
+
+const CONTACT_COLUMNS: readonly ConsentChannel[] = ['email', 'post', 'phone'];
+
+function ConsentCell({ state, purpose, channel, span }: { state: ConsentState | undefined; purpose: string; channel: ConsentChannel; span?: number }) {
+  const { t } = useTranslation();
+  return (
+    <td
+      colSpan={span}
+      className={`consent-cell consent-${state?.state ?? 'unknown'}`}
+      data-testid={`consent-cell-${purpose}-${channel}`}
+      data-state={state?.state ?? 'unknown'}
+    >
+      <span className="consent-state">{state ? t(`consentState.${state.state}`) : NONE}</span>
+      {state?.since && <span className="consent-since">{tokyoDateTimeOrNone(state.since)}</span>}
+    </td>
+  );
+}
+
+function ConsentTable({ detail }: { detail: CustomerDetail }) {
+  const { t } = useTranslation();
+  const language = useLanguage();
+  const find = (purpose: string, channel: ConsentChannel) => detail.consents.find((c) => c.purpose === purpose && c.channel === channel);
+  return (
+    <table className="data-table consent-table" data-testid="consent-table">
+      <colgroup>
+        <col style={{ width: '46%' }} />
+        {CONTACT_COLUMNS.map((c) => (
+          <col key={c} style={{ width: '18%' }} />
+        ))}
+      </colgroup>
+      <thead>
+        <tr>
+          <th>{t('customer.purpose')}</th>
+          {CONTACT_COLUMNS.map((c) => (
+            <th key={c}>{t(`consentChannel.${c}`)}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {PURPOSES.map((purpose) => (
+          <tr key={purpose.key} data-testid={`consent-row-${purpose.key}`}>
+            <th scope="row" className="purpose-label">
+              <span>
+                ({purpose.number}) {purposeLabel(purpose, language)}
+              </span>
+              <span className={`badge basis basis-${purpose.basis}`}>{t(`basis.${purpose.basis}`)}</span>
+            </th>
+            {purpose.channels.includes('any') ? (
+              <ConsentCell state={find(purpose.key, 'any')} purpose={purpose.key} channel="any" span={CONTACT_COLUMNS.length} />
+            ) : (
+              CONTACT_COLUMNS.map((channel) => (
+                <ConsentCell key={channel} state={find(purpose.key, channel)} purpose={purpose.key} channel={channel} />
+              ))
+            )}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function History({ detail }: { detail: CustomerDetail }) {
+  const { t } = useTranslation();
+  const language = useLanguage();
+  const go = useNav((s) => s.go);
+  // Append-only: shown newest first; nothing here can be edited or deleted.
+  const events = [...detail.history].sort((a, b) => b.recordedAt.localeCompare(a.recordedAt) || b.id - a.id);
+  if (events.length === 0) return <p className="empty">{t('customer.noHistory')}</p>;
+  return (
+    <table className="data-table history-table" data-testid="consent-history">
+      <thead>
+        <tr>
+          <th>{t('history.when')}</th>
+          <th>{t('history.who')}</th>
+          <th>{t('history.action')}</th>
+          <th>{t('history.purpose')}</th>
+          <th>{t('history.channel')}</th>
+          <th>{t('history.source')}</th>
+          <th>{t('history.evidence')}</th>
+          <th>{t('history.inquiry')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {events.map((event) => {
+          const purpose = PURPOSES.find((p) => p.key === event.purpose);
+          return (
+            <tr key={event.id} data-testid={`history-row-${event.id}`} data-action={event.action} data-purpose={event.purpose} data-channel={event.channel}>
+              <td className="nowrap" data-testid="history-when">
+                {tokyoDateTimeOrNone(event.recordedAt)}
+              </td>
+              <td data-testid="history-who">{event.recordedBy}</td>
+              <td>
+                <span className={`badge action-${event.action}`}>{t(`consent.action.${event.action}`)}</span>
+              </td>
+              <td className="purpose-cell">{purpose ? `(${purpose.number}) ${purposeLabel(purpose, language)}` : event.purpose}</td>
+              <td>{t(`consentChannel.${event.channel}`)}</td>
+              <td data-testid="history-source">{t(`source.${event.source}`)}</td>
+              <td className="pre-wrap" data-testid="history-evidence">
+                {event.evidence}
+              </td>
+              <td>
+                {event.sourceInquiryId !== null ? (
+                  <button
+                    type="button"
+                    className="link-button"
+                    data-testid="history-inquiry-link"
+                    onClick={() => go({ screen: 'inbox', inquiryId: event.sourceInquiryId! })}
+                  >
+                    #{event.sourceInquiryId}
+                  </button>
+                ) : (
+                  NONE
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+export function CustomerView({ id }: { id: number }) {
+  const { t } = useTranslation();
+  const detail = useCustomer((s) => (s.id === id ? s.detail : null));
+  const open = useCustomer((s) => s.open);
+  const go = useNav((s) => s.go);
+
+  useEffect(() => {
+    void open(id);
+  }, [id, open]);
+
+  if (!detail) return <p className="empty">{t('common.loading')}</p>;
+  const { customer } = detail;
+
+  return (
+    <article className="customer-view" data-testid="customer-view" data-customer-id={customer.id}>
+      <header className="detail-header">
+        <div className="detail-title">
+          <h2 data-testid="customer-name">{customer.name}</h2>
+          <span className="muted">#{customer.id}</span>
+        </div>
+        <dl className="facts">
+          <div>
+            <dt>{t('customer.email')}</dt>
+            <dd data-testid="customer-email">
+              {customer.email ?? NONE}
+              {customer.emailUndeliverable && (
+                <span className="badge warn" data-testid="customer-undeliverable">
+                  {t('customer.undeliverable')}
+                </span>
+              )}
+            </dd>
+          </div>
+          <div>
+            <dt>{t('customer.phone')}</dt>
+            <dd data-testid="customer-phone">{customer.phone ?? NONE}</dd>
+          </div>
+          <div className="wide">
+            <dt>{t('customer.address')}</dt>
+            <dd data-testid="customer-address" className="pre-wrap">
+              {customer.postalAddress ?? NONE}
+            </dd>
+          </div>
+          <div>
+            <dt>{t('customer.since')}</dt>
+            <dd>{tokyoDateTimeOrNone(customer.createdAt)}</dd>
+          </div>
+        </dl>
+      </header>
+
+      <section>
+        <h3>{t('customer.consents')}</h3>
+        <ConsentTable detail={detail} />
+        <p className="hint">{t('customer.consentLegend')}</p>
+      </section>
+
+      <section className="card">
+        <ConsentForm customer={customer} />
+      </section>
+
+      <section>
+        <h3>{t('customer.history')}</h3>
+        <History detail={detail} />
+      </section>
+
+      <section>
+        <h3>{t('customer.inquiries')}</h3>
+        {detail.inquiries.length === 0 ? (
+          <p className="empty">{t('inbox.empty')}</p>
+        ) : (
+          <table className="data-table" data-testid="customer-inquiries">
+            <tbody>
+              {detail.inquiries.map((inquiry) => (
+                <tr
+                  key={inquiry.id}
+                  className="clickable"
+                  data-testid={`customer-inquiry-${inquiry.id}`}
+                  tabIndex={0}
+                  onClick={() => go({ screen: 'inbox', inquiryId: inquiry.id })}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Enter') go({ screen: 'inbox', inquiryId: inquiry.id });
+                  }}
+                >
+                  <td>
+                    <ChannelBadge channel={inquiry.channel} />
+                  </td>
+                  <td>{inquiry.subject}</td>
+                  <td className="nowrap">{tokyoDateTimeOrNone(inquiry.receivedAt)}</td>
+                  <td>
+                    <StatusBadge status={inquiry.status} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </article>
+  );
+}

@@ -1,0 +1,248 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { inquiryStatus, type InquiryDetail, type InquiryStatus } from '../../shared/domain';
+import { ChannelBadge } from '../components/Badges';
+import { tokyoDateTimeOrNone } from '../lib/format';
+import i18n from '../i18n';
+import { useInquiry } from '../stores/inquiry';
+import { useNav } from '../stores/nav';
+import { useNotices } from '../stores/notices';
+import { ConsentForm, type ConsentPrefill } from './ConsentForm';
+
+function Thread({ detail }: { detail: InquiryDetail }) {
+  const { t } = useTranslation();
+  return (
+    <ol className="thread" data-testid="message-thread">
+      {detail.messages.map((message) => (
+        <li
+          key={message.id}
+          className={`message message-${message.direction}`}
+          data-testid={`message-${message.id}`}
+          data-direction={message.direction}
+        >
+          <div className="message-meta">
+            <span className="badge direction">{t(`inquiry.direction.${message.direction}`)}</span>
+            <span className="message-from" data-testid="message-from">
+              {message.direction === 'out' && message.author
+                ? t('inquiry.sentBy', { author: message.author, address: message.fromAddress ?? '—' })
+                : (message.fromAddress ?? detail.customer.name)}
+            </span>
+            {message.toAddress && (
+              <span className="muted">
+                → {message.toAddress}
+              </span>
+            )}
+            <span className="spacer" />
+            <time className="muted nowrap" dateTime={message.at} data-testid="message-at">
+              {tokyoDateTimeOrNone(message.at)}
+            </time>
+          </div>
+          {message.subject && message.subject !== detail.inquiry.subject && (
+            <div className="message-subject">{message.subject}</div>
+          )}
+          {/* Plain text only: mail is untrusted and is never rendered as HTML here. */}
+          <div className="message-body" data-testid="message-body">
+            {message.body}
+          </div>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function ReplyBox({ detail }: { detail: InquiryDetail }) {
+  const { t } = useTranslation();
+  const reply = useInquiry((s) => s.reply);
+  const [body, setBody] = useState('');
+  const [sending, setSending] = useState(false);
+  const { inquiry, customer } = detail;
+
+  if (inquiry.channel !== 'email') {
+    return (
+      <p className="hint" data-testid="reply-unavailable">
+        {t('inquiry.replyOnlyEmail', { channel: t(`channel.${inquiry.channel}`) })}
+      </p>
+    );
+  }
+  if (!customer.email) {
+    return (
+      <p className="hint" data-testid="reply-unavailable">
+        {t('inquiry.replyNoEmail')}
+      </p>
+    );
+  }
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (body.trim() === '') return;
+    setSending(true);
+    try {
+      const sent = await reply(body);
+      if (sent) {
+        setBody('');
+        useNotices.getState().show(i18n.t('inquiry.replySent', { to: sent.toAddress ?? customer.email ?? '' }));
+      }
+    } finally {
+      setSending(false);
+    }
+  };
+
+  return (
+    <form className="reply-box" onSubmit={submit}>
+      <label htmlFor="reply-body">
+        {t('inquiry.replyTo', { to: customer.email })}
+      </label>
+      {customer.emailUndeliverable && (
+        <p className="warning" data-testid="reply-undeliverable">
+          {t('inquiry.undeliverableWarning')}
+        </p>
+      )}
+      <textarea
+        id="reply-body"
+        data-testid="reply-body"
+        rows={8}
+        value={body}
+        onChange={(e) => setBody(e.target.value)}
+        placeholder={t('inquiry.replyPlaceholder')}
+      />
+      <div className="form-actions">
+        <button type="submit" className="primary" data-testid="reply-send" disabled={sending || body.trim() === ''}>
+          {sending ? t('inquiry.sending') : t('inquiry.send')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function StatusControl({ detail }: { detail: InquiryDetail }) {
+  const { t } = useTranslation();
+  const setStatus = useInquiry((s) => s.setStatus);
+  const [busy, setBusy] = useState(false);
+
+  const change = async (next: InquiryStatus) => {
+    const previous = detail.inquiry.status;
+    if (next === previous) return;
+    setBusy(true);
+    try {
+      const done = await setStatus(next);
+      if (!done) return;
+      const id = detail.inquiry.id;
+      useNotices.getState().show(
+        i18n.t('inquiry.statusChanged', { id, status: i18n.t(`status.${next}`) }),
+        {
+          label: i18n.t('common.undo'),
+          run: async () => {
+            if (useInquiry.getState().id !== id) await useInquiry.getState().open(id);
+            const undone = await useInquiry.getState().setStatus(previous);
+            if (undone) useNotices.getState().show(i18n.t('inquiry.statusChanged', { id, status: i18n.t(`status.${previous}`) }));
+          },
+        },
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <label className="inline-field">
+      {t('inquiry.status')}
+      <select
+        data-testid="inquiry-status-select"
+        value={detail.inquiry.status}
+        disabled={busy}
+        onChange={(e) => void change(e.target.value as InquiryStatus)}
+      >
+        {inquiryStatus.options.map((s) => (
+          <option key={s} value={s}>
+            {t(`status.${s}`)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export function InquiryView({ id }: { id: number }) {
+  const { t } = useTranslation();
+  const detail = useInquiry((s) => (s.id === id ? s.detail : null));
+  const open = useInquiry((s) => s.open);
+  const go = useNav((s) => s.go);
+  const [consentPrefill, setConsentPrefill] = useState<ConsentPrefill | null>(null);
+
+  useEffect(() => {
+    void open(id);
+    setConsentPrefill(null);
+  }, [id, open]);
+
+  if (!detail) return <p className="empty">{t('common.loading')}</p>;
+  const { inquiry, customer } = detail;
+
+  return (
+    <article className="inquiry-view" data-testid="inquiry-view" data-inquiry-id={inquiry.id}>
+      <header className="detail-header">
+        <div className="detail-title">
+          <ChannelBadge channel={inquiry.channel} />
+          <h2 data-testid="inquiry-subject">{inquiry.subject}</h2>
+          <span className="muted">#{inquiry.id}</span>
+        </div>
+        <dl className="facts">
+          <div>
+            <dt>{t('inquiry.customer')}</dt>
+            <dd>
+              <button
+                type="button"
+                className="link-button"
+                data-testid="inquiry-customer-link"
+                onClick={() => go({ screen: 'customers', customerId: customer.id })}
+              >
+                {customer.name}
+              </button>
+              {customer.email && <span className="muted"> &lt;{customer.email}&gt;</span>}
+            </dd>
+          </div>
+          <div>
+            <dt>{t('inquiry.received')}</dt>
+            <dd data-testid="inquiry-received">{tokyoDateTimeOrNone(inquiry.receivedAt)}</dd>
+          </div>
+          <div>
+            <dt>{t('inquiry.firstResponse')}</dt>
+            <dd data-testid="inquiry-first-response">{tokyoDateTimeOrNone(inquiry.firstResponseAt)}</dd>
+          </div>
+        </dl>
+        <div className="toolbar">
+          <StatusControl detail={detail} />
+          <span className="spacer" />
+          <button
+            type="button"
+            data-testid="record-optout"
+            onClick={() =>
+              setConsentPrefill({
+                action: 'withdraw',
+                source: inquiry.channel,
+                sourceInquiryId: inquiry.id,
+                purposes: ['new_product_information'],
+                channels: ['email', 'post', 'phone'],
+              })
+            }
+          >
+            {t('inquiry.recordOptOut')}
+          </button>
+        </div>
+      </header>
+
+      {consentPrefill && (
+        <section className="card" data-testid="inquiry-consent-panel">
+          <ConsentForm
+            customer={customer}
+            prefill={consentPrefill}
+            onDone={() => setConsentPrefill(null)}
+            onCancel={() => setConsentPrefill(null)}
+          />
+        </section>
+      )}
+
+      <Thread detail={detail} />
+      <ReplyBox detail={detail} />
+    </article>
+  );
+}

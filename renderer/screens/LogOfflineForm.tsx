@@ -1,0 +1,236 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { call, type ApiError } from '../api/client';
+import type { MethodInput } from '../../shared/contract';
+import type { Customer } from '../../shared/domain';
+import { containsCardNumber } from '../../shared/cardMask';
+import { tokyoLocalToIso } from '../../shared/tokyoTime';
+import i18n from '../i18n';
+import { tokyoNowLocal } from '../lib/format';
+import { attempt, useErrors } from '../stores/errors';
+import { useInbox } from '../stores/inbox';
+import { useNav } from '../stores/nav';
+import { useNotices } from '../stores/notices';
+
+const OFFLINE_CHANNELS = ['phone', 'post', 'fax'] as const;
+type OfflineChannel = (typeof OFFLINE_CHANNELS)[number];
+
+/** Search-as-you-type over existing customers; picks one. */
+function CustomerPicker({ selected, onSelect }: { selected: Customer | null; onSelect: (c: Customer | null) => void }) {
+  const { t } = useTranslation();
+  const [query, setQuery] = useState('');
+  const [results, setResults] = useState<Customer[]>([]);
+
+  useEffect(() => {
+    if (query.trim() === '') {
+      setResults([]);
+      return;
+    }
+    let current = true;
+    const timer = setTimeout(async () => {
+      const found = await attempt(() => call('customers.search', { query: query.trim() }));
+      if (current && found) setResults(found.slice(0, 20));
+    }, 200);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [query]);
+
+  if (selected) {
+    return (
+      <div className="picked" data-testid="log-customer-selected">
+        <strong>{selected.name}</strong>
+        <span className="muted">{[selected.email, selected.phone].filter(Boolean).join(' / ')}</span>
+        <button type="button" className="link-button" data-testid="log-customer-change" onClick={() => onSelect(null)}>
+          {t('common.change')}
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="picker">
+      <input
+        type="search"
+        data-testid="log-customer-search"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        placeholder={t('customers.searchPlaceholder')}
+        aria-label={t('customers.search')}
+      />
+      {results.length > 0 && (
+        <ul className="picker-results">
+          {results.map((c) => (
+            <li key={c.id}>
+              <button type="button" data-testid={`log-customer-result-${c.id}`} onClick={() => onSelect(c)}>
+                <strong>{c.name}</strong> <span className="muted">{[c.email, c.phone].filter(Boolean).join(' / ')}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {query.trim() !== '' && results.length === 0 && <p className="hint">{t('customers.noResults')}</p>}
+    </div>
+  );
+}
+
+/** Records an inquiry that came by post, fax or phone (e-mail arrives by sync). */
+export function LogOfflineForm() {
+  const { t } = useTranslation();
+  const go = useNav((s) => s.go);
+  const [channel, setChannel] = useState<OfflineChannel>('phone');
+  const [mode, setMode] = useState<'existing' | 'new'>('new');
+  const [existing, setExisting] = useState<Customer | null>(null);
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [phone, setPhone] = useState('');
+  const [address, setAddress] = useState('');
+  const [receivedLocal, setReceivedLocal] = useState(tokyoNowLocal);
+  const [subject, setSubject] = useState('');
+  const [body, setBody] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    let receivedAt: string;
+    try {
+      receivedAt = tokyoLocalToIso(receivedLocal.slice(0, 16));
+    } catch {
+      return setProblem(t('logOffline.badDate'));
+    }
+    if (mode === 'existing' && !existing) return setProblem(t('logOffline.chooseCustomer'));
+    const optional = (value: string) => (value.trim() === '' ? undefined : value.trim());
+    const newCustomer = {
+      name: name.trim(),
+      ...(optional(email) ? { email: optional(email) } : {}),
+      ...(optional(phone) ? { phone: optional(phone) } : {}),
+      ...(optional(address) ? { postalAddress: optional(address) } : {}),
+    };
+    const input: MethodInput<'inquiries.logOffline'> = {
+      channel,
+      receivedAt,
+      subject,
+      body,
+      ...(mode === 'existing' && existing ? { customerId: existing.id } : { newCustomer }),
+    };
+    setProblem(null);
+    setBusy(true);
+    try {
+      const summary = await call('inquiries.logOffline', input);
+      const masked = containsCardNumber(subject) || containsCardNumber(body);
+      const text = [
+        i18n.t(mode === 'new' ? 'logOffline.doneNewCustomer' : 'logOffline.done', {
+          id: summary.id,
+          channel: i18n.t(`channel.${summary.channel}`),
+          customer: summary.customerName,
+        }),
+        masked ? i18n.t('logOffline.maskedNote') : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
+      useNotices.getState().show(text);
+      void useInbox.getState().load();
+      go({ screen: 'inbox', inquiryId: summary.id });
+    } catch (error) {
+      useErrors.getState().report(error as ApiError);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const cardWarning = containsCardNumber(subject) || containsCardNumber(body);
+
+  return (
+    <form className="log-form" onSubmit={submit} data-testid="log-form">
+      <h2>{t('logOffline.title')}</h2>
+      <fieldset>
+        <legend>{t('logOffline.channel')}</legend>
+        {OFFLINE_CHANNELS.map((c) => (
+          <label key={c} className="choice">
+            <input type="radio" name="log-channel" data-testid={`log-channel-${c}`} checked={channel === c} onChange={() => setChannel(c)} />
+            {t(`channel.${c}`)}
+          </label>
+        ))}
+      </fieldset>
+      <fieldset>
+        <legend>{t('logOffline.customer')}</legend>
+        <label className="choice">
+          <input type="radio" name="log-customer-mode" data-testid="log-customer-new" checked={mode === 'new'} onChange={() => setMode('new')} />
+          {t('logOffline.newCustomer')}
+        </label>
+        <label className="choice">
+          <input
+            type="radio"
+            name="log-customer-mode"
+            data-testid="log-customer-existing"
+            checked={mode === 'existing'}
+            onChange={() => setMode('existing')}
+          />
+          {t('logOffline.existingCustomer')}
+        </label>
+        {mode === 'existing' ? (
+          <CustomerPicker selected={existing} onSelect={setExisting} />
+        ) : (
+          <div className="form-grid">
+            <label>
+              {t('customer.name')}
+              <input data-testid="log-new-name" value={name} onChange={(e) => setName(e.target.value)} required />
+            </label>
+            <label>
+              {t('customer.email')}
+              <input data-testid="log-new-email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
+            </label>
+            <label>
+              {t('customer.phone')}
+              <input data-testid="log-new-phone" type="tel" value={phone} onChange={(e) => setPhone(e.target.value)} />
+            </label>
+            <label className="wide">
+              {t('customer.address')}
+              <input data-testid="log-new-address" value={address} onChange={(e) => setAddress(e.target.value)} />
+            </label>
+          </div>
+        )}
+      </fieldset>
+      <div className="form-grid">
+        <label>
+          {t('logOffline.receivedAt')}
+          <input
+            data-testid="log-received-at"
+            type="datetime-local"
+            value={receivedLocal}
+            onChange={(e) => setReceivedLocal(e.target.value)}
+            required
+          />
+          <span className="hint">{t('logOffline.tokyoTime')}</span>
+        </label>
+        <label className="wide">
+          {t('logOffline.subject')}
+          <input data-testid="log-subject" value={subject} onChange={(e) => setSubject(e.target.value)} required />
+        </label>
+        <label className="wide">
+          {t('logOffline.body')}
+          <textarea data-testid="log-body" rows={8} value={body} onChange={(e) => setBody(e.target.value)} required />
+        </label>
+      </div>
+      {cardWarning && (
+        <p className="warning" data-testid="log-card-warning">
+          {t('logOffline.cardWarning')}
+        </p>
+      )}
+      {problem && (
+        <p className="field-error" data-testid="log-problem">
+          {problem}
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="button" data-testid="log-cancel" onClick={() => go({ screen: 'inbox' })}>
+          {t('common.cancel')}
+        </button>
+        <button type="submit" className="primary" data-testid="log-submit" disabled={busy}>
+          {t('logOffline.submit')}
+        </button>
+      </div>
+    </form>
+  );
+}

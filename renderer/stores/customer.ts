@@ -1,0 +1,44 @@
+import { create } from 'zustand';
+import { call } from '../api/client';
+import type { CustomerDetail } from '../../shared/domain';
+import type { MethodInput } from '../../shared/contract';
+import { attempt } from './errors';
+
+export type ConsentRecordInput = MethodInput<'consent.record'>;
+
+interface CustomerState {
+  id: number | null;
+  detail: CustomerDetail | null;
+  loading: boolean;
+  open(id: number): Promise<void>;
+  reload(): Promise<void>;
+  /** Records one consent change (one append-only event per purpose and channel), then refreshes. */
+  recordConsent(input: ConsentRecordInput): Promise<{ recorded: number } | undefined>;
+  reset(): void;
+}
+
+export const useCustomer = create<CustomerState>()((set, get) => ({
+  id: null,
+  detail: null,
+  loading: false,
+  async open(id) {
+    if (get().id !== id) set({ id, detail: null });
+    await get().reload();
+  },
+  async reload() {
+    const id = get().id;
+    if (id === null) return;
+    set({ loading: true });
+    const detail = await attempt(() => call('customers.get', { id }));
+    if (get().id !== id) return;
+    set({ loading: false, ...(detail ? { detail } : {}) });
+  },
+  async recordConsent(input) {
+    const result = await attempt(() => call('consent.record', input));
+    if (result && get().id === input.customerId) await get().reload();
+    return result;
+  },
+  reset() {
+    set({ id: null, detail: null, loading: false });
+  },
+}));

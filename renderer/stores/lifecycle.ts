@@ -1,0 +1,80 @@
+import { onConnectionChange, onPush } from '../api/client';
+import { syncLanguageWithSettings } from '../i18n/language';
+import { useAccounts } from './accounts';
+import { useCustomer } from './customer';
+import { useCustomers } from './customers';
+import { useErrors } from './errors';
+import { useInbox } from './inbox';
+import { useInquiry } from './inquiry';
+import { useMarketing } from './marketing';
+import { useNav } from './nav';
+import { useNotices } from './notices';
+import { useReports } from './reports';
+import { useSession } from './session';
+
+/** Forgets every piece of customer data the screens hold: run when the session locks. */
+export function forgetData(): void {
+  useInbox.getState().reset();
+  useInquiry.getState().reset();
+  useCustomers.getState().reset();
+  useCustomer.getState().reset();
+  useAccounts.getState().reset();
+  useMarketing.getState().reset();
+  useReports.getState().reset();
+  useNotices.getState().clear();
+  // Error messages can quote customer data (names, addresses): they go too.
+  useErrors.getState().clear();
+  useNav.getState().go({ screen: 'inbox' });
+}
+
+/** Refetches what the visible screens show (after a reconnect or a change pushed from main). */
+function refreshVisible(): void {
+  if (!useSession.getState().status?.unlocked) return;
+  if (useInbox.getState().loaded) void useInbox.getState().load();
+  if (useInquiry.getState().id !== null) void useInquiry.getState().reload();
+  if (useCustomer.getState().id !== null) void useCustomer.getState().reload();
+}
+
+let started = false;
+
+/**
+ * Wires main's pushes into the stores (Mailspring's model: the sync engine writes, the UI
+ * listens) and loads the session state. Idempotent.
+ */
+export function startApp(): void {
+  if (started) return;
+  started = true;
+
+  useSession.subscribe((state, previous) => {
+    const was = previous.status?.unlocked ?? false;
+    const is = state.status?.unlocked ?? false;
+    if (was && !is) forgetData();
+    if (!was && is) void syncLanguageWithSettings();
+  });
+
+  onPush('session.changed', () => void useSession.getState().refresh());
+
+  onPush('inquiries.changed', ({ inquiryIds }) => {
+    if (!useSession.getState().status?.unlocked) return;
+    if (useInbox.getState().loaded) void useInbox.getState().load();
+    const openInquiry = useInquiry.getState().id;
+    if (openInquiry !== null && inquiryIds.includes(openInquiry)) void useInquiry.getState().reload();
+    // A customer's page lists their inquiries; a new one may be theirs.
+    if (useCustomer.getState().id !== null) void useCustomer.getState().reload();
+  });
+
+  onPush('sync.progress', (progress) => useAccounts.getState().applyProgress(progress));
+
+  let wasOpen = false;
+  onConnectionChange((state) => {
+    if (state !== 'open') return;
+    // After a reconnect the main process may have moved on (locked, new mail): catch up.
+    if (wasOpen) {
+      void useSession.getState().refresh().then(refreshVisible);
+    }
+    wasOpen = true;
+  });
+
+  void useSession.getState().refresh();
+  void syncLanguageWithSettings();
+}

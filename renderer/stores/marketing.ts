@@ -1,0 +1,33 @@
+import { create } from 'zustand';
+import { call } from '../api/client';
+import type { ExportLogEntry, MailingListRow } from '../../shared/domain';
+import { attempt } from './errors';
+
+interface MarketingState {
+  preview: { count: number; rows: MailingListRow[] } | null;
+  log: ExportLogEntry[];
+  load(): Promise<void>;
+  /** Returns the file to download, or undefined when the export failed. */
+  exportCsv(): Promise<{ filename: string; csv: string; count: number } | undefined>;
+  reset(): void;
+}
+
+export const useMarketing = create<MarketingState>()((set, get) => ({
+  preview: null,
+  log: [],
+  async load() {
+    const [preview, log] = await Promise.all([
+      attempt(() => call('marketing.preview', {})),
+      attempt(() => call('marketing.exportLog', {})),
+    ]);
+    set({ ...(preview ? { preview } : {}), ...(log ? { log } : {}) });
+  },
+  async exportCsv() {
+    const file = await attempt(() => call('marketing.exportCsv', {}));
+    await get().load();
+    return file;
+  },
+  reset() {
+    set({ preview: null, log: [] });
+  },
+}));

@@ -1,0 +1,394 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type BrowserContext, type Download, type Locator, type Page } from '@playwright/test';
+import { simpleParser } from 'mailparser';
+import { formatTokyoDateTime, tokyoDate } from '../../shared/tokyoTime';
+import { startAppHost, type AppHost } from './tmpAppHost';
+import { startDovecot, type DovecotServer } from '../support/dovecot';
+import { japaneseMail, replyMail } from '../support/mailFixtures';
+import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
+
+/**
+ * The whole working day of Madoguchi as staff live it, in the browser against the loopback
+ * host, a real Dovecot and a real SMTP receiver: set up, sync Japanese mail, log a phone call
+ * (card number masked), reply by mail, record consent and an opt-out, export the mailing list,
+ * run the response-time report, and switch the language. Steps share one page and run in order.
+ */
+test.describe.configure({ mode: 'serial' });
+
+const OPERATOR = '鈴木 一郎';
+const PASSPHRASE = 'correct horse battery staple';
+const SUPPORT = 'support@toot.example';
+
+const HANAKO = { name: '山田 花子', email: 'hanako.yamada@example.jp' };
+const TARO = { name: '佐藤 太郎', email: 'taro.sato@example.jp' };
+const STOCK_SUBJECT = '商品の在庫について（至急）';
+const STOCK_MESSAGE_ID = '<stock-question-1@example.jp>';
+const FOLLOW_UP_MESSAGE_ID = '<stock-question-2@example.jp>';
+const CATALOGUE_SUBJECT = 'カタログ送付のお願い';
+const PHONE_SUBJECT = 'お支払い方法の確認';
+const CARD = '4111 1111 1111 1111';
+
+let host: AppHost;
+let dovecot: DovecotServer;
+let smtp: SmtpReceiver;
+let dataDir: string;
+let context: BrowserContext;
+let page: Page;
+let hanakoId: number;
+let taroId: number;
+/** Script errors and CSP violations seen by the page: a clean run has none. */
+const pageProblems: string[] = [];
+
+/** An RFC 5322 date a few minutes ago, so synced mail falls on today's Tokyo date. */
+const mailDate = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toUTCString().replace('GMT', '+0000');
+const tokyoToday = () => tokyoDate(new Date().toISOString());
+const tokyoYesterday = () => tokyoDate(new Date(Date.now() - 24 * 3600_000).toISOString());
+
+async function downloadText(trigger: () => Promise<void>): Promise<{ download: Download; text: string }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), trigger()]);
+  const path = await download.path();
+  return { download, text: readFileSync(path, 'utf8') };
+}
+
+const row = (prefix: string, text: string): Locator => page.getByTestId(new RegExp(`^${prefix}-\\d+$`)).filter({ hasText: text });
+
+async function idOf(locator: Locator, attribute: string): Promise<number> {
+  return Number(await locator.getAttribute(attribute));
+}
+
+async function syncAccountNow(): Promise<Locator> {
+  await page.getByTestId('nav-settings').click();
+  const account = page.getByTestId(/^account-row-\d+$/).first();
+  await account.getByTestId(/^account-sync-\d+$/).click();
+  const report = account.getByTestId(/^sync-report-\d+$/);
+  // The button is disabled while the sync runs and the report appears when it returns.
+  await expect(account.getByTestId(/^account-sync-\d+$/)).toBeEnabled({ timeout: 60_000 });
+  await expect(report).toBeVisible();
+  return account;
+}
+
+async function recordConsent(options: {
+  action: 'grant' | 'withdraw';
+  channels?: ('email' | 'post' | 'phone')[];
+  source?: string;
+  evidence: string;
+}): Promise<void> {
+  const form = page.getByTestId('consent-form');
+  await form.getByTestId(`consent-action-${options.action}`).check();
+  await form.getByTestId('consent-purpose-new_product_information').check();
+  if (options.channels) {
+    for (const channel of ['email', 'post', 'phone'] as const) {
+      await form.getByTestId(`consent-channel-${channel}`).setChecked(options.channels.includes(channel));
+    }
+  }
+  if (options.source) await form.getByTestId('consent-source').selectOption(options.source);
+  await form.getByTestId('consent-evidence').fill(options.evidence);
+  await form.getByTestId('consent-submit').click();
+  await expect(page.getByTestId('notice-text')).toContainText('記録しました');
+}
+
+test.beforeAll(async ({ browser }) => {
+  dovecot = await startDovecot({ user: SUPPORT });
+  smtp = await startSmtpReceiver({ user: SUPPORT });
+  dataDir = mkdtempSync(join(tmpdir(), 'madoguchi-e2e-'));
+  host = await startAppHost({ dataDir });
+  context = await browser.newContext({ acceptDownloads: true, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+  page = await context.newPage();
+  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageProblems.push(`console error: ${message.text()}`);
+  });
+
+  // Mail that is waiting in the support mailbox before Madoguchi first syncs.
+  await dovecot.appendMail(
+    japaneseMail({
+      from: HANAKO.email,
+      fromName: HANAKO.name,
+      to: SUPPORT,
+      subject: STOCK_SUBJECT,
+      text: 'お世話になっております。\n青いマグカップの在庫はありますか？\n来週までに10個必要です。',
+      charset: 'iso-2022-jp',
+      messageId: STOCK_MESSAGE_ID,
+      date: mailDate(30),
+    }),
+  );
+  await dovecot.appendMail(
+    japaneseMail({
+      from: TARO.email,
+      fromName: TARO.name,
+      to: SUPPORT,
+      subject: CATALOGUE_SUBJECT,
+      text: '新しいカタログを郵送していただけますか。',
+      messageId: '<catalogue-1@example.jp>',
+      date: mailDate(25),
+    }),
+  );
+});
+
+test.afterAll(async () => {
+  await context?.close();
+  await host?.stop();
+  await smtp?.stop();
+  await dovecot?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('1. sets up, adds the mail account, syncs Japanese mail and threads a follow-up', async () => {
+  await page.goto(host.url);
+  // The access token leaves the address bar at once.
+  await expect.poll(() => page.url()).not.toContain('token=');
+
+  await page.getByTestId('setup-operator').fill(OPERATOR);
+  await page.getByTestId('setup-passphrase').fill(PASSPHRASE);
+  await page.getByTestId('setup-confirm').fill(PASSPHRASE);
+  await page.getByTestId('setup-submit').click();
+  await expect(page.getByTestId('header-operator')).toHaveText(OPERATOR);
+
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('account-add').click();
+  const form = page.getByTestId('account-form');
+  await form.getByTestId('account-label').fill('サポート窓口');
+  await form.getByTestId('account-from-address').fill(SUPPORT);
+  await form.getByTestId('account-from-name').fill('TOOT サポート');
+  await form.getByTestId('account-imap-tls').uncheck();
+  await form.getByTestId('account-imap-host').fill(dovecot.host);
+  await form.getByTestId('account-imap-port').fill(String(dovecot.port));
+  await form.getByTestId('account-imap-user').fill(dovecot.user);
+  await form.getByTestId('account-imap-password').fill(dovecot.password);
+  await form.getByTestId('account-smtp-tls').uncheck();
+  await form.getByTestId('account-smtp-host').fill(smtp.host);
+  await form.getByTestId('account-smtp-port').fill(String(smtp.port));
+  await form.getByTestId('account-smtp-user').fill(smtp.user);
+  await form.getByTestId('account-smtp-password').fill(smtp.password);
+  await form.getByTestId('account-save').click();
+  await expect(page.getByTestId('account-form')).toHaveCount(0);
+  await expect(page.getByTestId(/^account-row-\d+$/)).toHaveCount(1);
+
+  let account = await syncAccountNow();
+  await expect(account.getByTestId('sync-fetched')).toHaveText('2');
+  await expect(account.getByTestId('sync-new')).toHaveText('2');
+  await expect(account.getByTestId(/^sync-progress-\d+$/)).toHaveAttribute('data-phase', 'done');
+  await expect(account.getByTestId(/^account-error-\d+$/)).toHaveCount(0);
+
+  await page.getByTestId('nav-inbox').click();
+  const stockRow = row('inquiry-row', STOCK_SUBJECT);
+  await expect(stockRow).toBeVisible();
+  await expect(stockRow).toContainText(HANAKO.name);
+  await expect(stockRow).toHaveAttribute('data-channel', 'email');
+  await expect(row('inquiry-row', CATALOGUE_SUBJECT)).toBeVisible();
+
+  // The customer answers; the follow-up joins the same inquiry.
+  await dovecot.appendMail(
+    replyMail({
+      from: HANAKO.email,
+      fromName: HANAKO.name,
+      to: SUPPORT,
+      subject: `Re: ${STOCK_SUBJECT}`,
+      text: '追伸: 赤いマグカップでも構いません。',
+      charset: 'iso-2022-jp',
+      messageId: FOLLOW_UP_MESSAGE_ID,
+      parentMessageId: STOCK_MESSAGE_ID,
+      date: mailDate(20),
+    }),
+  );
+  account = await syncAccountNow();
+  await expect(account.getByTestId('sync-fetched')).toHaveText('1');
+  await expect(account.getByTestId('sync-threaded')).toHaveText('1');
+  await expect(account.getByTestId('sync-new')).toHaveText('0');
+
+  await page.getByTestId('nav-inbox').click();
+  await expect(row('inquiry-row', STOCK_SUBJECT)).toHaveCount(1);
+  await row('inquiry-row', STOCK_SUBJECT).click();
+  const thread = page.getByTestId('message-thread');
+  await expect(thread.getByTestId(/^message-\d+$/)).toHaveCount(2);
+  await expect(thread).toContainText('青いマグカップの在庫はありますか？');
+  await expect(thread).toContainText('追伸: 赤いマグカップでも構いません。');
+  await expect(page.getByTestId('inquiry-subject')).toHaveText(STOCK_SUBJECT);
+});
+
+test('2 and 7. logs a phone inquiry for a new customer; the card number is kept only as its last 4 digits', async () => {
+  await page.getByTestId('nav-inbox').click();
+  await page.getByTestId('log-inquiry-open').click();
+  const form = page.getByTestId('log-form');
+  await form.getByTestId('log-channel-phone').check();
+  await form.getByTestId('log-customer-new').check();
+  await form.getByTestId('log-new-name').fill('高橋 次郎');
+  await form.getByTestId('log-new-phone').fill('03-1234-5678');
+  const tenMinutesAgo = formatTokyoDateTime(new Date(Date.now() - 10 * 60_000).toISOString()).replace(' ', 'T');
+  await form.getByTestId('log-received-at').fill(tenMinutesAgo);
+  await form.getByTestId('log-subject').fill(PHONE_SUBJECT);
+  await form.getByTestId('log-body').fill(`お電話にて。カード番号 ${CARD} で支払ったが引き落とされていないとのこと。`);
+  await expect(form.getByTestId('log-card-warning')).toBeVisible();
+  await form.getByTestId('log-submit').click();
+
+  await expect(page.getByTestId('notice-text')).toContainText('高橋 次郎');
+  const view = page.getByTestId('inquiry-view');
+  await expect(view.getByTestId('inquiry-subject')).toHaveText(PHONE_SUBJECT);
+  await expect(view.getByTestId('inquiry-customer-link')).toHaveText('高橋 次郎');
+  await expect(view.getByTestId('inquiry-received')).toHaveText(tenMinutesAgo.replace('T', ' '));
+  const body = view.getByTestId('message-body');
+  await expect(body).toContainText('**** **** **** 1111');
+  await expect(body).not.toContainText(CARD);
+  // A phone inquiry has nobody to e-mail.
+  await expect(view.getByTestId('reply-unavailable')).toBeVisible();
+  await expect(row('inquiry-row', PHONE_SUBJECT)).toHaveAttribute('data-channel', 'phone');
+});
+
+test('3. replies in Japanese; the mail is threaded (In-Reply-To) and sets the first response', async () => {
+  await page.getByTestId('nav-inbox').click();
+  await row('inquiry-row', STOCK_SUBJECT).click();
+  const view = page.getByTestId('inquiry-view');
+  await expect(view.getByTestId('inquiry-first-response')).toHaveText('—');
+  const answer = '山田様\n\nお問い合わせありがとうございます。\n青いマグカップは在庫がございます。10個ご用意できます。';
+  await view.getByTestId('reply-body').fill(answer);
+  await view.getByTestId('reply-send').click();
+
+  const [mail] = await smtp.waitFor(1, 30_000);
+  const parsed = await simpleParser(mail!.raw);
+  expect(mail!.to).toContain(HANAKO.email);
+  expect(parsed.inReplyTo).toBe(FOLLOW_UP_MESSAGE_ID);
+  expect(parsed.references).toContain(STOCK_MESSAGE_ID);
+  expect(parsed.subject).toBe(`Re: ${STOCK_SUBJECT}`);
+  expect(parsed.text).toContain('青いマグカップは在庫がございます。');
+
+  const sent = view.locator('[data-direction="out"]');
+  await expect(sent).toHaveCount(1);
+  await expect(sent.getByTestId('message-body')).toContainText('10個ご用意できます。');
+  await expect(sent.getByTestId('message-from')).toContainText(OPERATOR);
+  await expect(view.getByTestId('inquiry-first-response')).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+  await expect(view.getByTestId('inquiry-status-select')).toHaveValue('answered');
+  await expect(page.getByTestId('notice-text')).toContainText(HANAKO.email);
+});
+
+test('4. records consent by e-mail for two customers, then an opt-out from the inquiry for one', async () => {
+  // Taro consents.
+  await page.getByTestId('nav-customers').click();
+  await page.getByTestId('customer-search').fill('佐藤');
+  await row('customer-row', TARO.name).click();
+  await expect(page.getByTestId('customer-name')).toHaveText(TARO.name);
+  taroId = await idOf(page.getByTestId('customer-view'), 'data-customer-id');
+  await expect(page.getByTestId('consent-cell-new_product_information-email')).toHaveAttribute('data-state', 'not_consented');
+  await recordConsent({ action: 'grant', channels: ['email'], source: 'web_form', evidence: 'Webフォームでメールでの新商品案内を希望' });
+  await expect(page.getByTestId('consent-cell-new_product_information-email')).toHaveAttribute('data-state', 'permitted');
+  await expect(page.getByTestId('consent-cell-new_product_information-post')).toHaveAttribute('data-state', 'not_consented');
+
+  // Hanako consents.
+  await page.getByTestId('customer-search').fill('山田');
+  await row('customer-row', HANAKO.name).click();
+  await expect(page.getByTestId('customer-name')).toHaveText(HANAKO.name);
+  hanakoId = await idOf(page.getByTestId('customer-view'), 'data-customer-id');
+  await recordConsent({ action: 'grant', channels: ['email'], source: 'email', evidence: 'メールで新商品案内の受信を希望' });
+  await expect(page.getByTestId('consent-cell-new_product_information-email')).toHaveAttribute('data-state', 'permitted');
+
+  // ...and later asks, in her inquiry, to stop: recorded from the inquiry itself.
+  await row('customer-inquiry', STOCK_SUBJECT).click();
+  const inquiryId = await idOf(page.getByTestId('inquiry-view'), 'data-inquiry-id');
+  await page.getByTestId('record-optout').click();
+  const panel = page.getByTestId('inquiry-consent-panel');
+  await expect(panel.getByTestId('consent-source-inquiry')).toContainText(`#${inquiryId}`);
+  await expect(panel.getByTestId('consent-action-withdraw')).toBeChecked();
+  await expect(panel.getByTestId('consent-source')).toHaveValue('email');
+  await expect(panel.getByTestId('consent-purpose-new_product_information')).toBeChecked();
+  const evidence = 'お問い合わせメールにて「今後、新商品の案内は不要です」との申し出';
+  await recordConsent({ action: 'withdraw', evidence });
+  await expect(page.getByTestId('inquiry-consent-panel')).toHaveCount(0);
+
+  await page.getByTestId('inquiry-customer-link').click();
+  await expect(page.getByTestId('customer-name')).toHaveText(HANAKO.name);
+  for (const channel of ['email', 'post', 'phone']) {
+    await expect(page.getByTestId(`consent-cell-new_product_information-${channel}`)).toHaveAttribute('data-state', 'withdrawn');
+  }
+  // Policy-based purposes are untouched.
+  await expect(page.getByTestId('consent-cell-inquiry_response-any')).toHaveAttribute('data-state', 'permitted');
+
+  const history = page.getByTestId('consent-history');
+  const withdrawals = history.locator('tr[data-action="withdraw"]');
+  await expect(withdrawals).toHaveCount(3);
+  const emailWithdrawal = history.locator('tr[data-action="withdraw"][data-channel="email"]');
+  await expect(emailWithdrawal.getByTestId('history-who')).toHaveText(OPERATOR);
+  await expect(emailWithdrawal.getByTestId('history-when')).toContainText(tokyoToday());
+  await expect(emailWithdrawal.getByTestId('history-source')).toHaveText('メール');
+  await expect(emailWithdrawal.getByTestId('history-evidence')).toHaveText(evidence);
+  await expect(emailWithdrawal.getByTestId('history-inquiry-link')).toHaveText(`#${inquiryId}`);
+  const grant = history.locator('tr[data-action="grant"]');
+  await expect(grant).toHaveCount(1);
+  await expect(grant.getByTestId('history-evidence')).toHaveText('メールで新商品案内の受信を希望');
+});
+
+test('5. the mailing list holds only the customer who consented and did not opt out; the export is logged', async () => {
+  await page.getByTestId('nav-marketing').click();
+  await expect(page.getByTestId('marketing-count')).toHaveText('1');
+  await expect(page.getByTestId(`marketing-row-${taroId}`)).toContainText(TARO.email);
+  await expect(page.getByTestId(`marketing-row-${hanakoId}`)).toHaveCount(0);
+  await expect(page.getByTestId('export-log-empty')).toBeVisible();
+
+  const { download, text } = await downloadText(() => page.getByTestId('marketing-export').click());
+  expect(download.suggestedFilename()).toMatch(/\.csv$/);
+  expect(text).toContain(TARO.email);
+  expect(text).not.toContain(HANAKO.email);
+
+  const log = page.getByTestId(/^export-log-row-\d+$/);
+  await expect(log).toHaveCount(1);
+  await expect(log.getByTestId('export-log-who')).toHaveText(OPERATOR);
+  await expect(log.getByTestId('export-log-count')).toHaveText('1');
+  await expect(log).toContainText(tokyoToday());
+});
+
+test('6. the response-time report counts received and answered inquiries by channel, and downloads as CSV', async () => {
+  await page.getByTestId('nav-reports').click();
+  await page.getByTestId('report-from').fill(tokyoYesterday());
+  await page.getByTestId('report-to').fill(tokyoToday());
+  await page.getByTestId('report-run').click();
+  await expect(page.getByTestId('report-range')).toContainText(tokyoToday());
+
+  const email = page.getByTestId('report-row-email');
+  await expect(email.getByTestId('report-received')).toHaveText('2');
+  await expect(email.getByTestId('report-answered')).toHaveText('1');
+  await expect(email.getByTestId('report-median')).toHaveText(/^\d+:\d{2}$/);
+  const phone = page.getByTestId('report-row-phone');
+  await expect(phone.getByTestId('report-received')).toHaveText('1');
+  await expect(phone.getByTestId('report-answered')).toHaveText('0');
+  await expect(phone.getByTestId('report-median')).toHaveText('—');
+  const all = page.getByTestId('report-row-all');
+  await expect(all.getByTestId('report-received')).toHaveText('3');
+  await expect(all.getByTestId('report-answered')).toHaveText('1');
+
+  const { download, text } = await downloadText(() => page.getByTestId('report-csv').click());
+  expect(download.suggestedFilename()).toContain(tokyoToday());
+  expect(text.charCodeAt(0)).toBe(0xfeff); // BOM, so Excel in Japan reads it as UTF-8
+  expect(text).toMatch(/email,2,1,/);
+  expect(text).toMatch(/phone,1,0,/);
+});
+
+test('switches to English (kept after a reload), and a locked session needs the right passphrase', async () => {
+  await expect(page.getByTestId('nav-inbox')).toContainText('受信箱');
+  await page.getByTestId('language-switch').selectOption('en');
+  await expect(page.getByTestId('nav-inbox')).toContainText('Inbox');
+  await expect(page.getByTestId('nav-reports')).toContainText('Reports');
+
+  await page.reload();
+  await expect(page.getByTestId('header-operator')).toHaveText(OPERATOR);
+  await expect(page.getByTestId('nav-inbox')).toContainText('Inbox');
+
+  await page.getByTestId('lock-button').click();
+  await expect(page.getByTestId('unlock-form')).toBeVisible();
+  await page.getByTestId('unlock-operator').fill(OPERATOR);
+  await page.getByTestId('unlock-passphrase').fill('not the passphrase');
+  await page.getByTestId('unlock-submit').click();
+  await expect(page.getByTestId('error-banner')).toHaveAttribute('data-code', 'WRONG_PASSPHRASE');
+  await expect(page.getByRole('alert')).toContainText('Wrong passphrase');
+  await page.getByTestId('error-dismiss').click();
+  await expect(page.getByTestId('error-banner')).toHaveCount(0);
+
+  await page.getByTestId('unlock-passphrase').fill(PASSPHRASE);
+  await page.getByTestId('unlock-submit').click();
+  await expect(page.getByTestId('header-operator')).toHaveText(OPERATOR);
+  await page.getByTestId('language-switch').selectOption('ja');
+  await expect(page.getByTestId('nav-inbox')).toContainText('受信箱');
+});
+
+test('the page ran without script errors or Content-Security-Policy violations', () => {
+  expect(pageProblems).toEqual([]);
+});

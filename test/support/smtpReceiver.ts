@@ -1,0 +1,105 @@
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+
+/**
+ * A real SMTP server on 127.0.0.1 that keeps every mail it is given, for tests of sending.
+ * Cleartext only (no STARTTLS), as the app allows on loopback. Framework-agnostic: used by vitest
+ * and by Playwright's Node side.
+ */
+export interface CapturedMail {
+  /** The envelope sender (MAIL FROM). */
+  from: string;
+  /** The envelope recipients (RCPT TO). */
+  to: string[];
+  /** The message exactly as received after DATA. */
+  raw: Buffer;
+}
+
+export interface SmtpReceiver {
+  host: '127.0.0.1';
+  port: number;
+  user: string;
+  password: string;
+  received: CapturedMail[];
+  /** Resolves once at least `count` mails arrived (with all of them), or rejects after `timeoutMs` (default 10 s). */
+  waitFor(count: number, timeoutMs?: number): Promise<CapturedMail[]>;
+  stop(): Promise<void>;
+}
+
+export async function startSmtpReceiver(
+  options: { requireAuth?: boolean; user?: string; password?: string } = {},
+): Promise<SmtpReceiver> {
+  const user = options.user ?? 'support@toot.example';
+  const password = options.password ?? 'smtp-test-password';
+  const received: CapturedMail[] = [];
+  const waiters = new Set<() => void>();
+
+  const serverOptions: SMTPServerOptions = {
+    secure: false,
+    disabledCommands: ['STARTTLS'],
+    authMethods: ['PLAIN', 'LOGIN'],
+    authOptional: !options.requireAuth,
+    allowInsecureAuth: true,
+    logger: false,
+    banner: 'madoguchi test receiver',
+    onAuth(auth, _session, callback) {
+      if (auth.username === user && auth.password === password) return callback(null, { user });
+      const error: Error & { responseCode?: number } = new Error('Authentication credentials invalid');
+      error.responseCode = 535;
+      return callback(error);
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('error', (error: Error) => callback(error));
+      stream.on('end', () => {
+        const mailFrom = session.envelope.mailFrom;
+        received.push({
+          from: mailFrom ? mailFrom.address : '',
+          to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
+          raw: Buffer.concat(chunks),
+        });
+        for (const wake of [...waiters]) wake();
+        callback();
+      });
+    },
+  };
+  const server = new SMTPServer(serverOptions);
+  // Errors of single client connections (a client hanging up) are expected in tests of failures.
+  server.on('error', () => undefined);
+
+  const port = await new Promise<number>((resolve, reject) => {
+    server.server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.server.address();
+      if (typeof address === 'object' && address) resolve(address.port);
+      else reject(new Error('the SMTP receiver did not get a port'));
+    });
+  });
+
+  return {
+    host: '127.0.0.1',
+    port,
+    user,
+    password,
+    received,
+    waitFor(count, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        if (received.length >= count) return resolve([...received]);
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`the SMTP receiver got ${received.length} of ${count} expected mails within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const check = () => {
+          if (received.length < count) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve([...received]);
+        };
+        waiters.add(check);
+      });
+    },
+    stop() {
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
