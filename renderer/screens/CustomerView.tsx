@@ -78,6 +78,16 @@ function History({ detail }: { detail: CustomerDetail }) {
   if (events.length === 0) return <p className="empty">{t('customer.noHistory')}</p>;
   return (
     <table className="data-table history-table" data-testid="consent-history">
+      <colgroup>
+        <col style={{ width: '8.5em' }} />
+        <col style={{ width: '7em' }} />
+        <col style={{ width: '7.5em' }} />
+        <col style={{ width: '17%' }} />
+        <col style={{ width: '5.5em' }} />
+        <col style={{ width: '6em' }} />
+        <col />
+        <col style={{ width: '5.5em' }} />
+      </colgroup>
       <thead>
         <tr>
           <th>{t('history.when')}</th>
@@ -186,7 +196,8 @@ export function CustomerView({ id }: { id: number }) {
       </section>
 
       <section className="card">
-        <ConsentForm customer={customer} />
+        {/* Keyed by customer: evidence typed for one customer must not be recorded for another. */}
+        <ConsentForm key={customer.id} customer={customer} />
       </section>
 
       <section>

@@ -94,7 +94,7 @@ function CustomerList({ selectedId }: { selectedId: number | undefined }) {
 export function CustomersScreen({ route }: { route: Extract<Route, { screen: 'customers' }> }) {
   const { t } = useTranslation();
   return (
-    <div className="split">
+    <div className="split narrow-list">
       <CustomerList selectedId={route.customerId} />
       <section className="pane detail-pane">
         {route.customerId !== undefined ? <CustomerView id={route.customerId} /> : <p className="empty">{t('customers.selectHint')}</p>}

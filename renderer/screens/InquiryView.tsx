@@ -233,6 +233,7 @@ export function InquiryView({ id }: { id: number }) {
       {consentPrefill && (
         <section className="card" data-testid="inquiry-consent-panel">
           <ConsentForm
+            key={inquiry.id}
             customer={customer}
             prefill={consentPrefill}
             onDone={() => setConsentPrefill(null)}
@@ -242,7 +243,8 @@ export function InquiryView({ id }: { id: number }) {
       )}
 
       <Thread detail={detail} />
-      <ReplyBox detail={detail} />
+      {/* Keyed by inquiry: a draft must never follow staff to another customer's inquiry. */}
+      <ReplyBox key={inquiry.id} detail={detail} />
     </article>
   );
 }

@@ -238,8 +238,13 @@ test('2 and 7. logs a phone inquiry for a new customer; the card number is kept 
 
 test('3. replies in Japanese; the mail is threaded (In-Reply-To) and sets the first response', async () => {
   await page.getByTestId('nav-inbox').click();
+  // A draft stays with its inquiry: it must never be sent to another customer by mistake.
+  await row('inquiry-row', CATALOGUE_SUBJECT).click();
+  await page.getByTestId('reply-body').fill('佐藤様への下書き');
   await row('inquiry-row', STOCK_SUBJECT).click();
   const view = page.getByTestId('inquiry-view');
+  await expect(view.getByTestId('inquiry-subject')).toHaveText(STOCK_SUBJECT);
+  await expect(view.getByTestId('reply-body')).toHaveValue('');
   await expect(view.getByTestId('inquiry-first-response')).toHaveText('—');
   const answer = '山田様\n\nお問い合わせありがとうございます。\n青いマグカップは在庫がございます。10個ご用意できます。';
   await view.getByTestId('reply-body').fill(answer);
