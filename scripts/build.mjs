@@ -96,8 +96,11 @@ await bundle('The loopback host (electron/host/cli.ts)', {
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  // Runs on plain Node from the project folder: dependencies load from node_modules as they are.
-  packages: 'external',
+  // Bundled like main (not packages: 'external'): Node's ESM loader refuses deep imports such as
+  // 'nodemailer/lib/mail-composer' (no "exports", no extension), which bundling resolves at build
+  // time. The CommonJS dependencies inside an ESM bundle need a real `require` for Node built-ins.
+  external: MAIN_EXTERNALS.filter((name) => name !== 'electron'),
+  banner: { js: "import { createRequire as __madoguchiCreateRequire } from 'node:module'; const require = __madoguchiCreateRequire(import.meta.url);" },
 });
 
 if (skipRenderer) {

@@ -15,7 +15,7 @@
  *                      (the Electron smoke test's global setup uses this)
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,6 +119,32 @@ function runUntilExit(command, args, env) {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
+/**
+ * Installs the node modules when they are missing or older than the lock file. Electron's own
+ * download is tried separately afterwards, so a machine that cannot fetch it still gets the
+ * loopback host instead of a failed install.
+ */
+function ensureInstalled() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  const stale = !existsSync(marker) || statSync(join(root, 'package-lock.json')).mtimeMs > statSync(marker).mtimeMs;
+  if (stale) {
+    console.log('Installing node modules (the encrypted database module builds from source: about two minutes)…');
+    const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
+      shell: process.platform === 'win32',
+    });
+    if (result.status !== 0) fail('"npm ci" failed (see above). Check the network to the npm registry and run "npm start" again.');
+  }
+  if (!forceBrowser && !electronBinary() && process.env.ELECTRON_SKIP_BINARY_DOWNLOAD !== '1') {
+    console.log('Fetching the Electron binary…');
+    const result = spawnSync(process.execPath, [join(root, 'node_modules', 'electron', 'install.js')], { cwd: root, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+    if (result.status !== 0) console.log(`Electron could not be downloaded here (${(result.stderr ?? '').trim().split('\n')[0]}).`);
+  }
+}
+
+ensureInstalled();
 const electron = forceBrowser ? null : electronBinary();
 
 if (prepareNativeOnly) {

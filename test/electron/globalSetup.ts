@@ -1,16 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { electronBinary, NO_ELECTRON_MESSAGE, projectRoot } from './electronBinary';
+import { electronBinary, projectRoot } from './electronBinary';
 
 /**
  * Builds dist/ and the Electron build of the native module (.electron-native/) before the smoke
  * test, so `playwright test -c test/electron/playwright.config.ts` needs nothing run first.
- * Where no Electron binary exists there is nothing to build for: the spec skips and says so.
  */
 export default function globalSetup(): void {
-  if (!electronBinary()) {
-    console.log(NO_ELECTRON_MESSAGE);
-    return;
-  }
+  // Nothing to build for: the spec skips and prints NO_ELECTRON_MESSAGE itself.
+  if (!electronBinary()) return;
   for (const args of [['scripts/build.mjs'], ['scripts/start.mjs', '--prepare-native']]) {
     const result = spawnSync(process.execPath, args, { cwd: projectRoot, stdio: 'inherit' });
     if (result.status !== 0) throw new Error(`"node ${args.join(' ')}" failed (see above): the Electron smoke test cannot run until it succeeds.`);
