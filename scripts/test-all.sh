@@ -5,10 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
 need_apt=()
-[ -x /usr/sbin/dovecot ] || need_apt+=(dovecot-imapd)
-[ -x /usr/bin/chromium ] || need_apt+=(chromium)
-fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || need_apt+=(fonts-noto-cjk)
+for pkg in dovecot-imapd chromium fonts-noto-cjk; do installed "$pkg" || need_apt+=("$pkg"); done
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing Debian packages the tests need: ${need_apt[*]}"
   SUDO=""
@@ -34,7 +33,7 @@ run npm run --silent typecheck
 run npm run --silent lint
 run npm run --silent build
 run npx vitest run --reporter=default --reporter=json --outputFile=test-results/vitest.json
-run env PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/e2e.json npx playwright test --reporter=list,json
-run env PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/electron.json npx playwright test --config test/electron/playwright.config.ts --reporter=list,json
+run env PLAYWRIGHT_JSON_OUTPUT_NAME="$PWD/test-results/e2e.json" npx playwright test --reporter=list,json
+run env PLAYWRIGHT_JSON_OUTPUT_NAME="$PWD/test-results/electron.json" npx playwright test --config test/electron/playwright.config.ts --reporter=list,json
 node scripts/summarise-tests.mjs || status=1
 exit $status
