@@ -40,9 +40,9 @@ if (values.role === 'raw-fetch') {
   lock.release();
   await client.logout();
   report({ mails, bytes, seconds: (performance.now() - started) / 1000, peakRssMb: process.resourceUsage().maxRSS / 1024 });
-} else if (values.role === 'madoguchi') {
-  const { startTestApp } = await import('../test/support/testApp');
-  const t = await startTestApp();
+} else if (values.role === 'madoguchi' || values.role === 'madoguchi-worker') {
+  const { startTestApp, PARSE_WORKER_SOURCE } = await import('../test/support/testApp');
+  const t = await startTestApp(values.role === 'madoguchi-worker' ? { sync: { parseWorker: PARSE_WORKER_SOURCE } } : {});
   const account = await t.call('accounts.save', {
     label: 'bench', imapHost: '127.0.0.1', imapPort: Number(values.port), imapTls: false, imapUser: values.user!, imapPassword: values.password!,
     smtpHost: '127.0.0.1', smtpPort: 25, smtpTls: false, smtpUser: '', fromAddress: 'support@toot.example', fromName: 'TOOT',

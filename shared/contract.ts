@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  accountSyncStatus,
   consentAction,
   consentChannel,
   consentSource,
@@ -15,7 +16,10 @@ import {
   mailAccountInput,
   mailingListRow,
   message,
+  outboxItem,
   purposeKey,
+  replyTemplate,
+  replyTemplateInput,
   responseTimeRow,
   syncReport,
   tokyoDay,
@@ -59,6 +63,10 @@ export const contract = {
   'accounts.save': method(mailAccountInput.strict(), mailAccount),
   'accounts.remove': method(id, ok),
   'sync.run': method(z.object({ accountId: z.number().int().positive() }).strict(), syncReport),
+  /** Health of every account's sync: running, last sync, last error, next retry, cursors per folder. */
+  'sync.status': method(empty, z.array(accountSyncStatus)),
+  /** Stops a running sync of the account; what was stored stays stored and the next sync resumes there. */
+  'sync.cancel': method(z.object({ accountId: z.number().int().positive() }).strict(), z.object({ cancelled: z.boolean() })),
 
   'inquiries.list': method(
     z
@@ -96,9 +104,50 @@ export const contract = {
     inquirySummary,
   ),
   'inquiries.reply': method(
-    z.object({ inquiryId: z.number().int().positive(), body: z.string().trim().min(1) }).strict(),
+    z
+      .object({
+        inquiryId: z.number().int().positive(),
+        body: z.string().trim().min(1),
+        /**
+         * Quote the message answered below the reply ("> " lines under an attribution line in
+         * Tokyo time). Default true. The account's signature is always added.
+         */
+        quoteOriginal: z.boolean().optional(),
+      })
+      .strict(),
     message,
   ),
+  /**
+   * One attachment's content, to save as a file (or to show as an inline image). Attachments
+   * larger than the limit were not kept: asking for one is a NOT_FOUND that says so.
+   */
+  'attachments.download': method(
+    id,
+    z.object({ fileName: z.string(), contentType: z.string(), base64: z.string() }),
+  ),
+
+  /**
+   * Queues a reply: it is sent after the undo window (`outbox.cancel` until then), and retried with
+   * back-off when the SMTP server fails, the reason kept on the item.
+   */
+  'outbox.queue': method(
+    z.object({ inquiryId: z.number().int().positive(), body: z.string().trim().min(1), quoteOriginal: z.boolean().optional() }).strict(),
+    outboxItem,
+  ),
+  /** Takes back a reply that has not started sending; the answer holds its text for the reply box. */
+  'outbox.cancel': method(id, outboxItem),
+  /** Sends a waiting or failed reply now (skips the rest of the undo window or the back-off). */
+  'outbox.sendNow': method(id, outboxItem),
+  /**
+   * Replies of an inquiry not sent yet, or failed (sent and cancelled ones leave the list, except a
+   * reply sent in the last day whose Sent-folder copy failed: lastError says why).
+   */
+  'outbox.list': method(z.object({ inquiryId: z.number().int().positive() }).strict(), z.array(outboxItem)),
+
+  /** Canned replies (Japanese and English) with {{customerName}}, {{inquiryNumber}}, {{operator}}. */
+  'templates.list': method(empty, z.array(replyTemplate)),
+  'templates.save': method(replyTemplateInput.strict(), replyTemplate),
+  'templates.remove': method(id, ok),
   'inquiries.setStatus': method(
     z.object({ inquiryId: z.number().int().positive(), status: inquiryStatus }).strict(),
     inquirySummary,
@@ -158,8 +207,14 @@ export const pushes = {
     phase: z.enum(['connecting', 'fetching', 'done', 'failed']),
     done: z.number().int(),
     total: z.number().int(),
+    /** The folder being fetched (phase 'fetching'). */
+    folder: z.string().optional(),
+    /** Bytes of mail fetched so far in this sync. */
+    bytes: z.number().int().optional(),
   }),
   'session.changed': z.object({ unlocked: z.boolean() }),
+  /** An outbox item of these inquiries changed (queued, sent, failed, cancelled). */
+  'outbox.changed': z.object({ inquiryIds: z.array(z.number().int()) }),
 } as const;
 export type Pushes = typeof pushes;
 export type PushName = keyof Pushes;

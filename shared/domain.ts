@@ -44,8 +44,27 @@ export const inquirySummary = z.object({
   receivedAt: isoDateTime,
   firstResponseAt: isoDateTime.nullable(),
   messageCount: z.number().int(),
+  /** True for history imported from before the account's import date (stored 'closed'); cleared when the customer writes again. */
+  archived: z.boolean().optional(),
 });
 export type InquirySummary = z.infer<typeof inquirySummary>;
+
+/** An attachment as the message view lists it; its content comes from `attachments.download`. */
+export const attachmentInfo = z.object({
+  id: z.number().int(),
+  /** Card numbers masked. */
+  fileName: z.string(),
+  contentType: z.string(),
+  /** Decoded size in bytes. */
+  size: z.number().int(),
+  /** false: larger than the limit, so only its name and size were recorded. */
+  kept: z.boolean(),
+  /** An executable, script, web page or macro document: warn before opening. */
+  dangerous: z.boolean(),
+  /** Content-ID of an inline image (cid:), without angle brackets. */
+  contentId: z.string().nullable(),
+});
+export type AttachmentInfo = z.infer<typeof attachmentInfo>;
 
 export const message = z.object({
   id: z.number().int(),
@@ -57,6 +76,14 @@ export const message = z.object({
   at: isoDateTime,
   author: z.string().nullable(),
   messageId: z.string().nullable(),
+  /** The mail's HTML part (card numbers masked, NOT sanitised: the renderer sanitises it before showing it). */
+  html: z.string().nullable().optional(),
+  attachments: z.array(attachmentInfo).optional(),
+  /**
+   * Only on the answer to `inquiries.reply`: where the copy of the reply was stored on the IMAP
+   * server (folder), or why it could not be (error). The reply was sent either way.
+   */
+  sentCopy: z.object({ folder: z.string().nullable(), error: z.string().nullable() }).optional(),
 });
 export type Message = z.infer<typeof message>;
 
@@ -99,6 +126,15 @@ export const customerDetail = z.object({
 });
 export type CustomerDetail = z.infer<typeof customerDetail>;
 
+/** An IMAP folder name as the server lists it ("INBOX", "Support/Japan", "[Gmail]/All Mail"). */
+export const imapFolderName = z
+  .string()
+  .trim()
+  .min(1, 'Enter a folder name')
+  .max(200)
+  .regex(/^[^\u0000-\u001f\u007f*%]+$/, 'A folder name cannot hold control characters, "*" or "%"');
+export const MAX_SYNC_FOLDERS = 20;
+
 export const mailAccountInput = z.object({
   id: z.number().int().optional(),
   label: z.string().trim().min(1),
@@ -115,6 +151,15 @@ export const mailAccountInput = z.object({
   smtpPassword: z.string().optional(),
   fromAddress: z.email(),
   fromName: z.string().trim(),
+  /** IMAP folders to sync, each with its own cursor. Default ["INBOX"] on create; omitted on edit keeps the stored ones. */
+  folders: z.array(imapFolderName).min(1, 'Choose at least one folder').max(MAX_SYNC_FOLDERS).optional(),
+  /**
+   * Import only mail that arrived on or after this Tokyo day as new inquiries; older mail is
+   * stored as archived history (closed). null: every mail is new. Omitted on edit keeps the stored value.
+   */
+  importSince: tokyoDay.nullable().optional(),
+  /** Appended to every reply sent from this account ("-- " line added). Omitted on edit keeps the stored one; '' removes it. */
+  signature: z.string().max(2000).optional(),
 });
 export type MailAccountInput = z.infer<typeof mailAccountInput>;
 
@@ -125,8 +170,20 @@ export const mailAccount = mailAccountInput.omit({ imapPassword: true, smtpPassw
   hasSmtpPassword: z.boolean(),
   lastSyncAt: isoDateTime.nullable(),
   lastError: z.string().nullable(),
+  /** When the background sync tries this account next (after a failure: with back-off); null when not scheduled. */
+  nextRetryAt: isoDateTime.nullable().optional(),
+  /** Consecutive failed syncs (0 when the last one succeeded). */
+  failureCount: z.number().int().optional(),
 });
 export type MailAccount = z.infer<typeof mailAccount>;
+
+export const folderSyncResult = z.object({
+  folder: z.string(),
+  fetched: z.number().int(),
+  /** What went wrong with this folder (the others were still synced); null when it synced. */
+  error: z.string().nullable(),
+});
+export type FolderSyncResult = z.infer<typeof folderSyncResult>;
 
 export const syncReport = z.object({
   accountId: z.number().int(),
@@ -135,6 +192,16 @@ export const syncReport = z.object({
   addedToThreads: z.number().int(),
   skippedDuplicates: z.number().int(),
   quarantined: z.number().int(),
+  /** Mail older than the account's import date, stored as closed, archived history. */
+  archived: z.number().int().optional(),
+  /** Auto-replies, bounces, and mail sent from the app's own addresses: no inquiry opened. */
+  automatic: z.number().int().optional(),
+  /** Customers whose address a bounce reported as undeliverable. */
+  undeliverable: z.number().int().optional(),
+  /** Per folder, in the account's order. */
+  folders: z.array(folderSyncResult).optional(),
+  /** The sync was cancelled: what it stored stays, and the next sync goes on from there. */
+  cancelled: z.boolean().optional(),
 });
 export type SyncReport = z.infer<typeof syncReport>;
 
@@ -166,3 +233,61 @@ export type ResponseTimeRow = z.infer<typeof responseTimeRow>;
 
 export const language = z.enum(['ja', 'en']);
 export type Language = z.infer<typeof language>;
+
+/** A canned reply; {{customerName}}, {{inquiryNumber}} and {{operator}} are filled in when it is used. */
+export const replyTemplateInput = z.object({
+  id: z.number().int().positive().optional(),
+  name: z.string().trim().min(1, 'Name the template').max(100),
+  language,
+  body: z.string().trim().min(1, 'Write the text of the template').max(20_000),
+});
+export const replyTemplate = replyTemplateInput.extend({
+  id: z.number().int(),
+  updatedBy: z.string(),
+  updatedAt: isoDateTime,
+});
+export type ReplyTemplate = z.infer<typeof replyTemplate>;
+
+
+/** The sync health of one account, for the settings screen (`sync.status`). */
+export const accountSyncStatus = z.object({
+  accountId: z.number().int(),
+  /** A sync of this account is running now (started by staff or by the background scheduler). */
+  running: z.boolean(),
+  lastSyncAt: isoDateTime.nullable(),
+  lastError: z.string().nullable(),
+  failureCount: z.number().int(),
+  /** When the background sync runs next: after failures, with exponential back-off. null: not scheduled (background sync off or locked). */
+  nextRetryAt: isoDateTime.nullable(),
+  /** True while an IMAP IDLE connection waits for new mail in INBOX (new mail is then synced within seconds). */
+  idle: z.boolean(),
+  folders: z.array(
+    z.object({
+      folder: z.string(),
+      /** UIDs up to this one are stored; 0 before the first sync of the folder. */
+      lastUid: z.number().int(),
+      uidValidity: z.string().nullable(),
+    }),
+  ),
+});
+export type AccountSyncStatus = z.infer<typeof accountSyncStatus>;
+
+/**
+ * A reply in the outbox: queued (within its undo window), sending, retrying after a failed send
+ * (lastError says why; sendAt is the next attempt), sent, failed for good, or cancelled by staff.
+ */
+export const outboxItem = z.object({
+  id: z.number().int(),
+  inquiryId: z.number().int(),
+  body: z.string(),
+  quoteOriginal: z.boolean(),
+  status: z.enum(['queued', 'sending', 'retrying', 'sent', 'failed', 'cancelled']),
+  sendAt: isoDateTime,
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  /** The stored message once sent. */
+  messageId: z.number().int().nullable(),
+  queuedBy: z.string(),
+  queuedAt: isoDateTime,
+});
+export type OutboxItem = z.infer<typeof outboxItem>;

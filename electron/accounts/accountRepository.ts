@@ -1,9 +1,38 @@
+import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import type { Selectable } from 'kysely';
 import type { MailAccount, MailAccountInput } from '../../shared/domain';
 import { AppError } from '../../shared/result';
 import type { Executor } from '../db/executor';
-import type { MailAccountsTable } from '../db/schema';
+import { cachedPerHandle } from '../db/rawTransaction';
+import type { MailAccountsTable, SyncStateTable } from '../db/schema';
 import type { SecretBox } from '../security/secretBox';
+
+export const DEFAULT_FOLDERS = ['INBOX'];
+
+/** The stored JSON folder list; anything unreadable falls back to INBOX rather than syncing nothing. */
+function foldersOf(value: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (Array.isArray(parsed) && parsed.length && parsed.every((f) => typeof f === 'string' && f.length > 0)) return parsed as string[];
+  } catch {
+    // fall through
+  }
+  return [...DEFAULT_FOLDERS];
+}
+
+/** Folder names compared as IMAP does: INBOX in any case is INBOX; other names are case-sensitive. */
+function normalizeFolders(folders: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const result: string[] = [];
+  for (const raw of folders) {
+    const folder = raw.trim().toUpperCase() === 'INBOX' ? 'INBOX' : raw.trim();
+    if (!seen.has(folder)) {
+      seen.add(folder);
+      result.push(folder);
+    }
+  }
+  return result;
+}
 
 function toMailAccount(row: Selectable<MailAccountsTable>): MailAccount {
   return {
@@ -19,15 +48,21 @@ function toMailAccount(row: Selectable<MailAccountsTable>): MailAccount {
     smtpUser: row.smtpUser,
     fromAddress: row.fromAddress,
     fromName: row.fromName,
+    folders: foldersOf(row.folders),
+    importSince: row.importSince,
     hasImapPassword: row.imapPassword !== null,
     hasSmtpPassword: row.smtpPassword !== null,
     lastSyncAt: row.lastSyncAt,
     lastError: row.lastError,
+    nextRetryAt: row.nextRetryAt,
+    failureCount: row.failureCount,
   };
 }
 
 /** An account with its passwords opened, for the mail transports only: never returned over IPC. */
 export interface MailAccountWithSecrets extends MailAccount {
+  folders: string[];
+  importSince: string | null;
   imapPassword: string;
   smtpPassword: string | null;
 }
@@ -42,26 +77,30 @@ export async function getAccountWithSecrets(db: Executor, secrets: SecretBox, id
   if (row.imapPassword === null) throw new AppError('BAD_REQUEST', `Mail account "${row.label}" has no IMAP password: enter it in Settings.`);
   return {
     ...toMailAccount(row),
+    folders: foldersOf(row.folders),
+    importSince: row.importSince,
     imapPassword: secrets.open(row.imapPassword),
     smtpPassword: row.smtpPassword === null ? null : secrets.open(row.smtpPassword),
   };
 }
 
 export async function saveAccount(db: Executor, secrets: SecretBox, input: MailAccountInput): Promise<MailAccount> {
-  const { id, imapPassword, smtpPassword, imapTls, smtpTls, ...rest } = input;
+  const { id, imapPassword, smtpPassword, imapTls, smtpTls, folders, importSince, ...rest } = input;
   const values = {
     ...rest,
     imapTls: imapTls ? 1 : 0,
     smtpTls: smtpTls ? 1 : 0,
-    // A blank password on edit keeps the stored one.
+    // A blank password on edit keeps the stored one; so do omitted folders and import date.
     ...(imapPassword ? { imapPassword: secrets.seal(imapPassword) } : {}),
     ...(smtpPassword ? { smtpPassword: secrets.seal(smtpPassword) } : {}),
+    ...(folders ? { folders: JSON.stringify(normalizeFolders(folders)) } : {}),
+    ...(importSince !== undefined ? { importSince } : {}),
   };
   if (id === undefined) {
     if (!imapPassword) throw new AppError('BAD_REQUEST', 'Enter the IMAP password for the new account.');
     const row = await db
       .insertInto('mailAccounts')
-      .values({ imapPassword: null, smtpPassword: null, lastSyncAt: null, lastError: null, ...values })
+      .values({ imapPassword: null, smtpPassword: null, lastSyncAt: null, lastError: null, importSince: null, nextRetryAt: null, ...values })
       .returningAll()
       .executeTakeFirstOrThrow();
     return toMailAccount(row);
@@ -81,15 +120,34 @@ export async function removeAccount(db: Executor, id: number): Promise<void> {
   await db.deleteFrom('mailAccounts').where('id', '=', id).execute();
 }
 
-export async function recordSyncHealth(db: Executor, id: number, at: string, error: string | null): Promise<void> {
-  await db
+/**
+ * The outcome of a sync: success clears the error and the failure count; a failure keeps the
+ * last successful time, records what went wrong and counts it (the scheduler backs off by it).
+ * A partial success (some folders failed) is a sync that happened, with the error kept to show.
+ */
+export async function recordSyncHealth(db: Executor, id: number, at: string, error: string | null, options: { partial?: boolean } = {}): Promise<number> {
+  const synced = error === null || options.partial === true;
+  const row = await db
     .updateTable('mailAccounts')
-    .set(error === null ? { lastSyncAt: at, lastError: null } : { lastError: error })
+    .set((eb) =>
+      synced ? { lastSyncAt: at, lastError: error, failureCount: 0 } : { lastError: error, failureCount: eb('failureCount', '+', 1) },
+    )
     .where('id', '=', id)
-    .execute();
+    .returning('failureCount')
+    .executeTakeFirst();
+  return row?.failureCount ?? 0;
 }
 
-export async function getSyncState(db: Executor, accountId: number, folder: string) {
+export async function setNextRetry(db: Executor, id: number, at: string | null): Promise<void> {
+  await db.updateTable('mailAccounts').set({ nextRetryAt: at }).where('id', '=', id).execute();
+}
+
+/** Clears every scheduled time: nothing is scheduled while Madoguchi is locked. */
+export async function clearNextRetries(db: Executor): Promise<void> {
+  await db.updateTable('mailAccounts').set({ nextRetryAt: null }).where('nextRetryAt', 'is not', null).execute();
+}
+
+export async function getSyncState(db: Executor, accountId: number, folder: string): Promise<Selectable<SyncStateTable> | null> {
   return (
     (await db
       .selectFrom('syncState')
@@ -98,6 +156,10 @@ export async function getSyncState(db: Executor, accountId: number, folder: stri
       .where('folder', '=', folder)
       .executeTakeFirst()) ?? null
   );
+}
+
+export async function listSyncStates(db: Executor, accountId: number): Promise<Selectable<SyncStateTable>[]> {
+  return db.selectFrom('syncState').selectAll().where('mailAccountId', '=', accountId).execute();
 }
 
 export async function saveSyncState(db: Executor, accountId: number, folder: string, uidValidity: string, lastUid: number) {
@@ -114,4 +176,35 @@ export async function quarantineMail(db: Executor, accountId: number, folder: st
     .values({ mailAccountId: accountId, folder, imapUid: uid, reason, at })
     .onConflict((oc) => oc.columns(['mailAccountId', 'folder', 'imapUid']).doNothing())
     .execute();
+}
+
+/**
+ * The sync cursor and quarantine as prepared statements, for the ingest path: they run inside
+ * the synchronous transaction that also stores the mails, so the cursor never passes a mail
+ * that is not stored.
+ */
+export interface SyncCursorStatements {
+  save(accountId: number, folder: string, uidValidity: string, lastUid: number): void;
+  quarantine(accountId: number, folder: string, uid: number, reason: string, at: string): void;
+}
+
+export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database): SyncCursorStatements => {
+  const save = raw.prepare(
+    `INSERT INTO sync_state (mail_account_id, folder, uid_validity, last_uid) VALUES (?, ?, ?, ?)
+     ON CONFLICT (mail_account_id, folder) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid`,
+  );
+  const quarantine = raw.prepare(
+    `INSERT INTO quarantine (mail_account_id, folder, imap_uid, reason, at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (mail_account_id, folder, imap_uid) DO UPDATE SET reason = excluded.reason, at = excluded.at`,
+  );
+  return {
+    save: (accountId, folder, uidValidity, lastUid) => void save.run(accountId, folder, uidValidity, lastUid),
+    quarantine: (accountId, folder, uid, reason, at) => void quarantine.run(accountId, folder, uid, reason, at),
+  };
+});
+
+/** The addresses Madoguchi sends from: mail from them is our own, never a customer's inquiry. */
+export async function listOwnAddresses(db: Executor): Promise<string[]> {
+  const rows = await db.selectFrom('mailAccounts').select('fromAddress').execute();
+  return [...new Set(rows.map((r) => r.fromAddress.trim().toLowerCase()))];
 }

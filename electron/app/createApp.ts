@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Language, SyncReport } from '../../shared/domain';
+import type { Language } from '../../shared/domain';
 import { AppError } from '../../shared/result';
 import { listAccounts, removeAccount, saveAccount } from '../accounts/accountRepository';
 import { getCustomerDetail, recordConsent } from '../consent/consentService';
@@ -9,13 +9,16 @@ import { searchCustomers } from '../customers/customerRepository';
 import { nowIso } from '../db/executor';
 import { openDatabase, type OpenedDatabase } from '../db/openDatabase';
 import { listInquiries } from '../inquiries/inquiryRepository';
-import { getInquiryDetail, logOfflineInquiry, replyToInquiry, setInquiryStatus } from '../inquiries/inquiryService';
+import { downloadAttachment, getInquiryDetail, logOfflineInquiry, replyToInquiry, setInquiryStatus } from '../inquiries/inquiryService';
 import type { Logger } from '../logging/logger';
 import { exportMailingList, listExportLog, permittedMailingList } from '../marketing/mailingList';
+import { createOutbox, type Outbox, type OutboxOptions } from '../replies/outbox';
+import { allSignatures, saveSignature, signatureOf } from '../replies/signatureRepository';
+import { listTemplates, removeTemplate, saveTemplate } from '../replies/templateRepository';
 import { responseTimeCsv, responseTimeReport } from '../reports/responseTimeReport';
 import { KeyVault, type Keychain } from '../security/keyVault';
 import { SecretBox } from '../security/secretBox';
-import { syncAccount } from '../sync/syncAccount';
+import { createSyncService, type SyncService, type SyncServiceOptions } from '../sync/syncService';
 import { createRouter, type Router } from './router';
 import type { Workspace } from './workspace';
 
@@ -35,6 +38,13 @@ export interface AppOptions {
   /** For tests: a cheaper scrypt, a fixed clock. */
   scryptCost?: { N: number; r: number; p: number };
   now?: () => string;
+  /**
+   * Mail sync: batch sizes, the parse worker, and the background sync (on by default; off with
+   * `background: false` or the environment variable MADOGUCHI_BACKGROUND_SYNC=0).
+   */
+  sync?: SyncServiceOptions;
+  /** Undo window and retry timing of the reply outbox (shorter in tests). */
+  outbox?: OutboxOptions;
 }
 
 export interface App {
@@ -45,7 +55,8 @@ export interface App {
 interface Session {
   database: OpenedDatabase;
   workspace: Workspace;
-  syncs: Map<number, Promise<SyncReport>>;
+  syncs: SyncService;
+  outbox: Outbox;
 }
 
 /**
@@ -57,6 +68,11 @@ export function createApp(options: AppOptions): App {
   const vault = new KeyVault(join(options.dataDir, 'key.json'), options.keychain, options.scryptCost);
   const databaseFile = join(options.dataDir, 'madoguchi.db');
   const now = options.now ?? nowIso;
+  // Background sync is on unless turned off (MADOGUCHI_BACKGROUND_SYNC=0: the end-to-end tests press "sync now" themselves).
+  const syncOptions: SyncServiceOptions = {
+    ...options.sync,
+    background: options.sync?.background ?? (process.env.MADOGUCHI_BACKGROUND_SYNC === '0' ? false : {}),
+  };
   let session: Session | null = null;
 
   const requireWorkspace = (): Workspace => {
@@ -67,26 +83,28 @@ export function createApp(options: AppOptions): App {
   const open = (key: Buffer, operator: string) => {
     const database = openDatabase({ file: databaseFile, key, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
     key.fill(0);
-    session = {
-      database,
-      syncs: new Map(),
-      workspace: {
-        db: database.db,
-        secrets: new SecretBox(fieldKey(database)),
-        operator,
-        logger: options.logger,
-        push: (name, payload) => router.push(name, payload),
-        now,
-      },
+    const workspace: Workspace = {
+      db: database.db,
+      raw: database.raw,
+      secrets: new SecretBox(fieldKey(database)),
+      operator,
+      logger: options.logger,
+      push: (name, payload) => router.push(name, payload),
+      now,
     };
+    session = { database, workspace, syncs: createSyncService(workspace, syncOptions), outbox: createOutbox(workspace, options.outbox) };
     router.push('session.changed', { unlocked: true });
+    // Mail syncs in the background while unlocked; stopped again by lock().
+    session.syncs.start().catch((error: unknown) => options.logger.warn('sync.start_failed', { error: error instanceof Error ? error.name : 'unknown' }));
   };
 
   const lock = async () => {
     const current = session;
     session = null;
     if (current) {
-      await Promise.allSettled(current.syncs.values());
+      // Running syncs are cancelled (what they fetched is stored first) before the database closes.
+      await current.syncs.stop();
+      await current.outbox.stop();
       await current.database.close();
       router.push('session.changed', { unlocked: false });
     }
@@ -123,30 +141,72 @@ export function createApp(options: AppOptions): App {
         return { ok: true };
       },
 
-      'accounts.list': async () => listAccounts(requireWorkspace().db),
+      'accounts.list': async () => {
+        const db = requireWorkspace().db;
+        const signatures = await allSignatures(db);
+        return (await listAccounts(db)).map((a) => ({ ...a, signature: signatures.get(a.id) ?? '' }));
+      },
       'accounts.save': async (input) => {
         const ws = requireWorkspace();
-        return saveAccount(ws.db, ws.secrets, input);
+        // The signature lives in its own table (replies/signatureRepository), not in the account row.
+        const { signature, ...account } = input;
+        const result = await ws.db.transaction().execute(async (trx) => {
+          const saved = await saveAccount(trx, ws.secrets, account);
+          if (signature !== undefined) await saveSignature(trx, saved.id, signature);
+          return { ...saved, signature: (await signatureOf(trx, saved.id)) ?? '' };
+        });
+        session?.syncs.accountsChanged();
+        return result;
       },
       'accounts.remove': async ({ id }) => {
         await removeAccount(requireWorkspace().db, id);
+        session?.syncs.accountsChanged();
         return { ok: true };
       },
       'sync.run': async ({ accountId }) => {
-        const ws = requireWorkspace();
-        const syncs = (session as Session).syncs;
-        // One sync per account at a time: a second request joins the running one.
-        const running = syncs.get(accountId);
-        if (running) return running;
-        const run = syncAccount(ws, accountId).finally(() => syncs.delete(accountId));
-        syncs.set(accountId, run);
-        return run;
+        requireWorkspace();
+        return (session as Session).syncs.run(accountId);
+      },
+      'sync.status': async () => {
+        requireWorkspace();
+        return (session as Session).syncs.status();
+      },
+      'sync.cancel': async ({ accountId }) => {
+        requireWorkspace();
+        return { cancelled: (session as Session).syncs.cancel(accountId) };
       },
 
       'inquiries.list': async (filter) => listInquiries(requireWorkspace().db, filter),
       'inquiries.get': async ({ id }) => getInquiryDetail(requireWorkspace(), id),
       'inquiries.logOffline': async (input) => logOfflineInquiry(requireWorkspace(), input),
-      'inquiries.reply': async ({ inquiryId, body }) => replyToInquiry(requireWorkspace(), inquiryId, body),
+      'inquiries.reply': async ({ inquiryId, body, quoteOriginal }) =>
+        replyToInquiry(requireWorkspace(), inquiryId, body, quoteOriginal === undefined ? {} : { quoteOriginal }),
+      'attachments.download': async ({ id }) => downloadAttachment(requireWorkspace(), id),
+      'outbox.queue': async (input) => {
+        requireWorkspace();
+        return (session as Session).outbox.queue(input);
+      },
+      'outbox.cancel': async ({ id }) => {
+        requireWorkspace();
+        return (session as Session).outbox.cancel(id);
+      },
+      'outbox.sendNow': async ({ id }) => {
+        requireWorkspace();
+        return (session as Session).outbox.sendNow(id);
+      },
+      'outbox.list': async ({ inquiryId }) => {
+        requireWorkspace();
+        return (session as Session).outbox.list(inquiryId);
+      },
+      'templates.list': async () => listTemplates(requireWorkspace().db),
+      'templates.save': async (input) => {
+        const ws = requireWorkspace();
+        return saveTemplate(ws.db, input, ws.operator, ws.now());
+      },
+      'templates.remove': async ({ id }) => {
+        await removeTemplate(requireWorkspace().db, id);
+        return { ok: true };
+      },
       'inquiries.setStatus': async ({ inquiryId, status }) => setInquiryStatus(requireWorkspace(), inquiryId, status),
 
       'customers.search': async ({ query }) => searchCustomers(requireWorkspace().db, query),

@@ -1,7 +1,9 @@
+import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { sql, type Selectable } from 'kysely';
 import type { Customer } from '../../shared/domain';
 import { maskCardNumbers } from '../../shared/cardMask';
 import type { Executor } from '../db/executor';
+import { cachedPerHandle } from '../db/rawTransaction';
 import type { CustomersTable } from '../db/schema';
 
 export function toCustomer(row: Selectable<CustomersTable>): Customer {
@@ -64,3 +66,35 @@ export async function searchCustomers(db: Executor, query: string, limit = 100):
 export async function markEmailUndeliverable(db: Executor, id: number): Promise<void> {
   await db.updateTable('customers').set({ emailUndeliverable: 1 }).where('id', '=', id).execute();
 }
+
+/** The customer lookups of the mail ingest path, as prepared statements run inside its synchronous transaction. */
+export interface CustomerIngestStatements {
+  /** The customer with this (lower-cased) address, if any. */
+  idByEmail(email: string): number | null;
+  emailOf(id: number): string | null;
+  insert(input: NewCustomer, at: string): number;
+  /** Marks every customer with this address undeliverable (a bounce said so); returns how many changed. */
+  markEmailUndeliverable(email: string): number;
+}
+
+export const customerIngestStatements = cachedPerHandle((raw: BetterSqlite3.Database): CustomerIngestStatements => {
+  const byEmail = raw.prepare('SELECT id FROM customers WHERE email = ?').pluck();
+  const emailOf = raw.prepare('SELECT email FROM customers WHERE id = ?').pluck();
+  const insert = raw.prepare('INSERT INTO customers (name, email, phone, postal_address, created_at) VALUES (?, ?, ?, ?, ?)');
+  const undeliverable = raw.prepare('UPDATE customers SET email_undeliverable = 1 WHERE email = ? AND email_undeliverable = 0');
+  return {
+    idByEmail: (email) => (byEmail.get(email.trim().toLowerCase()) as number | undefined) ?? null,
+    emailOf: (id) => (emailOf.get(id) as string | null | undefined) ?? null,
+    insert: (input, at) =>
+      Number(
+        insert.run(
+          maskCardNumbers(input.name),
+          input.email ? input.email.trim().toLowerCase() : null,
+          input.phone ? maskCardNumbers(input.phone) : null,
+          input.postalAddress ? maskCardNumbers(input.postalAddress) : null,
+          at,
+        ).lastInsertRowid,
+      ),
+    markEmailUndeliverable: (email) => undeliverable.run(email.trim().toLowerCase()).changes,
+  };
+});

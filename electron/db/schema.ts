@@ -28,6 +28,12 @@ export interface MailAccountsTable {
   fromName: string;
   lastSyncAt: string | null;
   lastError: string | null;
+  /** JSON array of folder names. */
+  folders: Generated<string>;
+  /** YYYY-MM-DD (Tokyo): mail that arrived before this day is imported archived. */
+  importSince: string | null;
+  failureCount: Generated<number>;
+  nextRetryAt: string | null;
 }
 
 export interface InquiriesTable {
@@ -40,6 +46,8 @@ export interface InquiriesTable {
   firstResponseAt: string | null;
   mailAccountId: number | null;
   loggedBy: string | null;
+  /** 1: history imported from before the account's import date, stored closed. */
+  archived: Generated<number>;
 }
 
 export interface MessagesTable {
@@ -97,6 +105,50 @@ export interface ExportLogTable {
   rowCount: number;
 }
 
+export interface MessageHtmlTable {
+  messageId: number;
+  html: string;
+}
+
+export interface AttachmentsTable {
+  id: Generated<number>;
+  messageId: number;
+  fileName: string;
+  contentType: string;
+  size: number;
+  contentId: string | null;
+  /** null: larger than the limit, not kept. */
+  content: Buffer | null;
+}
+
+export interface ReplyTemplatesTable {
+  id: Generated<number>;
+  name: string;
+  language: 'ja' | 'en';
+  body: string;
+  updatedBy: string;
+  updatedAt: string;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  inquiryId: number;
+  body: string;
+  quoteOriginal: number;
+  status: 'queued' | 'sending' | 'retrying' | 'sent' | 'failed' | 'cancelled';
+  sendAt: string;
+  attempts: Generated<number>;
+  lastError: string | null;
+  messageId: number | null;
+  queuedBy: string;
+  queuedAt: string;
+}
+
+export interface AccountSignaturesTable {
+  mailAccountId: number;
+  signature: string;
+}
+
 export interface Database {
   customers: CustomersTable;
   mailAccounts: MailAccountsTable;
@@ -106,4 +158,9 @@ export interface Database {
   quarantine: QuarantineTable;
   consentEvents: ConsentEventsTable;
   exportLog: ExportLogTable;
+  messageHtml: MessageHtmlTable;
+  attachments: AttachmentsTable;
+  replyTemplates: ReplyTemplatesTable;
+  accountSignatures: AccountSignaturesTable;
+  outbox: OutboxTable;
 }

@@ -33,8 +33,14 @@ const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
+/**
+ * http:/https: images are allowed here only so that the sandboxed mail frame (an about:srcdoc
+ * document that inherits this policy) can show remote images once staff choose to; until then the
+ * frame's own stricter policy and the sanitiser block them (renderer/lib/mailHtml.ts). The app's
+ * own UI renders no remote URLs.
+ */
 const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: http: https:; " +
   "connect-src 'self' ws://127.0.0.1:*; object-src 'none'; base-uri 'none'; frame-src 'none'; frame-ancestors 'none'; form-action 'none'";
 
 /**

@@ -6,7 +6,11 @@ import type { Workspace } from '../app/workspace';
 import { getAccountWithSecrets, listAccounts } from '../accounts/accountRepository';
 import { getCustomer, insertCustomer } from '../customers/customerRepository';
 import { sendMail } from '../mail/smtpSend';
+import { appendToSentFolder } from '../mail/appendSent';
+import { signatureOf } from '../replies/signatureRepository';
+import { composeReplyText, quoteOriginal } from '../../shared/replyText';
 import * as repo from './inquiryRepository';
+import { attachmentsOfMessages, getAttachmentContent, htmlOfMessages } from './messageContentRepository';
 
 export async function getInquiryDetail(ws: Workspace, id: number): Promise<InquiryDetail> {
   const inquiry = await repo.getInquirySummary(ws.db, id);
@@ -14,6 +18,12 @@ export async function getInquiryDetail(ws: Workspace, id: number): Promise<Inqui
   const customer = await getCustomer(ws.db, inquiry.customerId);
   if (!customer) throw new AppError('NOT_FOUND', `The customer of inquiry #${id} does not exist.`);
   const messages = (await repo.listMessages(ws.db, id)).map(repo.toMessage);
+  const ids = messages.map((m) => m.id);
+  const [html, attachments] = await Promise.all([htmlOfMessages(ws.db, ids), attachmentsOfMessages(ws.db, ids)]);
+  for (const m of messages) {
+    m.html = html.get(m.id) ?? null;
+    m.attachments = attachments.get(m.id) ?? [];
+  }
   return { inquiry, customer, messages };
 }
 
@@ -71,7 +81,7 @@ const replySubject = (subject: string) => (/^\s*(re|ｒｅ)\s*[:：]/i.test(subj
  * stores the reply and sets the first-response time (once). Card numbers typed by staff are
  * masked before the mail leaves and before it is stored.
  */
-export async function replyToInquiry(ws: Workspace, inquiryId: number, body: string): Promise<Message> {
+export async function replyToInquiry(ws: Workspace, inquiryId: number, body: string, options: { quoteOriginal?: boolean } = {}): Promise<Message> {
   const detail = await getInquiryDetail(ws, inquiryId);
   const to = detail.customer.email;
   if (!to) throw new AppError('BAD_REQUEST', 'This customer has no e-mail address: answer by phone or post and note it on the inquiry.');
@@ -83,7 +93,11 @@ export async function replyToInquiry(ws: Workspace, inquiryId: number, body: str
   const rows = await repo.listMessages(ws.db, inquiryId);
   const parent = [...rows].reverse().find((m) => m.messageKey !== null && !m.messageKey.includes('@madoguchi.invalid'));
   const references = parent ? [...(parent.referenceIds?.split(' ') ?? []), parent.messageKey as string] : [];
-  const text = maskCardNumbers(body);
+  // The reply quotes the customer's latest message (what staff are answering) under an attribution line.
+  const original = options.quoteOriginal === false ? undefined : [...rows].reverse().find((m) => m.direction === 'in');
+  const quote = original ? quoteOriginal(original.body, original.at, detail.customer.name) : null;
+  const signature = await signatureOf(ws.db, account.id);
+  const text = maskCardNumbers(composeReplyText(body, { signature, quote }));
   const subject = replySubject(detail.inquiry.subject);
   const sent = await sendMail(
     { host: account.smtpHost, port: account.smtpPort, tls: account.smtpTls, user: account.smtpUser, password: account.smtpPassword },
@@ -97,6 +111,18 @@ export async function replyToInquiry(ws: Workspace, inquiryId: number, body: str
       messageIdDomain: account.fromAddress.split('@')[1] ?? 'madoguchi.local',
     },
   );
+  // A copy in the Sent folder, as a mail client keeps one; failing that is reported, not fatal.
+  let sentCopy: NonNullable<Message['sentCopy']>;
+  try {
+    const folder = await appendToSentFolder(
+      { host: account.imapHost, port: account.imapPort, tls: account.imapTls, user: account.imapUser, password: account.imapPassword },
+      sent.raw,
+    );
+    sentCopy = { folder, error: null };
+  } catch (error) {
+    sentCopy = { folder: null, error: error instanceof Error ? error.message : String(error) };
+    ws.logger.warn('inquiry.sentCopyFailed', { inquiryId, code: error instanceof AppError ? error.code : 'INTERNAL' });
+  }
   const at = ws.now();
   const message = await ws.db.transaction().execute(async (trx) => {
     const stored = await repo.insertMessage(trx, {
@@ -120,7 +146,7 @@ export async function replyToInquiry(ws: Workspace, inquiryId: number, body: str
   });
   ws.logger.info('inquiry.replied', { inquiryId });
   ws.push('inquiries.changed', { inquiryIds: [inquiryId] });
-  return message;
+  return { ...message, html: null, attachments: [], sentCopy };
 }
 
 export async function setInquiryStatus(ws: Workspace, inquiryId: number, status: InquirySummary['status']): Promise<InquirySummary> {
@@ -128,4 +154,15 @@ export async function setInquiryStatus(ws: Workspace, inquiryId: number, status:
   await repo.setInquiryStatus(ws.db, inquiryId, status);
   ws.push('inquiries.changed', { inquiryIds: [inquiryId] });
   return summaryOrThrow(ws, inquiryId);
+}
+
+/** One attachment's content for download (base64 over the contract). */
+export async function downloadAttachment(ws: Workspace, id: number): Promise<{ fileName: string; contentType: string; base64: string }> {
+  const row = await getAttachmentContent(ws.db, id);
+  if (!row) throw new AppError('NOT_FOUND', `Attachment ${id} does not exist.`);
+  if (row.content === null) {
+    throw new AppError('NOT_FOUND', `"${row.fileName}" was larger than the size limit, so only its name and size were kept: ask the customer to send it another way.`);
+  }
+  ws.logger.info('attachment.downloaded', { attachmentId: id });
+  return { fileName: row.fileName || 'attachment', contentType: row.contentType, base64: Buffer.from(row.content).toString('base64') };
 }

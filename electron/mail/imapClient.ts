@@ -22,7 +22,7 @@ const STARTTLS_PORT = 143;
  * addresses and subjects included), never idles, and never sends credentials in cleartext
  * except to this machine.
  */
-export function createImapClient(config: ImapConfig): ImapFlow {
+export function createImapClient(config: ImapConfig, options: { maxIdleTimeMs?: number } = {}): ImapFlow {
   requireTlsUnlessLoopback(config);
   const implicitTls = config.tls && config.port !== STARTTLS_PORT;
   const client = new ImapFlow({
@@ -39,6 +39,9 @@ export function createImapClient(config: ImapConfig): ImapFlow {
     greetingTimeout: IMAP_CONNECT_TIMEOUT_MS,
     socketTimeout: IMAP_SOCKET_TIMEOUT_MS,
     clientInfo: { name: 'Madoguchi' },
+    // For a watching connection only (see imapIdle): IDLE is renewed this often, so a dead
+    // connection is noticed and servers that end long IDLEs do not.
+    ...(options.maxIdleTimeMs ? { maxIdleTime: options.maxIdleTimeMs } : {}),
   });
   // Failures reach us through the rejected command; an 'error' event without a listener would crash the process.
   client.on('error', () => undefined);

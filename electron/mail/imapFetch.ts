@@ -2,6 +2,7 @@ import type { ImapFlow } from 'imapflow';
 import type { Logger } from '../logging/logger';
 import { createImapClient, type ImapConfig } from './imapClient';
 import { toImapAppError } from './imapError';
+import { messageIdOf } from './parseInboundMail';
 
 export type { ImapConfig } from './imapClient';
 
@@ -12,21 +13,61 @@ export interface FetchedMail {
   internalDate: string;
 }
 
-export interface FetchNewMailOptions {
+export interface FolderFetchOptions {
   folder: string;
   /** What we stored last time; when the server's UIDVALIDITY differs, fetch from uid 1 again (the caller dedupes by messageKey). */
   knownUidValidity: string | null;
   /** Fetch UIDs > lastUid. */
   lastUid: number;
-  /** Called once per mail, in UID order, and AWAITED before the next is handed over: the caller stores the mail and advances its lastUid in one DB transaction, so a crash at any point resumes without loss or duplicates. */
+  /**
+   * Called once per mail, in UID order, and awaited before the next is handed over. The caller
+   * may store the mail at once or queue it (awaiting only while its queue is full): either way it
+   * must advance its stored lastUid only past mails it has stored, in the same transaction, so a
+   * crash at any point resumes without loss or duplicates.
+   */
   onMail(mail: FetchedMail, uidValidity: string): Promise<void> | void;
+  /**
+   * After a UIDVALIDITY change every mail comes again under new UIDs. When given, each one's
+   * Message-ID header is read first and mails whose Message-ID this returns true for are not
+   * downloaded but handed to onSkip (in UID order, like onMail), so the cursor can move past them.
+   */
+  isKnownMessageId?(messageId: string): boolean;
+  onSkip?(uid: number, uidValidity: string): Promise<void> | void;
+  /** Called once the new mails are listed: how many will be handed over (mails and skips). */
+  onListed?(total: number, uidValidity: string): void;
   onProgress?(done: number, total: number): void;
-  signal?: AbortSignal;
-  logger?: Logger;
 }
 
-/** UIDs asked about per round trip: few enough that the answers stay small. */
-const UID_BATCH = 200;
+export interface FetchNewMailOptions extends FolderFetchOptions {
+  signal?: AbortSignal | undefined;
+  logger?: Logger | undefined;
+}
+
+export interface FolderFetchResult {
+  uidValidity: string;
+  /** Mails handed to onMail. */
+  fetched: number;
+  /** Mails handed to onSkip (already known by Message-ID after a UIDVALIDITY change). */
+  skipped: number;
+  /** Bytes of mail handed to onMail. */
+  bytes: number;
+}
+
+/** A logged-in IMAP session, for syncing several folders over one connection. */
+export interface ImapSession {
+  /** The server offers IDLE (RFC 2177). */
+  readonly supportsIdle: boolean;
+  /** Still connected and logged in (false after a drop or close()). */
+  readonly usable: boolean;
+  fetchFolder(options: FolderFetchOptions): Promise<FolderFetchResult>;
+  /** Logs out (or drops the connection if that fails); never throws. */
+  close(): Promise<void>;
+}
+
+/** UIDs handled per step (Message-ID checks, grouping): the answers stay small, the round trips few. */
+const UID_BATCH = 2000;
+/** Mails per FETCH command at most, however small they are. */
+const GROUP_MAILS = 1000;
 /** Mails fetched in one FETCH may together be this big, so that waiting for one out of order never holds much in memory. */
 const GROUP_BYTES = 16 * 1024 * 1024;
 /**
@@ -36,65 +77,133 @@ const GROUP_BYTES = 16 * 1024 * 1024;
 export const MAX_MAIL_BYTES = 32 * 1024 * 1024;
 
 /**
- * Fetches the mails that arrived in `folder` since `lastUid`, handing each to `onMail` in UID
- * order. The mailbox is opened read-only (EXAMINE) and bodies are read with BODY.PEEK, so the
- * server's mail is never changed: no \Seen flag, no moves, no deletes.
+ * Connects and logs in. Mailboxes are opened read-only (EXAMINE) and bodies are read with
+ * BODY.PEEK, so the server's mail is never changed: no \Seen flag, no moves, no deletes.
  */
-export async function fetchNewMail(config: ImapConfig, options: FetchNewMailOptions): Promise<{ uidValidity: string; fetched: number }> {
+export async function openImapSession(config: ImapConfig, options: { signal?: AbortSignal | undefined; logger?: Logger | undefined } = {}): Promise<ImapSession> {
   const { signal, logger } = options;
   signal?.throwIfAborted();
   const client = createImapClient(config);
   const closeOnAbort = () => client.close();
   signal?.addEventListener('abort', closeOnAbort, { once: true });
-  // Set when onMail threw, so its error is passed on as it is rather than mapped to an IMAP one.
-  let callerFailure = null as { error: unknown } | null;
   try {
     await client.connect();
-    const mailbox = await client.mailboxOpen(options.folder, { readOnly: true });
-    const uidValidity = mailbox.uidValidity.toString();
-    const validityChanged = options.knownUidValidity !== null && options.knownUidValidity !== uidValidity;
-    if (validityChanged) logger?.warn('imap.uidvalidity_changed', { refetchAll: true });
-    const firstUid = validityChanged ? 1 : Math.max(0, Math.floor(options.lastUid)) + 1;
-
-    // UIDNEXT, when the server reports it, spares a SEARCH when nothing is new.
-    const maybeNew = mailbox.exists > 0 && (!mailbox.uidNext || mailbox.uidNext > firstUid);
-    const uids = maybeNew ? await listUidsFrom(client, firstUid) : [];
-    logger?.info('imap.fetch_started', { newMails: uids.length });
-    options.onProgress?.(0, uids.length);
-
-    let fetched = 0;
-    for (let start = 0; start < uids.length; start += UID_BATCH) {
-      const batch = uids.slice(start, start + UID_BATCH);
-      const sizes = await fetchSizes(client, batch);
-      for (const group of groupBySize(batch, sizes)) {
-        await fetchInUidOrder(client, group, async (mail) => {
-          signal?.throwIfAborted();
-          try {
-            await options.onMail(mail, uidValidity);
-          } catch (error) {
-            callerFailure = { error };
-            throw error;
-          }
-          fetched++;
-          options.onProgress?.(fetched, uids.length);
-        });
-      }
-    }
-    signal?.throwIfAborted();
-    await client.logout().catch(() => client.close());
-    logger?.info('imap.fetch_finished', { fetched });
-    return { uidValidity, fetched };
   } catch (error) {
+    signal?.removeEventListener('abort', closeOnAbort);
     client.close();
     if (signal?.aborted) throw abortReason(signal);
-    // The caller's own failure (say, a full disk) is theirs to report, not an IMAP problem.
-    if (callerFailure) throw callerFailure.error;
-    const appError = toImapAppError(error, config, options.folder);
-    logger?.error('imap.fetch_failed', { code: appError.code });
+    const appError = toImapAppError(error, config);
+    logger?.error('imap.connect_failed', { code: appError.code });
     throw appError;
-  } finally {
-    signal?.removeEventListener('abort', closeOnAbort);
   }
+  let closed = false;
+  return {
+    supportsIdle: client.capabilities.has('IDLE'),
+    get usable() {
+      return !closed && client.usable;
+    },
+    async fetchFolder(folderOptions) {
+      // Set when the caller's callback threw, so its error is passed on as it is rather than mapped to an IMAP one.
+      const failure = { caller: null as { error: unknown } | null };
+      try {
+        if (closed || !client.usable) throw Object.assign(new Error('Connection closed'), { code: 'EConnectionClosed' });
+        return await fetchFolderWith(client, folderOptions, failure, signal, logger);
+      } catch (error) {
+        if (signal?.aborted) throw abortReason(signal);
+        if (failure.caller) throw failure.caller.error;
+        const appError = toImapAppError(error, config, folderOptions.folder);
+        logger?.error('imap.fetch_failed', { code: appError.code });
+        throw appError;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      signal?.removeEventListener('abort', closeOnAbort);
+      if (client.usable) await client.logout().catch(() => client.close());
+      else client.close();
+    },
+  };
+}
+
+/**
+ * Fetches the mails that arrived in `folder` since `lastUid`, handing each to `onMail` in UID
+ * order: one session for one folder.
+ */
+export async function fetchNewMail(config: ImapConfig, options: FetchNewMailOptions): Promise<{ uidValidity: string; fetched: number }> {
+  const session = await openImapSession(config, { signal: options.signal, logger: options.logger });
+  try {
+    const result = await session.fetchFolder(options);
+    options.signal?.throwIfAborted();
+    return { uidValidity: result.uidValidity, fetched: result.fetched };
+  } finally {
+    await session.close();
+  }
+}
+
+async function fetchFolderWith(
+  client: ImapFlow,
+  options: FolderFetchOptions,
+  failure: { caller: { error: unknown } | null },
+  signal: AbortSignal | undefined,
+  logger: Logger | undefined,
+): Promise<FolderFetchResult> {
+  const mailbox = await client.mailboxOpen(options.folder, { readOnly: true });
+  const uidValidity = mailbox.uidValidity.toString();
+  const validityChanged = options.knownUidValidity !== null && options.knownUidValidity !== uidValidity;
+  if (validityChanged) logger?.warn('imap.uidvalidity_changed', { refetchAll: true });
+  const firstUid = validityChanged ? 1 : Math.max(0, Math.floor(options.lastUid)) + 1;
+
+  // UIDNEXT, when the server reports it, spares asking when nothing is new.
+  const maybeNew = mailbox.exists > 0 && (!mailbox.uidNext || mailbox.uidNext > firstUid);
+  const sizes = maybeNew ? await listNewMail(client, firstUid) : new Map<number, number>();
+  const uids = [...sizes.keys()].sort((a, b) => a - b);
+  logger?.info('imap.fetch_started', { newMails: uids.length });
+  options.onListed?.(uids.length, uidValidity);
+  options.onProgress?.(0, uids.length);
+
+  // Calls into the caller, keeping its own errors apart from IMAP ones.
+  const callCaller = async (call: () => Promise<void> | void) => {
+    signal?.throwIfAborted();
+    try {
+      await call();
+    } catch (error) {
+      failure.caller = { error };
+      throw error;
+    }
+  };
+
+  const result: FolderFetchResult = { uidValidity, fetched: 0, skipped: 0, bytes: 0 };
+  const handedOver = () => options.onProgress?.(result.fetched + result.skipped, uids.length);
+  const skipCheck = validityChanged && options.isKnownMessageId && options.onSkip ? options.isKnownMessageId : null;
+  for (let start = 0; start < uids.length; start += UID_BATCH) {
+    const batch = uids.slice(start, start + UID_BATCH);
+    const known = skipCheck ? await knownByMessageId(client, batch, skipCheck) : new Set<number>();
+    // Skipped UIDs are handed over in their place in UID order, between the fetched ones.
+    const skips = batch.filter((uid) => known.has(uid));
+    const skipUpTo = async (uid: number) => {
+      while (skips.length && (skips[0] as number) < uid) {
+        const skipped = skips.shift() as number;
+        await callCaller(() => options.onSkip?.(skipped, uidValidity));
+        result.skipped++;
+        handedOver();
+      }
+    };
+    const toFetch = batch.filter((uid) => !known.has(uid));
+    for (const group of groupBySize(toFetch, sizes)) {
+      await fetchInUidOrder(client, group, async (mail) => {
+        await skipUpTo(mail.uid);
+        await callCaller(() => options.onMail(mail, uidValidity));
+        result.fetched++;
+        result.bytes += mail.raw.length;
+        handedOver();
+      });
+    }
+    await skipUpTo(Number.POSITIVE_INFINITY);
+  }
+  signal?.throwIfAborted();
+  logger?.info('imap.fetch_finished', { fetched: result.fetched, skipped: result.skipped });
+  return result;
 }
 
 /** Logs in and out again: for the settings screen's "test connection". */
@@ -109,19 +218,28 @@ export async function testImapLogin(config: ImapConfig): Promise<void> {
   }
 }
 
-/** UIDs >= firstUid, ascending. ("n:*" always includes the highest UID, even below n, hence the filter.) */
-async function listUidsFrom(client: ImapFlow, firstUid: number): Promise<number[]> {
-  const found = await client.search({ uid: `${firstUid}:*` }, { uid: true });
-  if (!found) return [];
-  return [...new Set(found)].filter((uid) => uid >= firstUid).sort((a, b) => a - b);
-}
-
-async function fetchSizes(client: ImapFlow, uids: number[]): Promise<Map<number, number>> {
+/**
+ * The UIDs >= firstUid with each mail's size, in one round trip. ("n:*" always includes the
+ * highest UID, even below n, hence the filter.)
+ */
+async function listNewMail(client: ImapFlow, firstUid: number): Promise<Map<number, number>> {
   const sizes = new Map<number, number>();
-  for await (const message of client.fetch(toSequenceSet(uids), { uid: true, size: true }, { uid: true })) {
-    sizes.set(message.uid, message.size ?? 0);
+  for await (const message of client.fetch(`${firstUid}:*`, { uid: true, size: true }, { uid: true })) {
+    if (message.uid >= firstUid) sizes.set(message.uid, message.size ?? 0);
   }
   return sizes;
+}
+
+/** The UIDs among `uids` whose Message-ID header the caller already knows: only the header is read. */
+async function knownByMessageId(client: ImapFlow, uids: number[], isKnown: (messageId: string) => boolean): Promise<Set<number>> {
+  const known = new Set<number>();
+  for await (const message of client.fetch(toSequenceSet(uids), { uid: true, headers: ['message-id'] }, { uid: true })) {
+    const headers = message.headers?.toString('latin1') ?? '';
+    const value = /^message-id:([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)/im.exec(headers)?.[1] ?? null;
+    const id = messageIdOf(value === null ? null : value.replace(/\r?\n(?=[ \t])/g, '').trim());
+    if (id && isKnown(id)) known.add(message.uid);
+  }
+  return known;
 }
 
 interface FetchGroup {
@@ -148,7 +266,7 @@ function groupBySize(uids: number[], sizes: Map<number, number>): FetchGroup[] {
       groups.push({ uids: [uid], truncate: true });
       continue;
     }
-    if (bytes + size > GROUP_BYTES) flush();
+    if (bytes + size > GROUP_BYTES || current.length >= GROUP_MAILS) flush();
     current.push(uid);
     bytes += size;
   }
@@ -164,6 +282,7 @@ function groupBySize(uids: number[], sizes: Map<number, number>): FetchGroup[] {
 async function fetchInUidOrder(client: ImapFlow, group: FetchGroup, deliver: (mail: FetchedMail) => Promise<void>): Promise<void> {
   const waiting = new Map<number, FetchedMail>();
   const expected = [...group.uids];
+  const wanted = new Set(group.uids);
   const source = group.truncate ? { maxLength: MAX_MAIL_BYTES } : true;
   const flushReady = async () => {
     while (expected.length && waiting.has(expected[0] as number)) {
@@ -174,7 +293,8 @@ async function fetchInUidOrder(client: ImapFlow, group: FetchGroup, deliver: (ma
     }
   };
   for await (const message of client.fetch(toSequenceSet(group.uids), { uid: true, internalDate: true, source }, { uid: true })) {
-    if (!message.source || !expected.includes(message.uid)) continue;
+    if (!message.source || !wanted.has(message.uid)) continue;
+    wanted.delete(message.uid);
     waiting.set(message.uid, { uid: message.uid, raw: message.source, internalDate: toIso(message.internalDate) });
     await flushReady();
   }

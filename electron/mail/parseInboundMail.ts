@@ -3,7 +3,8 @@ import { MailParser, parseAddressHeader, type AddressObject, type EmailAddress, 
 import { isAutomaticMail } from './automaticMail';
 import { decodeEncodedWords } from './encodedWords';
 import { decodeText, JapaneseAwareDecoder, japaneseEncodingOf, repairIso2022JpEscapes } from './japaneseCharsets';
-import { headerBytes, rawHeaderValue, type RawHeaderLine } from './rawHeaders';
+import { leanParseMail, type LeanParsedMail } from './leanMailParser';
+import { headerBytes, rawHeaderValue, rawHeaderValues, type RawHeaderLine } from './rawHeaders';
 
 export interface InboundMail {
   /** RFC 5322 Message-ID with angle brackets, e.g. "<abc@x>"; when missing: "<sha256-HEX@madoguchi.invalid>" from a hash of the raw bytes, so the same mail always gets the same key. */
@@ -25,7 +26,37 @@ export interface InboundMail {
   date: string;
   /** Auto-replies (Auto-Submitted != no, X-Autoreply, X-Autorespond, Precedence bulk/junk/auto_reply) and bounces (multipart/report, MAILER-DAEMON): they must not open inquiries. */
   automatic: boolean;
+  /**
+   * For a bounce: the addresses (lower-cased) whose delivery failed for good, from the DSN's
+   * per-recipient fields (RFC 3464 "Action: failed") or Exim's X-Failed-Recipients. Empty for
+   * any other mail, and for delay notices.
+   */
+  failedRecipients: string[];
+  /** Attachments as the mail names them (file names are masked before storage). */
+  attachments: InboundAttachment[];
+  /**
+   * The HTML part as the sender wrote it (unsanitised: the renderer sanitises it before showing
+   * it, and card numbers are masked before storage); null when the mail has none.
+   */
+  html?: string | null;
 }
+
+export interface InboundAttachment {
+  /** Decoded file name ('' when the part has none). */
+  fileName: string;
+  contentType: string;
+  /** Decoded bytes. */
+  size: number;
+  /** The decoded content, when it is at most MAX_KEPT_ATTACHMENT_BYTES; larger files are only named and sized. */
+  content?: Buffer;
+  /** Content-ID without angle brackets (inline images of multipart/related, referenced as cid:). */
+  contentId?: string | null;
+}
+
+/** Attachments larger than this are recorded by name and size but their content is not kept. */
+export const MAX_KEPT_ATTACHMENT_BYTES = 25 * 1024 * 1024;
+/** HTML parts larger than this are not kept (the text part is still shown). */
+const MAX_KEPT_HTML_CHARS = 5_000_000;
 
 /** Thrown when the bytes hold nothing recognisable as a mail; the caller quarantines them. */
 export class UnparseableMailError extends Error {
@@ -50,10 +81,12 @@ const MAX_MESSAGE_ID_LENGTH = 500;
  * base64, wrong or missing charset labels, bad headers and truncation all give a result. Throws
  * UnparseableMailError only when there is no mail to speak of.
  */
-export async function parseInboundMail(raw: Buffer, fallbackDate: string): Promise<InboundMail> {
+export async function parseInboundMail(raw: Buffer, fallbackDate: string, options: { fullParser?: boolean } = {}): Promise<InboundMail> {
   let parsed: ParsedMail;
   try {
-    parsed = await runMailParser(raw);
+    // The common shapes are read directly (the same result, many times faster); the rest by mailparser.
+    const lean = options.fullParser ? null : leanParseMail(raw);
+    parsed = lean ? fromLean(lean) : await runMailParser(raw);
   } catch {
     // mailparser gave up on the structure (too many parts, an enormous header, a bug): the
     // header block alone still tells who wrote about what.
@@ -72,6 +105,11 @@ export async function parseInboundMail(raw: Buffer, fallbackDate: string): Promi
   const to = firstAddress(parsed.headerLines, parsed.headers.get('to'), 'to', bodyLabel);
   const fromAddress = from?.address ? from.address.toLowerCase() : null;
 
+  const automatic = isAutomaticMail(parsed.headerLines, fromAddress);
+  // A mail cut short (the fetch keeps only the head of a huge mail) ends inside its last part:
+  // that attachment is incomplete, so its bytes are not kept as if they were the file.
+  const lastAttachment = parsed.attachments.at(-1);
+  if (lastAttachment && isCutShort(parsed.headerLines, raw)) delete lastAttachment.content;
   return {
     messageKey: messageKeyOf(parsed.headerLines, raw),
     inReplyTo: extractMessageIds(rawHeaderValue(parsed.headerLines, 'in-reply-to') ?? '')[0] ?? null,
@@ -82,7 +120,10 @@ export async function parseInboundMail(raw: Buffer, fallbackDate: string): Promi
     subject: subjectOf(parsed, bodyLabel),
     text: textOf(parsed, raw, bodyLabel),
     date: dateOf(rawHeaderValue(parsed.headerLines, 'date'), fallbackDate),
-    automatic: isAutomaticMail(parsed.headerLines, fromAddress),
+    automatic,
+    failedRecipients: automatic ? failedRecipientsOf(parsed) : [],
+    attachments: parsed.attachments,
+    html: parsed.html !== null && parsed.html.trim() !== '' && parsed.html.length <= MAX_KEPT_HTML_CHARS ? parsed.html : null,
   };
 }
 
@@ -92,10 +133,29 @@ interface ParsedMail {
   text: string;
   html: string | null;
   htmlConversionFailed: boolean;
+  attachments: InboundAttachment[];
+  /** The text of message/delivery-status parts (a DSN's machine-readable fields). */
+  deliveryStatus: string[];
+}
+
+/** A delivery-status part is a few hundred bytes; more than this is not a DSN worth reading. */
+const MAX_DELIVERY_STATUS_BYTES = 64 * 1024;
+const DELIVERY_STATUS_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status']);
+
+/** The lean reader's result, with attachments kept under the same size limit as mailparser's path keeps them. */
+function fromLean(lean: LeanParsedMail): ParsedMail {
+  return {
+    ...lean,
+    attachments: lean.attachments.map(({ content, ...attachment }) => ({
+      ...attachment,
+      size: content.length,
+      ...(content.length <= MAX_KEPT_ATTACHMENT_BYTES ? { content } : {}),
+    })),
+  };
 }
 
 /**
- * mailparser, streaming: attachments are drained and dropped, never held in memory; text bodies
+ * mailparser, streaming: attachment content is kept only up to MAX_KEPT_ATTACHMENT_BYTES per file (larger files are counted, not held); text bodies
  * are decoded by JapaneseAwareDecoder (the `Iconv` hook) rather than mailparser's default.
  */
 function runMailParser(raw: Buffer): Promise<ParsedMail> {
@@ -107,8 +167,10 @@ function runMailParser(raw: Buffer): Promise<ParsedMail> {
       skipImageLinks: true,
       checksumAlgo: false,
       maxHtmlLengthToParse: MAX_HTML_TO_CONVERT,
-    });
-    const result: ParsedMail = { headers: new Map(), headerLines: [], text: '', html: null, htmlConversionFailed: false };
+      // A DSN's fields come as a part of their own (read below), not mixed into the text.
+      keepDeliveryStatus: true,
+    } as ConstructorParameters<typeof MailParser>[0]);
+    const result: ParsedMail = { headers: new Map(), headerLines: [], text: '', html: null, htmlConversionFailed: false, attachments: [], deliveryStatus: [] };
     const timer = setTimeout(() => {
       parser.destroy();
       reject(new Error('mail parsing timed out'));
@@ -117,10 +179,40 @@ function runMailParser(raw: Buffer): Promise<ParsedMail> {
     parser.on('headerLines', (lines: RawHeaderLine[]) => (result.headerLines = lines));
     parser.on('data', (data: { type: string; [key: string]: unknown }) => {
       if (data.type === 'attachment') {
-        const attachment = data as unknown as { content: NodeJS.ReadableStream; release(): void };
-        attachment.content.on('end', () => attachment.release());
+        const attachment = data as unknown as {
+          content: NodeJS.ReadableStream;
+          release(): void;
+          filename?: string;
+          contentType?: string;
+          contentId?: string;
+        };
+        const contentType = (attachment.contentType ?? 'application/octet-stream').toLowerCase();
+        const contentId = attachment.contentId ? attachment.contentId.trim().replace(/^<|>$/g, '') : null;
+        const entry: InboundAttachment = { fileName: cleanLine(attachment.filename ?? ''), contentType, size: 0, contentId };
+        const keep = DELIVERY_STATUS_TYPES.has(contentType) ? ([] as Buffer[]) : null;
+        let kept = 0;
+        // The content is kept (up to the size limit) to be stored encrypted with the message.
+        let content: Buffer[] | null = keep ? null : [];
+        attachment.content.on('data', (chunk: Buffer) => {
+          entry.size += chunk.length;
+          if (keep && kept < MAX_DELIVERY_STATUS_BYTES) {
+            keep.push(chunk);
+            kept += chunk.length;
+          }
+          if (content) {
+            if (entry.size > MAX_KEPT_ATTACHMENT_BYTES) content = null;
+            else content.push(chunk);
+          }
+        });
+        attachment.content.on('end', () => {
+          if (keep) result.deliveryStatus.push(Buffer.concat(keep).subarray(0, MAX_DELIVERY_STATUS_BYTES).toString('utf8'));
+          else {
+            if (content) entry.content = Buffer.concat(content);
+            result.attachments.push(entry);
+          }
+          attachment.release();
+        });
         attachment.content.on('error', () => attachment.release());
-        attachment.content.resume();
       } else if (data.type === 'text') {
         result.text = typeof data.text === 'string' ? data.text : '';
         result.html = typeof data.html === 'string' ? data.html : null;
@@ -149,9 +241,84 @@ function headerBlockOf(raw: Buffer): Buffer {
 }
 
 function messageKeyOf(lines: RawHeaderLine[], raw: Buffer): string {
-  const id = extractMessageIds(rawHeaderValue(lines, 'message-id') ?? '')[0];
-  if (id && id.length <= MAX_MESSAGE_ID_LENGTH) return id;
-  return `<sha256-${createHash('sha256').update(raw).digest('hex')}@madoguchi.invalid>`;
+  const id = messageIdOf(rawHeaderValue(lines, 'message-id'));
+  if (id) return id;
+  return `<sha256-${contentHash(lines, raw)}@madoguchi.invalid>`;
+}
+
+/** The Message-ID Madoguchi keys a mail by, from the raw value of its Message-ID header; null when it has none usable. */
+export function messageIdOf(rawValue: string | null): string | null {
+  const id = extractMessageIds(rawValue ?? '')[0];
+  return id && id.length <= MAX_MESSAGE_ID_LENGTH ? id : null;
+}
+
+/**
+ * Headers the author's software wrote. Everything else in a header block is added on the way
+ * (Received, Return-Path, Delivered-To, spam and authentication verdicts) and differs between
+ * the copies of one mail delivered to several mailboxes, so it is left out of the content hash.
+ */
+const ORIGIN_HEADERS = new Set(['from', 'sender', 'reply-to', 'to', 'cc', 'subject', 'date', 'in-reply-to', 'references', 'mime-version', 'content-type', 'content-transfer-encoding']);
+
+/**
+ * The key of a mail without a Message-ID: SHA-256 over its author-written headers (in order, as
+ * they came) and its body bytes. The same mail gets the same key in every folder and account it
+ * reaches, and again after the server renumbers the folder (a UIDVALIDITY change).
+ */
+function contentHash(lines: RawHeaderLine[], raw: Buffer): string {
+  const hash = createHash('sha256');
+  for (const line of lines) {
+    if (ORIGIN_HEADERS.has(line.key)) hash.update(line.line.replace(/\r?\n(?=[ \t])/g, '').trim(), 'latin1').update('\n');
+  }
+  hash.update('\n');
+  const start = bodyStart(raw);
+  hash.update(start < 0 ? Buffer.alloc(0) : raw.subarray(start));
+  return hash.digest('hex');
+}
+
+/** Where the body starts (after the blank line ending the headers), or -1 when there is none. */
+function bodyStart(raw: Buffer): number {
+  const crlf = raw.indexOf('\r\n\r\n');
+  const lf = raw.indexOf('\n\n');
+  return crlf >= 0 && (lf < 0 || crlf < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : -1;
+}
+
+/**
+ * Recipients a bounce reports as failed for good: RFC 3464 per-recipient blocks with
+ * "Action: failed" (delayed, relayed or delivered ones are not failures), their Final- or
+ * Original-Recipient; else Exim's X-Failed-Recipients header.
+ */
+function failedRecipientsOf(parsed: ParsedMail): string[] {
+  const failed = new Set<string>();
+  for (const report of parsed.deliveryStatus) {
+    const blocks = report.replace(/\r\n?/g, '\n').replace(/\n[ \t]+/g, ' ').split(/\n\s*\n/);
+    for (const block of blocks) {
+      const fields = new Map<string, string>();
+      for (const line of block.split('\n')) {
+        const colon = line.indexOf(':');
+        if (colon > 0) fields.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+      }
+      if ((fields.get('action') ?? '').split(/[\s(;]/)[0]?.toLowerCase() !== 'failed') continue;
+      const address = recipientAddress(fields.get('final-recipient')) ?? recipientAddress(fields.get('original-recipient'));
+      if (address) failed.add(address);
+    }
+  }
+  if (failed.size === 0) {
+    for (const value of rawHeaderValues(parsed.headerLines, 'x-failed-recipients')) {
+      for (const part of value.split(',')) {
+        const address = recipientAddress(`rfc822; ${part}`);
+        if (address) failed.add(address);
+      }
+    }
+  }
+  return [...failed];
+}
+
+/** "rfc822; <Yamada@Example.jp>" → "yamada@example.jp" (utf-8 address types too). */
+function recipientAddress(value: string | undefined): string | null {
+  if (!value) return null;
+  const semicolon = value.indexOf(';');
+  const address = (semicolon >= 0 ? value.slice(semicolon + 1) : value).replace(/\([^)]*\)/g, '').trim().replace(/^<|>$/g, '').trim().toLowerCase();
+  return /^[^\s@<>]+@[^\s@<>]+$/.test(address) ? address : null;
 }
 
 /**
@@ -273,9 +440,7 @@ function textOf(parsed: ParsedMail, raw: Buffer, hint: string | null): string {
 function redecodeUnlabelledBody(parsed: ParsedMail, raw: Buffer): string | null {
   const contentType = rawHeaderValue(parsed.headerLines, 'content-type');
   if (contentType !== null && !/^\s*text\//i.test(contentType)) return null;
-  const crlf = raw.indexOf('\r\n\r\n');
-  const lf = raw.indexOf('\n\n');
-  const start = crlf >= 0 && (lf < 0 || crlf < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : -1;
+  const start = bodyStart(raw);
   if (start < 0) return null;
   const body = raw.subarray(start);
   const transfer = (rawHeaderValue(parsed.headerLines, 'content-transfer-encoding') ?? '').trim().toLowerCase();
@@ -337,4 +502,14 @@ function parseMailDate(value: string): number | null {
   const cleaned = value.replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim();
   const ms = Date.parse(cleaned);
   return Number.isNaN(ms) ? null : ms;
+}
+
+/** A multipart mail whose closing boundary ("--boundary--") never comes was cut short. */
+function isCutShort(lines: RawHeaderLine[], raw: Buffer): boolean {
+  const contentType = rawHeaderValue(lines, 'content-type') ?? '';
+  if (!/^\s*multipart\//i.test(contentType)) return false;
+  const boundary = /;\s*boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  const value = boundary?.[1] ?? boundary?.[2];
+  if (!value) return false;
+  return raw.lastIndexOf(`--${value}--`, undefined, 'latin1') < 0;
 }

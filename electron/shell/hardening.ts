@@ -1,4 +1,4 @@
-import { app, type Session } from 'electron';
+import { app, shell, type Session } from 'electron';
 import type { Logger } from '../logging/logger';
 import { CONTENT_SECURITY_POLICY } from './rendererProtocol';
 
@@ -9,8 +9,12 @@ import { CONTENT_SECURITY_POLICY } from './rendererProtocol';
 export function hardenAllWebContents(logger: Logger): void {
   app.on('web-contents-created', (_event, contents) => {
     // No new windows: the app has one window, and mail links must never open inside it.
-    contents.setWindowOpenHandler(() => {
-      logger.warn('security.window_open_denied');
+    // No window ever opens inside Madoguchi. A link in a mail reaches here only after staff saw
+    // its real address and confirmed (renderer/lib/mailHtml.ts); web and mail links then go to
+    // the system's browser or mail client, and every other scheme (file:, javascript:, …) is refused.
+    contents.setWindowOpenHandler(({ url }) => {
+      if (/^(https?:|mailto:)/i.test(url)) void shell.openExternal(url);
+      else logger.warn('security.window_open_denied');
       return { action: 'deny' };
     });
     // The page never navigates (routes are #hashes, which are not navigations): any navigation
@@ -22,6 +26,9 @@ export function hardenAllWebContents(logger: Logger): void {
     // Subframes too (the CSP already has frame-src 'none'; this holds even if that changes).
     contents.on('will-frame-navigate', (event) => {
       if (event.isMainFrame) return; // handled by will-navigate above
+      // The sandboxed mail frame (renderer/components/MessageContent.tsx) loads its sanitised
+      // document as srcdoc: that is the one subframe document allowed; it fetches nothing.
+      if (event.url === 'about:srcdoc') return;
       event.preventDefault();
       logger.warn('security.navigation_blocked', { frame: 'sub' });
     });

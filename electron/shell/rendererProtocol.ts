@@ -28,7 +28,9 @@ export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
+  // Remote images only ever appear inside the sandboxed mail frame, whose own CSP blocks them
+  // until staff press "load remote content" for that message (renderer/lib/mailHtml.ts).
+  "img-src 'self' data: http: https:",
   "font-src 'self'",
   "connect-src 'self'",
   "object-src 'none'",

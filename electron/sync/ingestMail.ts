@@ -1,57 +1,107 @@
-import type { Transaction } from 'kysely';
-import type { Database } from '../db/schema';
+import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
+import { syncCursorStatements, type SyncCursorStatements } from '../accounts/accountRepository';
+import { customerIngestStatements, type CustomerIngestStatements } from '../customers/customerRepository';
+import { inquiryIngestStatements, type InquiryIngestStatements } from '../inquiries/inquiryRepository';
+import { messageContentStatements, type MessageContentStatements } from '../inquiries/messageContentRepository';
 import type { InboundMail } from '../mail/parseInboundMail';
-import { findCustomerByEmail, getCustomer, insertCustomer } from '../customers/customerRepository';
-import * as inquiries from '../inquiries/inquiryRepository';
 
 export type IngestOutcome =
-  | { kind: 'new'; inquiryId: number }
-  | { kind: 'threaded'; inquiryId: number }
+  | { kind: 'new'; inquiryId: number; archived: boolean }
+  | { kind: 'threaded'; inquiryId: number; archived: boolean }
   | { kind: 'duplicate' }
-  | { kind: 'automatic' };
+  | { kind: 'automatic'; undeliverable: number }
+  | { kind: 'own' };
 
-export interface MailOrigin {
+/** Where a mail was found, and what the account says about it. */
+export interface IngestContext {
   accountId: number;
   folder: string;
+  /** ISO: mail that arrived on the server before this instant is history (stored archived, closed); null: all mail is new. */
+  archiveBefore: string | null;
+  /** Lower-cased addresses Madoguchi sends from. */
+  ownAddresses: ReadonlySet<string>;
+  now: string;
+}
+
+export interface ArrivedMail {
   uid: number;
+  /** When the server received it (INTERNALDATE), ISO. */
+  internalDate: string;
+  mail: InboundMail;
+}
+
+/** The prepared statements ingest runs on, from the repositories of each concern. */
+export interface IngestStore {
+  inquiries: InquiryIngestStatements;
+  customers: CustomerIngestStatements;
+  cursor: SyncCursorStatements;
+  /** The HTML part and attachments of each stored message. */
+  content?: MessageContentStatements;
+}
+
+export function ingestStore(raw: BetterSqlite3.Database): IngestStore {
+  return { inquiries: inquiryIngestStatements(raw), customers: customerIngestStatements(raw), cursor: syncCursorStatements(raw), content: messageContentStatements(raw) };
 }
 
 const INQUIRY_NUMBER = /\[#(\d{1,9})\]/;
 
 /**
- * Files one parsed mail: a mail already stored (same Message-ID, or same content hash) is
- * skipped; a reply joins its thread by In-Reply-To/References, then by an inquiry number
- * "[#123]" in the subject from the same customer; anything else opens a new inquiry. Subjects
- * alone never merge mails. Automatic mail (auto-replies, bounces) opens nothing.
+ * Files one parsed mail, synchronously, inside the caller's transaction:
+ *
+ * - a mail already stored (same Message-ID, or the same content hash) is skipped: that is how a
+ *   mail found in several folders or accounts, or found again after a crash or a UIDVALIDITY
+ *   change, stays one message;
+ * - automatic mail (auto-replies, bounces) opens nothing and is never answered, so no robot can
+ *   start a loop with Madoguchi; a bounce marks the failed addresses undeliverable;
+ * - mail from Madoguchi's own sending addresses is not a customer's inquiry;
+ * - a reply joins its thread by In-Reply-To/References, then by an inquiry number "[#123]" in the
+ *   subject from the same customer; anything else opens a new inquiry. Subjects alone never merge.
+ *
+ * Mail that arrived before the account's import date is stored as history: a new inquiry is
+ * closed and archived, and joining a thread does not reopen it.
  */
-export async function ingestMail(trx: Transaction<Database>, mail: InboundMail, origin: MailOrigin, now: string): Promise<IngestOutcome> {
-  if (await inquiries.messageKeyExists(trx, mail.messageKey)) return { kind: 'duplicate' };
-  if (mail.automatic) return { kind: 'automatic' };
+export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: IngestContext): IngestOutcome {
+  const { mail } = arrived;
+  if (store.inquiries.messageKeyExists(mail.messageKey)) return { kind: 'duplicate' };
 
-  let inquiryId = await inquiries.findInquiryByMessageKeys(trx, [
-    ...(mail.inReplyTo ? [mail.inReplyTo] : []),
-    ...mail.references,
-  ]);
-  if (inquiryId === null) inquiryId = await inquiryNumberedBySameCustomer(trx, mail);
+  if (mail.automatic) {
+    let undeliverable = 0;
+    for (const address of mail.failedRecipients) undeliverable += store.customers.markEmailUndeliverable(address);
+    const reason = mail.failedRecipients.length
+      ? `Bounce: delivery failed for ${mail.failedRecipients.length} address(es); ${undeliverable} customer(s) marked undeliverable. No inquiry opened.`
+      : 'Automatic mail (auto-reply or delivery report): no inquiry opened';
+    store.cursor.quarantine(ctx.accountId, ctx.folder, arrived.uid, reason, ctx.now);
+    return { kind: 'automatic', undeliverable };
+  }
+  if (mail.fromAddress && ctx.ownAddresses.has(mail.fromAddress)) {
+    store.cursor.quarantine(ctx.accountId, ctx.folder, arrived.uid, 'Sent from one of this app\'s own addresses: not a customer inquiry', ctx.now);
+    return { kind: 'own' };
+  }
+
+  const archived = ctx.archiveBefore !== null && arrived.internalDate < ctx.archiveBefore;
+  let inquiryId = store.inquiries.inquiryOfMessageKeys([...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references]);
+  if (inquiryId === null) inquiryId = inquiryNumberedBySameCustomer(store, mail);
 
   const kind = inquiryId === null ? 'new' : 'threaded';
   if (inquiryId === null) {
-    const customer =
-      (mail.fromAddress ? await findCustomerByEmail(trx, mail.fromAddress) : null) ??
-      (await insertCustomer(trx, { name: mail.fromName || mail.fromAddress || '(差出人不明)', email: mail.fromAddress }, now));
-    inquiryId = await inquiries.insertInquiry(trx, {
-      customerId: customer.id,
+    const customerId =
+      (mail.fromAddress ? store.customers.idByEmail(mail.fromAddress) : null) ??
+      store.customers.insert({ name: mail.fromName || mail.fromAddress || '(差出人不明)', email: mail.fromAddress }, ctx.now);
+    inquiryId = store.inquiries.insertInquiry({
+      customerId,
       channel: 'email',
       subject: mail.subject || '(件名なし)',
       receivedAt: mail.date,
-      mailAccountId: origin.accountId,
+      mailAccountId: ctx.accountId,
       loggedBy: null,
+      status: archived ? 'closed' : 'open',
+      archived,
     });
-  } else {
+  } else if (!archived) {
     // The customer wrote again: the inquiry needs attention.
-    await inquiries.setInquiryStatus(trx, inquiryId, 'open');
+    store.inquiries.reopen(inquiryId);
   }
-  await inquiries.insertMessage(trx, {
+  const messageId = store.inquiries.insertMessage({
     inquiryId,
     direction: 'in',
     messageKey: mail.messageKey,
@@ -63,18 +113,20 @@ export async function ingestMail(trx: Transaction<Database>, mail: InboundMail, 
     body: mail.text,
     at: mail.date,
     author: null,
-    mailAccountId: origin.accountId,
-    imapFolder: origin.folder,
-    imapUid: origin.uid,
+    mailAccountId: ctx.accountId,
+    imapFolder: ctx.folder,
+    imapUid: arrived.uid,
   });
-  return { kind, inquiryId };
+  // The HTML part and attachments (kept encrypted, size-limited) go with the message.
+  store.content?.store(messageId, { html: mail.html ?? null, attachments: mail.attachments });
+  return { kind, inquiryId, archived };
 }
 
-async function inquiryNumberedBySameCustomer(trx: Transaction<Database>, mail: InboundMail): Promise<number | null> {
+function inquiryNumberedBySameCustomer(store: IngestStore, mail: InboundMail): number | null {
   const match = INQUIRY_NUMBER.exec(mail.subject);
   if (!match || !mail.fromAddress) return null;
-  const inquiry = await inquiries.getInquiryRow(trx, Number(match[1]));
-  if (!inquiry) return null;
-  const customer = await getCustomer(trx, inquiry.customerId);
-  return customer?.email === mail.fromAddress ? inquiry.id : null;
+  const inquiryId = Number(match[1]);
+  const customerId = store.inquiries.customerOfInquiry(inquiryId);
+  if (customerId === null) return null;
+  return store.customers.emailOf(customerId) === mail.fromAddress ? inquiryId : null;
 }

@@ -1,86 +1,280 @@
-import type { SyncReport } from '../../shared/domain';
+import type { FolderSyncResult, SyncReport } from '../../shared/domain';
 import { AppError } from '../../shared/result';
+import { startOfTokyoDay } from '../../shared/tokyoTime';
 import type { Workspace } from '../app/workspace';
 import {
   getAccountWithSecrets,
   getSyncState,
-  quarantineMail,
+  listOwnAddresses,
   recordSyncHealth,
   saveSyncState,
+  type MailAccountWithSecrets,
 } from '../accounts/accountRepository';
-import { fetchNewMail } from '../mail/imapFetch';
+import { rawTransaction } from '../db/rawTransaction';
+import { openImapSession, type ImapConfig, type ImapSession } from '../mail/imapFetch';
 import { parseInboundMail, type InboundMail } from '../mail/parseInboundMail';
-import { ingestMail } from './ingestMail';
+import { ingestMail, ingestStore, type IngestContext, type IngestOutcome } from './ingestMail';
+import { DEFAULT_PIPELINE_LIMITS, IngestPipeline, limitConcurrency, type PipelineLimits, type ReadyMail } from './ingestPipeline';
 
-const FOLDER = 'INBOX';
+export type MailParse = (raw: Buffer, internalDate: string) => Promise<InboundMail>;
+
+export interface SyncOptions {
+  /** Cancels the sync: what is stored stays stored, and the report says `cancelled`. */
+  signal?: AbortSignal | undefined;
+  /** How mails are parsed; by default on this thread, a few at a time. */
+  parse?: MailParse | undefined;
+  /** Batch and buffer sizes (tests make batches small to crash between many of them). */
+  limits?: Partial<PipelineLimits> | undefined;
+}
+
+/** Parses interleave on the event loop: a few at once keep it busy while the fetcher waits on the network. */
+const defaultParse: MailParse = limitConcurrency(parseInboundMail, 4);
+
+interface Progress {
+  done: number;
+  total: number;
+  bytes: number;
+}
+
+type StoredOutcome = IngestOutcome | { kind: 'skipped' } | { kind: 'quarantined' };
 
 /**
- * Fetches the account's new mail and files it. Each mail is stored together with the advanced
- * UID cursor in one transaction, so a crash at any point resumes where it stopped: no mail is
- * lost (the cursor never passes an unstored mail) and none is duplicated (a mail stored before
- * the crash is recognised by its Message-ID key).
+ * Fetches the account's new mail in each of its folders (each with its own UID cursor) over one
+ * IMAP session and files it. Mails are stored in batches, each batch together with the advanced
+ * cursor in one transaction, so a crash at any point resumes where the last batch ended: no mail
+ * is lost (the cursor never passes an unstored mail) and none is duplicated (a mail stored before
+ * is recognised by its Message-ID or content hash). A folder that fails does not stop the others;
+ * the sync fails only when no folder could be synced.
  */
-export async function syncAccount(ws: Workspace, accountId: number, signal?: AbortSignal): Promise<SyncReport> {
+export async function syncAccount(ws: Workspace, accountId: number, options: SyncOptions = {}): Promise<SyncReport> {
+  const { signal } = options;
   const account = await getAccountWithSecrets(ws.db, ws.secrets, accountId);
-  const report: SyncReport = { accountId, fetched: 0, newInquiries: 0, addedToThreads: 0, skippedDuplicates: 0, quarantined: 0 };
+  const report: SyncReport & { folders: FolderSyncResult[] } = {
+    accountId,
+    fetched: 0,
+    newInquiries: 0,
+    addedToThreads: 0,
+    skippedDuplicates: 0,
+    quarantined: 0,
+    archived: 0,
+    automatic: 0,
+    undeliverable: 0,
+    folders: [],
+  };
   const changed = new Set<number>();
-  const state = await getSyncState(ws.db, accountId, FOLDER);
+  const progress: Progress = { done: 0, total: 0, bytes: 0 };
+  const context = {
+    archiveBefore: account.importSince ? startOfTokyoDay(account.importSince) : null,
+    ownAddresses: new Set(await listOwnAddresses(ws.db)),
+  };
+  const config: ImapConfig = { host: account.imapHost, port: account.imapPort, tls: account.imapTls, user: account.imapUser, password: account.imapPassword };
   ws.push('sync.progress', { accountId, phase: 'connecting', done: 0, total: 0 });
-  ws.logger.info('sync.start', { accountId });
+  ws.logger.info('sync.start', { accountId, folders: account.folders.length });
+
+  let session: ImapSession | null = null;
   try {
-    const result = await fetchNewMail(
-      { host: account.imapHost, port: account.imapPort, tls: account.imapTls, user: account.imapUser, password: account.imapPassword },
-      {
-        folder: FOLDER,
-        knownUidValidity: state?.uidValidity ?? null,
-        lastUid: state?.lastUid ?? 0,
-        signal,
-        logger: ws.logger,
-        onProgress: (done, total) => ws.push('sync.progress', { accountId, phase: 'fetching', done, total }),
-        onMail: async (mail, uidValidity) => {
-          let parsed: InboundMail | null = null;
-          let reason = '';
-          try {
-            parsed = await parseInboundMail(mail.raw, mail.internalDate);
-          } catch (error) {
-            reason = `Unreadable mail: ${error instanceof Error ? error.message : String(error)}`;
-          }
-          const now = ws.now();
-          await ws.db.transaction().execute(async (trx) => {
-            if (parsed) {
-              const outcome = await ingestMail(trx, parsed, { accountId, folder: FOLDER, uid: mail.uid }, now);
-              if (outcome.kind === 'new') report.newInquiries++;
-              if (outcome.kind === 'threaded') report.addedToThreads++;
-              if (outcome.kind === 'duplicate') report.skippedDuplicates++;
-              if (outcome.kind === 'automatic') {
-                await quarantineMail(trx, accountId, FOLDER, mail.uid, 'Automatic mail (auto-reply or bounce): no inquiry opened', now);
-              }
-              if (outcome.kind === 'new' || outcome.kind === 'threaded') changed.add(outcome.inquiryId);
-            } else {
-              await quarantineMail(trx, accountId, FOLDER, mail.uid, reason, now);
-              report.quarantined++;
-            }
-            await saveSyncState(trx, accountId, FOLDER, uidValidity, mail.uid);
-          });
-          report.fetched++;
-        },
-      },
-    );
-    if (!state || state.uidValidity !== result.uidValidity) {
-      const after = await getSyncState(ws.db, accountId, FOLDER);
-      if (!after || after.uidValidity !== result.uidValidity) await saveSyncState(ws.db, accountId, FOLDER, result.uidValidity, 0);
+    for (const folder of account.folders) {
+      if (!session?.usable) {
+        await session?.close();
+        session = await openImapSession(config, { signal, logger: ws.logger });
+      }
+      const folderResult: FolderSyncResult = { folder, fetched: 0, error: null };
+      report.folders.push(folderResult);
+      try {
+        await syncFolder(ws, account, folder, session, context, options, { report, folderResult, changed, progress });
+      } catch (error) {
+        // Cancelling, or a failure here (the database), stops the whole sync; a server's refusal of one folder does not.
+        if (signal?.aborted || !(error instanceof AppError)) throw error;
+        folderResult.error = error.message;
+        ws.logger.warn('sync.folder_failed', { accountId, code: error.code });
+      }
     }
-    await recordSyncHealth(ws.db, accountId, ws.now(), null);
-    ws.push('sync.progress', { accountId, phase: 'done', done: report.fetched, total: report.fetched });
-    ws.logger.info('sync.done', { accountId, fetched: report.fetched, newInquiries: report.newInquiries });
-    return report;
+    await session?.close();
   } catch (error) {
+    await session?.close();
+    if (signal?.aborted) return finishCancelled(ws, report, progress, changed);
     const message = error instanceof Error ? error.message : String(error);
     await recordSyncHealth(ws.db, accountId, ws.now(), message);
-    ws.push('sync.progress', { accountId, phase: 'failed', done: report.fetched, total: 0 });
+    ws.push('sync.progress', { accountId, phase: 'failed', done: progress.done, total: progress.total, bytes: progress.bytes });
     ws.logger.warn('sync.failed', { accountId, code: error instanceof AppError ? error.code : 'INTERNAL' });
+    pushChanged(ws, changed);
     throw error;
-  } finally {
-    if (changed.size) ws.push('inquiries.changed', { inquiryIds: [...changed] });
   }
+
+  const failed = report.folders.filter((f) => f.error !== null);
+  pushChanged(ws, changed);
+  if (failed.length && failed.length === report.folders.length) {
+    // Nothing could be synced: the account is failing (the scheduler backs off).
+    const message = describeFolderErrors(failed);
+    await recordSyncHealth(ws.db, accountId, ws.now(), message);
+    ws.push('sync.progress', { accountId, phase: 'failed', done: progress.done, total: progress.total, bytes: progress.bytes });
+    ws.logger.warn('sync.failed', { accountId, code: 'IMAP_ERROR' });
+    throw new AppError('IMAP_ERROR', message);
+  }
+  await recordSyncHealth(ws.db, accountId, ws.now(), failed.length ? describeFolderErrors(failed) : null, { partial: failed.length > 0 });
+  ws.push('sync.progress', { accountId, phase: 'done', done: progress.done, total: progress.total, bytes: progress.bytes });
+  ws.logger.info('sync.done', { accountId, fetched: report.fetched, newInquiries: report.newInquiries, failedFolders: failed.length });
+  return report;
+}
+
+function describeFolderErrors(failed: FolderSyncResult[]): string {
+  // One folder: its own message, as is. Several: each named.
+  if (failed.length === 1 && failed[0]) return failed[0].error ?? '';
+  return failed.map((f) => `${f.folder}: ${f.error}`).join(' / ');
+}
+
+function finishCancelled(ws: Workspace, report: SyncReport, progress: Progress, changed: Set<number>): SyncReport {
+  ws.push('sync.progress', { accountId: report.accountId, phase: 'done', done: progress.done, total: progress.total, bytes: progress.bytes });
+  ws.logger.info('sync.cancelled', { accountId: report.accountId, fetched: report.fetched });
+  pushChanged(ws, changed);
+  return { ...report, cancelled: true };
+}
+
+function pushChanged(ws: Workspace, changed: Set<number>): void {
+  if (changed.size) ws.push('inquiries.changed', { inquiryIds: [...changed] });
+  changed.clear();
+}
+
+interface Tally {
+  report: SyncReport;
+  folderResult: FolderSyncResult;
+  changed: Set<number>;
+  progress: Progress;
+}
+
+async function syncFolder(
+  ws: Workspace,
+  account: MailAccountWithSecrets,
+  folder: string,
+  session: ImapSession,
+  context: Pick<IngestContext, 'archiveBefore' | 'ownAddresses'>,
+  options: SyncOptions,
+  tally: Tally,
+): Promise<void> {
+  const accountId = account.id;
+  const state = await getSyncState(ws.db, accountId, folder);
+  const store = ingestStore(ws.raw);
+  // When the database refuses one mail's data, the batch is stored again with a savepoint per
+  // mail, so that only that mail is quarantined (savepoints cost too much to use every time).
+  const ingestInSavepoint = ws.raw.transaction((arrived: Parameters<typeof ingestMail>[1], ctx: IngestContext) => ingestMail(store, arrived, ctx));
+  let uidValidity: string | null = null;
+
+  const storeBatch = async (batch: ReadyMail[]) => {
+    const last = batch[batch.length - 1];
+    if (!last || uidValidity === null) return;
+    const validity = uidValidity;
+    const now = ws.now();
+    const ctx: IngestContext = { ...context, accountId, folder, now };
+    const storeAll = (guarded: boolean) => () => {
+      const results = batch.map((entry): StoredOutcome => {
+        if (entry.result === null) return { kind: 'skipped' };
+        if (!entry.result.ok) {
+          store.cursor.quarantine(accountId, folder, entry.uid, entry.result.reason, now);
+          return { kind: 'quarantined' };
+        }
+        const arrived = { uid: entry.uid, internalDate: entry.internalDate, mail: entry.result.mail };
+        if (!guarded) return ingestMail(store, arrived, ctx);
+        try {
+          return ingestInSavepoint(arrived, ctx);
+        } catch (error) {
+          if (!isRefusedData(error)) throw error;
+          store.cursor.quarantine(accountId, folder, entry.uid, `The mail could not be stored (${(error as { code: string }).code})`, now);
+          return { kind: 'quarantined' };
+        }
+      });
+      store.cursor.save(accountId, folder, validity, last.uid);
+      return results;
+    };
+    let outcomes: StoredOutcome[];
+    try {
+      outcomes = await rawTransaction(ws.db, ws.raw, storeAll(false));
+    } catch (error) {
+      // The whole batch was rolled back; again, mail by mail.
+      if (!isRefusedData(error)) throw error;
+      outcomes = await rawTransaction(ws.db, ws.raw, storeAll(true));
+    }
+    // Counted only once committed: a failed batch counts nothing.
+    const { report, changed, progress } = tally;
+    for (const [i, outcome] of outcomes.entries()) {
+      const entry = batch[i] as ReadyMail;
+      if (outcome.kind !== 'skipped') {
+        report.fetched++;
+        tally.folderResult.fetched++;
+        progress.bytes += entry.bytes;
+      }
+      countOutcome(report, outcome, changed);
+    }
+    progress.done += batch.length;
+    ws.push('sync.progress', { accountId, phase: 'fetching', done: progress.done, total: progress.total, folder, bytes: progress.bytes });
+  };
+
+  const limits = { ...DEFAULT_PIPELINE_LIMITS, ...options.limits };
+  const pipeline = new IngestPipeline(options.parse ?? defaultParse, storeBatch, limits);
+  let failure: { error: unknown } | null = null;
+  let result: { uidValidity: string } | null = null;
+  try {
+    result = await session.fetchFolder({
+      folder,
+      knownUidValidity: state?.uidValidity ?? null,
+      lastUid: state?.lastUid ?? 0,
+      onListed: (total, validity) => {
+        uidValidity = validity;
+        tally.progress.total += total;
+        ws.push('sync.progress', { accountId, phase: 'fetching', done: tally.progress.done, total: tally.progress.total, folder, bytes: tally.progress.bytes });
+      },
+      onMail: (mail) => pipeline.add(mail),
+      isKnownMessageId: (messageId) => store.inquiries.messageKeyExists(messageId),
+      onSkip: (uid) => pipeline.skip(uid),
+    });
+  } catch (error) {
+    failure = { error };
+  }
+  // Whatever was fetched before a failure or a cancel is still stored: less to fetch next time.
+  try {
+    await pipeline.finish();
+  } catch (error) {
+    failure ??= { error };
+  }
+  if (failure) throw failure.error;
+  if (result && (!state || state.uidValidity !== result.uidValidity)) {
+    // A folder seen for the first time, or renumbered, with nothing new in it: remember its UIDVALIDITY.
+    const after = await getSyncState(ws.db, accountId, folder);
+    if (!after || after.uidValidity !== result.uidValidity) await saveSyncState(ws.db, accountId, folder, result.uidValidity, 0);
+  }
+}
+
+function countOutcome(report: SyncReport, outcome: StoredOutcome, changed: Set<number>): void {
+  switch (outcome.kind) {
+    case 'new':
+    case 'threaded':
+      if (outcome.archived) report.archived = (report.archived ?? 0) + 1;
+      else if (outcome.kind === 'new') report.newInquiries++;
+      else report.addedToThreads++;
+      changed.add(outcome.inquiryId);
+      break;
+    case 'duplicate':
+    case 'skipped':
+      report.skippedDuplicates++;
+      break;
+    case 'automatic':
+      report.automatic = (report.automatic ?? 0) + 1;
+      report.undeliverable = (report.undeliverable ?? 0) + outcome.undeliverable;
+      break;
+    case 'own':
+      report.automatic = (report.automatic ?? 0) + 1;
+      break;
+    case 'quarantined':
+      report.quarantined++;
+      break;
+  }
+}
+
+/**
+ * The database refused this mail's data (a constraint): quarantine the mail and go on. Anything
+ * else (a full disk, an I/O error, a bug) fails the batch, so no mail is ever set aside for a
+ * reason that is not its own.
+ */
+function isRefusedData(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_TOOBIG' || code === 'SQLITE_MISMATCH');
 }

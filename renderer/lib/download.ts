@@ -22,3 +22,24 @@ export function safeFilename(name: string): string {
   const cleaned = name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').trim();
   return cleaned.length > 0 ? cleaned : 'madoguchi.csv';
 }
+
+/**
+ * Saves an attachment (base64 from the main process) as a file. Always as an opaque download
+ * (application/octet-stream): the browser must never render or run it.
+ */
+export function downloadBytes(filename: string, base64: string, _contentType: string): void {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  const blob = new Blob([bytes], { type: 'application/octet-stream' });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = safeFilename(filename);
+  link.rel = 'noopener';
+  link.style.display = 'none';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

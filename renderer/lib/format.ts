@@ -19,3 +19,10 @@ export function tokyoNowLocal(now: Date = new Date()): string {
 export function tokyoToday(now: Date = new Date()): string {
   return tokyoDate(now.toISOString());
 }
+
+/** "812 B", "1.2 KB", "25.0 MB": attachment sizes. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}

@@ -19,6 +19,7 @@ interface Fields {
   smtpPassword: string;
   fromAddress: string;
   fromName: string;
+  signature: string;
 }
 
 const DEFAULT_PORTS = { imap: { tls: '993', plain: '143' }, smtp: { tls: '465', plain: '587' } };
@@ -39,6 +40,7 @@ function fieldsFrom(account: MailAccount | null): Fields {
       smtpPassword: '',
       fromAddress: '',
       fromName: '',
+      signature: '',
     };
   }
   return {
@@ -55,6 +57,7 @@ function fieldsFrom(account: MailAccount | null): Fields {
     smtpPassword: '',
     fromAddress: account.fromAddress,
     fromName: account.fromName,
+    signature: account.signature ?? '',
   };
 }
 
@@ -95,6 +98,7 @@ export function AccountForm({ account, onClose }: { account: MailAccount | null;
       ...(fields.smtpPassword !== '' ? { smtpPassword: fields.smtpPassword } : {}),
       fromAddress: fields.fromAddress,
       fromName: fields.fromName,
+      signature: fields.signature,
     };
     setProblem(null);
     setBusy(true);
@@ -163,6 +167,16 @@ export function AccountForm({ account, onClose }: { account: MailAccount | null;
           })}
         </div>
       </fieldset>
+      <label className="block-field">
+        {t('mail.signature')}
+        <textarea
+          data-testid="account-signature"
+          rows={4}
+          value={fields.signature}
+          onChange={(e) => set('signature', e.target.value)}
+          placeholder={t('mail.signaturePlaceholder')}
+        />
+      </label>
       {!fields.imapTls || !fields.smtpTls ? (
         <p className="warning" data-testid="account-plain-warning">
           {t('accounts.plainWarning')}

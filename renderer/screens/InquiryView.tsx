@@ -2,6 +2,9 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { inquiryStatus, type InquiryDetail, type InquiryStatus } from '../../shared/domain';
 import { ChannelBadge } from '../components/Badges';
+import { MessageContent } from '../components/MessageContent';
+import { OutboxPanel } from '../components/OutboxPanel';
+import { TemplatePicker } from '../components/TemplatePicker';
 import { tokyoDateTimeOrNone } from '../lib/format';
 import i18n from '../i18n';
 import { useInquiry } from '../stores/inquiry';
@@ -40,10 +43,8 @@ function Thread({ detail }: { detail: InquiryDetail }) {
           {message.subject && message.subject !== detail.inquiry.subject && (
             <div className="message-subject">{message.subject}</div>
           )}
-          {/* Plain text only: mail is untrusted and is never rendered as HTML here. */}
-          <div className="message-body" data-testid="message-body">
-            {message.body}
-          </div>
+          {/* HTML only sanitised, in a sandboxed frame, remote content blocked: see MessageContent. */}
+          <MessageContent message={message} />
         </li>
       ))}
     </ol>
@@ -52,8 +53,9 @@ function Thread({ detail }: { detail: InquiryDetail }) {
 
 function ReplyBox({ detail }: { detail: InquiryDetail }) {
   const { t } = useTranslation();
-  const reply = useInquiry((s) => s.reply);
+  const queueReply = useInquiry((s) => s.queueReply);
   const [body, setBody] = useState('');
+  const [quote, setQuote] = useState(true);
   const [sending, setSending] = useState(false);
   const { inquiry, customer } = detail;
 
@@ -77,10 +79,22 @@ function ReplyBox({ detail }: { detail: InquiryDetail }) {
     if (body.trim() === '') return;
     setSending(true);
     try {
-      const sent = await reply(body);
-      if (sent) {
+      // The reply waits in the outbox for the undo window, then goes out (retried if the server fails).
+      const queued = await queueReply(body, { quoteOriginal: quote });
+      if (queued) {
+        const typed = body;
         setBody('');
-        useNotices.getState().show(i18n.t('inquiry.replySent', { to: sent.toAddress ?? customer.email ?? '' }));
+        const seconds = Math.max(1, Math.round((Date.parse(queued.sendAt) - Date.now()) / 1000));
+        useNotices.getState().show(i18n.t('mail.queued', { seconds, to: customer.email ?? '' }), {
+          label: i18n.t('mail.undoSend'),
+          run: async () => {
+            const cancelled = await useInquiry.getState().cancelReply(queued.id);
+            if (cancelled) {
+              setBody((current) => (current.trim() === '' ? typed : current));
+              useNotices.getState().show(i18n.t('mail.sendCancelled'));
+            }
+          },
+        });
       }
     } finally {
       setSending(false);
@@ -97,6 +111,10 @@ function ReplyBox({ detail }: { detail: InquiryDetail }) {
           {t('inquiry.undeliverableWarning')}
         </p>
       )}
+      <TemplatePicker
+        values={{ customerName: customer.name, inquiryNumber: inquiry.id }}
+        onPick={(text) => setBody(text)}
+      />
       <textarea
         id="reply-body"
         data-testid="reply-body"
@@ -105,6 +123,11 @@ function ReplyBox({ detail }: { detail: InquiryDetail }) {
         onChange={(e) => setBody(e.target.value)}
         placeholder={t('inquiry.replyPlaceholder')}
       />
+      <label className="inline-field">
+        <input type="checkbox" data-testid="reply-quote" checked={quote} onChange={(e) => setQuote(e.target.checked)} />
+        {t('mail.quoteOriginal')}
+      </label>
+      <p className="hint">{t('mail.signatureNote')}</p>
       <div className="form-actions">
         <button type="submit" className="primary" data-testid="reply-send" disabled={sending || body.trim() === ''}>
           {sending ? t('inquiry.sending') : t('inquiry.send')}
@@ -243,6 +266,7 @@ export function InquiryView({ id }: { id: number }) {
       )}
 
       <Thread detail={detail} />
+      <OutboxPanel />
       {/* Keyed by inquiry: a draft must never follow staff to another customer's inquiry. */}
       <ReplyBox key={inquiry.id} detail={detail} />
     </article>

@@ -7,6 +7,7 @@ import { tokyoDateTimeOrNone } from '../lib/format';
 import { useAccounts } from '../stores/accounts';
 import { useNotices } from '../stores/notices';
 import { AccountForm } from './AccountForm';
+import { TemplatesEditor } from './TemplatesEditor';
 
 function SyncStatus({ account }: { account: MailAccount }) {
   const { t } = useTranslation();
@@ -191,6 +192,7 @@ export function SettingsScreen() {
           ))}
         </ul>
       </section>
+      <TemplatesEditor />
     </div>
   );
 }

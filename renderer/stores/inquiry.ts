@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { call } from '../api/client';
-import type { InquiryDetail, InquiryStatus, InquirySummary, Message } from '../../shared/domain';
+import type { InquiryDetail, InquiryStatus, InquirySummary, Message, OutboxItem } from '../../shared/domain';
 import { attempt } from './errors';
 
 interface InquiryState {
@@ -9,7 +9,14 @@ interface InquiryState {
   loading: boolean;
   open(id: number): Promise<void>;
   reload(): Promise<void>;
-  reply(body: string): Promise<Message | undefined>;
+  reply(body: string, options?: { quoteOriginal?: boolean }): Promise<Message | undefined>;
+  /** Replies of this inquiry waiting in the outbox (undo window, retries) or failed. */
+  outbox: OutboxItem[];
+  loadOutbox(): Promise<void>;
+  /** Queues a reply: it goes out after the undo window. */
+  queueReply(body: string, options?: { quoteOriginal?: boolean }): Promise<OutboxItem | undefined>;
+  cancelReply(outboxId: number): Promise<OutboxItem | undefined>;
+  sendNow(outboxId: number): Promise<OutboxItem | undefined>;
   setStatus(status: InquiryStatus): Promise<InquirySummary | undefined>;
   reset(): void;
 }
@@ -18,8 +25,9 @@ export const useInquiry = create<InquiryState>()((set, get) => ({
   id: null,
   detail: null,
   loading: false,
+  outbox: [],
   async open(id) {
-    if (get().id !== id) set({ id, detail: null });
+    if (get().id !== id) set({ id, detail: null, outbox: [] });
     await get().reload();
   },
   async reload() {
@@ -29,11 +37,35 @@ export const useInquiry = create<InquiryState>()((set, get) => ({
     const detail = await attempt(() => call('inquiries.get', { id }));
     if (get().id !== id) return; // another inquiry was opened meanwhile
     set({ loading: false, ...(detail ? { detail } : {}) });
+    await get().loadOutbox();
   },
-  async reply(body) {
+  async loadOutbox() {
+    const id = get().id;
+    if (id === null) return;
+    const outbox = await attempt(() => call('outbox.list', { inquiryId: id }));
+    if (get().id === id && outbox) set({ outbox });
+  },
+  async queueReply(body, options = {}) {
     const id = get().id;
     if (id === null) return undefined;
-    const sent = await attempt(() => call('inquiries.reply', { inquiryId: id, body }));
+    const queued = await attempt(() => call('outbox.queue', { inquiryId: id, body, ...options }));
+    if (queued) await get().loadOutbox();
+    return queued;
+  },
+  async cancelReply(outboxId) {
+    const cancelled = await attempt(() => call('outbox.cancel', { id: outboxId }));
+    if (cancelled) await get().loadOutbox();
+    return cancelled;
+  },
+  async sendNow(outboxId) {
+    const item = await attempt(() => call('outbox.sendNow', { id: outboxId }));
+    if (item) await get().loadOutbox();
+    return item;
+  },
+  async reply(body, options = {}) {
+    const id = get().id;
+    if (id === null) return undefined;
+    const sent = await attempt(() => call('inquiries.reply', { inquiryId: id, body, ...options }));
     if (sent) await get().reload();
     return sent;
   },
@@ -45,6 +77,6 @@ export const useInquiry = create<InquiryState>()((set, get) => ({
     return summary;
   },
   reset() {
-    set({ id: null, detail: null, loading: false });
+    set({ id: null, detail: null, loading: false, outbox: [] });
   },
 }));

@@ -1,6 +1,7 @@
 import { onConnectionChange, onPush } from '../api/client';
 import { syncLanguageWithSettings } from '../i18n/language';
 import { useAccounts } from './accounts';
+import { useAttachments } from './attachments';
 import { useCustomer } from './customer';
 import { useCustomers } from './customers';
 import { useErrors } from './errors';
@@ -11,6 +12,7 @@ import { useNav } from './nav';
 import { useNotices } from './notices';
 import { useReports } from './reports';
 import { useSession } from './session';
+import { useTemplates } from './templates';
 
 /** Forgets every piece of customer data the screens hold: run when the session locks. */
 export function forgetData(): void {
@@ -21,6 +23,8 @@ export function forgetData(): void {
   useAccounts.getState().reset();
   useMarketing.getState().reset();
   useReports.getState().reset();
+  useAttachments.getState().reset();
+  useTemplates.getState().reset();
   useNotices.getState().clear();
   // Error messages can quote customer data (names, addresses): they go too.
   useErrors.getState().clear();
@@ -64,6 +68,12 @@ export function startApp(): void {
   });
 
   onPush('sync.progress', (progress) => useAccounts.getState().applyProgress(progress));
+
+  onPush('outbox.changed', ({ inquiryIds }) => {
+    if (!useSession.getState().status?.unlocked) return;
+    const openInquiry = useInquiry.getState().id;
+    if (openInquiry !== null && inquiryIds.includes(openInquiry)) void useInquiry.getState().loadOutbox();
+  });
 
   let wasOpen = false;
   onConnectionChange((state) => {

@@ -21,7 +21,8 @@ export async function startAppHost(options: { dataDir: string }): Promise<AppHos
   if (!existsSync(join(root, 'dist', 'renderer', 'index.html'))) {
     throw new Error('The renderer is not built: run `npm run build` first.');
   }
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // No background sync: the end-to-end tests press "sync now" and check what that one sync did.
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MADOGUCHI_BACKGROUND_SYNC: '0' } });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`The app host did not start within 30 s:\n${output}`)), 30_000);

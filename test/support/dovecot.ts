@@ -19,7 +19,16 @@ export interface DovecotServer {
   password: string;
   stop(): Promise<void>;
   /** Appends a mail to the folder (default INBOX, created if missing) without flags; resolves to its UID. */
-  appendMail(raw: string | Buffer, folder?: string): Promise<number>;
+  appendMail(raw: string | Buffer, folder?: string, options?: AppendOptions): Promise<number>;
+  /** Appends many mails over one connection, in order; resolves to their UIDs. */
+  appendMails(raws: ReadonlyArray<string | Buffer>, folder?: string, options?: AppendOptions): Promise<number[]>;
+  /** Runs `work` with a logged-in client of the test user (to delete, create or inspect folders). */
+  withClient<T>(work: (client: ImapFlow) => Promise<T>): Promise<T>;
+}
+
+export interface AppendOptions {
+  /** The INTERNALDATE (when the server received the mail); default now. */
+  internalDate?: Date;
 }
 
 export const DOVECOT_BINARY = '/usr/sbin/dovecot';
@@ -82,7 +91,7 @@ async function startOnce(user: string, password: string): Promise<DovecotServer>
   }
 
   let stopped = false;
-  return {
+  const server: DovecotServer = {
     host: '127.0.0.1',
     port,
     user,
@@ -92,7 +101,23 @@ async function startOnce(user: string, password: string): Promise<DovecotServer>
       stopped = true;
       await cleanup();
     },
-    async appendMail(raw, folder = 'INBOX') {
+    async appendMail(raw, folder = 'INBOX', options = {}) {
+      const [uid] = await server.appendMails([raw], folder, options);
+      return uid as number;
+    },
+    async appendMails(raws, folder = 'INBOX', options = {}) {
+      return server.withClient(async (client) => {
+        if (folder !== 'INBOX') await client.mailboxCreate(folder).catch(() => undefined);
+        const uids: number[] = [];
+        for (const raw of raws) {
+          const result = await client.append(folder, typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw, [], options.internalDate);
+          if (!result || typeof result.uid !== 'number') throw new Error('Dovecot did not report the UID of the appended mail');
+          uids.push(result.uid);
+        }
+        return uids;
+      });
+    },
+    async withClient(work) {
       const client = new ImapFlow({
         host: '127.0.0.1',
         port,
@@ -102,17 +127,16 @@ async function startOnce(user: string, password: string): Promise<DovecotServer>
         logger: false,
         disableAutoIdle: true,
       });
+      client.on('error', () => undefined);
       await client.connect();
       try {
-        if (folder !== 'INBOX') await client.mailboxCreate(folder).catch(() => undefined);
-        const result = await client.append(folder, typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw, []);
-        if (!result || typeof result.uid !== 'number') throw new Error('Dovecot did not report the UID of the appended mail');
-        return result.uid;
+        return await work(client);
       } finally {
         await client.logout().catch(() => client.close());
       }
     },
   };
+  return server;
 }
 
 async function writeConfig(dir: string, port: number, user: string, password: string): Promise<void> {

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
 import { createApp, type App } from '../../electron/app/createApp';
+import type { OutboxOptions } from '../../electron/replies/outbox';
+import type { SyncServiceOptions } from '../../electron/sync/syncService';
 import { createLogger } from '../../electron/logging/logger';
 import { jsonSettingsStore } from '../../electron/host/jsonSettingsStore';
 
@@ -28,7 +30,12 @@ export class CallFailed extends Error {
 }
 
 /** A real app on a real encrypted database in a temp dir; scrypt made cheap so tests stay quick. */
-export async function startTestApp(options: { now?: () => string; operator?: string } = {}): Promise<TestApp> {
+/** The parse worker from source: tests and scripts run under tsx. */
+export const PARSE_WORKER_SOURCE = new URL('../../electron/mail/parseWorker.ts', import.meta.url);
+
+export async function startTestApp(
+  options: { now?: () => string; operator?: string; outbox?: OutboxOptions; sync?: SyncServiceOptions } = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'madoguchi-test-'));
   const make = () =>
     createApp({
@@ -38,6 +45,9 @@ export async function startTestApp(options: { now?: () => string; operator?: str
       logger: createLogger(join(dataDir, 'madoguchi.log')),
       scryptCost: { N: 2 ** 12, r: 8, p: 1 },
       ...(options.now ? { now: options.now } : {}),
+      ...(options.outbox ? { outbox: options.outbox } : {}),
+      // Tests sync when they say so, unless they test the background sync itself.
+      sync: { background: false, ...options.sync },
     });
   const testApp: TestApp = {
     app: make(),

@@ -1,5 +1,8 @@
 import type { Migration } from '../migrate';
 import { initial } from './0001-initial';
+import { syncFoldersAndHealth } from './0002-sync-folders-and-health';
+import { archivedInquiries } from './0003-archived-inquiries';
+import { mailReading } from './0004-mail-reading';
 
 /** Every migration, in order. Add a new file per change; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, syncFoldersAndHealth, archivedInquiries, mailReading];

@@ -1,0 +1,56 @@
+import type { Logger } from '../logging/logger';
+import { createImapClient, type ImapConfig } from './imapClient';
+import { toImapAppError } from './imapError';
+
+/** A connection that waits in IMAP IDLE for new mail in one folder. */
+export interface MailWatch {
+  /** Resolves when the watch ends: closed by us, or the connection dropped. */
+  readonly ended: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** IDLE is renewed this often (RFC 2177 asks for less than 29 minutes; a dead connection shows at renewal). */
+const MAX_IDLE_MS = 5 * 60 * 1000;
+
+/**
+ * Opens `folder` read-only and waits in IDLE; calls `onNewMail` when the server reports more
+ * mail than before. Resolves to null when the server does not offer IDLE (the caller polls
+ * instead). Never changes anything on the server.
+ */
+export async function watchFolder(
+  config: ImapConfig,
+  folder: string,
+  onNewMail: () => void,
+  options: { logger?: Logger; maxIdleTimeMs?: number } = {},
+): Promise<MailWatch | null> {
+  const client = createImapClient(config, { maxIdleTimeMs: options.maxIdleTimeMs ?? MAX_IDLE_MS });
+  try {
+    await client.connect();
+    if (!client.capabilities.has('IDLE')) {
+      await client.logout().catch(() => client.close());
+      return null;
+    }
+    await client.mailboxOpen(folder, { readOnly: true });
+  } catch (error) {
+    client.close();
+    throw toImapAppError(error, config, folder);
+  }
+  client.on('exists', (event: { count: number; prevCount: number }) => {
+    if (event.count > event.prevCount) onNewMail();
+  });
+  const ended = new Promise<void>((resolve) => client.once('close', () => resolve()));
+  // idle() returns when the connection ends (imapflow renews IDLE itself every maxIdleTime).
+  void client
+    .idle()
+    .catch(() => undefined)
+    .finally(() => client.close());
+  options.logger?.info('imap.idle_started');
+  return {
+    ended,
+    async close() {
+      if (client.usable) await client.logout().catch(() => client.close());
+      else client.close();
+      await ended;
+    },
+  };
+}

@@ -1,0 +1,201 @@
+import type { MethodInput } from '../../shared/contract';
+import type { OutboxItem } from '../../shared/domain';
+import { maskCardNumbers } from '../../shared/cardMask';
+import { AppError } from '../../shared/result';
+import type { Workspace } from '../app/workspace';
+import type { OutboxTable } from '../db/schema';
+import { replyToInquiry } from '../inquiries/inquiryService';
+import type { Selectable } from 'kysely';
+
+export interface OutboxOptions {
+  /** How long a queued reply waits, so staff can take it back. */
+  undoMs?: number;
+  /** The first retry after a failed send; each further one waits twice as long (at most an hour). */
+  retryBaseMs?: number;
+  /** Sends tried before the reply is marked failed (staff can still send it again). */
+  maxAttempts?: number;
+  tickMs?: number;
+  /** The clock that schedules sends (the workspace clock may be fixed in tests). */
+  clock?: () => number;
+}
+
+export interface Outbox {
+  queue(input: MethodInput<'outbox.queue'>): Promise<OutboxItem>;
+  cancel(id: number): Promise<OutboxItem>;
+  sendNow(id: number): Promise<OutboxItem>;
+  list(inquiryId: number): Promise<OutboxItem[]>;
+  /** Stops sending; waits for a send in progress. Queued replies stay queued for the next unlock. */
+  stop(): Promise<void>;
+}
+
+const MAX_BACKOFF_MS = 60 * 60 * 1000;
+const SENT_COPY_WARNING_MS = 24 * 60 * 60 * 1000;
+/** Failures no retry can mend: the inquiry or the address is wrong, not the server. */
+const FINAL_CODES = new Set(['BAD_REQUEST', 'NOT_FOUND', 'UNKNOWN_METHOD']);
+
+const toItem = (row: Selectable<OutboxTable>): OutboxItem => ({ ...row, quoteOriginal: row.quoteOriginal === 1 });
+
+/**
+ * The outbox: a reply waits out the undo window, then goes out through replyToInquiry (SMTP,
+ * stored in the thread, a copy in Sent). A failed send is retried with exponential back-off and
+ * the server's reason is kept on the item for staff to see. Items live in the encrypted database,
+ * so a relaunch resumes them; one interrupted mid-send is marked failed, never sent twice blindly.
+ */
+export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox {
+  const undoMs = options.undoMs ?? 10_000;
+  const retryBaseMs = options.retryBaseMs ?? 30_000;
+  const maxAttempts = options.maxAttempts ?? 6;
+  const clock = options.clock ?? Date.now;
+  const at = (ms: number) => new Date(ms).toISOString();
+  let stopped = false;
+  let running: Promise<void> | null = null;
+
+  const changed = (inquiryId: number) => ws.push('outbox.changed', { inquiryIds: [inquiryId] });
+  const get = async (id: number) => {
+    const row = await ws.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new AppError('NOT_FOUND', `Outbox item ${id} does not exist.`);
+    return row;
+  };
+
+  const sendOne = async (row: Selectable<OutboxTable>) => {
+    // Claim it: a cancel that came first wins, and no second tick takes it too.
+    const claimed = await ws.db
+      .updateTable('outbox')
+      .set({ status: 'sending', attempts: row.attempts + 1 })
+      .where('id', '=', row.id)
+      .where('status', '=', row.status)
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) === 0) return;
+    changed(row.inquiryId);
+    try {
+      const sent = await replyToInquiry({ ...ws, operator: row.queuedBy }, row.inquiryId, row.body, { quoteOriginal: row.quoteOriginal === 1 });
+      // lastError of a sent reply: its copy could not be stored in the Sent folder (the reply went out).
+      await ws.db
+        .updateTable('outbox')
+        .set({ status: 'sent', messageId: sent.id, lastError: sent.sentCopy?.error ?? null, sendAt: at(clock()) })
+        .where('id', '=', row.id)
+        .execute();
+      ws.logger.info('outbox.sent', { outboxId: row.id, inquiryId: row.inquiryId });
+    } catch (error) {
+      const attempts = row.attempts + 1;
+      const code = error instanceof AppError ? error.code : 'INTERNAL';
+      const final = FINAL_CODES.has(code) || attempts >= maxAttempts;
+      const message = error instanceof Error ? error.message : String(error);
+      await ws.db
+        .updateTable('outbox')
+        .set({
+          status: final ? 'failed' : 'retrying',
+          lastError: message,
+          sendAt: at(clock() + Math.min(MAX_BACKOFF_MS, retryBaseMs * 2 ** (attempts - 1))),
+        })
+        .where('id', '=', row.id)
+        .execute();
+      ws.logger.warn('outbox.sendFailed', { outboxId: row.id, attempts, code, final });
+    }
+    changed(row.inquiryId);
+  };
+
+  const tick = async () => {
+    for (;;) {
+      if (stopped) return;
+      const due = await ws.db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('status', 'in', ['queued', 'retrying'])
+        .where('sendAt', '<=', at(clock()))
+        .orderBy('sendAt')
+        .orderBy('id')
+        .executeTakeFirst();
+      if (!due) return;
+      await sendOne(due);
+    }
+  };
+  const kick = () => {
+    if (running || stopped) return;
+    running = tick()
+      .catch((error: unknown) => ws.logger.warn('outbox.tickFailed', { code: error instanceof AppError ? error.code : 'INTERNAL' }))
+      .finally(() => (running = null));
+  };
+
+  // A send cut off by a crash or a lock may or may not have reached the server: say so, do not resend.
+  const interrupted = ws.db
+    .updateTable('outbox')
+    .set({ status: 'failed', lastError: 'Madoguchi stopped while this reply was being sent: check the Sent folder before sending it again.' })
+    .where('status', '=', 'sending')
+    .execute();
+  const timer = setInterval(() => void interrupted.then(kick), options.tickMs ?? 500);
+  timer.unref?.();
+
+  return {
+    async queue(input) {
+      await interrupted;
+      const row = await ws.db
+        .insertInto('outbox')
+        .values({
+          inquiryId: input.inquiryId,
+          body: maskCardNumbers(input.body),
+          quoteOriginal: input.quoteOriginal === false ? 0 : 1,
+          status: 'queued',
+          sendAt: at(clock() + undoMs),
+          lastError: null,
+          messageId: null,
+          queuedBy: ws.operator,
+          queuedAt: ws.now(),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      ws.logger.info('outbox.queued', { outboxId: row.id, inquiryId: row.inquiryId });
+      changed(row.inquiryId);
+      return toItem(row);
+    },
+    async cancel(id) {
+      const result = await ws.db
+        .updateTable('outbox')
+        .set({ status: 'cancelled' })
+        .where('id', '=', id)
+        .where('status', 'in', ['queued', 'retrying', 'failed'])
+        .executeTakeFirst();
+      const row = await get(id);
+      if (Number(result.numUpdatedRows) === 0) {
+        throw new AppError('CONFLICT', row.status === 'sent' ? 'This reply has already been sent: it can no longer be taken back.' : 'This reply is being sent right now: it can no longer be taken back.');
+      }
+      changed(row.inquiryId);
+      return toItem(row);
+    },
+    async sendNow(id) {
+      const result = await ws.db
+        .updateTable('outbox')
+        .set({ status: 'queued', sendAt: at(clock()) })
+        .where('id', '=', id)
+        .where('status', 'in', ['queued', 'retrying', 'failed'])
+        .executeTakeFirst();
+      const row = await get(id);
+      if (Number(result.numUpdatedRows) === 0) throw new AppError('CONFLICT', `This reply is ${row.status === 'sent' ? 'already sent' : row.status === 'cancelled' ? 'cancelled' : 'being sent'}.`);
+      changed(row.inquiryId);
+      kick();
+      return toItem(row);
+    },
+    async list(inquiryId) {
+      // Sent replies whose copy could not be stored in the Sent folder stay listed for a day, to say so.
+      const since = new Date(clock() - SENT_COPY_WARNING_MS).toISOString();
+      const rows = await ws.db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('inquiryId', '=', inquiryId)
+        .where((eb) =>
+          eb.or([
+            eb('status', 'not in', ['sent', 'cancelled']),
+            eb.and([eb('status', '=', 'sent'), eb('lastError', 'is not', null), eb('sendAt', '>=', since)]),
+          ]),
+        )
+        .orderBy('id')
+        .execute();
+      return rows.map(toItem);
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import type { ReplyTemplate } from '../../shared/domain';
+import type { MethodInput } from '../../shared/contract';
+import { maskCardNumbers } from '../../shared/cardMask';
+import { AppError } from '../../shared/result';
+import type { Executor } from '../db/executor';
+
+/** Canned replies: staff write them in Settings and pick one in the reply box. */
+export async function listTemplates(db: Executor): Promise<ReplyTemplate[]> {
+  return db.selectFrom('replyTemplates').selectAll().orderBy('language').orderBy('name').orderBy('id').execute();
+}
+
+export async function saveTemplate(
+  db: Executor,
+  input: MethodInput<'templates.save'>,
+  who: string,
+  at: string,
+): Promise<ReplyTemplate> {
+  const values = { name: maskCardNumbers(input.name), language: input.language, body: maskCardNumbers(input.body), updatedBy: who, updatedAt: at };
+  if (input.id !== undefined) {
+    const updated = await db.updateTable('replyTemplates').set(values).where('id', '=', input.id).returningAll().executeTakeFirst();
+    if (!updated) throw new AppError('NOT_FOUND', `Template ${input.id} does not exist (another user may have deleted it): save it as a new one.`);
+    return updated;
+  }
+  return db.insertInto('replyTemplates').values(values).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function removeTemplate(db: Executor, id: number): Promise<void> {
+  const result = await db.deleteFrom('replyTemplates').where('id', '=', id).executeTakeFirst();
+  if (Number(result.numDeletedRows) === 0) throw new AppError('NOT_FOUND', `Template ${id} does not exist.`);
+}

@@ -1,0 +1,180 @@
+import type { FetchedMail } from '../mail/imapFetch';
+import type { InboundMail } from '../mail/parseInboundMail';
+
+export type ParseResult = { ok: true; mail: InboundMail } | { ok: false; reason: string };
+
+/** A mail ready to be stored, in UID order; `result` null for a mail skipped as already known. */
+export interface ReadyMail {
+  uid: number;
+  internalDate: string;
+  bytes: number;
+  result: ParseResult | null;
+}
+
+export interface PipelineLimits {
+  /** Mails fetched but not yet stored (being parsed, or parsed and waiting for their turn). */
+  maxPendingMails: number;
+  /** Their raw bytes together: bounds memory however large the mails are. */
+  maxPendingBytes: number;
+  /** A batch is stored when it holds this many mails... */
+  batchMails: number;
+  /** ...or is this old (ms): a crash loses at most this much work, which the next sync fetches again. */
+  batchMs: number;
+}
+
+export const DEFAULT_PIPELINE_LIMITS: PipelineLimits = {
+  maxPendingMails: 256,
+  maxPendingBytes: 48 * 1024 * 1024,
+  batchMails: 400,
+  batchMs: 250,
+};
+
+interface Pending {
+  uid: number;
+  internalDate: string;
+  bytes: number;
+  parsed: Promise<ParseResult> | null;
+}
+
+/**
+ * Overlaps the three stages of a folder sync: the fetcher hands mails over in UID order and goes
+ * straight on with the next (waiting only while too much is pending), parsing runs meanwhile,
+ * and parsed mails are stored in UID order in batches, each batch with the advanced cursor in one
+ * transaction (`store`). So a crash at any point loses only the batch being built, and the cursor
+ * never passes a mail that is not stored.
+ */
+export class IngestPipeline {
+  private readonly queue: Pending[] = [];
+  private pendingBytes = 0;
+  private spaceWaiters: Array<() => void> = [];
+  private wakeDrain: (() => void) | null = null;
+  private closed = false;
+  private failure: { error: unknown } | null = null;
+  private readonly drained: Promise<void>;
+
+  constructor(
+    private readonly parse: (raw: Buffer, internalDate: string) => Promise<InboundMail>,
+    private readonly store: (batch: ReadyMail[]) => Promise<void>,
+    private readonly limits: PipelineLimits = DEFAULT_PIPELINE_LIMITS,
+    private readonly clock: () => number = () => performance.now(),
+  ) {
+    this.drained = this.drain();
+    // Its failure is reported through add() and finish().
+    this.drained.catch(() => undefined);
+  }
+
+  /** Takes a fetched mail; resolves once there is room for the next. Throws if storing failed. */
+  async add(mail: FetchedMail): Promise<void> {
+    this.throwIfFailed();
+    const parsed = this.parse(mail.raw, mail.internalDate).then(
+      (inbound): ParseResult => ({ ok: true, mail: inbound }),
+      (error: unknown): ParseResult => ({ ok: false, reason: `Unreadable mail: ${error instanceof Error ? error.message : String(error)}` }),
+    );
+    this.enqueue({ uid: mail.uid, internalDate: mail.internalDate, bytes: mail.raw.length, parsed });
+    while (!this.failure && (this.queue.length >= this.limits.maxPendingMails || this.pendingBytes >= this.limits.maxPendingBytes)) {
+      await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
+    }
+    this.throwIfFailed();
+  }
+
+  /** A mail not fetched because it is already stored: only the cursor moves past it. */
+  async skip(uid: number): Promise<void> {
+    this.throwIfFailed();
+    this.enqueue({ uid, internalDate: '', bytes: 0, parsed: null });
+  }
+
+  /** Stores everything taken so far; throws what storing threw, if it did. */
+  async finish(): Promise<void> {
+    this.closed = true;
+    this.wake();
+    await this.drained;
+  }
+
+  private enqueue(entry: Pending): void {
+    this.queue.push(entry);
+    this.pendingBytes += entry.bytes;
+    this.wake();
+  }
+
+  private wake(): void {
+    const wake = this.wakeDrain;
+    this.wakeDrain = null;
+    wake?.();
+  }
+
+  private releaseSpace(): void {
+    const waiters = this.spaceWaiters;
+    this.spaceWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure.error;
+  }
+
+  private async drain(): Promise<void> {
+    let batch: ReadyMail[] = [];
+    let batchStarted = 0;
+    const flush = async () => {
+      const full = batch;
+      batch = [];
+      await this.store(full);
+    };
+    try {
+      for (;;) {
+        const head = this.queue[0];
+        if (!head) {
+          if (this.closed) break;
+          const dueIn = batch.length ? batchStarted + this.limits.batchMs - this.clock() : Number.POSITIVE_INFINITY;
+          if (dueIn <= 0) {
+            await flush();
+            continue;
+          }
+          await this.nextEntry(dueIn);
+          continue;
+        }
+        const result = head.parsed ? await head.parsed : null;
+        this.queue.shift();
+        this.pendingBytes -= head.bytes;
+        this.releaseSpace();
+        if (batch.length === 0) batchStarted = this.clock();
+        batch.push({ uid: head.uid, internalDate: head.internalDate, bytes: head.bytes, result });
+        if (batch.length >= this.limits.batchMails || this.clock() - batchStarted >= this.limits.batchMs) await flush();
+      }
+      if (batch.length) await flush();
+    } catch (error) {
+      this.failure = { error };
+      this.releaseSpace();
+      throw error;
+    }
+  }
+
+  /** Resolves when an entry arrives, the pipeline closes, or after `timeoutMs`. */
+  private nextEntry(timeoutMs: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = Number.isFinite(timeoutMs) ? setTimeout(() => this.wake(), Math.max(1, timeoutMs)) : null;
+      this.wakeDrain = () => {
+        if (timer) clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
+
+/** Runs at most `limit` calls of `fn` at once; the rest wait their turn in order. */
+export function limitConcurrency<A extends unknown[], R>(fn: (...args: A) => Promise<R>, limit: number): (...args: A) => Promise<R> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (...args) => {
+    // A finishing call hands its slot straight to the next in line, so `running` never overshoots.
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await fn(...args);
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}

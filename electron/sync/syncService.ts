@@ -1,0 +1,137 @@
+import { availableParallelism } from 'node:os';
+import type { AccountSyncStatus, SyncReport } from '../../shared/domain';
+import type { Workspace } from '../app/workspace';
+import { getAccountWithSecrets, listAccounts, listSyncStates, setNextRetry } from '../accounts/accountRepository';
+import { watchFolder } from '../mail/imapIdle';
+import { ParsePool } from '../mail/parsePool';
+import type { PipelineLimits } from './ingestPipeline';
+import { syncAccount, type MailParse } from './syncAccount';
+import { SyncScheduler, type SchedulerClock, type SchedulerOptions } from './syncScheduler';
+
+export interface SyncServiceOptions {
+  /** Batch and buffer sizes of the ingest pipeline. */
+  limits?: Partial<PipelineLimits>;
+  /**
+   * The parse worker (electron/mail/parseWorker: its built file, or its .ts source under tsx):
+   * when given, mails are parsed on worker threads while the main thread fetches and stores.
+   * Without it they are parsed on the main thread.
+   */
+  parseWorker?: string | URL;
+  /** Worker threads for parsing (default: the cores left beside the main thread, 1 to 2). */
+  parseWorkers?: number;
+  /** Background sync while unlocked (polling, IDLE, back-off); false: only when staff press sync. */
+  background?: Partial<SchedulerOptions> | false;
+  /** The scheduler's clock and timers (tests). */
+  clock?: SchedulerClock;
+}
+
+/** The unlocked session's mail sync: one run per account at a time, cancellable, in the background too, with health to show. */
+export interface SyncService {
+  /** Starts the background sync (if enabled). */
+  start(): Promise<void>;
+  /** Syncs the account now; a second request while one runs joins it. */
+  run(accountId: number): Promise<SyncReport>;
+  /** Cancels the account's running sync; false when none runs. */
+  cancel(accountId: number): boolean;
+  isRunning(accountId: number): boolean;
+  /** An account was added, changed or removed: the background sync follows. */
+  accountsChanged(): void;
+  status(): Promise<AccountSyncStatus[]>;
+  /** Stops the background sync, cancels every running sync and waits until each has stored what it fetched. */
+  stop(): Promise<void>;
+}
+
+interface Running {
+  promise: Promise<SyncReport>;
+  controller: AbortController;
+}
+
+export function createSyncService(ws: Workspace, options: SyncServiceOptions): SyncService {
+  const running = new Map<number, Running>();
+  let stopped = false;
+  const pool = options.parseWorker
+    ? new ParsePool(options.parseWorker, options.parseWorkers ?? Math.max(1, Math.min(2, availableParallelism() - 1)))
+    : null;
+  const parse: MailParse | undefined = pool?.parse;
+
+  const run = (accountId: number): Promise<SyncReport> => {
+    const current = running.get(accountId);
+    if (current) return current.promise;
+    const controller = new AbortController();
+    if (stopped) controller.abort();
+    const promise = syncAccount(ws, accountId, { signal: controller.signal, parse, limits: options.limits }).finally(() => running.delete(accountId));
+    running.set(accountId, { promise, controller });
+    return promise;
+  };
+
+  const scheduler =
+    options.background === false
+      ? null
+      : new SyncScheduler(
+          {
+            accountIds: async () => (await listAccounts(ws.db)).map((a) => a.id),
+            sync: async (accountId) => {
+              await run(accountId).catch(() => undefined);
+              if (stopped) return 0;
+              const account = (await listAccounts(ws.db)).find((a) => a.id === accountId);
+              return account?.failureCount ?? 0;
+            },
+            recordNextRun: (accountId, at) => setNextRetry(ws.db, accountId, at),
+            watch: async (accountId, onNewMail) => {
+              const account = await getAccountWithSecrets(ws.db, ws.secrets, accountId);
+              const config = { host: account.imapHost, port: account.imapPort, tls: account.imapTls, user: account.imapUser, password: account.imapPassword };
+              return watchFolder(config, account.folders[0] ?? 'INBOX', onNewMail, { logger: ws.logger });
+            },
+            logger: ws.logger,
+          },
+          options.background ?? {},
+          options.clock,
+        );
+
+  return {
+    async start() {
+      await scheduler?.start();
+    },
+    run,
+    cancel(accountId) {
+      const current = running.get(accountId);
+      if (!current) return false;
+      current.controller.abort();
+      return true;
+    },
+    isRunning: (accountId) => running.has(accountId),
+    accountsChanged() {
+      scheduler?.refresh().catch((error: unknown) => ws.logger.warn('sync.refresh_failed', { error: error instanceof Error ? error.name : 'unknown' }));
+    },
+    async status() {
+      const accounts = await listAccounts(ws.db);
+      return Promise.all(
+        accounts.map(async (account): Promise<AccountSyncStatus> => {
+          const states = new Map((await listSyncStates(ws.db, account.id)).map((s) => [s.folder, s]));
+          const scheduled = scheduler?.status(account.id);
+          return {
+            accountId: account.id,
+            running: running.has(account.id),
+            lastSyncAt: account.lastSyncAt,
+            lastError: account.lastError,
+            failureCount: account.failureCount ?? 0,
+            nextRetryAt: scheduled?.nextRunAt ?? null,
+            idle: scheduled?.idle ?? false,
+            folders: (account.folders ?? ['INBOX']).map((folder) => ({
+              folder,
+              lastUid: states.get(folder)?.lastUid ?? 0,
+              uidValidity: states.get(folder)?.uidValidity ?? null,
+            })),
+          };
+        }),
+      );
+    },
+    async stop() {
+      stopped = true;
+      await scheduler?.stop();
+      for (const current of running.values()) current.controller.abort();
+      await Promise.allSettled([...running.values()].map((r) => r.promise));
+      await pool?.close();
+    },
+  };
+}

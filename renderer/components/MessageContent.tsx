@@ -1,0 +1,201 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AttachmentInfo, Message } from '../../shared/domain';
+import { formatBytes } from '../lib/format';
+import { LINK_ATTRIBUTE, isOpenableLink, sanitizeMailHtml } from '../lib/mailHtml';
+import { isInlineImage, useAttachments } from '../stores/attachments';
+
+/** The tallest the mail frame grows before it scrolls inside. */
+const MAX_FRAME_HEIGHT = 1600;
+
+/**
+ * The sanitised HTML of one mail in a sandboxed frame. `allow-same-origin` without
+ * `allow-scripts`: nothing in the mail can run (the sandbox, the frame's own CSP and DOMPurify
+ * each forbid it), and same-origin lets this component measure the content and catch link
+ * clicks, so that a link opens only after staff confirm its real address.
+ */
+function MailHtmlFrame({ document: html, onLink, title }: { document: string; onLink: (url: string) => void; title: string }) {
+  const frame = useRef<HTMLIFrameElement>(null);
+  const [height, setHeight] = useState(200);
+
+  useEffect(() => {
+    const element = frame.current;
+    if (!element) return;
+    let attachedTo: Document | null = null;
+    const onClick = (event: MouseEvent) => {
+      // The target belongs to the frame's realm, so `instanceof Element` (this realm's) would be false.
+      const target = event.target as Partial<Element> | null;
+      const link = typeof target?.closest === 'function' ? target.closest(`[${LINK_ATTRIBUTE}]`) : null;
+      if (!link) return;
+      event.preventDefault();
+      onLink(link.getAttribute(LINK_ATTRIBUTE) ?? '');
+    };
+    const attach = () => {
+      const doc = element.contentDocument;
+      if (!doc || doc.URL !== 'about:srcdoc' || !doc.documentElement || attachedTo === doc) return;
+      attachedTo = doc;
+      setHeight(Math.min(MAX_FRAME_HEIGHT, Math.max(80, doc.documentElement.scrollHeight + 4)));
+      doc.addEventListener('click', onClick);
+    };
+    element.addEventListener('load', attach);
+    // The frame may have finished loading before this effect ran.
+    if (element.contentDocument?.readyState === 'complete') attach();
+    return () => {
+      element.removeEventListener('load', attach);
+      attachedTo?.removeEventListener('click', onClick);
+    };
+  }, [html, onLink]);
+
+  return (
+    <iframe
+      ref={frame}
+      className="mail-html-frame"
+      data-testid="message-html-frame"
+      title={title}
+      sandbox="allow-same-origin"
+      referrerPolicy="no-referrer"
+      srcDoc={html}
+      style={{ height }}
+    />
+  );
+}
+
+function LinkConfirm({ url, onClose }: { url: string; onClose: () => void }) {
+  const { t } = useTranslation();
+  const openable = isOpenableLink(url);
+  const open = () => {
+    // noopener: the opened page gets no handle on Madoguchi. (In Electron the shell's window-open
+    // handler decides; see electron/shell/hardening.ts.)
+    window.open(url, '_blank', 'noopener,noreferrer');
+    onClose();
+  };
+  return (
+    <div className="dialog-backdrop" role="presentation">
+      <div className="dialog card" role="dialog" aria-modal="true" aria-labelledby="link-confirm-title" data-testid="link-confirm">
+        <h3 id="link-confirm-title">{t('mail.linkTitle')}</h3>
+        {openable ? <p>{t('mail.linkBody')}</p> : <p className="warning">{t('mail.linkUnsupported')}</p>}
+        <p className="link-url" data-testid="link-confirm-url">
+          {url}
+        </p>
+        <div className="form-actions">
+          <button type="button" onClick={onClose} data-testid="link-confirm-cancel">
+            {t('common.cancel')}
+          </button>
+          {openable && (
+            <button type="button" className="primary" onClick={open} data-testid="link-confirm-open">
+              {t('mail.linkOpen')}
+            </button>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function AttachmentList({ attachments }: { attachments: readonly AttachmentInfo[] }) {
+  const { t } = useTranslation();
+  const download = useAttachments((s) => s.download);
+  if (attachments.length === 0) return null;
+  return (
+    <div className="attachments" data-testid="message-attachments">
+      <div className="muted">{t('mail.attachments', { count: attachments.length })}</div>
+      <ul>
+        {attachments.map((a) => (
+          <li key={a.id} data-testid={`attachment-${a.id}`} data-dangerous={a.dangerous ? 'true' : 'false'}>
+            <span className="attachment-name" data-testid="attachment-name">
+              {a.fileName || t('mail.unnamed')}
+            </span>
+            <span className="muted nowrap" data-testid="attachment-size">
+              {formatBytes(a.size)}
+            </span>
+            {a.dangerous && (
+              <span className="badge danger" data-testid="attachment-dangerous" title={t('mail.dangerousHint')}>
+                {t('mail.dangerous')}
+              </span>
+            )}
+            {a.kept ? (
+              <button type="button" className="link-button" data-testid="attachment-download" onClick={() => void download(a)}>
+                {t('mail.download')}
+              </button>
+            ) : (
+              <span className="muted" data-testid="attachment-not-kept">
+                {t('mail.notKept')}
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+      {attachments.some((a) => a.dangerous) && <p className="hint warning">{t('mail.dangerousHint')}</p>}
+    </div>
+  );
+}
+
+/** A message's body: the sanitised HTML when the mail has it (with a switch to the text), else the text; then its attachments. */
+export function MessageContent({ message }: { message: Message }) {
+  const { t } = useTranslation();
+  const attachments = useMemo(() => message.attachments ?? [], [message.attachments]);
+  const hasHtml = typeof message.html === 'string' && message.html.trim() !== '';
+  const [view, setView] = useState<'html' | 'text'>('html');
+  const [allowRemote, setAllowRemote] = useState(false);
+  const [link, setLink] = useState<string | null>(null);
+  const inline = useAttachments((s) => s.inline);
+  const loadInline = useAttachments((s) => s.loadInline);
+
+  useEffect(() => {
+    if (hasHtml) void loadInline(attachments);
+  }, [hasHtml, attachments, loadInline]);
+
+  const inlineImages = useMemo(() => {
+    const map = new Map<string, string>();
+    for (const a of attachments) {
+      const url = inline[a.id];
+      if (a.contentId && url && isInlineImage(a)) map.set(a.contentId, url);
+    }
+    return map;
+  }, [attachments, inline]);
+
+  const sanitized = useMemo(
+    () => (hasHtml ? sanitizeMailHtml(message.html as string, { allowRemote, inlineImages }) : null),
+    [hasHtml, message.html, allowRemote, inlineImages],
+  );
+  const visible = attachments.filter((a) => !(hasHtml && view === 'html' && isInlineImage(a) && inlineImages.has(a.contentId ?? '')));
+
+  return (
+    <>
+      {sanitized && (
+        <div className="message-view-switch toolbar">
+          <button type="button" className={view === 'html' ? 'active' : ''} data-testid="message-view-html" aria-pressed={view === 'html'} onClick={() => setView('html')}>
+            {t('mail.showHtml')}
+          </button>
+          <button type="button" className={view === 'text' ? 'active' : ''} data-testid="message-view-text" aria-pressed={view === 'text'} onClick={() => setView('text')}>
+            {t('mail.showText')}
+          </button>
+          {view === 'html' && sanitized.blockedRemote > 0 && !allowRemote && (
+            <>
+              <span className="hint" data-testid="remote-blocked">
+                {t('mail.remoteBlocked', { count: sanitized.blockedRemote })}
+              </span>
+              <button type="button" data-testid="load-remote" onClick={() => setAllowRemote(true)}>
+                {t('mail.loadRemote')}
+              </button>
+            </>
+          )}
+          {view === 'html' && allowRemote && (
+            <span className="hint" data-testid="remote-loaded">
+              {t('mail.remoteLoaded')}
+            </span>
+          )}
+        </div>
+      )}
+      {sanitized && view === 'html' ? (
+        <MailHtmlFrame document={sanitized.document} onLink={setLink} title={t('mail.htmlFrameTitle')} />
+      ) : (
+        <div className="message-body" data-testid="message-body">
+          {message.body}
+        </div>
+      )}
+      <AttachmentList attachments={visible} />
+      {link !== null && <LinkConfirm url={link} onClose={() => setLink(null)} />}
+    </>
+  );
+}

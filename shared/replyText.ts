@@ -1,0 +1,36 @@
+import { formatTokyoDateTime } from './tokyoTime';
+
+/** The placeholders a canned reply may hold, filled in when staff pick the template. */
+export interface TemplateValues {
+  customerName: string;
+  inquiryNumber: number;
+  operator: string;
+}
+
+/** Replaces {{customerName}}, {{inquiryNumber}} and {{operator}}; other text (and unknown {{…}}) stays as written. */
+export function fillTemplate(body: string, values: TemplateValues): string {
+  return body.replace(/\{\{\s*(customerName|inquiryNumber|operator)\s*\}\}/g, (_, key: keyof TemplateValues) => String(values[key]));
+}
+
+/** "2026-11-24 09:05（日本時間）、山田 花子様:" — the line above a quoted original. */
+export function attributionLine(atIso: string, name: string): string {
+  return `${formatTokyoDateTime(atIso)}（日本時間）、${name}様:`;
+}
+
+/** Every line of the original prefixed "> " (Japanese mailers' convention), under the attribution line. */
+export function quoteOriginal(original: string, atIso: string, name: string): string {
+  const lines = original.replace(/\r\n?/g, '\n').replace(/\n+$/, '').split('\n');
+  return [attributionLine(atIso, name), ...lines.map((line) => (line === '' ? '>' : `> ${line}`))].join('\n');
+}
+
+/**
+ * The text of a reply as it is sent: what staff typed, the account's signature after the usual
+ * "-- " separator, then the quoted original.
+ */
+export function composeReplyText(typed: string, options: { signature?: string | null; quote?: string | null }): string {
+  const parts = [typed.replace(/\s+$/, '')];
+  const signature = options.signature?.replace(/\s+$/, '');
+  if (signature) parts.push(`-- \n${signature}`);
+  if (options.quote) parts.push(options.quote);
+  return parts.join('\n\n');
+}

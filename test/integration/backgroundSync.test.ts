@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDovecot, type DovecotServer } from '../support/dovecot';
+import { inspectDatabase } from '../support/inspectDatabase';
+import { japaneseMail } from '../support/mailFixtures';
+import { startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/testApp';
+
+const SUPPORT = 'support@toot.example';
+
+async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('background sync while unlocked', () => {
+  let dovecot: DovecotServer;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    dovecot = await startDovecot();
+    t = await startTestApp({
+      sync: { background: { firstSyncMs: 0, pollMs: 60_000, retryBaseMs: 300, retryMaxMs: 1200, idleSettleMs: 200 } },
+    });
+  });
+  afterAll(async () => {
+    await t?.dispose();
+    await dovecot?.stop();
+  });
+
+  const mail = (i: number) => japaneseMail({ from: `customer${i}@example.jp`, to: SUPPORT, subject: `問い合わせ ${i}`, text: `本文 ${i}`, messageId: `<bg${i}@example.jp>` });
+  const account = (label: string, password: string) => ({
+    label, imapHost: dovecot.host, imapPort: dovecot.port, imapTls: false, imapUser: dovecot.user, imapPassword: password,
+    smtpHost: '127.0.0.1', smtpPort: 25, smtpTls: false, smtpUser: '', fromAddress: SUPPORT, fromName: 'TOOT',
+  });
+  const subjects = async () => (await t.call('inquiries.list', {})).map((i) => i.subject).sort();
+
+  it('syncs new accounts, takes new mail as IDLE reports it, and retries a failing account with back-off without holding up the other', async () => {
+    await dovecot.appendMail(mail(1));
+    const good = await t.call('accounts.save', account('サポート', dovecot.password));
+    const bad = await t.call('accounts.save', account('壊れた設定', 'wrong-password'));
+
+    // No one pressed "sync": the background sync found the mail.
+    await waitFor('the first background sync', async () => (await subjects()).includes('問い合わせ 1'));
+    const idle = await waitFor('the IDLE connection', async () => (await t.call('sync.status', {})).find((s) => s.accountId === good.id && s.idle));
+    expect(idle).toMatchObject({ failureCount: 0, lastError: null });
+    expect(Date.parse(idle.nextRetryAt!)).toBeGreaterThan(Date.now() + 30_000);
+
+    // New mail arrives: IDLE reports it and it is synced within seconds, long before the next poll.
+    await dovecot.appendMail(mail(2));
+    await waitFor('mail reported by IDLE', async () => (await subjects()).includes('問い合わせ 2'), 5000);
+
+    // Meanwhile the misconfigured account fails again and again, each retry later than the one before.
+    const failing = await waitFor('three failed syncs', async () => (await t.call('sync.status', {})).find((s) => s.accountId === bad.id && s.failureCount >= 3));
+    expect(failing.lastError).toMatch(/password/i);
+    expect(failing.idle).toBe(false);
+    expect(Date.parse(failing.nextRetryAt!)).toBeGreaterThan(Date.now());
+    const [listed] = (await t.call('accounts.list', {})).filter((a) => a.id === bad.id);
+    expect(listed?.nextRetryAt).not.toBeNull();
+    expect(listed?.failureCount).toBeGreaterThanOrEqual(3);
+  });
+
+  it('stops on lock and syncs again after unlock', async () => {
+    await t.call('session.lock', {});
+    await dovecot.appendMail(mail(3));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Locked: nothing was fetched, and nothing is scheduled.
+    const locked = await inspectDatabase(t.dataDir, (raw) => ({
+      stored: raw.prepare("SELECT count(*) FROM messages WHERE message_key = '<bg3@example.jp>'").pluck().get() as number,
+      scheduled: raw.prepare('SELECT count(*) FROM mail_accounts WHERE next_retry_at IS NOT NULL').pluck().get() as number,
+    }));
+    expect(locked).toEqual({ stored: 0, scheduled: 0 });
+
+    await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
+    await waitFor('the sync after unlocking', async () => (await subjects()).includes('問い合わせ 3'));
+  });
+});

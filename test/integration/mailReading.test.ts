@@ -1,0 +1,197 @@
+import { ImapFlow } from 'imapflow';
+import { simpleParser } from 'mailparser';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startDovecot, type DovecotServer } from '../support/dovecot';
+import { japaneseMail } from '../support/mailFixtures';
+import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
+import { startTestApp, type TestApp } from '../support/testApp';
+
+/** A mail as Outlook or Gmail builds it: text + HTML alternative, inline image, attachments. */
+async function composedMail(options: ConstructorParameters<typeof MailComposer>[0]): Promise<Buffer> {
+  return new MailComposer({ date: new Date(), ...options }).compile().build();
+}
+
+const PNG_1PX = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+describe('reading HTML mail and attachments, and replying with quote, signature, templates and a Sent copy', () => {
+  let dovecot: DovecotServer;
+  let smtp: SmtpReceiver;
+  let t: TestApp;
+  let accountId: number;
+
+  beforeAll(async () => {
+    smtp = await startSmtpReceiver({ requireAuth: true, user: 'support', password: 'smtp-pass' });
+  });
+  afterAll(async () => smtp.stop());
+
+  const accountInput = () => ({
+    label: 'サポート窓口',
+    imapHost: dovecot.host,
+    imapPort: dovecot.port,
+    imapTls: false,
+    imapUser: dovecot.user,
+    imapPassword: dovecot.password,
+    smtpHost: smtp.host,
+    smtpPort: smtp.port,
+    smtpTls: false,
+    smtpUser: 'support',
+    smtpPassword: 'smtp-pass',
+    fromAddress: 'support@toot.example',
+    fromName: 'TOOT サポート',
+  });
+
+  beforeEach(async () => {
+    dovecot = await startDovecot();
+    t = await startTestApp({ operator: '佐藤' });
+    accountId = (await t.call('accounts.save', accountInput())).id;
+    smtp.received.length = 0;
+  });
+  afterEach(async () => {
+    await t.dispose();
+    await dovecot.stop();
+  });
+
+  it('keeps the HTML part (card numbers masked) next to the text, unsanitised for the renderer to clean', async () => {
+    await dovecot.appendMail(
+      await composedMail({
+        from: '山田花子 <hanako@example.jp>',
+        to: 'support@toot.example',
+        subject: 'HTMLのお問い合わせ',
+        messageId: '<html-1@example.jp>',
+        text: '注文の件です。カード 4111 1111 1111 1111',
+        html: '<p>注文の件です。<b>カード 4111 1111 1111 1111</b></p><img src="https://tracker.example/p.gif"><script>alert(1)</script>',
+      }),
+    );
+    await t.call('sync.run', { accountId });
+    const [inquiry] = await t.call('inquiries.list', {});
+    const [message] = (await t.call('inquiries.get', { id: inquiry!.id })).messages;
+    expect(message!.body).toContain('**** **** **** 1111');
+    expect(message!.html).toContain('<b>カード **** **** **** 1111</b>');
+    expect(message!.html).not.toContain('4111 1111 1111 1111');
+    expect(message!.attachments).toEqual([]);
+  });
+
+  it('stores attachments encrypted, flags dangerous ones, records oversize ones without content, and serves them for download', async () => {
+    const big = Buffer.alloc(25 * 1024 * 1024 + 10, 0x41);
+    await dovecot.appendMail(
+      await composedMail({
+        from: 'hanako@example.jp',
+        to: 'support@toot.example',
+        subject: '添付ファイル',
+        messageId: '<attach-1@example.jp>',
+        text: '見積書と写真を送ります',
+        html: '<p>写真: <img src="cid:photo-1@example.jp"></p>',
+        attachments: [
+          { filename: '見積書.pdf', content: Buffer.from('%PDF-1.4 見積'), contentType: 'application/pdf' },
+          { filename: 'invoice.exe', content: Buffer.from('MZ...'), contentType: 'application/octet-stream' },
+          { filename: 'マクロ.xlsm', content: Buffer.from('PK'), contentType: 'application/vnd.ms-excel.sheet.macroEnabled.12' },
+          { filename: 'カード4111111111111111.txt', content: 'x', contentType: 'text/plain' },
+          { filename: 'photo.png', content: PNG_1PX, contentType: 'image/png', cid: 'photo-1@example.jp' },
+          { filename: 'huge.bin', content: big, contentType: 'application/octet-stream' },
+        ],
+      }),
+    );
+    await t.call('sync.run', { accountId });
+    const [inquiry] = await t.call('inquiries.list', {});
+    const [message] = (await t.call('inquiries.get', { id: inquiry!.id })).messages;
+    const byName = new Map(message!.attachments!.map((a) => [a.fileName, a]));
+    expect([...byName.keys()].sort()).toEqual(['見積書.pdf', 'invoice.exe', 'マクロ.xlsm', 'カード************1111.txt', 'photo.png', 'huge.bin'].sort());
+    expect(byName.get('見積書.pdf')).toMatchObject({ dangerous: false, kept: true, contentType: 'application/pdf' });
+    expect(byName.get('invoice.exe')).toMatchObject({ dangerous: true, kept: true });
+    expect(byName.get('マクロ.xlsm')).toMatchObject({ dangerous: true });
+    expect(byName.get('photo.png')).toMatchObject({ contentId: 'photo-1@example.jp', kept: true, dangerous: false });
+    // Over the limit (here: so big that the sync fetches only the mail's head): named and sized, not kept.
+    expect(byName.get('huge.bin')).toMatchObject({ kept: false });
+    expect(byName.get('huge.bin')!.size).toBeGreaterThan(20 * 1024 * 1024);
+
+    const pdf = await t.call('attachments.download', { id: byName.get('見積書.pdf')!.id });
+    expect(pdf).toMatchObject({ fileName: '見積書.pdf', contentType: 'application/pdf' });
+    expect(Buffer.from(pdf.base64, 'base64').toString()).toBe('%PDF-1.4 見積');
+    const photo = await t.call('attachments.download', { id: byName.get('photo.png')!.id });
+    expect(Buffer.from(photo.base64, 'base64').equals(PNG_1PX)).toBe(true);
+    await expect(t.call('attachments.download', { id: byName.get('huge.bin')!.id })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringMatching(/larger than the size limit/),
+    });
+
+    // Kept across a relaunch: the content is in the encrypted database, not in memory.
+    await t.restart();
+    const again = await t.call('attachments.download', { id: byName.get('invoice.exe')!.id });
+    expect(Buffer.from(again.base64, 'base64').toString()).toBe('MZ...');
+  });
+
+  it('replies with the signature and the quoted original, and stores a copy in the Sent folder', async () => {
+    await t.call('accounts.save', { id: accountId, ...accountInput(), imapPassword: undefined, signature: 'TOOT株式会社 お客様窓口\n03-0000-0000' });
+    expect((await t.call('accounts.list', {}))[0]!.signature).toBe('TOOT株式会社 お客様窓口\n03-0000-0000');
+    await dovecot.appendMail(
+      Buffer.from(
+        japaneseMail({ from: 'hanako@example.jp', fromName: '山田花子', to: 'support@toot.example', subject: '返品について', text: '返品できますか。\n\nよろしくお願いします。', messageId: '<q1@example.jp>', date: 'Tue, 24 Nov 2026 01:05:00 +0000' }),
+      ),
+    );
+    await t.call('sync.run', { accountId });
+    const [inquiry] = await t.call('inquiries.list', {});
+    const reply = await t.call('inquiries.reply', { inquiryId: inquiry!.id, body: '山田様\n返品を承ります。' });
+
+    const expected = [
+      '山田様\n返品を承ります。',
+      '-- \nTOOT株式会社 お客様窓口\n03-0000-0000',
+      '2026-11-24 10:05（日本時間）、山田花子様:\n> 返品できますか。\n>\n> よろしくお願いします。',
+    ].join('\n\n');
+    expect(reply.body).toBe(expected);
+    const [captured] = await smtp.waitFor(1);
+    expect((await simpleParser(captured!.raw)).text?.trim()).toBe(expected);
+
+    expect(reply.sentCopy).toEqual({ folder: 'Sent', error: null });
+    const client = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, auth: { user: dovecot.user, pass: dovecot.password }, logger: false });
+    await client.connect();
+    try {
+      const lock = await client.getMailboxLock('Sent');
+      try {
+        const copies = [];
+        for await (const m of client.fetch('1:*', { envelope: true, flags: true })) copies.push(m);
+        expect(copies).toHaveLength(1);
+        expect(copies[0]!.envelope?.messageId).toBe(reply.messageId);
+        expect([...(copies[0]!.flags ?? [])]).toContain('\\Seen');
+      } finally {
+        lock.release();
+      }
+    } finally {
+      await client.logout();
+    }
+
+    // Without quoting, only the text and the signature go out.
+    const second = await t.call('inquiries.reply', { inquiryId: inquiry!.id, body: '追伸です', quoteOriginal: false });
+    expect(second.body).toBe('追伸です\n\n-- \nTOOT株式会社 お客様窓口\n03-0000-0000');
+  });
+
+  it('sends the reply even when the Sent copy cannot be stored, and says why', async () => {
+    await dovecot.appendMail(japaneseMail({ from: 'hanako@example.jp', to: 'support@toot.example', subject: '質問', text: '質問です' }));
+    await t.call('sync.run', { accountId });
+    const [inquiry] = await t.call('inquiries.list', {});
+    await dovecot.stop();
+    const reply = await t.call('inquiries.reply', { inquiryId: inquiry!.id, body: '回答です', quoteOriginal: false });
+    expect(reply.sentCopy?.folder).toBeNull();
+    expect(reply.sentCopy?.error).toBeTruthy();
+    expect(await smtp.waitFor(1)).toHaveLength(1);
+    expect((await t.call('inquiries.get', { id: inquiry!.id })).inquiry.status).toBe('answered');
+    dovecot = await startDovecot();
+  });
+
+  it('keeps canned replies in Japanese and English: create, edit, list and delete', async () => {
+    const ja = await t.call('templates.save', { name: '返品の受付', language: 'ja', body: '{{customerName}}様\nお問い合わせ（{{inquiryNumber}}）ありがとうございます。担当: {{operator}}' });
+    const en = await t.call('templates.save', { name: 'Return accepted', language: 'en', body: 'Dear {{customerName}},' });
+    expect(ja).toMatchObject({ language: 'ja', updatedBy: '佐藤' });
+    await t.call('templates.save', { id: en.id, name: 'Return accepted', language: 'en', body: 'Dear {{customerName}}, thank you.' });
+    expect((await t.call('templates.list', {})).map((x) => [x.language, x.name, x.body])).toEqual([
+      ['en', 'Return accepted', 'Dear {{customerName}}, thank you.'],
+      ['ja', '返品の受付', ja.body],
+    ]);
+    await t.call('templates.remove', { id: ja.id });
+    expect((await t.call('templates.list', {})).map((x) => x.id)).toEqual([en.id]);
+    await expect(t.call('templates.remove', { id: ja.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});

@@ -1,0 +1,115 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startDovecot, type DovecotServer } from '../support/dovecot';
+import { japaneseMail } from '../support/mailFixtures';
+import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
+import { startTestApp, type TestApp } from '../support/testApp';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (ok(value) || Date.now() > end) return value;
+    await sleep(50);
+  }
+}
+
+describe('the reply outbox: undo window, retries with back-off and the reason shown', () => {
+  let dovecot: DovecotServer;
+  let smtp: SmtpReceiver;
+  let t: TestApp;
+  let accountId: number;
+  let inquiryId: number;
+
+  const account = (smtpPort: number) => ({
+    label: 'サポート窓口',
+    imapHost: dovecot.host,
+    imapPort: dovecot.port,
+    imapTls: false,
+    imapUser: dovecot.user,
+    imapPassword: dovecot.password,
+    smtpHost: smtp.host,
+    smtpPort,
+    smtpTls: false,
+    smtpUser: 'support',
+    smtpPassword: 'smtp-pass',
+    fromAddress: 'support@toot.example',
+    fromName: 'TOOT サポート',
+  });
+
+  beforeAll(async () => {
+    smtp = await startSmtpReceiver({ requireAuth: true, user: 'support', password: 'smtp-pass' });
+  });
+  afterAll(async () => smtp.stop());
+  beforeEach(async () => {
+    dovecot = await startDovecot();
+    t = await startTestApp({ operator: '佐藤', outbox: { undoMs: 1500, retryBaseMs: 400, tickMs: 50 } });
+    accountId = (await t.call('accounts.save', account(smtp.port))).id;
+    await dovecot.appendMail(japaneseMail({ from: 'hanako@example.jp', fromName: '山田花子', to: 'support@toot.example', subject: '返品について', text: '返品できますか' }));
+    await t.call('sync.run', { accountId });
+    inquiryId = (await t.call('inquiries.list', {}))[0]!.id;
+    smtp.received.length = 0;
+  });
+  afterEach(async () => {
+    await t.dispose();
+    await dovecot.stop();
+  });
+
+  it('holds a reply for the undo window: taken back, nothing is sent and the text comes back', async () => {
+    const queued = await t.call('outbox.queue', { inquiryId, body: 'カード 4111 1111 1111 1111 で返金します', quoteOriginal: false });
+    expect(queued).toMatchObject({ status: 'queued', attempts: 0, queuedBy: '佐藤', body: 'カード **** **** **** 1111 で返金します' });
+    expect(await t.call('outbox.list', { inquiryId })).toHaveLength(1);
+    const cancelled = await t.call('outbox.cancel', { id: queued.id });
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.body).toBe(queued.body);
+    await sleep(2000);
+    expect(smtp.received).toHaveLength(0);
+    expect(await t.call('outbox.list', { inquiryId })).toEqual([]);
+    expect((await t.call('inquiries.get', { id: inquiryId })).messages).toHaveLength(1);
+  });
+
+  it('sends after the undo window, stores the reply in the thread, and then cannot be taken back', async () => {
+    const queued = await t.call('outbox.queue', { inquiryId, body: '返品を承ります。' });
+    await sleep(500);
+    expect(smtp.received).toHaveLength(0);
+    await smtp.waitFor(1, 5000);
+    const detail = await until(() => t.call('inquiries.get', { id: inquiryId }), (d) => d.messages.length === 2);
+    expect(detail.messages[1]!.body).toContain('返品を承ります。\n\n');
+    expect(detail.messages[1]!.body).toContain('> 返品できますか');
+    expect(detail.inquiry.status).toBe('answered');
+    expect(await until(() => t.call('outbox.list', { inquiryId }), (l) => l.length === 0)).toEqual([]);
+    await expect(t.call('outbox.cancel', { id: queued.id })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/already been sent/) });
+  });
+
+  it('retries a failed send with back-off, keeping the reason, and sends once the server is back', async () => {
+    await t.call('accounts.save', { id: accountId, ...account(1) });
+    const queued = await t.call('outbox.queue', { inquiryId, body: '回答です', quoteOriginal: false });
+    await t.call('outbox.sendNow', { id: queued.id });
+    const [failing] = await until(() => t.call('outbox.list', { inquiryId }), (l) => l[0]?.status === 'retrying');
+    expect(failing).toMatchObject({ status: 'retrying', attempts: 1 });
+    expect(failing!.lastError).toMatch(/SMTP|127\.0\.0\.1/);
+    expect(Date.parse(failing!.sendAt)).toBeGreaterThan(Date.now());
+    const [again] = await until(() => t.call('outbox.list', { inquiryId }), (l) => (l[0]?.attempts ?? 0) >= 2);
+    expect(again!.attempts).toBeGreaterThanOrEqual(2);
+    // Back-off doubles: the second wait is longer than the first.
+    expect(Date.parse(again!.sendAt) - Date.now()).toBeGreaterThan(400);
+
+    await t.call('accounts.save', { id: accountId, ...account(smtp.port) });
+    await smtp.waitFor(1, 10_000);
+    expect(await until(() => t.call('outbox.list', { inquiryId }), (l) => l.length === 0)).toEqual([]);
+    expect((await t.call('inquiries.get', { id: inquiryId })).messages.map((m) => m.direction)).toEqual(['in', 'out']);
+  });
+
+  it('says so on the reply when its copy could not be stored in the Sent folder', async () => {
+    await dovecot.stop();
+    const queued = await t.call('outbox.queue', { inquiryId, body: '回答です', quoteOriginal: false });
+    await t.call('outbox.sendNow', { id: queued.id });
+    await smtp.waitFor(1, 10_000);
+    const [item] = await until(() => t.call('outbox.list', { inquiryId }), (l) => l[0]?.status === 'sent');
+    expect(item).toMatchObject({ id: queued.id, status: 'sent' });
+    expect(item!.lastError).toBeTruthy();
+    expect(item!.messageId).not.toBeNull();
+    dovecot = await startDovecot();
+  });
+});

@@ -1,0 +1,20 @@
+import { join } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
+import { openDatabase } from '../../electron/db/openDatabase';
+import { KeyVault } from '../../electron/security/keyVault';
+import { TEST_PASSPHRASE } from './testApp';
+
+/**
+ * Opens a test app's encrypted database directly (the app itself must be closed) and runs
+ * `read` on the raw handle: for white-box checks of what a crashed process left behind, such as
+ * the sync cursor against the stored mails.
+ */
+export async function inspectDatabase<T>(dataDir: string, read: (raw: BetterSqlite3.Database) => T): Promise<T> {
+  const key = await new KeyVault(join(dataDir, 'key.json'), null).unlock(TEST_PASSPHRASE);
+  const database = openDatabase({ file: join(dataDir, 'madoguchi.db'), key });
+  try {
+    return read(database.raw);
+  } finally {
+    await database.close();
+  }
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { isDangerousAttachment } from '../../shared/attachmentRisk';
+import { composeReplyText, fillTemplate, quoteOriginal } from '../../shared/replyText';
+
+describe('reply text: templates, quoting and signature', () => {
+  it('fills the three placeholders and leaves other text and unknown placeholders alone', () => {
+    expect(fillTemplate('{{customerName}}様（{{ inquiryNumber }}）担当 {{operator}} {{other}}', { customerName: '山田 花子', inquiryNumber: 12, operator: '佐藤' })).toBe(
+      '山田 花子様（12）担当 佐藤 {{other}}',
+    );
+  });
+
+  it('quotes every line with "> " under a Tokyo-time attribution line', () => {
+    expect(quoteOriginal('一行目\r\n\r\n三行目\n', '2026-11-23T15:30:00.000Z', '山田 花子')).toBe('2026-11-24 00:30（日本時間）、山田 花子様:\n> 一行目\n>\n> 三行目');
+  });
+
+  it('puts the signature after "-- " and the quote last', () => {
+    expect(composeReplyText('本文  \n', { signature: '署名\n', quote: '> 元' })).toBe('本文\n\n-- \n署名\n\n> 元');
+    expect(composeReplyText('本文', { signature: null, quote: null })).toBe('本文');
+  });
+});
+
+describe('dangerous attachments', () => {
+  it.each([
+    ['invoice.exe', 'application/octet-stream'],
+    ['請求書.PDF.js', 'application/octet-stream'],
+    ['macro.xlsm', 'application/vnd.ms-excel.sheet.macroEnabled.12'],
+    ['page.html', 'text/html'],
+    ['run.bat ', 'application/octet-stream'],
+    ['photo.jpg', 'application/x-msdownload'],
+    ['drawing.svg', 'image/svg+xml'],
+  ])('flags %s (%s)', (name, type) => expect(isDangerousAttachment(name, type)).toBe(true));
+
+  it.each([
+    ['見積書.pdf', 'application/pdf'],
+    ['photo.jpg', 'image/jpeg'],
+    ['report.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+    ['notes.txt', 'text/plain'],
+  ])('does not flag %s (%s)', (name, type) => expect(isDangerousAttachment(name, type)).toBe(false));
+});

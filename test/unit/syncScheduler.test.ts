@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import type { MailWatch } from '../../electron/mail/imapIdle';
+import { SyncScheduler, type SchedulerClock, type SchedulerDeps } from '../../electron/sync/syncScheduler';
+
+/** A clock whose time moves only when the test says so. */
+class FakeClock implements SchedulerClock {
+  private time = Date.parse('2025-04-01T00:00:00.000Z');
+  private timers: Array<{ at: number; run: () => void; id: number }> = [];
+  private nextId = 1;
+
+  now = () => this.time;
+  setTimeout = (run: () => void, ms: number) => {
+    const id = this.nextId++;
+    this.timers.push({ at: this.time + ms, run, id });
+    return id;
+  };
+  clearTimeout = (handle: unknown) => {
+    this.timers = this.timers.filter((t) => t.id !== handle);
+  };
+  pending(): number {
+    return this.timers.length;
+  }
+  /** Moves time forward, running each timer that falls due (and what it schedules) in order. */
+  async advance(ms: number): Promise<void> {
+    const end = this.time + ms;
+    for (;;) {
+      await flush();
+      const next = [...this.timers].sort((a, b) => a.at - b.at)[0];
+      if (!next || next.at > end) break;
+      this.timers = this.timers.filter((t) => t !== next);
+      this.time = next.at;
+      next.run();
+    }
+    this.time = end;
+    await flush();
+  }
+}
+
+const flush = async () => {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+};
+
+const MINUTE = 60_000;
+
+function fakeDeps(outcomes: Record<number, number[]>, idle: Record<number, boolean> = {}) {
+  const syncs: Array<{ id: number; at: number }> = [];
+  const nextRuns = new Map<number, string | null>();
+  const watches = new Map<number, { onNewMail: () => void; end: () => void }>();
+  let accountIds = Object.keys(outcomes).map(Number);
+  const clock = new FakeClock();
+  const deps: SchedulerDeps = {
+    accountIds: async () => accountIds,
+    sync: async (id) => {
+      syncs.push({ id, at: clock.now() });
+      return outcomes[id]?.shift() ?? 0;
+    },
+    recordNextRun: async (id, at) => void nextRuns.set(id, at),
+    watch: async (id, onNewMail): Promise<MailWatch | null> => {
+      if (!idle[id]) return null;
+      let end = () => undefined as void;
+      const ended = new Promise<void>((resolve) => (end = resolve));
+      watches.set(id, { onNewMail, end });
+      return { ended, close: async () => end() };
+    },
+    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+  };
+  return { deps, clock, syncs, nextRuns, watches, setAccounts: (ids: number[]) => (accountIds = ids) };
+}
+
+describe('SyncScheduler: background sync with back-off', () => {
+  it('syncs each account soon after start, then every poll interval', async () => {
+    const { deps, clock, syncs, nextRuns } = fakeDeps({ 1: [], 2: [] });
+    const scheduler = new SyncScheduler(deps, { firstSyncMs: 3000, pollMs: 5 * MINUTE, idle: false }, clock);
+    await scheduler.start();
+    expect(nextRuns.get(1)).toBe('2025-04-01T00:00:03.000Z');
+    await clock.advance(3000);
+    expect(syncs.map((s) => s.id)).toEqual([1, 2]);
+    expect(scheduler.status(1).nextRunAt).toBe('2025-04-01T00:05:03.000Z');
+    await clock.advance(5 * MINUTE);
+    expect(syncs).toHaveLength(4);
+  });
+
+  it('backs off exponentially after failures, at most an hour, and returns to polling after a success; one failing account never holds up another', async () => {
+    // Account 1 fails 8 times (failure counts 1..8), then recovers; account 2 always syncs.
+    const { deps, clock, syncs } = fakeDeps({ 1: [1, 2, 3, 4, 5, 6, 7, 8, 0], 2: [] });
+    const scheduler = new SyncScheduler(deps, { firstSyncMs: 0, pollMs: 5 * MINUTE, retryBaseMs: MINUTE, retryMaxMs: 60 * MINUTE, idle: false }, clock);
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => scheduler.retryDelay(n) / MINUTE)).toEqual([1, 2, 4, 8, 16, 32, 60, 60]);
+    await scheduler.start();
+    await clock.advance(1 + 1 + 2 + 4 + 8 + 16 + 32 + 60 + 60);
+    await clock.advance((1 + 2 + 4 + 8 + 16 + 32 + 60 + 60) * MINUTE);
+    const account1 = syncs.filter((s) => s.id === 1).map((s) => (s.at - syncs[0]!.at) / MINUTE);
+    expect(account1).toEqual([0, 1, 3, 7, 15, 31, 63, 123, 183]);
+    expect(scheduler.status(1).nextRunAt).toBe(new Date(syncs[0]!.at + (183 + 5) * MINUTE).toISOString());
+    // Account 2 kept its own five-minute rhythm the whole time.
+    const account2 = syncs.filter((s) => s.id === 2);
+    expect(account2.length).toBeGreaterThanOrEqual(183 / 5);
+  });
+
+  it('syncs soon after IDLE reports new mail (a burst is one sync), and opens IDLE again after it dropped', async () => {
+    const { deps, clock, syncs, watches } = fakeDeps({ 1: [] }, { 1: true });
+    const scheduler = new SyncScheduler(deps, { firstSyncMs: 0, pollMs: 5 * MINUTE, idleSettleMs: 2000 }, clock);
+    await scheduler.start();
+    await clock.advance(0);
+    expect(syncs).toHaveLength(1);
+    expect(scheduler.status(1).idle).toBe(true);
+    const watch = watches.get(1)!;
+    watch.onNewMail();
+    await clock.advance(500);
+    watch.onNewMail();
+    await clock.advance(1999);
+    expect(syncs).toHaveLength(1);
+    await clock.advance(1);
+    expect(syncs).toHaveLength(2);
+    // The IDLE connection drops: polling goes on, and the next successful sync watches again.
+    watch.end();
+    await clock.advance(0);
+    expect(scheduler.status(1).idle).toBe(false);
+    await clock.advance(5 * MINUTE);
+    expect(syncs).toHaveLength(3);
+    expect(scheduler.status(1).idle).toBe(true);
+    expect(watches.get(1)).not.toBe(watch);
+  });
+
+  it('follows added and removed accounts, and stops everything on stop()', async () => {
+    const { deps, clock, syncs, nextRuns, setAccounts } = fakeDeps({ 1: [] }, { 1: true, 2: true });
+    const scheduler = new SyncScheduler(deps, { firstSyncMs: 1000, pollMs: 5 * MINUTE }, clock);
+    await scheduler.start();
+    setAccounts([1, 2]);
+    await scheduler.refresh();
+    await clock.advance(1000);
+    expect(syncs.map((s) => s.id).sort()).toEqual([1, 2]);
+    setAccounts([2]);
+    await scheduler.refresh();
+    expect(scheduler.status(1)).toEqual({ nextRunAt: null, idle: false });
+    await scheduler.stop();
+    expect(clock.pending()).toBe(0);
+    expect(nextRuns.get(2)).toBeNull();
+    await clock.advance(60 * MINUTE);
+    expect(syncs).toHaveLength(2);
+  });
+});
