@@ -8,7 +8,7 @@
  * Usage: npm run bench:sync -- [--mails 20000]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -40,9 +40,9 @@ if (values.role === 'raw-fetch') {
   lock.release();
   await client.logout();
   report({ mails, bytes, seconds: (performance.now() - started) / 1000, peakRssMb: process.resourceUsage().maxRSS / 1024 });
-} else if (values.role === 'madoguchi' || values.role === 'madoguchi-worker') {
-  const { startTestApp, PARSE_WORKER_SOURCE } = await import('../test/support/testApp');
-  const t = await startTestApp(values.role === 'madoguchi-worker' ? { sync: { parseWorker: PARSE_WORKER_SOURCE } } : {});
+} else if (values.role === 'madoguchi') {
+  const { startTestApp } = await import('../test/support/testApp');
+  const t = await startTestApp();
   const account = await t.call('accounts.save', {
     label: 'bench', imapHost: '127.0.0.1', imapPort: Number(values.port), imapTls: false, imapUser: values.user!, imapPassword: values.password!,
     smtpHost: '127.0.0.1', smtpPort: 25, smtpTls: false, smtpUser: '', fromAddress: 'support@toot.example', fromName: 'TOOT',
@@ -100,7 +100,10 @@ async function main() {
   const mbsync = spawnSync('which', ['mbsync']).status === 0;
   if (mbsync) {
     const dir = mkdtempSync(join(tmpdir(), 'bench-mbsync-'));
-    writeFileSync(join(dir, 'mbsyncrc'), `IMAPAccount bench\nHost 127.0.0.1\nPort ${dovecot.port}\nUser ${dovecot.user}\nPass ${dovecot.password}\nTLSType None\nAuthMechs LOGIN PLAIN\n\nIMAPStore remote\nAccount bench\n\nMaildirStore local\nPath ${dir}/mail/\nInbox ${dir}/mail/INBOX\n\nChannel bench\nFar :remote:\nNear :local:\nPatterns INBOX\nCreate Near\nSync Pull\n`);
+    // isync 1.4 (Debian 12) wants the maildir root to exist, and knows SSLType rather than 1.5's TLSType;
+    // its sync state is kept in the throwaway maildir (SyncState *), not in ~/.mbsync where an earlier run's would clash.
+    mkdirSync(join(dir, 'mail'));
+    writeFileSync(join(dir, 'mbsyncrc'), `IMAPAccount bench\nHost 127.0.0.1\nPort ${dovecot.port}\nUser ${dovecot.user}\nPass ${dovecot.password}\nSSLType None\nAuthMechs LOGIN PLAIN\n\nIMAPStore remote\nAccount bench\n\nMaildirStore local\nPath ${dir}/mail/\nInbox ${dir}/mail/INBOX\n\nChannel bench\nFar :remote:\nNear :local:\nPatterns INBOX\nCreate Near\nSync Pull\nSyncState *\n`);
     const started = performance.now();
     const run = spawnSync('mbsync', ['-c', join(dir, 'mbsyncrc'), 'bench'], { encoding: 'utf8' });
     const seconds = (performance.now() - started) / 1000;

@@ -142,11 +142,6 @@ export async function setNextRetry(db: Executor, id: number, at: string | null):
   await db.updateTable('mailAccounts').set({ nextRetryAt: at }).where('id', '=', id).execute();
 }
 
-/** Clears every scheduled time: nothing is scheduled while Madoguchi is locked. */
-export async function clearNextRetries(db: Executor): Promise<void> {
-  await db.updateTable('mailAccounts').set({ nextRetryAt: null }).where('nextRetryAt', 'is not', null).execute();
-}
-
 export async function getSyncState(db: Executor, accountId: number, folder: string): Promise<Selectable<SyncStateTable> | null> {
   return (
     (await db

@@ -180,15 +180,7 @@ function readAttachment(part: Part): LeanAttachment | null {
 function decodeTransfer(part: Part): Buffer | null {
   const encoding = (headerValue(part.headerLines, 'content-transfer-encoding') ?? '').trim().toLowerCase();
   if (encoding === '' || encoding === '7bit' || encoding === '8bit' || encoding === 'binary') return part.body;
-  if (encoding === 'base64') {
-    const text = part.body.toString('latin1');
-    // Clean base64 only: its alphabet and line breaks, padding at the very end, whole quanta.
-    if (/[^A-Za-z0-9+/=\r\n]/.test(text)) return null;
-    const compact = text.replace(/\r\n/g, '');
-    const padding = compact.indexOf('=');
-    if (compact.length % 4 !== 0 || /[\r\n]/.test(compact) || (padding >= 0 && padding < compact.length - 2) || /=[^=]/.test(compact)) return null;
-    return Buffer.from(compact, 'base64');
-  }
+  if (encoding === 'base64') return cleanBase64(part.body);
   if (encoding === 'quoted-printable') {
     const text = part.body.toString('latin1');
     // Clean QP only: every "=" starts a hex pair or a soft line break, and no line ends in spaces.
@@ -201,6 +193,34 @@ function decodeTransfer(part: Part): Buffer | null {
   }
   return null;
 }
+
+/**
+ * Decoded clean base64: only its alphabet and CRLF line breaks, whole 4-character quanta, and
+ * padding only at the very end. Anything else (mailparser skips over junk its own way) is null.
+ */
+function cleanBase64(body: Buffer): Buffer | null {
+  let chars = 0;
+  let padding = 0;
+  for (let i = 0; i < body.length; i++) {
+    const b = body[i] as number;
+    if (b === 0x0d) {
+      if (body[i + 1] !== 0x0a) return null;
+      i++;
+      continue;
+    }
+    if (b === 0x3d) {
+      padding++;
+    } else if (padding > 0 || !BASE64_ALPHABET[b]) {
+      return null;
+    }
+    chars++;
+  }
+  if (chars % 4 !== 0 || padding > 2) return null;
+  return Buffer.from(body.toString('latin1'), 'base64');
+}
+
+const BASE64_ALPHABET = new Uint8Array(256);
+for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') BASE64_ALPHABET[ch.charCodeAt(0)] = 1;
 
 /** The headers and body of a mail or a part; null when its header block is anything but plain. */
 function splitPart(raw: Buffer, topLevel: boolean): Part | null {

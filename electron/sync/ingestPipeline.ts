@@ -24,7 +24,7 @@ export interface PipelineLimits {
 
 export const DEFAULT_PIPELINE_LIMITS: PipelineLimits = {
   maxPendingMails: 256,
-  maxPendingBytes: 48 * 1024 * 1024,
+  maxPendingBytes: 24 * 1024 * 1024,
   batchMails: 400,
   batchMs: 250,
 };

@@ -1,24 +1,14 @@
-import { availableParallelism } from 'node:os';
 import type { AccountSyncStatus, SyncReport } from '../../shared/domain';
 import type { Workspace } from '../app/workspace';
 import { getAccountWithSecrets, listAccounts, listSyncStates, setNextRetry } from '../accounts/accountRepository';
 import { watchFolder } from '../mail/imapIdle';
-import { ParsePool } from '../mail/parsePool';
 import type { PipelineLimits } from './ingestPipeline';
-import { syncAccount, type MailParse } from './syncAccount';
+import { syncAccount } from './syncAccount';
 import { SyncScheduler, type SchedulerClock, type SchedulerOptions } from './syncScheduler';
 
 export interface SyncServiceOptions {
   /** Batch and buffer sizes of the ingest pipeline. */
   limits?: Partial<PipelineLimits>;
-  /**
-   * The parse worker (electron/mail/parseWorker: its built file, or its .ts source under tsx):
-   * when given, mails are parsed on worker threads while the main thread fetches and stores.
-   * Without it they are parsed on the main thread.
-   */
-  parseWorker?: string | URL;
-  /** Worker threads for parsing (default: the cores left beside the main thread, 1 to 2). */
-  parseWorkers?: number;
   /** Background sync while unlocked (polling, IDLE, back-off); false: only when staff press sync. */
   background?: Partial<SchedulerOptions> | false;
   /** The scheduler's clock and timers (tests). */
@@ -49,17 +39,13 @@ interface Running {
 export function createSyncService(ws: Workspace, options: SyncServiceOptions): SyncService {
   const running = new Map<number, Running>();
   let stopped = false;
-  const pool = options.parseWorker
-    ? new ParsePool(options.parseWorker, options.parseWorkers ?? Math.max(1, Math.min(2, availableParallelism() - 1)))
-    : null;
-  const parse: MailParse | undefined = pool?.parse;
 
   const run = (accountId: number): Promise<SyncReport> => {
     const current = running.get(accountId);
     if (current) return current.promise;
     const controller = new AbortController();
     if (stopped) controller.abort();
-    const promise = syncAccount(ws, accountId, { signal: controller.signal, parse, limits: options.limits }).finally(() => running.delete(accountId));
+    const promise = syncAccount(ws, accountId, { signal: controller.signal, limits: options.limits }).finally(() => running.delete(accountId));
     running.set(accountId, { promise, controller });
     return promise;
   };
@@ -131,7 +117,6 @@ export function createSyncService(ws: Workspace, options: SyncServiceOptions): S
       await scheduler?.stop();
       for (const current of running.values()) current.controller.abort();
       await Promise.allSettled([...running.values()].map((r) => r.promise));
-      await pool?.close();
     },
   };
 }

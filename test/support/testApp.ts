@@ -30,9 +30,6 @@ export class CallFailed extends Error {
 }
 
 /** A real app on a real encrypted database in a temp dir; scrypt made cheap so tests stay quick. */
-/** The parse worker from source: tests and scripts run under tsx. */
-export const PARSE_WORKER_SOURCE = new URL('../../electron/mail/parseWorker.ts', import.meta.url);
-
 export async function startTestApp(
   options: { now?: () => string; operator?: string; outbox?: OutboxOptions; sync?: SyncServiceOptions } = {},
 ): Promise<TestApp> {
