@@ -1,3 +1,4 @@
+import { testMailAccount } from '../support/mailAccount';
 import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
@@ -28,21 +29,7 @@ describe('reading HTML mail and attachments, and replying with quote, signature,
   });
   afterAll(async () => smtp.stop());
 
-  const accountInput = () => ({
-    label: 'サポート窓口',
-    imapHost: dovecot.host,
-    imapPort: dovecot.port,
-    imapTls: false,
-    imapUser: dovecot.user,
-    imapPassword: dovecot.password,
-    smtpHost: smtp.host,
-    smtpPort: smtp.port,
-    smtpTls: false,
-    smtpUser: 'support',
-    smtpPassword: 'smtp-pass',
-    fromAddress: 'support@toot.example',
-    fromName: 'TOOT サポート',
-  });
+  const accountInput = () => testMailAccount(dovecot, smtp);
 
   beforeEach(async () => {
     dovecot = await startDovecot();

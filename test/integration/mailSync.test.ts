@@ -1,3 +1,4 @@
+import { testMailAccount } from '../support/mailAccount';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
 import { startDovecot, type DovecotServer } from '../support/dovecot';
@@ -19,21 +20,7 @@ describe('e-mail inquiries from a real Dovecot, replies over real SMTP', () => {
   beforeEach(async () => {
     dovecot = await startDovecot();
     t = await startTestApp({ operator: '佐藤' });
-    const account = await t.call('accounts.save', {
-      label: 'サポート窓口',
-      imapHost: dovecot.host,
-      imapPort: dovecot.port,
-      imapTls: false,
-      imapUser: dovecot.user,
-      imapPassword: dovecot.password,
-      smtpHost: smtp.host,
-      smtpPort: smtp.port,
-      smtpTls: false,
-      smtpUser: 'support',
-      smtpPassword: 'smtp-pass',
-      fromAddress: 'support@toot.example',
-      fromName: 'TOOT サポート',
-    });
+    const account = await t.call('accounts.save', testMailAccount(dovecot, smtp));
     accountId = account.id;
     smtp.received.length = 0;
   });

@@ -1,3 +1,4 @@
+import { testMailAccount } from '../support/mailAccount';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from '../support/dovecot';
 import { japaneseMail } from '../support/mailFixtures';
@@ -22,21 +23,7 @@ describe('the reply outbox: undo window, retries with back-off and the reason sh
   let accountId: number;
   let inquiryId: number;
 
-  const account = (smtpPort: number) => ({
-    label: 'サポート窓口',
-    imapHost: dovecot.host,
-    imapPort: dovecot.port,
-    imapTls: false,
-    imapUser: dovecot.user,
-    imapPassword: dovecot.password,
-    smtpHost: smtp.host,
-    smtpPort,
-    smtpTls: false,
-    smtpUser: 'support',
-    smtpPassword: 'smtp-pass',
-    fromAddress: 'support@toot.example',
-    fromName: 'TOOT サポート',
-  });
+  const account = (smtpPort: number) => testMailAccount(dovecot, smtp, { smtpPort });
 
   beforeAll(async () => {
     smtp = await startSmtpReceiver({ requireAuth: true, user: 'support', password: 'smtp-pass' });

@@ -1,3 +1,4 @@
+import { testMailAccount } from '../support/mailAccount';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from '../support/dovecot';
 import { inspectDatabase } from '../support/inspectDatabase';
@@ -27,22 +28,17 @@ describe('the sync engine against a real Dovecot and a real encrypted database',
   });
 
   const addAccount = (server: DovecotServer, extra: { folders?: string[]; importSince?: string | null; label?: string; fromAddress?: string } = {}) =>
-    t.call('accounts.save', {
-      label: extra.label ?? 'サポート窓口',
-      imapHost: server.host,
-      imapPort: server.port,
-      imapTls: false,
-      imapUser: server.user,
-      imapPassword: server.password,
-      smtpHost: smtp.host,
-      smtpPort: smtp.port,
-      smtpTls: false,
-      smtpUser: '',
-      fromAddress: extra.fromAddress ?? SUPPORT,
-      fromName: 'TOOT サポート',
-      ...(extra.folders ? { folders: extra.folders } : {}),
-      ...(extra.importSince !== undefined ? { importSince: extra.importSince } : {}),
-    });
+    t.call(
+      'accounts.save',
+      testMailAccount(server, smtp, {
+        smtpUser: '',
+        smtpPassword: undefined,
+        label: extra.label ?? 'サポート窓口',
+        fromAddress: extra.fromAddress ?? SUPPORT,
+        ...(extra.folders ? { folders: extra.folders } : {}),
+        ...(extra.importSince !== undefined ? { importSince: extra.importSince } : {}),
+      }),
+    );
 
   const mail = (i: number, extra: Partial<Parameters<typeof japaneseMail>[0]> = {}) =>
     japaneseMail({ from: `customer${i}@example.jp`, fromName: `顧客${i}`, to: SUPPORT, subject: `問い合わせ ${i}`, text: `本文 ${i}`, messageId: `<m${i}@example.jp>`, ...extra });
