@@ -18,6 +18,7 @@ import {
   message,
   outboxItem,
   purposeKey,
+  quarantinedMail,
   replyTemplate,
   replyTemplateInput,
   responseTimeRow,
@@ -67,6 +68,8 @@ export const contract = {
   'sync.status': method(empty, z.array(accountSyncStatus)),
   /** Stops a running sync of the account; what was stored stays stored and the next sync resumes there. */
   'sync.cancel': method(z.object({ accountId: z.number().int().positive() }).strict(), z.object({ cancelled: z.boolean() })),
+  /** Mails set aside by the sync, newest first, with the reason staff can act on (the mail stays on the server). */
+  'sync.quarantine': method(z.object({ accountId: z.number().int().positive().optional() }).strict(), z.array(quarantinedMail)),
 
   'inquiries.list': method(
     z

@@ -231,6 +231,17 @@ export const responseTimeRow = z.object({
 });
 export type ResponseTimeRow = z.infer<typeof responseTimeRow>;
 
+/** A mail the sync set aside instead of opening an inquiry (automatic mail, unreadable mail), with why. */
+export const quarantinedMail = z.object({
+  id: z.number().int(),
+  accountId: z.number().int(),
+  folder: z.string(),
+  uid: z.number().int(),
+  reason: z.string(),
+  at: isoDateTime,
+});
+export type QuarantinedMail = z.infer<typeof quarantinedMail>;
+
 export const language = z.enum(['ja', 'en']);
 export type Language = z.infer<typeof language>;
 

@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import type { Selectable } from 'kysely';
-import type { MailAccount, MailAccountInput } from '../../shared/domain';
+import type { MailAccount, MailAccountInput, QuarantinedMail } from '../../shared/domain';
 import { AppError } from '../../shared/result';
 import type { Executor } from '../db/executor';
 import { cachedPerHandle } from '../db/rawTransaction';
@@ -171,6 +171,17 @@ export async function quarantineMail(db: Executor, accountId: number, folder: st
     .values({ mailAccountId: accountId, folder, imapUid: uid, reason, at })
     .onConflict((oc) => oc.columns(['mailAccountId', 'folder', 'imapUid']).doNothing())
     .execute();
+}
+
+export async function listQuarantine(db: Executor, accountId?: number, limit = 500): Promise<QuarantinedMail[]> {
+  let query = db
+    .selectFrom('quarantine')
+    .select(['id', 'mailAccountId as accountId', 'folder', 'imapUid as uid', 'reason', 'at'])
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit);
+  if (accountId !== undefined) query = query.where('mailAccountId', '=', accountId);
+  return query.execute();
 }
 
 /**

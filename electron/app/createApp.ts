@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Language } from '../../shared/domain';
 import { AppError } from '../../shared/result';
-import { listAccounts, removeAccount, saveAccount } from '../accounts/accountRepository';
+import { listAccounts, listQuarantine, removeAccount, saveAccount } from '../accounts/accountRepository';
 import { getCustomerDetail, recordConsent } from '../consent/consentService';
 import { searchCustomers } from '../customers/customerRepository';
 import { nowIso } from '../db/executor';
@@ -175,6 +175,7 @@ export function createApp(options: AppOptions): App {
         requireWorkspace();
         return { cancelled: (session as Session).syncs.cancel(accountId) };
       },
+      'sync.quarantine': async ({ accountId }) => listQuarantine(requireWorkspace().db, accountId),
 
       'inquiries.list': async (filter) => listInquiries(requireWorkspace().db, filter),
       'inquiries.get': async ({ id }) => getInquiryDetail(requireWorkspace(), id),

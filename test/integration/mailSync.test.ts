@@ -123,4 +123,13 @@ describe('e-mail inquiries from a real Dovecot, replies over real SMTP', () => {
     expect(report.newInquiries + report.quarantined).toBe(2);
     expect((await t.call('inquiries.list', {})).map((i) => i.subject)).toContain('正常なメール');
   });
+
+  it('shows staff every mail it set aside, with the reason', async () => {
+    await dovecot.appendMail(autoReplyMail('auto-submitted', { from: 'away@example.jp', to: 'support@toot.example' }));
+    await t.call('sync.run', { accountId });
+    expect(await t.call('inquiries.list', {})).toEqual([]);
+    const quarantined = await t.call('sync.quarantine', { accountId });
+    expect(quarantined).toEqual([expect.objectContaining({ accountId, folder: 'INBOX', uid: 1, reason: expect.stringMatching(/automatic|auto-reply/i) })]);
+    expect(await t.call('sync.quarantine', {})).toHaveLength(1);
+  });
 });
