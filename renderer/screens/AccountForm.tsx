@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { MailAccount, MailAccountInput } from '../../shared/domain';
+import { MAX_SYNC_FOLDERS, type MailAccount, type MailAccountInput } from '../../shared/domain';
 import i18n from '../i18n';
 import { useAccounts } from '../stores/accounts';
 import { useNotices } from '../stores/notices';
@@ -20,6 +20,15 @@ interface Fields {
   fromAddress: string;
   fromName: string;
   signature: string;
+  /** Folder names, one per line or separated by commas. */
+  folders: string;
+  /** YYYY-MM-DD, or '' to import everything. */
+  importSince: string;
+}
+
+/** "INBOX, Archive" or one per line → ["INBOX", "Archive"], without blanks or repeats. */
+export function parseFolders(text: string): string[] {
+  return [...new Set(text.split(/[,\n]/).map((name) => name.trim()).filter((name) => name !== ''))];
 }
 
 const DEFAULT_PORTS = { imap: { tls: '993', plain: '143' }, smtp: { tls: '465', plain: '587' } };
@@ -41,6 +50,8 @@ function fieldsFrom(account: MailAccount | null): Fields {
       fromAddress: '',
       fromName: '',
       signature: '',
+      folders: 'INBOX',
+      importSince: '',
     };
   }
   return {
@@ -58,6 +69,8 @@ function fieldsFrom(account: MailAccount | null): Fields {
     fromAddress: account.fromAddress,
     fromName: account.fromName,
     signature: account.signature ?? '',
+    folders: (account.folders && account.folders.length > 0 ? account.folders : ['INBOX']).join('\n'),
+    importSince: account.importSince ?? '',
   };
 }
 
@@ -83,6 +96,9 @@ export function AccountForm({ account, onClose }: { account: MailAccount | null;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!editing && fields.imapPassword === '') return setProblem(t('accounts.imapPasswordRequired'));
+    const folders = parseFolders(fields.folders);
+    if (folders.length === 0) return setProblem(t('accounts.foldersRequired'));
+    if (folders.length > MAX_SYNC_FOLDERS) return setProblem(t('accounts.foldersTooMany', { max: MAX_SYNC_FOLDERS }));
     const input: MailAccountInput = {
       ...(editing ? { id: account.id } : {}),
       label: fields.label,
@@ -99,6 +115,8 @@ export function AccountForm({ account, onClose }: { account: MailAccount | null;
       fromAddress: fields.fromAddress,
       fromName: fields.fromName,
       signature: fields.signature,
+      folders,
+      importSince: fields.importSince === '' ? null : fields.importSince,
     };
     setProblem(null);
     setBusy(true);
@@ -165,6 +183,37 @@ export function AccountForm({ account, onClose }: { account: MailAccount | null;
             autoComplete: 'new-password',
             placeholder: keepHint,
           })}
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>{t('accounts.syncSettings')}</legend>
+        <div className="form-grid">
+          <label>
+            {t('accounts.folders')}
+            <textarea
+              data-testid="account-folders"
+              rows={3}
+              value={fields.folders}
+              onChange={(e) => set('folders', e.target.value)}
+              aria-describedby="account-folders-hint"
+            />
+            <small className="muted" id="account-folders-hint">
+              {t('accounts.foldersHint')}
+            </small>
+          </label>
+          <label>
+            {t('accounts.importSince')}
+            <input
+              type="date"
+              data-testid="account-import-since"
+              value={fields.importSince}
+              onChange={(e) => set('importSince', e.target.value)}
+              aria-describedby="account-import-since-hint"
+            />
+            <small className="muted" id="account-import-since-hint">
+              {t('accounts.importSinceHint')}
+            </small>
+          </label>
         </div>
       </fieldset>
       <label className="block-field">

@@ -9,25 +9,64 @@ import { useNotices } from '../stores/notices';
 import { AccountForm } from './AccountForm';
 import { TemplatesEditor } from './TemplatesEditor';
 
+const STATUS_REFRESH_MS = 30_000;
+
+function megabytes(bytes: number): string {
+  return (bytes / (1024 * 1024)).toFixed(1);
+}
+
 function SyncStatus({ account }: { account: MailAccount }) {
   const { t } = useTranslation();
   const progress = useAccounts((s) => s.progress[account.id]);
   const report = useAccounts((s) => s.reports[account.id]);
-  const syncing = useAccounts((s) => s.syncing[account.id] ?? false);
+  const rate = useAccounts((s) => s.rates[account.id] ?? null);
+  const cancel = useAccounts((s) => s.cancel);
+  const syncingHere = useAccounts((s) => s.syncing[account.id] ?? false);
+  const runningInMain = useAccounts((s) => s.status[account.id]?.running ?? false);
+  // A sync can also be started by the background scheduler: then only sync.status knows it runs.
+  const syncing = syncingHere || runningInMain;
+  const [cancelling, setCancelling] = useState(false);
+
+  useEffect(() => {
+    if (!syncing) setCancelling(false);
+  }, [syncing]);
+
+  const cancelSync = async () => {
+    setCancelling(true);
+    if (!(await cancel(account.id))) setCancelling(false);
+  };
+
+  const active = syncing && (!progress || progress.phase === 'connecting' || progress.phase === 'fetching');
+  const folderErrors = report?.folders?.filter((f) => f.error !== null) ?? [];
   return (
     <div className="sync-status">
-      {(syncing || progress) && progress && (
+      {progress && (
         <div className="sync-progress" data-testid={`sync-progress-${account.id}`} data-phase={progress.phase}>
           <span>
             {t('sync.label')}: {t(`sync.phase.${progress.phase}`)}
           </span>
+          {progress.folder && (
+            <span className="muted" data-testid={`sync-folder-${account.id}`}>
+              {t('sync.folder')}: {progress.folder}
+            </span>
+          )}
           {progress.total > 0 && (
             <>
               <progress max={progress.total} value={progress.done} />
-              <span className="muted">
+              <span className="muted" data-testid={`sync-count-${account.id}`}>
                 {progress.done} / {progress.total}
               </span>
             </>
+          )}
+          {progress.bytes !== undefined && (
+            <span className="muted" data-testid={`sync-bytes-${account.id}`}>
+              {t('sync.megabytes', { mb: megabytes(progress.bytes) })}
+            </span>
+          )}
+          {rate !== null && (
+            <span className="muted" data-testid={`sync-rate-${account.id}`}>
+              {t('sync.rate', { rate: rate.toFixed(1) })}
+            </span>
           )}
         </div>
       )}
@@ -36,29 +75,60 @@ function SyncStatus({ account }: { account: MailAccount }) {
           {t('sync.label')}: {t('sync.phase.connecting')}
         </div>
       )}
+      {active && (
+        <button type="button" className="danger" data-testid={`sync-cancel-${account.id}`} disabled={cancelling} onClick={() => void cancelSync()}>
+          {t('sync.cancel')}
+        </button>
+      )}
       {report && !syncing && (
-        <dl className="sync-report" data-testid={`sync-report-${account.id}`}>
-          <div>
-            <dt>{t('sync.fetched')}</dt>
-            <dd data-testid="sync-fetched">{report.fetched}</dd>
-          </div>
-          <div>
-            <dt>{t('sync.newInquiries')}</dt>
-            <dd data-testid="sync-new">{report.newInquiries}</dd>
-          </div>
-          <div>
-            <dt>{t('sync.addedToThreads')}</dt>
-            <dd data-testid="sync-threaded">{report.addedToThreads}</dd>
-          </div>
-          <div>
-            <dt>{t('sync.skippedDuplicates')}</dt>
-            <dd data-testid="sync-duplicates">{report.skippedDuplicates}</dd>
-          </div>
-          <div>
-            <dt>{t('sync.quarantined')}</dt>
-            <dd data-testid="sync-quarantined">{report.quarantined}</dd>
-          </div>
-        </dl>
+        <>
+          {report.cancelled && (
+            <p className="warning" data-testid={`sync-cancelled-${account.id}`}>
+              {t('sync.cancelled')}
+            </p>
+          )}
+          <dl className="sync-report" data-testid={`sync-report-${account.id}`}>
+            <div>
+              <dt>{t('sync.fetched')}</dt>
+              <dd data-testid="sync-fetched">{report.fetched}</dd>
+            </div>
+            <div>
+              <dt>{t('sync.newInquiries')}</dt>
+              <dd data-testid="sync-new">{report.newInquiries}</dd>
+            </div>
+            <div>
+              <dt>{t('sync.addedToThreads')}</dt>
+              <dd data-testid="sync-threaded">{report.addedToThreads}</dd>
+            </div>
+            <div>
+              <dt>{t('sync.skippedDuplicates')}</dt>
+              <dd data-testid="sync-duplicates">{report.skippedDuplicates}</dd>
+            </div>
+            <div>
+              <dt>{t('sync.quarantined')}</dt>
+              <dd data-testid="sync-quarantined">{report.quarantined}</dd>
+            </div>
+            <div>
+              <dt>{t('sync.archived')}</dt>
+              <dd data-testid={`sync-archived-${account.id}`}>{report.archived ?? 0}</dd>
+            </div>
+            <div>
+              <dt>{t('sync.automatic')}</dt>
+              <dd data-testid={`sync-automatic-${account.id}`}>{report.automatic ?? 0}</dd>
+            </div>
+            <div>
+              <dt>{t('sync.undeliverable')}</dt>
+              <dd data-testid={`sync-undeliverable-${account.id}`}>{report.undeliverable ?? 0}</dd>
+            </div>
+          </dl>
+          {folderErrors.length > 0 && (
+            <ul className="field-error" data-testid={`sync-folder-errors-${account.id}`}>
+              {folderErrors.map((f) => (
+                <li key={f.folder}>{t('sync.folderError', { folder: f.folder, error: f.error })}</li>
+              ))}
+            </ul>
+          )}
+        </>
       )}
       {account.lastError && (
         <p className="field-error" data-testid={`account-error-${account.id}`}>
@@ -66,6 +136,55 @@ function SyncStatus({ account }: { account: MailAccount }) {
         </p>
       )}
     </div>
+  );
+}
+
+/** Sync health from sync.status: last sync, last error, next retry, IDLE, and each folder's cursor. */
+function SyncHealth({ account }: { account: MailAccount }) {
+  const { t } = useTranslation();
+  const status = useAccounts((s) => s.status[account.id]);
+  if (!status) return null;
+  return (
+    <dl className="facts sync-health" data-testid={`account-health-${account.id}`}>
+      <div>
+        <dt>{t('sync.health.lastSync')}</dt>
+        <dd data-testid={`account-health-last-sync-${account.id}`}>{tokyoDateTimeOrNone(status.lastSyncAt)}</dd>
+      </div>
+      <div>
+        <dt>{t('sync.health.lastError')}</dt>
+        <dd data-testid={`account-health-error-${account.id}`} className={status.lastError ? 'field-error' : undefined}>
+          {status.lastError ? (
+            <>
+              {status.lastError} <span data-testid={`account-failures-${account.id}`}>{t('sync.health.failureCount', { n: status.failureCount })}</span>
+            </>
+          ) : (
+            t('sync.health.noError')
+          )}
+        </dd>
+      </div>
+      <div>
+        <dt>{t('sync.health.nextRetry')}</dt>
+        <dd data-testid={`account-next-retry-${account.id}`}>{tokyoDateTimeOrNone(status.nextRetryAt)}</dd>
+      </div>
+      <div>
+        <dt>{t('sync.health.idle')}</dt>
+        <dd data-testid={`account-idle-${account.id}`} data-idle={String(status.idle)}>
+          {status.idle ? t('sync.health.idleOn') : t('sync.health.idleOff')}
+        </dd>
+      </div>
+      <div>
+        <dt>{t('sync.health.folders')}</dt>
+        <dd>
+          <ul className="folder-cursors" data-testid={`account-folder-cursors-${account.id}`}>
+            {status.folders.map((f) => (
+              <li key={f.folder} data-testid="folder-cursor" data-folder={f.folder} data-last-uid={f.lastUid}>
+                {f.folder}: {t('sync.health.lastUid', { uid: f.lastUid })}
+              </li>
+            ))}
+          </ul>
+        </dd>
+      </div>
+    </dl>
   );
 }
 
@@ -78,7 +197,9 @@ function AccountRow({ account, onEdit }: { account: MailAccount; onEdit: () => v
 
   const syncNow = async () => {
     const report = await sync(account.id);
-    if (report) {
+    if (report?.cancelled) {
+      useNotices.getState().show(i18n.t('sync.cancelledNotice', { label: account.label, fetched: report.fetched }));
+    } else if (report) {
       useNotices.getState().show(
         i18n.t('sync.done', {
           label: account.label,
@@ -145,6 +266,7 @@ function AccountRow({ account, onEdit }: { account: MailAccount; onEdit: () => v
           <dd data-testid={`account-last-sync-${account.id}`}>{tokyoDateTimeOrNone(account.lastSyncAt)}</dd>
         </div>
       </dl>
+      <SyncHealth account={account} />
       <SyncStatus account={account} />
     </li>
   );
@@ -159,6 +281,20 @@ export function SettingsScreen() {
 
   useEffect(() => {
     void useAccounts.getState().load();
+  }, []);
+
+  // Sync health: now, on every progress push or account change, and every 30 s while this screen is open.
+  useEffect(() => {
+    const refresh = () => void useAccounts.getState().loadStatus();
+    refresh();
+    const timer = window.setInterval(refresh, STATUS_REFRESH_MS);
+    const unsubscribe = useAccounts.subscribe((state, previous) => {
+      if (state.progress !== previous.progress || state.accounts !== previous.accounts) refresh();
+    });
+    return () => {
+      window.clearInterval(timer);
+      unsubscribe();
+    };
   }, []);
 
   const editedAccount = typeof editing === 'number' ? (accounts.find((a) => a.id === editing) ?? null) : null;

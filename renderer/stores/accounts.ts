@@ -1,10 +1,16 @@
 import { create } from 'zustand';
 import { call } from '../api/client';
-import type { MailAccount, MailAccountInput, SyncReport } from '../../shared/domain';
+import type { AccountSyncStatus, MailAccount, MailAccountInput, SyncReport } from '../../shared/domain';
 import type { PushPayload } from '../../shared/contract';
 import { attempt } from './errors';
 
 export type SyncProgress = PushPayload<'sync.progress'>;
+
+/** Where a running sync started, to work out its rate from later progress pushes. */
+interface RateStart {
+  at: number;
+  done: number;
+}
 
 interface AccountsState {
   accounts: MailAccount[];
@@ -12,13 +18,23 @@ interface AccountsState {
   progress: Record<number, SyncProgress>;
   reports: Record<number, SyncReport>;
   syncing: Record<number, boolean>;
+  /** sync.status per account id. */
+  status: Record<number, AccountSyncStatus>;
+  /** Mails per second of the running (or last) sync, from the progress pushes; null before there is a measure. */
+  rates: Record<number, number | null>;
   load(): Promise<void>;
+  loadStatus(): Promise<void>;
   save(input: MailAccountInput): Promise<MailAccount | undefined>;
   remove(id: number): Promise<boolean>;
   sync(accountId: number): Promise<SyncReport | undefined>;
+  cancel(accountId: number): Promise<boolean>;
   applyProgress(progress: SyncProgress): void;
   reset(): void;
 }
+
+const rateStarts = new Map<number, RateStart>();
+let statusInFlight: Promise<void> | null = null;
+let statusAgain = false;
 
 export const useAccounts = create<AccountsState>()((set, get) => ({
   accounts: [],
@@ -26,9 +42,34 @@ export const useAccounts = create<AccountsState>()((set, get) => ({
   progress: {},
   reports: {},
   syncing: {},
+  status: {},
+  rates: {},
   async load() {
     const accounts = await attempt(() => call('accounts.list', {}));
     if (accounts) set({ accounts, loaded: true });
+  },
+  async loadStatus() {
+    // Pushes can come fast: one request at a time, and one more after it if asked meanwhile.
+    if (statusInFlight) {
+      statusAgain = true;
+      return statusInFlight;
+    }
+    statusInFlight = (async () => {
+      do {
+        statusAgain = false;
+        try {
+          const rows = await call('sync.status', {});
+          set({ status: Object.fromEntries(rows.map((row) => [row.accountId, row])) });
+        } catch {
+          // A periodic refresh: the next one tries again; failed calls staff asked for show in the banner.
+        }
+      } while (statusAgain);
+    })();
+    try {
+      await statusInFlight;
+    } finally {
+      statusInFlight = null;
+    }
   },
   async save(input) {
     const saved = await attempt(() => call('accounts.save', input));
@@ -41,20 +82,39 @@ export const useAccounts = create<AccountsState>()((set, get) => ({
     return done !== undefined;
   },
   async sync(accountId) {
-    set((s) => ({ syncing: { ...s.syncing, [accountId]: true } }));
+    rateStarts.delete(accountId);
+    set((s) => ({ syncing: { ...s.syncing, [accountId]: true }, rates: { ...s.rates, [accountId]: null } }));
     const report = await attempt(() => call('sync.run', { accountId }));
     set((s) => ({
       syncing: { ...s.syncing, [accountId]: false },
       ...(report ? { reports: { ...s.reports, [accountId]: report } } : {}),
     }));
     // lastSyncAt / lastError changed either way.
-    await get().load();
+    await Promise.all([get().load(), get().loadStatus()]);
     return report;
   },
+  async cancel(accountId) {
+    const result = await attempt(() => call('sync.cancel', { accountId }));
+    return result?.cancelled ?? false;
+  },
   applyProgress(progress) {
-    set((s) => ({ progress: { ...s.progress, [progress.accountId]: progress } }));
+    const id = progress.accountId;
+    const now = Date.now();
+    let start = rateStarts.get(id);
+    if (progress.phase === 'connecting' || !start || progress.done < start.done) {
+      start = { at: now, done: progress.done };
+      rateStarts.set(id, start);
+    }
+    const seconds = (now - start.at) / 1000;
+    const rate = seconds > 0 && progress.done > start.done ? (progress.done - start.done) / seconds : null;
+    set((s) => ({
+      progress: { ...s.progress, [id]: progress },
+      // Keep the last measured rate when a push brings nothing new to measure (e.g. 'done').
+      rates: { ...s.rates, [id]: rate ?? (progress.phase === 'connecting' ? null : (s.rates[id] ?? null)) },
+    }));
   },
   reset() {
-    set({ accounts: [], loaded: false, progress: {}, reports: {}, syncing: {} });
+    rateStarts.clear();
+    set({ accounts: [], loaded: false, progress: {}, reports: {}, syncing: {}, status: {}, rates: {} });
   },
 }));

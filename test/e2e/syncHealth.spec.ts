@@ -1,0 +1,231 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { tokyoDate } from '../../shared/tokyoTime';
+import { startAppHost, type AppHost } from '../support/appHost';
+import { startDovecot, type DovecotServer } from '../support/dovecot';
+import { japaneseMail } from '../support/mailFixtures';
+import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
+
+/**
+ * Sync settings and health on the settings screen, against a real Dovecot: an account syncing
+ * two folders with an import date (older mail archived), the per-account health panel (last
+ * sync, folder cursors), and a failing sync showing its error and failure count.
+ */
+test.describe.configure({ mode: 'serial' });
+
+const OPERATOR = '高橋 健';
+const PASSPHRASE = 'correct horse battery staple';
+const SUPPORT = 'support@toot.example';
+const DAY_MS = 24 * 3600_000;
+
+let host: AppHost;
+let dovecot: DovecotServer;
+let smtp: SmtpReceiver;
+let dataDir: string;
+let context: BrowserContext;
+let page: Page;
+const pageProblems: string[] = [];
+
+const mailDate = (msAgo: number) => new Date(Date.now() - msAgo).toUTCString().replace('GMT', '+0000');
+/** Mail before this Tokyo day is archived. */
+const importSince = tokyoDate(new Date(Date.now() - 7 * DAY_MS).toISOString());
+
+function accountRow(): Locator {
+  return page.getByTestId(/^account-row-\d+$/).first();
+}
+
+async function accountId(): Promise<number> {
+  const testId = await accountRow().getAttribute('data-testid');
+  return Number(/\d+$/.exec(testId ?? '')?.[0]);
+}
+
+test.beforeAll(async ({ browser }) => {
+  dovecot = await startDovecot({ user: SUPPORT });
+  smtp = await startSmtpReceiver({ user: SUPPORT });
+  dataDir = mkdtempSync(join(tmpdir(), 'madoguchi-e2e-health-'));
+  host = await startAppHost({ dataDir });
+  context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+  page = await context.newPage();
+  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
+
+  // A recent mail and one that arrived a month ago (before the import date) in INBOX…
+  await dovecot.appendMail(
+    japaneseMail({
+      from: 'hanako.yamada@example.jp',
+      fromName: '山田 花子',
+      to: SUPPORT,
+      subject: '配送日の確認',
+      text: '注文した商品はいつ届きますか？',
+      messageId: '<health-recent-1@example.jp>',
+      date: mailDate(10 * 60_000),
+    }),
+  );
+  await dovecot.appendMail(
+    japaneseMail({
+      from: 'jiro.suzuki@example.jp',
+      fromName: '鈴木 次郎',
+      to: SUPPORT,
+      subject: '昔の問い合わせ',
+      text: '先月の件です。',
+      messageId: '<health-old-1@example.jp>',
+      date: mailDate(30 * DAY_MS),
+    }),
+    'INBOX',
+    { internalDate: new Date(Date.now() - 30 * DAY_MS) },
+  );
+  // …and a recent one in a second folder.
+  await dovecot.appendMail(
+    japaneseMail({
+      from: 'taro.sato@example.jp',
+      fromName: '佐藤 太郎',
+      to: SUPPORT,
+      subject: 'アーカイブフォルダーのメール',
+      text: '別フォルダーに振り分けられたお問い合わせです。',
+      messageId: '<health-archive-folder-1@example.jp>',
+      date: mailDate(5 * 60_000),
+    }),
+    'Archive',
+  );
+});
+
+test.afterAll(async () => {
+  await context?.close();
+  await host?.stop();
+  await smtp?.stop();
+  await dovecot?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('1. syncs two folders with an import date and shows the health panel', async () => {
+  await page.goto(host.url);
+  await expect.poll(() => page.url()).not.toContain('token=');
+  await page.getByTestId('setup-operator').fill(OPERATOR);
+  await page.getByTestId('setup-passphrase').fill(PASSPHRASE);
+  await page.getByTestId('setup-confirm').fill(PASSPHRASE);
+  await page.getByTestId('setup-submit').click();
+  await expect(page.getByTestId('header-operator')).toHaveText(OPERATOR);
+
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('account-add').click();
+  const form = page.getByTestId('account-form');
+  await expect(form.getByTestId('account-folders')).toHaveValue('INBOX');
+  await expect(form.getByTestId('account-import-since')).toHaveValue('');
+  await form.getByTestId('account-label').fill('サポート窓口');
+  await form.getByTestId('account-from-address').fill(SUPPORT);
+  await form.getByTestId('account-imap-tls').uncheck();
+  await form.getByTestId('account-imap-host').fill(dovecot.host);
+  await form.getByTestId('account-imap-port').fill(String(dovecot.port));
+  await form.getByTestId('account-imap-user').fill(dovecot.user);
+  await form.getByTestId('account-imap-password').fill(dovecot.password);
+  await form.getByTestId('account-smtp-tls').uncheck();
+  await form.getByTestId('account-smtp-host').fill(smtp.host);
+  await form.getByTestId('account-smtp-port').fill(String(smtp.port));
+  await form.getByTestId('account-smtp-user').fill(smtp.user);
+  await form.getByTestId('account-smtp-password').fill(smtp.password);
+  await form.getByTestId('account-folders').fill('INBOX, Archive');
+  await form.getByTestId('account-import-since').fill(importSince);
+  await form.getByTestId('account-save').click();
+  await expect(page.getByTestId('account-form')).toHaveCount(0);
+  await expect(page.getByTestId(/^account-row-\d+$/)).toHaveCount(1);
+
+  const id = await accountId();
+  const account = accountRow();
+  // Before the first sync: the health panel is there, with no sync yet and cursors at 0.
+  const health = account.getByTestId(`account-health-${id}`);
+  await expect(health).toBeVisible();
+  await expect(account.getByTestId(`account-health-last-sync-${id}`)).toHaveText('—');
+  await expect(account.getByTestId(`account-next-retry-${id}`)).toBeVisible();
+
+  await account.getByTestId(`account-sync-${id}`).click();
+  await expect(account.getByTestId(`account-sync-${id}`)).toBeEnabled({ timeout: 60_000 });
+  await expect(account.getByTestId(`sync-report-${id}`)).toBeVisible();
+  await expect(account.getByTestId('sync-fetched')).toHaveText('3');
+  await expect(account.getByTestId('sync-new')).toHaveText('2');
+  await expect(account.getByTestId(`sync-archived-${id}`)).toHaveText('1');
+  await expect(account.getByTestId(`sync-cancelled-${id}`)).toHaveCount(0);
+  await expect(account.getByTestId(`sync-cancel-${id}`)).toHaveCount(0);
+
+  await expect(account.getByTestId(`account-health-last-sync-${id}`)).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+  await expect(account.getByTestId(`account-health-error-${id}`)).toHaveText('なし');
+  const cursors = account.getByTestId('folder-cursor');
+  await expect(cursors).toHaveCount(2);
+  await expect(cursors.filter({ hasText: 'INBOX' })).toHaveAttribute('data-last-uid', '2');
+  await expect(cursors.filter({ hasText: 'Archive' })).toHaveAttribute('data-last-uid', '1');
+  await expect(cursors.filter({ hasText: 'Archive' })).toContainText('最終UID 1');
+
+  // The archived mail opened no inquiry; the Archive folder's mail did.
+  await page.getByTestId('nav-inbox').click();
+  await expect(page.getByTestId(/^inquiry-row-\d+$/).filter({ hasText: 'アーカイブフォルダーのメール' })).toBeVisible();
+  await expect(page.getByTestId(/^inquiry-row-\d+$/).filter({ hasText: '配送日の確認' })).toBeVisible();
+  await expect(page.getByTestId(/^inquiry-row-\d+$/).filter({ hasText: '昔の問い合わせ' })).toHaveCount(0);
+});
+
+test('2. editing keeps the folders and import date; a wrong password shows the error and failure count', async () => {
+  await page.getByTestId('nav-settings').click();
+  const id = await accountId();
+  const account = accountRow();
+  await account.getByTestId(`account-edit-${id}`).click();
+  const form = page.getByTestId('account-form');
+  await expect(form.getByTestId('account-folders')).toHaveValue('INBOX\nArchive');
+  await expect(form.getByTestId('account-import-since')).toHaveValue(importSince);
+  await form.getByTestId('account-imap-password').fill('not-the-password');
+  await form.getByTestId('account-save').click();
+  await expect(page.getByTestId('account-form')).toHaveCount(0);
+
+  await account.getByTestId(`account-sync-${id}`).click();
+  await expect(account.getByTestId(`account-sync-${id}`)).toBeEnabled({ timeout: 60_000 });
+  const error = account.getByTestId(`account-health-error-${id}`);
+  await expect(error).not.toHaveText('なし');
+  await expect(account.getByTestId(`account-failures-${id}`)).toHaveText(/連続 [1-9]\d* 回失敗/);
+  // The cursors stay where the last good sync left them.
+  await expect(account.getByTestId('folder-cursor').filter({ hasText: 'INBOX' })).toHaveAttribute('data-last-uid', '2');
+
+  // The panel follows the language.
+  await page.getByTestId('settings-language').selectOption('en');
+  await expect(account.getByTestId(`account-failures-${id}`)).toHaveText(/failures in a row/);
+});
+
+test('3. a long sync shows its rate and can be cancelled; the next sync goes on from there', async () => {
+  const many = Array.from({ length: 1500 }, (_, i) =>
+    japaneseMail({
+      from: `customer${i}@example.jp`,
+      to: SUPPORT,
+      subject: `大量のお問い合わせ ${i}`,
+      text: `お問い合わせ番号 ${i} です。`.repeat(20),
+      messageId: `<bulk-${i}@example.jp>`,
+      date: mailDate(60_000),
+    }),
+  );
+  await dovecot.appendMails(many);
+
+  const id = await accountId();
+  const account = accountRow();
+  await account.getByTestId(`account-edit-${id}`).click();
+  const form = page.getByTestId('account-form');
+  await form.getByTestId('account-imap-password').fill(dovecot.password);
+  await form.getByTestId('account-save').click();
+  await expect(page.getByTestId('account-form')).toHaveCount(0);
+
+  await account.getByTestId(`account-sync-${id}`).click();
+  await expect(account.getByTestId(`sync-rate-${id}`)).toHaveText(/mails\/s/, { timeout: 60_000 });
+  await expect(account.getByTestId(`sync-bytes-${id}`)).toHaveText(/MB/);
+  await account.getByTestId(`sync-cancel-${id}`).click();
+  await expect(account.getByTestId(`account-sync-${id}`)).toBeEnabled({ timeout: 60_000 });
+  await expect(account.getByTestId(`sync-cancelled-${id}`)).toHaveText('Cancelled');
+  const fetched = Number(await account.getByTestId('sync-fetched').textContent());
+  expect(fetched).toBeLessThan(1500);
+
+  // The next sync fetches the rest, and the INBOX cursor reaches the last mail.
+  await account.getByTestId(`account-sync-${id}`).click();
+  await expect(account.getByTestId(`account-sync-${id}`)).toBeEnabled({ timeout: 60_000 });
+  await expect(account.getByTestId(`sync-cancelled-${id}`)).toHaveCount(0);
+  await expect(account.getByTestId('sync-fetched')).toHaveText(String(1500 - fetched));
+  await expect(account.getByTestId('folder-cursor').filter({ hasText: 'INBOX' })).toHaveAttribute('data-last-uid', '1502');
+  await expect(account.getByTestId(`account-health-error-${id}`)).toHaveText('None');
+});
+
+test('the page ran without script errors', () => {
+  expect(pageProblems).toEqual([]);
+});
