@@ -319,6 +319,15 @@ export const en: Messages = {
     signature: 'Signature (added to every reply)',
     signaturePlaceholder: 'e.g. TOOT Co., Ltd. customer desk',
   },
+  quarantine: {
+    title: 'Mail set aside',
+    explain: 'Auto-replies, bounces and unreadable mail open no inquiry; they are recorded here with the reason. The mail stays on the server.',
+    none: 'No mail was set aside.',
+    at: 'When',
+    account: 'Account',
+    where: 'Folder / UID',
+    reason: 'Reason',
+  },
   templates: {
     title: 'Canned replies',
     add: 'Add a canned reply',

@@ -321,6 +321,15 @@ export const ja = {
     signature: '署名（返信の末尾に追加）',
     signaturePlaceholder: '例: TOOT株式会社 お客様窓口',
   },
+  quarantine: {
+    title: '取り込まなかったメール',
+    explain: '自動返信・配信エラー・読み取れないメールは問い合わせにせず、理由とともにここに記録します。メールはサーバーに残っています。',
+    none: '取り込まなかったメールはありません。',
+    at: '日時',
+    account: 'アカウント',
+    where: 'フォルダー / UID',
+    reason: '理由',
+  },
   templates: {
     title: '定型文',
     add: '定型文を追加',

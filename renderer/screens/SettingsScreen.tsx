@@ -7,6 +7,7 @@ import { tokyoDateTimeOrNone } from '../lib/format';
 import { useAccounts } from '../stores/accounts';
 import { useNotices } from '../stores/notices';
 import { AccountForm } from './AccountForm';
+import { QuarantineList } from './QuarantineList';
 import { TemplatesEditor } from './TemplatesEditor';
 
 const STATUS_REFRESH_MS = 30_000;
@@ -328,6 +329,7 @@ export function SettingsScreen() {
           ))}
         </ul>
       </section>
+      <QuarantineList />
       <TemplatesEditor />
     </div>
   );

@@ -12,6 +12,7 @@ import { useNav } from './nav';
 import { useNotices } from './notices';
 import { useReports } from './reports';
 import { useSession } from './session';
+import { useQuarantine } from './quarantine';
 import { useTemplates } from './templates';
 
 /** Forgets every piece of customer data the screens hold: run when the session locks. */
@@ -25,6 +26,7 @@ export function forgetData(): void {
   useReports.getState().reset();
   useAttachments.getState().reset();
   useTemplates.getState().reset();
+  useQuarantine.getState().reset();
   useNotices.getState().clear();
   // Error messages can quote customer data (names, addresses): they go too.
   useErrors.getState().clear();

@@ -5,7 +5,7 @@ import { expect, test, type BrowserContext, type Locator, type Page } from '@pla
 import { tokyoDate } from '../../shared/tokyoTime';
 import { startAppHost, type AppHost } from '../support/appHost';
 import { startDovecot, type DovecotServer } from '../support/dovecot';
-import { japaneseMail } from '../support/mailFixtures';
+import { autoReplyMail, japaneseMail } from '../support/mailFixtures';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
 
 /**
@@ -160,6 +160,22 @@ test('1. syncs two folders with an import date and shows the health panel', asyn
   await expect(page.getByTestId(/^inquiry-row-\d+$/).filter({ hasText: 'アーカイブフォルダーのメール' })).toBeVisible();
   await expect(page.getByTestId(/^inquiry-row-\d+$/).filter({ hasText: '配送日の確認' })).toBeVisible();
   await expect(page.getByTestId(/^inquiry-row-\d+$/).filter({ hasText: '昔の問い合わせ' })).toHaveCount(0);
+});
+
+test('1b. an auto-reply opens no inquiry and is listed, with the reason, among the mails set aside', async () => {
+  await dovecot.appendMail(autoReplyMail('auto-submitted', { from: 'away@example.jp', to: SUPPORT, subject: '不在のお知らせ' }), 'Archive');
+  await page.getByTestId('nav-settings').click();
+  const id = await accountId();
+  const account = accountRow();
+  await expect(page.getByTestId('quarantine')).toContainText('取り込まなかったメールはありません。');
+  await account.getByTestId(`account-sync-${id}`).click();
+  await expect(account.getByTestId(`sync-report-${id}`)).toBeVisible();
+  await expect(account.getByTestId('sync-fetched')).toHaveText('1');
+  await expect(account.getByTestId('sync-new')).toHaveText('0');
+  const rows = page.getByTestId(/^quarantine-row-\d+$/);
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('Archive / UID 2');
+  await expect(rows.first().getByTestId('quarantine-reason')).toHaveText(/auto|自動/i);
 });
 
 test('2. editing keeps the folders and import date; a wrong password shows the error and failure count', async () => {
