@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { fillNewMailAccount, saveAccountForm, setUpSession } from './steps';
 import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { startAppHost, type AppHost } from '../support/appHost';
@@ -97,32 +98,11 @@ test.afterEach(({}, testInfo) => {
 });
 
 test('1. sets up the account with a signature and a canned reply, and syncs an HTML mail', async () => {
-  await page.goto(host.url);
-  await page.getByTestId('setup-operator').fill('鈴木 一郎');
-  await page.getByTestId('setup-passphrase').fill(PASSPHRASE);
-  await page.getByTestId('setup-confirm').fill(PASSPHRASE);
-  await page.getByTestId('setup-submit').click();
-  await expect(page.getByTestId('header-operator')).toHaveText('鈴木 一郎');
-
-  await page.getByTestId('nav-settings').click();
-  await page.getByTestId('account-add').click();
-  const form = page.getByTestId('account-form');
-  await form.getByTestId('account-label').fill('サポート窓口');
-  await form.getByTestId('account-from-address').fill(SUPPORT);
+  await setUpSession(page, host.url, '鈴木 一郎', PASSPHRASE);
+  const form = await fillNewMailAccount(page, dovecot, smtp, SUPPORT);
   await form.getByTestId('account-from-name').fill('TOOT サポート');
-  await form.getByTestId('account-imap-tls').uncheck();
-  await form.getByTestId('account-imap-host').fill(dovecot.host);
-  await form.getByTestId('account-imap-port').fill(String(dovecot.port));
-  await form.getByTestId('account-imap-user').fill(dovecot.user);
-  await form.getByTestId('account-imap-password').fill(dovecot.password);
-  await form.getByTestId('account-smtp-tls').uncheck();
-  await form.getByTestId('account-smtp-host').fill(smtp.host);
-  await form.getByTestId('account-smtp-port').fill(String(smtp.port));
-  await form.getByTestId('account-smtp-user').fill(smtp.user);
-  await form.getByTestId('account-smtp-password').fill(smtp.password);
   await form.getByTestId('account-signature').fill('TOOT株式会社 お客様窓口\n鈴木 一郎');
-  await form.getByTestId('account-save').click();
-  await expect(page.getByTestId('account-form')).toHaveCount(0);
+  await saveAccountForm(page);
 
   await page.getByTestId('template-add').click();
   const templateForm = page.getByTestId('template-form');

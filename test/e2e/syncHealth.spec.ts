@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { fillNewMailAccount, saveAccountForm, setUpSession } from './steps';
 import { tokyoDate } from '../../shared/tokyoTime';
 import { startAppHost, type AppHost } from '../support/appHost';
 import { startDovecot, type DovecotServer } from '../support/dovecot';
@@ -99,35 +100,13 @@ test.afterAll(async () => {
 });
 
 test('1. syncs two folders with an import date and shows the health panel', async () => {
-  await page.goto(host.url);
-  await expect.poll(() => page.url()).not.toContain('token=');
-  await page.getByTestId('setup-operator').fill(OPERATOR);
-  await page.getByTestId('setup-passphrase').fill(PASSPHRASE);
-  await page.getByTestId('setup-confirm').fill(PASSPHRASE);
-  await page.getByTestId('setup-submit').click();
-  await expect(page.getByTestId('header-operator')).toHaveText(OPERATOR);
-
-  await page.getByTestId('nav-settings').click();
-  await page.getByTestId('account-add').click();
-  const form = page.getByTestId('account-form');
+  await setUpSession(page, host.url, OPERATOR, PASSPHRASE);
+  const form = await fillNewMailAccount(page, dovecot, smtp, SUPPORT);
   await expect(form.getByTestId('account-folders')).toHaveValue('INBOX');
   await expect(form.getByTestId('account-import-since')).toHaveValue('');
-  await form.getByTestId('account-label').fill('サポート窓口');
-  await form.getByTestId('account-from-address').fill(SUPPORT);
-  await form.getByTestId('account-imap-tls').uncheck();
-  await form.getByTestId('account-imap-host').fill(dovecot.host);
-  await form.getByTestId('account-imap-port').fill(String(dovecot.port));
-  await form.getByTestId('account-imap-user').fill(dovecot.user);
-  await form.getByTestId('account-imap-password').fill(dovecot.password);
-  await form.getByTestId('account-smtp-tls').uncheck();
-  await form.getByTestId('account-smtp-host').fill(smtp.host);
-  await form.getByTestId('account-smtp-port').fill(String(smtp.port));
-  await form.getByTestId('account-smtp-user').fill(smtp.user);
-  await form.getByTestId('account-smtp-password').fill(smtp.password);
   await form.getByTestId('account-folders').fill('INBOX, Archive');
   await form.getByTestId('account-import-since').fill(importSince);
-  await form.getByTestId('account-save').click();
-  await expect(page.getByTestId('account-form')).toHaveCount(0);
+  await saveAccountForm(page);
   await expect(page.getByTestId(/^account-row-\d+$/)).toHaveCount(1);
 
   const id = await accountId();

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type BrowserContext, type Download, type Locator, type Page } from '@playwright/test';
+import { fillNewMailAccount, saveAccountForm, setUpSession } from './steps';
 import { simpleParser } from 'mailparser';
 import { formatTokyoDateTime, tokyoDate } from '../../shared/tokyoTime';
 import { startAppHost, type AppHost } from '../support/appHost';
@@ -136,34 +137,10 @@ test.afterAll(async () => {
 });
 
 test('1. sets up, adds the mail account, syncs Japanese mail and threads a follow-up', async () => {
-  await page.goto(host.url);
-  // The access token leaves the address bar at once.
-  await expect.poll(() => page.url()).not.toContain('token=');
-
-  await page.getByTestId('setup-operator').fill(OPERATOR);
-  await page.getByTestId('setup-passphrase').fill(PASSPHRASE);
-  await page.getByTestId('setup-confirm').fill(PASSPHRASE);
-  await page.getByTestId('setup-submit').click();
-  await expect(page.getByTestId('header-operator')).toHaveText(OPERATOR);
-
-  await page.getByTestId('nav-settings').click();
-  await page.getByTestId('account-add').click();
-  const form = page.getByTestId('account-form');
-  await form.getByTestId('account-label').fill('サポート窓口');
-  await form.getByTestId('account-from-address').fill(SUPPORT);
+  await setUpSession(page, host.url, OPERATOR, PASSPHRASE);
+  const form = await fillNewMailAccount(page, dovecot, smtp, SUPPORT);
   await form.getByTestId('account-from-name').fill('TOOT サポート');
-  await form.getByTestId('account-imap-tls').uncheck();
-  await form.getByTestId('account-imap-host').fill(dovecot.host);
-  await form.getByTestId('account-imap-port').fill(String(dovecot.port));
-  await form.getByTestId('account-imap-user').fill(dovecot.user);
-  await form.getByTestId('account-imap-password').fill(dovecot.password);
-  await form.getByTestId('account-smtp-tls').uncheck();
-  await form.getByTestId('account-smtp-host').fill(smtp.host);
-  await form.getByTestId('account-smtp-port').fill(String(smtp.port));
-  await form.getByTestId('account-smtp-user').fill(smtp.user);
-  await form.getByTestId('account-smtp-password').fill(smtp.password);
-  await form.getByTestId('account-save').click();
-  await expect(page.getByTestId('account-form')).toHaveCount(0);
+  await saveAccountForm(page);
   await expect(page.getByTestId(/^account-row-\d+$/)).toHaveCount(1);
 
   let account = await syncAccountNow();

@@ -1,0 +1,43 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+import type { DovecotServer } from '../support/dovecot';
+import type { SmtpReceiver } from '../support/smtpReceiver';
+
+/** First start, as staff do it: the operator's name and a new passphrase. */
+export async function setUpSession(page: Page, url: string, operator: string, passphrase: string): Promise<void> {
+  await page.goto(url);
+  // The access token leaves the address bar at once.
+  await expect.poll(() => page.url()).not.toContain('token=');
+  await page.getByTestId('setup-operator').fill(operator);
+  await page.getByTestId('setup-passphrase').fill(passphrase);
+  await page.getByTestId('setup-confirm').fill(passphrase);
+  await page.getByTestId('setup-submit').click();
+  await expect(page.getByTestId('header-operator')).toHaveText(operator);
+}
+
+/**
+ * Opens Settings → add account and fills in the test Dovecot and SMTP receiver (TLS off: both
+ * are on loopback). Returns the form so a test can fill more fields before `saveAccountForm`.
+ */
+export async function fillNewMailAccount(page: Page, imap: DovecotServer, smtp: SmtpReceiver, fromAddress: string): Promise<Locator> {
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('account-add').click();
+  const form = page.getByTestId('account-form');
+  await form.getByTestId('account-label').fill('サポート窓口');
+  await form.getByTestId('account-from-address').fill(fromAddress);
+  await form.getByTestId('account-imap-tls').uncheck();
+  await form.getByTestId('account-imap-host').fill(imap.host);
+  await form.getByTestId('account-imap-port').fill(String(imap.port));
+  await form.getByTestId('account-imap-user').fill(imap.user);
+  await form.getByTestId('account-imap-password').fill(imap.password);
+  await form.getByTestId('account-smtp-tls').uncheck();
+  await form.getByTestId('account-smtp-host').fill(smtp.host);
+  await form.getByTestId('account-smtp-port').fill(String(smtp.port));
+  await form.getByTestId('account-smtp-user').fill(smtp.user);
+  await form.getByTestId('account-smtp-password').fill(smtp.password);
+  return form;
+}
+
+export async function saveAccountForm(page: Page): Promise<void> {
+  await page.getByTestId('account-form').getByTestId('account-save').click();
+  await expect(page.getByTestId('account-form')).toHaveCount(0);
+}
