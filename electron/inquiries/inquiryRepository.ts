@@ -27,22 +27,8 @@ export async function insertInquiry(db: Executor, input: NewInquiry): Promise<nu
   return row.id;
 }
 
-export interface NewMessage {
-  inquiryId: number;
-  direction: 'in' | 'out';
-  messageKey: string | null;
-  inReplyTo: string | null;
-  referenceIds: string[];
-  fromAddress: string | null;
-  toAddress: string | null;
-  subject: string;
-  body: string;
-  at: string;
-  author: string | null;
-  mailAccountId: number | null;
-  imapFolder: string | null;
-  imapUid: number | null;
-}
+/** A message to store: the table's columns, with References as a list (stored space-separated). */
+export type NewMessage = Omit<MessagesTable, 'id' | 'referenceIds'> & { referenceIds: string[] };
 
 export async function insertMessage(db: Executor, input: NewMessage): Promise<Message> {
   const row = await db

@@ -2,7 +2,7 @@ import type { ImapFlow } from 'imapflow';
 import type { Logger } from '../logging/logger';
 import { createImapClient, type ImapConfig } from './imapClient';
 import { toImapAppError } from './imapError';
-import { messageIdOf } from './parseInboundMail';
+import { messageIdOf } from './messageIdentity';
 
 export type { ImapConfig } from './imapClient';
 

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { MailParser, parseAddressHeader, type AddressObject, type EmailAddress, type IconvConstructor } from 'mailparser';
 import { isAutomaticMail } from './automaticMail';
 import { decodeEncodedWords } from './encodedWords';
 import { decodeText, JapaneseAwareDecoder, japaneseEncodingOf, repairIso2022JpEscapes } from './japaneseCharsets';
 import { leanParseMail, type LeanParsedMail } from './leanMailParser';
-import { headerBytes, rawHeaderValue, rawHeaderValues, type RawHeaderLine } from './rawHeaders';
+import { extractMessageIds, messageKeyOf } from './messageIdentity';
+import { bodyStart, headerBytes, rawHeaderValue, rawHeaderValues, type RawHeaderLine } from './rawHeaders';
 
 export interface InboundMail {
   /** RFC 5322 Message-ID with angle brackets, e.g. "<abc@x>"; when missing: "<sha256-HEX@madoguchi.invalid>" from a hash of the raw bytes, so the same mail always gets the same key. */
@@ -74,7 +74,6 @@ const MAX_HTML_TO_CONVERT = 2_000_000;
 const PARSE_TIMEOUT_MS = 60_000;
 /** Date headers this far after the fallback (the server's arrival time) are wrong clocks or spam tricks. */
 const MAX_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
-const MAX_MESSAGE_ID_LENGTH = 500;
 
 /**
  * Reads a raw mail into what Madoguchi keeps of it. Parses as far as the mail allows: broken
@@ -240,48 +239,6 @@ function headerBlockOf(raw: Buffer): Buffer {
   return Buffer.concat([raw.subarray(0, Math.min(end, 256 * 1024)), Buffer.from('\r\n\r\n')]);
 }
 
-function messageKeyOf(lines: RawHeaderLine[], raw: Buffer): string {
-  const id = messageIdOf(rawHeaderValue(lines, 'message-id'));
-  if (id) return id;
-  return `<sha256-${contentHash(lines, raw)}@madoguchi.invalid>`;
-}
-
-/** The Message-ID Madoguchi keys a mail by, from the raw value of its Message-ID header; null when it has none usable. */
-export function messageIdOf(rawValue: string | null): string | null {
-  const id = extractMessageIds(rawValue ?? '')[0];
-  return id && id.length <= MAX_MESSAGE_ID_LENGTH ? id : null;
-}
-
-/**
- * Headers the author's software wrote. Everything else in a header block is added on the way
- * (Received, Return-Path, Delivered-To, spam and authentication verdicts) and differs between
- * the copies of one mail delivered to several mailboxes, so it is left out of the content hash.
- */
-const ORIGIN_HEADERS = new Set(['from', 'sender', 'reply-to', 'to', 'cc', 'subject', 'date', 'in-reply-to', 'references', 'mime-version', 'content-type', 'content-transfer-encoding']);
-
-/**
- * The key of a mail without a Message-ID: SHA-256 over its author-written headers (in order, as
- * they came) and its body bytes. The same mail gets the same key in every folder and account it
- * reaches, and again after the server renumbers the folder (a UIDVALIDITY change).
- */
-function contentHash(lines: RawHeaderLine[], raw: Buffer): string {
-  const hash = createHash('sha256');
-  for (const line of lines) {
-    if (ORIGIN_HEADERS.has(line.key)) hash.update(line.line.replace(/\r?\n(?=[ \t])/g, '').trim(), 'latin1').update('\n');
-  }
-  hash.update('\n');
-  const start = bodyStart(raw);
-  hash.update(start < 0 ? Buffer.alloc(0) : raw.subarray(start));
-  return hash.digest('hex');
-}
-
-/** Where the body starts (after the blank line ending the headers), or -1 when there is none. */
-function bodyStart(raw: Buffer): number {
-  const crlf = raw.indexOf('\r\n\r\n');
-  const lf = raw.indexOf('\n\n');
-  return crlf >= 0 && (lf < 0 || crlf < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : -1;
-}
-
 /**
  * Recipients a bounce reports as failed for good: RFC 3464 per-recipient blocks with
  * "Action: failed" (delayed, relayed or delivered ones are not failures), their Final- or
@@ -319,20 +276,6 @@ function recipientAddress(value: string | undefined): string | null {
   const semicolon = value.indexOf(';');
   const address = (semicolon >= 0 ? value.slice(semicolon + 1) : value).replace(/\([^)]*\)/g, '').trim().replace(/^<|>$/g, '').trim().toLowerCase();
   return /^[^\s@<>]+@[^\s@<>]+$/.test(address) ? address : null;
-}
-
-/**
- * Message-IDs in a header value, each "<...>". Tolerates what mailers write besides ids
- * ("<a@x> (Yamada's message of ...)") and ids sent without brackets.
- */
-export function extractMessageIds(value: string): string[] {
-  const cleaned = value.replace(/[\u0000-\u001f\u007f]/g, ' ');
-  const bracketed = [...cleaned.matchAll(/<\s*([^<>\s]+)\s*>/g)].map((m) => `<${m[1]}>`);
-  if (bracketed.length) return bracketed;
-  return cleaned
-    .split(/[\s,]+/)
-    .filter((token) => /^[^@\s"()<>]+@[^@\s"()<>]+$/.test(token))
-    .map((token) => `<${token}>`);
 }
 
 function rawHeaderValuesJoined(lines: RawHeaderLine[], name: string): string {

@@ -28,3 +28,10 @@ export function rawHeaderValue(lines: readonly RawHeaderLine[], name: string): s
 export function headerBytes(value: string): Buffer {
   return Buffer.from(value, 'latin1');
 }
+
+/** Where the body starts (after the blank line ending the headers), or -1 when there is none. */
+export function bodyStart(raw: Buffer): number {
+  const crlf = raw.indexOf('\r\n\r\n');
+  const lf = raw.indexOf('\n\n');
+  return crlf >= 0 && (lf < 0 || crlf < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : -1;
+}

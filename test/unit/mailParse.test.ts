@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { extractMessageIds, parseInboundMail, UnparseableMailError } from '../../electron/mail/parseInboundMail';
+import { extractMessageIds } from '../../electron/mail/messageIdentity';
+import { parseInboundMail, UnparseableMailError } from '../../electron/mail/parseInboundMail';
 import {
   alternativeMail,
   autoReplyMail,

@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { bodyStart, rawHeaderValue, type RawHeaderLine } from './rawHeaders';
+
+/**
+ * How Madoguchi knows a mail it has seen before: by its Message-ID, or, for a mail without one,
+ * by a hash of what its author wrote. The sync dedupes on this key across folders, accounts,
+ * UIDVALIDITY changes and restarts after a crash.
+ */
+const MAX_MESSAGE_ID_LENGTH = 500;
+
+export function messageKeyOf(lines: RawHeaderLine[], raw: Buffer): string {
+  const id = messageIdOf(rawHeaderValue(lines, 'message-id'));
+  if (id) return id;
+  return `<sha256-${contentHash(lines, raw)}@madoguchi.invalid>`;
+}
+
+/** The Message-ID Madoguchi keys a mail by, from the raw value of its Message-ID header; null when it has none usable. */
+export function messageIdOf(rawValue: string | null): string | null {
+  const id = extractMessageIds(rawValue ?? '')[0];
+  return id && id.length <= MAX_MESSAGE_ID_LENGTH ? id : null;
+}
+
+/**
+ * Headers the author's software wrote. Everything else in a header block is added on the way
+ * (Received, Return-Path, Delivered-To, spam and authentication verdicts) and differs between
+ * the copies of one mail delivered to several mailboxes, so it is left out of the content hash.
+ */
+const ORIGIN_HEADERS = new Set(['from', 'sender', 'reply-to', 'to', 'cc', 'subject', 'date', 'in-reply-to', 'references', 'mime-version', 'content-type', 'content-transfer-encoding']);
+
+/**
+ * The key of a mail without a Message-ID: SHA-256 over its author-written headers (in order, as
+ * they came) and its body bytes. The same mail gets the same key in every folder and account it
+ * reaches, and again after the server renumbers the folder (a UIDVALIDITY change).
+ */
+function contentHash(lines: RawHeaderLine[], raw: Buffer): string {
+  const hash = createHash('sha256');
+  for (const line of lines) {
+    if (ORIGIN_HEADERS.has(line.key)) hash.update(line.line.replace(/\r?\n(?=[ \t])/g, '').trim(), 'latin1').update('\n');
+  }
+  hash.update('\n');
+  const start = bodyStart(raw);
+  hash.update(start < 0 ? Buffer.alloc(0) : raw.subarray(start));
+  return hash.digest('hex');
+}
+
+
+/**
+ * Message-IDs in a header value, each "<...>". Tolerates what mailers write besides ids
+ * ("<a@x> (Yamada's message of ...)") and ids sent without brackets.
+ */
+export function extractMessageIds(value: string): string[] {
+  const cleaned = value.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  const bracketed = [...cleaned.matchAll(/<\s*([^<>\s]+)\s*>/g)].map((m) => `<${m[1]}>`);
+  if (bracketed.length) return bracketed;
+  return cleaned
+    .split(/[\s,]+/)
+    .filter((token) => /^[^@\s"()<>]+@[^@\s"()<>]+$/.test(token))
+    .map((token) => `<${token}>`);
+}
+
