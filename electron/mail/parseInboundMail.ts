@@ -1,6 +1,7 @@
 import { MailParser, parseAddressHeader, type AddressObject, type EmailAddress, type IconvConstructor } from 'mailparser';
 import { isAutomaticMail } from './automaticMail';
 import { decodeEncodedWords } from './encodedWords';
+import { isForwardedPart, readForwardedMessages, type ForwardedMail } from './forwardedMessages';
 import { decodeText, JapaneseAwareDecoder, japaneseEncodingOf, repairIso2022JpEscapes } from './japaneseCharsets';
 import { leanParseMail, type LeanParsedMail } from './leanMailParser';
 import { extractMessageIds, messageKeyOf } from './messageIdentity';
@@ -39,6 +40,8 @@ export interface InboundMail {
    * it, and card numbers are masked before storage); null when the mail has none.
    */
   html?: string | null;
+  /** Messages forwarded in it (message/rfc822 parts), read as mails of their own: see forwardedMessages.ts. */
+  forwarded?: ForwardedMail[];
 }
 
 export interface InboundAttachment {
@@ -51,6 +54,8 @@ export interface InboundAttachment {
   content?: Buffer;
   /** Content-ID without angle brackets (inline images of multipart/related, referenced as cid:). */
   contentId?: string | null;
+  /** A forwarded message (.eml) whose bytes were not kept because it held a card number. */
+  withheld?: boolean;
 }
 
 /** Attachments larger than this are recorded by name and size but their content is not kept. */
@@ -80,7 +85,11 @@ const MAX_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
  * base64, wrong or missing charset labels, bad headers and truncation all give a result. Throws
  * UnparseableMailError only when there is no mail to speak of.
  */
-export async function parseInboundMail(raw: Buffer, fallbackDate: string, options: { fullParser?: boolean } = {}): Promise<InboundMail> {
+export async function parseInboundMail(
+  raw: Buffer,
+  fallbackDate: string,
+  options: { fullParser?: boolean; /** Internal: the level of a forwarded message being read. */ forwardDepth?: number } = {},
+): Promise<InboundMail> {
   let parsed: ParsedMail;
   try {
     // The common shapes are read directly (the same result, many times faster); the rest by mailparser.
@@ -108,7 +117,14 @@ export async function parseInboundMail(raw: Buffer, fallbackDate: string, option
   // A mail cut short (the fetch keeps only the head of a huge mail) ends inside its last part:
   // that attachment is incomplete, so its bytes are not kept as if they were the file.
   const lastAttachment = parsed.attachments.at(-1);
-  if (lastAttachment && isCutShort(parsed.headerLines, raw)) delete lastAttachment.content;
+  const cutShort = lastAttachment !== undefined && isCutShort(parsed.headerLines, raw);
+  // A forward cut short is still read as far as it goes, before its incomplete bytes are dropped.
+  const { attachments, forwarded } = await readForwardedMessages(parsed.attachments, parsed.inlineMessages, {
+    depth: options.forwardDepth ?? 0,
+    fallbackDate,
+    parse: (part, date, depth) => parseInboundMail(part, date, { forwardDepth: depth }),
+  });
+  if (cutShort) delete lastAttachment.content;
   return {
     messageKey: messageKeyOf(parsed.headerLines, raw),
     inReplyTo: extractMessageIds(rawHeaderValue(parsed.headerLines, 'in-reply-to') ?? '')[0] ?? null,
@@ -121,7 +137,8 @@ export async function parseInboundMail(raw: Buffer, fallbackDate: string, option
     date: dateOf(rawHeaderValue(parsed.headerLines, 'date'), fallbackDate),
     automatic,
     failedRecipients: automatic ? failedRecipientsOf(parsed) : [],
-    attachments: parsed.attachments,
+    attachments,
+    forwarded,
     html: parsed.html !== null && parsed.html.trim() !== '' && parsed.html.length <= MAX_KEPT_HTML_CHARS ? parsed.html : null,
   };
 }
@@ -135,6 +152,8 @@ interface ParsedMail {
   attachments: InboundAttachment[];
   /** The text of message/delivery-status parts (a DSN's machine-readable fields). */
   deliveryStatus: string[];
+  /** message/rfc822 parts marked Content-Disposition: inline (forwarded inline, not attached). */
+  inlineMessages: Set<InboundAttachment>;
 }
 
 /** A delivery-status part is a few hundred bytes; more than this is not a DSN worth reading. */
@@ -145,6 +164,7 @@ const DELIVERY_STATUS_TYPES = new Set(['message/delivery-status', 'message/globa
 function fromLean(lean: LeanParsedMail): ParsedMail {
   return {
     ...lean,
+    inlineMessages: new Set(),
     attachments: lean.attachments.map(({ content, ...attachment }) => ({
       ...attachment,
       size: content.length,
@@ -168,8 +188,11 @@ function runMailParser(raw: Buffer): Promise<ParsedMail> {
       maxHtmlLengthToParse: MAX_HTML_TO_CONVERT,
       // A DSN's fields come as a part of their own (read below), not mixed into the text.
       keepDeliveryStatus: true,
+      // message/rfc822 parts come whole, as attachments, to be read as forwarded messages of their
+      // own (forwardedMessages.ts) instead of being merged into this mail's text and attachments.
+      ignoreEmbedded: true,
     } as ConstructorParameters<typeof MailParser>[0]);
-    const result: ParsedMail = { headers: new Map(), headerLines: [], text: '', html: null, htmlConversionFailed: false, attachments: [], deliveryStatus: [] };
+    const result: ParsedMail = { headers: new Map(), headerLines: [], text: '', html: null, htmlConversionFailed: false, attachments: [], deliveryStatus: [], inlineMessages: new Set() };
     const timer = setTimeout(() => {
       parser.destroy();
       reject(new Error('mail parsing timed out'));
@@ -184,10 +207,12 @@ function runMailParser(raw: Buffer): Promise<ParsedMail> {
           filename?: string;
           contentType?: string;
           contentId?: string;
+          contentDisposition?: string;
         };
         const contentType = (attachment.contentType ?? 'application/octet-stream').toLowerCase();
         const contentId = attachment.contentId ? attachment.contentId.trim().replace(/^<|>$/g, '') : null;
         const entry: InboundAttachment = { fileName: cleanLine(attachment.filename ?? ''), contentType, size: 0, contentId };
+        if (isForwardedPart(entry) && attachment.contentDisposition?.toLowerCase() === 'inline') result.inlineMessages.add(entry);
         const keep = DELIVERY_STATUS_TYPES.has(contentType) ? ([] as Buffer[]) : null;
         let kept = 0;
         // The content is kept (up to the size limit) to be stored encrypted with the message.
