@@ -63,8 +63,32 @@ export const attachmentInfo = z.object({
   dangerous: z.boolean(),
   /** Content-ID of an inline image (cid:), without angle brackets. */
   contentId: z.string().nullable(),
+  /** A forwarded message (.eml) not kept because it held a card number: its masked reading is shown instead. */
+  withheld: z.boolean().optional(),
 });
 export type AttachmentInfo = z.infer<typeof attachmentInfo>;
+
+/**
+ * A message forwarded inside a mail (message/rfc822), card numbers masked. Listed flat, parents
+ * before their children: a nested forward names its parent.
+ */
+export const forwardedMessage = z.object({
+  id: z.number().int(),
+  /** The forwarded message this one was forwarded in; null: in the mail itself. */
+  parentId: z.number().int().nullable(),
+  /** Decoded header text, e.g. "山田 太郎 <yamada@example.jp>"; '' when missing. */
+  from: z.string(),
+  to: z.string(),
+  cc: z.string(),
+  /** Its Date header; null when it had none. */
+  date: isoDateTime.nullable(),
+  subject: z.string(),
+  body: z.string(),
+  /** NOT sanitised, like the mail's own HTML: the renderer sanitises it before showing it. */
+  html: z.string().nullable(),
+  attachments: z.array(attachmentInfo),
+});
+export type ForwardedMessage = z.infer<typeof forwardedMessage>;
 
 export const message = z.object({
   id: z.number().int(),
@@ -79,6 +103,8 @@ export const message = z.object({
   /** The mail's HTML part (card numbers masked, NOT sanitised: the renderer sanitises it before showing it). */
   html: z.string().nullable().optional(),
   attachments: z.array(attachmentInfo).optional(),
+  /** Messages forwarded in this mail (message/rfc822 parts), nested ones included. */
+  forwarded: z.array(forwardedMessage).optional(),
   /**
    * Only on the answer to `inquiries.reply`: where the copy of the reply was stored on the IMAP
    * server (folder), or why it could not be (error). The reply was sent either way.
@@ -135,6 +161,9 @@ export const imapFolderName = z
   .regex(/^[^\u0000-\u001f\u007f*%]+$/, 'A folder name cannot hold control characters, "*" or "%"');
 export const MAX_SYNC_FOLDERS = 20;
 
+export const mailAuthMethod = z.enum(['password', 'oauth2']);
+export type MailAuthMethod = z.infer<typeof mailAuthMethod>;
+
 export const mailAccountInput = z.object({
   id: z.number().int().optional(),
   label: z.string().trim().min(1),
@@ -160,21 +189,45 @@ export const mailAccountInput = z.object({
   importSince: tokyoDay.nullable().optional(),
   /** Appended to every reply sent from this account ("-- " line added). Omitted on edit keeps the stored one; '' removes it. */
   signature: z.string().max(2000).optional(),
+  /**
+   * How IMAP and SMTP log in: with the passwords above, or with an OAuth2 access token (SASL
+   * XOAUTH2, as Gmail and Microsoft 365 require). Omitted: password on create, unchanged on edit.
+   */
+  authMethod: mailAuthMethod.optional(),
+  /** The OAuth2 access token. Omitted on edit keeps the stored one. */
+  oauthAccessToken: z.string().trim().min(1).optional(),
+  /**
+   * To renew an expired access token without staff (RFC 6749 refresh grant): the provider's token
+   * endpoint, Madoguchi's client ID there (and secret, for providers that want one) and a refresh
+   * token. Secrets omitted on edit are kept; '' removes them.
+   */
+  oauthRefreshToken: z.string().trim().optional(),
+  oauthTokenUrl: z.union([z.url({ protocol: /^https?$/ }), z.literal('')]).optional(),
+  oauthClientId: z.string().trim().max(500).optional(),
+  oauthClientSecret: z.string().trim().optional(),
 });
 export type MailAccountInput = z.infer<typeof mailAccountInput>;
 
-/** A mail account as the UI sees it: never the passwords. */
-export const mailAccount = mailAccountInput.omit({ imapPassword: true, smtpPassword: true }).extend({
-  id: z.number().int(),
-  hasImapPassword: z.boolean(),
-  hasSmtpPassword: z.boolean(),
-  lastSyncAt: isoDateTime.nullable(),
-  lastError: z.string().nullable(),
-  /** When the background sync tries this account next (after a failure: with back-off); null when not scheduled. */
-  nextRetryAt: isoDateTime.nullable().optional(),
-  /** Consecutive failed syncs (0 when the last one succeeded). */
-  failureCount: z.number().int().optional(),
-});
+/** A mail account as the UI sees it: never the passwords nor the tokens. */
+export const mailAccount = mailAccountInput
+  .omit({ imapPassword: true, smtpPassword: true, oauthAccessToken: true, oauthRefreshToken: true, oauthClientSecret: true })
+  .extend({
+    id: z.number().int(),
+    hasImapPassword: z.boolean(),
+    hasSmtpPassword: z.boolean(),
+    authMethod: mailAuthMethod,
+    hasOAuthAccessToken: z.boolean(),
+    /** The access token is renewed automatically when it expires. */
+    hasOAuthRefresh: z.boolean(),
+    /** When the access token expires, if the provider said; null: unknown. */
+    oauthExpiresAt: isoDateTime.nullable(),
+    lastSyncAt: isoDateTime.nullable(),
+    lastError: z.string().nullable(),
+    /** When the background sync tries this account next (after a failure: with back-off); null when not scheduled. */
+    nextRetryAt: isoDateTime.nullable().optional(),
+    /** Consecutive failed syncs (0 when the last one succeeded). */
+    failureCount: z.number().int().optional(),
+  });
 export type MailAccount = z.infer<typeof mailAccount>;
 
 export const folderSyncResult = z.object({

@@ -5,6 +5,7 @@ import { AppError } from '../../shared/result';
 import type { Executor } from '../db/executor';
 import { cachedPerHandle } from '../db/rawTransaction';
 import type { MailAccountsTable, SyncStateTable } from '../db/schema';
+import { isLoopbackHost } from '../mail/loopbackHost';
 import type { SecretBox } from '../security/secretBox';
 
 export const DEFAULT_FOLDERS = ['INBOX'];
@@ -52,6 +53,12 @@ function toMailAccount(row: Selectable<MailAccountsTable>): MailAccount {
     importSince: row.importSince,
     hasImapPassword: row.imapPassword !== null,
     hasSmtpPassword: row.smtpPassword !== null,
+    authMethod: row.authMethod,
+    hasOAuthAccessToken: row.oauthAccessToken !== null,
+    hasOAuthRefresh: isRefreshable(row),
+    oauthExpiresAt: row.oauthExpiresAt,
+    oauthTokenUrl: row.oauthTokenUrl ?? '',
+    oauthClientId: row.oauthClientId ?? '',
     lastSyncAt: row.lastSyncAt,
     lastError: row.lastError,
     nextRetryAt: row.nextRetryAt,
@@ -59,12 +66,28 @@ function toMailAccount(row: Selectable<MailAccountsTable>): MailAccount {
   };
 }
 
-/** An account with its passwords opened, for the mail transports only: never returned over IPC. */
+function isRefreshable(row: Selectable<MailAccountsTable>): boolean {
+  return row.oauthRefreshToken !== null && !!row.oauthTokenUrl && !!row.oauthClientId;
+}
+
+/** What renews an OAuth2 access token (RFC 6749 refresh grant). */
+export interface OAuthRefreshSettings {
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string | null;
+  refreshToken: string;
+}
+
+/** An account with its secrets opened, for the mail transports only: never returned over IPC. */
 export interface MailAccountWithSecrets extends MailAccount {
   folders: string[];
   importSince: string | null;
+  /** The IMAP password; '' for an OAuth2 account. */
   imapPassword: string;
   smtpPassword: string | null;
+  /** OAuth2 accounts: the access token (null until one is entered or renewed) and how to renew it. */
+  oauthAccessToken: string | null;
+  oauthRefresh: OAuthRefreshSettings | null;
 }
 
 export async function listAccounts(db: Executor): Promise<MailAccount[]> {
@@ -74,18 +97,65 @@ export async function listAccounts(db: Executor): Promise<MailAccount[]> {
 export async function getAccountWithSecrets(db: Executor, secrets: SecretBox, id: number): Promise<MailAccountWithSecrets> {
   const row = await db.selectFrom('mailAccounts').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new AppError('NOT_FOUND', `Mail account ${id} does not exist. It may have been removed: reopen Settings.`);
-  if (row.imapPassword === null) throw new AppError('BAD_REQUEST', `Mail account "${row.label}" has no IMAP password: enter it in Settings.`);
+  const oauth = row.authMethod === 'oauth2';
+  if (!oauth && row.imapPassword === null) throw new AppError('BAD_REQUEST', `Mail account "${row.label}" has no IMAP password: enter it in Settings.`);
+  const open = (sealed: string | null) => (sealed === null ? null : secrets.open(sealed));
   return {
     ...toMailAccount(row),
     folders: foldersOf(row.folders),
     importSince: row.importSince,
-    imapPassword: secrets.open(row.imapPassword),
-    smtpPassword: row.smtpPassword === null ? null : secrets.open(row.smtpPassword),
+    imapPassword: oauth ? '' : (open(row.imapPassword) ?? ''),
+    smtpPassword: open(row.smtpPassword),
+    oauthAccessToken: oauth ? open(row.oauthAccessToken) : null,
+    oauthRefresh:
+      oauth && isRefreshable(row)
+        ? {
+            tokenUrl: row.oauthTokenUrl as string,
+            clientId: row.oauthClientId as string,
+            clientSecret: open(row.oauthClientSecret),
+            refreshToken: open(row.oauthRefreshToken) as string,
+          }
+        : null,
   };
 }
 
+/** A renewed access token, sealed before it is stored, with when it expires and the rotated refresh token if one came. */
+export async function saveRenewedToken(
+  db: Executor,
+  secrets: SecretBox,
+  id: number,
+  renewed: { accessToken: string; expiresAt: string | null; refreshToken: string | null },
+): Promise<void> {
+  await db
+    .updateTable('mailAccounts')
+    .set({
+      oauthAccessToken: secrets.seal(renewed.accessToken),
+      oauthExpiresAt: renewed.expiresAt,
+      ...(renewed.refreshToken ? { oauthRefreshToken: secrets.seal(renewed.refreshToken) } : {}),
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
 export async function saveAccount(db: Executor, secrets: SecretBox, input: MailAccountInput): Promise<MailAccount> {
-  const { id, imapPassword, smtpPassword, imapTls, smtpTls, folders, importSince, ...rest } = input;
+  const {
+    id,
+    imapPassword,
+    smtpPassword,
+    imapTls,
+    smtpTls,
+    folders,
+    importSince,
+    oauthAccessToken,
+    oauthRefreshToken,
+    oauthClientSecret,
+    oauthTokenUrl,
+    oauthClientId,
+    ...rest
+  } = input;
+  requireUsableRefresh(input);
+  // '' removes an optional OAuth2 secret; omitted keeps it.
+  const optionalSecret = (value: string) => (value === '' ? null : secrets.seal(value));
   const values = {
     ...rest,
     imapTls: imapTls ? 1 : 0,
@@ -93,14 +163,38 @@ export async function saveAccount(db: Executor, secrets: SecretBox, input: MailA
     // A blank password on edit keeps the stored one; so do omitted folders and import date.
     ...(imapPassword ? { imapPassword: secrets.seal(imapPassword) } : {}),
     ...(smtpPassword ? { smtpPassword: secrets.seal(smtpPassword) } : {}),
+    // A token typed by staff replaces a renewed one; when it expires is then unknown.
+    ...(oauthAccessToken ? { oauthAccessToken: secrets.seal(oauthAccessToken), oauthExpiresAt: null } : {}),
+    ...(oauthRefreshToken !== undefined ? { oauthRefreshToken: optionalSecret(oauthRefreshToken) } : {}),
+    ...(oauthClientSecret !== undefined ? { oauthClientSecret: optionalSecret(oauthClientSecret) } : {}),
+    ...(oauthTokenUrl !== undefined ? { oauthTokenUrl: oauthTokenUrl || null } : {}),
+    ...(oauthClientId !== undefined ? { oauthClientId: oauthClientId || null } : {}),
     ...(folders ? { folders: JSON.stringify(normalizeFolders(folders)) } : {}),
     ...(importSince !== undefined ? { importSince } : {}),
   };
   if (id === undefined) {
-    if (!imapPassword) throw new AppError('BAD_REQUEST', 'Enter the IMAP password for the new account.');
+    const oauth = input.authMethod === 'oauth2';
+    if (!oauth && !imapPassword) throw new AppError('BAD_REQUEST', 'Enter the IMAP password for the new account.');
+    if (oauth && !oauthAccessToken && !oauthRefreshToken) {
+      throw new AppError('BAD_REQUEST', 'Enter the OAuth2 access token for the new account (or a refresh token with the token URL and client ID).');
+    }
     const row = await db
       .insertInto('mailAccounts')
-      .values({ imapPassword: null, smtpPassword: null, lastSyncAt: null, lastError: null, importSince: null, nextRetryAt: null, ...values })
+      .values({
+        imapPassword: null,
+        smtpPassword: null,
+        lastSyncAt: null,
+        lastError: null,
+        importSince: null,
+        nextRetryAt: null,
+        oauthAccessToken: null,
+        oauthExpiresAt: null,
+        oauthRefreshToken: null,
+        oauthTokenUrl: null,
+        oauthClientId: null,
+        oauthClientSecret: null,
+        ...values,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     return toMailAccount(row);
@@ -108,6 +202,22 @@ export async function saveAccount(db: Executor, secrets: SecretBox, input: MailA
   const row = await db.updateTable('mailAccounts').set(values).where('id', '=', id).returningAll().executeTakeFirst();
   if (!row) throw new AppError('NOT_FOUND', `Mail account ${id} does not exist.`);
   return toMailAccount(row);
+}
+
+/**
+ * A refresh token is of use only with the endpoint and client ID it was issued for, and is sent
+ * there with the client secret: never in cleartext across a network.
+ */
+function requireUsableRefresh(input: MailAccountInput): void {
+  if (input.oauthRefreshToken && (!input.oauthTokenUrl || !input.oauthClientId)) {
+    throw new AppError('BAD_REQUEST', 'A refresh token needs the token URL and the client ID it was issued for: enter both, or leave the refresh token empty.');
+  }
+  if (input.oauthTokenUrl) {
+    const url = new URL(input.oauthTokenUrl);
+    if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) {
+      throw new AppError('BAD_REQUEST', `The token URL must start with https:// (${url.host} is not this computer): tokens must not cross the network readable.`);
+    }
+  }
 }
 
 export async function removeAccount(db: Executor, id: number): Promise<void> {
@@ -136,6 +246,11 @@ export async function recordSyncHealth(db: Executor, id: number, at: string, err
     .returning('failureCount')
     .executeTakeFirst();
   return row?.failureCount ?? 0;
+}
+
+/** A better explanation of the failure just recorded, without counting it twice. */
+export async function replaceLastSyncError(db: Executor, id: number, error: string): Promise<void> {
+  await db.updateTable('mailAccounts').set({ lastError: error }).where('id', '=', id).execute();
 }
 
 export async function setNextRetry(db: Executor, id: number, at: string | null): Promise<void> {

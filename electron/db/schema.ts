@@ -34,6 +34,14 @@ export interface MailAccountsTable {
   importSince: string | null;
   failureCount: Generated<number>;
   nextRetryAt: string | null;
+  authMethod: Generated<'password' | 'oauth2'>;
+  /** Sealed, like the passwords and the client secret. */
+  oauthAccessToken: string | null;
+  oauthExpiresAt: string | null;
+  oauthRefreshToken: string | null;
+  oauthTokenUrl: string | null;
+  oauthClientId: string | null;
+  oauthClientSecret: string | null;
 }
 
 export interface InquiriesTable {
@@ -117,8 +125,25 @@ export interface AttachmentsTable {
   contentType: string;
   size: number;
   contentId: string | null;
-  /** null: larger than the limit, not kept. */
+  /** null: larger than the limit, not kept (or withheld). */
   content: Buffer | null;
+  /** Set for an attachment of a forwarded message (not of the mail itself). */
+  forwardedMessageId: Generated<number | null>;
+  /** 1: a forwarded .eml whose bytes were not kept because it held a card number. */
+  withheld: Generated<number>;
+}
+
+export interface ForwardedMessagesTable {
+  id: Generated<number>;
+  messageId: number;
+  parentId: number | null;
+  fromText: string;
+  toText: string;
+  ccText: string;
+  sentAt: string | null;
+  subject: string;
+  body: string;
+  html: string | null;
 }
 
 export interface ReplyTemplatesTable {
@@ -160,6 +185,7 @@ export interface Database {
   exportLog: ExportLogTable;
   messageHtml: MessageHtmlTable;
   attachments: AttachmentsTable;
+  forwardedMessages: ForwardedMessagesTable;
   replyTemplates: ReplyTemplatesTable;
   accountSignatures: AccountSignaturesTable;
   outbox: OutboxTable;

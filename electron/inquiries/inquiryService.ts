@@ -3,7 +3,8 @@ import type { MethodInput } from '../../shared/contract';
 import { maskCardNumbers } from '../../shared/cardMask';
 import { AppError } from '../../shared/result';
 import type { Workspace } from '../app/workspace';
-import { getAccountWithSecrets, listAccounts } from '../accounts/accountRepository';
+import { listAccounts } from '../accounts/accountRepository';
+import { withMailLogin, type MailLogin } from '../accounts/mailLogin';
 import { getCustomer, insertCustomer } from '../customers/customerRepository';
 import { sendMail } from '../mail/smtpSend';
 import { appendToSentFolder } from '../mail/appendSent';
@@ -11,6 +12,7 @@ import { signatureOf } from '../replies/signatureRepository';
 import { composeReplyText, quoteOriginal } from '../../shared/replyText';
 import * as repo from './inquiryRepository';
 import { attachmentsOfMessages, getAttachmentContent, htmlOfMessages } from './messageContentRepository';
+import { forwardedOfMessages } from './forwardedMessageRepository';
 
 export async function getInquiryDetail(ws: Workspace, id: number): Promise<InquiryDetail> {
   const inquiry = await repo.getInquirySummary(ws.db, id);
@@ -19,10 +21,11 @@ export async function getInquiryDetail(ws: Workspace, id: number): Promise<Inqui
   if (!customer) throw new AppError('NOT_FOUND', `The customer of inquiry #${id} does not exist.`);
   const messages = (await repo.listMessages(ws.db, id)).map(repo.toMessage);
   const ids = messages.map((m) => m.id);
-  const [html, attachments] = await Promise.all([htmlOfMessages(ws.db, ids), attachmentsOfMessages(ws.db, ids)]);
+  const [html, attachments, forwarded] = await Promise.all([htmlOfMessages(ws.db, ids), attachmentsOfMessages(ws.db, ids), forwardedOfMessages(ws.db, ids)]);
   for (const m of messages) {
     m.html = html.get(m.id) ?? null;
     m.attachments = attachments.get(m.id) ?? [];
+    m.forwarded = forwarded.get(m.id) ?? [];
   }
   return { inquiry, customer, messages };
 }
@@ -88,19 +91,31 @@ export async function replyToInquiry(ws: Workspace, inquiryId: number, body: str
   const row = await repo.getInquiryRow(ws.db, inquiryId);
   const accountId = row?.mailAccountId ?? (await listAccounts(ws.db))[0]?.id;
   if (accountId === undefined) throw new AppError('BAD_REQUEST', 'No mail account is set up: add one in Settings to send replies.');
-  const account = await getAccountWithSecrets(ws.db, ws.secrets, accountId);
+  const reply: Reply = { inquiryId, detail, to, body, quoteOriginal: options.quoteOriginal !== false };
+  return withMailLogin(ws, accountId, (login) => sendReply(ws, reply, login));
+}
+
+interface Reply {
+  inquiryId: number;
+  detail: InquiryDetail;
+  to: string;
+  body: string;
+  quoteOriginal: boolean;
+}
+
+async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOriginal: quote }: Reply, { account, imap, smtp }: MailLogin): Promise<Message> {
 
   const rows = await repo.listMessages(ws.db, inquiryId);
   const parent = [...rows].reverse().find((m) => m.messageKey !== null && !m.messageKey.includes('@madoguchi.invalid'));
   const references = parent ? [...(parent.referenceIds?.split(' ') ?? []), parent.messageKey as string] : [];
   // The reply quotes the customer's latest message (what staff are answering) under an attribution line.
-  const original = options.quoteOriginal === false ? undefined : [...rows].reverse().find((m) => m.direction === 'in');
-  const quote = original ? quoteOriginal(original.body, original.at, detail.customer.name) : null;
+  const original = quote ? [...rows].reverse().find((m) => m.direction === 'in') : undefined;
+  const quoted = original ? quoteOriginal(original.body, original.at, detail.customer.name) : null;
   const signature = await signatureOf(ws.db, account.id);
-  const text = maskCardNumbers(composeReplyText(body, { signature, quote }));
+  const text = maskCardNumbers(composeReplyText(body, { signature, quote: quoted }));
   const subject = replySubject(detail.inquiry.subject);
   const sent = await sendMail(
-    { host: account.smtpHost, port: account.smtpPort, tls: account.smtpTls, user: account.smtpUser, password: account.smtpPassword },
+    smtp,
     {
       from: { name: account.fromName, address: account.fromAddress },
       to,
@@ -114,10 +129,7 @@ export async function replyToInquiry(ws: Workspace, inquiryId: number, body: str
   // A copy in the Sent folder, as a mail client keeps one; failing that is reported, not fatal.
   let sentCopy: NonNullable<Message['sentCopy']>;
   try {
-    const folder = await appendToSentFolder(
-      { host: account.imapHost, port: account.imapPort, tls: account.imapTls, user: account.imapUser, password: account.imapPassword },
-      sent.raw,
-    );
+    const folder = await appendToSentFolder(imap, sent.raw);
     sentCopy = { folder, error: null };
   } catch (error) {
     sentCopy = { folder: null, error: error instanceof Error ? error.message : String(error) };

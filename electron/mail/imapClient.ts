@@ -8,7 +8,10 @@ export interface ImapConfig {
   /** true: TLS from the first byte (993 and any other port), or STARTTLS, required, on port 143. false: cleartext, loopback hosts only. */
   tls: boolean;
   user: string;
+  /** Unused when an access token is given. */
   password: string;
+  /** An OAuth2 access token: log in with SASL XOAUTH2 instead of the password. */
+  accessToken?: string;
 }
 
 /** Unreachable servers should fail while the user still looks at the settings screen. */
@@ -32,13 +35,15 @@ export function createImapClient(config: ImapConfig, options: { maxIdleTimeMs?: 
     // With TLS on, port 143 must upgrade or fail; never fall back to cleartext on a stripped STARTTLS.
     doSTARTTLS: config.tls && !implicitTls,
     tls: { rejectUnauthorized: true, minVersion: 'TLSv1.2' },
-    auth: { user: config.user, pass: config.password },
+    auth: config.accessToken ? { user: config.user, accessToken: config.accessToken } : { user: config.user, pass: config.password },
     logger: false,
     disableAutoIdle: true,
     connectionTimeout: IMAP_CONNECT_TIMEOUT_MS,
     greetingTimeout: IMAP_CONNECT_TIMEOUT_MS,
     socketTimeout: IMAP_SOCKET_TIMEOUT_MS,
     clientInfo: { name: 'Madoguchi' },
+    // Where the server offers it, what changed in a folder since the last sync (deleted mails, flags) comes with EXAMINE.
+    qresync: true,
     // For a watching connection only (see imapIdle): IDLE is renewed this often, so a dead
     // connection is noticed and servers that end long IDLEs do not.
     ...(options.maxIdleTimeMs ? { maxIdleTime: options.maxIdleTimeMs } : {}),

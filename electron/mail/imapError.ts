@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/result';
+import { oauthTokenRefused } from './oauthTokenRefused';
 import { classifyTransportFailure, errorChain } from './transportFailure';
 
 interface ImapFailureDetails {
@@ -13,13 +14,14 @@ interface ImapFailureDetails {
  * The message may name the account's own user and host (company settings the user typed), never
  * the password: no underlying error text is copied in except the server's own short reply.
  */
-export function toImapAppError(error: unknown, target: { host: string; port: number; user: string }, folder?: string): AppError {
+export function toImapAppError(error: unknown, target: { host: string; port: number; user: string; accessToken?: string }, folder?: string): AppError {
   if (error instanceof AppError) return error;
   const where = `${target.host}:${target.port}`;
   const details = errorChain(error) as ImapFailureDetails[];
   const responseCode = details.map((d) => (typeof d.serverResponseCode === 'string' ? d.serverResponseCode.toUpperCase() : '')).find(Boolean) ?? '';
 
   if (details.some((d) => d.authenticationFailed === true) || ['AUTHENTICATIONFAILED', 'AUTHORIZATIONFAILED'].includes(responseCode)) {
+    if (target.accessToken) return oauthTokenRefused('IMAP', target.user);
     return new AppError('IMAP_AUTH_FAILED', `IMAP login failed for ${target.user}: check the user name and password`);
   }
   if (responseCode === 'PRIVACYREQUIRED' || responseCode === 'LOGINDISABLED') {

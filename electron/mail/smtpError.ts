@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/result';
+import { oauthTokenRefused } from './oauthTokenRefused';
 import { classifyTransportFailure, errorChain } from './transportFailure';
 
 interface SmtpFailureDetails {
@@ -13,7 +14,7 @@ interface SmtpFailureDetails {
  * the account's own user and host, never the password, and never a recipient: server replies are
  * quoted with any mail address in them blanked out.
  */
-export function toSmtpAppError(error: unknown, target: { host: string; port: number; user: string }): AppError {
+export function toSmtpAppError(error: unknown, target: { host: string; port: number; user: string; accessToken?: string }): AppError {
   if (error instanceof AppError) return error;
   const where = `${target.host}:${target.port}`;
   const chain = errorChain(error) as SmtpFailureDetails[];
@@ -23,6 +24,7 @@ export function toSmtpAppError(error: unknown, target: { host: string; port: num
   const command = chain.map((d) => (typeof d.command === 'string' ? d.command : '')).find(Boolean) ?? '';
 
   if (code === 'EAUTH' || code === 'ENOAUTH' || responseCode === 535 || responseCode === 534) {
+    if (target.accessToken) return oauthTokenRefused('SMTP', target.user);
     return new AppError('SMTP_AUTH_FAILED', `SMTP login failed for ${target.user || '(no user name)'}: check the user name and password`);
   }
   if (responseCode === 530 && !/^(?:RCPT|DATA)/i.test(command)) {

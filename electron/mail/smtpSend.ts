@@ -14,6 +14,8 @@ export interface SmtpConfig {
   /** Empty: the server takes mail without login. */
   user: string;
   password: string | null;
+  /** An OAuth2 access token: log in with SASL XOAUTH2 as `user` instead of the password. */
+  accessToken?: string;
 }
 
 export interface OutgoingMail {
@@ -74,7 +76,11 @@ export async function sendMail(config: SmtpConfig, mail: OutgoingMail): Promise<
     // Cleartext (loopback only) stays cleartext: a local relay's STARTTLS would offer an unverifiable certificate.
     ignoreTLS: !config.tls,
     tls: { rejectUnauthorized: true, minVersion: 'TLSv1.2' },
-    ...(config.user ? { auth: { user: config.user, pass: config.password ?? '' } } : {}),
+    ...(config.accessToken
+      ? { auth: { type: 'OAuth2' as const, user: config.user, accessToken: config.accessToken } }
+      : config.user
+        ? { auth: { user: config.user, pass: config.password ?? '' } }
+        : {}),
     connectionTimeout: SMTP_CONNECT_TIMEOUT_MS,
     greetingTimeout: SMTP_CONNECT_TIMEOUT_MS,
     socketTimeout: SMTP_SOCKET_TIMEOUT_MS,

@@ -3,7 +3,6 @@ import { AppError } from '../../shared/result';
 import { startOfTokyoDay } from '../../shared/tokyoTime';
 import type { Workspace } from '../app/workspace';
 import {
-  getAccountWithSecrets,
   getSyncState,
   listOwnAddresses,
   recordSyncHealth,
@@ -11,10 +10,12 @@ import {
   type MailAccountWithSecrets,
 } from '../accounts/accountRepository';
 import { rawTransaction } from '../db/rawTransaction';
-import { openImapSession, type ImapConfig, type ImapSession } from '../mail/imapFetch';
+import { openMailLogin } from '../accounts/mailLogin';
+import { openImapSession, type ImapSession } from '../mail/imapFetch';
 import { parseInboundMail, type InboundMail } from '../mail/parseInboundMail';
 import { ingestMail, ingestStore, type IngestContext, type IngestOutcome } from './ingestMail';
 import { DEFAULT_PIPELINE_LIMITS, IngestPipeline, limitConcurrency, type PipelineLimits, type ReadyMail } from './ingestPipeline';
+import { DEFAULT_RECONNECT_POLICY, isDroppedConnection, Reconnector, type ReconnectPolicy } from './reconnect';
 
 export type MailParse = (raw: Buffer, internalDate: string) => Promise<InboundMail>;
 
@@ -25,6 +26,8 @@ export interface SyncOptions {
   parse?: MailParse | undefined;
   /** Batch and buffer sizes (tests make batches small to crash between many of them). */
   limits?: Partial<PipelineLimits> | undefined;
+  /** When and how often to log in again after the connection drops mid-sync (tests wait less). */
+  reconnect?: ReconnectPolicy | undefined;
 }
 
 /** Parses interleave on the event loop: a few at once keep it busy while the fetcher waits on the network. */
@@ -34,6 +37,8 @@ interface Progress {
   done: number;
   total: number;
   bytes: number;
+  /** Listed in the current folder but not stored yet: a resumed folder lists them again and must not count them twice. */
+  pendingInFolder: number;
 }
 
 type StoredOutcome = IngestOutcome | { kind: 'skipped' } | { kind: 'quarantined' };
@@ -48,7 +53,11 @@ type StoredOutcome = IngestOutcome | { kind: 'skipped' } | { kind: 'quarantined'
  */
 export async function syncAccount(ws: Workspace, accountId: number, options: SyncOptions = {}): Promise<SyncReport> {
   const { signal } = options;
-  const account = await getAccountWithSecrets(ws.db, ws.secrets, accountId);
+  const { account, imap: config } = await openMailLogin(ws, accountId).catch(async (error: unknown) => {
+    // An OAuth2 token that is missing or cannot be renewed is the account's health to show too.
+    if (error instanceof AppError && error.code.startsWith('OAUTH_')) await recordSyncHealth(ws.db, accountId, ws.now(), error.message);
+    throw error;
+  });
   const report: SyncReport & { folders: FolderSyncResult[] } = {
     accountId,
     fetched: 0,
@@ -62,34 +71,57 @@ export async function syncAccount(ws: Workspace, accountId: number, options: Syn
     folders: [],
   };
   const changed = new Set<number>();
-  const progress: Progress = { done: 0, total: 0, bytes: 0 };
+  const progress: Progress = { done: 0, total: 0, bytes: 0, pendingInFolder: 0 };
   const context = {
     archiveBefore: account.importSince ? startOfTokyoDay(account.importSince) : null,
     ownAddresses: new Set(await listOwnAddresses(ws.db)),
   };
-  const config: ImapConfig = { host: account.imapHost, port: account.imapPort, tls: account.imapTls, user: account.imapUser, password: account.imapPassword };
   ws.push('sync.progress', { accountId, phase: 'connecting', done: 0, total: 0 });
   ws.logger.info('sync.start', { accountId, folders: account.folders.length });
 
+  const open = () => openImapSession(config, { signal, logger: ws.logger });
+  const reconnector = new Reconnector(open, config, options.reconnect ?? DEFAULT_RECONNECT_POLICY, {
+    onWaiting: (attempt, attempts, delayMs) => {
+      ws.push('sync.progress', { accountId, phase: 'reconnecting', done: progress.done, total: progress.total, bytes: progress.bytes, attempt, attempts });
+      ws.logger.warn('sync.reconnecting', { accountId, attempt, attempts, delayMs, stored: progress.done });
+    },
+    onReconnected: (attempt) => ws.logger.info('sync.reconnected', { accountId, attempt }),
+    onGaveUp: (attempts) => ws.logger.warn('sync.reconnect_gave_up', { accountId, attempts, stored: progress.done }),
+  });
   let session: ImapSession | null = null;
   try {
+    // The first login failing fails the sync as it is (the scheduler backs off); a connection lost later is logged in again.
+    session = await open();
     for (const folder of account.folders) {
-      if (!session?.usable) {
-        await session?.close();
-        session = await openImapSession(config, { signal, logger: ws.logger });
-      }
       const folderResult: FolderSyncResult = { folder, fetched: 0, error: null };
       report.folders.push(folderResult);
-      try {
-        await syncFolder(ws, account, folder, session, context, options, { report, folderResult, changed, progress });
-      } catch (error) {
-        // Cancelling, or a failure here (the database), stops the whole sync; a server's refusal of one folder does not.
-        if (signal?.aborted || !(error instanceof AppError)) throw error;
-        folderResult.error = error.message;
-        ws.logger.warn('sync.folder_failed', { accountId, code: error.code });
+      progress.pendingInFolder = 0;
+      for (;;) {
+        if (!session.usable) {
+          await session.close();
+          session = await reconnector.reopen();
+        }
+        const storedBefore = progress.done;
+        try {
+          await syncFolder(ws, account, folder, session, context, options, { report, folderResult, changed, progress });
+          break;
+        } catch (error) {
+          // Cancelling, or a failure here (the database), stops the whole sync; a server's refusal of one folder does not.
+          if (signal?.aborted || !(error instanceof AppError)) throw error;
+          if (progress.done > storedBefore) reconnector.madeProgress();
+          if (isDroppedConnection(error)) {
+            // What was fetched is stored (syncFolder stores before it throws): log in again and resume from the cursor.
+            ws.logger.warn('sync.connection_lost', { accountId, code: error.code, stored: progress.done });
+            await session.close();
+            continue;
+          }
+          folderResult.error = error.message;
+          ws.logger.warn('sync.folder_failed', { accountId, code: error.code });
+          break;
+        }
       }
     }
-    await session?.close();
+    await session.close();
   } catch (error) {
     await session?.close();
     if (signal?.aborted) return finishCancelled(ws, report, progress, changed);
@@ -205,6 +237,7 @@ async function syncFolder(
       countOutcome(report, outcome, changed);
     }
     progress.done += batch.length;
+    progress.pendingInFolder = Math.max(0, progress.pendingInFolder - batch.length);
     ws.push('sync.progress', { accountId, phase: 'fetching', done: progress.done, total: progress.total, folder, bytes: progress.bytes });
   };
 
@@ -219,7 +252,8 @@ async function syncFolder(
       lastUid: state?.lastUid ?? 0,
       onListed: (total, validity) => {
         uidValidity = validity;
-        tally.progress.total += total;
+        tally.progress.total += total - tally.progress.pendingInFolder;
+        tally.progress.pendingInFolder = total;
         ws.push('sync.progress', { accountId, phase: 'fetching', done: tally.progress.done, total: tally.progress.total, folder, bytes: tally.progress.bytes });
       },
       onMail: (mail) => pipeline.add(mail),

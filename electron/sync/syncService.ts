@@ -1,6 +1,7 @@
 import type { AccountSyncStatus, SyncReport } from '../../shared/domain';
 import type { Workspace } from '../app/workspace';
-import { getAccountWithSecrets, listAccounts, listSyncStates, setNextRetry } from '../accounts/accountRepository';
+import { listAccounts, listSyncStates, replaceLastSyncError, setNextRetry } from '../accounts/accountRepository';
+import { openMailLogin, retryWithRenewedToken } from '../accounts/mailLogin';
 import { watchFolder } from '../mail/imapIdle';
 import type { PipelineLimits } from './ingestPipeline';
 import { syncAccount } from './syncAccount';
@@ -45,7 +46,11 @@ export function createSyncService(ws: Workspace, options: SyncServiceOptions): S
     if (current) return current.promise;
     const controller = new AbortController();
     if (stopped) controller.abort();
-    const promise = syncAccount(ws, accountId, { signal: controller.signal, limits: options.limits }).finally(() => running.delete(accountId));
+    const sync = () => syncAccount(ws, accountId, { signal: controller.signal, limits: options.limits });
+    const promise = retryWithRenewedToken(ws, accountId, sync, {
+      // The refused login is already recorded as the failure; why the token could not be renewed is what staff must read.
+      onRenewFailed: (error) => replaceLastSyncError(ws.db, accountId, error.message),
+    }).finally(() => running.delete(accountId));
     running.set(accountId, { promise, controller });
     return promise;
   };
@@ -64,9 +69,8 @@ export function createSyncService(ws: Workspace, options: SyncServiceOptions): S
             },
             recordNextRun: (accountId, at) => setNextRetry(ws.db, accountId, at),
             watch: async (accountId, onNewMail) => {
-              const account = await getAccountWithSecrets(ws.db, ws.secrets, accountId);
-              const config = { host: account.imapHost, port: account.imapPort, tls: account.imapTls, user: account.imapUser, password: account.imapPassword };
-              return watchFolder(config, account.folders[0] ?? 'INBOX', onNewMail, { logger: ws.logger });
+              const { account, imap } = await openMailLogin(ws, accountId);
+              return watchFolder(imap, account.folders[0] ?? 'INBOX', onNewMail, { logger: ws.logger });
             },
             logger: ws.logger,
           },

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { MAX_SYNC_FOLDERS, type MailAccount, type MailAccountInput } from '../../shared/domain';
+import { MAX_SYNC_FOLDERS, type MailAccount, type MailAccountInput, type MailAuthMethod } from '../../shared/domain';
 import i18n from '../i18n';
 import { useAccounts } from '../stores/accounts';
 import { useNotices } from '../stores/notices';
@@ -11,7 +11,13 @@ interface Fields {
   imapPort: string;
   imapTls: boolean;
   imapUser: string;
+  authMethod: MailAuthMethod;
   imapPassword: string;
+  oauthAccessToken: string;
+  oauthRefreshToken: string;
+  oauthTokenUrl: string;
+  oauthClientId: string;
+  oauthClientSecret: string;
   smtpHost: string;
   smtpPort: string;
   smtpTls: boolean;
@@ -33,6 +39,9 @@ export function parseFolders(text: string): string[] {
 
 const DEFAULT_PORTS = { imap: { tls: '993', plain: '143' }, smtp: { tls: '465', plain: '587' } };
 
+/** Token fields start blank: stored secrets are never sent to the UI, and a blank one on edit is kept. */
+const BLANK_OAUTH = { oauthAccessToken: '', oauthRefreshToken: '', oauthTokenUrl: '', oauthClientId: '', oauthClientSecret: '' };
+
 function fieldsFrom(account: MailAccount | null): Fields {
   if (!account) {
     return {
@@ -41,7 +50,9 @@ function fieldsFrom(account: MailAccount | null): Fields {
       imapPort: DEFAULT_PORTS.imap.tls,
       imapTls: true,
       imapUser: '',
+      authMethod: 'password',
       imapPassword: '',
+      ...BLANK_OAUTH,
       smtpHost: '',
       smtpPort: DEFAULT_PORTS.smtp.tls,
       smtpTls: true,
@@ -60,7 +71,11 @@ function fieldsFrom(account: MailAccount | null): Fields {
     imapPort: String(account.imapPort),
     imapTls: account.imapTls,
     imapUser: account.imapUser,
+    authMethod: account.authMethod,
     imapPassword: '',
+    ...BLANK_OAUTH,
+    oauthTokenUrl: account.oauthTokenUrl ?? '',
+    oauthClientId: account.oauthClientId ?? '',
     smtpHost: account.smtpHost,
     smtpPort: String(account.smtpPort),
     smtpTls: account.smtpTls,
@@ -71,6 +86,17 @@ function fieldsFrom(account: MailAccount | null): Fields {
     signature: account.signature ?? '',
     folders: (account.folders && account.folders.length > 0 ? account.folders : ['INBOX']).join('\n'),
     importSince: account.importSince ?? '',
+  };
+}
+
+/** The OAuth2 fields to save: blank secrets are left out (kept), the endpoint and client ID always sent. */
+function oauthInput(fields: Fields): Partial<MailAccountInput> {
+  return {
+    ...(fields.oauthAccessToken.trim() !== '' ? { oauthAccessToken: fields.oauthAccessToken.trim() } : {}),
+    ...(fields.oauthRefreshToken.trim() !== '' ? { oauthRefreshToken: fields.oauthRefreshToken.trim() } : {}),
+    ...(fields.oauthClientSecret.trim() !== '' ? { oauthClientSecret: fields.oauthClientSecret.trim() } : {}),
+    oauthTokenUrl: fields.oauthTokenUrl.trim(),
+    oauthClientId: fields.oauthClientId.trim(),
   };
 }
 
@@ -95,7 +121,11 @@ export function AccountForm({ account, onClose }: { account: MailAccount | null;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!editing && fields.imapPassword === '') return setProblem(t('accounts.imapPasswordRequired'));
+    const oauth = fields.authMethod === 'oauth2';
+    if (!editing && !oauth && fields.imapPassword === '') return setProblem(t('accounts.imapPasswordRequired'));
+    if (oauth && !account?.hasOAuthAccessToken && fields.oauthAccessToken === '' && fields.oauthRefreshToken === '') {
+      return setProblem(t('accounts.accessTokenRequired'));
+    }
     const folders = parseFolders(fields.folders);
     if (folders.length === 0) return setProblem(t('accounts.foldersRequired'));
     if (folders.length > MAX_SYNC_FOLDERS) return setProblem(t('accounts.foldersTooMany', { max: MAX_SYNC_FOLDERS }));
@@ -106,7 +136,9 @@ export function AccountForm({ account, onClose }: { account: MailAccount | null;
       imapPort: Number(fields.imapPort),
       imapTls: fields.imapTls,
       imapUser: fields.imapUser,
-      ...(fields.imapPassword !== '' ? { imapPassword: fields.imapPassword } : {}),
+      authMethod: fields.authMethod,
+      ...(!oauth && fields.imapPassword !== '' ? { imapPassword: fields.imapPassword } : {}),
+      ...(oauth ? oauthInput(fields) : {}),
       smtpHost: fields.smtpHost,
       smtpPort: Number(fields.smtpPort),
       smtpTls: fields.smtpTls,
@@ -163,11 +195,44 @@ export function AccountForm({ account, onClose }: { account: MailAccount | null;
             {t('accounts.tls')}
           </label>
           {text('imapUser', 'account-imap-user', t('accounts.user'), 'text', { required: true, autoComplete: 'off' })}
-          {text('imapPassword', 'account-imap-password', t('accounts.password'), 'password', {
-            autoComplete: 'new-password',
-            placeholder: keepHint,
-          })}
+          <label>
+            {t('accounts.authMethod')}
+            <select data-testid="account-auth-method" value={fields.authMethod} onChange={(e) => set('authMethod', e.target.value as MailAuthMethod)}>
+              <option value="password">{t('accounts.authPassword')}</option>
+              <option value="oauth2">{t('accounts.authOAuth2')}</option>
+            </select>
+          </label>
+          {fields.authMethod === 'password'
+            ? text('imapPassword', 'account-imap-password', t('accounts.password'), 'password', {
+                autoComplete: 'new-password',
+                placeholder: keepHint,
+              })
+            : text('oauthAccessToken', 'account-oauth-access-token', t('accounts.accessToken'), 'password', {
+                autoComplete: 'off',
+                placeholder: account?.hasOAuthAccessToken ? keepHint : undefined,
+              })}
         </div>
+        {fields.authMethod === 'oauth2' && (
+          <>
+            <p className="muted">{t('accounts.oauthHint')}</p>
+            <details open={editing && account.hasOAuthRefresh}>
+              <summary>{t('accounts.oauthRefresh')}</summary>
+              <p className="muted">{t('accounts.oauthRefreshHint')}</p>
+              <div className="form-grid">
+                {text('oauthTokenUrl', 'account-oauth-token-url', t('accounts.tokenUrl'), 'url', { placeholder: 'https://' })}
+                {text('oauthClientId', 'account-oauth-client-id', t('accounts.clientId'), 'text', { autoComplete: 'off' })}
+                {text('oauthClientSecret', 'account-oauth-client-secret', t('accounts.clientSecret'), 'password', {
+                  autoComplete: 'off',
+                  placeholder: keepHint,
+                })}
+                {text('oauthRefreshToken', 'account-oauth-refresh-token', t('accounts.refreshToken'), 'password', {
+                  autoComplete: 'off',
+                  placeholder: account?.hasOAuthRefresh ? keepHint : undefined,
+                })}
+              </div>
+            </details>
+          </>
+        )}
       </fieldset>
       <fieldset>
         <legend>SMTP</legend>
@@ -179,10 +244,11 @@ export function AccountForm({ account, onClose }: { account: MailAccount | null;
             {t('accounts.tls')}
           </label>
           {text('smtpUser', 'account-smtp-user', t('accounts.user'), 'text', { autoComplete: 'off' })}
-          {text('smtpPassword', 'account-smtp-password', t('accounts.password'), 'password', {
-            autoComplete: 'new-password',
-            placeholder: keepHint,
-          })}
+          {fields.authMethod === 'password' &&
+            text('smtpPassword', 'account-smtp-password', t('accounts.password'), 'password', {
+              autoComplete: 'new-password',
+              placeholder: keepHint,
+            })}
         </div>
       </fieldset>
       <fieldset>

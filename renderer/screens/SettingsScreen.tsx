@@ -37,14 +37,15 @@ function SyncStatus({ account }: { account: MailAccount }) {
     if (!(await cancel(account.id))) setCancelling(false);
   };
 
-  const active = syncing && (!progress || progress.phase === 'connecting' || progress.phase === 'fetching');
+  // Reconnecting after a drop waits with back-off: cancelling must stay possible then too.
+  const active = syncing && (!progress || progress.phase === 'connecting' || progress.phase === 'fetching' || progress.phase === 'reconnecting');
   const folderErrors = report?.folders?.filter((f) => f.error !== null) ?? [];
   return (
     <div className="sync-status">
       {progress && (
         <div className="sync-progress" data-testid={`sync-progress-${account.id}`} data-phase={progress.phase}>
           <span>
-            {t('sync.label')}: {t(`sync.phase.${progress.phase}`)}
+            {t('sync.label')}: {t(`sync.phase.${progress.phase}`, { attempt: progress.attempt, attempts: progress.attempts })}
           </span>
           {progress.folder && (
             <span className="muted" data-testid={`sync-folder-${account.id}`}>
@@ -260,6 +261,14 @@ function AccountRow({ account, onEdit }: { account: MailAccount; onEdit: () => v
           <dd>
             {account.smtpUser ? `${account.smtpUser}@` : ''}
             {account.smtpHost}:{account.smtpPort} {account.smtpTls ? 'TLS' : t('accounts.noTls')}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('accounts.authMethod')}</dt>
+          <dd data-testid={`account-auth-${account.id}`}>
+            {account.authMethod === 'oauth2' ? t('accounts.authOAuth2') : t('accounts.authPassword')}
+            {account.authMethod === 'oauth2' && account.oauthExpiresAt && <> · {t('accounts.tokenExpires', { at: tokyoDateTimeOrNone(account.oauthExpiresAt) })}</>}
+            {account.authMethod === 'oauth2' && account.hasOAuthRefresh && <> · {t('accounts.tokenAutoRenew')}</>}
           </dd>
         </div>
         <div>

@@ -35,7 +35,17 @@ export const DOVECOT_BINARY = '/usr/sbin/dovecot';
 const START_ATTEMPTS = 3;
 const READY_TIMEOUT_MS = 15_000;
 
-export async function startDovecot(options: { user?: string; password?: string } = {}): Promise<DovecotServer> {
+export interface DovecotOptions {
+  user?: string;
+  password?: string;
+  /**
+   * Also accept OAuth2 bearer tokens (SASL XOAUTH2 and OAUTHBEARER): Dovecot asks this URL
+   * (RFC 7662 token introspection, POSTed) whether a token is active and whose it is.
+   */
+  oauth2IntrospectionUrl?: string;
+}
+
+export async function startDovecot(options: DovecotOptions = {}): Promise<DovecotServer> {
   if (!existsSync(DOVECOT_BINARY)) {
     throw new Error(
       `Dovecot is not installed (${DOVECOT_BINARY} is missing). Install it with "apt-get install -y dovecot-imapd" to run the mail tests.`,
@@ -49,7 +59,7 @@ export async function startDovecot(options: { user?: string; password?: string }
   // A port picked as free can be taken by someone else before Dovecot binds it; then try another.
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     try {
-      return await startOnce(user, password);
+      return await startOnce(user, password, options.oauth2IntrospectionUrl);
     } catch (error) {
       lastError = error;
     }
@@ -57,12 +67,12 @@ export async function startDovecot(options: { user?: string; password?: string }
   throw lastError;
 }
 
-async function startOnce(user: string, password: string): Promise<DovecotServer> {
+async function startOnce(user: string, password: string, oauth2IntrospectionUrl: string | undefined): Promise<DovecotServer> {
   const dir = await mkdtemp(join(tmpdir(), 'madoguchi-dovecot-'));
   // Dovecot's unprivileged login processes must be able to reach base_dir when we run as root.
   await chmod(dir, 0o755);
   const port = await pickFreePort();
-  await writeConfig(dir, port, user, password);
+  await writeConfig(dir, port, user, password, oauth2IntrospectionUrl);
 
   const child = spawn(DOVECOT_BINARY, ['-F', '-c', join(dir, 'dovecot.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -139,7 +149,7 @@ async function startOnce(user: string, password: string): Promise<DovecotServer>
   return server;
 }
 
-async function writeConfig(dir: string, port: number, user: string, password: string): Promise<void> {
+async function writeConfig(dir: string, port: number, user: string, password: string, oauth2IntrospectionUrl: string | undefined): Promise<void> {
   for (const sub of ['run', 'state', 'mail', 'home']) await mkdir(join(dir, sub), { recursive: true });
   const me = userInfo();
   const asRoot = me.uid === 0;
@@ -156,6 +166,21 @@ async function writeConfig(dir: string, port: number, user: string, password: st
   }
 
   await writeFile(join(dir, 'passwd'), `${user}:{PLAIN}${password}\n`, { mode: 0o644 });
+  if (oauth2IntrospectionUrl) {
+    await writeFile(
+      join(dir, 'oauth2.conf.ext'),
+      `introspection_mode = post\nintrospection_url = ${oauth2IntrospectionUrl}\nusername_attribute = username\nactive_attribute = active\nactive_value = true\nforce_introspection = yes\n`,
+      { mode: 0o644 },
+    );
+  }
+  const oauth2 = oauth2IntrospectionUrl
+    ? `passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = ${dir}/oauth2.conf.ext
+}
+`
+    : '';
   const config = `# Written by test/support/dovecot.ts for one test server; reads nothing from /etc/dovecot.
 base_dir = ${dir}/run
 state_dir = ${dir}/state
@@ -166,7 +191,7 @@ protocols = imap
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login${oauth2IntrospectionUrl ? ' xoauth2 oauthbearer' : ''}
 # Tests log in with wrong passwords on purpose; Dovecot's delays for that would only slow them.
 auth_failure_delay = 0
 default_internal_user = ${internalUser}
@@ -177,9 +202,10 @@ first_valid_gid = 0
 mail_location = maildir:${dir}/mail/%n
 passdb {
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN username_format=%u ${dir}/passwd
 }
-userdb {
+${oauth2}userdb {
   driver = static
   args = uid=${mailUid} gid=${mailGid} home=${dir}/home/%n
 }

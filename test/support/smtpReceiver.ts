@@ -26,7 +26,13 @@ export interface SmtpReceiver {
 }
 
 export async function startSmtpReceiver(
-  options: { requireAuth?: boolean; user?: string; password?: string } = {},
+  options: {
+    requireAuth?: boolean;
+    user?: string;
+    password?: string;
+    /** Also accept SASL XOAUTH2: whether this bearer token is valid for this user (as the test OAuth provider says). */
+    acceptsToken?: (user: string, accessToken: string) => Promise<boolean>;
+  } = {},
 ): Promise<SmtpReceiver> {
   const user = options.user ?? 'support@toot.example';
   const password = options.password ?? 'smtp-test-password';
@@ -36,12 +42,21 @@ export async function startSmtpReceiver(
   const serverOptions: SMTPServerOptions = {
     secure: false,
     disabledCommands: ['STARTTLS'],
-    authMethods: ['PLAIN', 'LOGIN'],
+    authMethods: options.acceptsToken ? ['PLAIN', 'LOGIN', 'XOAUTH2'] : ['PLAIN', 'LOGIN'],
     authOptional: !options.requireAuth,
     allowInsecureAuth: true,
     logger: false,
     banner: 'madoguchi test receiver',
     onAuth(auth, _session, callback) {
+      if (auth.method === 'XOAUTH2' && options.acceptsToken) {
+        const { acceptsToken } = options;
+        // As the RFC has it: a refused token gets a JSON challenge, which the client answers with an empty line.
+        acceptsToken(auth.username ?? '', auth.accessToken ?? '').then(
+          (valid) => (valid ? callback(null, { user: auth.username }) : callback(null, { data: { status: '401', schemes: 'bearer', scope: 'mail' } })),
+          (error: Error) => callback(error),
+        );
+        return;
+      }
       if (auth.username === user && auth.password === password) return callback(null, { user });
       const error: Error & { responseCode?: number } = new Error('Authentication credentials invalid');
       error.responseCode = 535;

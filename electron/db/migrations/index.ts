@@ -3,6 +3,8 @@ import { initial } from './0001-initial';
 import { syncFoldersAndHealth } from './0002-sync-folders-and-health';
 import { archivedInquiries } from './0003-archived-inquiries';
 import { mailReading } from './0004-mail-reading';
+import { forwardedMessages } from './0005-forwarded-messages';
+import { oauth2Accounts } from './0006-oauth2-accounts';
 
 /** Every migration, in order. Add a new file per change; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, syncFoldersAndHealth, archivedInquiries, mailReading];
+export const MIGRATIONS: readonly Migration[] = [initial, syncFoldersAndHealth, archivedInquiries, mailReading, forwardedMessages, oauth2Accounts];

@@ -1,0 +1,97 @@
+import { AppError } from '../../shared/result';
+import type { Workspace } from '../app/workspace';
+import type { ImapConfig } from '../mail/imapClient';
+import type { SmtpConfig } from '../mail/smtpSend';
+import { getAccountWithSecrets, saveRenewedToken, type MailAccountWithSecrets } from './accountRepository';
+import { refreshAccessToken } from './oauthRefresh';
+
+/** An account opened for the mail transports: how its IMAP and SMTP connections log in. */
+export interface MailLogin {
+  account: MailAccountWithSecrets;
+  imap: ImapConfig;
+  smtp: SmtpConfig;
+}
+
+/** A token this close to its end is renewed before use, so a long sync does not lose it halfway. */
+const RENEW_BEFORE_MS = 60_000;
+
+/**
+ * Opens the account for IMAP and SMTP. An OAuth2 account whose access token has expired (or is
+ * about to) is renewed first when it can be; one that has no token and cannot renew one fails
+ * with a message that says to enter a token.
+ */
+export async function openMailLogin(ws: Workspace, accountId: number): Promise<MailLogin> {
+  let account = await getAccountWithSecrets(ws.db, ws.secrets, accountId);
+  if (account.authMethod === 'oauth2') {
+    const expiresAt = account.oauthExpiresAt ? Date.parse(account.oauthExpiresAt) : null;
+    const ending = expiresAt !== null && expiresAt - RENEW_BEFORE_MS <= Date.parse(ws.now());
+    if (account.oauthRefresh && (account.oauthAccessToken === null || ending)) {
+      await renewAccessToken(ws, account);
+      account = await getAccountWithSecrets(ws.db, ws.secrets, accountId);
+    }
+    if (account.oauthAccessToken === null) {
+      throw new AppError('OAUTH_TOKEN_EXPIRED', `Mail account "${account.label}" has no OAuth2 access token: enter one in Settings.`);
+    }
+  }
+  return { account, imap: imapConfigOf(account), smtp: smtpConfigOf(account) };
+}
+
+/** Runs `use` with the account's logins, renewing a refused OAuth2 token once (see retryWithRenewedToken). */
+export function withMailLogin<T>(ws: Workspace, accountId: number, use: (login: MailLogin) => Promise<T>): Promise<T> {
+  return retryWithRenewedToken(ws, accountId, async () => use(await openMailLogin(ws, accountId)));
+}
+
+/**
+ * Runs `work`; when a server refuses the account's OAuth2 access token (it expired early, or its
+ * lifetime was never known) and the account can renew it, renews it once and runs `work` again.
+ * Otherwise the refusal stands, with its "enter a new token" message. `work` must open the
+ * account's login itself, so that the second run uses the new token.
+ */
+export async function retryWithRenewedToken<T>(
+  ws: Workspace,
+  accountId: number,
+  work: () => Promise<T>,
+  options: { onRenewFailed?: (error: AppError) => Promise<void> } = {},
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof AppError && error.code === 'OAUTH_TOKEN_EXPIRED')) throw error;
+    const account = await getAccountWithSecrets(ws.db, ws.secrets, accountId);
+    if (!account.oauthRefresh) throw error;
+    try {
+      await renewAccessToken(ws, account);
+    } catch (renewError) {
+      if (renewError instanceof AppError) await options.onRenewFailed?.(renewError);
+      throw renewError;
+    }
+    return work();
+  }
+}
+
+/** Renews the account's access token with its refresh token and stores the new one. */
+export async function renewAccessToken(ws: Workspace, account: MailAccountWithSecrets): Promise<void> {
+  if (!account.oauthRefresh) throw new AppError('OAUTH_TOKEN_EXPIRED', `Mail account "${account.label}" cannot renew its OAuth2 token: enter a new access token in Settings.`);
+  const renewed = await refreshAccessToken(account.oauthRefresh, account.imapUser, new Date(ws.now()));
+  await saveRenewedToken(ws.db, ws.secrets, account.id, renewed);
+  ws.logger.info('oauth.token_renewed', { accountId: account.id, expiresKnown: renewed.expiresAt !== null, rotated: renewed.refreshToken !== null });
+}
+
+function imapConfigOf(account: MailAccountWithSecrets): ImapConfig {
+  return {
+    host: account.imapHost,
+    port: account.imapPort,
+    tls: account.imapTls,
+    user: account.imapUser,
+    password: account.imapPassword,
+    ...(account.oauthAccessToken ? { accessToken: account.oauthAccessToken } : {}),
+  };
+}
+
+function smtpConfigOf(account: MailAccountWithSecrets): SmtpConfig {
+  if (account.oauthAccessToken) {
+    // The provider's token covers sending too; the login is the SMTP user or, unset, the IMAP one.
+    return { host: account.smtpHost, port: account.smtpPort, tls: account.smtpTls, user: account.smtpUser || account.imapUser, password: null, accessToken: account.oauthAccessToken };
+  }
+  return { host: account.smtpHost, port: account.smtpPort, tls: account.smtpTls, user: account.smtpUser, password: account.smtpPassword };
+}

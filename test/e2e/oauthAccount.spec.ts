@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { fillNewMailAccount, saveAccountForm, setUpSession } from './steps';
+import { startAppHost, type AppHost } from '../support/appHost';
+import { startDovecot, type DovecotServer } from '../support/dovecot';
+import { japaneseMail } from '../support/mailFixtures';
+import { startOAuthProvider, type OAuthProvider } from '../support/oauthProvider';
+import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
+
+/**
+ * An OAuth2 mail account set up and used from the settings screen, against a real Dovecot that
+ * checks tokens with a real introspection endpoint: the token works, then expires, and staff read
+ * what happened and paste a new one.
+ */
+test.describe.configure({ mode: 'serial' });
+
+const SUPPORT = 'support@toot.example';
+let provider: OAuthProvider;
+let host: AppHost;
+let dovecot: DovecotServer;
+let smtp: SmtpReceiver;
+let dataDir: string;
+let context: BrowserContext;
+let page: Page;
+let firstToken: string;
+
+const accountRow = (): Locator => page.getByTestId(/^account-row-\d+$/).first();
+async function accountId(): Promise<number> {
+  return Number(/\d+$/.exec((await accountRow().getAttribute('data-testid')) ?? '')?.[0]);
+}
+const appendInquiry = (subject: string, id: string) =>
+  dovecot.appendMail(japaneseMail({ from: 'hanako@example.jp', fromName: '山田 花子', to: SUPPORT, subject, text: 'よろしくお願いします。', messageId: `<${id}@example.jp>` }));
+
+test.beforeAll(async ({ browser }) => {
+  provider = await startOAuthProvider();
+  dovecot = await startDovecot({ user: SUPPORT, oauth2IntrospectionUrl: provider.introspectionUrl });
+  smtp = await startSmtpReceiver({ user: SUPPORT, acceptsToken: (user, token) => provider.accepts(user, token) });
+  dataDir = mkdtempSync(join(tmpdir(), 'madoguchi-e2e-oauth-'));
+  host = await startAppHost({ dataDir });
+  context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+  page = await context.newPage();
+  firstToken = provider.issue(SUPPORT).accessToken;
+});
+
+test.afterAll(async () => {
+  await context?.close();
+  await host?.stop();
+  await smtp?.stop();
+  await dovecot?.stop();
+  await provider?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('1. an account set up with an OAuth2 access token syncs over XOAUTH2', async () => {
+  await appendInquiry('OAuth2 のアカウントで受信', 'oauth-1');
+  await setUpSession(page, host.url, '高橋 健', 'correct horse battery staple');
+  const form = await fillNewMailAccount(page, dovecot, smtp, SUPPORT);
+  await form.getByTestId('account-auth-method').selectOption('oauth2');
+  await expect(form.getByTestId('account-imap-password')).toHaveCount(0);
+  await expect(form.getByTestId('account-smtp-password')).toHaveCount(0);
+  await form.getByTestId('account-oauth-access-token').fill(firstToken);
+  await saveAccountForm(page);
+
+  const id = await accountId();
+  await expect(accountRow().getByTestId(`account-auth-${id}`)).toHaveText('OAuth2 アクセストークン（XOAUTH2）');
+  await accountRow().getByTestId(`account-sync-${id}`).click();
+  await expect(accountRow().getByTestId(`sync-report-${id}`)).toBeVisible({ timeout: 60_000 });
+  await expect(accountRow().getByTestId('sync-new')).toHaveText('1');
+  await expect(accountRow().getByTestId(`account-health-error-${id}`)).toHaveText('なし');
+});
+
+test('2. an expired token is named as such; a new token pasted in the form makes the next sync work', async () => {
+  provider.expire(firstToken);
+  await appendInquiry('トークン更新後に届くメール', 'oauth-2');
+  const id = await accountId();
+  await accountRow().getByTestId(`account-sync-${id}`).click();
+  const error = accountRow().getByTestId(`account-health-error-${id}`);
+  await expect(error).toContainText('refused the OAuth2 access token', { timeout: 60_000 });
+  await expect(error).toContainText('Enter a new access token in Settings');
+  await expect(page.getByText('OAuth2 のアクセストークンが期限切れか無効です').first()).toBeVisible();
+
+  await accountRow().getByTestId(`account-edit-${id}`).click();
+  const form = page.getByTestId('account-form');
+  await expect(form.getByTestId('account-auth-method')).toHaveValue('oauth2');
+  // The stored token is never shown; the blank field keeps it unless something is typed.
+  await expect(form.getByTestId('account-oauth-access-token')).toHaveValue('');
+  await form.getByTestId('account-oauth-access-token').fill(provider.issue(SUPPORT).accessToken);
+  await saveAccountForm(page);
+
+  await accountRow().getByTestId(`account-sync-${id}`).click();
+  await expect(accountRow().getByTestId(`account-health-error-${id}`)).toHaveText('なし', { timeout: 60_000 });
+  await page.getByTestId('nav-inbox').click();
+  await expect(page.getByTestId(/^inquiry-row-\d+$/).filter({ hasText: 'トークン更新後に届くメール' })).toBeVisible();
+});

@@ -1,0 +1,164 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startDovecot, type DovecotServer } from '../support/dovecot';
+import { testMailAccount, type MailAccountInput } from '../support/mailAccount';
+import { japaneseMail } from '../support/mailFixtures';
+import { startOAuthProvider, type OAuthProvider } from '../support/oauthProvider';
+import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
+import { CallFailed, startTestApp, type TestApp } from '../support/testApp';
+
+/**
+ * OAuth2 (SASL XOAUTH2) against a real Dovecot that checks each token with a real token
+ * introspection endpoint, and a real SMTP receiver that asks the same provider: what Gmail and
+ * Microsoft 365 do, including tokens that expire an hour later.
+ */
+describe('mail accounts that log in with OAuth2 access tokens', () => {
+  let provider: OAuthProvider;
+  let dovecot: DovecotServer;
+  let smtp: SmtpReceiver;
+  let t: TestApp;
+  let clock: Date;
+
+  beforeAll(async () => {
+    provider = await startOAuthProvider();
+    smtp = await startSmtpReceiver({ requireAuth: true, acceptsToken: (user, token) => provider.accepts(user, token) });
+  });
+  afterAll(async () => {
+    await smtp.stop();
+    await provider.stop();
+  });
+
+  beforeEach(async () => {
+    dovecot = await startDovecot({ oauth2IntrospectionUrl: provider.introspectionUrl });
+    clock = new Date('2026-11-24T01:00:00Z');
+    t = await startTestApp({ now: () => clock.toISOString() });
+    smtp.received.length = 0;
+  });
+  afterEach(async () => {
+    await t.dispose();
+    await dovecot.stop();
+  });
+
+  const oauthAccount = (overrides: Partial<MailAccountInput>): MailAccountInput => {
+    const { imapPassword: _password, smtpPassword: _smtpPassword, ...base } = testMailAccount(dovecot, smtp);
+    return { ...base, smtpUser: '', authMethod: 'oauth2', ...overrides };
+  };
+  const appendInquiry = (subject: string) =>
+    dovecot.appendMail(japaneseMail({ from: 'hanako@example.jp', fromName: '山田花子', to: 'support@toot.example', subject, text: '届きません', charset: 'iso-2022-jp' }));
+  const failure = async (promise: Promise<unknown>) => {
+    const error = await promise.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CallFailed);
+    return error as CallFailed;
+  };
+
+  it('syncs over IMAP and replies over SMTP with the access token, which is stored only sealed and never logged', async () => {
+    const { accessToken } = provider.issue(dovecot.user);
+    const account = await t.call('accounts.save', oauthAccount({ oauthAccessToken: accessToken }));
+    expect(account).toMatchObject({ authMethod: 'oauth2', hasOAuthAccessToken: true, hasOAuthRefresh: false, hasImapPassword: false });
+    expect(JSON.stringify(account)).not.toContain(accessToken);
+
+    await appendInquiry('OAuth2 で届いた問い合わせ');
+    const report = await t.call('sync.run', { accountId: account.id });
+    expect(report).toMatchObject({ fetched: 1, newInquiries: 1 });
+
+    const [inquiry] = await t.call('inquiries.list', {});
+    await t.call('inquiries.reply', { inquiryId: inquiry!.id, body: 'ご連絡ありがとうございます。' });
+    const [sent] = await smtp.waitFor(1);
+    expect(sent!.to).toEqual(['hanako@example.jp']);
+
+    await t.app.close();
+    for (const file of filesUnder(t.dataDir)) {
+      const bytes = readFileSync(file);
+      expect(bytes.includes(Buffer.from(accessToken)), `${file} holds the token`).toBe(false);
+    }
+  });
+
+  it('says plainly that the token expired when the server refuses it and nothing can renew it', async () => {
+    const { accessToken } = provider.issue(dovecot.user);
+    const account = await t.call('accounts.save', oauthAccount({ oauthAccessToken: accessToken }));
+    provider.expire(accessToken);
+
+    const error = await failure(t.call('sync.run', { accountId: account.id }));
+    expect(error.code).toBe('OAUTH_TOKEN_EXPIRED');
+    expect(error.message).toMatch(/refused the OAuth2 access token for support@toot\.example: it has expired or was revoked\. Enter a new access token in Settings/);
+    const [status] = await t.call('sync.status', {});
+    expect(status).toMatchObject({ lastError: error.message, failureCount: 1 });
+
+    // Staff paste a new token: the next sync works and the error is gone.
+    await t.call('accounts.save', { ...oauthAccount({}), id: account.id, oauthAccessToken: provider.issue(dovecot.user).accessToken });
+    await appendInquiry('新しいトークンで');
+    await expect(t.call('sync.run', { accountId: account.id })).resolves.toMatchObject({ newInquiries: 1 });
+    expect((await t.call('sync.status', {}))[0]).toMatchObject({ lastError: null, failureCount: 0 });
+  });
+
+  it('renews an expired access token with the refresh token, once, and keeps using the new one', async () => {
+    const { accessToken, refreshToken } = provider.issue(dovecot.user);
+    const account = await t.call(
+      'accounts.save',
+      oauthAccount({ oauthAccessToken: accessToken, oauthRefreshToken: refreshToken, oauthTokenUrl: provider.tokenUrl, oauthClientId: provider.clientId }),
+    );
+    expect(account).toMatchObject({ hasOAuthRefresh: true, oauthTokenUrl: provider.tokenUrl, oauthClientId: provider.clientId, oauthExpiresAt: null });
+    provider.expire(accessToken);
+    const refreshesBefore = provider.refreshCount;
+
+    await appendInquiry('期限切れのあとで');
+    await expect(t.call('sync.run', { accountId: account.id })).resolves.toMatchObject({ newInquiries: 1 });
+    expect(provider.refreshCount).toBe(refreshesBefore + 1);
+    const [renewed] = await t.call('accounts.list', {});
+    // The provider said 3600 s: the expiry is known now, in the app's clock.
+    expect(renewed!.oauthExpiresAt).toBe('2026-11-24T02:00:00.000Z');
+
+    // Within the hour the renewed token serves the sync and a reply without asking again.
+    const [inquiry] = await t.call('inquiries.list', {});
+    await t.call('inquiries.reply', { inquiryId: inquiry!.id, body: '承知しました。' });
+    await t.call('sync.run', { accountId: account.id });
+    expect(provider.refreshCount).toBe(refreshesBefore + 1);
+
+    // An hour later it is renewed before it is used, so no login is refused first.
+    clock = new Date('2026-11-24T02:00:30Z');
+    await t.call('sync.run', { accountId: account.id });
+    expect(provider.refreshCount).toBe(refreshesBefore + 2);
+    expect((await t.call('sync.status', {}))[0]).toMatchObject({ lastError: null, failureCount: 0 });
+  });
+
+  it('asks staff to sign in again when the provider refuses the refresh token, and names an unreachable token endpoint', async () => {
+    const { accessToken, refreshToken } = provider.issue(dovecot.user);
+    const account = await t.call(
+      'accounts.save',
+      oauthAccount({ oauthAccessToken: accessToken, oauthRefreshToken: refreshToken, oauthTokenUrl: provider.tokenUrl, oauthClientId: provider.clientId }),
+    );
+    provider.expire(accessToken);
+    provider.revokeRefresh(refreshToken);
+    const revoked = await failure(t.call('sync.run', { accountId: account.id }));
+    expect(revoked.code).toBe('OAUTH_TOKEN_EXPIRED');
+    expect(revoked.message).toMatch(/sign-in for support@toot\.example has expired or was revoked.*Sign in with the provider again/);
+    expect(revoked.message).not.toContain(refreshToken);
+
+    await t.call('accounts.save', { ...oauthAccount({}), id: account.id, oauthTokenUrl: 'http://127.0.0.1:9/token', oauthRefreshToken: 'refresh-x', oauthClientId: 'c' });
+    const unreachable = await failure(t.call('sync.run', { accountId: account.id }));
+    expect(unreachable.code).toBe('OAUTH_REFRESH_FAILED');
+    expect(unreachable.message).toContain('the token endpoint 127.0.0.1:9 did not answer');
+    expect((await t.call('sync.status', {}))[0]!.lastError).toBe(unreachable.message);
+  });
+
+  it('refuses settings that could not work or would send tokens in the clear', async () => {
+    const missingEndpoint = await failure(t.call('accounts.save', oauthAccount({ oauthRefreshToken: 'r' })));
+    expect(missingEndpoint).toMatchObject({ code: 'BAD_REQUEST' });
+    expect(missingEndpoint.message).toContain('needs the token URL and the client ID');
+    const cleartext = await failure(t.call('accounts.save', oauthAccount({ oauthRefreshToken: 'r', oauthClientId: 'c', oauthTokenUrl: 'http://login.example.com/token' })));
+    expect(cleartext.message).toContain('must start with https://');
+    const nothing = await failure(t.call('accounts.save', oauthAccount({})));
+    expect(nothing.message).toContain('Enter the OAuth2 access token');
+  });
+});
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
