@@ -19,15 +19,34 @@ export interface MessageContent {
     contentId?: string | null;
     /** Absent when the file was over the size limit: only its name and size are recorded. */
     content?: Buffer;
+    /** A forwarded .eml not kept because it held a card number. */
+    withheld?: boolean;
   }[];
+  /** Messages forwarded in the mail (stored by messageContentStatements: the sync's path). */
+  forwarded?: readonly ForwardedContent[];
+}
+
+/** A forwarded message as parsed (forwardedMessages.ts's ForwardedMail), unmasked. */
+export interface ForwardedContent {
+  from: string;
+  to: string;
+  cc: string;
+  date: string | null;
+  subject: string;
+  text: string;
+  html: string | null;
+  attachments: MessageContent['attachments'];
+  forwarded: readonly ForwardedContent[];
 }
 
 const MAX_FILE_NAME = 255;
 const cleanFileName = (name: string) => maskCardNumbers(name).slice(0, MAX_FILE_NAME);
 
-function rowsOf(messageId: number, content: MessageContent) {
+function rowsOf(messageId: number, content: Pick<MessageContent, 'attachments'>, forwardedMessageId: number | null = null) {
   return content.attachments.map((a) => ({
     messageId,
+    forwardedMessageId,
+    withheld: a.withheld ? 1 : 0,
     fileName: cleanFileName(a.fileName),
     contentType: a.contentType.slice(0, 200),
     size: a.size,
@@ -37,7 +56,10 @@ function rowsOf(messageId: number, content: MessageContent) {
   }));
 }
 
-/** Stores the HTML and attachments of a message just inserted (inside the caller's transaction). */
+/**
+ * Stores the HTML and attachments of a message just inserted (inside the caller's transaction).
+ * Forwarded messages are stored only by messageContentStatements, the one path that stores mail.
+ */
 export async function storeMessageContent(db: Executor, messageId: number, content: MessageContent): Promise<void> {
   if (content.html) {
     await db.insertInto('messageHtml').values({ messageId, html: maskCardNumbers(content.html) }).execute();
@@ -57,14 +79,31 @@ export interface MessageContentStatements {
 export const messageContentStatements = cachedPerHandle((raw: BetterSqlite3.Database): MessageContentStatements => {
   const insertHtml = raw.prepare('INSERT INTO message_html (message_id, html) VALUES (?, ?)');
   const insertAttachment = raw.prepare(
-    'INSERT INTO attachments (message_id, file_name, content_type, size, content_id, content) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT INTO attachments (message_id, file_name, content_type, size, content_id, content, forwarded_message_id, withheld) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
+  const insertForwarded = raw.prepare(
+    'INSERT INTO forwarded_messages (message_id, parent_id, from_text, to_text, cc_text, sent_at, subject, body, html) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const storeAttachments = (messageId: number, content: Pick<MessageContent, 'attachments'>, forwardedMessageId: number | null) => {
+    for (const a of rowsOf(messageId, content, forwardedMessageId)) {
+      insertAttachment.run(a.messageId, a.fileName, a.contentType, a.size, a.contentId, a.content, a.forwardedMessageId, a.withheld);
+    }
+  };
+  // Parents before children, so ids follow reading order and a nested forward can name its parent.
+  const storeForwarded = (messageId: number, forwarded: readonly ForwardedContent[], parentId: number | null) => {
+    for (const f of forwarded) {
+      const mask = maskCardNumbers;
+      const { lastInsertRowid } = insertForwarded.run(messageId, parentId, mask(f.from), mask(f.to), mask(f.cc), f.date, mask(f.subject), mask(f.text), f.html ? mask(f.html) : null);
+      const id = Number(lastInsertRowid);
+      storeAttachments(messageId, f, id);
+      storeForwarded(messageId, f.forwarded, id);
+    }
+  };
   return {
     store(messageId: number, content: MessageContent): void {
       if (content.html) insertHtml.run(messageId, maskCardNumbers(content.html));
-      for (const a of rowsOf(messageId, content)) {
-        insertAttachment.run(a.messageId, a.fileName, a.contentType, a.size, a.contentId, a.content);
-      }
+      storeAttachments(messageId, content, null);
+      storeForwarded(messageId, content.forwarded ?? [], null);
     },
   };
 });
@@ -79,27 +118,36 @@ export async function htmlOfMessages(db: Executor, messageIds: readonly number[]
 export async function attachmentsOfMessages(db: Executor, messageIds: readonly number[]): Promise<Map<number, AttachmentInfo[]>> {
   const result = new Map<number, AttachmentInfo[]>();
   if (messageIds.length === 0) return result;
-  const rows = await db
-    .selectFrom('attachments')
-    .select(['id', 'messageId', 'fileName', 'contentType', 'size', 'contentId'])
-    .select((eb) => eb.fn<number>('coalesce', [eb.fn('length', ['content']), eb.val(-1)]).as('keptLength'))
-    .where('messageId', 'in', messageIds)
-    .orderBy('id')
-    .execute();
+  // Attachments of forwarded messages are listed with those (forwardedAttachments).
+  const rows = await attachmentInfoQuery(db).where('messageId', 'in', messageIds).where('forwardedMessageId', 'is', null).execute();
   for (const row of rows) {
     const list = result.get(row.messageId) ?? [];
-    list.push({
-      id: row.id,
-      fileName: row.fileName,
-      contentType: row.contentType,
-      size: row.size,
-      kept: row.keptLength >= 0,
-      dangerous: isDangerousAttachment(row.fileName, row.contentType),
-      contentId: row.contentId,
-    });
+    list.push(toAttachmentInfo(row));
     result.set(row.messageId, list);
   }
   return result;
+}
+
+/** What the attachment list shows of each row (never the content), ordered as the mail had them. */
+export function attachmentInfoQuery(db: Executor) {
+  return db
+    .selectFrom('attachments')
+    .select(['id', 'messageId', 'forwardedMessageId', 'fileName', 'contentType', 'size', 'contentId', 'withheld'])
+    .select((eb) => eb.fn<number>('coalesce', [eb.fn('length', ['content']), eb.val(-1)]).as('keptLength'))
+    .orderBy('id');
+}
+
+export function toAttachmentInfo(row: { id: number; fileName: string; contentType: string; size: number; contentId: string | null; keptLength: number; withheld: number }): AttachmentInfo {
+  return {
+    id: row.id,
+    fileName: row.fileName,
+    contentType: row.contentType,
+    size: row.size,
+    kept: row.keptLength >= 0,
+    dangerous: isDangerousAttachment(row.fileName, row.contentType),
+    contentId: row.contentId,
+    ...(row.withheld ? { withheld: true } : {}),
+  };
 }
 
 export async function getAttachmentContent(

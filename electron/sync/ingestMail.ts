@@ -117,8 +117,8 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
     imapFolder: ctx.folder,
     imapUid: arrived.uid,
   });
-  // The HTML part and attachments (kept encrypted, size-limited) go with the message.
-  store.content?.store(messageId, { html: mail.html ?? null, attachments: mail.attachments });
+  // The HTML part, attachments (kept encrypted, size-limited) and forwarded messages go with the message.
+  store.content?.store(messageId, { html: mail.html ?? null, attachments: mail.attachments, forwarded: mail.forwarded ?? [] });
   return { kind, inquiryId, archived };
 }
 
