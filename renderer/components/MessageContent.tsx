@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AttachmentInfo, Message } from '../../shared/domain';
-import { formatBytes } from '../lib/format';
+import type { AttachmentInfo, ForwardedMessage, Message } from '../../shared/domain';
+import { formatBytes, tokyoDateTimeOrNone } from '../lib/format';
 import { LINK_ATTRIBUTE, isOpenableLink, sanitizeMailHtml } from '../lib/mailHtml';
 import { isInlineImage, useAttachments } from '../stores/attachments';
 
@@ -113,7 +113,11 @@ function AttachmentList({ attachments }: { attachments: readonly AttachmentInfo[
                 {t('mail.dangerous')}
               </span>
             )}
-            {a.kept ? (
+            {a.withheld ? (
+              <span className="muted" data-testid="attachment-withheld">
+                {t('mail.withheld')}
+              </span>
+            ) : a.kept ? (
               <button type="button" className="link-button" data-testid="attachment-download" onClick={() => void download(a)}>
                 {t('mail.download')}
               </button>
@@ -130,11 +134,64 @@ function AttachmentList({ attachments }: { attachments: readonly AttachmentInfo[
   );
 }
 
-/** A message's body: the sanitised HTML when the mail has it (with a switch to the text), else the text; then its attachments. */
+/** A message's body and attachments, then the messages forwarded in it, each in a block of its own. */
 export function MessageContent({ message }: { message: Message }) {
+  return (
+    <>
+      <MailBody body={message.body} html={message.html} attachments={message.attachments} />
+      <ForwardedMessages all={message.forwarded ?? []} parentId={null} />
+    </>
+  );
+}
+
+/**
+ * The forwarded messages under `parentId` (null: forwarded in the mail itself), each a
+ * collapsible block with its headers, its body shown exactly as a mail's own (the same sanitising,
+ * sandboxed frame and blocked remote content, with its own switch) and its attachments, then the
+ * messages forwarded inside it. Open at first: a forward is usually what the customer is asking about.
+ */
+function ForwardedMessages({ all, parentId }: { all: readonly ForwardedMessage[]; parentId: number | null }) {
   const { t } = useTranslation();
-  const attachments = useMemo(() => message.attachments ?? [], [message.attachments]);
-  const hasHtml = typeof message.html === 'string' && message.html.trim() !== '';
+  const children = all.filter((f) => f.parentId === parentId);
+  if (children.length === 0) return null;
+  return (
+    <>
+      {children.map((f) => (
+        <details key={f.id} className="forwarded-message" open data-testid="forwarded-message">
+          <summary data-testid="forwarded-summary">
+            <span className="forwarded-label">{t('mail.forwarded')}</span> <span data-testid="forwarded-subject">{f.subject || t('mail.noSubject')}</span>
+          </summary>
+          <dl className="forwarded-headers" data-testid="forwarded-headers">
+            {(['from', 'to', 'cc'] as const).map((field) =>
+              f[field] ? (
+                <div key={field}>
+                  <dt>{t(`mail.forwardedHeader.${field}`)}</dt>
+                  <dd data-testid={`forwarded-${field}`}>{f[field]}</dd>
+                </div>
+              ) : null,
+            )}
+            <div>
+              <dt>{t('mail.forwardedHeader.date')}</dt>
+              <dd data-testid="forwarded-date">{f.date ? tokyoDateTimeOrNone(f.date) : t('mail.forwardedNoDate')}</dd>
+            </div>
+            <div>
+              <dt>{t('mail.forwardedHeader.subject')}</dt>
+              <dd>{f.subject || t('mail.noSubject')}</dd>
+            </div>
+          </dl>
+          <MailBody body={f.body} html={f.html} attachments={f.attachments} />
+          <ForwardedMessages all={all} parentId={f.id} />
+        </details>
+      ))}
+    </>
+  );
+}
+
+/** A body: the sanitised HTML when there is one (with a switch to the text), else the text; then its attachments. */
+function MailBody({ body, html, attachments: listed }: { body: string; html?: string | null | undefined; attachments?: readonly AttachmentInfo[] | undefined }) {
+  const { t } = useTranslation();
+  const attachments = useMemo(() => listed ?? [], [listed]);
+  const hasHtml = typeof html === 'string' && html.trim() !== '';
   const [view, setView] = useState<'html' | 'text'>('html');
   const [allowRemote, setAllowRemote] = useState(false);
   const [link, setLink] = useState<string | null>(null);
@@ -155,8 +212,8 @@ export function MessageContent({ message }: { message: Message }) {
   }, [attachments, inline]);
 
   const sanitized = useMemo(
-    () => (hasHtml ? sanitizeMailHtml(message.html as string, { allowRemote, inlineImages }) : null),
-    [hasHtml, message.html, allowRemote, inlineImages],
+    () => (hasHtml ? sanitizeMailHtml(html as string, { allowRemote, inlineImages }) : null),
+    [hasHtml, html, allowRemote, inlineImages],
   );
   const visible = attachments.filter((a) => !(hasHtml && view === 'html' && isInlineImage(a) && inlineImages.has(a.contentId ?? '')));
 
@@ -191,7 +248,7 @@ export function MessageContent({ message }: { message: Message }) {
         <MailHtmlFrame document={sanitized.document} onLink={setLink} title={t('mail.htmlFrameTitle')} />
       ) : (
         <div className="message-body" data-testid="message-body">
-          {message.body}
+          {body}
         </div>
       )}
       <AttachmentList attachments={visible} />

@@ -1,0 +1,119 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startDovecot, type DovecotServer } from '../support/dovecot';
+import {
+  attachedEmlWithAttachmentMail,
+  forwardedCardNumberMail,
+  forwardedIso2022JpInlineMail,
+  malformedForwardMail,
+  nestedForwardMail,
+} from '../support/forwardedMailFixtures';
+import { inspectDatabase } from '../support/inspectDatabase';
+import { testMailAccount } from '../support/mailAccount';
+import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
+import { startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/testApp';
+import type { Message } from '../../shared/domain';
+
+describe('forwarded messages synced from a real IMAP server and read through the router', () => {
+  let dovecot: DovecotServer;
+  let smtp: SmtpReceiver;
+  let t: TestApp;
+  let accountId: number;
+
+  beforeAll(async () => {
+    smtp = await startSmtpReceiver({ requireAuth: true, user: 'support', password: 'smtp-pass' });
+  });
+  afterAll(async () => smtp.stop());
+
+  beforeEach(async () => {
+    dovecot = await startDovecot();
+    t = await startTestApp({ operator: '佐藤' });
+    accountId = (await t.call('accounts.save', testMailAccount(dovecot, smtp))).id;
+  });
+  afterEach(async () => {
+    await t.dispose();
+    await dovecot.stop();
+  });
+
+  /** Appends the mails, syncs, and returns the message of the inquiry with this subject. */
+  async function syncedMessage(subject: string): Promise<Message> {
+    await t.call('sync.run', { accountId });
+    const inquiry = (await t.call('inquiries.list', {})).find((i) => i.subject === subject);
+    expect(inquiry, `an inquiry "${subject}"`).toBeDefined();
+    const [message] = (await t.call('inquiries.get', { id: inquiry!.id })).messages;
+    return message!;
+  }
+
+  it('shows the ISO-2022-JP mail forwarded in a UTF-8 mail with its decoded headers and text', async () => {
+    await dovecot.appendMail(forwardedIso2022JpInlineMail({ messageId: '<fwd-inline@toot-partner.example>' }));
+    const message = await syncedMessage('転送: お客様からの問い合わせ');
+    expect(message.body).toBe('サポートご担当者様\nお客様から次のメールが届きましたので転送します。');
+    expect(message.attachments).toEqual([]);
+    expect(message.forwarded).toEqual([
+      {
+        id: expect.any(Number),
+        parentId: null,
+        from: '山田 太郎 <yamada@customer.example>',
+        to: 'sales@toot-partner.example',
+        cc: '佐藤 花子 <sato@customer.example>',
+        date: '2025-03-31T09:30:00.000Z',
+        subject: '【至急】①番の商品について',
+        body: '山田です。\n注文した商品①が届いておりません。\n確認をお願いいたします。',
+        html: null,
+        attachments: [],
+      },
+    ]);
+  });
+
+  it('serves the attached .eml and the attachment of the mail inside it for download, after a relaunch too', async () => {
+    await dovecot.appendMail(attachedEmlWithAttachmentMail());
+    const message = await syncedMessage('Fw: 見積書の送付');
+    expect(message.attachments).toMatchObject([{ fileName: 'original.eml', contentType: 'message/rfc822', kept: true }]);
+    const [forwarded] = message.forwarded!;
+    expect(forwarded).toMatchObject({ parentId: null, from: '田中 一郎 <tanaka@customer.example>', subject: '見積書の送付', body: '見積書を添付いたします。' });
+    expect(forwarded!.attachments).toMatchObject([{ fileName: 'mitsumori.pdf', contentType: 'application/pdf', kept: true, dangerous: false }]);
+
+    await t.restart();
+    const eml = await t.call('attachments.download', { id: message.attachments![0]!.id });
+    expect(Buffer.from(eml.base64, 'base64').toString('latin1')).toContain('Message-ID: <original-with-pdf@customer.example>');
+    const pdf = await t.call('attachments.download', { id: forwarded!.attachments[0]!.id });
+    expect(Buffer.from(pdf.base64, 'base64').toString('utf-8')).toBe('%PDF-1.4 見積書');
+  });
+
+  it('nests a forward of a forward under its parent, with the innermost HTML kept for the renderer to sanitise', async () => {
+    await dovecot.appendMail(nestedForwardMail());
+    const message = await syncedMessage('転送: 転送: 返品について');
+    expect(message.attachments!.map((a) => a.fileName)).toEqual(['henpin.eml']);
+    const [middle, inner] = message.forwarded!;
+    expect(middle).toMatchObject({ parentId: null, subject: '転送: 返品について', body: '営業部へ転送します。', attachments: [] });
+    expect(inner).toMatchObject({ parentId: middle!.id, from: '鈴木 次郎 <suzuki@customer.example>', subject: '返品について', body: '返品の方法を教えてください。' });
+    expect(inner!.html).toContain('<b>教えてください</b>');
+  });
+
+  it('stores the mail and what can be read of broken forwards, instead of setting the mail aside', async () => {
+    await dovecot.appendMail(malformedForwardMail());
+    const message = await syncedMessage('壊れた転送');
+    expect(message.body).toBe('転送が壊れているかもしれません。');
+    expect(message.attachments!.map((a) => [a.fileName, a.kept])).toEqual([['junk.eml', true]]);
+    expect(message.forwarded!.map((f) => [f.subject, f.body])).toEqual([['途中で切れた転送メール', '最初の部分は読めます。']]);
+    expect(message.forwarded![0]!.attachments.map((a) => [a.fileName, a.kept])).toEqual([['data.bin', false]]);
+    expect(await t.call('sync.quarantine', { accountId })).toEqual([]);
+  });
+
+  it('masks a card number in a forwarded mail before storing it, and keeps no raw copy of it anywhere in the database', async () => {
+    await dovecot.appendMail(forwardedCardNumberMail());
+    const message = await syncedMessage('転送: 支払いの件');
+    const [forwarded] = message.forwarded!;
+    expect(forwarded!.subject).toBe('カード ************1111 の件');
+    expect(forwarded!.body).toBe('支払いに使ったカードは **** **** **** 1111 です。');
+    expect(message.attachments).toMatchObject([{ fileName: 'shiharai.eml', kept: false, withheld: true }]);
+
+    await t.call('session.lock', {});
+    const stored = await inspectDatabase(t.dataDir, (raw) => ({
+      forwarded: raw.prepare('SELECT subject || body || from_text || to_text || cc_text || coalesce(html, \'\') FROM forwarded_messages').pluck().all() as string[],
+      attachments: raw.prepare('SELECT content FROM attachments WHERE content IS NOT NULL').pluck().all() as Buffer[],
+    }));
+    for (const text of stored.forwarded) expect(text).not.toMatch(/4111 ?1111 ?1111 ?1111/);
+    for (const content of stored.attachments) expect(content.toString('latin1')).not.toMatch(/4111 ?1111 ?1111 ?1111/);
+    await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
+  });
+});
