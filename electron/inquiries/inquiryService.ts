@@ -172,6 +172,9 @@ export async function setInquiryStatus(ws: Workspace, inquiryId: number, status:
 export async function downloadAttachment(ws: Workspace, id: number): Promise<{ fileName: string; contentType: string; base64: string }> {
   const row = await getAttachmentContent(ws.db, id);
   if (!row) throw new AppError('NOT_FOUND', `Attachment ${id} does not exist.`);
+  if (row.content === null && row.withheld) {
+    throw new AppError('NOT_FOUND', `"${row.fileName}" held a card number, so the file was not kept (no card data is kept): its masked text is shown as the forwarded message.`);
+  }
   if (row.content === null) {
     throw new AppError('NOT_FOUND', `"${row.fileName}" was larger than the size limit, so only its name and size were kept: ask the customer to send it another way.`);
   }

@@ -153,7 +153,7 @@ export function toAttachmentInfo(row: { id: number; fileName: string; contentTyp
 export async function getAttachmentContent(
   db: Executor,
   id: number,
-): Promise<{ fileName: string; contentType: string; content: Buffer | null } | null> {
-  const row = await db.selectFrom('attachments').select(['fileName', 'contentType', 'content']).where('id', '=', id).executeTakeFirst();
+): Promise<{ fileName: string; contentType: string; content: Buffer | null; withheld: number } | null> {
+  const row = await db.selectFrom('attachments').select(['fileName', 'contentType', 'content', 'withheld']).where('id', '=', id).executeTakeFirst();
   return row ?? null;
 }

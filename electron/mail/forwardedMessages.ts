@@ -96,14 +96,19 @@ async function readForwarded(raw: Buffer, fallbackDate: string, depth: number, p
     from: from || headerText(lines, 'from', hint),
     to: headerText(lines, 'to', hint),
     cc: headerText(lines, 'cc', hint),
-    // parseInboundMail falls back to the arrival time; a forwarded message without a date has none.
-    date: rawHeaderValue(lines, 'date') === null ? null : mail.date,
+    // parseInboundMail falls back to the arrival time; a forwarded message without a (readable) date has none.
+    date: rawHeaderValue(lines, 'date') === null || mail.date === isoOr(fallbackDate) ? null : mail.date,
     subject: mail.subject,
     text: mail.text,
     html: mail.html ?? null,
     attachments: mail.attachments,
     forwarded: mail.forwarded ?? [],
   };
+}
+
+function isoOr(date: string): string | null {
+  const ms = Date.parse(date);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
 /** The header block's lines in mailparser's shape (lower-cased key, whole line one character per byte). */

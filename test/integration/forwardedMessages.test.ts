@@ -106,6 +106,10 @@ describe('forwarded messages synced from a real IMAP server and read through the
     expect(forwarded!.subject).toBe('カード ************1111 の件');
     expect(forwarded!.body).toBe('支払いに使ったカードは **** **** **** 1111 です。');
     expect(message.attachments).toMatchObject([{ fileName: 'shiharai.eml', kept: false, withheld: true }]);
+    await expect(t.call('attachments.download', { id: message.attachments![0]!.id })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringMatching(/held a card number/),
+    });
 
     await t.call('session.lock', {});
     const stored = await inspectDatabase(t.dataDir, (raw) => ({

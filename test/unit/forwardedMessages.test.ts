@@ -129,4 +129,15 @@ describe('forwarded messages (message/rfc822 parts)', () => {
     expect(mail.attachments.map((a) => a.fileName)).toEqual(['質問_ A_B について.eml']);
     expect(mail.forwarded![0]!.subject).toBe('質問: A/B について');
   });
+
+  it('gives a forwarded message with a missing or unreadable Date no date, rather than the arrival time of the mail', async () => {
+    const undated = japaneseMail({ from: 'a@customer.example', to: 'b@toot.example', subject: '日付なし', text: '本文', date: null });
+    const badDate = japaneseMail({ from: 'a@customer.example', to: 'b@toot.example', subject: '日付が壊れている', text: '本文', date: '32 Foo 99999 99:99' });
+    const raw = forwardingMail({ from: 'c@toot.example', to: 'd@toot.example', subject: '転送', text: '二通', forwards: [{ message: undated }, { message: badDate }] });
+    const mail = await parseInboundMail(raw, FALLBACK);
+    expect(mail.forwarded!.map((f) => [f.subject, f.date])).toEqual([
+      ['日付なし', null],
+      ['日付が壊れている', null],
+    ]);
+  });
 });
