@@ -207,13 +207,17 @@ export const pushes = {
   'inquiries.changed': z.object({ inquiryIds: z.array(z.number().int()) }),
   'sync.progress': z.object({
     accountId: z.number().int(),
-    phase: z.enum(['connecting', 'fetching', 'done', 'failed']),
+    /** 'reconnecting': the connection dropped mid-sync; after a short wait it logs in again and goes on from where it was. */
+    phase: z.enum(['connecting', 'fetching', 'reconnecting', 'done', 'failed']),
     done: z.number().int(),
     total: z.number().int(),
     /** The folder being fetched (phase 'fetching'). */
     folder: z.string().optional(),
     /** Bytes of mail fetched so far in this sync. */
     bytes: z.number().int().optional(),
+    /** Phase 'reconnecting': this attempt (from 1) of how many. */
+    attempt: z.number().int().optional(),
+    attempts: z.number().int().optional(),
   }),
   'session.changed': z.object({ unlocked: z.boolean() }),
   /** An outbox item of these inquiries changed (queued, sent, failed, cancelled). */
