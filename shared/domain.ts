@@ -105,6 +105,10 @@ export const message = z.object({
   attachments: z.array(attachmentInfo).optional(),
   /** Messages forwarded in this mail (message/rfc822 parts), nested ones included. */
   forwarded: z.array(forwardedMessage).optional(),
+  /** When the sync saw this mail deleted from its folder on the mail server (it stays here); null: still there. */
+  removedOnServerAt: isoDateTime.nullable().optional(),
+  /** When the sync saw it answered from another mail client (\Answered): check before answering twice. */
+  answeredElsewhereAt: isoDateTime.nullable().optional(),
   /**
    * Only on the answer to `inquiries.reply`: where the copy of the reply was stored on the IMAP
    * server (folder), or why it could not be (error). The reply was sent either way.

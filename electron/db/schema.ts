@@ -81,6 +81,14 @@ export interface SyncStateTable {
   folder: string;
   uidValidity: string;
   lastUid: number;
+  /** HIGHESTMODSEQ at the last sync (decimal); null: unknown or the server has none. */
+  highestModseq: Generated<string | null>;
+}
+
+export interface MessageServerStateTable {
+  messageId: number;
+  removedAt: string | null;
+  answeredElsewhereAt: string | null;
 }
 
 export interface QuarantineTable {
@@ -180,6 +188,7 @@ export interface Database {
   inquiries: InquiriesTable;
   messages: MessagesTable;
   syncState: SyncStateTable;
+  messageServerState: MessageServerStateTable;
   quarantine: QuarantineTable;
   consentEvents: ConsentEventsTable;
   exportLog: ExportLogTable;

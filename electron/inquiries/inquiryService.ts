@@ -11,6 +11,7 @@ import { appendToSentFolder } from '../mail/appendSent';
 import { signatureOf } from '../replies/signatureRepository';
 import { composeReplyText, quoteOriginal } from '../../shared/replyText';
 import * as repo from './inquiryRepository';
+import { serverStateOfMessages } from './serverStateRepository';
 import { attachmentsOfMessages, getAttachmentContent, htmlOfMessages } from './messageContentRepository';
 import { forwardedOfMessages } from './forwardedMessageRepository';
 
@@ -21,11 +22,17 @@ export async function getInquiryDetail(ws: Workspace, id: number): Promise<Inqui
   if (!customer) throw new AppError('NOT_FOUND', `The customer of inquiry #${id} does not exist.`);
   const messages = (await repo.listMessages(ws.db, id)).map(repo.toMessage);
   const ids = messages.map((m) => m.id);
-  const [html, attachments, forwarded] = await Promise.all([htmlOfMessages(ws.db, ids), attachmentsOfMessages(ws.db, ids), forwardedOfMessages(ws.db, ids)]);
+  const [html, attachments, forwarded, serverState] = await Promise.all([
+    htmlOfMessages(ws.db, ids),
+    attachmentsOfMessages(ws.db, ids),
+    forwardedOfMessages(ws.db, ids),
+    serverStateOfMessages(ws.db, ids),
+  ]);
   for (const m of messages) {
     m.html = html.get(m.id) ?? null;
     m.attachments = attachments.get(m.id) ?? [];
     m.forwarded = forwarded.get(m.id) ?? [];
+    Object.assign(m, serverState.get(m.id) ?? { removedOnServerAt: null, answeredElsewhereAt: null });
   }
   return { inquiry, customer, messages };
 }

@@ -102,6 +102,8 @@ export const en: Messages = {
     count_other: '{{count}} inquiries',
   },
   inquiry: {
+    answeredElsewhere: 'Answered in another mail client',
+    removedOnServer: 'Deleted on the mail server',
     customer: 'Customer',
     received: 'Received',
     firstResponse: 'First response',

@@ -104,6 +104,8 @@ export const ja = {
     count_other: '{{count}}件',
   },
   inquiry: {
+    answeredElsewhere: '他のメールソフトで返信済み',
+    removedOnServer: 'メールサーバーから削除済み',
     customer: 'お客様',
     received: '受付日時',
     firstResponse: '初回対応',

@@ -35,6 +35,16 @@ function Thread({ detail }: { detail: InquiryDetail }) {
                 → {message.toAddress}
               </span>
             )}
+            {message.answeredElsewhereAt && (
+              <span className="badge server-state" data-testid="message-answered-elsewhere" title={tokyoDateTimeOrNone(message.answeredElsewhereAt)}>
+                {t('inquiry.answeredElsewhere')}
+              </span>
+            )}
+            {message.removedOnServerAt && (
+              <span className="badge server-state" data-testid="message-removed-on-server" title={tokyoDateTimeOrNone(message.removedOnServerAt)}>
+                {t('inquiry.removedOnServer')}
+              </span>
+            )}
             <span className="spacer" />
             <time className="muted nowrap" dateTime={message.at} data-testid="message-at">
               {tokyoDateTimeOrNone(message.at)}

@@ -1,0 +1,78 @@
+import type { ImapFlow, MailboxObject } from 'imapflow';
+
+/** What the last sync of a folder knew: enough to ask the server only what changed since. */
+export interface KnownFolderState {
+  uidValidity: string;
+  /** HIGHESTMODSEQ when the folder was last synced (CONDSTORE, RFC 7162); null: never known. */
+  highestModseq: string | null;
+  /** Mails up to this UID are stored; changes are asked for them only. */
+  lastUid: number;
+}
+
+/** What happened on the server to mails already stored, since the last sync. */
+export interface FolderChanges {
+  /** Stored mails deleted (expunged) on the server: learned from QRESYNC's VANISHED. */
+  removed: number[];
+  /** Stored mails someone answered from another mail client (the \Answered flag was set). */
+  answered: number[];
+  /** How the changes were learned: 'qresync', 'condstore', 'unchanged' (nothing new since), or 'none' (the server offers neither). */
+  method: 'qresync' | 'condstore' | 'unchanged' | 'none';
+}
+
+export interface OpenedFolder {
+  mailbox: MailboxObject;
+  /** The folder's HIGHESTMODSEQ now, to remember for the next sync; null when the server has none. */
+  highestModseq: string | null;
+  changes: FolderChanges;
+}
+
+/**
+ * Opens a folder read-only (EXAMINE) and learns what changed to the mails already stored, as
+ * cheaply as the server allows: with QRESYNC the answer to EXAMINE itself lists the mails
+ * deleted and the flags changed since the last sync; with CONDSTORE alone one FETCH asks for
+ * flags changed since then (deletions cannot be learned cheaply and are not looked for); an
+ * unchanged HIGHESTMODSEQ means nothing changed at all. Nothing on the server is modified.
+ */
+export async function openFolderWithChanges(client: ImapFlow, folder: string, known: KnownFolderState | null): Promise<OpenedFolder> {
+  const removed = new Set<number>();
+  const flagged = new Map<number, Set<string>>();
+  const lastUid = known?.lastUid ?? 0;
+  const onExpunge = (event: { path?: string; uid?: number; vanished?: boolean }) => {
+    if (event.vanished && event.path === folder && event.uid !== undefined && event.uid <= lastUid) removed.add(event.uid);
+  };
+  const onFlags = (event: { path?: string; uid?: number; flags?: Set<string> }) => {
+    if (event.path === folder && event.uid !== undefined && event.uid <= lastUid && event.flags) flagged.set(event.uid, event.flags);
+  };
+  const askQresync = known !== null && known.highestModseq !== null && client.enabled.has('QRESYNC');
+  client.on('expunge', onExpunge);
+  client.on('flags', onFlags);
+  let mailbox: MailboxObject;
+  try {
+    mailbox = await client.mailboxOpen(folder, {
+      readOnly: true,
+      ...(askQresync ? { uidValidity: BigInt(known.uidValidity), changedSince: BigInt(known.highestModseq as string) } : {}),
+    });
+  } finally {
+    client.off('expunge', onExpunge);
+    client.off('flags', onFlags);
+  }
+  const highestModseq = mailbox.highestModseq !== undefined && !mailbox.noModseq ? mailbox.highestModseq.toString() : null;
+  const sameFolder = known !== null && known.uidValidity === mailbox.uidValidity.toString();
+  let method: FolderChanges['method'] = 'none';
+  if (!sameFolder || highestModseq === null || known?.highestModseq == null || lastUid === 0) {
+    // First sync, a renumbered folder, or no mod-sequences: nothing to compare with.
+    removed.clear();
+    flagged.clear();
+  } else if (highestModseq === known.highestModseq) {
+    method = 'unchanged';
+  } else if (askQresync && (mailbox as MailboxObject & { qresync?: boolean }).qresync) {
+    method = 'qresync';
+  } else {
+    method = 'condstore';
+    for await (const message of client.fetch(`1:${lastUid}`, { uid: true, flags: true }, { uid: true, changedSince: BigInt(known.highestModseq) })) {
+      if (message.uid <= lastUid && message.flags) flagged.set(message.uid, message.flags);
+    }
+  }
+  const answered = [...flagged].filter(([uid, flags]) => flags.has('\\Answered') && !removed.has(uid)).map(([uid]) => uid);
+  return { mailbox, highestModseq, changes: { removed: [...removed].sort((a, b) => a - b), answered: answered.sort((a, b) => a - b), method } };
+}
