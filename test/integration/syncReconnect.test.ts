@@ -276,6 +276,26 @@ describe('a sync whose IMAP connection drops', () => {
       expect(proxy.connections).toBe(3);
     });
 
+    it('counts a connection that drops again before anything was stored against the same attempts, so a server that always hangs up cannot keep a sync going', async () => {
+      const waits: number[] = [];
+      const policy: ReconnectPolicy = { delaysMs: [1000, 2000, 4000], sleep: async (ms) => void waits.push(ms) };
+      const reconnector = new Reconnector(() => openImapSession(config()), config(), policy, quietHooks);
+      // Each login works, and each connection is lost before any mail is stored.
+      for (let i = 0; i < 3; i++) {
+        const session = await reconnector.reopen();
+        proxy.cut();
+        await session.close();
+      }
+      await expect(reconnector.reopen()).rejects.toMatchObject({ code: 'IMAP_UNREACHABLE', message: expect.stringContaining('3 attempts to reconnect failed') });
+      expect(waits).toEqual([1000, 2000, 4000]);
+      expect(proxy.connections).toBe(3);
+
+      // Once mail is stored again, a later drop gets the full set of attempts, from the shortest wait.
+      reconnector.madeProgress();
+      await (await reconnector.reopen()).close();
+      expect(waits).toEqual([1000, 2000, 4000, 1000]);
+    });
+
     it('stops a long back-off wait as soon as the sync is cancelled, without another login', async () => {
       proxy.refuse();
       const controller = new AbortController();
