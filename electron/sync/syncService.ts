@@ -4,12 +4,15 @@ import { listAccounts, listSyncStates, replaceLastSyncError, setNextRetry } from
 import { openMailLogin, retryWithRenewedToken } from '../accounts/mailLogin';
 import { watchFolder } from '../mail/imapIdle';
 import type { PipelineLimits } from './ingestPipeline';
+import type { ReconnectPolicy } from './reconnect';
 import { syncAccount } from './syncAccount';
 import { SyncScheduler, type SchedulerClock, type SchedulerOptions } from './syncScheduler';
 
 export interface SyncServiceOptions {
   /** Batch and buffer sizes of the ingest pipeline. */
   limits?: Partial<PipelineLimits>;
+  /** Waits between reconnect attempts after a drop mid-sync (tests shorten them). */
+  reconnect?: ReconnectPolicy;
   /** Background sync while unlocked (polling, IDLE, back-off); false: only when staff press sync. */
   background?: Partial<SchedulerOptions> | false;
   /** The scheduler's clock and timers (tests). */
@@ -46,7 +49,7 @@ export function createSyncService(ws: Workspace, options: SyncServiceOptions): S
     if (current) return current.promise;
     const controller = new AbortController();
     if (stopped) controller.abort();
-    const sync = () => syncAccount(ws, accountId, { signal: controller.signal, limits: options.limits });
+    const sync = () => syncAccount(ws, accountId, { signal: controller.signal, limits: options.limits, reconnect: options.reconnect });
     const promise = retryWithRenewedToken(ws, accountId, sync, {
       // The refused login is already recorded as the failure; why the token could not be renewed is what staff must read.
       onRenewFailed: (error) => replaceLastSyncError(ws.db, accountId, error.message),

@@ -15,6 +15,8 @@ const SALES_MAILS = 20;
 const ALL_MAILS = INBOX_MAILS + SALES_MAILS;
 /** Small batches: a drop lands between many stored batches, and what came before it is stored. */
 const LIMITS = { batchMails: 5, batchMs: 1000 };
+/** The app's policy (three attempts, each wait twice the last), quicker: the waits' lengths are tested on the policy itself. */
+const QUICK_RECONNECT: ReconnectPolicy = { delaysMs: [250, 500, 1000], sleep: abortableSleep };
 /** Generous: the app waits 1 s, 2 s and 4 s between attempts, and the machine may be busy. */
 const TIMEOUT_MS = 180_000;
 
@@ -60,7 +62,7 @@ describe('a sync whose IMAP connection drops', () => {
 
   beforeEach(async () => {
     proxy = await startTcpProxy(dovecot);
-    t = await startTestApp({ sync: { limits: LIMITS } });
+    t = await startTestApp({ sync: { limits: LIMITS, reconnect: QUICK_RECONNECT } });
     pushes = [];
     t.app.router.onPush((frame) => {
       if (frame.push === 'sync.progress') pushes.push(frame.payload as Progress);
