@@ -180,7 +180,8 @@ export async function downloadAttachment(ws: Workspace, id: number): Promise<{ f
   const row = await getAttachmentContent(ws.db, id);
   if (!row) throw new AppError('NOT_FOUND', `Attachment ${id} does not exist.`);
   if (row.content === null && row.withheld) {
-    throw new AppError('NOT_FOUND', `"${row.fileName}" held a card number, so the file was not kept (no card data is kept): its masked text is shown as the forwarded message.`);
+    const shown = row.contentType === 'message/rfc822' ? 'its masked text is shown as the forwarded message' : 'ask the customer to send it again without the card number';
+    throw new AppError('NOT_FOUND', `"${row.fileName}" held a card number, so the file was not kept (no card data is kept): ${shown}.`);
   }
   if (row.content === null) {
     throw new AppError('NOT_FOUND', `"${row.fileName}" was larger than the size limit, so only its name and size were kept: ask the customer to send it another way.`);

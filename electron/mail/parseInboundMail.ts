@@ -1,4 +1,5 @@
 import { MailParser, parseAddressHeader, type AddressObject, type EmailAddress, type IconvConstructor } from 'mailparser';
+import { withholdIfCardNumber } from './attachmentCardCheck';
 import { isAutomaticMail } from './automaticMail';
 import { decodeEncodedWords } from './encodedWords';
 import { isForwardedPart, readForwardedMessages, type ForwardedMail } from './forwardedMessages';
@@ -54,7 +55,7 @@ export interface InboundAttachment {
   content?: Buffer;
   /** Content-ID without angle brackets (inline images of multipart/related, referenced as cid:). */
   contentId?: string | null;
-  /** A forwarded message (.eml) whose bytes were not kept because it held a card number. */
+  /** Not kept because it held a card number: a forwarded message (.eml) or a text file (see attachmentCardCheck.ts). */
   withheld?: boolean;
 }
 
@@ -125,6 +126,7 @@ export async function parseInboundMail(
     parse: (part, date, depth) => parseInboundMail(part, date, { forwardDepth: depth }),
   });
   if (cutShort) delete lastAttachment.content;
+  for (const attachment of attachments) withholdIfCardNumber(attachment);
   return {
     messageKey: messageKeyOf(parsed.headerLines, raw),
     inReplyTo: extractMessageIds(rawHeaderValue(parsed.headerLines, 'in-reply-to') ?? '')[0] ?? null,

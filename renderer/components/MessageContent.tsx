@@ -115,7 +115,7 @@ function AttachmentList({ attachments }: { attachments: readonly AttachmentInfo[
             )}
             {a.withheld ? (
               <span className="muted" data-testid="attachment-withheld">
-                {t('mail.withheld')}
+                {t(a.contentType === 'message/rfc822' ? 'mail.withheldForwarded' : 'mail.withheld')}
               </span>
             ) : a.kept ? (
               <button type="button" className="link-button" data-testid="attachment-download" onClick={() => void download(a)}>

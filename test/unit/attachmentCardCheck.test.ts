@@ -1,0 +1,58 @@
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { parseInboundMail } from '../../electron/mail/parseInboundMail';
+
+/** A mail with one attachment, as a mail client writes it (base64). */
+function mailWith(fileName: string, contentType: string, content: Buffer): Buffer {
+  return Buffer.from(
+    [
+      'From: Hanako <hanako@example.jp>',
+      'To: support@toot.example',
+      'Subject: =?UTF-8?B?5rG65riI44Gu5piO57Sw?=',
+      'Message-ID: <card-attachment@example.jp>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/plain; charset=UTF-8',
+      '',
+      '明細を添付します。',
+      '--b',
+      `Content-Type: ${contentType}; name="${fileName}"`,
+      `Content-Disposition: attachment; filename="${fileName}"`,
+      'Content-Transfer-Encoding: base64',
+      '',
+      content.toString('base64').replace(/(.{76})/g, '$1\r\n'),
+      '--b--',
+      '',
+    ].join('\r\n'),
+  );
+}
+
+const attachmentOf = async (raw: Buffer) => (await parseInboundMail(raw, '2026-11-24T01:00:00.000Z')).attachments[0]!;
+
+describe('text attachments holding a card number are not kept (the policy keeps no card data)', () => {
+  it('withholds a Shift_JIS CSV export with a card number, keeping its name and size', async () => {
+    const csv = iconv.encode('氏名,カード番号\r\n山田花子,4111 1111 1111 1111\r\n', 'shift_jis');
+    const attachment = await attachmentOf(mailWith('meisai.csv', 'application/octet-stream', csv));
+    expect(attachment).toMatchObject({ fileName: 'meisai.csv', size: csv.length, withheld: true });
+    expect(attachment.content).toBeUndefined();
+  });
+
+  it('withholds UTF-16 text and full-width digits too', async () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('カード：４１１１－１１１１－１１１１－１１１１', 'utf16le')]);
+    expect(await attachmentOf(mailWith('memo.txt', 'text/plain', utf16))).toMatchObject({ withheld: true });
+  });
+
+  it('keeps text without a card number, numbers that fail the Luhn check, and binary files as they are', async () => {
+    const order = Buffer.from('注文番号 1234 5678 9012 3456 の件\n', 'utf8');
+    const kept = await attachmentOf(mailWith('order.txt', 'text/plain', order));
+    expect(kept.withheld).toBeUndefined();
+    expect(kept.content?.equals(order)).toBe(true);
+
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from('4111111111111111')]);
+    const binary = await attachmentOf(mailWith('scan.pdf', 'application/pdf', pdf));
+    expect(binary.withheld).toBeUndefined();
+    expect(binary.content?.equals(pdf)).toBe(true);
+  });
+});
