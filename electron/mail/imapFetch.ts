@@ -1,5 +1,6 @@
 import type { ImapFlow } from 'imapflow';
 import type { Logger } from '../logging/logger';
+import { openFolderWithChanges, type FolderChanges } from './folderChanges';
 import { createImapClient, type ImapConfig } from './imapClient';
 import { toImapAppError } from './imapError';
 import { messageIdOf } from './messageIdentity';
@@ -19,6 +20,10 @@ export interface FolderFetchOptions {
   knownUidValidity: string | null;
   /** Fetch UIDs > lastUid. */
   lastUid: number;
+  /** The folder's HIGHESTMODSEQ at the last sync (CONDSTORE), to learn what changed since; null: unknown. */
+  knownModseq?: string | null;
+  /** Mails up to lastUid that were deleted or answered on the server since the last sync (see folderChanges.ts). */
+  onChanges?(changes: FolderChanges): Promise<void> | void;
   /**
    * Called once per mail, in UID order, and awaited before the next is handed over. The caller
    * may store the mail at once or queue it (awaiting only while its queue is full): either way it
@@ -51,6 +56,8 @@ export interface FolderFetchResult {
   skipped: number;
   /** Bytes of mail handed to onMail. */
   bytes: number;
+  /** The folder's HIGHESTMODSEQ when it was opened, to remember once the folder is synced; null when the server has none. */
+  highestModseq: string | null;
 }
 
 /** A logged-in IMAP session, for syncing several folders over one connection. */
@@ -151,7 +158,8 @@ async function fetchFolderWith(
   signal: AbortSignal | undefined,
   logger: Logger | undefined,
 ): Promise<FolderFetchResult> {
-  const mailbox = await client.mailboxOpen(options.folder, { readOnly: true });
+  const known = options.knownUidValidity === null ? null : { uidValidity: options.knownUidValidity, highestModseq: options.knownModseq ?? null, lastUid: options.lastUid };
+  const { mailbox, highestModseq, changes } = await openFolderWithChanges(client, options.folder, known);
   const uidValidity = mailbox.uidValidity.toString();
   const validityChanged = options.knownUidValidity !== null && options.knownUidValidity !== uidValidity;
   if (validityChanged) logger?.warn('imap.uidvalidity_changed', { refetchAll: true });
@@ -175,7 +183,9 @@ async function fetchFolderWith(
     }
   };
 
-  const result: FolderFetchResult = { uidValidity, fetched: 0, skipped: 0, bytes: 0 };
+  if (changes.removed.length || changes.answered.length) await callCaller(() => options.onChanges?.(changes));
+
+  const result: FolderFetchResult = { uidValidity, fetched: 0, skipped: 0, bytes: 0, highestModseq };
   const handedOver = () => options.onProgress?.(result.fetched + result.skipped, uids.length);
   const skipCheck = validityChanged && options.isKnownMessageId && options.onSkip ? options.isKnownMessageId : null;
   for (let start = 0; start < uids.length; start += UID_BATCH) {

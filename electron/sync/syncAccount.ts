@@ -11,6 +11,7 @@ import {
 } from '../accounts/accountRepository';
 import { rawTransaction } from '../db/rawTransaction';
 import { openMailLogin } from '../accounts/mailLogin';
+import { markServerChanges, saveFolderModseq } from '../inquiries/serverStateRepository';
 import { openImapSession, type ImapSession } from '../mail/imapFetch';
 import { parseInboundMail, type InboundMail } from '../mail/parseInboundMail';
 import { ingestMail, ingestStore, type IngestContext, type IngestOutcome } from './ingestMail';
@@ -244,12 +245,16 @@ async function syncFolder(
   const limits = { ...DEFAULT_PIPELINE_LIMITS, ...options.limits };
   const pipeline = new IngestPipeline(options.parse ?? defaultParse, storeBatch, limits);
   let failure: { error: unknown } | null = null;
-  let result: { uidValidity: string } | null = null;
+  let result: { uidValidity: string; highestModseq: string | null } | null = null;
   try {
     result = await session.fetchFolder({
       folder,
       knownUidValidity: state?.uidValidity ?? null,
       lastUid: state?.lastUid ?? 0,
+      knownModseq: state?.highestModseq ?? null,
+      onChanges: async (changes) => {
+        for (const inquiryId of await markServerChanges(ws.db, accountId, folder, changes, ws.now())) tally.changed.add(inquiryId);
+      },
       onListed: (total, validity) => {
         uidValidity = validity;
         tally.progress.total += total - tally.progress.pendingInFolder;
@@ -275,6 +280,8 @@ async function syncFolder(
     const after = await getSyncState(ws.db, accountId, folder);
     if (!after || after.uidValidity !== result.uidValidity) await saveSyncState(ws.db, accountId, folder, result.uidValidity, 0);
   }
+  // Only now is everything up to the server's state of the folder stored: the next sync asks for changes since.
+  if (result) await saveFolderModseq(ws.db, accountId, folder, result.highestModseq);
 }
 
 function countOutcome(report: SyncReport, outcome: StoredOutcome, changed: Set<number>): void {
