@@ -1,12 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
 import { fillNewMailAccount, saveAccountForm, setUpSession } from './steps';
-import { startAppHost, type AppHost } from '../support/appHost';
-import { startDovecot, type DovecotServer } from '../support/dovecot';
+import type { DovecotServer } from '../support/dovecot';
 import { forwardedIso2022JpInlineMail, nestedForwardMail } from '../support/forwardedMailFixtures';
-import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
+import type { SmtpReceiver } from '../support/smtpReceiver';
+import { startWorld, type World } from './world';
 
 /**
  * Forwarded mail as staff read it, in Chromium against the loopback host and a real Dovecot: the
@@ -20,39 +18,27 @@ test.describe.configure({ mode: 'serial' });
 const PASSPHRASE = 'correct horse battery staple';
 const SUPPORT = 'support@toot.example';
 
-let host: AppHost;
+let world: World;
 let dovecot: DovecotServer;
 let smtp: SmtpReceiver;
-let dataDir: string;
-let context: BrowserContext;
 let page: Page;
-const pageProblems: string[] = [];
 
 test.beforeAll(async ({ browser }) => {
-  dovecot = await startDovecot();
-  smtp = await startSmtpReceiver({ requireAuth: true, user: 'support', password: 'smtp-pass' });
-  dataDir = mkdtempSync(join(tmpdir(), 'madoguchi-e2e-forward-'));
-  host = await startAppHost({ dataDir });
-  context = await browser.newContext({ acceptDownloads: true, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
-  page = await context.newPage();
-  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
+  world = await startWorld(browser, { name: 'forward', smtp: { requireAuth: true, user: 'support', password: 'smtp-pass' } });
+  ({ dovecot, smtp, page } = world);
   await dovecot.appendMails([forwardedIso2022JpInlineMail(), nestedForwardMail()]);
 });
 
 test.afterAll(async () => {
-  await context?.close();
-  await host?.stop();
-  await smtp?.stop();
-  await dovecot?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await world?.stop();
 });
 
 test.afterEach(({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) console.log('page problems:', pageProblems);
+  if (testInfo.status !== testInfo.expectedStatus) console.log('page problems:', world.problems);
 });
 
 test('1. syncs two mails that forward other mails', async () => {
-  await setUpSession(page, host.url, '鈴木 一郎', PASSPHRASE);
+  await setUpSession(page, world.host.url, '鈴木 一郎', PASSPHRASE);
   await fillNewMailAccount(page, dovecot, smtp, SUPPORT);
   await saveAccountForm(page);
   const account = page.getByTestId(/^account-row-\d+$/).first();
@@ -113,5 +99,5 @@ test('3. nests a forward of a forward, its HTML sanitised in a sandboxed frame w
   const [download] = await Promise.all([page.waitForEvent('download'), eml.getByTestId('attachment-download').click()]);
   expect(download.suggestedFilename()).toBe('henpin.eml');
   expect(readFileSync(await download.path()).toString('latin1')).toContain('Message-ID: <nested-middle@toot-partner.example>');
-  expect(pageProblems).toEqual([]);
+  expect(world.problems).toEqual([]);
 });

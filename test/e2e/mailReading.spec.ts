@@ -1,15 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { fillNewMailAccount, saveAccountForm, setUpSession } from './steps';
 import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { startAppHost, type AppHost } from '../support/appHost';
-import { startDovecot, type DovecotServer } from '../support/dovecot';
-import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
+import type { DovecotServer } from '../support/dovecot';
+import type { SmtpReceiver } from '../support/smtpReceiver';
+import { startWorld, type World } from './world';
 
 /**
  * Reading mail as staff do, in Chromium against the loopback host, a real Dovecot and SMTP
@@ -25,20 +23,17 @@ const SUPPORT = 'support@toot.example';
 const SUBJECT = 'キャンペーンについての質問';
 const PNG_1PX = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
-let host: AppHost;
+let world: World;
 let dovecot: DovecotServer;
 let smtp: SmtpReceiver;
 let tracker: Server;
 const trackerHits: string[] = [];
 let trackerBase: string;
-let dataDir: string;
-let context: BrowserContext;
 let page: Page;
-const pageProblems: string[] = [];
 
 test.beforeAll(async ({ browser }) => {
-  dovecot = await startDovecot();
-  smtp = await startSmtpReceiver({ requireAuth: true, user: 'support', password: 'smtp-pass' });
+  world = await startWorld(browser, { name: 'mail', smtp: { requireAuth: true, user: 'support', password: 'smtp-pass' } });
+  ({ dovecot, smtp, page } = world);
   // Stands in for a sender's tracking server: records every request it gets.
   tracker = createServer((request, response) => {
     trackerHits.push(request.url ?? '');
@@ -48,13 +43,8 @@ test.beforeAll(async ({ browser }) => {
   await new Promise<void>((resolve) => tracker.listen(0, '127.0.0.1', resolve));
   trackerBase = `http://127.0.0.1:${(tracker.address() as AddressInfo).port}`;
 
-  dataDir = mkdtempSync(join(tmpdir(), 'madoguchi-e2e-mail-'));
-  host = await startAppHost({ dataDir });
-  context = await browser.newContext({ acceptDownloads: true, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
-  page = await context.newPage();
-  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
   page.on('dialog', (dialog) => {
-    pageProblems.push(`unexpected dialog: ${dialog.message()}`);
+    world.problems.push(`unexpected dialog: ${dialog.message()}`);
     void dialog.dismiss();
   });
 
@@ -85,20 +75,16 @@ test.beforeAll(async ({ browser }) => {
 });
 
 test.afterAll(async () => {
-  await context?.close();
-  await host?.stop();
-  await smtp?.stop();
-  await dovecot?.stop();
+  await world?.stop();
   await new Promise((resolve) => tracker?.close(resolve));
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 test.afterEach(({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) console.log('page problems:', pageProblems);
+  if (testInfo.status !== testInfo.expectedStatus) console.log('page problems:', world.problems);
 });
 
 test('1. sets up the account with a signature and a canned reply, and syncs an HTML mail', async () => {
-  await setUpSession(page, host.url, '鈴木 一郎', PASSPHRASE);
+  await setUpSession(page, world.host.url, '鈴木 一郎', PASSPHRASE);
   const form = await fillNewMailAccount(page, dovecot, smtp, SUPPORT);
   await form.getByTestId('account-from-name').fill('TOOT サポート');
   await form.getByTestId('account-signature').fill('TOOT株式会社 お客様窓口\n鈴木 一郎');
@@ -159,7 +145,7 @@ test('2. shows the HTML without running its script or fetching remote content, u
 test('3. opens a link only after confirming its real address', async () => {
   const frame = page.frameLocator('[data-testid="message-html-frame"]');
   const popups: string[] = [];
-  context.on('page', (p) => popups.push(p.url()));
+  world.context.on('page', (p) => popups.push(p.url()));
   await frame.locator('#shop').click();
   const dialog = page.getByTestId('link-confirm');
   await expect(dialog).toBeVisible();
@@ -171,9 +157,9 @@ test('3. opens a link only after confirming its real address', async () => {
   expect(popups).toEqual([]);
 
   // The shop is not on this network: answer for it, so the opened tab has a page to show.
-  await context.route('https://shop.example.jp/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>shop</title>' }));
+  await world.context.route('https://shop.example.jp/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>shop</title>' }));
   await frame.locator('#shop').click();
-  const [popup] = await Promise.all([context.waitForEvent('page'), page.getByTestId('link-confirm-open').click()]);
+  const [popup] = await Promise.all([world.context.waitForEvent('page'), page.getByTestId('link-confirm-open').click()]);
   await popup.waitForLoadState();
   expect(popup.url()).toBe('https://shop.example.jp/campaign?id=42');
   // noopener: the opened page has no handle on Madoguchi.
@@ -226,5 +212,5 @@ test('5. replies from a canned reply, with the signature and the quoted original
   expect(sent.text).toContain('担当の鈴木 一郎です。\n\n-- \nTOOT株式会社 お客様窓口\n鈴木 一郎\n\n');
   expect(sent.text).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}（日本時間）、山田 花子様:\n> キャンペーンの詳細を教えてください。/);
   await expect(page.getByTestId(/^message-\d+$/)).toHaveCount(2);
-  expect(pageProblems).toEqual([]);
+  expect(world.problems).toEqual([]);
 });

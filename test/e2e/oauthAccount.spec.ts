@@ -1,13 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test';
-import { fillNewMailAccount, saveAccountForm, setUpSession } from './steps';
-import { startAppHost, type AppHost } from '../support/appHost';
-import { startDovecot, type DovecotServer } from '../support/dovecot';
+import { expect, test, type Page } from '@playwright/test';
+import { fillNewMailAccount, firstAccountId, firstAccountRow, saveAccountForm, setUpSession } from './steps';
+import type { DovecotServer } from '../support/dovecot';
 import { japaneseMail } from '../support/mailFixtures';
 import { startOAuthProvider, type OAuthProvider } from '../support/oauthProvider';
-import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
+import { startWorld, type World } from './world';
 
 /**
  * An OAuth2 mail account set up and used from the settings screen, against a real Dovecot that
@@ -18,45 +14,36 @@ test.describe.configure({ mode: 'serial' });
 
 const SUPPORT = 'support@toot.example';
 let provider: OAuthProvider;
-let host: AppHost;
+let world: World;
 let dovecot: DovecotServer;
-let smtp: SmtpReceiver;
-let dataDir: string;
-let context: BrowserContext;
 let page: Page;
 let firstToken: string;
 
-const accountRow = (): Locator => page.getByTestId(/^account-row-\d+$/).first();
-async function accountId(): Promise<number> {
-  return Number(/\d+$/.exec((await accountRow().getAttribute('data-testid')) ?? '')?.[0]);
-}
+const accountRow = () => firstAccountRow(page);
+const accountId = () => firstAccountId(page);
 const appendInquiry = (subject: string, id: string) =>
   dovecot.appendMail(japaneseMail({ from: 'hanako@example.jp', fromName: '山田 花子', to: SUPPORT, subject, text: 'よろしくお願いします。', messageId: `<${id}@example.jp>` }));
 
 test.beforeAll(async ({ browser }) => {
   provider = await startOAuthProvider();
-  dovecot = await startDovecot({ user: SUPPORT, oauth2IntrospectionUrl: provider.introspectionUrl });
-  smtp = await startSmtpReceiver({ user: SUPPORT, acceptsToken: (user, token) => provider.accepts(user, token) });
-  dataDir = mkdtempSync(join(tmpdir(), 'madoguchi-e2e-oauth-'));
-  host = await startAppHost({ dataDir });
-  context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
-  page = await context.newPage();
+  world = await startWorld(browser, {
+    name: 'oauth',
+    dovecot: { user: SUPPORT, oauth2IntrospectionUrl: provider.introspectionUrl },
+    smtp: { user: SUPPORT, acceptsToken: (user, token) => provider.accepts(user, token) },
+  });
+  ({ dovecot, page } = world);
   firstToken = provider.issue(SUPPORT).accessToken;
 });
 
 test.afterAll(async () => {
-  await context?.close();
-  await host?.stop();
-  await smtp?.stop();
-  await dovecot?.stop();
+  await world?.stop();
   await provider?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 test('1. an account set up with an OAuth2 access token syncs over XOAUTH2', async () => {
   await appendInquiry('OAuth2 のアカウントで受信', 'oauth-1');
-  await setUpSession(page, host.url, '高橋 健', 'correct horse battery staple');
-  const form = await fillNewMailAccount(page, dovecot, smtp, SUPPORT);
+  await setUpSession(page, world.host.url, '高橋 健', 'correct horse battery staple');
+  const form = await fillNewMailAccount(page, dovecot, world.smtp, SUPPORT);
   await form.getByTestId('account-auth-method').selectOption('oauth2');
   await expect(form.getByTestId('account-imap-password')).toHaveCount(0);
   await expect(form.getByTestId('account-smtp-password')).toHaveCount(0);

@@ -1,48 +1,30 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { fillNewMailAccount, saveAccountForm, setUpSession } from './steps';
-import { startAppHost, type AppHost } from '../support/appHost';
-import { startDovecot, type DovecotServer } from '../support/dovecot';
+import type { DovecotServer } from '../support/dovecot';
 import { japaneseMail } from '../support/mailFixtures';
-import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
+import { startWorld, type World } from './world';
 
 /**
  * A colleague answers a customer from another mail client and deletes another mail on the
  * server: after the next sync (QRESYNC on a real Dovecot) the thread says so, in Japanese.
  */
 const SUPPORT = 'support@toot.example';
-let host: AppHost;
+let world: World;
 let dovecot: DovecotServer;
-let smtp: SmtpReceiver;
-let dataDir: string;
-let context: BrowserContext;
 let page: Page;
 
 test.beforeAll(async ({ browser }) => {
-  dovecot = await startDovecot({ user: SUPPORT });
-  smtp = await startSmtpReceiver({ user: SUPPORT });
-  dataDir = mkdtempSync(join(tmpdir(), 'madoguchi-e2e-changes-'));
-  host = await startAppHost({ dataDir });
-  context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
-  page = await context.newPage();
+  world = await startWorld(browser, { name: 'changes', dovecot: { user: SUPPORT }, smtp: { user: SUPPORT } });
+  ({ dovecot, page } = world);
 });
-
-test.afterAll(async () => {
-  await context?.close();
-  await host?.stop();
-  await smtp?.stop();
-  await dovecot?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+test.afterAll(async () => world?.stop());
 
 test('mails answered in another mail client or deleted on the server are marked in the thread', async () => {
   const mail = (n: number, subject: string) =>
     japaneseMail({ from: `customer${n}@example.jp`, fromName: `お客様 ${n}`, to: SUPPORT, subject, text: 'ご確認ください。', messageId: `<server-change-${n}@example.jp>` });
   await dovecot.appendMails([mail(1, '同僚が返信した問い合わせ'), mail(2, 'サーバーで削除された問い合わせ')]);
-  await setUpSession(page, host.url, '高橋 健', 'correct horse battery staple');
-  await fillNewMailAccount(page, dovecot, smtp, SUPPORT);
+  await setUpSession(page, world.host.url, '高橋 健', 'correct horse battery staple');
+  await fillNewMailAccount(page, dovecot, world.smtp, SUPPORT);
   await saveAccountForm(page);
   const row = page.getByTestId(/^account-row-\d+$/).first();
   const sync = row.getByTestId(/^account-sync-\d+$/);

@@ -41,3 +41,14 @@ export async function saveAccountForm(page: Page): Promise<void> {
   await page.getByTestId('account-form').getByTestId('account-save').click();
   await expect(page.getByTestId('account-form')).toHaveCount(0);
 }
+
+/** The first mail account's row on the settings screen. */
+export function firstAccountRow(page: Page): Locator {
+  return page.getByTestId(/^account-row-\d+$/).first();
+}
+
+/** The id of the first mail account, read from its row. */
+export async function firstAccountId(page: Page): Promise<number> {
+  const testId = await firstAccountRow(page).getAttribute('data-testid');
+  return Number(/\d+$/.exec(testId ?? '')?.[0]);
+}

@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test';
-import { fillNewMailAccount, saveAccountForm, setUpSession } from './steps';
+import { expect, test, type Page } from '@playwright/test';
+import { fillNewMailAccount, firstAccountId, firstAccountRow, saveAccountForm, setUpSession } from './steps';
 import { tokyoDate } from '../../shared/tokyoTime';
-import { startAppHost, type AppHost } from '../support/appHost';
-import { startDovecot, type DovecotServer } from '../support/dovecot';
+import type { DovecotServer } from '../support/dovecot';
 import { autoReplyMail, japaneseMail } from '../support/mailFixtures';
-import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
+import type { SmtpReceiver } from '../support/smtpReceiver';
+import { startWorld, type World } from './world';
 
 /**
  * Sync settings and health on the settings screen, against a real Dovecot: an account syncing
@@ -21,35 +18,21 @@ const PASSPHRASE = 'correct horse battery staple';
 const SUPPORT = 'support@toot.example';
 const DAY_MS = 24 * 3600_000;
 
-let host: AppHost;
+let world: World;
 let dovecot: DovecotServer;
 let smtp: SmtpReceiver;
-let dataDir: string;
-let context: BrowserContext;
 let page: Page;
-const pageProblems: string[] = [];
 
 const mailDate = (msAgo: number) => new Date(Date.now() - msAgo).toUTCString().replace('GMT', '+0000');
 /** Mail before this Tokyo day is archived. */
 const importSince = tokyoDate(new Date(Date.now() - 7 * DAY_MS).toISOString());
 
-function accountRow(): Locator {
-  return page.getByTestId(/^account-row-\d+$/).first();
-}
-
-async function accountId(): Promise<number> {
-  const testId = await accountRow().getAttribute('data-testid');
-  return Number(/\d+$/.exec(testId ?? '')?.[0]);
-}
+const accountRow = () => firstAccountRow(page);
+const accountId = () => firstAccountId(page);
 
 test.beforeAll(async ({ browser }) => {
-  dovecot = await startDovecot({ user: SUPPORT });
-  smtp = await startSmtpReceiver({ user: SUPPORT });
-  dataDir = mkdtempSync(join(tmpdir(), 'madoguchi-e2e-health-'));
-  host = await startAppHost({ dataDir });
-  context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
-  page = await context.newPage();
-  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
+  world = await startWorld(browser, { name: 'health', dovecot: { user: SUPPORT }, smtp: { user: SUPPORT } });
+  ({ dovecot, smtp, page } = world);
 
   // A recent mail and one that arrived a month ago (before the import date) in INBOX…
   await dovecot.appendMail(
@@ -92,15 +75,11 @@ test.beforeAll(async ({ browser }) => {
 });
 
 test.afterAll(async () => {
-  await context?.close();
-  await host?.stop();
-  await smtp?.stop();
-  await dovecot?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await world?.stop();
 });
 
 test('1. syncs two folders with an import date and shows the health panel', async () => {
-  await setUpSession(page, host.url, OPERATOR, PASSPHRASE);
+  await setUpSession(page, world.host.url, OPERATOR, PASSPHRASE);
   const form = await fillNewMailAccount(page, dovecot, smtp, SUPPORT);
   await expect(form.getByTestId('account-folders')).toHaveValue('INBOX');
   await expect(form.getByTestId('account-import-since')).toHaveValue('');
@@ -225,5 +204,5 @@ test('3. a long sync shows its rate and can be cancelled; the next sync goes on 
 });
 
 test('the page ran without script errors', () => {
-  expect(pageProblems).toEqual([]);
+  expect(world.problems).toEqual([]);
 });

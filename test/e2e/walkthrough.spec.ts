@@ -1,14 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { expect, test, type BrowserContext, type Download, type Locator, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { expect, test, type Download, type Locator, type Page } from '@playwright/test';
 import { fillNewMailAccount, saveAccountForm, setUpSession } from './steps';
 import { simpleParser } from 'mailparser';
 import { formatTokyoDateTime, tokyoDate } from '../../shared/tokyoTime';
-import { startAppHost, type AppHost } from '../support/appHost';
-import { startDovecot, type DovecotServer } from '../support/dovecot';
+import type { DovecotServer } from '../support/dovecot';
 import { japaneseMail, replyMail } from '../support/mailFixtures';
-import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
+import type { SmtpReceiver } from '../support/smtpReceiver';
+import { startWorld, type World } from './world';
 
 /**
  * The whole working day of Madoguchi as staff live it, in the browser against the loopback
@@ -31,16 +29,13 @@ const CATALOGUE_SUBJECT = 'カタログ送付のお願い';
 const PHONE_SUBJECT = 'お支払い方法の確認';
 const CARD = '4111 1111 1111 1111';
 
-let host: AppHost;
+let world: World;
 let dovecot: DovecotServer;
 let smtp: SmtpReceiver;
-let dataDir: string;
-let context: BrowserContext;
 let page: Page;
 let hanakoId: number;
 let taroId: number;
 /** Script errors and CSP violations seen by the page: a clean run has none. */
-const pageProblems: string[] = [];
 
 /** An RFC 5322 date a few minutes ago, so synced mail falls on today's Tokyo date. */
 const mailDate = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toUTCString().replace('GMT', '+0000');
@@ -91,15 +86,10 @@ async function recordConsent(options: {
 }
 
 test.beforeAll(async ({ browser }) => {
-  dovecot = await startDovecot({ user: SUPPORT });
-  smtp = await startSmtpReceiver({ user: SUPPORT });
-  dataDir = mkdtempSync(join(tmpdir(), 'madoguchi-e2e-'));
-  host = await startAppHost({ dataDir });
-  context = await browser.newContext({ acceptDownloads: true, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
-  page = await context.newPage();
-  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
+  world = await startWorld(browser, { name: 'walk', dovecot: { user: SUPPORT }, smtp: { user: SUPPORT } });
+  ({ dovecot, smtp, page } = world);
   page.on('console', (message) => {
-    if (message.type() === 'error') pageProblems.push(`console error: ${message.text()}`);
+    if (message.type() === 'error') world.problems.push(`console error: ${message.text()}`);
   });
 
   // Mail that is waiting in the support mailbox before Madoguchi first syncs.
@@ -129,15 +119,11 @@ test.beforeAll(async ({ browser }) => {
 });
 
 test.afterAll(async () => {
-  await context?.close();
-  await host?.stop();
-  await smtp?.stop();
-  await dovecot?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await world?.stop();
 });
 
 test('1. sets up, adds the mail account, syncs Japanese mail and threads a follow-up', async () => {
-  await setUpSession(page, host.url, OPERATOR, PASSPHRASE);
+  await setUpSession(page, world.host.url, OPERATOR, PASSPHRASE);
   const form = await fillNewMailAccount(page, dovecot, smtp, SUPPORT);
   await form.getByTestId('account-from-name').fill('TOOT サポート');
   await saveAccountForm(page);
@@ -372,5 +358,5 @@ test('switches to English (kept after a reload), and a locked session needs the 
 });
 
 test('the page ran without script errors or Content-Security-Policy violations', () => {
-  expect(pageProblems).toEqual([]);
+  expect(world.problems).toEqual([]);
 });

@@ -25,15 +25,15 @@ export interface SmtpReceiver {
   stop(): Promise<void>;
 }
 
-export async function startSmtpReceiver(
-  options: {
-    requireAuth?: boolean;
-    user?: string;
-    password?: string;
-    /** Also accept SASL XOAUTH2: whether this bearer token is valid for this user (as the test OAuth provider says). */
-    acceptsToken?: (user: string, accessToken: string) => Promise<boolean>;
-  } = {},
-): Promise<SmtpReceiver> {
+export interface SmtpReceiverOptions {
+  requireAuth?: boolean;
+  user?: string;
+  password?: string;
+  /** Also accept SASL XOAUTH2: whether this bearer token is valid for this user (as the test OAuth provider says). */
+  acceptsToken?: (user: string, accessToken: string) => Promise<boolean>;
+}
+
+export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Promise<SmtpReceiver> {
   const user = options.user ?? 'support@toot.example';
   const password = options.password ?? 'smtp-test-password';
   const received: CapturedMail[] = [];
