@@ -69,8 +69,26 @@ export async function retryWithRenewedToken<T>(
   }
 }
 
-/** Renews the account's access token with its refresh token and stores the new one. */
-export async function renewAccessToken(ws: Workspace, account: MailAccountWithSecrets): Promise<void> {
+/** Renewals under way, per workspace and account. */
+const renewing = new WeakMap<Workspace, Map<number, Promise<void>>>();
+
+/**
+ * Renews the account's access token with its refresh token and stores the new one. A sync and a
+ * reply that both find the token expired share one renewal: a provider that rotates refresh
+ * tokens would refuse the second use of the old one, and staff would be asked to sign in again
+ * for nothing.
+ */
+export function renewAccessToken(ws: Workspace, account: MailAccountWithSecrets): Promise<void> {
+  const underWay = renewing.get(ws) ?? new Map<number, Promise<void>>();
+  renewing.set(ws, underWay);
+  const current = underWay.get(account.id);
+  if (current) return current;
+  const renewal = renewOnce(ws, account).finally(() => underWay.delete(account.id));
+  underWay.set(account.id, renewal);
+  return renewal;
+}
+
+async function renewOnce(ws: Workspace, account: MailAccountWithSecrets): Promise<void> {
   if (!account.oauthRefresh) throw new AppError('OAUTH_TOKEN_EXPIRED', `Mail account "${account.label}" cannot renew its OAuth2 token: enter a new access token in Settings.`);
   const renewed = await refreshAccessToken(account.oauthRefresh, account.imapUser, new Date(ws.now()));
   await saveRenewedToken(ws.db, ws.secrets, account.id, renewed);

@@ -125,6 +125,43 @@ describe('mail accounts that log in with OAuth2 access tokens', () => {
     expect((await t.call('sync.status', {}))[0]).toMatchObject({ lastError: null, failureCount: 0 });
   });
 
+  it('with a provider that rotates refresh tokens, a sync and a reply that find the token expired together both go through, and the rotated token is kept', async () => {
+    const rotating = await startOAuthProvider({ rotateRefreshTokens: true, tokenDelayMs: 400 });
+    const strictDovecot = await startDovecot({ oauth2IntrospectionUrl: rotating.introspectionUrl });
+    const strictSmtp = await startSmtpReceiver({ requireAuth: true, acceptsToken: (user, token) => rotating.accepts(user, token) });
+    try {
+      const { accessToken, refreshToken } = rotating.issue(strictDovecot.user);
+      const { imapPassword: _p, smtpPassword: _s, ...base } = testMailAccount(strictDovecot, strictSmtp);
+      const account = await t.call('accounts.save', {
+        ...base,
+        smtpUser: '',
+        authMethod: 'oauth2',
+        oauthAccessToken: accessToken,
+        oauthRefreshToken: refreshToken,
+        oauthTokenUrl: rotating.tokenUrl,
+        oauthClientId: rotating.clientId,
+      });
+      await strictDovecot.appendMail(japaneseMail({ from: 'hanako@example.jp', to: 'support@toot.example', subject: '同時の更新', text: '本文' }));
+      await t.call('sync.run', { accountId: account.id });
+      const [inquiry] = await t.call('inquiries.list', {});
+      rotating.expire(accessToken);
+
+      await Promise.all([t.call('sync.run', { accountId: account.id }), t.call('inquiries.reply', { inquiryId: inquiry!.id, body: '確認します。' })]);
+      expect(rotating.refreshCount).toBeGreaterThanOrEqual(1);
+      await strictSmtp.waitFor(1);
+
+      // The rotated refresh token was stored: the next renewal works with it.
+      const refreshes = rotating.refreshCount;
+      rotating.expire(rotating.latestAccessToken);
+      await expect(t.call('sync.run', { accountId: account.id })).resolves.toMatchObject({ accountId: account.id });
+      expect(rotating.refreshCount).toBe(refreshes + 1);
+    } finally {
+      await strictSmtp.stop();
+      await strictDovecot.stop();
+      await rotating.stop();
+    }
+  });
+
   it('asks staff to sign in again when the provider refuses the refresh token, and names an unreachable token endpoint', async () => {
     const { accessToken, refreshToken } = provider.issue(dovecot.user);
     const account = await t.call(

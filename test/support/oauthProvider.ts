@@ -23,6 +23,8 @@ export interface OAuthProvider {
   accepts(user: string, accessToken: string): Promise<boolean>;
   /** Access tokens issued by refreshing so far. */
   readonly refreshCount: number;
+  /** The access token the last refresh issued. */
+  readonly latestAccessToken: string;
   stop(): Promise<void>;
 }
 
@@ -31,11 +33,19 @@ interface Grant {
   active: boolean;
 }
 
-export async function startOAuthProvider(): Promise<OAuthProvider> {
+export async function startOAuthProvider(
+  options: {
+    /** Each refresh issues a new refresh token and retires the old one, as Microsoft's does. */
+    rotateRefreshTokens?: boolean;
+    /** The token endpoint answers this late (a provider across the internet), so renewals can overlap. */
+    tokenDelayMs?: number;
+  } = {},
+): Promise<OAuthProvider> {
   const clientId = 'madoguchi-test-client';
   const accessTokens = new Map<string, Grant>();
   const refreshTokens = new Map<string, Grant>();
   let refreshCount = 0;
+  let latestAccess = '';
   const newToken = (kind: string) => `${kind}-${randomBytes(18).toString('base64url')}`;
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
@@ -51,12 +61,18 @@ export async function startOAuthProvider(): Promise<OAuthProvider> {
     if (request.method === 'POST' && request.url === '/token') {
       if (body.get('grant_type') !== 'refresh_token') return reply(400, { error: 'unsupported_grant_type' });
       if (body.get('client_id') !== clientId) return reply(401, { error: 'invalid_client' });
+      if (options.tokenDelayMs) await new Promise((resolve) => setTimeout(resolve, options.tokenDelayMs));
       const grant = refreshTokens.get(body.get('refresh_token') ?? '');
       if (!grant?.active) return reply(400, { error: 'invalid_grant', error_description: 'The refresh token was revoked or has expired.' });
       const accessToken = newToken('access');
       accessTokens.set(accessToken, { user: grant.user, active: true });
+      latestAccess = accessToken;
       refreshCount++;
-      return reply(200, { access_token: accessToken, token_type: 'Bearer', expires_in: 3600 });
+      if (!options.rotateRefreshTokens) return reply(200, { access_token: accessToken, token_type: 'Bearer', expires_in: 3600 });
+      grant.active = false;
+      const refreshToken = newToken('refresh');
+      refreshTokens.set(refreshToken, { user: grant.user, active: true });
+      return reply(200, { access_token: accessToken, token_type: 'Bearer', expires_in: 3600, refresh_token: refreshToken });
     }
     reply(404, { error: 'not_found' });
   };
@@ -96,6 +112,9 @@ export async function startOAuthProvider(): Promise<OAuthProvider> {
     },
     get refreshCount() {
       return refreshCount;
+    },
+    get latestAccessToken() {
+      return latestAccess;
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
