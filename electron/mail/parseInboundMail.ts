@@ -369,17 +369,17 @@ function needsRepair(text: string): boolean {
 }
 
 function subjectOf(parsed: ParsedMail, hint: string | null): string {
-  const decoded = parsed.headers.get('subject');
-  let subject = typeof decoded === 'string' ? decoded : '';
   const rawSubject = rawHeaderValue(parsed.headerLines, 'subject');
   if (rawSubject !== null && hasJapaneseEncodedWord(rawSubject) && !/[\x80-\xff]/.test(rawSubject)) {
     // Our decoder also copes with words whose label lies (Shift_JIS bytes labelled ISO-2022-JP).
+    // Decided before the parser's own decoding is asked for: that would decode the subject twice.
     return cleanLine(decodeEncodedWords(rawSubject));
   }
+  const decoded = parsed.headers.get('subject');
+  let subject = typeof decoded === 'string' ? decoded : '';
   if (needsRepair(subject)) {
-    const rawValue = rawHeaderValue(parsed.headerLines, 'subject');
-    if (rawValue !== null) {
-      const repaired = decodeEncodedWords(decodeText(headerBytes(rawValue), hint));
+    if (rawSubject !== null) {
+      const repaired = decodeEncodedWords(decodeText(headerBytes(rawSubject), hint));
       if (!needsRepair(repaired) || !subject) subject = repaired;
       else subject = repairIso2022JpEscapes(subject);
     }
