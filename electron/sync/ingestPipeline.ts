@@ -57,7 +57,10 @@ export class IngestPipeline {
     private readonly store: (batch: ReadyMail[]) => Promise<void>,
     private readonly limits: PipelineLimits = DEFAULT_PIPELINE_LIMITS,
     private readonly clock: () => number = () => performance.now(),
+    /** Cancelling stores nothing more: what is not stored yet is fetched again by the next sync. */
+    private readonly signal?: AbortSignal,
   ) {
+    signal?.addEventListener('abort', () => (this.wake(), this.releaseSpace()), { once: true });
     this.drained = this.drain();
     // Its failure is reported through add() and finish().
     this.drained.catch(() => undefined);
@@ -71,7 +74,7 @@ export class IngestPipeline {
       (error: unknown): ParseResult => ({ ok: false, reason: `Unreadable mail: ${error instanceof Error ? error.message : String(error)}` }),
     );
     this.enqueue({ uid: mail.uid, internalDate: mail.internalDate, bytes: mail.raw.length, parsed });
-    while (!this.failure && (this.queue.length >= this.limits.maxPendingMails || this.pendingBytes >= this.limits.maxPendingBytes)) {
+    while (!this.failure && !this.signal?.aborted && (this.queue.length >= this.limits.maxPendingMails || this.pendingBytes >= this.limits.maxPendingBytes)) {
       await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
     }
     this.throwIfFailed();
@@ -122,6 +125,10 @@ export class IngestPipeline {
     };
     try {
       for (;;) {
+        if (this.signal?.aborted) {
+          batch = [];
+          break;
+        }
         const head = this.queue[0];
         if (!head) {
           if (this.closed) break;
@@ -142,6 +149,8 @@ export class IngestPipeline {
         if (batch.length >= this.limits.batchMails || this.clock() - batchStarted >= this.limits.batchMs) await flush();
       }
       if (batch.length) await flush();
+      // Nothing waits for room any more (after a cancel, the queue is never drained).
+      this.releaseSpace();
     } catch (error) {
       this.failure = { error };
       this.releaseSpace();

@@ -243,7 +243,7 @@ async function syncFolder(
   };
 
   const limits = { ...DEFAULT_PIPELINE_LIMITS, ...options.limits };
-  const pipeline = new IngestPipeline(options.parse ?? defaultParse, storeBatch, limits);
+  const pipeline = new IngestPipeline(options.parse ?? defaultParse, storeBatch, limits, undefined, options.signal);
   let failure: { error: unknown } | null = null;
   let result: { uidValidity: string; highestModseq: string | null } | null = null;
   try {
@@ -268,13 +268,15 @@ async function syncFolder(
   } catch (error) {
     failure = { error };
   }
-  // Whatever was fetched before a failure or a cancel is still stored: less to fetch next time.
+  // Whatever was fetched before a failure is still stored: less to fetch next time. A cancel
+  // stops storing at once (parsing may lag behind fetching by a few hundred mails).
   try {
     await pipeline.finish();
   } catch (error) {
     failure ??= { error };
   }
   if (failure) throw failure.error;
+  options.signal?.throwIfAborted();
   if (result && (!state || state.uidValidity !== result.uidValidity)) {
     // A folder seen for the first time, or renumbered, with nothing new in it: remember its UIDVALIDITY.
     const after = await getSyncState(ws.db, accountId, folder);
