@@ -28,6 +28,7 @@ const { values } = parseArgs({
     password: { type: 'string' },
     profile: { type: 'string' },
     serve: { type: 'boolean', default: false },
+    'build-roles': { type: 'boolean', default: false },
   },
 });
 const root = join(import.meta.dirname, '..');
@@ -73,7 +74,8 @@ if (values.role === 'raw-fetch') {
   report({ mails, bytes, seconds: (performance.now() - started) / 1000, cpuSeconds: mainThreadCpuSeconds() - cpuStarted, peakRssMb: process.resourceUsage().maxRSS / 1024 });
 } else if (values.role === 'madoguchi') {
   const { startTestApp } = await import('../test/support/testApp');
-  const t = await startTestApp();
+  // The worker threads as the app runs them: built (see buildRoles).
+  const t = await startTestApp({ workersDir: join(root, 'dist', 'workers') });
   const account = await t.call('accounts.save', {
     label: 'bench', imapHost: '127.0.0.1', imapPort: Number(values.port), imapTls: false, imapUser: values.user!, imapPassword: values.password!,
     smtpHost: '127.0.0.1', smtpPort: 25, smtpTls: false, smtpUser: '', fromAddress: 'support@toot.example', fromName: 'TOOT',
@@ -87,8 +89,35 @@ if (values.role === 'raw-fetch') {
   await t.dispose();
   report({ mails: result.fetched, bytes: Number(process.env.BENCH_MAILBOX_BYTES ?? 0), seconds, cpuSeconds, peakRssMb: process.resourceUsage().maxRSS / 1024 });
   console.error(`  (inquiries opened: ${result.newInquiries}, threaded: ${result.addedToThreads}, database size: ${(Number(dbBytes) / 1e6).toFixed(1)} MB)`);
+} else if (values['build-roles']) {
+  console.log(`built ${await buildRoles()}`);
 } else {
   await main();
+}
+
+/**
+ * The roles run as the app does: bundled (as scripts/build.mjs bundles the app), with the built
+ * worker threads, and not through tsx, whose loader and compiled sources would add some 80 MB to
+ * every peak-memory figure. Returns the bundled script.
+ */
+async function buildRoles(): Promise<string> {
+  if (spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--skip-renderer'], { cwd: root, stdio: 'ignore' }).status !== 0) {
+    throw new Error('The build failed: run "node scripts/build.mjs" to see why');
+  }
+  const outfile = join(root, 'dist', 'bench-sync.mjs');
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: [join(root, 'scripts', 'bench-sync.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'error',
+    external: ['better-sqlite3-multiple-ciphers', 'bufferutil', 'utf-8-validate', 'esbuild'],
+    banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" },
+  });
+  return outfile;
 }
 
 function report(m: Measure) {
@@ -111,9 +140,12 @@ async function main() {
   await client.logout();
   console.log(`  ${count} mails, ${(mailboxBytes / 1e6).toFixed(1)} MB, appended in ${((performance.now() - buildStarted) / 1000).toFixed(1)} s`);
 
-  const roleArgs = ['--import', 'tsx', join(root, 'scripts', 'bench-sync.ts'), '--port', String(dovecot.port), '--user', dovecot.user, '--password', dovecot.password];
+  const roleArgs = [await buildRoles(), '--port', String(dovecot.port), '--user', dovecot.user, '--password', dovecot.password];
   if (values.serve) {
-    console.log(`Dovecot is up; profile a role with:\n  BENCH_MAILBOX_BYTES=${mailboxBytes} node --cpu-prof ${roleArgs.join(' ')} --role madoguchi\nCtrl-C stops it.`);
+    console.log(
+      `Dovecot is up; profile a role with:\n  BENCH_MAILBOX_BYTES=${mailboxBytes} node --cpu-prof ${roleArgs.join(' ')} --role madoguchi\n` +
+        `After changing the code, bundle the roles again with: npx tsx scripts/bench-sync.ts --build-roles\nCtrl-C stops it.`,
+    );
     await new Promise<void>((resolve) => process.once('SIGINT', resolve));
     await dovecot.stop();
     return;

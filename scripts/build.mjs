@@ -4,6 +4,7 @@
  *   dist/electron/main.cjs     the Electron shell (CommonJS, node)
  *   dist/electron/preload.cjs  the preload bridge (one CommonJS file: sandboxed preloads can require only 'electron')
  *   dist/host/cli.mjs          the loopback host (ESM, node; used where no Electron binary exists, and by e2e tests)
+ *   dist/workers/*.cjs         the worker threads both of them start (mail parsing, database checkpoints)
  *   dist/renderer/             the React renderer (vite build)
  *
  * Why main is CommonJS: electron-store is ESM-only, but it has no top-level await, so esbuild turns
@@ -69,6 +70,7 @@ function checkPreloadRequiresOnlyElectron(result) {
 console.log('Building Madoguchi into dist/');
 rmSync(join(root, 'dist', 'electron'), { recursive: true, force: true });
 rmSync(join(root, 'dist', 'host'), { recursive: true, force: true });
+rmSync(join(root, 'dist', 'workers'), { recursive: true, force: true });
 
 await bundle('The Electron shell (electron/shell/main.ts)', {
   entryPoints: ['electron/shell/main.ts'],
@@ -102,6 +104,19 @@ await bundle('The loopback host (electron/host/cli.ts)', {
   external: MAIN_EXTERNALS.filter((name) => name !== 'electron'),
   banner: { js: "import { createRequire as __madoguchiCreateRequire } from 'node:module'; const require = __madoguchiCreateRequire(import.meta.url);" },
 });
+
+// The worker threads (electron/workers): each an entry file of its own, found by both the
+// Electron shell and the loopback host in dist/workers (see electron/workers/startWorker.ts).
+for (const name of ['parseWorker', 'checkpointWorker']) {
+  await bundle(`The worker thread electron/workers/${name}.ts`, {
+    entryPoints: [`electron/workers/${name}.ts`],
+    outfile: `dist/workers/${name}.cjs`,
+    platform: 'node',
+    format: 'cjs',
+    target: ELECTRON_NODE,
+    external: MAIN_EXTERNALS,
+  });
+}
 
 if (skipRenderer) {
   console.log('  skipped the renderer (--skip-renderer)');

@@ -35,6 +35,12 @@ export interface AppOptions {
   logger: Logger;
   /** better-sqlite3 binding built for this runtime (Electron's ABI differs from Node's). */
   nativeBinding?: string;
+  /**
+   * The folder of the worker threads (dist/workers, or electron/workers from source; see
+   * startWorker): mails are then parsed, and the database checkpointed, beside the main thread.
+   * Without it, all of that runs on the main thread.
+   */
+  workersDir?: string;
   /** For tests: a cheaper scrypt, a fixed clock. */
   scryptCost?: { N: number; r: number; p: number };
   now?: () => string;
@@ -70,6 +76,7 @@ export function createApp(options: AppOptions): App {
   const now = options.now ?? nowIso;
   // Background sync is on unless turned off (MADOGUCHI_BACKGROUND_SYNC=0: the end-to-end tests press "sync now" themselves).
   const syncOptions: SyncServiceOptions = {
+    ...(options.workersDir ? { workersDir: options.workersDir } : {}),
     ...options.sync,
     background: options.sync?.background ?? (process.env.MADOGUCHI_BACKGROUND_SYNC === '0' ? false : {}),
   };
@@ -81,7 +88,12 @@ export function createApp(options: AppOptions): App {
   };
 
   const open = (key: Buffer, operator: string) => {
-    const database = openDatabase({ file: databaseFile, key, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+    const database = openDatabase({
+      file: databaseFile,
+      key,
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+      ...(options.workersDir ? { workersDir: options.workersDir } : {}),
+    });
     key.fill(0);
     const workspace: Workspace = {
       db: database.db,

@@ -27,7 +27,9 @@ const rendererDir = resolve(values['renderer-dir'] ?? join(here, '..', '..', 'di
 
 mkdirSync(join(dataDir, 'logs'), { recursive: true, mode: 0o700 });
 const logger = createLogger(join(dataDir, 'logs', 'madoguchi.log'));
-const app = createApp({ dataDir, keychain: null, settings: jsonSettingsStore(join(dataDir, 'settings.json')), logger });
+// dist/workers beside dist/host (bundled), or electron/workers beside electron/host (tsx).
+const workersDir = join(here, '..', 'workers');
+const app = createApp({ dataDir, keychain: null, settings: jsonSettingsStore(join(dataDir, 'settings.json')), logger, workersDir });
 const host = await startLoopbackHost({ router: app.router, rendererDir, port: Number(values.port), logger });
 
 console.log(`Madoguchi is running on this computer only. Open this address in your browser:\n  ${host.url}`);

@@ -144,3 +144,14 @@ function holdsCardNumber(mail: ForwardedMail): boolean {
   const texts = [mail.from, mail.to, mail.cc, mail.subject, mail.text, mail.html ?? '', ...mail.attachments.map((a) => a.fileName)];
   return texts.some(containsCardNumber) || mail.forwarded.some(holdsCardNumber);
 }
+
+/** The attachments of a mail and of every message forwarded in it, at any depth. */
+export function attachmentsWithForwards(mail: Pick<InboundMail, 'attachments' | 'forwarded'>): InboundAttachment[] {
+  const all = [...mail.attachments];
+  const forwards = [...(mail.forwarded ?? [])];
+  for (let forward = forwards.pop(); forward; forward = forwards.pop()) {
+    all.push(...forward.attachments);
+    forwards.push(...forward.forwarded);
+  }
+  return all;
+}

@@ -21,6 +21,7 @@ import { shellSettings, type ShellSettings, type WindowBounds } from './shellSet
 const PRODUCT_NAME = 'Madoguchi';
 const PRELOAD = join(__dirname, 'preload.cjs');
 const RENDERER_DIR = join(__dirname, '..', 'renderer');
+const WORKERS_DIR = join(__dirname, '..', 'workers');
 
 // One folder per installation: set before anything reads it (the single-instance lock lives
 // there). Launched as `electron dist/electron/main.cjs` Electron would otherwise call the app
@@ -59,6 +60,7 @@ function start(): void {
       settings,
       logger: log,
       ...(nativeBinding ? { nativeBinding } : {}),
+      workersDir: WORKERS_DIR,
     });
 
     hardenAllWebContents(log);

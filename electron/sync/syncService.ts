@@ -1,9 +1,11 @@
+import { availableParallelism } from 'node:os';
 import type { AccountSyncStatus, SyncReport } from '../../shared/domain';
 import type { Workspace } from '../app/workspace';
 import { listAccounts, listSyncStates, replaceLastSyncError, setNextRetry } from '../accounts/accountRepository';
 import { openMailLogin, retryWithRenewedToken } from '../accounts/mailLogin';
 import { watchFolder } from '../mail/imapIdle';
 import type { PipelineLimits } from './ingestPipeline';
+import { ParsePool } from './parsePool';
 import type { ReconnectPolicy } from './reconnect';
 import { syncAccount } from './syncAccount';
 import { SyncScheduler, type SchedulerClock, type SchedulerOptions } from './syncScheduler';
@@ -11,6 +13,10 @@ import { SyncScheduler, type SchedulerClock, type SchedulerOptions } from './syn
 export interface SyncServiceOptions {
   /** Batch and buffer sizes of the ingest pipeline. */
   limits?: Partial<PipelineLimits>;
+  /** Where the worker threads are (see startWorker): mails are then parsed on them. Without it, on the main thread. */
+  workersDir?: string;
+  /** Parse worker threads (default: the cores beside the main thread, 1 or 2). */
+  parseThreads?: number;
   /** Waits between reconnect attempts after a drop mid-sync (tests shorten them). */
   reconnect?: ReconnectPolicy;
   /** Background sync while unlocked (polling, IDLE, back-off); false: only when staff press sync. */
@@ -43,13 +49,16 @@ interface Running {
 export function createSyncService(ws: Workspace, options: SyncServiceOptions): SyncService {
   const running = new Map<number, Running>();
   let stopped = false;
+  const parsePool = options.workersDir
+    ? new ParsePool({ workersDir: options.workersDir, size: options.parseThreads ?? Math.max(1, Math.min(2, availableParallelism() - 1)), logger: ws.logger })
+    : null;
 
   const run = (accountId: number): Promise<SyncReport> => {
     const current = running.get(accountId);
     if (current) return current.promise;
     const controller = new AbortController();
     if (stopped) controller.abort();
-    const sync = () => syncAccount(ws, accountId, { signal: controller.signal, limits: options.limits, reconnect: options.reconnect });
+    const sync = () => syncAccount(ws, accountId, { signal: controller.signal, limits: options.limits, reconnect: options.reconnect, parse: parsePool?.parse });
     const promise = retryWithRenewedToken(ws, accountId, sync, {
       // The refused login is already recorded as the failure; why the token could not be renewed is what staff must read.
       onRenewFailed: (error) => replaceLastSyncError(ws.db, accountId, error.message),
@@ -124,6 +133,7 @@ export function createSyncService(ws: Workspace, options: SyncServiceOptions): S
       await scheduler?.stop();
       for (const current of running.values()) current.controller.abort();
       await Promise.allSettled([...running.values()].map((r) => r.promise));
+      await parsePool?.close();
     },
   };
 }

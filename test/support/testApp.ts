@@ -1,12 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
 import { createApp, type App } from '../../electron/app/createApp';
 import type { OutboxOptions } from '../../electron/replies/outbox';
 import type { SyncServiceOptions } from '../../electron/sync/syncService';
 import { createLogger } from '../../electron/logging/logger';
 import { jsonSettingsStore } from '../../electron/host/jsonSettingsStore';
+
+const WORKERS_SOURCE = fileURLToPath(new URL('../../electron/workers', import.meta.url));
 
 export const TEST_PASSPHRASE = 'correct horse battery staple';
 
@@ -31,7 +34,14 @@ export class CallFailed extends Error {
 
 /** A real app on a real encrypted database in a temp dir; scrypt made cheap so tests stay quick. */
 export async function startTestApp(
-  options: { now?: () => string; operator?: string; outbox?: OutboxOptions; sync?: SyncServiceOptions } = {},
+  options: {
+    now?: () => string;
+    operator?: string;
+    outbox?: OutboxOptions;
+    sync?: SyncServiceOptions;
+    /** The worker threads to run (default: their sources, under tsx; the benchmark runs the built ones). */
+    workersDir?: string;
+  } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'madoguchi-test-'));
   const make = () =>
@@ -41,6 +51,8 @@ export async function startTestApp(
       settings: jsonSettingsStore(join(dataDir, 'settings.json')),
       logger: createLogger(join(dataDir, 'madoguchi.log')),
       scryptCost: { N: 2 ** 12, r: 8, p: 1 },
+      // Parsing and checkpoints on worker threads, as in the app (the workers run from source under tsx).
+      workersDir: options.workersDir ?? WORKERS_SOURCE,
       ...(options.now ? { now: options.now } : {}),
       ...(options.outbox ? { outbox: options.outbox } : {}),
       // Tests sync when they say so, unless they test the background sync itself.

@@ -1,0 +1,43 @@
+import type { TransferListItem } from 'node:worker_threads';
+import { attachmentsWithForwards } from '../mail/forwardedMessages';
+import { parseInboundMail, type InboundMail } from '../mail/parseInboundMail';
+
+/** What ParsePool (electron/sync/parsePool.ts) sends a parse worker, and what it answers. */
+export interface ParseRequest {
+  id: number;
+  raw: Uint8Array;
+  fallbackDate: string;
+}
+
+export type ParseReply = { id: number; mail: InboundMail } | { id: number; error: string; unparseable: boolean };
+
+/** Reads one requested mail and posts the answer, handing back the attachments' memory where it can without a copy. */
+export function answerParseRequest(request: ParseRequest, post: (reply: ParseReply, transfer: TransferListItem[]) => void): void {
+  const raw = Buffer.from(request.raw.buffer, request.raw.byteOffset, request.raw.byteLength);
+  parseInboundMail(raw, request.fallbackDate).then(
+    (mail) => post({ id: request.id, mail }, movableBuffers(mail, request.raw.buffer)),
+    (error: unknown) =>
+      post(
+        {
+          id: request.id,
+          error: error instanceof Error ? error.message : String(error),
+          unparseable: error instanceof Error && error.name === 'UnparseableMailError',
+        },
+        [],
+      ),
+  );
+}
+
+/**
+ * The memory of the attachments that can be handed back without a copy: buffers that hold one
+ * attachment alone, or the request's own bytes (attachments sent unencoded are views of them).
+ * Never a slab of Node's small-buffer pool, which other buffers share.
+ */
+function movableBuffers(mail: InboundMail, requestBuffer: ArrayBufferLike): ArrayBuffer[] {
+  const movable = new Set<ArrayBuffer>();
+  for (const { content } of attachmentsWithForwards(mail)) {
+    if (!content || !(content.buffer instanceof ArrayBuffer)) continue;
+    if (content.buffer === requestBuffer || (content.byteOffset === 0 && content.byteLength === content.buffer.byteLength)) movable.add(content.buffer);
+  }
+  return [...movable];
+}

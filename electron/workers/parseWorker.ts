@@ -1,0 +1,8 @@
+/**
+ * The parse worker that ParsePool (electron/sync/parsePool.ts) starts: reads mails off the main
+ * thread, so that during a large import one core parses while the main thread fetches and stores.
+ */
+import { parentPort } from 'node:worker_threads';
+import { answerParseRequest, type ParseRequest } from './parseRequest';
+
+parentPort?.on('message', (request: ParseRequest) => answerParseRequest(request, (reply, transfer) => parentPort?.postMessage(reply, transfer)));
