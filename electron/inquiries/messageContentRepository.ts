@@ -22,7 +22,7 @@ export interface MessageContent {
     /** A forwarded .eml not kept because it held a card number. */
     withheld?: boolean;
   }[];
-  /** Messages forwarded in the mail (stored by messageContentStatements: the sync's path). */
+  /** Messages forwarded in the mail. */
   forwarded?: readonly ForwardedContent[];
 }
 
@@ -57,20 +57,9 @@ function rowsOf(messageId: number, content: Pick<MessageContent, 'attachments'>,
 }
 
 /**
- * Stores the HTML and attachments of a message just inserted (inside the caller's transaction).
- * Forwarded messages are stored only by messageContentStatements, the one path that stores mail.
- */
-export async function storeMessageContent(db: Executor, messageId: number, content: MessageContent): Promise<void> {
-  if (content.html) {
-    await db.insertInto('messageHtml').values({ messageId, html: maskCardNumbers(content.html) }).execute();
-  }
-  const rows = rowsOf(messageId, content);
-  if (rows.length) await db.insertInto('attachments').values(rows).execute();
-}
-
-/**
- * The same write as prepared statements on the raw handle, for the synchronous batch-ingest path
- * (see inquiryIngestStatements): call `store(messageId, mail)` right after inserting the message.
+ * Stores the HTML, attachments and forwarded messages of a message just inserted, as prepared
+ * statements on the raw handle inside the caller's synchronous transaction (the batch-ingest
+ * path, see inquiryIngestStatements): call `store(messageId, mail)` right after inserting it.
  */
 export interface MessageContentStatements {
   store(messageId: number, content: MessageContent): void;
