@@ -54,3 +54,40 @@ export async function watchFolder(
     },
   };
 }
+
+/**
+ * Folders watched in IDLE at once, each over a connection of its own (IDLE waits on the one
+ * selected folder); servers limit connections per user (Dovecot: 10 per address by default), so
+ * folders beyond these are found by the regular poll.
+ */
+export const MAX_WATCHED_FOLDERS = 4;
+
+/**
+ * Watches each of `folders` (up to MAX_WATCHED_FOLDERS) in IDLE: `onNewMail` when any has new
+ * mail. One watch ended (a dropped connection) ends them all, so the caller starts them again
+ * together. Null when the server offers no IDLE; a folder that cannot be opened fails it all.
+ */
+export async function watchFolders(
+  config: ImapConfig,
+  folders: readonly string[],
+  onNewMail: () => void,
+  options: { logger?: Logger; maxIdleTimeMs?: number } = {},
+): Promise<MailWatch | null> {
+  const watches: MailWatch[] = [];
+  const closeAll = () => Promise.all(watches.map((watch) => watch.close())).then(() => undefined);
+  try {
+    for (const folder of folders.slice(0, MAX_WATCHED_FOLDERS)) {
+      const watch = await watchFolder(config, folder, onNewMail, options);
+      if (!watch) {
+        await closeAll();
+        return null;
+      }
+      watches.push(watch);
+    }
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  const ended = Promise.race(watches.map((watch) => watch.ended)).then(closeAll);
+  return { ended, close: async () => void (await closeAll()) };
+}

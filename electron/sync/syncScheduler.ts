@@ -28,7 +28,7 @@ export interface SchedulerOptions {
   retryBaseMs: number;
   /** ...up to this (default 1 hour). */
   retryMaxMs: number;
-  /** Wait in IMAP IDLE on each account's first folder where the server offers it (default true). */
+  /** Wait in IMAP IDLE on each account's folders (up to MAX_WATCHED_FOLDERS) where the server offers it (default true). */
   idle: boolean;
   /** New mail reported by IDLE is synced after this pause, so that a burst of mail is one sync (default 2 s). */
   idleSettleMs: number;
@@ -50,7 +50,7 @@ export interface SchedulerDeps {
   sync(accountId: number): Promise<number>;
   /** Records when the account is tried next (shown as its health); null: not scheduled. */
   recordNextRun(accountId: number, at: string | null): Promise<void>;
-  /** Starts an IDLE watch of the account's first folder; null when the server offers no IDLE. */
+  /** Starts an IDLE watch of the account's folders; null when the server offers no IDLE. */
   watch(accountId: number, onNewMail: () => void): Promise<MailWatch | null>;
   logger: Logger;
 }

@@ -3,7 +3,7 @@ import type { AccountSyncStatus, SyncReport } from '../../shared/domain';
 import type { Workspace } from '../app/workspace';
 import { listAccounts, listSyncStates, replaceLastSyncError, setNextRetry } from '../accounts/accountRepository';
 import { openMailLogin, retryWithRenewedToken } from '../accounts/mailLogin';
-import { watchFolder } from '../mail/imapIdle';
+import { watchFolders } from '../mail/imapIdle';
 import type { PipelineLimits } from './ingestPipeline';
 import { ParsePool } from './parsePool';
 import type { ReconnectPolicy } from './reconnect';
@@ -82,7 +82,7 @@ export function createSyncService(ws: Workspace, options: SyncServiceOptions): S
             recordNextRun: (accountId, at) => setNextRetry(ws.db, accountId, at),
             watch: async (accountId, onNewMail) => {
               const { account, imap } = await openMailLogin(ws, accountId);
-              return watchFolder(imap, account.folders[0] ?? 'INBOX', onNewMail, { logger: ws.logger });
+              return watchFolders(imap, account.folders.length ? account.folders : ['INBOX'], onNewMail, { logger: ws.logger });
             },
             logger: ws.logger,
           },

@@ -63,6 +63,17 @@ describe('background sync while unlocked', () => {
     expect(listed?.failureCount).toBeGreaterThanOrEqual(3);
   });
 
+  it('listens with IDLE in every folder of the account, not only the first', async () => {
+    await dovecot.appendMail(mail(10), 'Support');
+    const several = await t.call('accounts.save', { ...account('複数フォルダ', dovecot.password), folders: ['INBOX', 'Support'] });
+    await waitFor('the first sync of both folders', async () => (await subjects()).includes('問い合わせ 10'));
+    await waitFor('the IDLE connections', async () => (await t.call('sync.status', {})).find((s) => s.accountId === several.id && s.idle));
+
+    // Mail arriving in the second folder is synced within seconds, long before the next poll.
+    await dovecot.appendMail(mail(11), 'Support');
+    await waitFor('mail reported by IDLE in the second folder', async () => (await subjects()).includes('問い合わせ 11'), 5000);
+  });
+
   it('stops on lock and syncs again after unlock', async () => {
     await t.call('session.lock', {});
     await dovecot.appendMail(mail(3));
