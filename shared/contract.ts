@@ -63,6 +63,10 @@ export const contract = {
   'accounts.list': method(empty, z.array(mailAccount)),
   'accounts.save': method(mailAccountInput.strict(), mailAccount),
   'accounts.remove': method(id, ok),
+  /** Starts signing in with the account's OAuth2 provider: the address to open in the browser. */
+  'accounts.oauthBegin': method(id, z.object({ authorizeUrl: z.url() })),
+  /** Waits (up to five minutes) until the provider has sent staff back and the account's tokens are stored. */
+  'accounts.oauthComplete': method(id, mailAccount),
   'sync.run': method(z.object({ accountId: z.number().int().positive() }).strict(), syncReport),
   /** Health of every account's sync: running, last sync, last error, next retry, cursors per folder. */
   'sync.status': method(empty, z.array(accountSyncStatus)),

@@ -209,6 +209,13 @@ export const mailAccountInput = z.object({
   oauthTokenUrl: z.union([z.url({ protocol: /^https?$/ }), z.literal('')]).optional(),
   oauthClientId: z.string().trim().max(500).optional(),
   oauthClientSecret: z.string().trim().optional(),
+  /**
+   * To sign in with the provider from Madoguchi instead of pasting tokens (authorization code
+   * with PKCE, RFC 7636, redirected to this computer): the provider's authorization endpoint and
+   * the permissions to ask for (space-separated, e.g. "https://mail.google.com/"). '' removes them.
+   */
+  oauthAuthorizeUrl: z.union([z.url({ protocol: /^https?$/ }), z.literal('')]).optional(),
+  oauthScope: z.string().trim().max(1000).optional(),
 });
 export type MailAccountInput = z.infer<typeof mailAccountInput>;
 

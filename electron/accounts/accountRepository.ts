@@ -59,6 +59,8 @@ function toMailAccount(row: Selectable<MailAccountsTable>): MailAccount {
     oauthExpiresAt: row.oauthExpiresAt,
     oauthTokenUrl: row.oauthTokenUrl ?? '',
     oauthClientId: row.oauthClientId ?? '',
+    oauthAuthorizeUrl: row.oauthAuthorizeUrl ?? '',
+    oauthScope: row.oauthScope ?? '',
     lastSyncAt: row.lastSyncAt,
     lastError: row.lastError,
     nextRetryAt: row.nextRetryAt,
@@ -68,6 +70,11 @@ function toMailAccount(row: Selectable<MailAccountsTable>): MailAccount {
 
 function isRefreshable(row: Selectable<MailAccountsTable>): boolean {
   return row.oauthRefreshToken !== null && !!row.oauthTokenUrl && !!row.oauthClientId;
+}
+
+/** Whether staff can sign in with the provider from Madoguchi (see oauthSignIn.ts). */
+function canSignIn(row: Pick<MailAccountInput, 'oauthAuthorizeUrl' | 'oauthTokenUrl' | 'oauthClientId'>): boolean {
+  return !!row.oauthAuthorizeUrl && !!row.oauthTokenUrl && !!row.oauthClientId;
 }
 
 /** What renews an OAuth2 access token (RFC 6749 refresh grant). */
@@ -151,9 +158,11 @@ export async function saveAccount(db: Executor, secrets: SecretBox, input: MailA
     oauthClientSecret,
     oauthTokenUrl,
     oauthClientId,
+    oauthAuthorizeUrl,
+    oauthScope,
     ...rest
   } = input;
-  requireUsableRefresh(input);
+  requireUsableOAuth(input);
   // '' removes an optional OAuth2 secret; omitted keeps it.
   const optionalSecret = (value: string) => (value === '' ? null : secrets.seal(value));
   const values = {
@@ -169,14 +178,20 @@ export async function saveAccount(db: Executor, secrets: SecretBox, input: MailA
     ...(oauthClientSecret !== undefined ? { oauthClientSecret: optionalSecret(oauthClientSecret) } : {}),
     ...(oauthTokenUrl !== undefined ? { oauthTokenUrl: oauthTokenUrl || null } : {}),
     ...(oauthClientId !== undefined ? { oauthClientId: oauthClientId || null } : {}),
+    ...(oauthAuthorizeUrl !== undefined ? { oauthAuthorizeUrl: oauthAuthorizeUrl || null } : {}),
+    ...(oauthScope !== undefined ? { oauthScope: oauthScope || null } : {}),
     ...(folders ? { folders: JSON.stringify(normalizeFolders(folders)) } : {}),
     ...(importSince !== undefined ? { importSince } : {}),
   };
   if (id === undefined) {
     const oauth = input.authMethod === 'oauth2';
     if (!oauth && !imapPassword) throw new AppError('BAD_REQUEST', 'Enter the IMAP password for the new account.');
-    if (oauth && !oauthAccessToken && !oauthRefreshToken) {
-      throw new AppError('BAD_REQUEST', 'Enter the OAuth2 access token for the new account (or a refresh token with the token URL and client ID).');
+    // Without tokens, staff sign in with the provider once the account is saved.
+    if (oauth && !oauthAccessToken && !oauthRefreshToken && !canSignIn(input)) {
+      throw new AppError(
+        'BAD_REQUEST',
+        'Enter the OAuth2 authorization URL, token URL and client ID to sign in with the provider (or an access token, or a refresh token with the token URL and client ID).',
+      );
     }
     const row = await db
       .insertInto('mailAccounts')
@@ -193,6 +208,8 @@ export async function saveAccount(db: Executor, secrets: SecretBox, input: MailA
         oauthTokenUrl: null,
         oauthClientId: null,
         oauthClientSecret: null,
+        oauthAuthorizeUrl: null,
+        oauthScope: null,
         ...values,
       })
       .returningAll()
@@ -206,18 +223,45 @@ export async function saveAccount(db: Executor, secrets: SecretBox, input: MailA
 
 /**
  * A refresh token is of use only with the endpoint and client ID it was issued for, and is sent
- * there with the client secret: never in cleartext across a network.
+ * there with the client secret: never in cleartext across a network. Nor is a sign-in.
  */
-function requireUsableRefresh(input: MailAccountInput): void {
+function requireUsableOAuth(input: MailAccountInput): void {
   if (input.oauthRefreshToken && (!input.oauthTokenUrl || !input.oauthClientId)) {
     throw new AppError('BAD_REQUEST', 'A refresh token needs the token URL and the client ID it was issued for: enter both, or leave the refresh token empty.');
   }
-  if (input.oauthTokenUrl) {
-    const url = new URL(input.oauthTokenUrl);
+  for (const [name, value] of [['token URL', input.oauthTokenUrl], ['authorization URL', input.oauthAuthorizeUrl]] as const) {
+    if (!value) continue;
+    const url = new URL(value);
     if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) {
-      throw new AppError('BAD_REQUEST', `The token URL must start with https:// (${url.host} is not this computer): tokens must not cross the network readable.`);
+      throw new AppError('BAD_REQUEST', `The ${name} must start with https:// (${url.host} is not this computer): tokens must not cross the network readable.`);
     }
   }
+}
+
+/** Where and as whom to sign in with the provider; null when the account lacks any of it. */
+export interface OAuthSignInSettings {
+  authorizeUrl: string;
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string | null;
+  scope: string;
+}
+
+export async function getSignInSettings(db: Executor, secrets: SecretBox, id: number): Promise<{ account: MailAccount; signIn: OAuthSignInSettings | null }> {
+  const row = await db.selectFrom('mailAccounts').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new AppError('NOT_FOUND', `Mail account ${id} does not exist. It may have been removed: reopen Settings.`);
+  const account = toMailAccount(row);
+  if (row.authMethod !== 'oauth2' || !canSignIn(account)) return { account, signIn: null };
+  return {
+    account,
+    signIn: {
+      authorizeUrl: row.oauthAuthorizeUrl as string,
+      tokenUrl: row.oauthTokenUrl as string,
+      clientId: row.oauthClientId as string,
+      clientSecret: row.oauthClientSecret === null ? null : secrets.open(row.oauthClientSecret),
+      scope: row.oauthScope ?? '',
+    },
+  };
 }
 
 export async function removeAccount(db: Executor, id: number): Promise<void> {

@@ -20,9 +20,39 @@ export async function refreshAccessToken(settings: OAuthRefreshSettings, user: s
   const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: settings.refreshToken, client_id: settings.clientId });
   if (settings.clientSecret) body.set('client_secret', settings.clientSecret);
   const endpoint = new URL(settings.tokenUrl).host;
+  const answer = await postTokenRequest(settings.tokenUrl, body, now);
+  if (answer === 'unreachable') {
+    throw new AppError(
+      'OAUTH_REFRESH_FAILED',
+      `The OAuth2 access token for ${user} has expired and could not be renewed: the token endpoint ${endpoint} did not answer. Check the network and the token URL in Settings.`,
+    );
+  }
+  if ('token' in answer) return answer.token;
+  const { error, status } = answer;
+  if (error === 'invalid_grant') {
+    throw new AppError(
+      'OAUTH_TOKEN_EXPIRED',
+      `The OAuth2 sign-in for ${user} has expired or was revoked (the provider refused the refresh token). Sign in with the provider again in Settings.`,
+    );
+  }
+  if (error === 'invalid_client' || error === 'unauthorized_client') {
+    throw new AppError('OAUTH_REFRESH_FAILED', `The token endpoint ${endpoint} refused the client ID or secret (${error}): check them in Settings.`);
+  }
+  const said = error ? `: ${error}` : '';
+  throw new AppError(
+    'OAUTH_REFRESH_FAILED',
+    `The OAuth2 access token for ${user} has expired and could not be renewed (token endpoint ${endpoint} answered HTTP ${status}${said}). Try again later, or sign in again in Settings.`,
+  );
+}
+
+/** A token endpoint's answer: the tokens, or its error code (word characters only, never a token) and HTTP status. */
+export type TokenAnswer = { token: RenewedToken } | { error: string; status: number };
+
+/** Posts a grant to a token endpoint (RFC 6749 §5): 'unreachable' when it does not answer in time. */
+export async function postTokenRequest(tokenUrl: string, body: URLSearchParams, now: Date = new Date()): Promise<TokenAnswer | 'unreachable'> {
   let response: Response;
   try {
-    response = await fetch(settings.tokenUrl, {
+    response = await fetch(tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body,
@@ -30,33 +60,18 @@ export async function refreshAccessToken(settings: OAuthRefreshSettings, user: s
       signal: AbortSignal.timeout(TOKEN_ENDPOINT_TIMEOUT_MS),
     });
   } catch {
-    throw new AppError(
-      'OAUTH_REFRESH_FAILED',
-      `The OAuth2 access token for ${user} has expired and could not be renewed: the token endpoint ${endpoint} did not answer. Check the network and the token URL in Settings.`,
-    );
+    return 'unreachable';
   }
   const json = (await response.json().catch(() => null)) as Record<string, unknown> | null;
   if (!response.ok || !json || typeof json.access_token !== 'string' || json.access_token === '') {
-    const error = typeof json?.error === 'string' ? json.error.replace(/[^\w.-]/g, '').slice(0, 60) : '';
-    if (error === 'invalid_grant') {
-      throw new AppError(
-        'OAUTH_TOKEN_EXPIRED',
-        `The OAuth2 sign-in for ${user} has expired or was revoked (the provider refused the refresh token). Sign in with the provider again and enter the new tokens in Settings.`,
-      );
-    }
-    if (error === 'invalid_client' || error === 'unauthorized_client') {
-      throw new AppError('OAUTH_REFRESH_FAILED', `The token endpoint ${endpoint} refused the client ID or secret (${error}): check them in Settings.`);
-    }
-    const said = error ? `: ${error}` : '';
-    throw new AppError(
-      'OAUTH_REFRESH_FAILED',
-      `The OAuth2 access token for ${user} has expired and could not be renewed (token endpoint ${endpoint} answered HTTP ${response.status}${said}). Try again later, or enter a new access token in Settings.`,
-    );
+    return { error: typeof json?.error === 'string' ? json.error.replace(/[^\w.-]/g, '').slice(0, 60) : '', status: response.status };
   }
   const lifetime = typeof json.expires_in === 'number' ? json.expires_in : Number(json.expires_in);
   return {
-    accessToken: json.access_token,
-    expiresAt: Number.isFinite(lifetime) && lifetime > 0 ? new Date(now.getTime() + lifetime * 1000).toISOString() : null,
-    refreshToken: typeof json.refresh_token === 'string' && json.refresh_token !== '' ? json.refresh_token : null,
+    token: {
+      accessToken: json.access_token,
+      expiresAt: Number.isFinite(lifetime) && lifetime > 0 ? new Date(now.getTime() + lifetime * 1000).toISOString() : null,
+      refreshToken: typeof json.refresh_token === 'string' && json.refresh_token !== '' ? json.refresh_token : null,
+    },
   };
 }

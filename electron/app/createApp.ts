@@ -8,6 +8,7 @@ import { getCustomerDetail, recordConsent } from '../consent/consentService';
 import { searchCustomers } from '../customers/customerRepository';
 import { nowIso } from '../db/executor';
 import { openDatabase, type OpenedDatabase } from '../db/openDatabase';
+import { beginOAuthSignIn, cancelOAuthSignIns, completeOAuthSignIn } from '../accounts/oauthSignIn';
 import { listInquiries } from '../inquiries/inquiryRepository';
 import { downloadAttachment, getInquiryDetail, logOfflineInquiry, replyToInquiry, setInquiryStatus } from '../inquiries/inquiryService';
 import type { Logger } from '../logging/logger';
@@ -114,6 +115,7 @@ export function createApp(options: AppOptions): App {
     const current = session;
     session = null;
     if (current) {
+      cancelOAuthSignIns(current.workspace);
       // Running syncs are cancelled (what they fetched is stored first) before the database closes.
       await current.syncs.stop();
       await current.outbox.stop();
@@ -174,6 +176,14 @@ export function createApp(options: AppOptions): App {
         await removeAccount(requireWorkspace().db, id);
         session?.syncs.accountsChanged();
         return { ok: true };
+      },
+      'accounts.oauthBegin': async ({ id }) => beginOAuthSignIn(requireWorkspace(), id),
+      'accounts.oauthComplete': async ({ id }) => {
+        const account = await completeOAuthSignIn(requireWorkspace(), id);
+        // Signed in: the mail that waited for it is fetched now, and the sync's health shows the result.
+        session?.syncs.accountsChanged();
+        session?.syncs.run(id).catch(() => undefined);
+        return account;
       },
       'sync.run': async ({ accountId }) => {
         requireWorkspace();

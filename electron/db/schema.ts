@@ -42,6 +42,8 @@ export interface MailAccountsTable {
   oauthTokenUrl: string | null;
   oauthClientId: string | null;
   oauthClientSecret: string | null;
+  oauthAuthorizeUrl: string | null;
+  oauthScope: string | null;
 }
 
 export interface InquiriesTable {

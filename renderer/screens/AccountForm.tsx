@@ -18,6 +18,8 @@ interface Fields {
   oauthTokenUrl: string;
   oauthClientId: string;
   oauthClientSecret: string;
+  oauthAuthorizeUrl: string;
+  oauthScope: string;
   smtpHost: string;
   smtpPort: string;
   smtpTls: boolean;
@@ -40,7 +42,7 @@ export function parseFolders(text: string): string[] {
 const DEFAULT_PORTS = { imap: { tls: '993', plain: '143' }, smtp: { tls: '465', plain: '587' } };
 
 /** Token fields start blank: stored secrets are never sent to the UI, and a blank one on edit is kept. */
-const BLANK_OAUTH = { oauthAccessToken: '', oauthRefreshToken: '', oauthTokenUrl: '', oauthClientId: '', oauthClientSecret: '' };
+const BLANK_OAUTH = { oauthAccessToken: '', oauthRefreshToken: '', oauthTokenUrl: '', oauthClientId: '', oauthClientSecret: '', oauthAuthorizeUrl: '', oauthScope: '' };
 
 function fieldsFrom(account: MailAccount | null): Fields {
   if (!account) {
@@ -76,6 +78,8 @@ function fieldsFrom(account: MailAccount | null): Fields {
     ...BLANK_OAUTH,
     oauthTokenUrl: account.oauthTokenUrl ?? '',
     oauthClientId: account.oauthClientId ?? '',
+    oauthAuthorizeUrl: account.oauthAuthorizeUrl ?? '',
+    oauthScope: account.oauthScope ?? '',
     smtpHost: account.smtpHost,
     smtpPort: String(account.smtpPort),
     smtpTls: account.smtpTls,
@@ -89,7 +93,7 @@ function fieldsFrom(account: MailAccount | null): Fields {
   };
 }
 
-/** The OAuth2 fields to save: blank secrets are left out (kept), the endpoint and client ID always sent. */
+/** The OAuth2 fields to save: blank secrets are left out (kept), the endpoints, client ID and scope always sent. */
 function oauthInput(fields: Fields): Partial<MailAccountInput> {
   return {
     ...(fields.oauthAccessToken.trim() !== '' ? { oauthAccessToken: fields.oauthAccessToken.trim() } : {}),
@@ -97,8 +101,13 @@ function oauthInput(fields: Fields): Partial<MailAccountInput> {
     ...(fields.oauthClientSecret.trim() !== '' ? { oauthClientSecret: fields.oauthClientSecret.trim() } : {}),
     oauthTokenUrl: fields.oauthTokenUrl.trim(),
     oauthClientId: fields.oauthClientId.trim(),
+    oauthAuthorizeUrl: fields.oauthAuthorizeUrl.trim(),
+    oauthScope: fields.oauthScope.trim(),
   };
 }
+
+/** Enough to sign in with the provider from Settings once saved. */
+const canSignIn = (fields: Fields) => fields.oauthAuthorizeUrl.trim() !== '' && fields.oauthTokenUrl.trim() !== '' && fields.oauthClientId.trim() !== '';
 
 /** Adds or edits a mail account. On edit, an empty password field keeps the stored password. */
 export function AccountForm({ account, onClose }: { account: MailAccount | null; onClose: () => void }) {
@@ -123,7 +132,7 @@ export function AccountForm({ account, onClose }: { account: MailAccount | null;
     event.preventDefault();
     const oauth = fields.authMethod === 'oauth2';
     if (!editing && !oauth && fields.imapPassword === '') return setProblem(t('accounts.imapPasswordRequired'));
-    if (oauth && !account?.hasOAuthAccessToken && fields.oauthAccessToken === '' && fields.oauthRefreshToken === '') {
+    if (oauth && !account?.hasOAuthAccessToken && fields.oauthAccessToken === '' && fields.oauthRefreshToken === '' && !canSignIn(fields)) {
       return setProblem(t('accounts.accessTokenRequired'));
     }
     const folders = parseFolders(fields.folders);
@@ -215,16 +224,21 @@ export function AccountForm({ account, onClose }: { account: MailAccount | null;
         {fields.authMethod === 'oauth2' && (
           <>
             <p className="muted">{t('accounts.oauthHint')}</p>
+            <p className="muted">{t('accounts.oauthSignInHint')}</p>
+            <div className="form-grid">
+              {text('oauthAuthorizeUrl', 'account-oauth-authorize-url', t('accounts.authorizeUrl'), 'url', { placeholder: 'https://' })}
+              {text('oauthTokenUrl', 'account-oauth-token-url', t('accounts.tokenUrl'), 'url', { placeholder: 'https://' })}
+              {text('oauthClientId', 'account-oauth-client-id', t('accounts.clientId'), 'text', { autoComplete: 'off' })}
+              {text('oauthClientSecret', 'account-oauth-client-secret', t('accounts.clientSecret'), 'password', {
+                autoComplete: 'off',
+                placeholder: keepHint,
+              })}
+              {text('oauthScope', 'account-oauth-scope', t('accounts.scope'), 'text', { autoComplete: 'off', placeholder: 'https://mail.google.com/' })}
+            </div>
             <details open={editing && account.hasOAuthRefresh}>
               <summary>{t('accounts.oauthRefresh')}</summary>
               <p className="muted">{t('accounts.oauthRefreshHint')}</p>
               <div className="form-grid">
-                {text('oauthTokenUrl', 'account-oauth-token-url', t('accounts.tokenUrl'), 'url', { placeholder: 'https://' })}
-                {text('oauthClientId', 'account-oauth-client-id', t('accounts.clientId'), 'text', { autoComplete: 'off' })}
-                {text('oauthClientSecret', 'account-oauth-client-secret', t('accounts.clientSecret'), 'password', {
-                  autoComplete: 'off',
-                  placeholder: keepHint,
-                })}
                 {text('oauthRefreshToken', 'account-oauth-refresh-token', t('accounts.refreshToken'), 'password', {
                   autoComplete: 'off',
                   placeholder: account?.hasOAuthRefresh ? keepHint : undefined,

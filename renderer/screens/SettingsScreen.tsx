@@ -195,7 +195,20 @@ function AccountRow({ account, onEdit }: { account: MailAccount; onEdit: () => v
   const sync = useAccounts((s) => s.sync);
   const remove = useAccounts((s) => s.remove);
   const syncing = useAccounts((s) => s.syncing[account.id] ?? false);
+  const signIn = useAccounts((s) => s.signIn);
   const [confirmRemove, setConfirmRemove] = useState(false);
+  const [signingIn, setSigningIn] = useState(false);
+
+  const signInWithBrowser = async () => {
+    setSigningIn(true);
+    try {
+      // noopener: the provider's page gets no handle on Madoguchi (in Electron it opens in the system browser).
+      const signedIn = await signIn(account.id, (url) => window.open(url, '_blank', 'noopener,noreferrer'));
+      if (signedIn) useNotices.getState().show(i18n.t('accounts.signedIn', { label: account.label }));
+    } finally {
+      setSigningIn(false);
+    }
+  };
 
   const syncNow = async () => {
     const report = await sync(account.id);
@@ -224,6 +237,11 @@ function AccountRow({ account, onEdit }: { account: MailAccount; onEdit: () => v
         <button type="button" className="primary" data-testid={`account-sync-${account.id}`} disabled={syncing} onClick={() => void syncNow()}>
           {syncing ? t('sync.running') : t('sync.now')}
         </button>
+        {account.authMethod === 'oauth2' && account.oauthAuthorizeUrl && (
+          <button type="button" data-testid={`account-sign-in-${account.id}`} disabled={signingIn} onClick={() => void signInWithBrowser()}>
+            {t('accounts.signIn')}
+          </button>
+        )}
         <button type="button" data-testid={`account-edit-${account.id}`} onClick={onEdit}>
           {t('common.edit')}
         </button>
@@ -269,6 +287,7 @@ function AccountRow({ account, onEdit }: { account: MailAccount; onEdit: () => v
             {account.authMethod === 'oauth2' ? t('accounts.authOAuth2') : t('accounts.authPassword')}
             {account.authMethod === 'oauth2' && account.oauthExpiresAt && <> · {t('accounts.tokenExpires', { at: tokyoDateTimeOrNone(account.oauthExpiresAt) })}</>}
             {account.authMethod === 'oauth2' && account.hasOAuthRefresh && <> · {t('accounts.tokenAutoRenew')}</>}
+            {account.authMethod === 'oauth2' && !account.hasOAuthAccessToken && !account.hasOAuthRefresh && <> · {t('accounts.notSignedIn')}</>}
           </dd>
         </div>
         <div>
@@ -276,6 +295,11 @@ function AccountRow({ account, onEdit }: { account: MailAccount; onEdit: () => v
           <dd data-testid={`account-last-sync-${account.id}`}>{tokyoDateTimeOrNone(account.lastSyncAt)}</dd>
         </div>
       </dl>
+      {signingIn && (
+        <p className="notice" role="status" data-testid={`account-sign-in-waiting-${account.id}`}>
+          {t('accounts.signInWaiting')}
+        </p>
+      )}
       <SyncHealth account={account} />
       <SyncStatus account={account} />
     </li>

@@ -26,6 +26,11 @@ interface AccountsState {
   loadStatus(): Promise<void>;
   save(input: MailAccountInput): Promise<MailAccount | undefined>;
   remove(id: number): Promise<boolean>;
+  /**
+   * Signs in with the account's OAuth2 provider: `open` shows the provider's page (in the
+   * browser); resolves with the account once the provider has sent staff back and its tokens are stored.
+   */
+  signIn(id: number, open: (url: string) => void): Promise<MailAccount | undefined>;
   sync(accountId: number): Promise<SyncReport | undefined>;
   cancel(accountId: number): Promise<boolean>;
   applyProgress(progress: SyncProgress): void;
@@ -80,6 +85,14 @@ export const useAccounts = create<AccountsState>()((set, get) => ({
     const done = await attempt(() => call('accounts.remove', { id }));
     if (done) await get().load();
     return done !== undefined;
+  },
+  async signIn(id, open) {
+    const begun = await attempt(() => call('accounts.oauthBegin', { id }));
+    if (!begun) return undefined;
+    open(begun.authorizeUrl);
+    const account = await attempt(() => call('accounts.oauthComplete', { id }));
+    await Promise.all([get().load(), get().loadStatus()]);
+    return account;
   },
   async sync(accountId) {
     rateStarts.delete(accountId);

@@ -8,7 +8,7 @@ import { startWorld, type World } from './world';
 /**
  * An OAuth2 mail account set up and used from the settings screen, against a real Dovecot that
  * checks tokens with a real introspection endpoint: the token works, then expires, and staff read
- * what happened and paste a new one.
+ * what happened and paste a new one; then they sign in with the provider in the browser instead.
  */
 test.describe.configure({ mode: 'serial' });
 
@@ -80,4 +80,30 @@ test('2. an expired token is named as such; a new token pasted in the form makes
   await expect(accountRow().getByTestId(`account-health-error-${id}`)).toHaveText('なし', { timeout: 60_000 });
   await page.getByTestId('nav-inbox').click();
   await expect(page.getByTestId(/^inquiry-row-\d+$/).filter({ hasText: 'トークン更新後に届くメール' })).toBeVisible();
+});
+
+test('3. signing in with the provider in the browser replaces pasted tokens, renews itself and syncs at once', async () => {
+  await appendInquiry('サインイン直後に届くメール', 'oauth-3');
+  await page.getByTestId('nav-settings').click();
+  const id = await accountId();
+  await accountRow().getByTestId(`account-edit-${id}`).click();
+  const form = page.getByTestId('account-form');
+  await form.getByTestId('account-oauth-authorize-url').fill(provider.authorizeUrl);
+  await form.getByTestId('account-oauth-token-url').fill(provider.tokenUrl);
+  await form.getByTestId('account-oauth-client-id').fill(provider.clientId);
+  await form.getByTestId('account-oauth-scope').fill('mail offline_access');
+  await saveAccountForm(page);
+
+  // The provider's page opens beside Madoguchi, and sends the browser back to this computer.
+  const [providerPage] = await Promise.all([page.waitForEvent('popup'), accountRow().getByTestId(`account-sign-in-${id}`).click()]);
+  await expect(providerPage.getByTestId('oauth-callback-message')).toContainText('サインインしました', { timeout: 30_000 });
+  await providerPage.close();
+
+  await expect(page.getByText(/でサインインしました。メールを同期しています。/)).toBeVisible({ timeout: 30_000 });
+  await expect(accountRow().getByTestId(`account-sign-in-waiting-${id}`)).toHaveCount(0);
+  await expect(accountRow().getByTestId(`account-auth-${id}`)).toContainText('期限切れ時に自動更新');
+  expect(provider.lastScope).toBe('mail offline_access');
+  // The mail that arrived meanwhile is fetched with the new token without pressing "sync".
+  await page.getByTestId('nav-inbox').click();
+  await expect(page.getByTestId(/^inquiry-row-\d+$/).filter({ hasText: 'サインイン直後に届くメール' })).toBeVisible({ timeout: 30_000 });
 });

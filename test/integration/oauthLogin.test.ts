@@ -189,7 +189,7 @@ describe('mail accounts that log in with OAuth2 access tokens', () => {
     const cleartext = await failure(t.call('accounts.save', oauthAccount({ oauthRefreshToken: 'r', oauthClientId: 'c', oauthTokenUrl: 'http://login.example.com/token' })));
     expect(cleartext.message).toContain('must start with https://');
     const nothing = await failure(t.call('accounts.save', oauthAccount({})));
-    expect(nothing.message).toContain('Enter the OAuth2 access token');
+    expect(nothing.message).toContain('Enter the OAuth2 authorization URL, token URL and client ID to sign in with the provider (or an access token');
   });
 });
 

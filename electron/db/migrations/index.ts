@@ -6,6 +6,7 @@ import { mailReading } from './0004-mail-reading';
 import { forwardedMessages } from './0005-forwarded-messages';
 import { oauth2Accounts } from './0006-oauth2-accounts';
 import { serverChanges } from './0007-server-changes';
+import { oauthSignIn } from './0008-oauth-sign-in';
 
 /** Every migration, in order. Add a new file per change; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, syncFoldersAndHealth, archivedInquiries, mailReading, forwardedMessages, oauth2Accounts, serverChanges];
+export const MIGRATIONS: readonly Migration[] = [initial, syncFoldersAndHealth, archivedInquiries, mailReading, forwardedMessages, oauth2Accounts, serverChanges, oauthSignIn];
