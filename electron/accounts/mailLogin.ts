@@ -30,7 +30,7 @@ export async function openMailLogin(ws: Workspace, accountId: number): Promise<M
       account = await getAccountWithSecrets(ws.db, ws.secrets, accountId);
     }
     if (account.oauthAccessToken === null) {
-      throw new AppError('OAUTH_TOKEN_EXPIRED', `Mail account "${account.label}" has no OAuth2 access token: enter one in Settings.`);
+      throw new AppError('OAUTH_TOKEN_EXPIRED', `Mail account "${account.label}" is not signed in: press "Sign in with the browser" (ブラウザでサインイン) on it in Settings, or enter an access token.`);
     }
   }
   return { account, imap: imapConfigOf(account), smtp: smtpConfigOf(account) };

@@ -253,7 +253,7 @@ export const en: Messages = {
     importSinceHint: 'Leave empty to import all mail as inquiries.',
     authMethod: 'Sign-in method',
     authPassword: 'Password',
-    authOAuth2: 'OAuth2 access token (XOAUTH2)',
+    authOAuth2: 'OAuth2 (XOAUTH2)',
     accessToken: 'Access token',
     accessTokenRequired: 'Enter the authorization URL, token URL and client ID to sign in, or an access token.',
     oauthRefresh: 'Enter a refresh token yourself (optional)',

@@ -255,7 +255,7 @@ export const ja = {
     importSinceHint: '空欄ならすべてのメールを問い合わせとして取り込みます。',
     authMethod: 'ログイン方法',
     authPassword: 'パスワード',
-    authOAuth2: 'OAuth2 アクセストークン（XOAUTH2）',
+    authOAuth2: 'OAuth2（XOAUTH2）',
     accessToken: 'アクセストークン',
     accessTokenRequired: 'サインイン用の認可 URL・トークン URL・クライアント ID を入力するか、アクセストークンを入力してください。',
     oauthRefresh: 'リフレッシュトークンを直接入力（任意）',

@@ -238,7 +238,14 @@ function AccountRow({ account, onEdit }: { account: MailAccount; onEdit: () => v
           {syncing ? t('sync.running') : t('sync.now')}
         </button>
         {account.authMethod === 'oauth2' && account.oauthAuthorizeUrl && (
-          <button type="button" data-testid={`account-sign-in-${account.id}`} disabled={signingIn} onClick={() => void signInWithBrowser()}>
+          <button
+            type="button"
+            // Until the first sign-in, it is what the account needs next.
+            className={!account.hasOAuthAccessToken && !account.hasOAuthRefresh ? 'primary' : undefined}
+            data-testid={`account-sign-in-${account.id}`}
+            disabled={signingIn}
+            onClick={() => void signInWithBrowser()}
+          >
             {t('accounts.signIn')}
           </button>
         )}

@@ -51,7 +51,7 @@ test('1. an account set up with an OAuth2 access token syncs over XOAUTH2', asyn
   await saveAccountForm(page);
 
   const id = await accountId();
-  await expect(accountRow().getByTestId(`account-auth-${id}`)).toHaveText('OAuth2 アクセストークン（XOAUTH2）');
+  await expect(accountRow().getByTestId(`account-auth-${id}`)).toHaveText('OAuth2（XOAUTH2）');
   await accountRow().getByTestId(`account-sync-${id}`).click();
   await expect(accountRow().getByTestId(`sync-report-${id}`)).toBeVisible({ timeout: 60_000 });
   await expect(accountRow().getByTestId('sync-new')).toHaveText('1');

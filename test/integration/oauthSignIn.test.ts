@@ -54,6 +54,8 @@ describe('signing in with the OAuth2 provider', () => {
     // Saved without any token: it waits for the sign-in.
     const saved = await t.call('accounts.save', signInAccount());
     expect(saved).toMatchObject({ hasOAuthAccessToken: false, oauthAuthorizeUrl: provider.authorizeUrl, oauthScope: 'mail offline_access' });
+    // Until then a sync says what to do.
+    await expect(t.call('sync.run', { accountId: saved.id })).rejects.toMatchObject({ code: 'OAUTH_TOKEN_EXPIRED', message: expect.stringMatching(/is not signed in: press "Sign in with the browser"/) });
 
     const { authorizeUrl } = await t.call('accounts.oauthBegin', { id: saved.id });
     const asked = new URL(authorizeUrl).searchParams;
