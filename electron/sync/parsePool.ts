@@ -4,7 +4,7 @@ import { attachmentsWithForwards } from '../mail/forwardedMessages';
 import type { InboundMail } from '../mail/parseInboundMail';
 import { parseInboundMail, UnparseableMailError } from '../mail/parseInboundMail';
 import { startWorker } from '../workers/startWorker';
-import type { ParseReply, ParseRequest } from '../workers/parseRequest';
+import { PARSE_WORKER_READY, type ParseReply, type ParseRequest } from '../workers/parseRequest';
 
 interface Waiting {
   raw: Buffer;
@@ -18,6 +18,8 @@ interface Thread {
   inFlight: Map<number, Waiting>;
   /** Reads suspects, one at a time: what stops it is the mail it was reading. */
   probation: boolean;
+  /** It said it is ready to parse: a worker that dies before that could not start, whatever it held. */
+  ready: boolean;
 }
 
 export interface ParsePoolOptions {
@@ -119,8 +121,11 @@ export class ParsePool {
       this.options.logger?.warn('parse.worker_unavailable', { error: error instanceof Error ? error.message : 'unknown' });
       return null;
     }
-    const thread: Thread = { worker, inFlight: new Map(), probation };
-    worker.on('message', (reply: ParseReply) => this.settle(thread, reply));
+    const thread: Thread = { worker, inFlight: new Map(), probation, ready: false };
+    worker.on('message', (reply: ParseReply | typeof PARSE_WORKER_READY) => {
+      if (reply === PARSE_WORKER_READY) thread.ready = true;
+      else this.settle(thread, reply);
+    });
     worker.on('error', (error) => this.lose(thread, error.name));
     worker.on('exit', (code) => this.lose(thread, `exit ${code}`));
     return thread;
@@ -137,7 +142,11 @@ export class ParsePool {
     this.scheduleIdleEnd();
   }
 
-  /** A worker stopped: on probation, the mail it was reading is the cause; otherwise all it held become suspects. */
+  /**
+   * A worker stopped. One that never said it was ready could not start (no thread, no memory, its
+   * file unreadable): no mail is to blame, and mails are parsed on this thread from now on. Otherwise,
+   * on probation, the mail it was reading is the cause; elsewhere, all it held become suspects.
+   */
   private lose(thread: Thread, why: string): void {
     if (thread === this.probation) this.probation = null;
     else if (this.threads.includes(thread)) this.threads.splice(this.threads.indexOf(thread), 1);
@@ -145,7 +154,12 @@ export class ParsePool {
     void thread.worker.terminate();
     const held = [...thread.inFlight.values()];
     thread.inFlight.clear();
-    this.options.logger?.warn('parse.worker_stopped', { why, mailsInFlight: held.length, probation: thread.probation });
+    this.options.logger?.warn('parse.worker_stopped', { why, mailsInFlight: held.length, probation: thread.probation, started: thread.ready });
+    if (!thread.ready) {
+      this.unavailable = true;
+      for (const waiting of [...held, ...this.suspects.splice(0)]) parseInboundMail(waiting.raw, waiting.fallbackDate).then(waiting.resolve, waiting.reject);
+      return;
+    }
     if (thread.probation) for (const waiting of held) waiting.reject(new Error(PARSER_STOPPED));
     else this.suspects.push(...held);
     this.nextSuspect();

@@ -9,6 +9,9 @@ export interface ParseRequest {
   fallbackDate: string;
 }
 
+/** What a parse worker posts once it listens for requests. */
+export const PARSE_WORKER_READY = 'ready';
+
 export type ParseReply = { id: number; mail: InboundMail } | { id: number; error: string; unparseable: boolean };
 
 /** Reads one requested mail and posts the answer, handing back the attachments' memory where it can without a copy. */

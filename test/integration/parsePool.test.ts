@@ -75,6 +75,14 @@ describe('parsing on worker threads', () => {
     await expect(pool.parse(mail, FALLBACK_DATE)).resolves.toMatchObject({ subject: '件名' });
   });
 
+  it('blames no mail when a worker dies before it could start, and parses on this thread instead', async () => {
+    pool = new ParsePool({ workersDir: fileURLToPath(new URL('../support/brokenWorkers', import.meta.url)), size: 1 });
+    const mails = [1, 2, 3].map((i) => japaneseMail({ from: `a${i}@example.jp`, to: 'support@toot.example', subject: `件名 ${i}`, text: '本文' }));
+    const parsed = await Promise.all(mails.map((mail) => pool!.parse(mail, FALLBACK_DATE)));
+    expect(parsed.map((mail) => mail.subject)).toEqual(['件名 1', '件名 2', '件名 3']);
+    expect(pool.threadCount).toBe(0);
+  });
+
   it('parses on this thread where no worker can be started', async () => {
     pool = new ParsePool({ workersDir: '/nonexistent', size: 1 });
     const mail = japaneseMail({ from: 'a@example.jp', to: 'support@toot.example', subject: '件名', text: '本文' });
