@@ -29,6 +29,9 @@ export function startBackgroundCheckpoint(options: BackgroundCheckpointOptions):
     worker = startWorker(options.workersDir, 'checkpointWorker', { workerData: data });
   } catch {
     return null;
+  } finally {
+    // The worker has its own copy of the key (workerData is copied): this one is not kept.
+    data.key.fill(0);
   }
   worker.unref();
   let stopping = false;

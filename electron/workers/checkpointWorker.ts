@@ -23,6 +23,8 @@ export type CheckpointMessage = 'stop' | 'stopped';
 const { file, key, nativeBinding, intervalMs } = workerData as CheckpointWorkerData;
 const raw = new BetterSqlite3(file, nativeBinding ? { nativeBinding } : {});
 unlockCipher(raw, key);
+// The connection holds the key now: this copy is not kept.
+key.fill(0);
 // Changes whenever another connection commits.
 const dataVersion = raw.prepare('PRAGMA data_version').pluck();
 let seen = dataVersion.get();
@@ -33,9 +35,10 @@ const timer = setInterval(() => {
   const quiet = now === seen;
   seen = now;
   if (!quiet || now === copied) return;
-  // PASSIVE: copies what no reader still needs, and never waits for or blocks the writer.
-  raw.pragma('wal_checkpoint(PASSIVE)');
-  copied = now;
+  // PASSIVE: copies what no reader still needs, and never waits for or blocks the writer. What a
+  // reader still needed is copied on a later tick.
+  const [result] = raw.pragma('wal_checkpoint(PASSIVE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+  if (result && result.busy === 0 && result.log === result.checkpointed) copied = now;
 }, intervalMs);
 
 parentPort?.on('message', (message: CheckpointMessage) => {
