@@ -60,7 +60,7 @@ export class IngestPipeline {
     /** Cancelling stores nothing more: what is not stored yet is fetched again by the next sync. */
     private readonly signal?: AbortSignal,
   ) {
-    signal?.addEventListener('abort', () => (this.wake(), this.releaseSpace()), { once: true });
+    signal?.addEventListener('abort', this.onAbort, { once: true });
     this.drained = this.drain();
     // Its failure is reported through add() and finish().
     this.drained.catch(() => undefined);
@@ -90,8 +90,18 @@ export class IngestPipeline {
   async finish(): Promise<void> {
     this.closed = true;
     this.wake();
-    await this.drained;
+    try {
+      await this.drained;
+    } finally {
+      // The signal is the whole sync's: one pipeline per folder must not leave a listener on it each.
+      this.signal?.removeEventListener('abort', this.onAbort);
+    }
   }
+
+  private readonly onAbort = () => {
+    this.wake();
+    this.releaseSpace();
+  };
 
   private enqueue(entry: Pending): void {
     this.queue.push(entry);
