@@ -46,6 +46,9 @@ export async function beginOAuthSignIn(ws: Workspace, accountId: number): Promis
   const verifier = randomBytes(48).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
   let settle: { resolve(account: MailAccount): void; reject(error: AppError): void } | null = null;
+  /** The provider's answer was taken (a code is redeemed once), or the sign-in ended: nothing more is done. */
+  let answered = false;
+  let ended = false;
   const done = new Promise<MailAccount>((resolve, reject) => (settle = { resolve, reject }));
   // Nobody may be waiting yet: a failure before completeOAuthSignIn is asked for is not unhandled.
   done.catch(() => undefined);
@@ -64,6 +67,13 @@ export async function beginOAuthSignIn(ws: Workspace, accountId: number): Promis
       reply(false, 'この応答は Madoguchi が始めたサインインのものではありません。This answer does not belong to the sign-in Madoguchi started.');
       return;
     }
+    // A reload of this page, or the browser asking twice, must not redeem the code again: the
+    // provider would then revoke the tokens of the first exchange.
+    if (answered) {
+      reply(false, 'このサインインはすでに処理しました。Madoguchi に戻ってください。This sign-in was already handled: return to Madoguchi.');
+      return;
+    }
+    answered = true;
     const code = url.searchParams.get('code');
     if (!code) {
       const said = (url.searchParams.get('error') ?? 'no code').replace(/[^\w.-]/g, '').slice(0, 60);
@@ -74,6 +84,8 @@ export async function beginOAuthSignIn(ws: Workspace, accountId: number): Promis
     }
     exchange(signIn, code, verifier, redirectUri(server), account, new Date(ws.now()))
       .then(async (token) => {
+        // Abandoned meanwhile (locked, or begun again): the tokens are not stored.
+        if (ended) throw new AppError('OAUTH_SIGNIN_FAILED', 'The sign-in was abandoned before it completed.');
         await saveRenewedToken(ws.db, ws.secrets, accountId, token);
         ws.logger.info('oauth.signed_in', { accountId, renewable: token.refreshToken !== null });
         reply(true, 'サインインしました。このタブを閉じて Madoguchi に戻ってください。Signed in: close this tab and return to Madoguchi.');
@@ -90,6 +102,8 @@ export async function beginOAuthSignIn(ws: Workspace, accountId: number): Promis
   );
   timer.unref();
   const finish = (error: AppError | null, signedIn?: MailAccount) => {
+    if (ended) return;
+    ended = true;
     clearTimeout(timer);
     server.close();
     server.closeAllConnections();
@@ -98,12 +112,24 @@ export async function beginOAuthSignIn(ws: Workspace, accountId: number): Promis
     else settle?.resolve(signedIn as MailAccount);
   };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  server.unref();
+  // Registered before listening, so that a sign-in begun again meanwhile (or a lock) ends this one.
   perAccount.set(accountId, { server, done, cancel: (reason) => finish(reason) });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', resolve);
+    });
+  } catch (error) {
+    const failed = new AppError('OAUTH_SIGNIN_FAILED', `Madoguchi could not listen on this computer for the provider's answer (${error instanceof Error ? error.message : String(error)}).`);
+    finish(failed);
+    throw failed;
+  }
+  if (ended) {
+    // Ended while it started listening: nothing may keep listening for it.
+    server.close();
+    throw new AppError('OAUTH_SIGNIN_FAILED', 'A new sign-in was started: this one was abandoned.');
+  }
+  server.unref();
 
   const authorize = new URL(signIn.authorizeUrl);
   authorize.searchParams.set('response_type', 'code');

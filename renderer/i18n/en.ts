@@ -263,6 +263,7 @@ export const en: Messages = {
     scope: 'Scope',
     signIn: 'Sign in with the browser',
     signInWaiting: 'Sign in with the provider in your browser. This screen updates by itself when you are done…',
+    signInLink: 'No browser opened? Open this page (press the button again to start over)',
     signedIn: 'Signed in for mail account "{{label}}". Syncing its mail.',
     notSignedIn: 'not signed in',
     oauthRefreshHint: 'With a refresh token, Madoguchi renews the access token by itself when it expires.',

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MailAccount } from '../../shared/domain';
 import { LanguageSwitch } from '../components/LanguageSwitch';
@@ -197,16 +197,22 @@ function AccountRow({ account, onEdit }: { account: MailAccount; onEdit: () => v
   const syncing = useAccounts((s) => s.syncing[account.id] ?? false);
   const signIn = useAccounts((s) => s.signIn);
   const [confirmRemove, setConfirmRemove] = useState(false);
-  const [signingIn, setSigningIn] = useState(false);
+  /** The provider's page of the sign-in under way, offered as a link should no browser have opened. */
+  const [signInUrl, setSignInUrl] = useState<string | null>(null);
+  const signInAttempt = useRef(0);
 
+  // Pressing again while waiting starts over (the tab was closed, the browser did not open).
   const signInWithBrowser = async () => {
-    setSigningIn(true);
+    const mine = ++signInAttempt.current;
     try {
-      // noopener: the provider's page gets no handle on Madoguchi (in Electron it opens in the system browser).
-      const signedIn = await signIn(account.id, (url) => window.open(url, '_blank', 'noopener,noreferrer'));
+      const signedIn = await signIn(account.id, (url) => {
+        setSignInUrl(url);
+        // noopener: the provider's page gets no handle on Madoguchi (in Electron it opens in the system browser).
+        window.open(url, '_blank', 'noopener,noreferrer');
+      });
       if (signedIn) useNotices.getState().show(i18n.t('accounts.signedIn', { label: account.label }));
     } finally {
-      setSigningIn(false);
+      if (signInAttempt.current === mine) setSignInUrl(null);
     }
   };
 
@@ -243,7 +249,6 @@ function AccountRow({ account, onEdit }: { account: MailAccount; onEdit: () => v
             // Until the first sign-in, it is what the account needs next.
             className={!account.hasOAuthAccessToken && !account.hasOAuthRefresh ? 'primary' : undefined}
             data-testid={`account-sign-in-${account.id}`}
-            disabled={signingIn}
             onClick={() => void signInWithBrowser()}
           >
             {t('accounts.signIn')}
@@ -302,9 +307,14 @@ function AccountRow({ account, onEdit }: { account: MailAccount; onEdit: () => v
           <dd data-testid={`account-last-sync-${account.id}`}>{tokyoDateTimeOrNone(account.lastSyncAt)}</dd>
         </div>
       </dl>
-      {signingIn && (
+      {signInUrl && (
         <p className="notice" role="status" data-testid={`account-sign-in-waiting-${account.id}`}>
-          {t('accounts.signInWaiting')}
+          <span>
+            {t('accounts.signInWaiting')}{' '}
+            <a href={signInUrl} target="_blank" rel="noopener noreferrer">
+              {t('accounts.signInLink')}
+            </a>
+          </span>
         </p>
       )}
       <SyncHealth account={account} />

@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import { call } from '../api/client';
 import type { AccountSyncStatus, MailAccount, MailAccountInput, SyncReport } from '../../shared/domain';
 import type { PushPayload } from '../../shared/contract';
-import { attempt } from './errors';
+import { attempt, useErrors } from './errors';
 
 export type SyncProgress = PushPayload<'sync.progress'>;
 
@@ -38,6 +38,8 @@ interface AccountsState {
 }
 
 const rateStarts = new Map<number, RateStart>();
+/** The latest sign-in per account: pressing the button again starts over, and the one it replaces ends quietly. */
+const signInAttempts = new Map<number, number>();
 let statusInFlight: Promise<void> | null = null;
 let statusAgain = false;
 
@@ -87,10 +89,17 @@ export const useAccounts = create<AccountsState>()((set, get) => ({
     return done !== undefined;
   },
   async signIn(id, open) {
+    const mine = (signInAttempts.get(id) ?? 0) + 1;
+    signInAttempts.set(id, mine);
     const begun = await attempt(() => call('accounts.oauthBegin', { id }));
     if (!begun) return undefined;
     open(begun.authorizeUrl);
-    const account = await attempt(() => call('accounts.oauthComplete', { id }));
+    let account: MailAccount | undefined;
+    try {
+      account = await call('accounts.oauthComplete', { id });
+    } catch (error) {
+      if (signInAttempts.get(id) === mine) useErrors.getState().report(error);
+    }
     await Promise.all([get().load(), get().loadStatus()]);
     return account;
   },

@@ -98,6 +98,40 @@ describe('signing in with the OAuth2 provider', () => {
     expect(await completed).toMatchObject({ hasOAuthAccessToken: true });
   });
 
+  it('redeems the code once however often the browser comes back, and a sign-in begun again replaces the first', async () => {
+    t = await startTestApp();
+    const saved = await t.call('accounts.save', signInAccount());
+    const first = await t.call('accounts.oauthBegin', { id: saved.id });
+    const abandoned = t.call('accounts.oauthComplete', { id: saved.id }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    const { authorizeUrl } = await t.call('accounts.oauthBegin', { id: saved.id });
+    expect(await abandoned).toMatchObject({ code: 'OAUTH_SIGNIN_FAILED', message: expect.stringMatching(/new sign-in was started/) });
+    // The first address leads nowhere any more.
+    await expect(openInBrowser(first.authorizeUrl)).rejects.toThrow();
+
+    // The browser comes back twice while the code is being redeemed (a reload, a double request).
+    provider.setTokenDelay(400);
+    try {
+      const completed = t.call('accounts.oauthComplete', { id: saved.id });
+      const back = await fetch(authorizeUrl, { redirect: 'manual' });
+      const callback = back.headers.get('location') as string;
+      const [once, twice] = await Promise.all([openInBrowser(callback), new Promise((resolve) => setTimeout(resolve, 100)).then(() => openInBrowser(callback))]);
+      expect(once.text).toContain('サインインしました');
+      expect(twice.text).toContain('already handled');
+      expect(await completed).toMatchObject({ hasOAuthAccessToken: true });
+    } finally {
+      provider.setTokenDelay(0);
+    }
+    // The stored tokens work: the provider was asked to redeem the code once. (The first sync.run
+    // joins the one the sign-in started; the second fetches the mail appended after it.)
+    await t.call('sync.run', { accountId: saved.id });
+    await dovecot.appendMail(japaneseMail({ from: 'taro@example.jp', to: 'support@toot.example', subject: '二重の応答の後', text: '本文' }));
+    await t.call('sync.run', { accountId: saved.id });
+    expect((await t.call('inquiries.list', {})).map((i) => i.subject)).toContain('二重の応答の後');
+  });
+
   it('says plainly when the user declined at the provider', async () => {
     const declining = await startOAuthProvider({ denySignIn: true });
     try {

@@ -18,6 +18,8 @@ export interface OAuthProvider {
   authorizeUrl: string;
   /** The scopes the last sign-in asked for. */
   readonly lastScope: string;
+  /** From now on the token endpoint answers this late (ms). */
+  setTokenDelay(ms: number): void;
   clientId: string;
   /** A new access token for `user` (and, unless told otherwise, a refresh token that renews it). */
   issue(user: string): { accessToken: string; refreshToken: string };
@@ -72,6 +74,7 @@ export async function startOAuthProvider(
     }
     if (request.method === 'POST' && request.url === '/token' && body.get('grant_type') === 'authorization_code') {
       if (body.get('client_id') !== clientId) return reply(401, { error: 'invalid_client' });
+      if (options.tokenDelayMs) await new Promise((resolve) => setTimeout(resolve, options.tokenDelayMs));
       const code = codes.get(body.get('code') ?? '');
       codes.delete(body.get('code') ?? '');
       const verifier = body.get('code_verifier') ?? '';
@@ -149,6 +152,9 @@ export async function startOAuthProvider(
     authorizeUrl: `http://127.0.0.1:${port}/authorize`,
     clientId,
     issue,
+    setTokenDelay(ms) {
+      options.tokenDelayMs = ms;
+    },
     get lastScope() {
       return lastScope;
     },
