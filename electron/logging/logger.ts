@@ -26,7 +26,11 @@ export function createLogger(file: string | null, echo = false): Logger {
     const safe: LogFields = {};
     for (const [k, v] of Object.entries(fields)) safe[k] = typeof v === 'string' ? redact(v) : v;
     const line = JSON.stringify({ at: new Date().toISOString(), level, event, ...safe });
-    if (file) appendFileSync(file, line + '\n', { mode: 0o600 });
+    try {
+      if (file) appendFileSync(file, line + '\n', { mode: 0o600 });
+    } catch {
+      // A line that cannot be written (a full disk, a removed data folder) must not break what was being logged.
+    }
     if (echo) console.log(line);
   };
   return {

@@ -57,15 +57,18 @@ export async function watchFolder(
 
 /**
  * Folders watched in IDLE at once, each over a connection of its own (IDLE waits on the one
- * selected folder); servers limit connections per user (Dovecot: 10 per address by default), so
- * folders beyond these are found by the regular poll.
+ * selected folder). Servers limit connections per user and address (Dovecot: 10 by default):
+ * three, with the sync's own, leave room for a second computer behind the same office address.
+ * Further folders are found by the regular poll.
  */
-export const MAX_WATCHED_FOLDERS = 4;
+export const MAX_WATCHED_FOLDERS = 3;
 
 /**
  * Watches each of `folders` (up to MAX_WATCHED_FOLDERS) in IDLE: `onNewMail` when any has new
- * mail. One watch ended (a dropped connection) ends them all, so the caller starts them again
- * together. Null when the server offers no IDLE; a folder that cannot be opened fails it all.
+ * mail. A folder that cannot be opened (renamed or removed on the server) is left to the poll
+ * and logged; the sync reports it. One watch ended (a dropped connection) ends them all, so the
+ * caller starts them again together. Null when the server offers no IDLE; throws only when no
+ * folder could be watched.
  */
 export async function watchFolders(
   config: ImapConfig,
@@ -75,19 +78,23 @@ export async function watchFolders(
 ): Promise<MailWatch | null> {
   const watches: MailWatch[] = [];
   const closeAll = () => Promise.all(watches.map((watch) => watch.close())).then(() => undefined);
-  try {
-    for (const folder of folders.slice(0, MAX_WATCHED_FOLDERS)) {
-      const watch = await watchFolder(config, folder, onNewMail, options);
-      if (!watch) {
-        await closeAll();
-        return null;
-      }
-      watches.push(watch);
+  let firstError: unknown = null;
+  for (const folder of folders.slice(0, MAX_WATCHED_FOLDERS)) {
+    let watch: MailWatch | null;
+    try {
+      watch = await watchFolder(config, folder, onNewMail, options);
+    } catch (error) {
+      firstError ??= error;
+      options.logger?.warn('imap.idle_folder_failed', { code: (error as { code?: string }).code ?? 'unknown' });
+      continue;
     }
-  } catch (error) {
-    await closeAll();
-    throw error;
+    if (!watch) {
+      await closeAll();
+      return null;
+    }
+    watches.push(watch);
   }
+  if (watches.length === 0) throw firstError ?? new Error('No folder to watch');
   const ended = Promise.race(watches.map((watch) => watch.ended)).then(closeAll);
   return { ended, close: async () => void (await closeAll()) };
 }

@@ -210,9 +210,10 @@ export class SyncScheduler {
           this.clock.clearTimeout(settle);
         });
       })
-      .catch(() => {
+      .catch((error: unknown) => {
         // Could not connect now: the next successful sync tries again.
         state.watchStarting = false;
+        this.deps.logger.warn('sync.idle_failed', { accountId: id, code: (error as { code?: string } | null)?.code ?? 'unknown' });
       });
   }
 }

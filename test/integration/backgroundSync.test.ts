@@ -74,6 +74,13 @@ describe('background sync while unlocked', () => {
     await waitFor('mail reported by IDLE in the second folder', async () => (await subjects()).includes('問い合わせ 11'), 5000);
   });
 
+  it('keeps listening in the folders it can open when another one is gone from the server', async () => {
+    const gone = await t.call('accounts.save', { ...account('消えたフォルダ', dovecot.password), folders: ['Gone-from-server', 'Support'] });
+    await waitFor('the IDLE connection of the folder that exists', async () => (await t.call('sync.status', {})).find((s) => s.accountId === gone.id && s.idle));
+    await dovecot.appendMail(mail(12), 'Support');
+    await waitFor('mail reported by IDLE beside a missing folder', async () => (await subjects()).includes('問い合わせ 12'), 5000);
+  });
+
   it('stops on lock and syncs again after unlock', async () => {
     await t.call('session.lock', {});
     await dovecot.appendMail(mail(3));
