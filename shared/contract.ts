@@ -19,6 +19,7 @@ import {
   outboxItem,
   purposeKey,
   quarantinedMail,
+  quarantineRetry,
   replyTemplate,
   replyTemplateInput,
   responseTimeRow,
@@ -74,6 +75,8 @@ export const contract = {
   'sync.cancel': method(z.object({ accountId: z.number().int().positive() }).strict(), z.object({ cancelled: z.boolean() })),
   /** Mails set aside by the sync, newest first, with the reason staff can act on (the mail stays on the server). */
   'sync.quarantine': method(z.object({ accountId: z.number().int().positive().optional() }).strict(), z.array(quarantinedMail)),
+  /** Fetches a set-aside mail again and reads it anew (after a parser fix, or a changed sending address). */
+  'sync.retryQuarantined': method(id, quarantineRetry),
 
   'inquiries.list': method(
     z

@@ -306,6 +306,17 @@ export const quarantinedMail = z.object({
 });
 export type QuarantinedMail = z.infer<typeof quarantinedMail>;
 
+/**
+ * A set-aside mail fetched and read again: an inquiry now (new, or added to its thread), already
+ * stored, or set aside again (automatic, from our own address, still unreadable) with why.
+ */
+export const quarantineRetry = z.object({
+  outcome: z.enum(['new', 'threaded', 'duplicate', 'setAside']),
+  inquiryId: z.number().int().nullable(),
+  reason: z.string().nullable(),
+});
+export type QuarantineRetry = z.infer<typeof quarantineRetry>;
+
 export const language = z.enum(['ja', 'en']);
 export type Language = z.infer<typeof language>;
 

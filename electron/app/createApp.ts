@@ -198,6 +198,10 @@ export function createApp(options: AppOptions): App {
         return { cancelled: (session as Session).syncs.cancel(accountId) };
       },
       'sync.quarantine': async ({ accountId }) => listQuarantine(requireWorkspace().db, accountId),
+      'sync.retryQuarantined': async ({ id }) => {
+        requireWorkspace();
+        return (session as Session).syncs.retryQuarantined(id);
+      },
 
       'inquiries.list': async (filter) => listInquiries(requireWorkspace().db, filter),
       'inquiries.get': async ({ id }) => getInquiryDetail(requireWorkspace(), id),

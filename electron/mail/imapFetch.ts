@@ -218,6 +218,24 @@ async function fetchFolderWith(
   return result;
 }
 
+/**
+ * One mail by UID, read-only (a quarantined mail fetched again when staff ask); null when it is
+ * no longer in the folder. Like the sync, only the first MAX_MAIL_BYTES of a huge mail.
+ */
+export async function fetchOneMail(config: ImapConfig, folder: string, uid: number): Promise<FetchedMail | null> {
+  const client = createImapClient(config);
+  try {
+    await client.connect();
+    await client.mailboxOpen(folder, { readOnly: true });
+    const message = await client.fetchOne(String(uid), { uid: true, internalDate: true, source: { maxLength: MAX_MAIL_BYTES } }, { uid: true });
+    await client.logout();
+    return message && message.uid === uid && message.source ? { uid, raw: message.source, internalDate: toIso(message.internalDate) } : null;
+  } catch (error) {
+    client.close();
+    throw toImapAppError(error, config, folder);
+  }
+}
+
 /** Logs in and out again: for the settings screen's "test connection". */
 export async function testImapLogin(config: ImapConfig): Promise<void> {
   const client = createImapClient(config);

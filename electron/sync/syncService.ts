@@ -1,11 +1,13 @@
 import { availableParallelism } from 'node:os';
-import type { AccountSyncStatus, SyncReport } from '../../shared/domain';
+import type { AccountSyncStatus, QuarantineRetry, SyncReport } from '../../shared/domain';
 import type { Workspace } from '../app/workspace';
 import { listAccounts, listSyncStates, replaceLastSyncError, setNextRetry } from '../accounts/accountRepository';
 import { openMailLogin, retryWithRenewedToken } from '../accounts/mailLogin';
 import { watchFolders } from '../mail/imapIdle';
+import { parseInboundMail } from '../mail/parseInboundMail';
 import type { PipelineLimits } from './ingestPipeline';
 import { ParsePool } from './parsePool';
+import { retryQuarantinedMail } from './retryQuarantined';
 import type { ReconnectPolicy } from './reconnect';
 import { syncAccount } from './syncAccount';
 import { SyncScheduler, type SchedulerClock, type SchedulerOptions } from './syncScheduler';
@@ -37,6 +39,8 @@ export interface SyncService {
   /** An account was added, changed or removed: the background sync follows. */
   accountsChanged(): void;
   status(): Promise<AccountSyncStatus[]>;
+  /** Fetches a set-aside mail again and files it anew (parsed like the sync's mail). */
+  retryQuarantined(id: number): Promise<QuarantineRetry>;
   /** Stops the background sync, cancels every running sync and waits until each has stored what it fetched. */
   stop(): Promise<void>;
 }
@@ -128,6 +132,7 @@ export function createSyncService(ws: Workspace, options: SyncServiceOptions): S
         }),
       );
     },
+    retryQuarantined: (id) => retryQuarantinedMail(ws, id, parsePool?.parse ?? parseInboundMail),
     async stop() {
       stopped = true;
       await scheduler?.stop();

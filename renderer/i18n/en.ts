@@ -355,12 +355,17 @@ export const en: Messages = {
   },
   quarantine: {
     title: 'Mail set aside',
-    explain: 'Auto-replies, bounces and unreadable mail open no inquiry; they are recorded here with the reason. The mail stays on the server.',
+    explain: 'Auto-replies, bounces and unreadable mail open no inquiry; they are recorded here with the reason. The mail stays on the server, and "Read again" reads it anew.',
     none: 'No mail was set aside.',
     at: 'When',
     account: 'Account',
     where: 'Folder / UID',
     reason: 'Reason',
+    retry: 'Read again',
+    retrying: 'Reading…',
+    filed: 'Filed as inquiry #{{id}}.',
+    alreadyStored: 'This mail was already stored: it left the list.',
+    stillSetAside: 'Still set aside: {{reason}}',
   },
   templates: {
     title: 'Canned replies',

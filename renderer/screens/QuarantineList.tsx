@@ -1,7 +1,9 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { tokyoDateTimeOrNone } from '../lib/format';
 import { useAccounts } from '../stores/accounts';
+import i18n from '../i18n';
+import { useNotices } from '../stores/notices';
 import { useQuarantine } from '../stores/quarantine';
 
 /** The mails the sync did not turn into inquiries, and why; the mail itself stays on the server. */
@@ -20,6 +22,24 @@ export function QuarantineList() {
   }, []);
 
   const label = (accountId: number) => accounts.find((a) => a.id === accountId)?.label ?? `#${accountId}`;
+  const [retrying, setRetrying] = useState<number | null>(null);
+
+  const retry = async (id: number) => {
+    setRetrying(id);
+    try {
+      const result = await useQuarantine.getState().retry(id);
+      if (!result) return;
+      const notice =
+        result.outcome === 'setAside'
+          ? i18n.t('quarantine.stillSetAside', { reason: result.reason ?? '' })
+          : result.outcome === 'duplicate'
+            ? i18n.t('quarantine.alreadyStored')
+            : i18n.t('quarantine.filed', { id: result.inquiryId });
+      useNotices.getState().show(notice);
+    } finally {
+      setRetrying(null);
+    }
+  };
 
   return (
     <section data-testid="quarantine">
@@ -36,6 +56,7 @@ export function QuarantineList() {
               <th>{t('quarantine.account')}</th>
               <th>{t('quarantine.where')}</th>
               <th>{t('quarantine.reason')}</th>
+              <th />
             </tr>
           </thead>
           <tbody>
@@ -47,6 +68,11 @@ export function QuarantineList() {
                   {mail.folder} / UID {mail.uid}
                 </td>
                 <td data-testid="quarantine-reason">{mail.reason}</td>
+                <td>
+                  <button type="button" data-testid={`quarantine-retry-${mail.id}`} disabled={retrying !== null} onClick={() => void retry(mail.id)}>
+                    {retrying === mail.id ? t('quarantine.retrying') : t('quarantine.retry')}
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>

@@ -1,22 +1,29 @@
 import { create } from 'zustand';
 import { call } from '../api/client';
-import type { QuarantinedMail } from '../../shared/domain';
+import type { QuarantinedMail, QuarantineRetry } from '../../shared/domain';
 import { attempt } from './errors';
 
 interface QuarantineState {
   mails: QuarantinedMail[];
   loaded: boolean;
   load(): Promise<void>;
+  /** Fetches the mail again and files it anew; the list then shows what is still set aside. */
+  retry(id: number): Promise<QuarantineRetry | undefined>;
   reset(): void;
 }
 
 /** Mails the sync set aside (automatic mail, unreadable mail): shown so staff can check them on the server. */
-export const useQuarantine = create<QuarantineState>()((set) => ({
+export const useQuarantine = create<QuarantineState>()((set, get) => ({
   mails: [],
   loaded: false,
   async load() {
     const mails = await attempt(() => call('sync.quarantine', {}));
     if (mails) set({ mails, loaded: true });
+  },
+  async retry(id) {
+    const result = await attempt(() => call('sync.retryQuarantined', { id }));
+    await get().load();
+    return result;
   },
   reset() {
     set({ mails: [], loaded: false });

@@ -134,6 +134,11 @@ test('1b. an auto-reply opens no inquiry and is listed, with the reason, among t
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText('Archive / UID 2');
   await expect(rows.first().getByTestId('quarantine-reason')).toHaveText(/auto|自動/i);
+
+  // Read again from the server: still an auto-reply, so it stays set aside, once, and staff are told why.
+  await rows.first().getByRole('button', { name: 'もう一度取り込む' }).click();
+  await expect(page.getByText(/まだ問い合わせにできません: Automatic mail/)).toBeVisible();
+  await expect(rows).toHaveCount(1);
 });
 
 test('2. editing keeps the folders and import date; a wrong password shows the error and failure count', async () => {
