@@ -27,7 +27,7 @@ raw.prepare(
    VALUES (1, 'bench', '127.0.0.1', 143, 0, 'u', '127.0.0.1', 25, 0, '', 'support@toot.example', 'TOOT')`,
 ).run();
 const store = ingestStore(raw);
-const ctx: IngestContext = { accountId: 1, folder: 'INBOX', archiveBefore: null, ownAddresses: new Set(['support@toot.example']), now: new Date().toISOString() };
+const ctx: IngestContext = { accountId: 1, folder: 'INBOX', uidValidity: '1', archiveBefore: null, ownAddresses: new Set(['support@toot.example']), now: new Date().toISOString() };
 
 let built = 0;
 let parsed = 0;

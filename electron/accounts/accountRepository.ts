@@ -324,14 +324,6 @@ export async function saveSyncState(db: Executor, accountId: number, folder: str
     .execute();
 }
 
-export async function quarantineMail(db: Executor, accountId: number, folder: string, uid: number, reason: string, at: string) {
-  await db
-    .insertInto('quarantine')
-    .values({ mailAccountId: accountId, folder, imapUid: uid, reason, at })
-    .onConflict((oc) => oc.columns(['mailAccountId', 'folder', 'imapUid']).doNothing())
-    .execute();
-}
-
 export async function listQuarantine(db: Executor, accountId?: number, limit = 500): Promise<QuarantinedMail[]> {
   let query = db
     .selectFrom('quarantine')
@@ -350,7 +342,15 @@ export async function listQuarantine(db: Executor, accountId?: number, limit = 5
  */
 export interface SyncCursorStatements {
   save(accountId: number, folder: string, uidValidity: string, lastUid: number): void;
-  quarantine(accountId: number, folder: string, uid: number, reason: string, at: string): void;
+  quarantine(mail: QuarantinePlace, reason: string, at: string): void;
+}
+
+/** Where a set-aside mail is on the server: its UID in that numbering (UIDVALIDITY) of the folder. */
+export interface QuarantinePlace {
+  accountId: number;
+  folder: string;
+  uidValidity: string | null;
+  uid: number;
 }
 
 export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database): SyncCursorStatements => {
@@ -359,12 +359,12 @@ export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database
      ON CONFLICT (mail_account_id, folder) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid`,
   );
   const quarantine = raw.prepare(
-    `INSERT INTO quarantine (mail_account_id, folder, imap_uid, reason, at) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (mail_account_id, folder, imap_uid) DO UPDATE SET reason = excluded.reason, at = excluded.at`,
+    `INSERT INTO quarantine (mail_account_id, folder, imap_uid, reason, at, uid_validity) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (mail_account_id, folder, imap_uid) DO UPDATE SET reason = excluded.reason, at = excluded.at, uid_validity = excluded.uid_validity`,
   );
   return {
     save: (accountId, folder, uidValidity, lastUid) => void save.run(accountId, folder, uidValidity, lastUid),
-    quarantine: (accountId, folder, uid, reason, at) => void quarantine.run(accountId, folder, uid, reason, at),
+    quarantine: (mail, reason, at) => void quarantine.run(mail.accountId, mail.folder, mail.uid, reason, at, mail.uidValidity),
   };
 });
 

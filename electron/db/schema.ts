@@ -100,6 +100,8 @@ export interface QuarantineTable {
   imapUid: number;
   reason: string;
   at: string;
+  /** The folder's UIDVALIDITY when the mail was set aside; null for older rows. */
+  uidValidity: string | null;
 }
 
 export interface ConsentEventsTable {

@@ -219,17 +219,19 @@ async function fetchFolderWith(
 }
 
 /**
- * One mail by UID, read-only (a quarantined mail fetched again when staff ask); null when it is
- * no longer in the folder. Like the sync, only the first MAX_MAIL_BYTES of a huge mail.
+ * One mail by UID, read-only (a quarantined mail fetched again when staff ask), with the folder's
+ * UIDVALIDITY; `mail` null when it is no longer in the folder. Like the sync, only the first
+ * MAX_MAIL_BYTES of a huge mail.
  */
-export async function fetchOneMail(config: ImapConfig, folder: string, uid: number): Promise<FetchedMail | null> {
+export async function fetchOneMail(config: ImapConfig, folder: string, uid: number): Promise<{ uidValidity: string; mail: FetchedMail | null }> {
   const client = createImapClient(config);
   try {
     await client.connect();
-    await client.mailboxOpen(folder, { readOnly: true });
+    const mailbox = await client.mailboxOpen(folder, { readOnly: true });
     const message = await client.fetchOne(String(uid), { uid: true, internalDate: true, source: { maxLength: MAX_MAIL_BYTES } }, { uid: true });
     await client.logout();
-    return message && message.uid === uid && message.source ? { uid, raw: message.source, internalDate: toIso(message.internalDate) } : null;
+    const mail = message && message.uid === uid && message.source ? { uid, raw: message.source, internalDate: toIso(message.internalDate) } : null;
+    return { uidValidity: mailbox.uidValidity.toString(), mail };
   } catch (error) {
     client.close();
     throw toImapAppError(error, config, folder);

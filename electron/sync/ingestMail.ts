@@ -16,6 +16,8 @@ export type IngestOutcome =
 export interface IngestContext {
   accountId: number;
   folder: string;
+  /** The folder's UIDVALIDITY, recorded with a mail set aside. */
+  uidValidity: string | null;
   /** ISO: mail that arrived on the server before this instant is history (stored archived, closed); null: all mail is new. */
   archiveBefore: string | null;
   /** Lower-cased addresses Madoguchi sends from. */
@@ -70,11 +72,11 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
     const reason = mail.failedRecipients.length
       ? `Bounce: delivery failed for ${mail.failedRecipients.length} address(es); ${undeliverable} customer(s) marked undeliverable. No inquiry opened.`
       : 'Automatic mail (auto-reply or delivery report): no inquiry opened';
-    store.cursor.quarantine(ctx.accountId, ctx.folder, arrived.uid, reason, ctx.now);
+    store.cursor.quarantine({ ...ctx, uid: arrived.uid }, reason, ctx.now);
     return { kind: 'automatic', undeliverable };
   }
   if (mail.fromAddress && ctx.ownAddresses.has(mail.fromAddress)) {
-    store.cursor.quarantine(ctx.accountId, ctx.folder, arrived.uid, 'Sent from one of this app\'s own addresses: not a customer inquiry', ctx.now);
+    store.cursor.quarantine({ ...ctx, uid: arrived.uid }, 'Sent from one of this app\'s own addresses: not a customer inquiry', ctx.now);
     return { kind: 'own' };
   }
 

@@ -20,7 +20,13 @@ export async function retryQuarantinedMail(ws: Workspace, id: number, parse: Mai
   const row = await ws.db.selectFrom('quarantine').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new AppError('NOT_FOUND', 'This mail is no longer in the list of mails set aside: reopen Settings.');
   const { account, imap } = await openMailLogin(ws, row.mailAccountId);
-  const fetched = await fetchOneMail(imap, row.folder, row.imapUid);
+  const { uidValidity, mail: fetched } = await fetchOneMail(imap, row.folder, row.imapUid);
+  if (row.uidValidity !== null && row.uidValidity !== uidValidity) {
+    throw new AppError(
+      'CONFLICT',
+      `The server renumbered the folder ${row.folder} since this mail was set aside: UID ${row.imapUid} may now be another mail, so it is not fetched. The sync has read the folder again; look for the mail in your mail client.`,
+    );
+  }
   if (!fetched) {
     throw new AppError(
       'NOT_FOUND',
@@ -36,13 +42,13 @@ export async function retryQuarantinedMail(ws: Workspace, id: number, parse: Mai
   const ownAddresses = new Set(await listOwnAddresses(ws.db));
   const result = await rawTransaction(ws.db, ws.raw, (): QuarantineRetry => {
     if (!parsed.ok) {
-      store.cursor.quarantine(row.mailAccountId, row.folder, row.imapUid, parsed.reason, now);
+      store.cursor.quarantine({ accountId: row.mailAccountId, folder: row.folder, uidValidity, uid: row.imapUid }, parsed.reason, now);
       return { outcome: 'setAside', inquiryId: null, reason: parsed.reason };
     }
     const outcome = ingestMail(
       store,
       { uid: row.imapUid, internalDate: fetched.internalDate, mail: parsed.mail },
-      { accountId: row.mailAccountId, folder: row.folder, archiveBefore: account.importSince ? startOfTokyoDay(account.importSince) : null, ownAddresses, now },
+      { accountId: row.mailAccountId, folder: row.folder, uidValidity, archiveBefore: account.importSince ? startOfTokyoDay(account.importSince) : null, ownAddresses, now },
     );
     if (outcome.kind === 'automatic' || outcome.kind === 'own') {
       // ingestMail set it aside again, with the reason as it is now.

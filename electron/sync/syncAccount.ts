@@ -197,12 +197,12 @@ async function syncFolder(
     if (!last || uidValidity === null) return;
     const validity = uidValidity;
     const now = ws.now();
-    const ctx: IngestContext = { ...context, accountId, folder, now };
+    const ctx: IngestContext = { ...context, accountId, folder, uidValidity: validity, now };
     const storeAll = (guarded: boolean) => () => {
       const results = batch.map((entry): StoredOutcome => {
         if (entry.result === null) return { kind: 'skipped' };
         if (!entry.result.ok) {
-          store.cursor.quarantine(accountId, folder, entry.uid, entry.result.reason, now);
+          store.cursor.quarantine({ ...ctx, uid: entry.uid }, entry.result.reason, now);
           return { kind: 'quarantined' };
         }
         const arrived = { uid: entry.uid, internalDate: entry.internalDate, mail: entry.result.mail };
@@ -211,7 +211,7 @@ async function syncFolder(
           return ingestInSavepoint(arrived, ctx);
         } catch (error) {
           if (!isRefusedData(error)) throw error;
-          store.cursor.quarantine(accountId, folder, entry.uid, `The mail could not be stored (${(error as { code: string }).code})`, now);
+          store.cursor.quarantine({ ...ctx, uid: entry.uid }, `The mail could not be stored (${(error as { code: string }).code})`, now);
           return { kind: 'quarantined' };
         }
       });

@@ -48,6 +48,24 @@ describe('reading a set-aside mail again', () => {
     expect(await t.call('inquiries.list', {})).toHaveLength(1);
   });
 
+  it('does not fetch by a UID of an older numbering of the folder', async () => {
+    await dovecot.appendMail(japaneseMail({ from: 'support@toot.example', to: 'x@example.jp', subject: '自分の送信', text: '本文', messageId: '<own-1@toot.example>' }), 'Support');
+    const account = await t.call('accounts.save', testMailAccount(dovecot, smtp, { folders: ['Support'] }));
+    await t.call('sync.run', { accountId: account.id });
+    const [setAside] = await t.call('sync.quarantine', {});
+    // The server loses its numbering; UID 1 is now a customer's mail.
+    await dovecot.withClient(async (client) => {
+      await client.mailboxDelete('Support');
+      await client.mailboxCreate('Support');
+    });
+    await dovecot.appendMail(japaneseMail({ from: 'hanako@example.jp', to: 'support@toot.example', subject: '別のメール', text: '本文' }), 'Support');
+    await expect(t.call('sync.retryQuarantined', { id: setAside!.id })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/renumbered the folder Support/),
+    });
+    expect(await t.call('inquiries.list', {})).toHaveLength(0);
+  });
+
   it('says so when the mail is no longer on the server, and keeps it in the list', async () => {
     await dovecot.appendMail(japaneseMail({ from: 'support@toot.example', to: 'x@example.jp', subject: '自分の送信', text: '本文', messageId: '<own@toot.example>' }));
     const account = await t.call('accounts.save', testMailAccount(dovecot, smtp));
