@@ -1,3 +1,4 @@
+import { unzipSync } from 'fflate';
 import { containsCardNumber } from '../../shared/cardMask';
 import { decodeUnlabelled } from './japaneseCharsets';
 import type { InboundAttachment } from './parseInboundMail';
@@ -6,19 +7,68 @@ import type { InboundAttachment } from './parseInboundMail';
 const TEXT_TYPES = /^(?:text\/|application\/(?:csv|x-csv|json|xml|rtf|x-yaml)\b)/i;
 const TEXT_NAMES = /\.(?:txt|csv|tsv|json|xml|html?|log|md|rtf|ics|vcf|ya?ml)$/i;
 
+/** Office documents (Word, Excel, PowerPoint; OpenDocument): zip files of XML. */
+const OFFICE_TYPES = /^application\/(?:vnd\.openxmlformats-officedocument\.|vnd\.oasis\.opendocument\.|vnd\.ms-excel\.sheet\.macroenabled|vnd\.ms-word\.document\.macroenabled)/i;
+const OFFICE_NAMES = /\.(?:docx|docm|xlsx|xlsm|pptx|pptm|odt|ods|odp)$/i;
+/** The parts of such a document that hold what was written: text, cells, slides, notes. */
+const OFFICE_TEXT_PARTS = /^(?:word\/(?:document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml|xl\/(?:sharedStrings|worksheets\/sheet\d+|comments\d*)\.xml|ppt\/(?:slides\/slide\d+|notesSlides\/notesSlide\d+)\.xml|content\.xml)$/;
+/** A document whose text parts unpack to more than this is not read (a zip bomb); it is kept as it came. */
+const MAX_OFFICE_TEXT_BYTES = 64 * 1024 * 1024;
+
 /**
- * The policy keeps no card data, and a text attachment cannot be masked without changing the
- * file the customer sent: one that holds a card number is not kept at all, only its name and
- * size, flagged `withheld` (staff ask the customer for it without the number). Binary files (PDF,
- * images, office documents) cannot be read here and are kept as they are.
+ * The policy keeps no card data, and an attachment cannot be masked without changing the file
+ * the customer sent: one that holds a card number is not kept at all, only its name and size,
+ * flagged `withheld` (staff ask the customer for it without the number). Text files and office
+ * documents (the text of Word, Excel and PowerPoint files, OpenDocument) are read; other binary
+ * files (PDF, images) cannot be read here and are kept as they are.
  */
 export function withholdIfCardNumber(attachment: InboundAttachment): void {
   if (!attachment.content || attachment.withheld) return;
-  if (!TEXT_TYPES.test(attachment.contentType) && !TEXT_NAMES.test(attachment.fileName)) return;
-  if (containsCardNumber(textOf(attachment.content))) {
+  const text = TEXT_TYPES.test(attachment.contentType) || TEXT_NAMES.test(attachment.fileName)
+    ? textOf(attachment.content)
+    : OFFICE_TYPES.test(attachment.contentType) || OFFICE_NAMES.test(attachment.fileName)
+      ? officeTextOf(attachment.content)
+      : null;
+  if (text !== null && containsCardNumber(text)) {
     delete attachment.content;
     attachment.withheld = true;
   }
+}
+
+/**
+ * The words of an office document, a line per paragraph, cell or slide line (so that numbers in
+ * neighbouring cells do not run together); null when it is not a readable zip.
+ */
+function officeTextOf(bytes: Buffer): string | null {
+  let parts: Record<string, Uint8Array>;
+  try {
+    let total = 0;
+    parts = unzipSync(bytes, {
+      filter: (file) => {
+        if (!OFFICE_TEXT_PARTS.test(file.name)) return false;
+        total += file.originalSize;
+        return total <= MAX_OFFICE_TEXT_BYTES;
+      },
+    });
+  } catch {
+    return null;
+  }
+  return Object.values(parts)
+    .map((xml) =>
+      Buffer.from(xml)
+        .toString('utf8')
+        .replace(/<\/(?:w:p|w:tc|a:p|si|c|text:p|text:h|table:table-cell)>/g, '\n')
+        .replace(/<[^>]*>/g, '')
+        .replace(/&(?:amp|lt|gt|quot|apos|#\d+|#x[\da-f]+);/gi, (entity) => decodeEntity(entity)),
+    )
+    .join('\n');
+}
+
+function decodeEntity(entity: string): string {
+  const named: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&apos;': "'" };
+  if (named[entity.toLowerCase()]) return named[entity.toLowerCase()] as string;
+  const code = entity[2]?.toLowerCase() === 'x' ? parseInt(entity.slice(3, -1), 16) : parseInt(entity.slice(2, -1), 10);
+  return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : '';
 }
 
 function textOf(bytes: Buffer): string {

@@ -1,3 +1,4 @@
+import { strToU8, zipSync } from 'fflate';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { parseInboundMail } from '../../electron/mail/parseInboundMail';
@@ -55,4 +56,35 @@ describe('text attachments holding a card number are not kept (the policy keeps 
     expect(binary.withheld).toBeUndefined();
     expect(binary.content?.equals(pdf)).toBe(true);
   });
+
+  it('withholds Word and Excel files that hold a card number, even split across runs of text', async () => {
+    const docx = officeFile({
+      'word/document.xml':
+        '<w:document><w:body><w:p><w:r><w:t>お支払いカード：4111 1111</w:t></w:r><w:r><w:t xml:space="preserve"> 1111 1111</w:t></w:r></w:p></w:body></w:document>',
+    });
+    const word = await attachmentOf(mailWith('申込書.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', docx));
+    expect(word).toMatchObject({ fileName: '申込書.docx', size: docx.length, withheld: true });
+    expect(word.content).toBeUndefined();
+
+    const xlsx = officeFile({ 'xl/sharedStrings.xml': '<sst><si><t>氏名</t></si><si><t>4111-1111-1111-1111</t></si></sst>' });
+    expect(await attachmentOf(mailWith('list.xlsx', 'application/octet-stream', xlsx))).toMatchObject({ withheld: true });
+  });
+
+  it('keeps office files without one, numbers in neighbouring cells apart, and files that are no zip', async () => {
+    // Two 8-digit codes in adjacent cells: run together they would read as a (Luhn-valid) card number.
+    const cells = officeFile({ 'xl/sharedStrings.xml': '<sst><si><t>41111111</t></si><si><t>11111111</t></si></sst>' });
+    const sheet = await attachmentOf(mailWith('codes.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', cells));
+    expect(sheet.withheld).toBeUndefined();
+    expect(sheet.content?.equals(cells)).toBe(true);
+
+    const broken = Buffer.from('PK\u0003\u0004 not really a zip 4111 1111 1111 1111');
+    expect((await attachmentOf(mailWith('broken.docx', 'application/octet-stream', broken))).withheld).toBeUndefined();
+  });
 });
+
+/** A minimal Office Open XML file: a zip with the given parts. */
+function officeFile(parts: Record<string, string>): Buffer {
+  const files: Record<string, Uint8Array> = { '[Content_Types].xml': strToU8('<Types/>') };
+  for (const [name, xml] of Object.entries(parts)) files[name] = strToU8(`<?xml version="1.0" encoding="UTF-8"?>${xml}`);
+  return Buffer.from(zipSync(files));
+}
