@@ -4,6 +4,8 @@ import { isDangerousAttachment } from '../../shared/attachmentRisk';
 import { maskCardNumbers } from '../../shared/cardMask';
 import type { Executor } from '../db/executor';
 import { cachedPerHandle } from '../db/rawTransaction';
+// Type only: forwarded messages are stored as the mail parser reads them (unmasked; masked here).
+import type { ForwardedMail } from '../mail/forwardedMessages';
 
 /**
  * What a message holds besides its text: the HTML part and the attachments, stored in the
@@ -23,20 +25,7 @@ export interface MessageContent {
     withheld?: boolean;
   }[];
   /** Messages forwarded in the mail. */
-  forwarded?: readonly ForwardedContent[];
-}
-
-/** A forwarded message as parsed (forwardedMessages.ts's ForwardedMail), unmasked. */
-export interface ForwardedContent {
-  from: string;
-  to: string;
-  cc: string;
-  date: string | null;
-  subject: string;
-  text: string;
-  html: string | null;
-  attachments: MessageContent['attachments'];
-  forwarded: readonly ForwardedContent[];
+  forwarded?: readonly ForwardedMail[];
 }
 
 const MAX_FILE_NAME = 255;
@@ -79,7 +68,7 @@ export const messageContentStatements = cachedPerHandle((raw: BetterSqlite3.Data
     }
   };
   // Parents before children, so ids follow reading order and a nested forward can name its parent.
-  const storeForwarded = (messageId: number, forwarded: readonly ForwardedContent[], parentId: number | null) => {
+  const storeForwarded = (messageId: number, forwarded: readonly ForwardedMail[], parentId: number | null) => {
     for (const f of forwarded) {
       const mask = maskCardNumbers;
       const { lastInsertRowid } = insertForwarded.run(messageId, parentId, mask(f.from), mask(f.to), mask(f.cc), f.date, mask(f.subject), mask(f.text), f.html ? mask(f.html) : null);
