@@ -1,12 +1,14 @@
-import { MailParser, parseAddressHeader, type AddressObject, type EmailAddress, type IconvConstructor } from 'mailparser';
+import { parseAddressHeader, type AddressObject, type EmailAddress } from 'mailparser';
 import { withholdIfCardNumber } from './attachmentCardCheck';
 import { isAutomaticMail } from './automaticMail';
 import { decodeEncodedWords } from './encodedWords';
-import { isForwardedPart, readForwardedMessages, type ForwardedMail } from './forwardedMessages';
-import { decodeText, JapaneseAwareDecoder, japaneseEncodingOf, repairIso2022JpEscapes } from './japaneseCharsets';
-import { leanParseMail, type LeanParsedMail } from './leanMailParser';
+import { readForwardedMessages, type ForwardedMail } from './forwardedMessages';
+import { decodeText, japaneseEncodingOf, repairIso2022JpEscapes } from './japaneseCharsets';
+import { cleanLine, readMailStructure, type MailStructure } from './mailStructure';
 import { extractMessageIds, messageKeyOf } from './messageIdentity';
 import { bodyStart, headerBytes, rawHeaderValue, rawHeaderValues, type RawHeaderLine } from './rawHeaders';
+
+export { MAX_KEPT_ATTACHMENT_BYTES, UnparseableMailError } from './mailStructure';
 
 export interface InboundMail {
   /** RFC 5322 Message-ID with angle brackets, e.g. "<abc@x>"; when missing: "<sha256-HEX@madoguchi.invalid>" from a hash of the raw bytes, so the same mail always gets the same key. */
@@ -59,25 +61,9 @@ export interface InboundAttachment {
   withheld?: boolean;
 }
 
-/** Attachments larger than this are recorded by name and size but their content is not kept. */
-export const MAX_KEPT_ATTACHMENT_BYTES = 25 * 1024 * 1024;
 /** HTML parts larger than this are not kept (the text part is still shown). */
 const MAX_KEPT_HTML_CHARS = 5_000_000;
 
-/** Thrown when the bytes hold nothing recognisable as a mail; the caller quarantines them. */
-export class UnparseableMailError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UnparseableMailError';
-  }
-}
-
-/** Headers any real mail has at least one of. */
-const MAIL_HEADERS = new Set(['from', 'to', 'subject', 'date', 'message-id', 'received', 'return-path', 'sender', 'mime-version', 'content-type']);
-/** HTML longer than this is not converted to text by html-to-text (slow on huge input); it is stripped crudely instead. */
-const MAX_HTML_TO_CONVERT = 2_000_000;
-/** A parse that takes longer has met a parser bug; we fall back to the headers alone. */
-const PARSE_TIMEOUT_MS = 60_000;
 /** Date headers this far after the fallback (the server's arrival time) are wrong clocks or spam tricks. */
 const MAX_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
 
@@ -91,23 +77,7 @@ export async function parseInboundMail(
   fallbackDate: string,
   options: { fullParser?: boolean; /** Internal: the level of a forwarded message being read. */ forwardDepth?: number } = {},
 ): Promise<InboundMail> {
-  let parsed: ParsedMail;
-  try {
-    // The common shapes are read directly (the same result, many times faster); the rest by mailparser.
-    const lean = options.fullParser ? null : leanParseMail(raw);
-    parsed = lean ? fromLean(lean) : await runMailParser(raw);
-  } catch {
-    // mailparser gave up on the structure (too many parts, an enormous header, a bug): the
-    // header block alone still tells who wrote about what.
-    try {
-      parsed = await runMailParser(headerBlockOf(raw));
-    } catch {
-      throw new UnparseableMailError('The mail could not be parsed at all');
-    }
-  }
-  if (!parsed.headerLines.some((line) => MAIL_HEADERS.has(line.key))) {
-    throw new UnparseableMailError('The data has no mail headers');
-  }
+  const parsed = await readMailStructure(raw, options.fullParser ?? false);
 
   const bodyLabel = charsetOf(rawHeaderValue(parsed.headerLines, 'content-type'));
   const from = firstAddress(parsed.headerLines, parsed.headers.get('from'), 'from', bodyLabel);
@@ -145,133 +115,12 @@ export async function parseInboundMail(
   };
 }
 
-interface ParsedMail {
-  headers: Map<string, unknown>;
-  headerLines: RawHeaderLine[];
-  text: string;
-  html: string | null;
-  htmlConversionFailed: boolean;
-  attachments: InboundAttachment[];
-  /** The text of message/delivery-status parts (a DSN's machine-readable fields). */
-  deliveryStatus: string[];
-  /** message/rfc822 parts marked Content-Disposition: inline (forwarded inline, not attached). */
-  inlineMessages: Set<InboundAttachment>;
-}
-
-/** A delivery-status part is a few hundred bytes; more than this is not a DSN worth reading. */
-const MAX_DELIVERY_STATUS_BYTES = 64 * 1024;
-const DELIVERY_STATUS_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status']);
-
-/** The lean reader's result, with attachments kept under the same size limit as mailparser's path keeps them. */
-function fromLean(lean: LeanParsedMail): ParsedMail {
-  return {
-    ...lean,
-    inlineMessages: new Set(),
-    attachments: lean.attachments.map(({ content, ...attachment }) => ({
-      ...attachment,
-      size: content.length,
-      ...(content.length <= MAX_KEPT_ATTACHMENT_BYTES ? { content } : {}),
-    })),
-  };
-}
-
-/**
- * mailparser, streaming: attachment content is kept only up to MAX_KEPT_ATTACHMENT_BYTES per file (larger files are counted, not held); text bodies
- * are decoded by JapaneseAwareDecoder (the `Iconv` hook) rather than mailparser's default.
- */
-function runMailParser(raw: Buffer): Promise<ParsedMail> {
-  return new Promise((resolve, reject) => {
-    const parser = new MailParser({
-      Iconv: JapaneseAwareDecoder as unknown as IconvConstructor,
-      skipTextToHtml: true,
-      skipTextLinks: true,
-      skipImageLinks: true,
-      checksumAlgo: false,
-      maxHtmlLengthToParse: MAX_HTML_TO_CONVERT,
-      // A DSN's fields come as a part of their own (read below), not mixed into the text.
-      keepDeliveryStatus: true,
-      // message/rfc822 parts come whole, as attachments, to be read as forwarded messages of their
-      // own (forwardedMessages.ts) instead of being merged into this mail's text and attachments.
-      ignoreEmbedded: true,
-    } as ConstructorParameters<typeof MailParser>[0]);
-    const result: ParsedMail = { headers: new Map(), headerLines: [], text: '', html: null, htmlConversionFailed: false, attachments: [], deliveryStatus: [], inlineMessages: new Set() };
-    const timer = setTimeout(() => {
-      parser.destroy();
-      reject(new Error('mail parsing timed out'));
-    }, PARSE_TIMEOUT_MS);
-    parser.on('headers', (headers: Map<string, unknown>) => (result.headers = headers));
-    parser.on('headerLines', (lines: RawHeaderLine[]) => (result.headerLines = lines));
-    parser.on('data', (data: { type: string; [key: string]: unknown }) => {
-      if (data.type === 'attachment') {
-        const attachment = data as unknown as {
-          content: NodeJS.ReadableStream;
-          release(): void;
-          filename?: string;
-          contentType?: string;
-          contentId?: string;
-          contentDisposition?: string;
-        };
-        const contentType = (attachment.contentType ?? 'application/octet-stream').toLowerCase();
-        const contentId = attachment.contentId ? attachment.contentId.trim().replace(/^<|>$/g, '') : null;
-        const entry: InboundAttachment = { fileName: cleanLine(attachment.filename ?? ''), contentType, size: 0, contentId };
-        if (isForwardedPart(entry) && attachment.contentDisposition?.toLowerCase() === 'inline') result.inlineMessages.add(entry);
-        const keep = DELIVERY_STATUS_TYPES.has(contentType) ? ([] as Buffer[]) : null;
-        let kept = 0;
-        // The content is kept (up to the size limit) to be stored encrypted with the message.
-        let content: Buffer[] | null = keep ? null : [];
-        attachment.content.on('data', (chunk: Buffer) => {
-          entry.size += chunk.length;
-          if (keep && kept < MAX_DELIVERY_STATUS_BYTES) {
-            keep.push(chunk);
-            kept += chunk.length;
-          }
-          if (content) {
-            if (entry.size > MAX_KEPT_ATTACHMENT_BYTES) content = null;
-            else content.push(chunk);
-          }
-        });
-        attachment.content.on('end', () => {
-          if (keep) result.deliveryStatus.push(Buffer.concat(keep).subarray(0, MAX_DELIVERY_STATUS_BYTES).toString('utf8'));
-          else {
-            if (content) entry.content = Buffer.concat(content);
-            result.attachments.push(entry);
-          }
-          attachment.release();
-        });
-        attachment.content.on('error', () => attachment.release());
-      } else if (data.type === 'text') {
-        result.text = typeof data.text === 'string' ? data.text : '';
-        result.html = typeof data.html === 'string' ? data.html : null;
-        result.htmlConversionFailed = data.textConversionError !== undefined;
-      }
-    });
-    parser.once('error', (error: Error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    parser.once('end', () => {
-      clearTimeout(timer);
-      resolve(result);
-    });
-    parser.end(raw);
-  });
-}
-
-/** The header block only, for a second try when the whole mail defeats the parser. */
-function headerBlockOf(raw: Buffer): Buffer {
-  const crlf = raw.indexOf('\r\n\r\n');
-  const lf = raw.indexOf('\n\n');
-  const ends = [crlf, lf].filter((i) => i >= 0);
-  const end = ends.length ? Math.min(...ends) : raw.length;
-  return Buffer.concat([raw.subarray(0, Math.min(end, 256 * 1024)), Buffer.from('\r\n\r\n')]);
-}
-
 /**
  * Recipients a bounce reports as failed for good: RFC 3464 per-recipient blocks with
  * "Action: failed" (delayed, relayed or delivered ones are not failures), their Final- or
  * Original-Recipient; else Exim's X-Failed-Recipients header.
  */
-function failedRecipientsOf(parsed: ParsedMail): string[] {
+function failedRecipientsOf(parsed: MailStructure): string[] {
   const failed = new Set<string>();
   for (const report of parsed.deliveryStatus) {
     const blocks = report.replace(/\r\n?/g, '\n').replace(/\n[ \t]+/g, ' ').split(/\n\s*\n/);
@@ -368,7 +217,7 @@ function needsRepair(text: string): boolean {
   return text.includes('\ufffd') || text.includes('\u001b');
 }
 
-function subjectOf(parsed: ParsedMail, hint: string | null): string {
+function subjectOf(parsed: MailStructure, hint: string | null): string {
   const rawSubject = rawHeaderValue(parsed.headerLines, 'subject');
   if (rawSubject !== null && hasJapaneseEncodedWord(rawSubject) && !/[\x80-\xff]/.test(rawSubject)) {
     // Our decoder also copes with words whose label lies (Shift_JIS bytes labelled ISO-2022-JP).
@@ -387,15 +236,7 @@ function subjectOf(parsed: ParsedMail, hint: string | null): string {
   return cleanLine(subject);
 }
 
-/** One line of text: folding and control characters become single spaces. */
-function cleanLine(text: string): string {
-  return text
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-    .replace(/\s{2,}/g, ' ')
-    .trim();
-}
-
-function textOf(parsed: ParsedMail, raw: Buffer, hint: string | null): string {
+function textOf(parsed: MailStructure, raw: Buffer, hint: string | null): string {
   let text = parsed.text;
   if (!text.trim() && parsed.html && parsed.htmlConversionFailed) text = stripTags(parsed.html);
   text = repairIso2022JpEscapes(text);
@@ -407,7 +248,7 @@ function textOf(parsed: ParsedMail, raw: Buffer, hint: string | null): string {
  * A single-part text mail with no charset label whose bytes were not UTF-8 (old Japanese mailers
  * sent Shift_JIS or EUC-JP like that): read again from the body's bytes with a guessed charset.
  */
-function redecodeUnlabelledBody(parsed: ParsedMail, raw: Buffer): string | null {
+function redecodeUnlabelledBody(parsed: MailStructure, raw: Buffer): string | null {
   const contentType = rawHeaderValue(parsed.headerLines, 'content-type');
   if (contentType !== null && !/^\s*text\//i.test(contentType)) return null;
   const start = bodyStart(raw);
