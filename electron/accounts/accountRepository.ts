@@ -324,6 +324,16 @@ export async function saveSyncState(db: Executor, accountId: number, folder: str
     .execute();
 }
 
+/** One set-aside mail, with where it is on the server; null when it is not in the list. */
+export async function getQuarantined(db: Executor, id: number): Promise<(QuarantinePlace & { id: number }) | null> {
+  const row = await db
+    .selectFrom('quarantine')
+    .select(['id', 'mailAccountId as accountId', 'folder', 'uidValidity', 'imapUid as uid'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ?? null;
+}
+
 export async function listQuarantine(db: Executor, accountId?: number, limit = 500): Promise<QuarantinedMail[]> {
   let query = db
     .selectFrom('quarantine')
@@ -343,6 +353,10 @@ export async function listQuarantine(db: Executor, accountId?: number, limit = 5
 export interface SyncCursorStatements {
   save(accountId: number, folder: string, uidValidity: string, lastUid: number): void;
   quarantine(mail: QuarantinePlace, reason: string, at: string): void;
+  /** Why the mail is set aside now; null when it is not (any more). */
+  quarantineReason(id: number): string | null;
+  /** The mail is filed after all: it leaves the list. */
+  release(id: number): void;
 }
 
 /** Where a set-aside mail is on the server: its UID in that numbering (UIDVALIDITY) of the folder. */
@@ -362,9 +376,13 @@ export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database
     `INSERT INTO quarantine (mail_account_id, folder, imap_uid, reason, at, uid_validity) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (mail_account_id, folder, imap_uid) DO UPDATE SET reason = excluded.reason, at = excluded.at, uid_validity = excluded.uid_validity`,
   );
+  const reasonOf = raw.prepare('SELECT reason FROM quarantine WHERE id = ?').pluck();
+  const release = raw.prepare('DELETE FROM quarantine WHERE id = ?');
   return {
     save: (accountId, folder, uidValidity, lastUid) => void save.run(accountId, folder, uidValidity, lastUid),
     quarantine: (mail, reason, at) => void quarantine.run(mail.accountId, mail.folder, mail.uid, reason, at, mail.uidValidity),
+    quarantineReason: (id) => (reasonOf.get(id) as string | undefined) ?? null,
+    release: (id) => void release.run(id),
   };
 });
 

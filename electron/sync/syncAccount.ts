@@ -73,10 +73,7 @@ export async function syncAccount(ws: Workspace, accountId: number, options: Syn
   };
   const changed = new Set<number>();
   const progress: Progress = { done: 0, total: 0, bytes: 0, pendingInFolder: 0 };
-  const context = {
-    archiveBefore: account.importSince ? startOfTokyoDay(account.importSince) : null,
-    ownAddresses: new Set(await listOwnAddresses(ws.db)),
-  };
+  const context = await accountIngestContext(ws, account);
   ws.push('sync.progress', { accountId, phase: 'connecting', done: 0, total: 0 });
   ws.logger.info('sync.start', { accountId, folders: account.folders.length });
 
@@ -148,6 +145,14 @@ export async function syncAccount(ws: Workspace, accountId: number, options: Syn
   ws.push('sync.progress', { accountId, phase: 'done', done: progress.done, total: progress.total, bytes: progress.bytes });
   ws.logger.info('sync.done', { accountId, fetched: report.fetched, newInquiries: report.newInquiries, failedFolders: failed.length });
   return report;
+}
+
+/** What filing a mail of this account depends on besides the mail: its import date and Madoguchi's own addresses. */
+export async function accountIngestContext(ws: Workspace, account: MailAccountWithSecrets): Promise<Pick<IngestContext, 'archiveBefore' | 'ownAddresses'>> {
+  return {
+    archiveBefore: account.importSince ? startOfTokyoDay(account.importSince) : null,
+    ownAddresses: new Set(await listOwnAddresses(ws.db)),
+  };
 }
 
 function describeFolderErrors(failed: FolderSyncResult[]): string {
