@@ -46,8 +46,9 @@ export async function beginOAuthSignIn(ws: Workspace, accountId: number): Promis
   const verifier = randomBytes(48).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
   let settle: { resolve(account: MailAccount): void; reject(error: AppError): void } | null = null;
-  /** The provider's answer was taken (a code is redeemed once), or the sign-in ended: nothing more is done. */
+  /** The provider's answer was taken: a code is redeemed once. */
   let answered = false;
+  /** Completed, failed or abandoned: nothing more is stored or answered. */
   let ended = false;
   const done = new Promise<MailAccount>((resolve, reject) => (settle = { resolve, reject }));
   // Nobody may be waiting yet: a failure before completeOAuthSignIn is asked for is not unhandled.

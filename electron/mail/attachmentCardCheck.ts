@@ -58,17 +58,10 @@ function officeTextOf(bytes: Buffer): string | null {
       Buffer.from(xml)
         .toString('utf8')
         .replace(/<\/(?:w:p|w:tc|a:p|si|c|text:p|text:h|table:table-cell)>/g, '\n')
-        .replace(/<[^>]*>/g, '')
-        .replace(/&(?:amp|lt|gt|quot|apos|#\d+|#x[\da-f]+);/gi, (entity) => decodeEntity(entity)),
+        // Digits, spaces and hyphens are never written as entities: those need no decoding here.
+        .replace(/<[^>]*>/g, ''),
     )
     .join('\n');
-}
-
-function decodeEntity(entity: string): string {
-  const named: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&apos;': "'" };
-  if (named[entity.toLowerCase()]) return named[entity.toLowerCase()] as string;
-  const code = entity[2]?.toLowerCase() === 'x' ? parseInt(entity.slice(3, -1), 16) : parseInt(entity.slice(2, -1), 10);
-  return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : '';
 }
 
 function textOf(bytes: Buffer): string {
