@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDovecot, type DovecotServer } from '../support/dovecot';
+import { describe, expect, it } from 'vitest';
+import type { DovecotServer } from '../support/dovecot';
 import {
   attachedEmlWithAttachmentMail,
   forwardedCardNumberMail,
@@ -8,31 +8,15 @@ import {
   nestedForwardMail,
 } from '../support/forwardedMailFixtures';
 import { inspectDatabase } from '../support/inspectDatabase';
-import { testMailAccount } from '../support/mailAccount';
-import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
-import { startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/testApp';
+import { useSupportMailbox } from '../support/supportMailbox';
+import { TEST_PASSPHRASE, type TestApp } from '../support/testApp';
 import type { Message } from '../../shared/domain';
 
 describe('forwarded messages synced from a real IMAP server and read through the router', () => {
   let dovecot: DovecotServer;
-  let smtp: SmtpReceiver;
   let t: TestApp;
   let accountId: number;
-
-  beforeAll(async () => {
-    smtp = await startSmtpReceiver({ requireAuth: true, user: 'support', password: 'smtp-pass' });
-  });
-  afterAll(async () => smtp.stop());
-
-  beforeEach(async () => {
-    dovecot = await startDovecot();
-    t = await startTestApp({ operator: '佐藤' });
-    accountId = (await t.call('accounts.save', testMailAccount(dovecot, smtp))).id;
-  });
-  afterEach(async () => {
-    await t.dispose();
-    await dovecot.stop();
-  });
+  useSupportMailbox((mailbox) => ({ dovecot, t, accountId } = mailbox));
 
   /** Appends the mails, syncs, and returns the message of the inquiry with this subject. */
   async function syncedMessage(subject: string): Promise<Message> {

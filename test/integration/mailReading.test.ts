@@ -1,12 +1,13 @@
-import { testMailAccount } from '../support/mailAccount';
 import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from '../support/dovecot';
+import { testMailAccount } from '../support/mailAccount';
 import { japaneseMail } from '../support/mailFixtures';
-import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
-import { startTestApp, type TestApp } from '../support/testApp';
+import type { SmtpReceiver } from '../support/smtpReceiver';
+import { useSupportMailbox } from '../support/supportMailbox';
+import type { TestApp } from '../support/testApp';
 
 /** A mail as Outlook or Gmail builds it: text + HTML alternative, inline image, attachments. */
 async function composedMail(options: ConstructorParameters<typeof MailComposer>[0]): Promise<Buffer> {
@@ -23,24 +24,9 @@ describe('reading HTML mail and attachments, and replying with quote, signature,
   let smtp: SmtpReceiver;
   let t: TestApp;
   let accountId: number;
-
-  beforeAll(async () => {
-    smtp = await startSmtpReceiver({ requireAuth: true, user: 'support', password: 'smtp-pass' });
-  });
-  afterAll(async () => smtp.stop());
+  useSupportMailbox((mailbox) => ({ dovecot, smtp, t, accountId } = mailbox));
 
   const accountInput = () => testMailAccount(dovecot, smtp);
-
-  beforeEach(async () => {
-    dovecot = await startDovecot();
-    t = await startTestApp({ operator: '佐藤' });
-    accountId = (await t.call('accounts.save', accountInput())).id;
-    smtp.received.length = 0;
-  });
-  afterEach(async () => {
-    await t.dispose();
-    await dovecot.stop();
-  });
 
   it('keeps the HTML part (card numbers masked) next to the text, unsanitised for the renderer to clean', async () => {
     await dovecot.appendMail(

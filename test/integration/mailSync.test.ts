@@ -1,33 +1,17 @@
-import { testMailAccount } from '../support/mailAccount';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
-import { startDovecot, type DovecotServer } from '../support/dovecot';
+import type { DovecotServer } from '../support/dovecot';
 import { japaneseMail, autoReplyMail, replyMail, brokenBase64Mail } from '../support/mailFixtures';
-import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
-import { startTestApp, type TestApp } from '../support/testApp';
+import type { SmtpReceiver } from '../support/smtpReceiver';
+import { useSupportMailbox } from '../support/supportMailbox';
+import type { TestApp } from '../support/testApp';
 
 describe('e-mail inquiries from a real Dovecot, replies over real SMTP', () => {
   let dovecot: DovecotServer;
   let smtp: SmtpReceiver;
   let t: TestApp;
   let accountId: number;
-
-  beforeAll(async () => {
-    smtp = await startSmtpReceiver({ requireAuth: true, user: 'support', password: 'smtp-pass' });
-  });
-  afterAll(async () => smtp.stop());
-
-  beforeEach(async () => {
-    dovecot = await startDovecot();
-    t = await startTestApp({ operator: '佐藤' });
-    const account = await t.call('accounts.save', testMailAccount(dovecot, smtp));
-    accountId = account.id;
-    smtp.received.length = 0;
-  });
-  afterEach(async () => {
-    await t.dispose();
-    await dovecot.stop();
-  });
+  useSupportMailbox((mailbox) => ({ dovecot, smtp, t, accountId } = mailbox));
 
   it('turns Japanese mail into inquiries, threads replies, and never opens one for an auto-reply', async () => {
     await dovecot.appendMail(
