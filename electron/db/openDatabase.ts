@@ -28,15 +28,16 @@ export interface OpenDatabaseOptions {
 }
 
 /**
- * Opens (or creates) the encrypted database: SQLCipher v4 scheme via SQLite3MultipleCiphers,
- * with a raw 256-bit key (no KDF inside SQLite: the key is already random). WAL and journal
+ * Opens (or creates) the encrypted database: AEGIS-256 pages via SQLite3MultipleCiphers (see
+ * cipher.ts), with a raw 256-bit key (no KDF inside SQLite: the key is already random). WAL and journal
  * pages are encrypted too; temporary tables stay in memory so nothing spills to disk in plaintext.
  */
 export function openDatabase({ file, key, nativeBinding, workersDir }: OpenDatabaseOptions): OpenedDatabase {
   if (key.length !== 32) throw new Error('The database key must be 32 bytes');
   const raw = new BetterSqlite3(file, nativeBinding ? { nativeBinding } : {});
   try {
-    unlockCipher(raw, key);
+    // The first connection: a database in an earlier version's cipher is converted before any other opens.
+    unlockCipher(raw, key, { convert: true });
   } catch (error) {
     raw.close();
     throw error;
@@ -77,6 +78,8 @@ export function openDatabase({ file, key, nativeBinding, workersDir }: OpenDatab
       // The checkpointer's connection closes first; closing this last one checkpoints the rest and removes the WAL.
       await checkpointer?.stop();
       await db.destroy();
+      // Kysely closes the connection only if it ever used it.
+      if (raw.open) raw.close();
     },
   };
 }

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
+import { unlockCipher } from '../../electron/db/cipher';
 import { CallFailed, startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/testApp';
 
 function allFiles(dir: string): string[] {
@@ -104,9 +105,7 @@ describe('personal data at rest', () => {
     const { KeyVault } = await import('../../electron/security/keyVault');
     const key = await new KeyVault(join(t.dataDir, 'key.json'), null).unlock(TEST_PASSPHRASE);
     const raw = new BetterSqlite3(join(t.dataDir, 'madoguchi.db'));
-    raw.pragma(`cipher='sqlcipher'`);
-    raw.pragma('legacy=4');
-    raw.pragma(`key="x'${key.toString('hex')}'"`);
+    unlockCipher(raw, key);
     raw.pragma('user_version = 999');
     raw.close();
     const attempt = t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
