@@ -108,8 +108,21 @@ function commonShapes(): Array<[string, Buffer]> {
   for (const extension of TYPE_BY_EXTENSION.keys()) {
     shapes.push([`octet-stream .${extension}`, mailWithAttachment({ from: 'a@example.jp', to: 'b@toot.example', subject: '添付', text: TEXT, attachment: Buffer.alloc(700, 5), fileName: `見積書-4111-1111-1111-1111.${extension.toUpperCase()}` })]);
   }
-  shapes.push(['mixed with a pdf', Buffer.from(mailWithAttachment({ from: 'a@example.jp', to: 'b@toot.example', subject: '添付', text: TEXT, attachment: Buffer.alloc(5000, 3), fileName: 'a.pdf' }).toString('latin1').replace('application/octet-stream', 'application/pdf'), 'latin1')]);
+  shapes.push(['mixed with a pdf', pdfMail(5000)]);
+  // Base64 padded with "==" and with "=".
+  shapes.push(['mixed with a pdf of 5001 bytes', pdfMail(5001)]);
+  shapes.push(['mixed with a pdf of 5002 bytes', pdfMail(5002)]);
   return shapes;
+}
+
+/** A text part and a PDF of `size` bytes of 0x03 (base64 "AwMD..."). */
+function pdfMail(size: number): Buffer {
+  return Buffer.from(mailWithAttachment({ from: 'a@example.jp', to: 'b@toot.example', subject: '添付', text: TEXT, attachment: Buffer.alloc(size, 3), fileName: 'a.pdf' }).toString('latin1').replace('application/octet-stream', 'application/pdf'), 'latin1');
+}
+
+/** pdfMail(5000) with its attachment's base64 changed: `edit` gets the first 4 characters, "AwMD". */
+function pdfMailWithBase64(edit: string): Buffer {
+  return Buffer.from(pdfMail(5000).toString('latin1').replace('\r\n\r\nAwMD', `\r\n\r\n${edit}`), 'latin1');
 }
 
 /** Mails the lean reader must leave to mailparser. */
@@ -128,6 +141,12 @@ function otherShapes(): Array<[string, Buffer]> {
     ['flowed text', Buffer.from('From: a@example.jp\r\nSubject: f\r\nContent-Type: text/plain; charset=utf-8; format=flowed\r\n\r\nsoft \r\nbreak\r\n')],
     ['RFC 2231 file name', Buffer.from(mixedWithAlternative().toString('latin1').replace('filename="quote-4111111111111111.pdf"', "filename*=utf-8''%E8%A6%8B%E7%A9%8D.pdf"), 'latin1')],
     ['LF line ends', Buffer.from('From: a@example.jp\nSubject: lf\nContent-Type: text/plain; charset=utf-8\n\nbody\n')],
+    // Junk inside base64 that keeps whole 4-character quanta: each must reach mailparser, not be decoded as if clean.
+    ['base64 with a character outside its alphabet', pdfMailWithBase64('Aw*D')],
+    ['base64 with a space inside a line', pdfMailWithBase64('Aw D')],
+    ['base64 in the URL-safe alphabet', pdfMailWithBase64('Aw-D')],
+    ['base64 with an underscore', pdfMailWithBase64('Aw_D')],
+    ['base64 with padding in the middle', pdfMailWithBase64('Aw==')],
   ];
 }
 
