@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { Transform, type TransformCallback } from 'node:stream';
 import iconv from 'iconv-lite';
 
@@ -87,9 +88,76 @@ export function repairIso2022JpEscapes(text: string): string {
  * forget to switch back before it are far more common than ones relying on the mode to carry on.
  */
 export function decodeIso2022Jp(bytes: Buffer): string {
-  type Mode = 'ascii' | 'kana' | 'jis0208' | 'jis0212';
-  let mode: Mode = 'ascii';
-  let beforeShiftOut: Mode = 'ascii';
+  return decodeIso2022JpDirectly(bytes) ?? decodeIso2022JpViaCp932(bytes);
+}
+
+type Iso2022JpMode = 'ascii' | 'kana' | 'jis0208' | 'jis0212';
+
+/**
+ * The common case in one pass, each JIS pair looked up in CP932's table as its Shift_JIS code:
+ * 7-bit input with no JIS X 0212 and no pair CP932 leaves unassigned. Null for anything else,
+ * which decodeIso2022JpViaCp932 reads; where both read, they give the same text (a unit test
+ * compares them on random input).
+ */
+function decodeIso2022JpDirectly(bytes: Buffer): string | null {
+  const { single, double } = cp932Tables();
+  const out = new Uint16Array(bytes.length);
+  let n = 0;
+  let mode: Iso2022JpMode = 'ascii';
+  let beforeShiftOut: Iso2022JpMode = 'ascii';
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] as number;
+    if (b >= 0x80) return null;
+    if (b === 0x1b) {
+      const escape = readEscape(bytes, i);
+      if (escape) {
+        if (escape.mode === 'jis0212') return null;
+        mode = escape.mode;
+        i += escape.length - 1;
+      }
+      continue;
+    }
+    if (b === 0x0e) {
+      beforeShiftOut = mode;
+      mode = 'kana';
+      continue;
+    }
+    if (b === 0x0f) {
+      mode = beforeShiftOut;
+      continue;
+    }
+    if (b === 0x0a || b === 0x0d) mode = 'ascii';
+    if (mode === 'ascii' || b < 0x21 || b === 0x7f) {
+      const code = single[b] as number;
+      if (code < 0) return null;
+      out[n++] = code;
+      continue;
+    }
+    if (mode === 'kana') {
+      const code = single[b <= 0x5f ? b + 0x80 : b] as number;
+      if (code < 0) return null;
+      out[n++] = code;
+      continue;
+    }
+    const second = bytes[i + 1];
+    if (second === undefined || second < 0x21 || second > 0x7e) {
+      out[n++] = 0xfffd;
+      continue;
+    }
+    i++;
+    const lead = ((b + 1) >> 1) + (b <= 0x5e ? 0x70 : 0xb0);
+    const trail = b & 1 ? second + (second >= 0x60 ? 0x20 : 0x1f) : second + 0x7e;
+    const code = double[(lead << 8) | trail] as number;
+    if (code === 0) return null;
+    out[n++] = code;
+  }
+  return Buffer.from(out.buffer, 0, n * 2).toString('utf16le');
+}
+
+/** ISO-2022-JP through a CP932 byte stream: every input, however broken. Exported for the unit test that holds the one-pass reading to it. */
+export function decodeIso2022JpViaCp932(bytes: Buffer): string {
+  let mode: Iso2022JpMode = 'ascii';
+  let beforeShiftOut: Iso2022JpMode = 'ascii';
   let out = '';
   // CP932 bytes collected for one decode: never longer than the input (escapes are dropped, pairs stay pairs).
   const cp932 = Buffer.allocUnsafe(bytes.length);
@@ -211,20 +279,30 @@ function cp932Tables(): { single: Int32Array; double: Uint16Array } {
   return cp932;
 }
 
-function readEscape(bytes: Buffer, at: number): { mode: 'ascii' | 'kana' | 'jis0208' | 'jis0212'; length: number } | null {
-  const seq = bytes.subarray(at + 1, at + 4).toString('latin1');
-  if (seq.startsWith('(B') || seq.startsWith('(J') || seq.startsWith('(H')) return { mode: 'ascii', length: 3 };
-  if (seq.startsWith('(I')) return { mode: 'kana', length: 3 };
-  if (seq.startsWith('$@') || seq.startsWith('$B')) return { mode: 'jis0208', length: 3 };
-  if (seq === '$(D') return { mode: 'jis0212', length: 4 };
+const ESCAPE_ASCII = { mode: 'ascii', length: 3 } as const;
+const ESCAPE_KANA = { mode: 'kana', length: 3 } as const;
+const ESCAPE_JIS0208 = { mode: 'jis0208', length: 3 } as const;
+const ESCAPE_JIS0213 = { mode: 'jis0208', length: 4 } as const;
+const ESCAPE_JIS0212 = { mode: 'jis0212', length: 4 } as const;
+
+/** The escape sequence starting at `at` (the ESC byte), read byte by byte: they come every few characters. */
+function readEscape(bytes: Buffer, at: number): { mode: Iso2022JpMode; length: number } | null {
+  const first = bytes[at + 1];
+  const second = bytes[at + 2];
+  // ESC ( B, ESC ( J, ESC ( H: ASCII (and JIS Roman); ESC ( I: half-width katakana.
+  if (first === 0x28) return second === 0x42 || second === 0x4a || second === 0x48 ? ESCAPE_ASCII : second === 0x49 ? ESCAPE_KANA : null;
+  if (first !== 0x24) return null;
+  // ESC $ @, ESC $ B: JIS X 0208.
+  if (second === 0x40 || second === 0x42) return ESCAPE_JIS0208;
+  if (second !== 0x28) return null;
+  const third = bytes[at + 3];
+  if (third === 0x44) return ESCAPE_JIS0212;
   // JIS X 0213 plane 1 is a superset of JIS X 0208; its common characters sit at the same codes.
-  if (seq === '$(Q' || seq === '$(O') return { mode: 'jis0208', length: 4 };
-  return null;
+  return third === 0x51 || third === 0x4f ? ESCAPE_JIS0213 : null;
 }
 
 function hasEightBitBytes(bytes: Buffer): boolean {
-  for (const b of bytes) if (b >= 0x80) return true;
-  return false;
+  return !isAscii(bytes);
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
