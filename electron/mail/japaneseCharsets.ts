@@ -27,12 +27,18 @@ function foldLabel(label: string): string {
   return label.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
+/** Labels already looked up: a mailbox uses a handful, asked for several times in every mail. */
+const encodingByLabel = new Map<string, JapaneseEncoding | null>();
+/** Mail can carry any label; past this many, new ones are looked up each time rather than remembered. */
+const MAX_REMEMBERED_LABELS = 256;
+
 export function japaneseEncodingOf(label: string): JapaneseEncoding | null {
+  const remembered = encodingByLabel.get(label);
+  if (remembered !== undefined) return remembered;
   const folded = foldLabel(label);
-  if (ISO_2022_JP_LABELS.test(folded)) return 'iso-2022-jp';
-  if (SHIFT_JIS_LABELS.test(folded)) return 'cp932';
-  if (EUC_JP_LABELS.test(folded)) return 'euc-jp';
-  return null;
+  const encoding = ISO_2022_JP_LABELS.test(folded) ? 'iso-2022-jp' : SHIFT_JIS_LABELS.test(folded) ? 'cp932' : EUC_JP_LABELS.test(folded) ? 'euc-jp' : null;
+  if (encodingByLabel.size < MAX_REMEMBERED_LABELS) encodingByLabel.set(label, encoding);
+  return encoding;
 }
 
 /** Text from bytes said to be in `label`, trusting the bytes over the label where they disagree. Never throws. */

@@ -242,13 +242,16 @@ function splitPart(raw: Buffer, topLevel: boolean): Part | null {
   const crlf = raw.indexOf('\r\n\r\n');
   // Only CRLF mail (what IMAP serves): a bare LF anywhere in the header block means another writer.
   if (crlf < 0) return null;
-  const headerText = raw.toString('latin1', 0, crlf);
-  if (/\r(?!\n)|(?<!\r)\n/.test(headerText) || /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(headerText)) return null;
-  const utf8Headers = /[\x80-\xff]/.test(headerText);
+  const headerBlock = raw.subarray(0, crlf);
+  const utf8Headers = !isAscii(headerBlock);
   // 8-bit headers at the top need mailparser's repairs (raw Shift_JIS subjects...); in a part, only valid UTF-8 file names are taken.
-  if (utf8Headers && (topLevel || !isUtf8(raw.subarray(0, crlf)))) return null;
+  if (utf8Headers && (topLevel || !isUtf8(headerBlock))) return null;
+  const headerText = headerBlock.toString('latin1');
+  if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(headerText)) return null;
   const headerLines: RawHeaderLine[] = [];
   for (const line of headerText.split('\r\n')) {
+    // A CR or LF left inside a line was not part of a CRLF.
+    if (line.includes('\r') || line.includes('\n')) return null;
     if (line.startsWith(' ') || line.startsWith('\t')) {
       const last = headerLines[headerLines.length - 1];
       if (!last) return null;
