@@ -77,6 +77,10 @@ describe('a database from an earlier version (SQLCipher scheme)', () => {
     expect(current.prepare('SELECT subject FROM inquiries').pluck().all()).toEqual([MARKER]);
     current.close();
     expect(readFileSync(file).includes(Buffer.from(MARKER))).toBe(false);
+    // Neither scheme opens it with another key: the wrong key is reported as such.
+    const wrongKey = new BetterSqlite3(file);
+    expect(() => unlockCipher(wrongKey, randomBytes(32), { convert: true })).toThrow(expect.objectContaining({ code: 'WRONG_PASSPHRASE' }));
+    wrongKey.close();
   });
 
   it('loses nothing when the process is killed midway through the conversion, and converts on the next start', async () => {
