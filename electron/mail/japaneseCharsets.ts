@@ -99,6 +99,39 @@ export function decodeIso2022Jp(bytes: Buffer): string {
 
 type Iso2022JpMode = 'ascii' | 'kana' | 'jis0208' | 'jis0212';
 
+interface ModeState {
+  mode: Iso2022JpMode;
+  /** The mode SI (0x0F) returns to. */
+  beforeShiftOut: Iso2022JpMode;
+}
+
+/**
+ * Applies the mode switch at `at`, if the byte there is one (they are all control bytes), and
+ * says how many bytes it took (0: the byte is text). An unknown escape takes its ESC alone: it is
+ * dropped rather than shown as a control character. A line break also ends any two-byte mode, and
+ * is itself text.
+ */
+function switchMode(state: ModeState, bytes: Buffer, at: number): number {
+  const b = bytes[at];
+  if (b === 0x1b) {
+    const escape = readEscape(bytes, at);
+    if (!escape) return 1;
+    state.mode = escape.mode;
+    return escape.length;
+  }
+  if (b === 0x0e) {
+    state.beforeShiftOut = state.mode;
+    state.mode = 'kana';
+    return 1;
+  }
+  if (b === 0x0f) {
+    state.mode = state.beforeShiftOut;
+    return 1;
+  }
+  if (b === 0x0a || b === 0x0d) state.mode = 'ascii';
+  return 0;
+}
+
 /**
  * The common case in one pass, each JIS pair looked up in CP932's table as its Shift_JIS code:
  * 7-bit input with no JIS X 0212 and no pair CP932 leaves unassigned. Null for anything else,
@@ -109,30 +142,17 @@ function decodeIso2022JpDirectly(bytes: Buffer): string | null {
   const { single, double } = cp932Tables();
   const out = new Uint16Array(bytes.length);
   let n = 0;
-  let mode: Iso2022JpMode = 'ascii';
-  let beforeShiftOut: Iso2022JpMode = 'ascii';
+  const state: ModeState = { mode: 'ascii', beforeShiftOut: 'ascii' };
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i] as number;
     if (b >= 0x80) return null;
-    if (b === 0x1b) {
-      const escape = readEscape(bytes, i);
-      if (escape) {
-        if (escape.mode === 'jis0212') return null;
-        mode = escape.mode;
-        i += escape.length - 1;
-      }
+    const switched = b < 0x20 ? switchMode(state, bytes, i) : 0;
+    if (switched) {
+      if (state.mode === 'jis0212') return null;
+      i += switched - 1;
       continue;
     }
-    if (b === 0x0e) {
-      beforeShiftOut = mode;
-      mode = 'kana';
-      continue;
-    }
-    if (b === 0x0f) {
-      mode = beforeShiftOut;
-      continue;
-    }
-    if (b === 0x0a || b === 0x0d) mode = 'ascii';
+    const mode = state.mode;
     if (mode === 'ascii' || b < 0x21 || b === 0x7f) {
       const code = single[b] as number;
       if (code < 0) return null;
@@ -162,8 +182,7 @@ function decodeIso2022JpDirectly(bytes: Buffer): string | null {
 
 /** ISO-2022-JP through a CP932 byte stream: every input, however broken. Exported for the unit test that holds the one-pass reading to it. */
 export function decodeIso2022JpViaCp932(bytes: Buffer): string {
-  let mode: Iso2022JpMode = 'ascii';
-  let beforeShiftOut: Iso2022JpMode = 'ascii';
+  const state: ModeState = { mode: 'ascii', beforeShiftOut: 'ascii' };
   let out = '';
   // CP932 bytes collected for one decode: never longer than the input (escapes are dropped, pairs stay pairs).
   const cp932 = Buffer.allocUnsafe(bytes.length);
@@ -174,29 +193,12 @@ export function decodeIso2022JpViaCp932(bytes: Buffer): string {
   };
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i] as number;
-    if (b === 0x1b) {
-      const escape = readEscape(bytes, i);
-      if (escape) {
-        mode = escape.mode;
-        i += escape.length - 1;
-      }
-      // An unknown escape is dropped rather than shown as a control character.
+    const switched = b < 0x20 ? switchMode(state, bytes, i) : 0;
+    if (switched) {
+      i += switched - 1;
       continue;
     }
-    if (b === 0x0e) {
-      beforeShiftOut = mode;
-      mode = 'kana';
-      continue;
-    }
-    if (b === 0x0f) {
-      mode = beforeShiftOut;
-      continue;
-    }
-    if (b === 0x0a || b === 0x0d) {
-      mode = 'ascii';
-      cp932[length++] = b;
-      continue;
-    }
+    const mode = state.mode;
     if (mode === 'ascii' || b < 0x21 || b >= 0x7f) {
       cp932[length++] = b;
       continue;
