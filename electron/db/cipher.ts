@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
+import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { AppError } from '../../shared/result';
 
 /** A page encryption scheme of SQLite3MultipleCiphers: the pragmas that select it. */
@@ -19,48 +20,101 @@ const CURRENT: CipherScheme = { pragmas: [`cipher='aegis'`] };
 const FORMER: CipherScheme[] = [{ pragmas: [`cipher='sqlcipher'`, 'legacy=4'] }];
 
 /**
- * Sets the cipher and the raw 256-bit key on a newly opened connection (no key derivation inside
- * SQLite: the key is already random), and proves the key by reading the schema: a wrong key fails
- * here (WRONG_PASSPHRASE). Every connection to the database file goes through it.
- *
- * With `convert` (only the first connection, before any other opens), a database written in a
- * former scheme is re-encrypted in the current one, in one transaction. A crash midway leaves a
- * rollback journal in the former scheme: while it exists, the former scheme is tried first, so
- * SQLite rolls the half-converted file back before the conversion starts again. (Tried the other
- * way round, the journal cannot be read and the database does not open.)
+ * Sets the current cipher and the raw 256-bit key on a newly opened connection (no key
+ * derivation inside SQLite: the key is already random), and proves the key by reading the schema:
+ * a wrong key fails here (WRONG_PASSPHRASE). For connections opened after openEncrypted's.
  */
-export function unlockCipher(raw: BetterSqlite3.Database, key: Uint8Array, options: { convert?: boolean } = {}): void {
-  const hex = Buffer.from(key).toString('hex');
-  const interrupted = options.convert === true && existsSync(`${raw.name}-journal`);
-  const schemes = !options.convert ? [CURRENT] : interrupted ? [...FORMER, CURRENT] : [CURRENT, ...FORMER];
+export function unlockCipher(raw: BetterSqlite3.Database, key: Uint8Array): void {
   try {
-    for (const [i, scheme] of schemes.entries()) {
-      try {
-        for (const pragma of scheme.pragmas) raw.pragma(pragma);
-        raw.pragma(`key="x'${hex}'"`);
-        raw.prepare('SELECT count(*) FROM sqlite_master').get();
-      } catch (error) {
-        if (i < schemes.length - 1 && isUndecryptable(error)) continue;
-        throw error;
-      }
-      if (scheme !== CURRENT) convertToCurrent(raw, hex);
-      return;
-    }
+    unlockWith(raw, Buffer.from(key).toString('hex'), CURRENT);
   } catch (error) {
-    if (isUndecryptable(error)) throw new AppError('WRONG_PASSPHRASE', 'The database could not be decrypted with this key.');
-    throw error;
+    throw isUndecryptable(error) ? wrongKey() : error;
   }
+}
+
+/**
+ * Opens the database file's first connection, before any other: unlocked as unlockCipher does,
+ * and a database written in a former scheme re-encrypted in the current one first.
+ *
+ * The conversion rewrites every page in place, and SQLite cannot roll that back after a crash
+ * (the former scheme's key material sits in the first page, which the new scheme overwrites). So
+ * a copy of the file, encrypted as it was, is kept beside it until the conversion has finished; a
+ * conversion found interrupted is undone from that copy and started again.
+ */
+export function openEncrypted(file: string, key: Uint8Array, nativeBinding?: string): BetterSqlite3.Database {
+  restoreInterruptedConversion(file);
+  const hex = Buffer.from(key).toString('hex');
+  for (const scheme of [CURRENT, ...FORMER]) {
+    const raw = new BetterSqlite3(file, nativeBinding ? { nativeBinding } : {});
+    try {
+      unlockWith(raw, hex, scheme);
+      if (scheme !== CURRENT) convertToCurrent(raw, file, hex);
+      return raw;
+    } catch (error) {
+      raw.close();
+      if (!isUndecryptable(error)) throw error;
+    }
+  }
+  throw wrongKey();
+}
+
+function unlockWith(raw: BetterSqlite3.Database, hex: string, scheme: CipherScheme): void {
+  for (const pragma of scheme.pragmas) raw.pragma(pragma);
+  raw.pragma(`key="x'${hex}'"`);
+  raw.prepare('SELECT count(*) FROM sqlite_master').get();
 }
 
 function isUndecryptable(error: unknown): boolean {
   return error instanceof Error && /not a database|encrypted/i.test(error.message);
 }
 
-/** Re-encrypts every page in the current scheme with the same key (SQLite3MultipleCiphers cannot rekey in WAL mode). */
-function convertToCurrent(raw: BetterSqlite3.Database, hex: string): void {
+function wrongKey(): AppError {
+  return new AppError('WRONG_PASSPHRASE', 'The database could not be decrypted with this key.');
+}
+
+/** Where the copy of a database being converted is kept, and where it is written before it counts as kept. */
+function conversionBackup(file: string): { kept: string; writing: string } {
+  return { kept: `${file}.converting`, writing: `${file}.converting-partial` };
+}
+
+/**
+ * Re-encrypts every page in the current scheme with the same key, in one transaction, with a
+ * copy of the file kept until it is done (SQLite3MultipleCiphers cannot rekey in WAL mode, so the
+ * log is folded into the file first).
+ */
+function convertToCurrent(raw: BetterSqlite3.Database, file: string, hex: string): void {
   const wal = String(raw.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
   if (wal) raw.pragma('journal_mode = DELETE');
+  const backup = conversionBackup(file);
+  copyFileSync(file, backup.writing);
+  syncToDisk(backup.writing, 'file');
+  renameSync(backup.writing, backup.kept);
+  syncToDisk(dirname(file), 'folder');
   for (const pragma of CURRENT.pragmas) raw.pragma(pragma);
   raw.pragma(`rekey="x'${hex}'"`);
   if (wal) raw.pragma('journal_mode = WAL');
+  rmSync(backup.kept);
+}
+
+/**
+ * A conversion that did not finish is undone: its copy of the former file takes the file's place.
+ * The half-converted file's journal goes first, so that SQLite never plays it back onto the copy.
+ */
+function restoreInterruptedConversion(file: string): void {
+  const backup = conversionBackup(file);
+  rmSync(backup.writing, { force: true });
+  if (!existsSync(backup.kept)) return;
+  for (const suffix of ['-journal', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+  renameSync(backup.kept, file);
+}
+
+/** Flushes a file's bytes, or a folder's entries, to the disk. Windows cannot open a folder to flush it: skipped there. */
+function syncToDisk(path: string, kind: 'file' | 'folder'): void {
+  if (kind === 'folder' && process.platform === 'win32') return;
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }

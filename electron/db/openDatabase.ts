@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { CamelCasePlugin, Kysely, SqliteDialect } from 'kysely';
 import { startBackgroundCheckpoint } from './backgroundCheckpoint';
-import { unlockCipher } from './cipher';
+import { openEncrypted } from './cipher';
 import { migrate } from './migrate';
 import { MIGRATIONS } from './migrations';
 import type { Database } from './schema';
@@ -34,14 +34,8 @@ export interface OpenDatabaseOptions {
  */
 export function openDatabase({ file, key, nativeBinding, workersDir }: OpenDatabaseOptions): OpenedDatabase {
   if (key.length !== 32) throw new Error('The database key must be 32 bytes');
-  const raw = new BetterSqlite3(file, nativeBinding ? { nativeBinding } : {});
-  try {
-    // The first connection: a database in an earlier version's cipher is converted before any other opens.
-    unlockCipher(raw, key, { convert: true });
-  } catch (error) {
-    raw.close();
-    throw error;
-  }
+  // The first connection: a database in an earlier version's cipher is converted before any other opens.
+  const raw = openEncrypted(file, key, nativeBinding);
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');

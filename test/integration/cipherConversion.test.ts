@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
-import { unlockCipher } from '../../electron/db/cipher';
+import { openEncrypted, unlockCipher } from '../../electron/db/cipher';
 import { openDatabase } from '../../electron/db/openDatabase';
 import { startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/testApp';
 
@@ -21,6 +21,8 @@ function rewriteInFormerScheme(file: string, key: Buffer): void {
   raw.pragma(`cipher='sqlcipher'`);
   raw.pragma('legacy=4');
   raw.pragma(`rekey="x'${key.toString('hex')}'"`);
+  // As the app left it: in WAL mode.
+  raw.pragma('journal_mode = WAL');
   raw.close();
 }
 
@@ -72,15 +74,15 @@ describe('a database from an earlier version (SQLCipher scheme)', () => {
     await t.call('session.lock', {});
 
     expect(opensInFormerScheme(file, key)).toBe(false);
+    // The copy kept during the conversion is gone.
+    expect(existsSync(`${file}.converting`)).toBe(false);
     const current = new BetterSqlite3(file);
     unlockCipher(current, key);
     expect(current.prepare('SELECT subject FROM inquiries').pluck().all()).toEqual([MARKER]);
     current.close();
     expect(readFileSync(file).includes(Buffer.from(MARKER))).toBe(false);
     // Neither scheme opens it with another key: the wrong key is reported as such.
-    const wrongKey = new BetterSqlite3(file);
-    expect(() => unlockCipher(wrongKey, randomBytes(32), { convert: true })).toThrow(expect.objectContaining({ code: 'WRONG_PASSPHRASE' }));
-    wrongKey.close();
+    expect(() => openEncrypted(file, randomBytes(32))).toThrow(expect.objectContaining({ code: 'WRONG_PASSPHRASE' }));
   });
 
   it('loses nothing when the process is killed midway through the conversion, and converts on the next start', async () => {
@@ -101,7 +103,7 @@ describe('a database from an earlier version (SQLCipher scheme)', () => {
     /** Converts a fresh copy of the former database in a child process, killed `killAfterMs` after it starts converting (null: never). */
     const convertCopy = (killAfterMs: number | null) =>
       new Promise<{ finished: boolean; ms: number }>((resolve, reject) => {
-        for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+        for (const suffix of ['', '-journal', '-wal', '-shm', '.converting', '.converting-partial']) rmSync(file + suffix, { force: true });
         copyFileSync(pristine, file);
         const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'support', 'cipherConverter.ts'), file, key.toString('hex')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
         let out = '';
@@ -120,10 +122,10 @@ describe('a database from an earlier version (SQLCipher scheme)', () => {
     const whole = await convertCopy(null);
     expect(whole.finished).toBe(true);
     let interrupted = 0;
-    for (const share of [0.15, 0.3, 0.45, 0.6, 0.75, 0.9]) {
+    for (const share of [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) {
       const run = await convertCopy(Math.round(whole.ms * share));
-      // A rollback journal left behind: the kill landed inside the conversion's transaction.
-      if (!run.finished && existsSync(`${file}-journal`)) interrupted++;
+      // The copy kept for the conversion left behind: the kill landed inside it.
+      if (!run.finished && existsSync(`${file}.converting`)) interrupted++;
       const reopened = openDatabase({ file, key });
       expect(reopened.raw.prepare('SELECT count(*), sum(n) FROM probe').raw().get()).toEqual([rows, (rows * (rows - 1)) / 2]);
       expect(reopened.raw.pragma('integrity_check', { simple: true })).toBe('ok');
