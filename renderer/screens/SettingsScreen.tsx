@@ -42,6 +42,12 @@ function SyncStatus({ account }: { account: MailAccount }) {
   const folderErrors = report?.folders?.filter((f) => f.error !== null) ?? [];
   return (
     <div className="sync-status">
+      {/* First, so that it stays where it is while the figures after it change width and wrap. */}
+      {active && (
+        <button type="button" className="danger" data-testid={`sync-cancel-${account.id}`} disabled={cancelling} onClick={() => void cancelSync()}>
+          {t('sync.cancel')}
+        </button>
+      )}
       {progress && (
         <div className="sync-progress" data-testid={`sync-progress-${account.id}`} data-phase={progress.phase}>
           <span>
@@ -76,11 +82,6 @@ function SyncStatus({ account }: { account: MailAccount }) {
         <div className="sync-progress" data-testid={`sync-progress-${account.id}`} data-phase="connecting">
           {t('sync.label')}: {t('sync.phase.connecting')}
         </div>
-      )}
-      {active && (
-        <button type="button" className="danger" data-testid={`sync-cancel-${account.id}`} disabled={cancelling} onClick={() => void cancelSync()}>
-          {t('sync.cancel')}
-        </button>
       )}
       {report && !syncing && (
         <>

@@ -29,6 +29,8 @@ export interface TcpProxy {
   refuse(): void;
   /** New connections reach the server again. */
   forward(): void;
+  /** From now on what the server sends reaches the client at most this fast (bytes per second); null: as fast as it comes. */
+  throttle(bytesPerSecond: number | null): void;
   stop(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   let bytesToClient = 0;
   let refusing = false;
   let pending: Pending | null = null;
+  let bytesPerSecond: number | null = null;
 
   const end = (socket: Socket, how: CutKind) => {
     if (socket.destroyed) return;
@@ -101,7 +104,12 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       }
       if (cutting) cutting.remaining -= chunk.length;
       bytesToClient += chunk.length;
-      if (!client.write(chunk)) upstream.pause();
+      const written = client.write(chunk);
+      if (bytesPerSecond !== null) {
+        // The next chunk is read once this one has had its time on the wire.
+        upstream.pause();
+        setTimeout(() => (client.writableNeedDrain ? undefined : upstream.resume()), (chunk.length / bytesPerSecond) * 1000);
+      } else if (!written) upstream.pause();
     });
   });
 
@@ -133,6 +141,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     },
     forward() {
       refusing = false;
+    },
+    throttle(rate) {
+      bytesPerSecond = rate;
     },
     async stop() {
       pending = null;
