@@ -3,6 +3,7 @@ import { parseAddressHeader } from 'mailparser';
 import { decodeEncodedWords } from './encodedWords';
 import { decodeIso2022Jp, decodeText, japaneseEncodingOf } from './japaneseCharsets';
 import type { RawHeaderLine } from './rawHeaders';
+import { decodeCleanBase64, decodeCleanQuotedPrintable } from './transferEncodings';
 
 /**
  * A fast reader for the shapes nearly all support mail comes in, so that a large import does
@@ -186,56 +187,10 @@ function readAttachment(part: Part): LeanAttachment | null {
 function decodeTransfer(part: Part): Buffer | null {
   const encoding = (headerValue(part.headerLines, 'content-transfer-encoding') ?? '').trim().toLowerCase();
   if (encoding === '' || encoding === '7bit' || encoding === '8bit' || encoding === 'binary') return part.body;
-  if (encoding === 'base64') return cleanBase64(part.body);
-  if (encoding === 'quoted-printable') {
-    const text = part.body.toString('latin1');
-    // Clean QP only: every "=" starts a hex pair or a soft line break, and no line ends in spaces.
-    if (/=(?![0-9A-Fa-f]{2}|\r?\n)|[ \t]\r?\n|[ \t]$/.test(text)) return null;
-    const joined = text.replace(/=\r?\n/g, '');
-    return Buffer.from(
-      joined.replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
-      'latin1',
-    );
-  }
+  if (encoding === 'base64') return decodeCleanBase64(part.body);
+  if (encoding === 'quoted-printable') return decodeCleanQuotedPrintable(part.body);
   return null;
 }
-
-/**
- * Decoded clean base64: only its alphabet and CRLF line breaks, whole 4-character quanta, and
- * padding only at the very end. Anything else (mailparser skips over junk its own way) is null.
- * Attachments are most of a mailbox's bytes, so nothing here looks at every character in
- * JavaScript: line breaks are found by indexOf, and Node's decoder, which skips any character
- * outside its alphabet, shows junk by decoding fewer than 3 bytes per 4 characters.
- */
-function cleanBase64(body: Buffer): Buffer | null {
-  const text = body.toString('latin1');
-  // Every LF must end a CRLF, and there must be no other CR: as many CRs as LFs, each LF after one.
-  let chars = text.length;
-  let lineFeeds = 0;
-  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) {
-    if (text.charCodeAt(at - 1) !== 0x0d) return null;
-    lineFeeds++;
-  }
-  let carriageReturns = 0;
-  for (let at = text.indexOf('\r'); at >= 0; at = text.indexOf('\r', at + 1)) carriageReturns++;
-  if (carriageReturns !== lineFeeds) return null;
-  chars -= 2 * lineFeeds;
-  let padding = 0;
-  const firstPad = text.indexOf('=');
-  if (firstPad >= 0) {
-    const tail = PADDING_TAIL.exec(text.slice(firstPad));
-    if (!tail) return null;
-    padding = tail[2] === undefined ? 1 : 2;
-  }
-  if (chars % 4 !== 0) return null;
-  // Node's decoder also takes the URL-safe alphabet, which is not base64 in mail.
-  if (text.includes('-') || text.includes('_')) return null;
-  const decoded = Buffer.from(text, 'base64');
-  return decoded.length === (chars / 4) * 3 - padding ? decoded : null;
-}
-
-/** One or two "=" at the very end, line breaks allowed between and after them. */
-const PADDING_TAIL = /^(=)(?:\r\n)*(=)?(?:\r\n)*$/;
 
 /** The headers and body of a mail or a part; null when its header block is anything but plain. */
 function splitPart(raw: Buffer, topLevel: boolean): Part | null {
