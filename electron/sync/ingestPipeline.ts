@@ -3,6 +3,14 @@ import type { InboundMail } from '../mail/parseInboundMail';
 
 export type ParseResult = { ok: true; mail: InboundMail } | { ok: false; reason: string };
 
+/** A parse as the store files it: the mail, or why it is unreadable (the reason staff see on the mail set aside). */
+export function parseOutcome(parsing: Promise<InboundMail>): Promise<ParseResult> {
+  return parsing.then(
+    (mail): ParseResult => ({ ok: true, mail }),
+    (error: unknown): ParseResult => ({ ok: false, reason: `Unreadable mail: ${error instanceof Error ? error.message : String(error)}` }),
+  );
+}
+
 /** A mail ready to be stored, in UID order; `result` null for a mail skipped as already known. */
 export interface ReadyMail {
   uid: number;
@@ -69,10 +77,7 @@ export class IngestPipeline {
   /** Takes a fetched mail; resolves once there is room for the next. Throws if storing failed. */
   async add(mail: FetchedMail): Promise<void> {
     this.throwIfFailed();
-    const parsed = this.parse(mail.raw, mail.internalDate).then(
-      (inbound): ParseResult => ({ ok: true, mail: inbound }),
-      (error: unknown): ParseResult => ({ ok: false, reason: `Unreadable mail: ${error instanceof Error ? error.message : String(error)}` }),
-    );
+    const parsed = parseOutcome(this.parse(mail.raw, mail.internalDate));
     this.enqueue({ uid: mail.uid, internalDate: mail.internalDate, bytes: mail.raw.length, parsed });
     while (!this.failure && !this.signal?.aborted && (this.queue.length >= this.limits.maxPendingMails || this.pendingBytes >= this.limits.maxPendingBytes)) {
       await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));

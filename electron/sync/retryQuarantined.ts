@@ -6,6 +6,7 @@ import { openMailLogin } from '../accounts/mailLogin';
 import { rawTransaction } from '../db/rawTransaction';
 import { fetchOneMail } from '../mail/imapFetch';
 import { ingestMail, ingestStore } from './ingestMail';
+import { parseOutcome } from './ingestPipeline';
 import { accountIngestContext, type MailParse } from './syncAccount';
 
 /**
@@ -33,10 +34,7 @@ export async function retryQuarantinedMail(ws: Workspace, id: number, parse: Mai
     );
   }
   const now = ws.now();
-  const parsed = await parse(fetched.raw, fetched.internalDate).then(
-    (mail) => ({ ok: true as const, mail }),
-    (error: unknown) => ({ ok: false as const, reason: `Unreadable mail: ${error instanceof Error ? error.message : String(error)}` }),
-  );
+  const parsed = await parseOutcome(parse(fetched.raw, fetched.internalDate));
   const store = ingestStore(ws.raw);
   const context = await accountIngestContext(ws, account);
   const result = await rawTransaction(ws.db, ws.raw, (): QuarantineRetry => {
