@@ -4,7 +4,7 @@ import { attachmentsWithForwards } from '../mail/forwardedMessages';
 import type { InboundMail } from '../mail/parseInboundMail';
 import { parseInboundMail, UnparseableMailError } from '../mail/parseInboundMail';
 import { startWorker } from '../workers/startWorker';
-import { PARSE_WORKER_READY, type ParseReply, type ParseRequest } from '../workers/parseRequest';
+import { PARSE_WORKER_READY, type ParseReplies, type ParseReply, type ParseRequest } from '../workers/parseRequest';
 
 interface Waiting {
   raw: Buffer;
@@ -20,6 +20,8 @@ interface Thread {
   probation: boolean;
   /** It said it is ready to parse: a worker that dies before that could not start, whatever it held. */
   ready: boolean;
+  /** Requests not posted yet: those made in one turn of the event loop go in one message. */
+  outbox: { requests: ParseRequest[]; transfer: ArrayBuffer[] } | null;
 }
 
 export interface ParsePoolOptions {
@@ -31,6 +33,14 @@ export interface ParsePoolOptions {
   idleMs?: number;
   logger?: Logger;
 }
+
+/**
+ * Mails per message to a worker at most. A message costs both threads far more than copying a
+ * mail, so the mails of one read from the server go together; but a worker answers a message as
+ * a whole, so a large one would hold back the mails in it from being stored (at 256 per message
+ * the sync slowed to an alternation of fetching and parsing).
+ */
+const MAILS_PER_MESSAGE = 16;
 
 /** Why a mail that stopped the parser is set aside (quarantined with this reason). */
 export const PARSER_STOPPED = 'The mail parser stopped while reading this mail';
@@ -95,7 +105,24 @@ export class ParsePool {
     // the original stays here in case the worker stops and the mail must be read again.
     const bytes = new Uint8Array(waiting.raw.length);
     bytes.set(waiting.raw);
-    thread.worker.postMessage({ id, raw: bytes, fallbackDate: waiting.fallbackDate } satisfies ParseRequest, [bytes.buffer]);
+    const outbox = (thread.outbox ??= this.openOutbox(thread));
+    outbox.requests.push({ id, raw: bytes, fallbackDate: waiting.fallbackDate });
+    outbox.transfer.push(bytes.buffer);
+    if (outbox.requests.length >= MAILS_PER_MESSAGE) this.post(thread, outbox);
+  }
+
+  /** Requests made in one turn of the event loop (the mails of one read from the server) go in one message once it ends. */
+  private openOutbox(thread: Thread): NonNullable<Thread['outbox']> {
+    const outbox = { requests: [] as ParseRequest[], transfer: [] as ArrayBuffer[] };
+    setImmediate(() => this.post(thread, outbox));
+    return outbox;
+  }
+
+  private post(thread: Thread, outbox: NonNullable<Thread['outbox']>): void {
+    if (thread.outbox !== outbox) return;
+    thread.outbox = null;
+    // A thread lost meanwhile: its mails are already suspects (see lose()).
+    if (this.threads.includes(thread) || this.probation === thread) thread.worker.postMessage(outbox.requests, outbox.transfer);
   }
 
   private leastBusy(): Thread | null {
@@ -121,10 +148,10 @@ export class ParsePool {
       this.options.logger?.warn('parse.worker_unavailable', { error: error instanceof Error ? error.message : 'unknown' });
       return null;
     }
-    const thread: Thread = { worker, inFlight: new Map(), probation, ready: false };
-    worker.on('message', (reply: ParseReply | typeof PARSE_WORKER_READY) => {
-      if (reply === PARSE_WORKER_READY) thread.ready = true;
-      else this.settle(thread, reply);
+    const thread: Thread = { worker, inFlight: new Map(), probation, ready: false, outbox: null };
+    worker.on('message', (replies: ParseReplies | typeof PARSE_WORKER_READY) => {
+      if (replies === PARSE_WORKER_READY) thread.ready = true;
+      else for (const reply of replies) this.settle(thread, reply);
     });
     worker.on('error', (error) => this.lose(thread, error.name));
     worker.on('exit', (code) => this.lose(thread, `exit ${code}`));

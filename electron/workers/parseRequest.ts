@@ -2,7 +2,11 @@ import type { TransferListItem } from 'node:worker_threads';
 import { attachmentsWithForwards } from '../mail/forwardedMessages';
 import { parseInboundMail, type InboundMail } from '../mail/parseInboundMail';
 
-/** What ParsePool (electron/sync/parsePool.ts) sends a parse worker, and what it answers. */
+/** What ParsePool (electron/sync/parsePool.ts) sends a parse worker in one message, and what it answers in one. */
+export type ParseRequests = ParseRequest[];
+export type ParseReplies = ParseReply[];
+
+/** One mail to read. */
 export interface ParseRequest {
   id: number;
   raw: Uint8Array;
@@ -14,21 +18,25 @@ export const PARSE_WORKER_READY = 'ready';
 
 export type ParseReply = { id: number; mail: InboundMail } | { id: number; error: string; unparseable: boolean };
 
-/** Reads one requested mail and posts the answer, handing back the attachments' memory where it can without a copy. */
-export function answerParseRequest(request: ParseRequest, post: (reply: ParseReply, transfer: TransferListItem[]) => void): void {
-  const raw = Buffer.from(request.raw.buffer, request.raw.byteOffset, request.raw.byteLength);
-  parseInboundMail(raw, request.fallbackDate).then(
-    (mail) => post({ id: request.id, mail }, movableBuffers(mail, request.raw.buffer)),
-    (error: unknown) =>
-      post(
-        {
-          id: request.id,
-          error: error instanceof Error ? error.message : String(error),
-          unparseable: error instanceof Error && error.name === 'UnparseableMailError',
-        },
-        [],
-      ),
-  );
+/** Reads the requested mails in turn and posts the answers together, handing back the attachments' memory where it can without a copy. */
+export async function answerParseRequests(requests: ParseRequests, post: (replies: ParseReplies, transfer: TransferListItem[]) => void): Promise<void> {
+  const replies: ParseReplies = [];
+  const transfer: ArrayBuffer[] = [];
+  for (const request of requests) {
+    const raw = Buffer.from(request.raw.buffer, request.raw.byteOffset, request.raw.byteLength);
+    try {
+      const mail = await parseInboundMail(raw, request.fallbackDate);
+      replies.push({ id: request.id, mail });
+      transfer.push(...movableBuffers(mail, request.raw.buffer));
+    } catch (error) {
+      replies.push({
+        id: request.id,
+        error: error instanceof Error ? error.message : String(error),
+        unparseable: error instanceof Error && error.name === 'UnparseableMailError',
+      });
+    }
+  }
+  post(replies, transfer);
 }
 
 /**

@@ -3,7 +3,7 @@
  * thread, so that during a large import one core parses while the main thread fetches and stores.
  */
 import { parentPort } from 'node:worker_threads';
-import { answerParseRequest, PARSE_WORKER_READY, type ParseRequest } from './parseRequest';
+import { answerParseRequests, PARSE_WORKER_READY, type ParseRequests } from './parseRequest';
 
-parentPort?.on('message', (request: ParseRequest) => answerParseRequest(request, (reply, transfer) => parentPort?.postMessage(reply, transfer)));
+parentPort?.on('message', (requests: ParseRequests) => void answerParseRequests(requests, (replies, transfer) => parentPort?.postMessage(replies, transfer)));
 parentPort?.postMessage(PARSE_WORKER_READY);

@@ -60,6 +60,19 @@ describe('parsing on worker threads', () => {
     expect(pool.threadCount).toBe(1);
   });
 
+  it('answers many mails handed over at once, each with its own result, even when one of them stops the worker', async () => {
+    pool = new ParsePool({ workersDir: CRASHING_WORKERS, size: 1 });
+    // More than one message's worth: the worker receives them in several messages, the crash in the second.
+    const mails = Array.from({ length: 40 }, (_, i) =>
+      i === 20 ? crashingMail() : japaneseMail({ from: `c${i}@example.jp`, to: 'support@toot.example', subject: `問い合わせ ${i}`, text: `本文 ${i}`, charset: i % 2 ? 'iso-2022-jp' : 'utf-8' }),
+    );
+    const results = await Promise.allSettled(mails.map((raw) => pool!.parse(raw, FALLBACK_DATE)));
+    for (const [i, result] of results.entries()) {
+      if (i === 20) expect(result).toMatchObject({ status: 'rejected', reason: { message: PARSER_STOPPED } });
+      else expect(result).toMatchObject({ status: 'fulfilled', value: { subject: `問い合わせ ${i}`, text: `本文 ${i}`, fromAddress: `c${i}@example.jp` } });
+    }
+  });
+
   it('sets aside a mail that stops its worker when it was the only one being read', async () => {
     pool = new ParsePool({ workersDir: CRASHING_WORKERS, size: 1 });
     await expect(pool.parse(crashingMail(), FALLBACK_DATE)).rejects.toThrow(PARSER_STOPPED);

@@ -3,10 +3,10 @@
  * header "X-Test-Crash-Parser" stops the worker thread the way a crash inside the parser would.
  */
 import { parentPort } from 'node:worker_threads';
-import { answerParseRequest, PARSE_WORKER_READY, type ParseRequest } from '../../../electron/workers/parseRequest';
+import { answerParseRequests, PARSE_WORKER_READY, type ParseRequests } from '../../../electron/workers/parseRequest';
 
-parentPort?.on('message', (request: ParseRequest) => {
-  if (Buffer.from(request.raw.buffer, request.raw.byteOffset, request.raw.byteLength).includes('X-Test-Crash-Parser')) process.exit(70);
-  answerParseRequest(request, (reply, transfer) => parentPort?.postMessage(reply, transfer));
+parentPort?.on('message', (requests: ParseRequests) => {
+  for (const request of requests) if (Buffer.from(request.raw.buffer, request.raw.byteOffset, request.raw.byteLength).includes('X-Test-Crash-Parser')) process.exit(70);
+  void answerParseRequests(requests, (replies, transfer) => parentPort?.postMessage(replies, transfer));
 });
 parentPort?.postMessage(PARSE_WORKER_READY);
