@@ -8,5 +8,7 @@ export default defineConfig({
     // Integration tests start their own Dovecot and SMTP servers on free ports; forks keep
     // native modules (better-sqlite3) isolated per file.
     pool: 'forks',
+    // Fails the run when a test leaves a Dovecot running.
+    globalSetup: ['test/support/leftoverServers.ts'],
   },
 });

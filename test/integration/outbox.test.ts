@@ -39,8 +39,11 @@ describe('the reply outbox: undo window, retries with back-off and the reason sh
     smtp.received.length = 0;
   });
   afterEach(async () => {
-    await t.dispose();
-    await dovecot.stop();
+    try {
+      await t.dispose();
+    } finally {
+      await dovecot.stop();
+    }
   });
 
   it('holds a reply for the undo window: taken back, nothing is sent and the text comes back', async () => {
@@ -97,6 +100,5 @@ describe('the reply outbox: undo window, retries with back-off and the reason sh
     expect(item).toMatchObject({ id: queued.id, status: 'sent' });
     expect(item!.lastError).toBeTruthy();
     expect(item!.messageId).not.toBeNull();
-    dovecot = await startDovecot();
   });
 });

@@ -2,9 +2,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
+import { testServerDirPrefix } from './leftoverServers';
 
 /**
  * A real Dovecot IMAP server for tests, started from Debian's binary with a configuration of its
@@ -68,7 +69,7 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
 }
 
 async function startOnce(user: string, password: string, oauth2IntrospectionUrl: string | undefined): Promise<DovecotServer> {
-  const dir = await mkdtemp(join(tmpdir(), 'madoguchi-dovecot-'));
+  const dir = await mkdtemp(testServerDirPrefix('dovecot'));
   // Dovecot's unprivileged login processes must be able to reach base_dir when we run as root.
   await chmod(dir, 0o755);
   const port = await pickFreePort();

@@ -34,8 +34,13 @@ export function useSupportMailbox(use: (mailbox: SupportMailbox) => void): void 
     use(current);
   });
   afterEach(async () => {
-    await current?.t.dispose();
-    await current?.dovecot.stop();
+    const ended = current;
     current = null;
+    // The server stops even when closing the app fails: no test leaves a Dovecot running.
+    try {
+      await ended?.t.dispose();
+    } finally {
+      await ended?.dovecot.stop();
+    }
   });
 }
