@@ -2,6 +2,7 @@ import { unzipSync } from 'fflate';
 import { containsCardNumber } from '../../shared/cardMask';
 import { decodeUnlabelled } from './japaneseCharsets';
 import type { InboundAttachment } from './parseInboundMail';
+import { pdfTextOf } from './pdfText';
 
 /** Types and names of files that are text someone wrote or exported: a card number in them can be found. */
 const TEXT_TYPES = /^(?:text\/|application\/(?:csv|x-csv|json|xml|rtf|x-yaml)\b)/i;
@@ -18,17 +19,21 @@ const MAX_OFFICE_TEXT_BYTES = 64 * 1024 * 1024;
 /**
  * The policy keeps no card data, and an attachment cannot be masked without changing the file
  * the customer sent: one that holds a card number is not kept at all, only its name and size,
- * flagged `withheld` (staff ask the customer for it without the number). Text files and office
- * documents (the text of Word, Excel and PowerPoint files, OpenDocument) are read; other binary
- * files (PDF, images) cannot be read here and are kept as they are.
+ * flagged `withheld` (staff ask the customer for it without the number). Text files, office
+ * documents (the text of Word, Excel and PowerPoint files, OpenDocument) and PDFs (their text
+ * layer) are read; images, and PDFs that are only scanned pictures or locked with a password,
+ * cannot be read here and are kept as they are.
  */
-export function withholdIfCardNumber(attachment: InboundAttachment): void {
-  if (!attachment.content || attachment.withheld) return;
-  const text = TEXT_TYPES.test(attachment.contentType) || TEXT_NAMES.test(attachment.fileName)
-    ? textOf(attachment.content)
-    : OFFICE_TYPES.test(attachment.contentType) || OFFICE_NAMES.test(attachment.fileName)
-      ? officeTextOf(attachment.content)
-      : null;
+export async function withholdIfCardNumber(attachment: InboundAttachment): Promise<void> {
+  const content = attachment.content;
+  if (!content || attachment.withheld) return;
+  const text =
+    TEXT_TYPES.test(attachment.contentType) || TEXT_NAMES.test(attachment.fileName)
+      ? textOf(content)
+      : OFFICE_TYPES.test(attachment.contentType) || OFFICE_NAMES.test(attachment.fileName)
+        ? officeTextOf(content)
+        : // Whatever its label: a PDF is known by its first bytes, and anything else reads as null.
+          await pdfTextOf(content);
   if (text !== null && containsCardNumber(text)) {
     delete attachment.content;
     attachment.withheld = true;

@@ -96,7 +96,7 @@ export async function parseInboundMail(
     parse: (part, date, depth) => parseInboundMail(part, date, { forwardDepth: depth }),
   });
   if (cutShort) delete lastAttachment.content;
-  for (const attachment of attachments) withholdIfCardNumber(attachment);
+  for (const attachment of attachments) await withholdIfCardNumber(attachment);
   return {
     messageKey: messageKeyOf(parsed.headerLines, raw),
     inReplyTo: extractMessageIds(rawHeaderValue(parsed.headerLines, 'in-reply-to') ?? '')[0] ?? null,

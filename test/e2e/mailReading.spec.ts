@@ -6,6 +6,7 @@ import { fillNewMailAccount, saveAccountForm, setUpSession } from './steps';
 import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { DovecotServer } from '../support/dovecot';
+import { pdfFile } from '../support/pdfFixtures';
 import type { SmtpReceiver } from '../support/smtpReceiver';
 import { startWorld, type World } from './world';
 
@@ -14,7 +15,7 @@ import { startWorld, type World } from './world';
  * receiver: an HTML newsletter-style mail whose script never runs and whose tracking pixel is
  * not fetched until staff load remote content; a link that opens only after confirmation;
  * an inline (cid:) image drawn from the stored attachment; attachments listed with a warning
- * and saved through the contract; then a canned reply sent with the quote and the signature.
+ * and saved through the contract, a PDF holding a card number named but not kept; then a canned reply sent with the quote and the signature.
  */
 test.describe.configure({ mode: 'serial' });
 
@@ -67,6 +68,8 @@ test.beforeAll(async ({ browser }) => {
       { filename: 'logo.png', content: PNG_1PX, contentType: 'image/png', cid: 'logo@example.jp' },
       { filename: '見積書.pdf', content: Buffer.from('%PDF-1.4 お見積り'), contentType: 'application/pdf' },
       { filename: 'setup.exe', content: Buffer.from('MZ'), contentType: 'application/octet-stream' },
+      // A filled-in form whose text holds a card number: read in the (bundled) parse worker and not kept.
+      { filename: '申込書.pdf', content: await pdfFile([['Application form', 'Card number: 4111 1111 1111 1111']]), contentType: 'application/pdf' },
     ],
   })
     .compile()
@@ -171,7 +174,7 @@ test('4. lists attachments with sizes and a warning, and saves one through the c
   const message = page.getByTestId(/^message-\d+$/).first();
   const list = message.getByTestId('message-attachments');
   // The inline logo is drawn in the mail, so it is not listed again.
-  await expect(list.getByTestId('attachment-name')).toHaveText(['見積書.pdf', 'setup.exe']);
+  await expect(list.getByTestId('attachment-name')).toHaveText(['見積書.pdf', 'setup.exe', '申込書.pdf']);
   const exe = list.getByTestId(/^attachment-\d+$/).filter({ hasText: 'setup.exe' });
   await expect(exe).toHaveAttribute('data-dangerous', 'true');
   await expect(exe.getByTestId('attachment-dangerous')).toBeVisible();
@@ -182,6 +185,11 @@ test('4. lists attachments with sizes and a warning, and saves one through the c
   const [download] = await Promise.all([page.waitForEvent('download'), pdf.getByTestId('attachment-download').click()]);
   expect(download.suggestedFilename()).toBe('見積書.pdf');
   expect(readFileSync(await download.path()).toString()).toBe('%PDF-1.4 お見積り');
+
+  // The form with a card number is named, but its file was not kept: there is nothing to save.
+  const form = list.getByTestId(/^attachment-\d+$/).filter({ hasText: '申込書.pdf' });
+  await expect(form.getByTestId('attachment-withheld')).toHaveText('カード番号を含むため、このファイルは保存していません（カード情報は保持しません）。番号を除いて送り直すようお客様に依頼してください');
+  await expect(form.getByTestId('attachment-download')).toHaveCount(0);
 });
 
 test('5. replies from a canned reply, with the signature and the quoted original, through the outbox with undo', async () => {

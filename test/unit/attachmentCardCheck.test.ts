@@ -2,6 +2,7 @@ import { strToU8, zipSync } from 'fflate';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { parseInboundMail } from '../../electron/mail/parseInboundMail';
+import { pdfFile } from '../support/pdfFixtures';
 
 /** A mail with one attachment, as a mail client writes it (base64). */
 function mailWith(fileName: string, contentType: string, content: Buffer): Buffer {
@@ -45,16 +46,20 @@ describe('text attachments holding a card number are not kept (the policy keeps 
     expect(await attachmentOf(mailWith('memo.txt', 'text/plain', utf16))).toMatchObject({ withheld: true });
   });
 
-  it('keeps text without a card number, numbers that fail the Luhn check, and binary files as they are', async () => {
+  it('keeps text without a card number, numbers that fail the Luhn check, and files it cannot read as they are', async () => {
     const order = Buffer.from('注文番号 1234 5678 9012 3456 の件\n', 'utf8');
     const kept = await attachmentOf(mailWith('order.txt', 'text/plain', order));
     expect(kept.withheld).toBeUndefined();
     expect(kept.content?.equals(order)).toBe(true);
 
+    // Damaged beyond reading: no text layer to look in (the digits are not text on a page).
     const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from('4111111111111111')]);
-    const binary = await attachmentOf(mailWith('scan.pdf', 'application/pdf', pdf));
-    expect(binary.withheld).toBeUndefined();
-    expect(binary.content?.equals(pdf)).toBe(true);
+    const damaged = await attachmentOf(mailWith('scan.pdf', 'application/pdf', pdf));
+    expect(damaged.withheld).toBeUndefined();
+    expect(damaged.content?.equals(pdf)).toBe(true);
+
+    const picture = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('4111111111111111')]);
+    expect((await attachmentOf(mailWith('photo.jpg', 'image/jpeg', picture))).content?.equals(picture)).toBe(true);
   });
 
   it('withholds Word and Excel files that hold a card number, even split across runs of text', async () => {
@@ -79,6 +84,35 @@ describe('text attachments holding a card number are not kept (the policy keeps 
 
     const broken = Buffer.from('PK\u0003\u0004 not really a zip 4111 1111 1111 1111');
     expect((await attachmentOf(mailWith('broken.docx', 'application/octet-stream', broken))).withheld).toBeUndefined();
+  });
+});
+
+describe('PDF attachments holding a card number are not kept', () => {
+  it('withholds a PDF whose text holds a card number, on any page and written in pieces, whatever its label', async () => {
+    const form = await pdfFile([['Application form', 'Card number: 4111 1111 1111 1111']]);
+    const attachment = await attachmentOf(mailWith('application.pdf', 'application/pdf', form));
+    expect(attachment).toMatchObject({ fileName: 'application.pdf', size: form.length, withheld: true });
+    expect(attachment.content).toBeUndefined();
+
+    const secondPage = await pdfFile([['Order 1234'], ['Payment', '5555-5555-5555-4444']]);
+    expect(await attachmentOf(mailWith('order.pdf', 'application/pdf', secondPage))).toMatchObject({ withheld: true });
+
+    // Drawn as two runs of text on one line, and sent as an unlabelled binary file.
+    const pieces = await pdfFile([['Card: 4111 1111', ' 1111 1111']], { sameLine: true });
+    expect(await attachmentOf(mailWith('scan0001.bin', 'application/octet-stream', pieces))).toMatchObject({ withheld: true });
+  });
+
+  it('keeps PDFs without one byte for byte, and a cut-off PDF it cannot read', async () => {
+    const invoice = await pdfFile([['Invoice 2026-11-24', 'Order 1234 5678 9012 3456', 'Tel 03-1234-5678']]);
+    const kept = await attachmentOf(mailWith('invoice.pdf', 'application/pdf', invoice));
+    expect(kept.withheld).toBeUndefined();
+    expect(kept.content?.equals(invoice)).toBe(true);
+
+    const withCard = await pdfFile([['Card number: 4111 1111 1111 1111']]);
+    const cut = withCard.subarray(0, Math.floor(withCard.length / 3));
+    const unreadable = await attachmentOf(mailWith('cut.pdf', 'application/pdf', cut));
+    expect(unreadable.withheld).toBeUndefined();
+    expect(unreadable.content?.equals(cut)).toBe(true);
   });
 });
 
