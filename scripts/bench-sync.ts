@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ImapFlow } from 'imapflow';
 import { startDovecot } from '../test/support/dovecot';
-import { realisticMail } from './benchMailbox';
+import { realisticMails } from './benchMailbox';
 
 const { values } = parseArgs({
   options: {
@@ -135,6 +135,7 @@ async function main() {
   await client.connect();
   let mailboxBytes = 0;
   const buildStarted = performance.now();
+  const realisticMail = await realisticMails();
   for (let i = 0; i < count; i++) {
     const raw = realisticMail(i);
     mailboxBytes += raw.length;

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../electron/db/openDatabase';
 import { parseInboundMail, type InboundMail } from '../electron/mail/parseInboundMail';
 import { ingestMail, ingestStore, type IngestContext } from '../electron/sync/ingestMail';
-import { realisticMail } from './benchMailbox';
+import { realisticMails } from './benchMailbox';
 
 const { values } = parseArgs({ options: { mails: { type: 'string', default: '20000' }, batch: { type: 'string', default: '400' }, slice: { type: 'string', default: '5000' } } });
 const count = Number(values.mails);
@@ -29,6 +29,7 @@ raw.prepare(
 const store = ingestStore(raw);
 const ctx: IngestContext = { accountId: 1, folder: 'INBOX', uidValidity: '1', archiveBefore: null, ownAddresses: new Set(['support@toot.example']), now: new Date().toISOString() };
 
+const realisticMail = await realisticMails();
 let built = 0;
 let parsed = 0;
 let stored = 0;
