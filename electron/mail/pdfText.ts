@@ -11,13 +11,15 @@ const MAX_PAGES = 50;
 const PDF_HEADER = Buffer.from('%PDF-');
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
-let loading: Promise<PdfJs | null> | null = null;
+/** pdf.js, and the one pdf.js "worker" (here, on this thread) that every PDF is read through. */
+type Reader = { pdfjs: PdfJs; worker: InstanceType<PdfJs['PDFWorker']> };
+let loading: Promise<Reader | null> | null = null;
 
 /**
  * pdf.js, with its worker code run on this thread (it is already off the main thread during a
  * sync); null when it cannot be loaded, so that no mail becomes unreadable because of it.
  */
-function loadPdfJs(): Promise<PdfJs | null> {
+function loadPdfJs(): Promise<Reader | null> {
   loading ??= (async () => {
     // On load pdf.js says, on the console, that it cannot draw pages here (no canvas): reading
     // text needs none, and a worker's console is the app's output, so those lines are dropped.
@@ -26,8 +28,12 @@ function loadPdfJs(): Promise<PdfJs | null> {
       if (!(typeof args[0] === 'string' && args[0].startsWith('Warning: '))) log(...args);
     };
     try {
-      (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = await import('pdfjs-dist/legacy/build/pdf.worker.mjs');
-      return await import('pdfjs-dist/legacy/build/pdf.mjs');
+      const pdfjs = await keepingBuiltIns(async () => {
+        (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = await import('pdfjs-dist/legacy/build/pdf.worker.mjs');
+        return import('pdfjs-dist/legacy/build/pdf.mjs');
+      });
+      // Set up once: a document of its own each would cost every PDF a few milliseconds.
+      return { pdfjs, worker: new pdfjs.PDFWorker({ verbosity: pdfjs.VerbosityLevel.ERRORS }) };
     } catch {
       return null;
     } finally {
@@ -35,6 +41,54 @@ function loadPdfJs(): Promise<PdfJs | null> {
     }
   })();
   return loading;
+}
+
+/** The built-in objects whose properties are put back after pdf.js loads (see keepingBuiltIns). */
+const BUILT_INS: object[] = [
+  globalThis,
+  Object,
+  Object.prototype,
+  Function.prototype,
+  Array,
+  Array.prototype,
+  String,
+  String.prototype,
+  Number,
+  Number.prototype,
+  Promise,
+  Promise.prototype,
+  Map.prototype,
+  Set.prototype,
+  JSON,
+  Math,
+  RegExp.prototype,
+  ArrayBuffer.prototype,
+  Uint8Array.prototype,
+  Object.getPrototypeOf(Uint8Array.prototype) as object,
+];
+
+/**
+ * Runs `load` and then puts back every built-in it replaced. pdf.js's build for Node carries
+ * core-js, which on load replaces some of Node's own built-ins with slower JavaScript versions
+ * (Array.prototype.push, JSON.parse, MessageChannel, DOMException and Function.prototype.toString
+ * in pdf.js 4.10): that would slow down and change everything else on the thread that reads a
+ * PDF. What it adds that Node lacks (Promise.withResolvers, Set methods…) stays, as pdf.js needs
+ * it, except `self`, by which other libraries take Node for a browser.
+ */
+async function keepingBuiltIns<T>(load: () => Promise<T>): Promise<T> {
+  const before = BUILT_INS.map((target) => new Map(Reflect.ownKeys(target).map((key) => [key, Object.getOwnPropertyDescriptor(target, key) as PropertyDescriptor])));
+  const hadSelf = 'self' in globalThis;
+  try {
+    return await load();
+  } finally {
+    BUILT_INS.forEach((target, i) => {
+      for (const [key, was] of before[i] as Map<PropertyKey, PropertyDescriptor>) {
+        const now = Object.getOwnPropertyDescriptor(target, key);
+        if (!now || !Object.is(now.value, was.value) || now.get !== was.get || now.set !== was.set) Object.defineProperty(target, key, was);
+      }
+    });
+    if (!hadSelf) delete (globalThis as { self?: unknown }).self;
+  }
 }
 
 function looksLikePdf(bytes: Uint8Array): boolean {
@@ -47,9 +101,11 @@ function looksLikePdf(bytes: Uint8Array): boolean {
  */
 export async function pdfTextOf(bytes: Uint8Array): Promise<string | null> {
   if (!looksLikePdf(bytes)) return null;
-  const pdfjs = await loadPdfJs();
-  if (!pdfjs) return null;
+  const reader = await loadPdfJs();
+  if (!reader) return null;
+  const { pdfjs, worker } = reader;
   const task = pdfjs.getDocument({
+    worker,
     // pdf.js may take the memory it is given: it reads a copy, and the attachment stays whole.
     data: new Uint8Array(bytes),
     // Nothing from the file runs or is fetched: no compiled fonts, no system fonts, no network.
@@ -64,7 +120,8 @@ export async function pdfTextOf(bytes: Uint8Array): Promise<string | null> {
     const lines: string[] = [];
     for (let number = 1; number <= Math.min(pdf.numPages, MAX_PAGES); number++) {
       const page = await pdf.getPage(number);
-      const content = await page.getTextContent();
+      // Normalising (NFKC) would only turn full-width digits into ASCII, which the card check reads either way.
+      const content = await page.getTextContent({ disableNormalization: true });
       let line = '';
       for (const item of content.items) {
         if (!('str' in item)) continue;
