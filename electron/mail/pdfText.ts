@@ -5,6 +5,9 @@
  * just to load, which the bundled worker threads cannot use.
  */
 
+import { createRequire } from 'node:module';
+import { dirname, join, sep } from 'node:path';
+
 /** Pages read at most: a card number in a form or a scan's text layer sits on its first pages. */
 const MAX_PAGES = 50;
 /** PDF files start with this, within their first kilobyte (ISO 32000-1, 7.5.2; readers allow some bytes before it). */
@@ -12,7 +15,7 @@ const PDF_HEADER = Buffer.from('%PDF-');
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 /** pdf.js, and the one pdf.js "worker" (here, on this thread) that every PDF is read through. */
-type Reader = { pdfjs: PdfJs; worker: InstanceType<PdfJs['PDFWorker']> };
+type Reader = { pdfjs: PdfJs; worker: InstanceType<PdfJs['PDFWorker']>; characterMaps: string | null };
 let loading: Promise<Reader | null> | null = null;
 
 /**
@@ -33,7 +36,7 @@ function loadPdfJs(): Promise<Reader | null> {
         return import('pdfjs-dist/legacy/build/pdf.mjs');
       });
       // Set up once: a document of its own each would cost every PDF a few milliseconds.
-      return { pdfjs, worker: new pdfjs.PDFWorker({ verbosity: pdfjs.VerbosityLevel.ERRORS }) };
+      return { pdfjs, worker: new pdfjs.PDFWorker({ verbosity: pdfjs.VerbosityLevel.ERRORS }), characterMaps: characterMapsFolder() };
     } catch {
       return null;
     } finally {
@@ -91,6 +94,23 @@ async function keepingBuiltIns<T>(load: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * The folder of pdf.js's character maps, which it needs to read text in Japanese fonts that a PDF
+ * names but does not embed (without them such text reads as nothing); null where it is not found.
+ * Bundled code (CommonJS) resolves from where it lies; source run as ES modules from the working folder.
+ */
+function characterMapsFolder(): string | null {
+  const resolvers = [() => require.resolve('pdfjs-dist/package.json'), () => createRequire(join(process.cwd(), 'package.json')).resolve('pdfjs-dist/package.json')];
+  for (const resolve of resolvers) {
+    try {
+      return join(dirname(resolve()), 'cmaps') + sep;
+    } catch {
+      // Try the next way.
+    }
+  }
+  return null;
+}
+
 function looksLikePdf(bytes: Uint8Array): boolean {
   return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024)).includes(PDF_HEADER);
 }
@@ -103,9 +123,10 @@ export async function pdfTextOf(bytes: Uint8Array): Promise<string | null> {
   if (!looksLikePdf(bytes)) return null;
   const reader = await loadPdfJs();
   if (!reader) return null;
-  const { pdfjs, worker } = reader;
+  const { pdfjs, worker, characterMaps } = reader;
   const task = pdfjs.getDocument({
     worker,
+    ...(characterMaps ? { cMapUrl: characterMaps, cMapPacked: true } : {}),
     // pdf.js may take the memory it is given: it reads a copy, and the attachment stays whole.
     data: new Uint8Array(bytes),
     // Nothing from the file runs or is fetched: no compiled fonts, no system fonts, no network.

@@ -2,7 +2,7 @@ import { strToU8, zipSync } from 'fflate';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { parseInboundMail } from '../../electron/mail/parseInboundMail';
-import { pdfFile } from '../support/pdfFixtures';
+import { pdfFile, pdfWithUnembeddedJapaneseFont } from '../support/pdfFixtures';
 
 /** A mail with one attachment, as a mail client writes it (base64). */
 function mailWith(fileName: string, contentType: string, content: Buffer): Buffer {
@@ -98,6 +98,9 @@ describe('PDF attachments holding a card number are not kept', () => {
     expect(await attachmentOf(mailWith('order.pdf', 'application/pdf', secondPage))).toMatchObject({ withheld: true });
 
     // Drawn as two runs of text on one line, and sent as an unlabelled binary file.
+    const japanese = pdfWithUnembeddedJapaneseFont('お支払い：カード ４１１１－１１１１－１１１１－１１１１');
+    expect(await attachmentOf(mailWith('申込書.pdf', 'application/pdf', japanese))).toMatchObject({ withheld: true });
+
     const pieces = await pdfFile([['Card: 4111 1111', ' 1111 1111']], { sameLine: true });
     expect(await attachmentOf(mailWith('scan0001.bin', 'application/octet-stream', pieces))).toMatchObject({ withheld: true });
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pdfTextOf } from '../../electron/mail/pdfText';
-import { pdfFile } from '../support/pdfFixtures';
+import { pdfFile, pdfWithUnembeddedJapaneseFont } from '../support/pdfFixtures';
 
 // Taken before pdf.js is first loaded (on the first PDF read, not on import): this file runs in a process of its own.
 const ownBuiltIns = () => ({
@@ -16,6 +16,11 @@ const hadSelf = 'self' in globalThis;
 describe('reading the text of PDFs', () => {
   it('reads the text of every page, a line per line', async () => {
     expect(await pdfTextOf(await pdfFile([['Application form', 'Card number: 4111 1111 1111 1111'], ['Page two']]))).toBe('Application form\nCard number: 4111 1111 1111 1111\nPage two');
+  });
+
+  it('reads Japanese text in a font the PDF names but does not embed (with pdf.js\'s character maps)', async () => {
+    const text = 'カード番号：４１１１－１１１１－１１１１－１１１１';
+    expect(await pdfTextOf(pdfWithUnembeddedJapaneseFont(text))).toBe(text);
   });
 
   it("leaves Node's own built-ins as they were, though pdf.js's core-js replaces some of them on load", () => {
