@@ -22,6 +22,8 @@ interface Thread {
   ready: boolean;
   /** Requests not posted yet: those made in one turn of the event loop go in one message. */
   outbox: { requests: ParseRequest[]; transfer: ArrayBuffer[] } | null;
+  /** Set while it holds mails: fires when it has answered none for `stallMs`. */
+  watchdog: NodeJS.Timeout | null;
 }
 
 export interface ParsePoolOptions {
@@ -31,6 +33,11 @@ export interface ParsePoolOptions {
   size: number;
   /** Idle workers end after this long (ms), giving their memory back; the next sync starts them again. */
   idleMs?: number;
+  /**
+   * A worker that holds mails and answers none for this long (ms) is taken to hang on one of them
+   * (a PDF that sends pdf.js round in circles, say): it is stopped like a worker that crashed.
+   */
+  stallMs?: number;
   logger?: Logger;
 }
 
@@ -92,6 +99,7 @@ export class ParsePool {
     for (const thread of threads) {
       for (const waiting of thread.inFlight.values()) waiting.reject(stopped);
       thread.inFlight.clear();
+      this.watch(thread);
     }
     await Promise.all(threads.map((thread) => thread.worker.terminate()));
   }
@@ -122,7 +130,23 @@ export class ParsePool {
     if (thread.outbox !== outbox) return;
     thread.outbox = null;
     // A thread lost meanwhile: its mails are already suspects (see lose()).
-    if (this.threads.includes(thread) || this.probation === thread) thread.worker.postMessage(outbox.requests, outbox.transfer);
+    if (this.threads.includes(thread) || this.probation === thread) {
+      thread.worker.postMessage(outbox.requests, outbox.transfer);
+      if (thread.ready) thread.watchdog ??= this.startWatchdog(thread);
+    }
+  }
+
+  /** Watches a worker while it holds mails, from when it is ready (starting may be slow on a busy machine): called whenever it answers, or is given up. */
+  private watch(thread: Thread): void {
+    if (thread.watchdog) clearTimeout(thread.watchdog);
+    thread.watchdog = thread.inFlight.size > 0 ? this.startWatchdog(thread) : null;
+  }
+
+  private startWatchdog(thread: Thread): NodeJS.Timeout {
+    const stallMs = this.options.stallMs ?? 30_000;
+    const timer = setTimeout(() => this.lose(thread, `no answer in ${stallMs} ms`), stallMs);
+    timer.unref();
+    return timer;
   }
 
   private leastBusy(): Thread | null {
@@ -148,10 +172,15 @@ export class ParsePool {
       this.options.logger?.warn('parse.worker_unavailable', { error: error instanceof Error ? error.message : 'unknown' });
       return null;
     }
-    const thread: Thread = { worker, inFlight: new Map(), probation, ready: false, outbox: null };
+    const thread: Thread = { worker, inFlight: new Map(), probation, ready: false, outbox: null, watchdog: null };
     worker.on('message', (replies: ParseReplies | typeof PARSE_WORKER_READY) => {
-      if (replies === PARSE_WORKER_READY) thread.ready = true;
-      else for (const reply of replies) this.settle(thread, reply);
+      if (replies === PARSE_WORKER_READY) {
+        thread.ready = true;
+        this.watch(thread);
+      } else {
+        for (const reply of replies) this.settle(thread, reply);
+        this.watch(thread);
+      }
     });
     worker.on('error', (error) => this.lose(thread, error.name));
     worker.on('exit', (code) => this.lose(thread, `exit ${code}`));
@@ -181,6 +210,7 @@ export class ParsePool {
     void thread.worker.terminate();
     const held = [...thread.inFlight.values()];
     thread.inFlight.clear();
+    this.watch(thread);
     this.options.logger?.warn('parse.worker_stopped', { why, mailsInFlight: held.length, probation: thread.probation, started: thread.ready });
     if (!thread.ready) {
       this.unavailable = true;

@@ -73,6 +73,20 @@ describe('parsing on worker threads', () => {
     }
   });
 
+  it('stops a worker that answers nothing for too long, sets aside the mail it hangs on, and rereads the others', async () => {
+    pool = new ParsePool({ workersDir: CRASHING_WORKERS, size: 1, stallMs: 2000 });
+    const before = japaneseMail({ from: 'a@example.jp', to: 'support@toot.example', subject: '前', text: '前のメール' });
+    const hanging = japaneseMail({ from: 'h@example.jp', to: 'support@toot.example', subject: '止まる', text: '本文', extraHeaders: [['X-Test-Hang-Parser', 'yes']] });
+    const after = japaneseMail({ from: 'b@example.jp', to: 'support@toot.example', subject: '後', text: '後のメール' });
+    const results = await Promise.allSettled([pool.parse(before, FALLBACK_DATE), pool.parse(hanging, FALLBACK_DATE), pool.parse(after, FALLBACK_DATE)]);
+    expect(results[0]).toMatchObject({ status: 'fulfilled', value: { subject: '前' } });
+    expect(results[1]).toMatchObject({ status: 'rejected', reason: { message: PARSER_STOPPED } });
+    expect(results[2]).toMatchObject({ status: 'fulfilled', value: { subject: '後' } });
+    // And the pool goes on with a new worker.
+    await expect(pool.parse(after, FALLBACK_DATE)).resolves.toMatchObject({ subject: '後' });
+    expect(pool.threadCount).toBe(1);
+  });
+
   it('sets aside a mail that stops its worker when it was the only one being read', async () => {
     pool = new ParsePool({ workersDir: CRASHING_WORKERS, size: 1 });
     await expect(pool.parse(crashingMail(), FALLBACK_DATE)).rejects.toThrow(PARSER_STOPPED);
