@@ -35,7 +35,7 @@ function loadPdfJs(): Promise<Reader | null> {
         (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = await import('pdfjs-dist/legacy/build/pdf.worker.mjs');
         return import('pdfjs-dist/legacy/build/pdf.mjs');
       });
-      // Set up once: a document of its own each would cost every PDF a few milliseconds.
+      // Set up once, rather than again for every PDF.
       return { pdfjs, worker: new pdfjs.PDFWorker({ verbosity: pdfjs.VerbosityLevel.ERRORS }), characterMaps: characterMapsFolder() };
     } catch {
       return null;
