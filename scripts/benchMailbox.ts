@@ -1,17 +1,17 @@
-import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { japaneseMail, mailWithAttachment } from '../test/support/mailFixtures';
+import { pdfFile } from '../test/support/pdfFixtures';
 
-/** Attachment sizes, cycled through: a quote with its fonts and logo is some tens of kilobytes. */
-const ATTACHMENT_SIZES = [50_000, 70_000, 90_000, 110_000, 130_000];
+/** Photo sizes, cycled through. */
+const PHOTO_SIZES = [50_000, 70_000, 90_000, 110_000, 130_000];
 
 /**
  * Mixed sizes, Japanese and English, one in twenty with an attachment: every other one a real
- * PDF quote (a page of text, which the sync reads for card numbers), the rest photos (which it
- * cannot read): like a support inbox. The sync benchmark and the ingest profiler share it.
- * Resolves once the PDFs are made.
+ * PDF quote (a page of text, about 2 KB, which the sync reads for card numbers), the rest photos
+ * (which it cannot read): like a support inbox. The sync benchmark and the ingest profiler share it.
+ * Resolves once the PDF is made.
  */
 export async function realisticMails(): Promise<(i: number) => Buffer> {
-  const quotes = await Promise.all(ATTACHMENT_SIZES.map(quotePdf));
+  const quote = await quotePdf();
   return (i) => {
     const japanese = i % 3 !== 0;
     const paragraphs = 1 + (i % 7) * (i % 11 === 0 ? 20 : 2);
@@ -25,8 +25,8 @@ export async function realisticMails(): Promise<(i: number) => Buffer> {
       charset: (japanese ? (i % 2 ? 'iso-2022-jp' : 'utf-8') : 'utf-8') as 'iso-2022-jp' | 'utf-8',
       messageId: `<bench-${i}@example.jp>`,
     };
-    if (i % 40 === 0) return mailWithAttachment({ ...spec, attachment: quotes[(i / 40) % quotes.length] as Buffer, fileName: `見積書-${i}.pdf` });
-    if (i % 20 === 0) return mailWithAttachment({ ...spec, attachment: photo(ATTACHMENT_SIZES[(i / 20) % ATTACHMENT_SIZES.length] as number, i), fileName: `写真-${i}.jpg` });
+    if (i % 40 === 0) return mailWithAttachment({ ...spec, attachment: quote, fileName: `見積書-${i}.pdf` });
+    if (i % 20 === 0) return mailWithAttachment({ ...spec, attachment: photo(PHOTO_SIZES[(i / 20) % PHOTO_SIZES.length] as number, i), fileName: `写真-${i}.jpg` });
     return japaneseMail(spec);
   };
 }
@@ -38,13 +38,7 @@ function photo(size: number, seed: number): Buffer {
   return bytes;
 }
 
-/** A one-page quote of 30 lines, brought to about `size` bytes by an embedded file (as fonts and images would). */
-async function quotePdf(size: number): Promise<Buffer> {
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  const page = doc.addPage();
-  for (let line = 0; line < 30; line++) page.drawText(`Item ${line + 1}  model TX-${1000 + line}  qty ${1 + (line % 7)}  unit price ${(line + 1) * 1200} yen`, { x: 50, y: 780 - line * 22, size: 11, font });
-  const plain = await doc.save();
-  await doc.attach(Buffer.alloc(Math.max(0, size - plain.length), 0x5a), 'logo.bin', { mimeType: 'application/octet-stream' });
-  return Buffer.from(await doc.save());
+/** A one-page quote of 30 lines. */
+function quotePdf(): Promise<Buffer> {
+  return pdfFile([Array.from({ length: 30 }, (_, line) => `Item ${line + 1}  model TX-${1000 + line}  qty ${1 + (line % 7)}  unit price ${(line + 1) * 1200} yen`)]);
 }

@@ -174,13 +174,9 @@ export class ParsePool {
     }
     const thread: Thread = { worker, inFlight: new Map(), probation, ready: false, outbox: null, watchdog: null };
     worker.on('message', (replies: ParseReplies | typeof PARSE_WORKER_READY) => {
-      if (replies === PARSE_WORKER_READY) {
-        thread.ready = true;
-        this.watch(thread);
-      } else {
-        for (const reply of replies) this.settle(thread, reply);
-        this.watch(thread);
-      }
+      if (replies === PARSE_WORKER_READY) thread.ready = true;
+      else for (const reply of replies) this.settle(thread, reply);
+      this.watch(thread);
     });
     worker.on('error', (error) => this.lose(thread, error.name));
     worker.on('exit', (code) => this.lose(thread, `exit ${code}`));

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 /** The environment variable that carries this run's mark to the test processes. */
 export const TEST_RUN_VARIABLE = 'MADOGUCHI_TEST_RUN';
@@ -22,8 +22,8 @@ export default function setup(): () => Promise<void> {
   const run = randomBytes(4).toString('hex');
   process.env[TEST_RUN_VARIABLE] = run;
   return async () => {
-    const marked = `-${run}-`;
-    const left = (await readdir(tmpdir())).filter((name) => name.startsWith('madoguchi-dovecot-') && name.includes(marked));
+    const prefix = basename(testServerDirPrefix('dovecot'));
+    const left = (await readdir(tmpdir())).filter((name) => name.startsWith(prefix));
     for (const name of left) {
       const dir = join(tmpdir(), name);
       const pid = Number((await readFile(join(dir, 'run', 'master.pid'), 'utf8').catch(() => '')).trim());
