@@ -30,10 +30,18 @@ export interface PipelineLimits {
   batchMs: number;
 }
 
+/**
+ * At most maxPendingMails + batchMails parsed mails are alive at once. Kept small so that they
+ * are stored, and become garbage, before the young generation's collector moves them to the old
+ * one, where they (and their attachments' buffers) would wait for a full collection: with 256 +
+ * 400 a 20,000-mail sync peaked at 314-325 MB RSS, with 128 + 100 at 248-253 MB (five runs each,
+ * alternated on one mailbox), in a median time of 7.12 s against 6.75 s: 5 %, within the noise of a
+ * shared machine.
+ */
 export const DEFAULT_PIPELINE_LIMITS: PipelineLimits = {
-  maxPendingMails: 256,
+  maxPendingMails: 128,
   maxPendingBytes: 24 * 1024 * 1024,
-  batchMails: 400,
+  batchMails: 100,
   batchMs: 250,
 };
 
