@@ -76,6 +76,8 @@ export interface MessagesTable {
   mailAccountId: number | null;
   imapFolder: string | null;
   imapUid: number | null;
+  /** The folder's UIDVALIDITY when imapUid was given (see migration 0010); null before, or for mail from no folder. */
+  imapUidValidity: string | null;
 }
 
 export interface SyncStateTable {

@@ -178,8 +178,8 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
   );
   const insertMessage = raw.prepare(
     `INSERT INTO messages (inquiry_id, direction, message_key, in_reply_to, reference_ids, from_address, to_address,
-       subject, body, at, author, mail_account_id, imap_folder, imap_uid)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       subject, body, at, author, mail_account_id, imap_folder, imap_uid, imap_uid_validity)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const reopen = raw.prepare("UPDATE inquiries SET status = 'open', archived = 0 WHERE id = ?");
   return {
@@ -208,6 +208,7 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
           m.mailAccountId,
           m.imapFolder,
           m.imapUid,
+          m.imapUidValidity,
         ).lastInsertRowid,
       ),
     reopen: (id) => void reopen.run(id),

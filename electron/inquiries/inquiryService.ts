@@ -76,6 +76,7 @@ export async function logOfflineInquiry(ws: Workspace, input: MethodInput<'inqui
       mailAccountId: null,
       imapFolder: null,
       imapUid: null,
+      imapUidValidity: null,
     });
     return inquiryId;
   });
@@ -159,6 +160,7 @@ async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOrig
       mailAccountId: account.id,
       imapFolder: null,
       imapUid: null,
+      imapUidValidity: null,
     });
     await repo.recordResponse(trx, inquiryId, at);
     return stored;

@@ -9,27 +9,61 @@ export interface MessageServerState {
   answeredElsewhereAt: string | null;
 }
 
+/** Which stored mails the changes are about: those of one folder, in its numbering as of this sync. */
+export interface ChangedFolder {
+  accountId: number;
+  folder: string;
+  uidValidity: string;
+  /** Mails up to this UID were stored before this sync. */
+  lastUid: number;
+}
+
 /**
  * Marks the stored mails of this folder that were deleted or answered on the server. The first
  * time each was seen stays (the marks are facts about the past, and a change reported twice
- * after a crash changes nothing). Returns the inquiries whose mails were marked.
+ * after a crash changes nothing). Where the server could only list the mails still there, the
+ * folder's stored mails of the current numbering up to lastUid missing from that list are the
+ * deleted ones; a mail stored under an earlier numbering is never matched by a UID of this one.
+ * Returns the inquiries whose mails were marked.
  */
-export async function markServerChanges(db: Executor, accountId: number, folder: string, changes: FolderChanges, at: string): Promise<number[]> {
-  const inquiries = new Set<number>();
+export async function markServerChanges(db: Executor, where: ChangedFolder, changes: FolderChanges, at: string): Promise<number[]> {
   const marks = [
-    { uids: changes.removed, column: 'removed_at' },
-    { uids: changes.answered, column: 'answered_elsewhere_at' },
+    { messageIds: changes.stillOnServer ? await missingFromServer(db, where, changes.stillOnServer) : await messagesOf(db, where, changes.removed), column: 'removed_at' },
+    { messageIds: await messagesOf(db, where, changes.answered), column: 'answered_elsewhere_at' },
   ];
-  for (const { uids, column } of marks) {
-    if (!uids.length) continue;
-    const ofFolder = sql`mail_account_id = ${accountId} AND imap_folder = ${folder} AND imap_uid IN (${sql.join(uids)})`;
+  const inquiries = new Set<number>();
+  for (const { messageIds, column } of marks) {
+    if (!messageIds.length) continue;
+    const ids = sql`SELECT value FROM json_each(${JSON.stringify(messageIds)})`;
     await sql`INSERT INTO message_server_state (message_id, ${sql.raw(column)})
-      SELECT id, ${at} FROM messages WHERE ${ofFolder}
+      SELECT id, ${at} FROM messages WHERE id IN (${ids})
       ON CONFLICT (message_id) DO UPDATE SET ${sql.raw(column)} = coalesce(${sql.raw(column)}, excluded.${sql.raw(column)})`.execute(db);
-    const rows = await sql<{ inquiryId: number }>`SELECT DISTINCT inquiry_id FROM messages WHERE ${ofFolder}`.execute(db);
+    const rows = await sql<{ inquiryId: number }>`SELECT DISTINCT inquiry_id FROM messages WHERE id IN (${ids})`.execute(db);
     for (const row of rows.rows) inquiries.add(row.inquiryId);
   }
   return [...inquiries];
+}
+
+/** The folder's stored mails with these UIDs; mail stored before its numbering was recorded (null) is taken to be of the current one, as it always was. */
+async function messagesOf(db: Executor, where: ChangedFolder, uids: number[]): Promise<number[]> {
+  if (!uids.length) return [];
+  const rows = await sql<{ id: number }>`SELECT id FROM messages
+    WHERE mail_account_id = ${where.accountId} AND imap_folder = ${where.folder} AND coalesce(imap_uid_validity, ${where.uidValidity}) = ${where.uidValidity}
+      AND imap_uid IN (SELECT value FROM json_each(${JSON.stringify(uids)}))`.execute(db);
+  return rows.rows.map((row) => row.id);
+}
+
+/**
+ * The folder's stored mails of this numbering (never of an unknown one: a UID may mean another
+ * mail there) up to lastUid, not yet marked deleted, whose UIDs are not among `stillOnServer`.
+ */
+async function missingFromServer(db: Executor, where: ChangedFolder, stillOnServer: number[]): Promise<number[]> {
+  const rows = await sql<{ id: number }>`SELECT m.id FROM messages m
+    LEFT JOIN message_server_state s ON s.message_id = m.id
+    WHERE m.mail_account_id = ${where.accountId} AND m.imap_folder = ${where.folder} AND m.imap_uid_validity = ${where.uidValidity}
+      AND m.imap_uid <= ${where.lastUid} AND s.removed_at IS NULL
+      AND m.imap_uid NOT IN (SELECT value FROM json_each(${JSON.stringify(stillOnServer)}))`.execute(db);
+  return rows.rows.map((row) => row.id);
 }
 
 export async function serverStateOfMessages(db: Executor, messageIds: number[]): Promise<Map<number, MessageServerState>> {

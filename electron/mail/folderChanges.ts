@@ -15,8 +15,18 @@ export interface FolderChanges {
   removed: number[];
   /** Stored mails someone answered from another mail client (the \Answered flag was set). */
   answered: number[];
-  /** How the changes were learned: 'qresync', 'condstore', 'unchanged' (nothing new since), or 'none' (the server offers neither). */
-  method: 'qresync' | 'condstore' | 'unchanged' | 'none';
+  /**
+   * Where the server cannot list deletions (no QRESYNC, as with Gmail): the UIDs up to lastUid
+   * still in the folder, so that stored mails of this numbering not among them are known deleted.
+   * Null where deletions came with `removed`, or nothing can have changed.
+   */
+  stillOnServer: number[] | null;
+  /**
+   * How the changes were learned: 'qresync'; 'condstore' (flags changed since, and the UIDs still
+   * there); 'uid-list' (a server without mod-sequences: the UIDs still there, flags not learned);
+   * 'unchanged' (HIGHESTMODSEQ as before: nothing changed); 'none' (first sync, or a renumbered folder).
+   */
+  method: 'qresync' | 'condstore' | 'uid-list' | 'unchanged' | 'none';
 }
 
 export interface OpenedFolder {
@@ -30,8 +40,9 @@ export interface OpenedFolder {
  * Opens a folder read-only (EXAMINE) and learns what changed to the mails already stored, as
  * cheaply as the server allows: with QRESYNC the answer to EXAMINE itself lists the mails
  * deleted and the flags changed since the last sync; with CONDSTORE alone one FETCH asks for
- * flags changed since then (deletions cannot be learned cheaply and are not looked for); an
- * unchanged HIGHESTMODSEQ means nothing changed at all. Nothing on the server is modified.
+ * flags changed since then and one UID SEARCH lists the mails still there (one line however many);
+ * a server with neither gives that list only. An unchanged HIGHESTMODSEQ means nothing changed
+ * at all. Nothing on the server is modified.
  */
 export async function openFolderWithChanges(client: ImapFlow, folder: string, known: KnownFolderState | null): Promise<OpenedFolder> {
   const removed = new Set<number>();
@@ -58,21 +69,38 @@ export async function openFolderWithChanges(client: ImapFlow, folder: string, kn
   }
   const highestModseq = mailbox.highestModseq !== undefined && !mailbox.noModseq ? mailbox.highestModseq.toString() : null;
   const sameFolder = known !== null && known.uidValidity === mailbox.uidValidity.toString();
+  const bothModseqs = highestModseq !== null && known?.highestModseq != null;
   let method: FolderChanges['method'] = 'none';
-  if (!sameFolder || highestModseq === null || known?.highestModseq == null || lastUid === 0) {
-    // First sync, a renumbered folder, or no mod-sequences: nothing to compare with.
-    removed.clear();
-    flagged.clear();
-  } else if (highestModseq === known.highestModseq) {
+  let stillOnServer: number[] | null = null;
+  if (!known || !sameFolder || lastUid === 0) {
+    // First sync or a renumbered folder: nothing to compare with.
+  } else if (bothModseqs && highestModseq === known.highestModseq) {
     method = 'unchanged';
-  } else if (askQresync && (mailbox as MailboxObject & { qresync?: boolean }).qresync) {
+  } else if (bothModseqs && askQresync && (mailbox as MailboxObject & { qresync?: boolean }).qresync) {
     method = 'qresync';
   } else {
-    method = 'condstore';
-    for await (const message of client.fetch(`1:${lastUid}`, { uid: true, flags: true }, { uid: true, changedSince: BigInt(known.highestModseq) })) {
-      if (message.uid <= lastUid && message.flags) flagged.set(message.uid, message.flags);
+    method = bothModseqs ? 'condstore' : 'uid-list';
+    if (bothModseqs) {
+      for await (const message of client.fetch(`1:${lastUid}`, { uid: true, flags: true }, { uid: true, changedSince: BigInt(known.highestModseq as string) })) {
+        if (message.uid <= lastUid && message.flags) flagged.set(message.uid, message.flags);
+      }
     }
+    stillOnServer = await uidsUpTo(client, lastUid);
   }
+  if (method !== 'qresync') removed.clear();
+  if (method !== 'qresync' && method !== 'condstore') flagged.clear();
   const answered = [...flagged].filter(([uid, flags]) => flags.has('\\Answered') && !removed.has(uid)).map(([uid]) => uid);
-  return { mailbox, highestModseq, changes: { removed: [...removed].sort((a, b) => a - b), answered: answered.sort((a, b) => a - b), method } };
+  return { mailbox, highestModseq, changes: { removed: [...removed].sort((a, b) => a - b), answered: answered.sort((a, b) => a - b), stillOnServer, method } };
+}
+
+/** The UIDs of the open folder up to `lastUid`, ascending. */
+async function uidsUpTo(client: ImapFlow, lastUid: number): Promise<number[]> {
+  return (await searchUids(client, { uid: `1:${lastUid}` })).filter((uid) => uid <= lastUid);
+}
+
+/** A UID SEARCH in the open folder, ascending; throws when the server refuses it. */
+export async function searchUids(client: ImapFlow, query: Parameters<ImapFlow['search']>[0]): Promise<number[]> {
+  const found = await client.search(query, { uid: true });
+  if (!Array.isArray(found)) throw Object.assign(new Error('The server refused to list the mails'), { code: 'ESearchFailed' });
+  return found.sort((a, b) => a - b);
 }

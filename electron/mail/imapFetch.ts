@@ -1,6 +1,6 @@
 import type { ImapFlow } from 'imapflow';
 import type { Logger } from '../logging/logger';
-import { openFolderWithChanges, type FolderChanges } from './folderChanges';
+import { openFolderWithChanges, searchUids, type FolderChanges } from './folderChanges';
 import { createImapClient, type ImapConfig } from './imapClient';
 import { toImapAppError } from './imapError';
 import { messageIdOf } from './messageIdentity';
@@ -22,7 +22,7 @@ export interface FolderFetchOptions {
   lastUid: number;
   /** The folder's HIGHESTMODSEQ at the last sync (CONDSTORE), to learn what changed since; null: unknown. */
   knownModseq?: string | null;
-  /** Mails up to lastUid that were deleted or answered on the server since the last sync (see folderChanges.ts). */
+  /** Mails up to lastUid deleted or answered on the server since the last sync, or the list of those still there (see folderChanges.ts). */
   onChanges?(changes: FolderChanges): Promise<void> | void;
   /**
    * Called once per mail, in UID order, and awaited before the next is handed over. The caller
@@ -183,7 +183,7 @@ async function fetchFolderWith(
     }
   };
 
-  if (changes.removed.length || changes.answered.length) await callCaller(() => options.onChanges?.(changes));
+  if (changes.removed.length || changes.answered.length || changes.stillOnServer) await callCaller(() => options.onChanges?.(changes));
 
   const result: FolderFetchResult = { uidValidity, fetched: 0, skipped: 0, bytes: 0, highestModseq };
   const handedOver = () => options.onProgress?.(result.fetched + result.skipped, uids.length);
@@ -256,12 +256,8 @@ export async function testImapLogin(config: ImapConfig): Promise<void> {
  * sixth of a large sync's time). ("n:*" always includes the highest UID, even below n, hence the filter.)
  */
 async function listNewMail(client: ImapFlow, firstUid: number): Promise<{ uids: number[]; oversized: Set<number> }> {
-  const search = async (query: Parameters<ImapFlow['search']>[0]) => {
-    const found = await client.search(query, { uid: true });
-    if (!Array.isArray(found)) throw Object.assign(new Error('The server refused to list the mails'), { code: 'ESearchFailed' });
-    return found.filter((uid) => uid >= firstUid);
-  };
-  const uids = (await search({ uid: `${firstUid}:*` })).sort((a, b) => a - b);
+  const search = async (query: Parameters<ImapFlow['search']>[0]) => (await searchUids(client, query)).filter((uid) => uid >= firstUid);
+  const uids = await search({ uid: `${firstUid}:*` });
   const oversized = new Set(uids.length ? await search({ uid: `${firstUid}:*`, larger: MAX_MAIL_BYTES }) : []);
   return { uids, oversized };
 }

@@ -118,6 +118,7 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
     mailAccountId: ctx.accountId,
     imapFolder: ctx.folder,
     imapUid: arrived.uid,
+    imapUidValidity: ctx.uidValidity,
   });
   // The HTML part, attachments (kept encrypted, size-limited) and forwarded messages go with the message.
   store.content?.store(messageId, { html: mail.html ?? null, attachments: mail.attachments, forwarded: mail.forwarded ?? [] });

@@ -257,8 +257,11 @@ async function syncFolder(
       knownUidValidity: state?.uidValidity ?? null,
       lastUid: state?.lastUid ?? 0,
       knownModseq: state?.highestModseq ?? null,
+      // Changes are reported only for the numbering of the last sync, so `state` is that sync's.
       onChanges: async (changes) => {
-        for (const inquiryId of await markServerChanges(ws.db, accountId, folder, changes, ws.now())) tally.changed.add(inquiryId);
+        if (!state) return;
+        const where = { accountId, folder, uidValidity: state.uidValidity, lastUid: state.lastUid };
+        for (const inquiryId of await markServerChanges(ws.db, where, changes, ws.now())) tally.changed.add(inquiryId);
       },
       onListed: (total, validity) => {
         uidValidity = validity;

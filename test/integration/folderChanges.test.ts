@@ -33,7 +33,7 @@ describe('changes to synced mail, learned with QRESYNC or CONDSTORE', () => {
     const first = await open(null);
     expect(first.enabled.has('QRESYNC')).toBe(true);
     expect(first.highestModseq).toMatch(/^\d+$/);
-    expect(first.changes).toEqual({ removed: [], answered: [], method: 'none' });
+    expect(first.changes).toEqual({ removed: [], answered: [], stillOnServer: null, method: 'none' });
     const known = { uidValidity: first.uidValidity, highestModseq: first.highestModseq, lastUid: 4 };
 
     expect((await open(known)).changes.method).toBe('unchanged');
@@ -46,7 +46,7 @@ describe('changes to synced mail, learned with QRESYNC or CONDSTORE', () => {
     });
     await dovecot.appendMail(mails(1)[0]!);
     const after = await open(known);
-    expect(after.changes).toEqual({ removed: [3], answered: [1], method: 'qresync' });
+    expect(after.changes).toEqual({ removed: [3], answered: [1], stillOnServer: null, method: 'qresync' });
     expect(BigInt(after.highestModseq!)).toBeGreaterThan(BigInt(first.highestModseq!));
 
     // Opening read-only changed nothing: the flags are as the colleague left them, mail 2 still unseen.
@@ -60,17 +60,70 @@ describe('changes to synced mail, learned with QRESYNC or CONDSTORE', () => {
     });
   });
 
-  it('falls back to CONDSTORE (flags only) when QRESYNC is not enabled, and ignores a renumbered folder', async () => {
-    await dovecot.appendMails(mails(2));
+  it('falls back to CONDSTORE when QRESYNC is not enabled: changed flags, and the list of mails still there; ignores a renumbered folder', async () => {
+    await dovecot.appendMails(mails(3));
     const first = await open(null, { qresync: false });
     expect(first.enabled.has('QRESYNC')).toBe(false);
-    const known = { uidValidity: first.uidValidity, highestModseq: first.highestModseq, lastUid: 2 };
+    const known = { uidValidity: first.uidValidity, highestModseq: first.highestModseq, lastUid: 3 };
     await dovecot.withClient(async (client) => {
       await client.mailboxOpen('INBOX');
       await client.messageFlagsAdd('2', ['\\Answered'], { uid: true });
+      await client.messageDelete('1', { uid: true });
     });
-    expect((await open(known, { qresync: false })).changes).toEqual({ removed: [], answered: [2], method: 'condstore' });
+    // Mail 4 is new: beyond lastUid, it is no stored mail's business.
+    await dovecot.appendMail(mails(1)[0]!);
+    expect((await open(known, { qresync: false })).changes).toEqual({ removed: [], answered: [2], stillOnServer: [2, 3], method: 'condstore' });
     // Another UIDVALIDITY: the stored UIDs mean other mails now; nothing is reported for them.
-    expect((await open({ ...known, uidValidity: '1' })).changes).toEqual({ removed: [], answered: [], method: 'none' });
+    expect((await open({ ...known, uidValidity: '1' })).changes).toEqual({ removed: [], answered: [], stillOnServer: null, method: 'none' });
   });
+});
+
+describe('changes to synced mail on servers without QRESYNC or CONDSTORE', () => {
+  let dovecot: DovecotServer;
+  afterEach(async () => dovecot.stop());
+
+  it('a Gmail-like server (CONDSTORE only): flags changed since, and the mails still there', async () => {
+    dovecot = await startDovecot({ without: ['QRESYNC'] });
+    await dovecot.appendMails(mails(dovecot, 2));
+    const first = await open(dovecot, null);
+    expect(first.capabilities.has('QRESYNC')).toBe(false);
+    expect(first.highestModseq).toMatch(/^\d+$/);
+    const known = { uidValidity: first.uidValidity, highestModseq: first.highestModseq, lastUid: 2 };
+    expect((await open(dovecot, known)).changes.method).toBe('unchanged');
+    await dovecot.withClient(async (client) => {
+      await client.mailboxOpen('INBOX');
+      await client.messageFlagsAdd('1', ['\\Answered'], { uid: true });
+      await client.messageDelete('2', { uid: true });
+    });
+    expect((await open(dovecot, known)).changes).toEqual({ removed: [], answered: [1], stillOnServer: [1], method: 'condstore' });
+  });
+
+  it('a server without mod-sequences: the mails still there, on every sync', async () => {
+    dovecot = await startDovecot({ without: ['QRESYNC', 'CONDSTORE'] });
+    await dovecot.appendMails(mails(dovecot, 3));
+    const first = await open(dovecot, null);
+    expect(first.capabilities.has('CONDSTORE')).toBe(false);
+    expect(first.highestModseq).toBeNull();
+    const known = { uidValidity: first.uidValidity, highestModseq: null, lastUid: 3 };
+    expect((await open(dovecot, known)).changes).toEqual({ removed: [], answered: [], stillOnServer: [1, 2, 3], method: 'uid-list' });
+    await dovecot.withClient(async (client) => {
+      await client.mailboxOpen('INBOX');
+      await client.messageDelete('1:2', { uid: true });
+    });
+    expect((await open(dovecot, known)).changes).toEqual({ removed: [], answered: [], stillOnServer: [3], method: 'uid-list' });
+  });
+
+  const mails = (server: DovecotServer, n: number) =>
+    Array.from({ length: n }, (_, i) => japaneseMail({ from: `c${i}@example.jp`, to: server.user, subject: `問い合わせ ${i}`, text: '本文' }));
+
+  async function open(server: DovecotServer, known: KnownFolderState | null) {
+    const client = createImapClient({ host: server.host, port: server.port, tls: false, user: server.user, password: server.password });
+    await client.connect();
+    try {
+      const opened = await openFolderWithChanges(client, 'INBOX', known);
+      return { ...opened, capabilities: new Set(client.capabilities.keys()), uidValidity: opened.mailbox.uidValidity.toString() };
+    } finally {
+      await client.logout();
+    }
+  }
 });

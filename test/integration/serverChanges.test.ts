@@ -64,3 +64,71 @@ describe('mails answered or deleted on the server after import', () => {
     });
   });
 });
+
+/** The same on a server that cannot list deleted mails itself (Gmail offers CONDSTORE but not QRESYNC). */
+describe('mails deleted on a server without QRESYNC', () => {
+  let dovecot: DovecotServer;
+  let smtp: SmtpReceiver;
+  let t: TestApp;
+  let clock: Date;
+
+  beforeEach(async () => {
+    dovecot = await startDovecot({ without: ['QRESYNC'] });
+    smtp = await startSmtpReceiver();
+    clock = new Date('2026-11-24T01:00:00Z');
+    t = await startTestApp({ now: () => clock.toISOString() });
+  });
+  afterEach(async () => {
+    await t.dispose();
+    await smtp.stop();
+    await dovecot.stop();
+  });
+
+  const mail = (id: string) =>
+    japaneseMail({ from: `${id}@example.jp`, to: 'support@toot.example', subject: `件名 ${id}`, text: '本文', messageId: `<${id}@example.jp>` });
+  const removedOnServerAt = async () => {
+    const marks = new Map<string, string | null | undefined>();
+    for (const inquiry of await t.call('inquiries.list', {})) {
+      marks.set(inquiry.subject, (await t.call('inquiries.get', { id: inquiry.id })).messages[0]!.removedOnServerAt);
+    }
+    return Object.fromEntries([...marks].sort());
+  };
+  const deleteOnServer = (uid: string) =>
+    dovecot.withClient(async (client) => {
+      await client.mailboxOpen('Support');
+      await client.messageDelete(uid, { uid: true });
+    });
+
+  it('learns deletions from the list of mails still there, and marks no mail by a UID of an older numbering', async () => {
+    await dovecot.appendMails([mail('old-1'), mail('old-2'), mail('old-3')], 'Support');
+    const accountId = (await t.call('accounts.save', testMailAccount(dovecot, smtp, { folders: ['Support'] }))).id;
+    await t.call('sync.run', { accountId });
+
+    await deleteOnServer('2');
+    clock = new Date('2026-11-24T02:00:00Z');
+    await t.call('sync.run', { accountId });
+    expect(await removedOnServerAt()).toEqual({ '件名 old-1': null, '件名 old-2': '2026-11-24T02:00:00.000Z', '件名 old-3': null });
+
+    // The server loses its numbering (a new UIDVALIDITY): the folder now holds two other mails,
+    // under UIDs 1 and 2 again, and neither old-1 nor old-3.
+    await dovecot.withClient(async (client) => {
+      await client.mailboxDelete('Support');
+      await client.mailboxCreate('Support');
+    });
+    await dovecot.appendMails([mail('new-1'), mail('new-2')], 'Support');
+    clock = new Date('2026-11-24T03:00:00Z');
+    expect(await t.call('sync.run', { accountId })).toMatchObject({ fetched: 2, newInquiries: 2 });
+
+    // Deleting the new UID 1 marks that mail only: old-1, stored as UID 1 of the old numbering, is not taken for it.
+    await deleteOnServer('1');
+    clock = new Date('2026-11-24T04:00:00Z');
+    await t.call('sync.run', { accountId });
+    expect(await removedOnServerAt()).toEqual({
+      '件名 new-1': '2026-11-24T04:00:00.000Z',
+      '件名 new-2': null,
+      '件名 old-1': null,
+      '件名 old-2': '2026-11-24T02:00:00.000Z',
+      '件名 old-3': null,
+    });
+  });
+});

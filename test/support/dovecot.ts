@@ -44,7 +44,18 @@ export interface DovecotOptions {
    * (RFC 7662 token introspection, POSTed) whether a token is active and whose it is.
    */
   oauth2IntrospectionUrl?: string;
+  /**
+   * Extensions the server does not offer, as servers without them (Gmail has CONDSTORE but not
+   * QRESYNC; some servers have neither): Dovecot advertises its usual capabilities without these.
+   */
+  without?: Array<'QRESYNC' | 'CONDSTORE'>;
 }
+
+/** What this Dovecot offers once logged in, as it says (Debian's 2.3); `without` takes some away. */
+const LOGGED_IN_CAPABILITIES =
+  'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT SORT=DISPLAY THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND ' +
+  'URL-PARTIAL CATENATE UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH ESORT SEARCHRES WITHIN ' +
+  'CONTEXT=SEARCH LIST-STATUS BINARY MOVE LITERAL+';
 
 export async function startDovecot(options: DovecotOptions = {}): Promise<DovecotServer> {
   if (!existsSync(DOVECOT_BINARY)) {
@@ -60,7 +71,7 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
   // A port picked as free can be taken by someone else before Dovecot binds it; then try another.
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     try {
-      return await startOnce(user, password, options.oauth2IntrospectionUrl);
+      return await startOnce(user, password, options);
     } catch (error) {
       lastError = error;
     }
@@ -68,12 +79,12 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
   throw lastError;
 }
 
-async function startOnce(user: string, password: string, oauth2IntrospectionUrl: string | undefined): Promise<DovecotServer> {
+async function startOnce(user: string, password: string, options: DovecotOptions): Promise<DovecotServer> {
   const dir = await mkdtemp(testServerDirPrefix('dovecot'));
   // Dovecot's unprivileged login processes must be able to reach base_dir when we run as root.
   await chmod(dir, 0o755);
   const port = await pickFreePort();
-  await writeConfig(dir, port, user, password, oauth2IntrospectionUrl);
+  await writeConfig(dir, port, user, password, options);
 
   const child = spawn(DOVECOT_BINARY, ['-F', '-c', join(dir, 'dovecot.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -150,7 +161,8 @@ async function startOnce(user: string, password: string, oauth2IntrospectionUrl:
   return server;
 }
 
-async function writeConfig(dir: string, port: number, user: string, password: string, oauth2IntrospectionUrl: string | undefined): Promise<void> {
+async function writeConfig(dir: string, port: number, user: string, password: string, options: DovecotOptions): Promise<void> {
+  const { oauth2IntrospectionUrl, without = [] } = options;
   for (const sub of ['run', 'state', 'mail', 'home']) await mkdir(join(dir, sub), { recursive: true });
   const me = userInfo();
   const asRoot = me.uid === 0;
@@ -201,7 +213,7 @@ default_login_user = ${loginUser}
 first_valid_uid = 0
 first_valid_gid = 0
 mail_location = maildir:${dir}/mail/%n
-passdb {
+${without.length ? `imap_capability = ${LOGGED_IN_CAPABILITIES.split(' ').filter((c) => !without.includes(c as 'QRESYNC')).join(' ')}\n` : ''}passdb {
   driver = passwd-file
   mechanisms = plain login
   args = scheme=PLAIN username_format=%u ${dir}/passwd

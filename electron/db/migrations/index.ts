@@ -8,6 +8,7 @@ import { oauth2Accounts } from './0006-oauth2-accounts';
 import { serverChanges } from './0007-server-changes';
 import { oauthSignIn } from './0008-oauth-sign-in';
 import { quarantineUidValidity } from './0009-quarantine-uid-validity';
+import { messageUidValidity } from './0010-message-uid-validity';
 
 /** Every migration, in order. Add a new file per change; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, syncFoldersAndHealth, archivedInquiries, mailReading, forwardedMessages, oauth2Accounts, serverChanges, oauthSignIn, quarantineUidValidity];
+export const MIGRATIONS: readonly Migration[] = [initial, syncFoldersAndHealth, archivedInquiries, mailReading, forwardedMessages, oauth2Accounts, serverChanges, oauthSignIn, quarantineUidValidity, messageUidValidity];
