@@ -164,6 +164,8 @@ export interface InquiryIngestStatements {
   insertMessage(input: NewMessage): number;
   /** The customer wrote again: the inquiry needs attention (and is archived history no more). */
   reopen(id: number): void;
+  /** A stored mail of this account's folder found again under a new numbering (UIDVALIDITY): its UID there now. */
+  relocateMessage(messageKey: string, at: { accountId: number; folder: string; uid: number; uidValidity: string }): void;
 }
 
 export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Database): InquiryIngestStatements => {
@@ -182,6 +184,7 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const reopen = raw.prepare("UPDATE inquiries SET status = 'open', archived = 0 WHERE id = ?");
+  const relocate = raw.prepare('UPDATE messages SET imap_uid = ?, imap_uid_validity = ? WHERE message_key = ? AND mail_account_id = ? AND imap_folder = ?');
   return {
     messageKeyExists: (key) => keyExists.get(key) !== undefined,
     inquiryOfMessageKeys: (keys) => (keys.length ? ((byKeys.get(JSON.stringify(keys)) as number | undefined) ?? null) : null),
@@ -212,5 +215,6 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
         ).lastInsertRowid,
       ),
     reopen: (id) => void reopen.run(id),
+    relocateMessage: (key, at) => void relocate.run(at.uid, at.uidValidity, key, at.accountId, at.folder),
   };
 });

@@ -37,7 +37,7 @@ export interface FolderFetchOptions {
    * downloaded but handed to onSkip (in UID order, like onMail), so the cursor can move past them.
    */
   isKnownMessageId?(messageId: string): boolean;
-  onSkip?(uid: number, uidValidity: string): Promise<void> | void;
+  onSkip?(uid: number, uidValidity: string, messageId: string): Promise<void> | void;
   /** Called once the new mails are listed: how many will be handed over (mails and skips). */
   onListed?(total: number, uidValidity: string): void;
   onProgress?(done: number, total: number): void;
@@ -190,13 +190,13 @@ async function fetchFolderWith(
   const skipCheck = validityChanged && options.isKnownMessageId && options.onSkip ? options.isKnownMessageId : null;
   for (let start = 0; start < uids.length; start += UID_BATCH) {
     const batch = uids.slice(start, start + UID_BATCH);
-    const known = skipCheck ? await knownByMessageId(client, batch, skipCheck) : new Set<number>();
+    const known = skipCheck ? await knownByMessageId(client, batch, skipCheck) : new Map<number, string>();
     // Skipped UIDs are handed over in their place in UID order, between the fetched ones.
     const skips = batch.filter((uid) => known.has(uid));
     const skipUpTo = async (uid: number) => {
       while (skips.length && (skips[0] as number) < uid) {
         const skipped = skips.shift() as number;
-        await callCaller(() => options.onSkip?.(skipped, uidValidity));
+        await callCaller(() => options.onSkip?.(skipped, uidValidity, known.get(skipped) as string));
         result.skipped++;
         handedOver();
       }
@@ -292,14 +292,14 @@ function groupForFetch(uids: number[], oversized: ReadonlySet<number>): FetchGro
   return groups;
 }
 
-/** The UIDs among `uids` whose Message-ID header the caller already knows: only the header is read. */
-async function knownByMessageId(client: ImapFlow, uids: number[], isKnown: (messageId: string) => boolean): Promise<Set<number>> {
-  const known = new Set<number>();
+/** The UIDs among `uids` whose Message-ID header the caller already knows, with that Message-ID: only the header is read. */
+async function knownByMessageId(client: ImapFlow, uids: number[], isKnown: (messageId: string) => boolean): Promise<Map<number, string>> {
+  const known = new Map<number, string>();
   for await (const message of client.fetch(toSequenceSet(uids), { uid: true, headers: ['message-id'] }, { uid: true })) {
     const headers = message.headers?.toString('latin1') ?? '';
     const value = /^message-id:([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)/im.exec(headers)?.[1] ?? null;
     const id = messageIdOf(value === null ? null : value.replace(/\r?\n(?=[ \t])/g, '').trim());
-    if (id && isKnown(id)) known.add(message.uid);
+    if (id && isKnown(id)) known.set(message.uid, id);
   }
   return known;
 }

@@ -17,6 +17,8 @@ export interface ReadyMail {
   internalDate: string;
   bytes: number;
   result: ParseResult | null;
+  /** Of a mail skipped as already known: its Message-ID (the stored mail is now found under this UID). */
+  knownMessageId?: string;
 }
 
 export interface PipelineLimits {
@@ -50,6 +52,7 @@ interface Pending {
   internalDate: string;
   bytes: number;
   parsed: Promise<ParseResult> | null;
+  knownMessageId?: string;
 }
 
 /**
@@ -93,10 +96,10 @@ export class IngestPipeline {
     this.throwIfFailed();
   }
 
-  /** A mail not fetched because it is already stored: only the cursor moves past it. */
-  async skip(uid: number): Promise<void> {
+  /** A mail not fetched because it is already stored (by this Message-ID): the cursor moves past it. */
+  async skip(uid: number, knownMessageId: string): Promise<void> {
     this.throwIfFailed();
-    this.enqueue({ uid, internalDate: '', bytes: 0, parsed: null });
+    this.enqueue({ uid, internalDate: '', bytes: 0, parsed: null, knownMessageId });
   }
 
   /** Stores everything taken so far; throws what storing threw, if it did. */
@@ -168,7 +171,7 @@ export class IngestPipeline {
         this.pendingBytes -= head.bytes;
         this.releaseSpace();
         if (batch.length === 0) batchStarted = this.clock();
-        batch.push({ uid: head.uid, internalDate: head.internalDate, bytes: head.bytes, result });
+        batch.push({ uid: head.uid, internalDate: head.internalDate, bytes: head.bytes, result, ...(head.knownMessageId ? { knownMessageId: head.knownMessageId } : {}) });
         if (batch.length >= this.limits.batchMails || this.clock() - batchStarted >= this.limits.batchMs) await flush();
       }
       if (batch.length) await flush();

@@ -205,7 +205,11 @@ async function syncFolder(
     const ctx: IngestContext = { ...context, accountId, folder, uidValidity: validity, now };
     const storeAll = (guarded: boolean) => () => {
       const results = batch.map((entry): StoredOutcome => {
-        if (entry.result === null) return { kind: 'skipped' };
+        if (entry.result === null) {
+          // Found again after the folder was renumbered: where it is now, so changes to it are still learned.
+          if (entry.knownMessageId) store.inquiries.relocateMessage(entry.knownMessageId, { accountId, folder, uid: entry.uid, uidValidity: validity });
+          return { kind: 'skipped' };
+        }
         if (!entry.result.ok) {
           store.cursor.quarantine({ ...ctx, uid: entry.uid }, entry.result.reason, now);
           return { kind: 'quarantined' };
@@ -271,7 +275,7 @@ async function syncFolder(
       },
       onMail: (mail) => pipeline.add(mail),
       isKnownMessageId: (messageId) => store.inquiries.messageKeyExists(messageId),
-      onSkip: (uid) => pipeline.skip(uid),
+      onSkip: (uid, _validity, messageId) => pipeline.skip(uid, messageId),
     });
   } catch (error) {
     failure = { error };

@@ -109,24 +109,25 @@ describe('mails deleted on a server without QRESYNC', () => {
     await t.call('sync.run', { accountId });
     expect(await removedOnServerAt()).toEqual({ '件名 old-1': null, '件名 old-2': '2026-11-24T02:00:00.000Z', '件名 old-3': null });
 
-    // The server loses its numbering (a new UIDVALIDITY): the folder now holds two other mails,
-    // under UIDs 1 and 2 again, and neither old-1 nor old-3.
+    // The server loses its numbering (a new UIDVALIDITY): the folder now holds old-1 again and
+    // two other mails, under UIDs 1 to 3, and not old-3, stored as UID 3 of the old numbering.
     await dovecot.withClient(async (client) => {
       await client.mailboxDelete('Support');
       await client.mailboxCreate('Support');
     });
-    await dovecot.appendMails([mail('new-1'), mail('new-2')], 'Support');
+    await dovecot.appendMails([mail('old-1'), mail('new-1'), mail('new-2')], 'Support');
     clock = new Date('2026-11-24T03:00:00Z');
-    expect(await t.call('sync.run', { accountId })).toMatchObject({ fetched: 2, newInquiries: 2 });
+    expect(await t.call('sync.run', { accountId })).toMatchObject({ fetched: 2, newInquiries: 2, skippedDuplicates: 1 });
 
-    // Deleting the new UID 1 marks that mail only: old-1, stored as UID 1 of the old numbering, is not taken for it.
-    await deleteOnServer('1');
+    // Deleting UIDs 1 and 3 of the new numbering marks old-1 (found again as UID 1) and new-2,
+    // never old-3 for the new UID 3.
+    await deleteOnServer('1,3');
     clock = new Date('2026-11-24T04:00:00Z');
     await t.call('sync.run', { accountId });
     expect(await removedOnServerAt()).toEqual({
-      '件名 new-1': '2026-11-24T04:00:00.000Z',
-      '件名 new-2': null,
-      '件名 old-1': null,
+      '件名 new-1': null,
+      '件名 new-2': '2026-11-24T04:00:00.000Z',
+      '件名 old-1': '2026-11-24T04:00:00.000Z',
       '件名 old-2': '2026-11-24T02:00:00.000Z',
       '件名 old-3': null,
     });
