@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
 import type { DovecotServer } from '../support/dovecot';
-import { japaneseMail, autoReplyMail, replyMail, brokenBase64Mail } from '../support/mailFixtures';
+import { japaneseMail, autoReplyMail, replyMail } from '../support/mailFixtures';
+import { brokenBase64Mail } from '../support/malformedMailFixtures';
 import type { SmtpReceiver } from '../support/smtpReceiver';
 import { useSupportMailbox } from '../support/supportMailbox';
 import type { TestApp } from '../support/testApp';

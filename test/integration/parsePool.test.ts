@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseInboundMail, UnparseableMailError } from '../../electron/mail/parseInboundMail';
 import { PARSER_STOPPED, ParsePool } from '../../electron/sync/parsePool';
 import { attachedEmlWithAttachmentMail, nestedForwardMail } from '../support/forwardedMailFixtures';
-import { bounceMail, brokenBase64Mail, japaneseMail, mailWithAttachment } from '../support/mailFixtures';
+import { bounceMail, japaneseMail, mailWithAttachment } from '../support/mailFixtures';
+import { brokenBase64Mail } from '../support/malformedMailFixtures';
 
 const WORKERS = fileURLToPath(new URL('../../electron/workers', import.meta.url));
 const FALLBACK_DATE = '2025-04-01T00:00:00.000Z';

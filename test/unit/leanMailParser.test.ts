@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { leanParseMail, TYPE_BY_EXTENSION } from '../../electron/mail/leanMailParser';
 import { parseInboundMail } from '../../electron/mail/parseInboundMail';
-import {
-  alternativeMail,
-  autoReplyMail,
-  bounceMail,
-  brokenBase64Mail,
-  garbageHeadersMail,
-  headersOnlyMail,
-  htmlOnlyMail,
-  japaneseMail,
-  mailWithAttachment,
-  noMessageIdMail,
-  replyMail,
-  splitMultibyteSubjectMail,
-  truncatedMail,
-  type JapaneseCharset,
-} from '../support/mailFixtures';
+import { alternativeMail, autoReplyMail, bounceMail, htmlOnlyMail, japaneseMail, mailWithAttachment, noMessageIdMail, replyMail, splitMultibyteSubjectMail, type JapaneseCharset } from '../support/mailFixtures';
+import { brokenBase64Mail, garbageHeadersMail, headersOnlyMail, truncatedMail } from '../support/malformedMailFixtures';
 
 const FALLBACK = '2025-04-02T00:00:00.000Z';
 const TEXT = '山田様\n①㈱№Ⅱ～髙﨑 日本語テスト－ ｶﾀｶﾅ ∵￢\nカード 4111 1111 1111 1111 で払いました。\n\n在庫はございますか。';

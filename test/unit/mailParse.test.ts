@@ -1,25 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { extractMessageIds } from '../../electron/mail/messageIdentity';
 import { parseInboundMail, UnparseableMailError } from '../../electron/mail/parseInboundMail';
-import {
-  alternativeMail,
-  autoReplyMail,
-  bounceMail,
-  brokenBase64Mail,
-  encodeCp50221,
-  encodeText,
-  garbageHeadersMail,
-  headersOnlyMail,
-  htmlOnlyMail,
-  japaneseMail,
-  mailWithAttachment,
-  noMessageIdMail,
-  replyMail,
-  splitMultibyteSubjectMail,
-  truncatedMail,
-  type AutoReplyKind,
-  type JapaneseCharset,
-} from '../support/mailFixtures';
+import { alternativeMail, autoReplyMail, bounceMail, encodeCp50221, encodeText, htmlOnlyMail, japaneseMail, mailWithAttachment, noMessageIdMail, replyMail, splitMultibyteSubjectMail, type AutoReplyKind, type JapaneseCharset } from '../support/mailFixtures';
+import { brokenBase64Mail, garbageHeadersMail, headersOnlyMail, truncatedMail } from '../support/malformedMailFixtures';
 
 const FALLBACK = '2025-04-02T00:00:00.000Z';
 
