@@ -368,9 +368,11 @@ export interface QuarantinePlace {
 }
 
 export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database): SyncCursorStatements => {
+  // A new numbering forgets the old one's HIGHESTMODSEQ: until a sync of it completes, nothing is taken to be unchanged.
   const save = raw.prepare(
     `INSERT INTO sync_state (mail_account_id, folder, uid_validity, last_uid) VALUES (?, ?, ?, ?)
-     ON CONFLICT (mail_account_id, folder) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid`,
+     ON CONFLICT (mail_account_id, folder) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid,
+       highest_modseq = CASE WHEN uid_validity = excluded.uid_validity THEN highest_modseq END`,
   );
   const quarantine = raw.prepare(
     `INSERT INTO quarantine (mail_account_id, folder, imap_uid, reason, at, uid_validity) VALUES (?, ?, ?, ?, ?, ?)

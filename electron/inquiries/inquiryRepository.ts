@@ -164,7 +164,10 @@ export interface InquiryIngestStatements {
   insertMessage(input: NewMessage): number;
   /** The customer wrote again: the inquiry needs attention (and is archived history no more). */
   reopen(id: number): void;
-  /** A stored mail of this account's folder found again under a new numbering (UIDVALIDITY): its UID there now. */
+  /**
+   * A stored mail of this account's folder found there again under a new numbering (UIDVALIDITY):
+   * its UID there now. A copy found again in the same numbering changes nothing (the first stays).
+   */
   relocateMessage(messageKey: string, at: { accountId: number; folder: string; uid: number; uidValidity: string }): void;
 }
 
@@ -184,7 +187,10 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const reopen = raw.prepare("UPDATE inquiries SET status = 'open', archived = 0 WHERE id = ?");
-  const relocate = raw.prepare('UPDATE messages SET imap_uid = ?, imap_uid_validity = ? WHERE message_key = ? AND mail_account_id = ? AND imap_folder = ?');
+  const relocate = raw.prepare(
+    `UPDATE messages SET imap_uid = @uid, imap_uid_validity = @uidValidity
+     WHERE message_key = @key AND mail_account_id = @accountId AND imap_folder = @folder AND imap_uid_validity IS NOT @uidValidity`,
+  );
   return {
     messageKeyExists: (key) => keyExists.get(key) !== undefined,
     inquiryOfMessageKeys: (keys) => (keys.length ? ((byKeys.get(JSON.stringify(keys)) as number | undefined) ?? null) : null),
@@ -215,6 +221,6 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
         ).lastInsertRowid,
       ),
     reopen: (id) => void reopen.run(id),
-    relocateMessage: (key, at) => void relocate.run(at.uid, at.uidValidity, key, at.accountId, at.folder),
+    relocateMessage: (key, at) => void relocate.run({ key, ...at }),
   };
 });

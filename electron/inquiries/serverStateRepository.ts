@@ -19,12 +19,12 @@ export interface ChangedFolder {
 }
 
 /**
- * Marks the stored mails of this folder that were deleted or answered on the server. The first
- * time each was seen stays (the marks are facts about the past, and a change reported twice
- * after a crash changes nothing). Where the server could only list the mails still there, the
- * folder's stored mails of the current numbering up to lastUid missing from that list are the
- * deleted ones; a mail stored under an earlier numbering is never matched by a UID of this one.
- * Returns the inquiries whose mails were marked.
+ * Marks the stored mails of this folder that were deleted (or moved out of it) or answered on the
+ * server. The first time each was seen stays (the marks are facts about the past, and a change
+ * reported twice after a crash changes nothing). Where the server could only list the mails still
+ * there, the folder's stored mails up to lastUid missing from that list are the ones gone. Only
+ * mails recorded in the folder's current numbering are matched: under another, a UID may mean
+ * another mail. Returns the inquiries whose mails were marked.
  */
 export async function markServerChanges(db: Executor, where: ChangedFolder, changes: FolderChanges, at: string): Promise<number[]> {
   const marks = [
@@ -44,19 +44,16 @@ export async function markServerChanges(db: Executor, where: ChangedFolder, chan
   return [...inquiries];
 }
 
-/** The folder's stored mails with these UIDs; mail stored before its numbering was recorded (null) is taken to be of the current one, as it always was. */
+/** The folder's stored mails with these UIDs in this numbering. */
 async function messagesOf(db: Executor, where: ChangedFolder, uids: number[]): Promise<number[]> {
   if (!uids.length) return [];
   const rows = await sql<{ id: number }>`SELECT id FROM messages
-    WHERE mail_account_id = ${where.accountId} AND imap_folder = ${where.folder} AND coalesce(imap_uid_validity, ${where.uidValidity}) = ${where.uidValidity}
+    WHERE mail_account_id = ${where.accountId} AND imap_folder = ${where.folder} AND imap_uid_validity = ${where.uidValidity}
       AND imap_uid IN (SELECT value FROM json_each(${JSON.stringify(uids)}))`.execute(db);
   return rows.rows.map((row) => row.id);
 }
 
-/**
- * The folder's stored mails of this numbering (never of an unknown one: a UID may mean another
- * mail there) up to lastUid, not yet marked deleted, whose UIDs are not among `stillOnServer`.
- */
+/** The folder's stored mails of this numbering up to lastUid, not yet marked, whose UIDs are not among `stillOnServer`. */
 async function missingFromServer(db: Executor, where: ChangedFolder, stillOnServer: number[]): Promise<number[]> {
   const rows = await sql<{ id: number }>`SELECT m.id FROM messages m
     LEFT JOIN message_server_state s ON s.message_id = m.id

@@ -17,8 +17,9 @@ export interface FolderChanges {
   answered: number[];
   /**
    * Where the server cannot list deletions (no QRESYNC, as with Gmail): the UIDs up to lastUid
-   * still in the folder, so that stored mails of this numbering not among them are known deleted.
-   * Null where deletions came with `removed`, or nothing can have changed.
+   * still in the folder, so that stored mails of this numbering not among them are known gone
+   * (deleted, or moved to another folder). Null where deletions came with `removed`, nothing can
+   * have changed, or the server's list was not the whole folder.
    */
   stillOnServer: number[] | null;
   /**
@@ -85,7 +86,7 @@ export async function openFolderWithChanges(client: ImapFlow, folder: string, kn
         if (message.uid <= lastUid && message.flags) flagged.set(message.uid, message.flags);
       }
     }
-    stillOnServer = await uidsUpTo(client, lastUid);
+    stillOnServer = await storedUidsStillThere(client, mailbox, lastUid);
   }
   if (method !== 'qresync') removed.clear();
   if (method !== 'qresync' && method !== 'condstore') flagged.clear();
@@ -93,9 +94,15 @@ export async function openFolderWithChanges(client: ImapFlow, folder: string, kn
   return { mailbox, highestModseq, changes: { removed: [...removed].sort((a, b) => a - b), answered: answered.sort((a, b) => a - b), stillOnServer, method } };
 }
 
-/** The UIDs of the open folder up to `lastUid`, ascending. */
-async function uidsUpTo(client: ImapFlow, lastUid: number): Promise<number[]> {
-  return (await searchUids(client, { uid: `1:${lastUid}` })).filter((uid) => uid <= lastUid);
+/**
+ * The UIDs of the open folder up to `lastUid`, ascending; null when the server's list is not
+ * the whole folder (it holds fewer mails than the folder counts, or the count changed meanwhile):
+ * then no mail is taken for deleted this time, since a short list would make all the rest look so.
+ */
+async function storedUidsStillThere(client: ImapFlow, mailbox: MailboxObject, lastUid: number): Promise<number[] | null> {
+  const all = await searchUids(client, { all: true });
+  if (all.length !== mailbox.exists) return null;
+  return all.filter((uid) => uid <= lastUid);
 }
 
 /** A UID SEARCH in the open folder, ascending; throws when the server refuses it. */

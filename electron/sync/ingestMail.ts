@@ -64,7 +64,11 @@ const INQUIRY_NUMBER = /\[#(\d{1,9})\]/;
  */
 export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: IngestContext): IngestOutcome {
   const { mail } = arrived;
-  if (store.inquiries.messageKeyExists(mail.messageKey)) return { kind: 'duplicate' };
+  if (store.inquiries.messageKeyExists(mail.messageKey)) {
+    // Fetched again after its folder was renumbered (a sync cut short before it could skip it): where it is now.
+    if (ctx.uidValidity !== null) store.inquiries.relocateMessage(mail.messageKey, { accountId: ctx.accountId, folder: ctx.folder, uid: arrived.uid, uidValidity: ctx.uidValidity });
+    return { kind: 'duplicate' };
+  }
 
   if (mail.automatic) {
     let undeliverable = 0;

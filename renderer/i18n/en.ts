@@ -104,7 +104,7 @@ export const en: Messages = {
   },
   inquiry: {
     answeredElsewhere: 'Answered in another mail client',
-    removedOnServer: 'Deleted on the mail server',
+    removedOnServer: 'Deleted or moved out of its folder on the mail server',
     customer: 'Customer',
     received: 'Received',
     firstResponse: 'First response',

@@ -106,7 +106,7 @@ export const ja = {
   },
   inquiry: {
     answeredElsewhere: '他のメールソフトで返信済み',
-    removedOnServer: 'メールサーバーから削除済み',
+    removedOnServer: 'サーバーのフォルダから削除・移動済み',
     customer: 'お客様',
     received: '受付日時',
     firstResponse: '初回対応',

@@ -45,5 +45,5 @@ test('mails answered in another mail client or deleted on the server are marked 
   await expect(page.getByTestId('message-removed-on-server')).toHaveCount(0);
   await page.getByTestId('nav-inbox').click();
   await page.getByTestId(/^inquiry-row-\d+$/).filter({ hasText: 'サーバーで削除された問い合わせ' }).click();
-  await expect(page.getByTestId('message-removed-on-server')).toHaveText('メールサーバーから削除済み');
+  await expect(page.getByTestId('message-removed-on-server')).toHaveText('サーバーのフォルダから削除・移動済み');
 });

@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { syncCursorStatements } from '../../electron/accounts/accountRepository';
+import { migrate } from '../../electron/db/migrate';
+import { MIGRATIONS } from '../../electron/db/migrations';
+import { openDatabase, type OpenedDatabase } from '../../electron/db/openDatabase';
+import { parseInboundMail } from '../../electron/mail/parseInboundMail';
+import { ingestMail, ingestStore, type IngestContext } from '../../electron/sync/ingestMail';
+import { japaneseMail } from '../support/mailFixtures';
+
+const ACCOUNT_SQL = `INSERT INTO mail_accounts (id, label, imap_host, imap_port, imap_tls, imap_user, smtp_host, smtp_port, smtp_tls, smtp_user, from_address, from_name)
+  VALUES (1, 'support', '127.0.0.1', 143, 0, 'u', '127.0.0.1', 25, 0, '', 'support@toot.example', 'TOOT')`;
+
+/** Which numbering (UIDVALIDITY) of its folder a stored mail's UID belongs to, kept as the folder is renumbered. */
+describe('the numbering of a stored mail’s UID', () => {
+  it('is filled in for mail stored before it was recorded, from the folder as last synced', () => {
+    const db = new BetterSqlite3(':memory:');
+    migrate(db, MIGRATIONS.slice(0, 9));
+    db.prepare(ACCOUNT_SQL).run();
+    db.prepare("INSERT INTO customers (id, name, email, created_at) VALUES (1, '山田', 'y@example.jp', '2026-01-01T00:00:00Z')").run();
+    db.prepare("INSERT INTO inquiries (id, customer_id, channel, status, subject, received_at) VALUES (1, 1, 'email', 'open', '件名', '2026-01-01T00:00:00Z')").run();
+    db.prepare("INSERT INTO sync_state (mail_account_id, folder, uid_validity, last_uid) VALUES (1, 'INBOX', '777', 3)").run();
+    const message = db.prepare(
+      "INSERT INTO messages (inquiry_id, direction, message_key, subject, body, at, mail_account_id, imap_folder, imap_uid) VALUES (1, 'in', ?, '件名', '本文', '2026-01-01T00:00:00Z', 1, ?, ?)",
+    );
+    message.run('<a@example.jp>', 'INBOX', 3);
+    message.run('<b@example.jp>', 'Never synced', 4);
+    db.prepare("INSERT INTO messages (inquiry_id, direction, subject, body, at) VALUES (1, 'out', '返信', '本文', '2026-01-02T00:00:00Z')").run();
+
+    migrate(db, MIGRATIONS);
+    const numbering = db.prepare('SELECT coalesce(message_key, direction) AS mail, imap_uid_validity AS v FROM messages ORDER BY id').all();
+    expect(numbering).toEqual([
+      { mail: '<a@example.jp>', v: '777' },
+      { mail: '<b@example.jp>', v: null },
+      { mail: 'out', v: null },
+    ]);
+    db.close();
+  });
+
+  describe('in the encrypted database', () => {
+    let dir: string;
+    let opened: OpenedDatabase;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'madoguchi-numbering-'));
+      opened = openDatabase({ file: join(dir, 'madoguchi.db'), key: randomBytes(32) });
+      opened.raw.prepare(ACCOUNT_SQL).run();
+    });
+    afterEach(async () => {
+      await opened.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    const context = (folder: string, uidValidity: string): IngestContext => ({
+      accountId: 1,
+      folder,
+      uidValidity,
+      archiveBefore: null,
+      ownAddresses: new Set(['support@toot.example']),
+      now: '2026-11-25T00:00:00.000Z',
+    });
+    const located = () => opened.raw.prepare('SELECT imap_folder AS folder, imap_uid AS uid, imap_uid_validity AS v FROM messages').get();
+
+    it('follows a mail fetched again after a renumbering (a sync cut short before it could skip it), keeps the first of two copies, and ignores other folders', async () => {
+      const mail = await parseInboundMail(japaneseMail({ from: 'y@example.jp', to: 'support@toot.example', subject: '件名', text: '本文', messageId: '<once@example.jp>' }), '2026-11-25T00:00:00Z');
+      const store = ingestStore(opened.raw);
+      const arrive = (uid: number, ctx: IngestContext) => ingestMail(store, { uid, internalDate: '2026-11-25T00:00:00.000Z', mail }, ctx).kind;
+
+      expect(arrive(5, context('INBOX', '100'))).toBe('new');
+      expect(arrive(9, context('INBOX', '200'))).toBe('duplicate');
+      expect(located()).toEqual({ folder: 'INBOX', uid: 9, v: '200' });
+      // A second copy in the same numbering, and a copy in another folder: the stored mail stays where it was found first.
+      expect(arrive(12, context('INBOX', '200'))).toBe('duplicate');
+      expect(arrive(3, context('Support', '300'))).toBe('duplicate');
+      expect(located()).toEqual({ folder: 'INBOX', uid: 9, v: '200' });
+    });
+
+    it('forgets the old numbering’s HIGHESTMODSEQ when the cursor moves to a new numbering', () => {
+      const cursor = syncCursorStatements(opened.raw);
+      const modseq = () => opened.raw.prepare("SELECT highest_modseq FROM sync_state WHERE folder = 'INBOX'").pluck().get();
+      cursor.save(1, 'INBOX', '100', 10);
+      opened.raw.prepare("UPDATE sync_state SET highest_modseq = '42'").run();
+      cursor.save(1, 'INBOX', '100', 20);
+      expect(modseq()).toBe('42');
+      cursor.save(1, 'INBOX', '200', 1);
+      expect(modseq()).toBeNull();
+    });
+  });
+});
