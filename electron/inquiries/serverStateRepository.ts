@@ -35,8 +35,9 @@ export async function markServerChanges(db: Executor, where: ChangedFolder, chan
   for (const { messageIds, column } of marks) {
     if (!messageIds.length) continue;
     const ids = sql`SELECT value FROM json_each(${JSON.stringify(messageIds)})`;
+    // "WHERE true": SQLite's way to tell an upsert's ON CONFLICT from a join's ON after INSERT … SELECT.
     await sql`INSERT INTO message_server_state (message_id, ${sql.raw(column)})
-      SELECT id, ${at} FROM messages WHERE id IN (${ids})
+      SELECT value, ${at} FROM (${ids}) WHERE true
       ON CONFLICT (message_id) DO UPDATE SET ${sql.raw(column)} = coalesce(${sql.raw(column)}, excluded.${sql.raw(column)})`.execute(db);
     const rows = await sql<{ inquiryId: number }>`SELECT DISTINCT inquiry_id FROM messages WHERE id IN (${ids})`.execute(db);
     for (const row of rows.rows) inquiries.add(row.inquiryId);
@@ -44,22 +45,24 @@ export async function markServerChanges(db: Executor, where: ChangedFolder, chan
   return [...inquiries];
 }
 
+/** The folder's stored mails recorded in this numbering. */
+const ofNumbering = (where: ChangedFolder) =>
+  sql`mail_account_id = ${where.accountId} AND imap_folder = ${where.folder} AND imap_uid_validity = ${where.uidValidity}`;
+
 /** The folder's stored mails with these UIDs in this numbering. */
 async function messagesOf(db: Executor, where: ChangedFolder, uids: number[]): Promise<number[]> {
   if (!uids.length) return [];
   const rows = await sql<{ id: number }>`SELECT id FROM messages
-    WHERE mail_account_id = ${where.accountId} AND imap_folder = ${where.folder} AND imap_uid_validity = ${where.uidValidity}
-      AND imap_uid IN (SELECT value FROM json_each(${JSON.stringify(uids)}))`.execute(db);
+    WHERE ${ofNumbering(where)} AND imap_uid IN (SELECT value FROM json_each(${JSON.stringify(uids)}))`.execute(db);
   return rows.rows.map((row) => row.id);
 }
 
 /** The folder's stored mails of this numbering up to lastUid, not yet marked, whose UIDs are not among `stillOnServer`. */
 async function missingFromServer(db: Executor, where: ChangedFolder, stillOnServer: number[]): Promise<number[]> {
-  const rows = await sql<{ id: number }>`SELECT m.id FROM messages m
-    LEFT JOIN message_server_state s ON s.message_id = m.id
-    WHERE m.mail_account_id = ${where.accountId} AND m.imap_folder = ${where.folder} AND m.imap_uid_validity = ${where.uidValidity}
-      AND m.imap_uid <= ${where.lastUid} AND s.removed_at IS NULL
-      AND m.imap_uid NOT IN (SELECT value FROM json_each(${JSON.stringify(stillOnServer)}))`.execute(db);
+  const rows = await sql<{ id: number }>`SELECT id FROM messages
+    WHERE ${ofNumbering(where)} AND imap_uid <= ${where.lastUid}
+      AND imap_uid NOT IN (SELECT value FROM json_each(${JSON.stringify(stillOnServer)}))
+      AND NOT EXISTS (SELECT 1 FROM message_server_state s WHERE s.message_id = messages.id AND s.removed_at IS NOT NULL)`.execute(db);
   return rows.rows.map((row) => row.id);
 }
 

@@ -65,8 +65,8 @@ const INQUIRY_NUMBER = /\[#(\d{1,9})\]/;
 export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: IngestContext): IngestOutcome {
   const { mail } = arrived;
   if (store.inquiries.messageKeyExists(mail.messageKey)) {
-    // Fetched again after its folder was renumbered (a sync cut short before it could skip it): where it is now.
-    if (ctx.uidValidity !== null) store.inquiries.relocateMessage(mail.messageKey, { accountId: ctx.accountId, folder: ctx.folder, uid: arrived.uid, uidValidity: ctx.uidValidity });
+    // Perhaps fetched again after its folder was renumbered (a sync cut short before it could skip it).
+    foundAgain(store, mail.messageKey, arrived.uid, ctx);
     return { kind: 'duplicate' };
   }
 
@@ -127,6 +127,14 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
   // The HTML part, attachments (kept encrypted, size-limited) and forwarded messages go with the message.
   store.content?.store(messageId, { html: mail.html ?? null, attachments: mail.attachments, forwarded: mail.forwarded ?? [] });
   return { kind, inquiryId, archived };
+}
+
+/**
+ * A stored mail found in this folder again, under `uid`: after the server renumbered the folder,
+ * that is where it is now, so that changes to it on the server are still learned.
+ */
+export function foundAgain(store: IngestStore, messageKey: string, uid: number, ctx: IngestContext): void {
+  if (ctx.uidValidity !== null) store.inquiries.relocateMessage(messageKey, { accountId: ctx.accountId, folder: ctx.folder, uid, uidValidity: ctx.uidValidity });
 }
 
 function inquiryNumberedBySameCustomer(store: IngestStore, mail: InboundMail): number | null {

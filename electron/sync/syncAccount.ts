@@ -14,7 +14,7 @@ import { openMailLogin } from '../accounts/mailLogin';
 import { markServerChanges, saveFolderModseq } from '../inquiries/serverStateRepository';
 import { openImapSession, type ImapSession } from '../mail/imapFetch';
 import { parseInboundMail, type InboundMail } from '../mail/parseInboundMail';
-import { ingestMail, ingestStore, type IngestContext, type IngestOutcome } from './ingestMail';
+import { foundAgain, ingestMail, ingestStore, type IngestContext, type IngestOutcome } from './ingestMail';
 import { DEFAULT_PIPELINE_LIMITS, IngestPipeline, limitConcurrency, type PipelineLimits, type ReadyMail } from './ingestPipeline';
 import { DEFAULT_RECONNECT_POLICY, isDroppedConnection, Reconnector, type ReconnectPolicy } from './reconnect';
 
@@ -206,8 +206,7 @@ async function syncFolder(
     const storeAll = (guarded: boolean) => () => {
       const results = batch.map((entry): StoredOutcome => {
         if (entry.result === null) {
-          // Found again after the folder was renumbered: where it is now, so changes to it are still learned.
-          if (entry.knownMessageId) store.inquiries.relocateMessage(entry.knownMessageId, { accountId, folder, uid: entry.uid, uidValidity: validity });
+          if (entry.knownMessageId) foundAgain(store, entry.knownMessageId, entry.uid, ctx);
           return { kind: 'skipped' };
         }
         if (!entry.result.ok) {
