@@ -15,6 +15,7 @@ import { markServerChanges, saveFolderModseq } from '../inquiries/serverStateRep
 import { openImapSession, type ImapSession } from '../mail/imapFetch';
 import { parseInboundMail, type InboundMail } from '../mail/parseInboundMail';
 import { foundAgain, ingestMail, ingestStore, type IngestContext, type IngestOutcome } from './ingestMail';
+import { DeadBufferCollector } from './deadBufferCollector';
 import { DEFAULT_PIPELINE_LIMITS, IngestPipeline, limitConcurrency, type PipelineLimits, type ReadyMail } from './ingestPipeline';
 import { DEFAULT_RECONNECT_POLICY, isDroppedConnection, Reconnector, type ReconnectPolicy } from './reconnect';
 
@@ -196,6 +197,7 @@ async function syncFolder(
   // mail, so that only that mail is quarantined (savepoints cost too much to use every time).
   const ingestInSavepoint = ws.raw.transaction((arrived: Parameters<typeof ingestMail>[1], ctx: IngestContext) => ingestMail(store, arrived, ctx));
   let uidValidity: string | null = null;
+  const deadBuffers = new DeadBufferCollector();
 
   const storeBatch = async (batch: ReadyMail[]) => {
     const last = batch[batch.length - 1];
@@ -248,6 +250,8 @@ async function syncFolder(
     progress.done += batch.length;
     progress.pendingInFolder = Math.max(0, progress.pendingInFolder - batch.length);
     ws.push('sync.progress', { accountId, phase: 'fetching', done: progress.done, total: progress.total, folder, bytes: progress.bytes });
+    // The batch's mails, stored, are garbage now.
+    deadBuffers.check();
   };
 
   const limits = { ...DEFAULT_PIPELINE_LIMITS, ...options.limits };
