@@ -19,7 +19,9 @@ export const DEFAULT_BUFFER_GROWTH_BYTES = 20 * 1024 * 1024;
  * Node and Electron's main process expose no way to ask for a collection without the
  * `--expose-gc` flag, which Electron's main process does not take from the app; so it is
  * turned on just long enough to take the `gc` function of a new context (as Jest's leak detector
- * does). Where that fails, nothing is collected early and the sync runs as before.
+ * does). V8 allows flags to change after start-up there: Electron starts its main process's V8
+ * with `--no-freeze-flags-after-init`, as Node does. Where it fails anyway, nothing is collected
+ * early and the sync runs as before.
  */
 export class DeadBufferCollector {
   private baseline: number;
