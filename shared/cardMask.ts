@@ -1,21 +1,43 @@
 /**
  * The policy says the company retains no credit card information, so every text that is
  * stored (mail subjects and bodies, file names, typed notes) passes through maskCardNumbers
- * first. A card number is a run of 13 to 19 digits, optionally separated by single spaces or
- * hyphens (half- or full-width), that passes the Luhn check. All but the last four digits
- * become "*"; separators are kept so the text still reads naturally.
+ * first. All but the last four digits of a card number become "*"; separators are kept so the
+ * text still reads naturally.
+ *
+ * A card number is 13 to 19 digits (half- or full-width) that pass the Luhn check, written
+ * together or in groups, as people write them: "4111 1111 1111 1111", "4111-1111-1111-1111",
+ * Amex's "3782 822463 10005", with one to three separators between groups (spaces, hyphens and
+ * their full-width forms, dots, slashes, or the katakana "ー" that a Japanese keyboard gives
+ * for a hyphen). It is found inside a longer run of numbers too: "注文番号12 4111 1111 1111 1111",
+ * "4111 1111 1111 1111 12/27" (with the expiry), "4111111111111111 123" (with the security code).
+ * So that phone and order numbers next to each other are not taken for one, the groups of a
+ * number written in groups are 3 to 6 digits long and all separated alike.
  */
-const DIGIT = '[0-9０-９]';
-const SEP = '[ \\-\u3000－‐−]';
-const CANDIDATE = new RegExp(`(?<![0-9０-９])${DIGIT}(?:${SEP}?${DIGIT}){12,18}(?![0-9０-９])`, 'g');
+const DIGIT = '0-9０-９';
+const SEPARATORS = ' -\u3000－‐−.．/／ー';
+const SEPARATOR = SEPARATORS.replace('-', '\\-');
+/** Digits and groups of digits, with at most three separators between groups. */
+const NUMBER_RUN = new RegExp(`[${DIGIT}]+(?:[${SEPARATOR}]{1,3}[${DIGIT}]+)*`, 'g');
+const GROUP = new RegExp(`[${DIGIT}]+`, 'g');
+const SEPARATOR_CODES = new Set([...SEPARATORS].map((ch) => ch.charCodeAt(0)));
+const MIN_DIGITS = 13;
+const MAX_DIGITS = 19;
 
-function toAsciiDigit(ch: string): string {
-  const code = ch.charCodeAt(0);
-  return code >= 0xff10 && code <= 0xff19 ? String.fromCharCode(code - 0xff10 + 48) : ch;
+interface Group {
+  start: number;
+  end: number;
+  digits: string;
+  /** The separator before it ('' for the first). */
+  before: string;
 }
 
-function isDigit(ch: string): boolean {
-  return /[0-9０-９]/.test(ch);
+function toAsciiDigits(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const code = ch.charCodeAt(0);
+    out += code >= 0xff10 && code <= 0xff19 ? String.fromCharCode(code - 0xff10 + 48) : ch;
+  }
+  return out;
 }
 
 export function passesLuhn(digits: string): boolean {
@@ -33,19 +55,84 @@ export function passesLuhn(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-export function maskCardNumbers(text: string): string {
-  return text.replace(CANDIDATE, (match) => {
-    const digits = [...match].filter(isDigit).map(toAsciiDigit).join('');
-    if (digits.length < 13 || digits.length > 19 || !passesLuhn(digits)) return match;
-    let toKeep = 4;
-    const chars = [...match];
-    for (let i = chars.length - 1; i >= 0; i--) {
-      const ch = chars[i] as string;
-      if (!isDigit(ch)) continue;
-      if (toKeep > 0) toKeep--;
-      else chars[i] = '*';
+function groupsOf(run: string): Group[] {
+  const groups: Group[] = [];
+  let previousEnd = 0;
+  for (const match of run.matchAll(GROUP)) {
+    const start = match.index;
+    groups.push({ start, end: start + match[0].length, digits: toAsciiDigits(match[0]), before: groups.length ? run.slice(previousEnd, start) : '' });
+    previousEnd = start + match[0].length;
+  }
+  return groups;
+}
+
+/** The groups first..last as one card number, if they can be: its digits, or null. */
+function cardDigits(groups: Group[], first: number, last: number): string | null {
+  if (first === last) {
+    const { digits } = groups[first] as Group;
+    return digits.length >= MIN_DIGITS && digits.length <= MAX_DIGITS && passesLuhn(digits) ? digits : null;
+  }
+  let digits = '';
+  const separator = (groups[first + 1] as Group).before;
+  for (let i = first; i <= last; i++) {
+    const group = groups[i] as Group;
+    if (group.digits.length < 3 || group.digits.length > 6) return null;
+    if (i > first && group.before !== separator) return null;
+    digits += group.digits;
+  }
+  return digits.length >= MIN_DIGITS && digits.length <= MAX_DIGITS && passesLuhn(digits) ? digits : null;
+}
+
+/** The run with every card number in it masked, trying the longest number first from each group. */
+function maskRun(run: string): string {
+  const groups = groupsOf(run);
+  const masked = run.split('');
+  for (let first = 0; first < groups.length; first++) {
+    for (let last = groups.length - 1; last >= first; last--) {
+      if (!cardDigits(groups, first, last)) continue;
+      let toKeep = 4;
+      for (let g = last; g >= first; g--) {
+        const group = groups[g] as Group;
+        for (let i = group.end - 1; i >= group.start; i--) {
+          if (toKeep > 0) toKeep--;
+          else masked[i] = '*';
+        }
+      }
+      first = last;
+      break;
     }
-    return chars.join('');
+  }
+  return masked.join('');
+}
+
+const isDigitCode = (code: number) => (code >= 48 && code <= 57) || (code >= 0xff10 && code <= 0xff19);
+
+/** Whether some run of numbers holds thirteen digits: most texts have none, and are done with at once (a scan costs less than the runs' regular expression). */
+function hasThirteenDigitRun(text: string): boolean {
+  let digits = 0;
+  let separators = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (isDigitCode(code)) {
+      if (++digits >= MIN_DIGITS) return true;
+      separators = 0;
+    } else if (digits > 0 && SEPARATOR_CODES.has(code) && ++separators <= 3) {
+      continue;
+    } else {
+      digits = 0;
+      separators = 0;
+    }
+  }
+  return false;
+}
+
+export function maskCardNumbers(text: string): string {
+  if (!hasThirteenDigitRun(text)) return text;
+  return text.replace(NUMBER_RUN, (run) => {
+    // Most runs are dates, prices and phone numbers: too few digits to hold a card number.
+    let digits = 0;
+    for (let i = 0; i < run.length; i++) if (isDigitCode(run.charCodeAt(i))) digits++;
+    return digits < MIN_DIGITS ? run : maskRun(run);
   });
 }
 

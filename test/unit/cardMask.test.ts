@@ -21,4 +21,24 @@ describe('maskCardNumbers', () => {
   it('masks every card number in a text, not only the first', () => {
     expect(maskCardNumbers('a 4111111111111111 b 4012888888881881')).toBe('a ************1111 b ************1881');
   });
+
+  it('finds a card number beside other numbers: an order number before it, the expiry or security code after it', () => {
+    expect(maskCardNumbers('カード番号 4111 1111 1111 1111 12/27')).toBe('カード番号 **** **** **** 1111 12/27');
+    expect(maskCardNumbers('カード 4111111111111111 123')).toBe('カード ************1111 123');
+    expect(maskCardNumbers('注文番号12 4111 1111 1111 1111')).toBe('注文番号12 **** **** **** 1111');
+    expect(maskCardNumbers('4111 1111 1111 1111 1111')).toBe('**** **** **** 1111 1111');
+  });
+
+  it('masks the ways people separate the groups: double spaces, dots, slashes, the katakana "ー" of a Japanese keyboard', () => {
+    expect(maskCardNumbers('4111  1111  1111  1111')).toBe('****  ****  ****  1111');
+    expect(maskCardNumbers('4111.1111.1111.1111')).toBe('****.****.****.1111');
+    expect(maskCardNumbers('4111/1111/1111/1111')).toBe('****/****/****/1111');
+    expect(maskCardNumbers('４１１１ー１１１１ー１１１１ー１１１１')).toBe('****ー****ー****ー１１１１');
+    expect(maskCardNumbers('3782 822463 10005')).toBe('**** ****** *0005');
+  });
+
+  it('leaves phone and order numbers side by side alone', () => {
+    const text = '03-1234-5678 090-1234-5678 / 受付 1234-5678-9012 2026/11/24 12345678901234567890';
+    expect(maskCardNumbers(text)).toBe(text);
+  });
 });
