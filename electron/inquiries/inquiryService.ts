@@ -3,6 +3,7 @@ import type { MethodInput } from '../../shared/contract';
 import { maskCardNumbers } from '../../shared/cardMask';
 import { AppError } from '../../shared/result';
 import type { Workspace } from '../app/workspace';
+import type { Executor } from '../db/executor';
 import { listAccounts } from '../accounts/accountRepository';
 import { withMailLogin, type MailLogin } from '../accounts/mailLogin';
 import { getCustomer, insertCustomer } from '../customers/customerRepository';
@@ -87,19 +88,30 @@ export async function logOfflineInquiry(ws: Workspace, input: MethodInput<'inqui
 
 const replySubject = (subject: string) => (/^\s*(re|ｒｅ)\s*[:：]/i.test(subject) ? subject : `Re: ${subject}`);
 
+export interface ReplyOptions {
+  quoteOriginal?: boolean;
+  /**
+   * Runs in the transaction that stores the sent reply, so that whoever sent it (the outbox)
+   * records it as sent together with it, before anything else can fail.
+   */
+  recordSent?: (trx: Executor, message: Message) => Promise<void>;
+}
+
 /**
- * Replies by e-mail to the customer, threaded under the latest message of the inquiry, then
- * stores the reply and sets the first-response time (once). Card numbers typed by staff are
- * masked before the mail leaves and before it is stored.
+ * Replies by e-mail to the customer, threaded under the latest message of the inquiry, stores
+ * the reply and sets the first-response time (once) as soon as the SMTP server took it, then
+ * copies it to the Sent folder. Card numbers typed by staff are masked before the mail leaves
+ * and before it is stored. Once the server took the mail, nothing may make it be sent again:
+ * a failure to store it is SENT_NOT_RECORDED, which says so.
  */
-export async function replyToInquiry(ws: Workspace, inquiryId: number, body: string, options: { quoteOriginal?: boolean } = {}): Promise<Message> {
+export async function replyToInquiry(ws: Workspace, inquiryId: number, body: string, options: ReplyOptions = {}): Promise<Message> {
   const detail = await getInquiryDetail(ws, inquiryId);
   const to = detail.customer.email;
   if (!to) throw new AppError('BAD_REQUEST', 'This customer has no e-mail address: answer by phone or post and note it on the inquiry.');
   const row = await repo.getInquiryRow(ws.db, inquiryId);
   const accountId = row?.mailAccountId ?? (await listAccounts(ws.db))[0]?.id;
   if (accountId === undefined) throw new AppError('BAD_REQUEST', 'No mail account is set up: add one in Settings to send replies.');
-  const reply: Reply = { inquiryId, detail, to, body, quoteOriginal: options.quoteOriginal !== false };
+  const reply: Reply = { inquiryId, detail, to, body, quoteOriginal: options.quoteOriginal !== false, recordSent: options.recordSent };
   return withMailLogin(ws, accountId, (login) => sendReply(ws, reply, login));
 }
 
@@ -109,10 +121,10 @@ interface Reply {
   to: string;
   body: string;
   quoteOriginal: boolean;
+  recordSent: ReplyOptions['recordSent'];
 }
 
-async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOriginal: quote }: Reply, { account, imap, smtp }: MailLogin): Promise<Message> {
-
+async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOriginal: quote, recordSent }: Reply, { account, imap, smtp }: MailLogin): Promise<Message> {
   const rows = await repo.listMessages(ws.db, inquiryId);
   const parent = [...rows].reverse().find((m) => m.messageKey !== null && !m.messageKey.includes('@madoguchi.invalid'));
   const references = parent ? [...(parent.referenceIds?.split(' ') ?? []), parent.messageKey as string] : [];
@@ -134,6 +146,41 @@ async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOrig
       messageIdDomain: account.fromAddress.split('@')[1] ?? 'madoguchi.local',
     },
   );
+  const at = ws.now();
+  let message: Message;
+  try {
+    message = await ws.db.transaction().execute(async (trx) => {
+      const stored = await repo.insertMessage(trx, {
+        inquiryId,
+        direction: 'out',
+        messageKey: sent.messageId,
+        inReplyTo: parent?.messageKey ?? null,
+        referenceIds: references,
+        fromAddress: account.fromAddress,
+        toAddress: to,
+        subject,
+        body: text,
+        at,
+        author: ws.operator,
+        mailAccountId: account.id,
+        imapFolder: null,
+        imapUid: null,
+        imapUidValidity: null,
+      });
+      await repo.recordResponse(trx, inquiryId, at);
+      const reply = { ...stored, html: null, attachments: [] };
+      await recordSent?.(trx, reply);
+      return reply;
+    });
+  } catch (error) {
+    ws.logger.error('inquiry.replyNotRecorded', { inquiryId, code: error instanceof AppError ? error.code : 'INTERNAL' });
+    throw new AppError(
+      'SENT_NOT_RECORDED',
+      `The reply was sent to the customer, but Madoguchi could not store it (${error instanceof Error ? error.message : String(error)}): do not send it again. Free disk space or restart Madoguchi, then note the reply on the inquiry; its text is in the account's Sent folder.`,
+    );
+  }
+  ws.logger.info('inquiry.replied', { inquiryId });
+  ws.push('inquiries.changed', { inquiryIds: [inquiryId] });
   // A copy in the Sent folder, as a mail client keeps one; failing that is reported, not fatal.
   let sentCopy: NonNullable<Message['sentCopy']>;
   try {
@@ -143,31 +190,7 @@ async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOrig
     sentCopy = { folder: null, error: error instanceof Error ? error.message : String(error) };
     ws.logger.warn('inquiry.sentCopyFailed', { inquiryId, code: error instanceof AppError ? error.code : 'INTERNAL' });
   }
-  const at = ws.now();
-  const message = await ws.db.transaction().execute(async (trx) => {
-    const stored = await repo.insertMessage(trx, {
-      inquiryId,
-      direction: 'out',
-      messageKey: sent.messageId,
-      inReplyTo: parent?.messageKey ?? null,
-      referenceIds: references,
-      fromAddress: account.fromAddress,
-      toAddress: to,
-      subject,
-      body: text,
-      at,
-      author: ws.operator,
-      mailAccountId: account.id,
-      imapFolder: null,
-      imapUid: null,
-      imapUidValidity: null,
-    });
-    await repo.recordResponse(trx, inquiryId, at);
-    return stored;
-  });
-  ws.logger.info('inquiry.replied', { inquiryId });
-  ws.push('inquiries.changed', { inquiryIds: [inquiryId] });
-  return { ...message, html: null, attachments: [], sentCopy };
+  return { ...message, sentCopy };
 }
 
 export async function setInquiryStatus(ws: Workspace, inquiryId: number, status: InquirySummary['status']): Promise<InquirySummary> {

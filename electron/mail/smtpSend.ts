@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { domainToASCII } from 'node:url';
 import { createTransport } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { AppError } from '../../shared/result';
 import { isLoopbackHost } from './loopbackHost';
 import { toSmtpAppError } from './smtpError';
+import { errorChain } from './transportFailure';
 
 export interface SmtpConfig {
   host: string;
@@ -87,9 +89,22 @@ export async function sendMail(config: SmtpConfig, mail: OutgoingMail): Promise<
     logger: false,
     debug: false,
   });
+  // Whether every byte of the mail was handed to the server (it is read only once the server said DATA).
+  let handedOver = false;
+  const message = Readable.from([raw]).once('end', () => (handedOver = true));
   try {
-    await transport.sendMail({ envelope: { from: mail.from.address, to: [mail.to] }, raw });
+    await transport.sendMail({ envelope: { from: mail.from.address, to: [mail.to] }, raw: message });
   } catch (error) {
+    // The link broke (or timed out) after the whole mail went, before the server answered: it may
+    // have queued the mail already (servers scan it before they answer). Sending it again could
+    // give the customer two copies, so staff are asked to check instead. A refusal is a refusal.
+    const refused = errorChain(error).some((d) => typeof (d as { responseCode?: unknown }).responseCode === 'number');
+    if (handedOver && !refused) {
+      throw new AppError(
+        'SMTP_OUTCOME_UNKNOWN',
+        `The connection to SMTP server ${config.host}:${config.port} broke after the whole mail was handed over, before the server confirmed it: it may have been delivered. Check the account's Sent folder (or ask the customer) before sending it again.`,
+      );
+    }
     throw toSmtpAppError(error, config);
   } finally {
     transport.close();

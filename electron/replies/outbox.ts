@@ -30,8 +30,12 @@ export interface Outbox {
 
 const MAX_BACKOFF_MS = 60 * 60 * 1000;
 const SENT_COPY_WARNING_MS = 24 * 60 * 60 * 1000;
-/** Failures no retry can mend: the inquiry or the address is wrong, not the server. */
-const FINAL_CODES = new Set(['BAD_REQUEST', 'NOT_FOUND', 'UNKNOWN_METHOD']);
+/**
+ * Failures a retry must not follow: the inquiry or the address is wrong, not the server; the
+ * login was refused (trying again and again can lock the account: staff fix it and send again);
+ * or the mail may already have reached the customer, where a retry would send it twice.
+ */
+const FINAL_CODES = new Set(['BAD_REQUEST', 'NOT_FOUND', 'UNKNOWN_METHOD', 'SMTP_AUTH_FAILED', 'OAUTH_TOKEN_EXPIRED', 'SMTP_OUTCOME_UNKNOWN', 'SENT_NOT_RECORDED']);
 
 const toItem = (row: Selectable<OutboxTable>): OutboxItem => ({ ...row, quoteOriginal: row.quoteOriginal === 1 });
 
@@ -68,13 +72,15 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
     if (Number(claimed.numUpdatedRows) === 0) return;
     changed(row.inquiryId);
     try {
-      const sent = await replyToInquiry({ ...ws, operator: row.queuedBy }, row.inquiryId, row.body, { quoteOriginal: row.quoteOriginal === 1 });
+      const sent = await replyToInquiry({ ...ws, operator: row.queuedBy }, row.inquiryId, row.body, {
+        quoteOriginal: row.quoteOriginal === 1,
+        // Sent in the same transaction as the reply is stored: a crash or a lock while the copy goes to Sent cannot make it look unsent.
+        recordSent: async (trx, message) => {
+          await trx.updateTable('outbox').set({ status: 'sent', messageId: message.id, lastError: null, sendAt: at(clock()) }).where('id', '=', row.id).execute();
+        },
+      });
       // lastError of a sent reply: its copy could not be stored in the Sent folder (the reply went out).
-      await ws.db
-        .updateTable('outbox')
-        .set({ status: 'sent', messageId: sent.id, lastError: sent.sentCopy?.error ?? null, sendAt: at(clock()) })
-        .where('id', '=', row.id)
-        .execute();
+      if (sent.sentCopy?.error) await ws.db.updateTable('outbox').set({ lastError: sent.sentCopy.error }).where('id', '=', row.id).execute();
       ws.logger.info('outbox.sent', { outboxId: row.id, inquiryId: row.inquiryId });
     } catch (error) {
       const attempts = row.attempts + 1;

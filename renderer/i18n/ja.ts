@@ -40,6 +40,8 @@ export const ja = {
     SMTP_AUTH_FAILED: 'SMTP にログインできません',
     SMTP_UNREACHABLE: 'SMTP サーバーに接続できません',
     SMTP_ERROR: 'メール送信のエラー',
+    SMTP_OUTCOME_UNKNOWN: '送信できたか確認できません（再送する前に確認してください）',
+    SENT_NOT_RECORDED: '送信済みですが、窓口に記録できませんでした（再送しないでください）',
     OAUTH_TOKEN_EXPIRED: 'OAuth2 のアクセストークンが期限切れか無効です',
     OAUTH_REFRESH_FAILED: 'OAuth2 のトークンを更新できません',
     OAUTH_SIGNIN_FAILED: 'プロバイダーへのサインインが完了しませんでした',

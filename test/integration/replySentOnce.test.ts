@@ -1,0 +1,172 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startDovecot, type DovecotServer } from '../support/dovecot';
+import { inspectDatabase } from '../support/inspectDatabase';
+import { testMailAccount } from '../support/mailAccount';
+import { japaneseMail } from '../support/mailFixtures';
+import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
+import { startTestApp, type TestApp } from '../support/testApp';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (ok(value) || Date.now() > end) return value;
+    await sleep(50);
+  }
+}
+
+/** A TCP server on 127.0.0.1; `onSocket` plays the server's side. */
+async function listen(onSocket: (socket: Socket) => void): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    onSocket(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** An SMTP server that reads the whole mail, then drops the connection instead of answering (as a link that breaks while the server scans the mail). */
+function droppingAfterData(received: string[]): (socket: Socket) => void {
+  return (socket) => {
+    let buffer = '';
+    let inData = false;
+    socket.write('220 flaky.example ESMTP\r\n');
+    socket.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('latin1');
+      for (;;) {
+        if (inData) {
+          const end = buffer.indexOf('\r\n.\r\n');
+          if (end < 0) return;
+          received.push(buffer.slice(0, end));
+          socket.destroy();
+          return;
+        }
+        const eol = buffer.indexOf('\r\n');
+        if (eol < 0) return;
+        const line = buffer.slice(0, eol).toUpperCase();
+        buffer = buffer.slice(eol + 2);
+        if (line.startsWith('EHLO') || line.startsWith('HELO')) socket.write('250 flaky.example\r\n');
+        else if (line.startsWith('DATA')) {
+          inData = true;
+          socket.write('354 go ahead\r\n');
+        } else if (line.startsWith('QUIT')) socket.end('221 bye\r\n');
+        else socket.write('250 OK\r\n');
+      }
+    });
+  };
+}
+
+describe('a reply reaches the customer once: never sent again after the server may have taken it', () => {
+  let dovecot: DovecotServer;
+  let smtp: SmtpReceiver;
+  let t: TestApp;
+  let accountId: number;
+  let inquiryId: number;
+
+  beforeAll(async () => {
+    smtp = await startSmtpReceiver({ requireAuth: true, user: 'support', password: 'smtp-pass' });
+  });
+  afterAll(async () => smtp.stop());
+  beforeEach(async () => {
+    dovecot = await startDovecot();
+    t = await startTestApp({ operator: '佐藤', outbox: { undoMs: 60_000, retryBaseMs: 300, tickMs: 50 } });
+    accountId = (await t.call('accounts.save', testMailAccount(dovecot, smtp))).id;
+    await dovecot.appendMail(japaneseMail({ from: 'hanako@example.jp', fromName: '山田花子', to: 'support@toot.example', subject: '返品について', text: '返品できますか' }));
+    await t.call('sync.run', { accountId });
+    inquiryId = (await t.call('inquiries.list', {}))[0]!.id;
+    smtp.received.length = 0;
+  });
+  afterEach(async () => {
+    try {
+      await t.dispose();
+    } finally {
+      await dovecot.stop();
+    }
+  });
+
+  const send = async (body: string) => {
+    const queued = await t.call('outbox.queue', { inquiryId, body, quoteOriginal: false });
+    await t.call('outbox.sendNow', { id: queued.id });
+    return queued.id;
+  };
+
+  it('records the reply as sent as soon as the SMTP server took it, before its copy goes to the Sent folder', async () => {
+    // The Sent folder's server accepts the connection and never answers: the copy hangs.
+    const silent = await listen(() => undefined);
+    try {
+      await t.call('accounts.save', { id: accountId, ...testMailAccount(dovecot, smtp, { imapPort: silent.port }) });
+      const id = await send('返品を承ります。');
+      await smtp.waitFor(1, 10_000);
+      // Were Madoguchi killed now, the database already says sent: it is never offered for sending again.
+      const stored = await until(
+        () => inspectDatabase(t.dataDir, (raw) => raw.prepare('SELECT status, message_id AS messageId FROM outbox WHERE id = ?').get(id) as { status: string; messageId: number | null }),
+        (row) => row.status === 'sent',
+        5000,
+      );
+      expect(stored.status).toBe('sent');
+      expect(stored.messageId).not.toBeNull();
+      expect((await t.call('inquiries.get', { id: inquiryId })).messages.map((m) => m.direction)).toEqual(['in', 'out']);
+      await expect(t.call('outbox.sendNow', { id })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/already sent/) });
+      expect(smtp.received).toHaveLength(1);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('does not send again when the sent reply cannot be stored, and says not to', async () => {
+    await t.app.close();
+    await inspectDatabase(t.dataDir, (raw) =>
+      raw.exec("CREATE TRIGGER disk_full BEFORE INSERT ON messages WHEN NEW.direction = 'out' BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;"),
+    );
+    await t.restart();
+    await send('返金いたします');
+    const [item] = await until(() => t.call('outbox.list', { inquiryId }), (list) => list[0]?.status === 'failed');
+    expect(item).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(item!.lastError).toMatch(/sent to the customer.*do not send it again/);
+    await sleep(1500);
+    expect(smtp.received).toHaveLength(1);
+  });
+
+  it('does not send again when the connection broke after the whole mail went, before the server confirmed it', async () => {
+    const received: string[] = [];
+    const flaky = await listen(droppingAfterData(received));
+    try {
+      await t.call('accounts.save', { id: accountId, ...testMailAccount(dovecot, smtp, { smtpPort: flaky.port, smtpUser: '', smtpPassword: '' }) });
+      await send('返金いたします');
+      const [item] = await until(() => t.call('outbox.list', { inquiryId }), (list) => list[0]?.status === 'failed');
+      expect(item).toMatchObject({ status: 'failed', attempts: 1 });
+      expect(item!.lastError).toMatch(/may have been delivered.*Sent folder/);
+      await sleep(1500);
+      expect(received).toHaveLength(1);
+    } finally {
+      await flaky.close();
+    }
+  });
+
+  it('does not retry a refused SMTP login, which could lock the account: staff fix it and send again', async () => {
+    await t.call('accounts.save', { id: accountId, ...testMailAccount(dovecot, smtp, { smtpPassword: 'wrong' }) });
+    const id = await send('回答です');
+    const [item] = await until(() => t.call('outbox.list', { inquiryId }), (list) => list[0]?.status === 'failed');
+    expect(item).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(item!.lastError).toMatch(/login failed/);
+    await sleep(1000);
+    expect((await t.call('outbox.list', { inquiryId }))[0]).toMatchObject({ status: 'failed', attempts: 1 });
+
+    await t.call('accounts.save', { id: accountId, ...testMailAccount(dovecot, smtp) });
+    await t.call('outbox.sendNow', { id });
+    await smtp.waitFor(1, 10_000);
+    expect(await until(() => t.call('outbox.list', { inquiryId }), (list) => list.length === 0)).toEqual([]);
+  });
+});
