@@ -126,10 +126,15 @@ interface Reply {
 
 async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOriginal: quote, recordSent }: Reply, { account, imap, smtp }: MailLogin): Promise<Message> {
   const rows = await repo.listMessages(ws.db, inquiryId);
-  const parent = [...rows].reverse().find((m) => m.messageKey !== null && !m.messageKey.includes('@madoguchi.invalid'));
-  const references = parent ? [...(parent.referenceIds?.split(' ') ?? []), parent.messageKey as string] : [];
+  // Latest first in the order the mails reached Madoguchi: a customer's Date header may be behind
+  // our own reply's (a slow clock, a mail sent late from an outbox), and still answers it.
+  const latestFirst = [...rows].sort((a, b) => b.id - a.id);
+  const hasMessageId = (m: (typeof rows)[number]) => m.messageKey !== null && !m.messageKey.includes('@madoguchi.invalid');
+  // The reply answers the customer's latest mail; where there is none with a Message-ID (a phone inquiry), the latest that has one.
+  const parent = latestFirst.find((m) => m.direction === 'in' && hasMessageId(m)) ?? latestFirst.find(hasMessageId);
+  const references = parent ? referencesAfter(parent, rows) : [];
   // The reply quotes the customer's latest message (what staff are answering) under an attribution line.
-  const original = quote ? [...rows].reverse().find((m) => m.direction === 'in') : undefined;
+  const original = quote ? latestFirst.find((m) => m.direction === 'in') : undefined;
   const quoted = original ? quoteOriginal(original.body, original.at, detail.customer.name) : null;
   const signature = await signatureOf(ws.db, account.id);
   const text = maskCardNumbers(composeReplyText(body, { signature, quote: quoted }));
@@ -191,6 +196,24 @@ async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOrig
     ws.logger.warn('inquiry.sentCopyFailed', { inquiryId, code: error instanceof AppError ? error.code : 'INTERNAL' });
   }
   return { ...message, sentCopy };
+}
+
+type StoredMessage = Awaited<ReturnType<typeof repo.listMessages>>[number];
+
+/**
+ * The References of a reply to `parent` (RFC 5322 3.6.4): the parent's References and its
+ * Message-ID. A parent with only In-Reply-To (some webmail writes no References) gets the chain
+ * of the message it answered, where that is in the thread, so that mail clients that thread by
+ * References still see the whole conversation.
+ */
+function referencesAfter(parent: StoredMessage, thread: StoredMessage[]): string[] {
+  const split = (ids: string | null) => ids?.split(' ').filter(Boolean) ?? [];
+  let before = split(parent.referenceIds);
+  if (!before.length && parent.inReplyTo) {
+    const answered = thread.find((m) => m.messageKey === parent.inReplyTo);
+    before = [...(answered ? split(answered.referenceIds) : []), parent.inReplyTo];
+  }
+  return [...new Set([...before, parent.messageKey as string])];
 }
 
 export async function setInquiryStatus(ws: Workspace, inquiryId: number, status: InquirySummary['status']): Promise<InquirySummary> {

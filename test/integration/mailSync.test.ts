@@ -79,6 +79,25 @@ describe('e-mail inquiries from a real Dovecot, replies over real SMTP', () => {
     expect((await t.call('inquiries.get', { id: inquiry!.id })).inquiry.status).toBe('open');
   });
 
+  it("threads the next reply under the customer's latest mail with the whole chain, though their clock is behind and their client wrote only In-Reply-To", async () => {
+    await dovecot.appendMail(japaneseMail({ from: 'hanako@example.jp', to: 'support@toot.example', subject: '返品について', text: '返品できますか', messageId: '<q1@example.jp>' }));
+    await t.call('sync.run', { accountId });
+    const [inquiry] = await t.call('inquiries.list', {});
+    const first = await t.call('inquiries.reply', { inquiryId: inquiry!.id, body: '承ります。', quoteOriginal: false });
+    // Dated a day before our reply was sent, and answering it by In-Reply-To alone.
+    await dovecot.appendMail(
+      japaneseMail({ from: 'hanako@example.jp', to: 'support@toot.example', subject: 'Re: 返品について', text: '送り先はどこですか', messageId: '<q2@example.jp>', inReplyTo: first.messageId!, date: 'Mon, 23 Nov 2026 09:00:00 +0900' }),
+    );
+    expect(await t.call('sync.run', { accountId })).toMatchObject({ addedToThreads: 1 });
+
+    await t.call('inquiries.reply', { inquiryId: inquiry!.id, body: '倉庫の住所をお送りします。' });
+    const [, second] = await smtp.waitFor(2);
+    const sent = await simpleParser(second!.raw);
+    expect(sent.inReplyTo).toBe('<q2@example.jp>');
+    expect(sent.references).toEqual(['<q1@example.jp>', first.messageId, '<q2@example.jp>']);
+    expect(sent.text).toContain('> 送り先はどこですか');
+  });
+
   it('explains a wrong IMAP password and an unreachable server, and records the error on the account', async () => {
     await t.call('accounts.save', { id: accountId, label: 'サポート窓口', imapHost: dovecot.host, imapPort: dovecot.port, imapTls: false, imapUser: dovecot.user, imapPassword: 'wrong-password', smtpHost: smtp.host, smtpPort: smtp.port, smtpTls: false, smtpUser: 'support', fromAddress: 'support@toot.example', fromName: 'TOOT' });
     await expect(t.call('sync.run', { accountId })).rejects.toMatchObject({ code: 'IMAP_AUTH_FAILED', message: expect.stringMatching(/password/i) });
