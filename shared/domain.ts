@@ -191,7 +191,7 @@ export const mailAccountInput = z.object({
    * stored as archived history (closed). null: every mail is new. Omitted on edit keeps the stored value.
    */
   importSince: tokyoDay.nullable().optional(),
-  /** Appended to every reply sent from this account ("-- " line added). Omitted on edit keeps the stored one; '' removes it. */
+  /** Appended to every reply sent from this account (after a blank line). Omitted on edit keeps the stored one; '' removes it. */
   signature: z.string().max(2000).optional(),
   /**
    * How IMAP and SMTP log in: with the passwords above, or with an OAuth2 access token (SASL

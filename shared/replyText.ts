@@ -24,13 +24,15 @@ export function quoteOriginal(original: string, atIso: string, name: string): st
 }
 
 /**
- * The text of a reply as it is sent: what staff typed, the account's signature after the usual
- * "-- " separator, then the quoted original.
+ * The text of a reply as it is sent: what staff typed, the account's signature, then the quoted
+ * original, as Japanese business mail has them. The signature is set off by a blank line, not by
+ * the "-- " separator: everything after that line counts as signature (RFC 3676), so Thunderbird
+ * would drop the quoted history with it when the customer replies.
  */
 export function composeReplyText(typed: string, options: { signature?: string | null; quote?: string | null }): string {
   const parts = [typed.replace(/\s+$/, '')];
   const signature = options.signature?.replace(/\s+$/, '');
-  if (signature) parts.push(`-- \n${signature}`);
+  if (signature) parts.push(signature);
   if (options.quote) parts.push(options.quote);
   return parts.join('\n\n');
 }

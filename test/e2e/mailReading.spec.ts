@@ -218,7 +218,7 @@ test('5. replies from a canned reply, with the signature and the quoted original
   const [captured] = await smtp.waitFor(1);
   await expect(page.getByTestId('outbox')).toHaveCount(0);
   const sent = await simpleParser(captured!.raw);
-  expect(sent.text).toContain('担当の鈴木 一郎です。\n\n-- \nTOOT株式会社 お客様窓口\n鈴木 一郎\n\n');
+  expect(sent.text).toContain('担当の鈴木 一郎です。\n\nTOOT株式会社 お客様窓口\n鈴木 一郎\n\n');
   expect(sent.text).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}（日本時間）、山田 花子様:\n> キャンペーンの詳細を教えてください。/);
   await expect(page.getByTestId(/^message-\d+$/)).toHaveCount(2);
   expect(world.problems).toEqual([]);

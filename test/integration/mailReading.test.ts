@@ -111,7 +111,7 @@ describe('reading HTML mail and attachments, and replying with quote, signature,
 
     const expected = [
       '山田様\n返品を承ります。',
-      '-- \nTOOT株式会社 お客様窓口\n03-0000-0000',
+      'TOOT株式会社 お客様窓口\n03-0000-0000',
       '2026-11-24 10:05（日本時間）、山田花子様:\n> 返品できますか。\n>\n> よろしくお願いします。',
     ].join('\n\n');
     expect(reply.body).toBe(expected);
@@ -138,7 +138,7 @@ describe('reading HTML mail and attachments, and replying with quote, signature,
 
     // Without quoting, only the text and the signature go out.
     const second = await t.call('inquiries.reply', { inquiryId: inquiry!.id, body: '追伸です', quoteOriginal: false });
-    expect(second.body).toBe('追伸です\n\n-- \nTOOT株式会社 お客様窓口\n03-0000-0000');
+    expect(second.body).toBe('追伸です\n\nTOOT株式会社 お客様窓口\n03-0000-0000');
   });
 
   it('sends the reply even when the Sent copy cannot be stored, and says why', async () => {

@@ -13,8 +13,8 @@ describe('reply text: templates, quoting and signature', () => {
     expect(quoteOriginal('一行目\r\n\r\n三行目\n', '2026-11-23T15:30:00.000Z', '山田 花子')).toBe('2026-11-24 00:30（日本時間）、山田 花子様:\n> 一行目\n>\n> 三行目');
   });
 
-  it('puts the signature after "-- " and the quote last', () => {
-    expect(composeReplyText('本文  \n', { signature: '署名\n', quote: '> 元' })).toBe('本文\n\n-- \n署名\n\n> 元');
+  it('puts the signature after a blank line, not after "-- " (which would make mail clients take the quote below for signature), and the quote last', () => {
+    expect(composeReplyText('本文  \n', { signature: '署名\n', quote: '> 元' })).toBe('本文\n\n署名\n\n> 元');
     expect(composeReplyText('本文', { signature: null, quote: null })).toBe('本文');
   });
 });
