@@ -264,16 +264,6 @@ export async function getSignInSettings(db: Executor, secrets: SecretBox, id: nu
   };
 }
 
-export async function removeAccount(db: Executor, id: number): Promise<void> {
-  const used = await db.selectFrom('inquiries').select('id').where('mailAccountId', '=', id).executeTakeFirst();
-  if (used) {
-    throw new AppError('CONFLICT', 'This account has inquiries; it cannot be removed without losing their link. Stop syncing it instead.');
-  }
-  await db.deleteFrom('syncState').where('mailAccountId', '=', id).execute();
-  await db.deleteFrom('quarantine').where('mailAccountId', '=', id).execute();
-  await db.deleteFrom('mailAccounts').where('id', '=', id).execute();
-}
-
 /**
  * The outcome of a sync: success clears the error and the failure count; a failure keeps the
  * last successful time, records what went wrong and counts it (the scheduler backs off by it).

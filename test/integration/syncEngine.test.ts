@@ -139,6 +139,26 @@ describe('the sync engine against a real Dovecot and a real encrypted database',
       expect((await t.call('accounts.list', {}))[0]?.failureCount).toBe(1);
     });
 
+    it('removes an account whose mail only joined another account\'s thread: the mail stays in that thread, and is not stored twice if the account comes back', async () => {
+      await dovecot.appendMail(mail(1, { from: 'k@example.jp', subject: '最初', messageId: '<first@example.jp>' }));
+      await dovecot.appendMail(replyMail({ from: 'k@example.jp', to: 'sales@toot.example', subject: 'Re: 最初', text: '追伸', messageId: '<second@example.jp>', parentMessageId: '<first@example.jp>' }), 'Sales');
+      const support = await addAccount(dovecot, { folders: ['INBOX'] });
+      const sales = await addAccount(dovecot, { label: '営業', fromAddress: 'sales@toot.example', folders: ['Sales'] });
+      await t.call('sync.run', { accountId: support.id });
+      expect(await t.call('sync.run', { accountId: sales.id })).toMatchObject({ addedToThreads: 1 });
+
+      // The account that opened the inquiry replies for it: that one cannot go, and nothing of it is lost by trying.
+      await expect(t.call('accounts.remove', { id: support.id })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('Stop syncing') });
+      expect(await t.call('accounts.remove', { id: sales.id })).toEqual({ ok: true });
+      expect((await t.call('accounts.list', {})).map((a) => a.label)).toEqual(['サポート窓口']);
+      expect((await t.call('sync.status', {})).map((s) => [s.accountId, s.folders.map((f) => f.lastUid)])).toEqual([[support.id, [1]]]);
+      const [inquiry] = await t.call('inquiries.list', {});
+      expect((await t.call('inquiries.get', { id: inquiry!.id })).messages.map((m) => m.body.trim())).toEqual(['本文 1', '追伸']);
+
+      const again = await addAccount(dovecot, { label: '営業', fromAddress: 'sales@toot.example', folders: ['Sales'] });
+      expect(await t.call('sync.run', { accountId: again.id })).toMatchObject({ fetched: 1, skippedDuplicates: 1, addedToThreads: 0 });
+    });
+
     it('keeps the stored folders and import date when an edit leaves them out, and validates folder names', async () => {
       const account = await addAccount(dovecot, { folders: ['inbox', 'Support/Japan', 'INBOX'], importSince: '2025-04-01' });
       expect(account.folders).toEqual(['INBOX', 'Support/Japan']);
