@@ -7,9 +7,22 @@ export interface TemplateValues {
   operator: string;
 }
 
+const KNOWN_PLACEHOLDER = /\{\{\s*(customerName|inquiryNumber|operator)\s*\}\}/g;
+
 /** Replaces {{customerName}}, {{inquiryNumber}} and {{operator}}; other text (and unknown {{…}}) stays as written. */
 export function fillTemplate(body: string, values: TemplateValues): string {
-  return body.replace(/\{\{\s*(customerName|inquiryNumber|operator)\s*\}\}/g, (_, key: keyof TemplateValues) => String(values[key]));
+  return body.replace(KNOWN_PLACEHOLDER, (_, key: keyof TemplateValues) => String(values[key]));
+}
+
+/** Placeholders written wrong ({{customername}}, {{ 顧客名 }}): they would reach the customer as they are. */
+export function unknownPlaceholders(text: string): string[] {
+  return [...new Set(text.replace(KNOWN_PLACEHOLDER, '').match(/\{\{[^{}\n]*\}\}/g) ?? [])];
+}
+
+/** What to tell staff about such placeholders, or null when there are none. */
+export function unknownPlaceholderProblem(text: string): string | null {
+  const unknown = unknownPlaceholders(text);
+  return unknown.length ? `${unknown.join(', ')} is not a placeholder Madoguchi fills in: write {{customerName}}, {{inquiryNumber}} or {{operator}}, or remove it.` : null;
 }
 
 /** "2026-11-24 09:05（日本時間）、山田 花子様:" — the line above a quoted original. */

@@ -1,6 +1,7 @@
 import type { MethodInput } from '../../shared/contract';
 import type { OutboxItem } from '../../shared/domain';
 import { maskCardNumbers } from '../../shared/cardMask';
+import { unknownPlaceholderProblem } from '../../shared/replyText';
 import { AppError } from '../../shared/result';
 import type { Workspace } from '../app/workspace';
 import type { OutboxTable } from '../db/schema';
@@ -134,6 +135,9 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
 
   return {
     async queue(input) {
+      // A template filled in with a placeholder written wrong: the customer would read "{{customername}}様".
+      const problem = unknownPlaceholderProblem(input.body);
+      if (problem) throw new AppError('BAD_REQUEST', `The reply was not queued: ${problem}`);
       await interrupted;
       const row = await ws.db
         .insertInto('outbox')

@@ -1,6 +1,7 @@
 import type { ReplyTemplate } from '../../shared/domain';
 import type { MethodInput } from '../../shared/contract';
 import { maskCardNumbers } from '../../shared/cardMask';
+import { unknownPlaceholderProblem } from '../../shared/replyText';
 import { AppError } from '../../shared/result';
 import type { Executor } from '../db/executor';
 
@@ -15,6 +16,8 @@ export async function saveTemplate(
   who: string,
   at: string,
 ): Promise<ReplyTemplate> {
+  const problem = unknownPlaceholderProblem(input.body);
+  if (problem) throw new AppError('BAD_REQUEST', problem);
   const values = { name: maskCardNumbers(input.name), language: input.language, body: maskCardNumbers(input.body), updatedBy: who, updatedAt: at };
   if (input.id !== undefined) {
     const updated = await db.updateTable('replyTemplates').set(values).where('id', '=', input.id).returningAll().executeTakeFirst();

@@ -162,6 +162,7 @@ describe('reading HTML mail and attachments, and replying with quote, signature,
       ['en', 'Return accepted', 'Dear {{customerName}}, thank you.'],
       ['ja', '返品の受付', ja.body],
     ]);
+    await expect(t.call('templates.save', { name: '誤記', language: 'ja', body: '{{customername}}様' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('{{customername}}') });
     await t.call('templates.remove', { id: ja.id });
     expect((await t.call('templates.list', {})).map((x) => x.id)).toEqual([en.id]);
     await expect(t.call('templates.remove', { id: ja.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });

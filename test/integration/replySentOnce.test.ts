@@ -155,6 +155,14 @@ describe('a reply reaches the customer once: never sent again after the server m
     }
   });
 
+  it('refuses to queue a reply that still holds a placeholder written wrong', async () => {
+    await expect(t.call('outbox.queue', { inquiryId, body: '{{customername}}様\nお問い合わせありがとうございます。' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/\{\{customername\}\}.*\{\{customerName\}\}/),
+    });
+    expect(await t.call('outbox.list', { inquiryId })).toEqual([]);
+  });
+
   it('does not retry a refused SMTP login, which could lock the account: staff fix it and send again', async () => {
     await t.call('accounts.save', { id: accountId, ...testMailAccount(dovecot, smtp, { smtpPassword: 'wrong' }) });
     const id = await send('回答です');

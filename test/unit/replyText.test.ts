@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { isDangerousAttachment } from '../../shared/attachmentRisk';
-import { composeReplyText, fillTemplate, quoteOriginal } from '../../shared/replyText';
+import { composeReplyText, fillTemplate, quoteOriginal, unknownPlaceholders } from '../../shared/replyText';
 
 describe('reply text: templates, quoting and signature', () => {
   it('fills the three placeholders and leaves other text and unknown placeholders alone', () => {
     expect(fillTemplate('{{customerName}}様（{{ inquiryNumber }}）担当 {{operator}} {{other}}', { customerName: '山田 花子', inquiryNumber: 12, operator: '佐藤' })).toBe(
       '山田 花子様（12）担当 佐藤 {{other}}',
     );
+  });
+
+  it('finds placeholders written wrong, which would reach the customer as they are', () => {
+    expect(unknownPlaceholders('{{customername}}様 {{ 顧客名 }} {{customerName}} {{ operator }} {{customername}}')).toEqual(['{{customername}}', '{{ 顧客名 }}']);
+    expect(unknownPlaceholders('{{customerName}}様、{{inquiryNumber}} 担当 {{operator}}')).toEqual([]);
   });
 
   it('quotes every line with "> " under a Tokyo-time attribution line', () => {
