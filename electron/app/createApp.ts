@@ -170,7 +170,8 @@ export function createApp(options: AppOptions): App {
           if (signature !== undefined) await saveSignature(trx, saved.id, signature);
           return { ...saved, signature: (await signatureOf(trx, saved.id)) ?? '' };
         });
-        session?.syncs.accountsChanged();
+        // An edit (new password, server or folders) is synced soon with the new settings, as a new account is.
+        session?.syncs.accountsChanged(account.id);
         return result;
       },
       'accounts.remove': async ({ id }) => {
@@ -181,8 +182,8 @@ export function createApp(options: AppOptions): App {
       'accounts.oauthBegin': async ({ id }) => beginOAuthSignIn(requireWorkspace(), id),
       'accounts.oauthComplete': async ({ id }) => {
         const account = await completeOAuthSignIn(requireWorkspace(), id);
-        // Signed in: the mail that waited for it is fetched now, and the sync's health shows the result.
-        session?.syncs.accountsChanged();
+        // Signed in: the mail that waited for it is fetched now (IDLE too, with the new token), and the sync's health shows the result.
+        session?.syncs.accountsChanged(id);
         session?.syncs.run(id).catch(() => undefined);
         return account;
       },

@@ -13,6 +13,20 @@ export interface MailWatch {
 const MAX_IDLE_MS = 5 * 60 * 1000;
 
 /**
+ * How long closing a watch waits for the server to answer LOGOUT before it drops the connection.
+ * A server behind a link that died silently (a dropped VPN, a hung server) never answers, and
+ * locking Madoguchi closes every watch: it must not wait on one.
+ */
+const LOGOUT_WAIT_MS = 1000;
+
+/** Waits for `work`, or `ms` at most. */
+async function atMost(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
+/**
  * Opens `folder` read-only and waits in IDLE; calls `onNewMail` when the server reports more
  * mail than before. Resolves to null when the server does not offer IDLE (the caller polls
  * instead). Never changes anything on the server.
@@ -48,8 +62,9 @@ export async function watchFolder(
   return {
     ended,
     async close() {
-      if (client.usable) await client.logout().catch(() => client.close());
-      else client.close();
+      // A polite LOGOUT where the server answers; then the socket is closed either way (a no-op after LOGOUT).
+      if (client.usable) await atMost(client.logout().catch(() => undefined), LOGOUT_WAIT_MS);
+      client.close();
       await ended;
     },
   };

@@ -46,8 +46,11 @@ export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
 /** What the scheduler drives; createSyncService supplies it. */
 export interface SchedulerDeps {
   accountIds(): Promise<number[]>;
-  /** Runs (or joins) a sync of the account; resolves to its consecutive failures afterwards (0: it synced). */
-  sync(accountId: number): Promise<number>;
+  /**
+   * Runs (or joins) a sync of the account; resolves once it has ended. Every sync of an account,
+   * whoever starts it, reports its start and end to SyncScheduler.syncStarted.
+   */
+  sync(accountId: number): Promise<void>;
   /** Records when the account is tried next (shown as its health); null: not scheduled. */
   recordNextRun(accountId: number, at: string | null): Promise<void>;
   /** Starts an IDLE watch of the account's folders; null when the server offers no IDLE. */
@@ -55,6 +58,10 @@ export interface SchedulerDeps {
   logger: Logger;
 }
 
+/** Called when a sync ends, with the account's consecutive failed syncs afterwards (0: it synced). */
+export type SyncEnded = (failures: number) => void;
+
+/** One account under the scheduler, for as long as its settings stay as they are (an edit starts a new one). */
 interface AccountState {
   timer: unknown;
   nextRunAt: number | null;
@@ -62,9 +69,16 @@ interface AccountState {
   watchStarting: boolean;
   /** A watch was tried and the server offers no IDLE: polling only. */
   noIdle: boolean;
+  /** A sync begun under these settings runs (the scheduler's own or staff's Sync now). */
   syncing: boolean;
+  /** Syncs begun under these settings so far. */
+  syncsStarted: number;
+  /** The last sync failed: the account waits out its back-off, without IDLE. */
+  failing: boolean;
   /** New mail was reported while a sync ran: sync again right after it. */
   newMailDuringSync: boolean;
+  /** The pause between IDLE reporting new mail and the sync of it. */
+  settle: unknown;
 }
 
 /**
@@ -72,7 +86,10 @@ interface AccountState {
  * so one failing account never holds up the others. An account that syncs is synced again after
  * `pollMs`, and at once (after a short settle) when its IDLE connection reports new mail; one
  * that fails is retried after an exponential back-off (1, 2, 4... minutes, at most an hour).
- * A dropped IDLE connection is opened again after the next successful sync.
+ * The scheduler learns how every sync ends, Sync now's too, so a sync that staff start counts
+ * like its own. While an account fails its IDLE connection is closed: each new mail would
+ * otherwise be another failed login, past the back-off. IDLE is opened again after the next
+ * successful sync (as after a dropped connection). An edited account starts afresh, as a new one.
  */
 export class SyncScheduler {
   private readonly options: SchedulerOptions;
@@ -92,21 +109,27 @@ export class SyncScheduler {
     return this.refresh();
   }
 
-  /** Picks up added and removed accounts (call after an account is saved or removed). */
-  async refresh(): Promise<void> {
+  /**
+   * Picks up added and removed accounts (call after an account is saved or removed). An `edited`
+   * account is treated as a new one: its back-off, its IDLE connection (logged in with the old
+   * settings) and what was learnt about its server are dropped, and it is synced after
+   * `firstSyncMs`, so a corrected password is tried at once rather than after the back-off.
+   */
+  async refresh(edited?: number): Promise<void> {
     if (!this.running) return;
+    // Before the wait for the list: a Sync now pressed right after saving already counts for the new settings.
+    const editedState = edited === undefined ? undefined : this.accounts.get(edited);
+    if (edited !== undefined && editedState) {
+      this.forget(edited, editedState);
+      this.add(edited);
+    }
     const ids = new Set(await this.deps.accountIds());
     if (!this.running) return;
     for (const [id, state] of this.accounts) {
-      if (!ids.has(id)) {
-        this.forget(id, state);
-      }
+      if (!ids.has(id)) this.forget(id, state);
     }
     for (const id of ids) {
-      if (!this.accounts.has(id)) {
-        this.accounts.set(id, { timer: null, nextRunAt: null, watch: null, watchStarting: false, noIdle: false, syncing: false, newMailDuringSync: false });
-        this.schedule(id, this.options.firstSyncMs);
-      }
+      if (!this.accounts.has(id)) this.add(id);
     }
   }
 
@@ -118,6 +141,8 @@ export class SyncScheduler {
     await Promise.all(
       states.map(async ([id, state]) => {
         this.clock.clearTimeout(state.timer);
+        this.clock.clearTimeout(state.settle);
+        // Closing takes a moment at most (see watchFolder): a silent server is not waited on.
         await state.watch?.close().catch(() => undefined);
         await this.deps.recordNextRun(id, null).catch(() => undefined);
       }),
@@ -139,10 +164,61 @@ export class SyncScheduler {
     return Math.min(this.options.retryBaseMs * 2 ** exponent, this.options.retryMaxMs);
   }
 
+  /**
+   * A sync of the account begins, whoever started it; call the returned function when it ends.
+   * Its outcome sets the account's next run: a success the poll (at once if IDLE reported mail
+   * meanwhile) and IDLE, a failure the back-off.
+   */
+  syncStarted(accountId: number): SyncEnded {
+    const state = this.accounts.get(accountId);
+    if (!state || !this.running) return () => undefined;
+    state.syncing = true;
+    state.syncsStarted++;
+    state.newMailDuringSync = false;
+    this.clock.clearTimeout(state.timer);
+    state.timer = null;
+    return (failures) => this.syncEnded(accountId, state, failures);
+  }
+
+  /**
+   * Staff cancelled the account's running sync: mail IDLE reported until now waits for the poll,
+   * or the cancel would be undone the moment the sync stops. Mail reported later is synced.
+   */
+  syncCancelled(accountId: number): void {
+    const state = this.accounts.get(accountId);
+    if (!state) return;
+    state.newMailDuringSync = false;
+    this.clock.clearTimeout(state.settle);
+    state.settle = null;
+  }
+
+  private add(id: number): void {
+    this.accounts.set(id, {
+      timer: null,
+      nextRunAt: null,
+      watch: null,
+      watchStarting: false,
+      noIdle: false,
+      syncing: false,
+      syncsStarted: 0,
+      failing: false,
+      newMailDuringSync: false,
+      settle: null,
+    });
+    this.schedule(id, this.options.firstSyncMs);
+  }
+
   private forget(id: number, state: AccountState): void {
     this.accounts.delete(id);
     this.clock.clearTimeout(state.timer);
-    void state.watch?.close().catch(() => undefined);
+    this.clock.clearTimeout(state.settle);
+    this.closeWatch(state);
+  }
+
+  private closeWatch(state: AccountState): void {
+    const watch = state.watch;
+    state.watch = null;
+    void watch?.close().catch(() => undefined);
   }
 
   private schedule(id: number, delayMs: number): void {
@@ -156,38 +232,48 @@ export class SyncScheduler {
   }
 
   private async run(id: number): Promise<void> {
-    const state = this.accounts.get(id);
-    if (!state || !this.running || state.syncing) return;
-    state.syncing = true;
-    state.newMailDuringSync = false;
-    state.timer = null;
-    let failures: number;
-    try {
-      failures = await this.deps.sync(id);
-    } catch {
-      failures = 1;
-    } finally {
-      state.syncing = false;
+    for (;;) {
+      const state = this.accounts.get(id);
+      // A sync under way ends with syncEnded, which schedules the next.
+      if (!state || !this.running || state.syncing) return;
+      state.timer = null;
+      const started = state.syncsStarted;
+      const ended = this.deps.sync(id).catch(() => undefined);
+      if (state.syncsStarted !== started) return;
+      // It joined a sync begun before the account was edited, on the old settings: sync anew once that ends.
+      await ended;
+      if (this.accounts.get(id) !== state) return;
     }
+  }
+
+  private syncEnded(id: number, state: AccountState, failures: number): void {
+    state.syncing = false;
     if (this.accounts.get(id) !== state || !this.running) return;
+    const again = state.newMailDuringSync;
+    state.newMailDuringSync = false;
     if (failures > 0) {
+      state.failing = true;
+      this.closeWatch(state);
       this.deps.logger.warn('sync.scheduled_retry', { accountId: id, failures });
       this.schedule(id, this.retryDelay(failures));
       return;
     }
-    this.schedule(id, state.newMailDuringSync ? 0 : this.options.pollMs);
+    state.failing = false;
+    this.schedule(id, again ? 0 : this.options.pollMs);
     this.ensureWatch(id, state);
   }
 
   private ensureWatch(id: number, state: AccountState): void {
     if (!this.options.idle || state.watch || state.watchStarting || state.noIdle) return;
     state.watchStarting = true;
-    let settle: unknown = null;
+    const current = () => this.accounts.get(id) === state && this.running && !state.failing;
     const onNewMail = () => {
+      if (!current()) return;
       // A burst of new mail becomes one sync.
-      this.clock.clearTimeout(settle);
-      settle = this.clock.setTimeout(() => {
-        if (this.accounts.get(id) !== state) return;
+      this.clock.clearTimeout(state.settle);
+      state.settle = this.clock.setTimeout(() => {
+        state.settle = null;
+        if (!current()) return;
         if (state.syncing) state.newMailDuringSync = true;
         else this.schedule(id, 0);
       }, this.options.idleSettleMs);
@@ -200,14 +286,14 @@ export class SyncScheduler {
           state.noIdle = true;
           return;
         }
-        if (this.accounts.get(id) !== state || !this.running) {
-          void watch.close();
+        // Removed, edited, locked or failing since the watch was asked for.
+        if (!current()) {
+          void watch.close().catch(() => undefined);
           return;
         }
         state.watch = watch;
         void watch.ended.then(() => {
           if (state.watch === watch) state.watch = null;
-          this.clock.clearTimeout(settle);
         });
       })
       .catch((error: unknown) => {

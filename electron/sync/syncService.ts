@@ -36,8 +36,8 @@ export interface SyncService {
   /** Cancels the account's running sync; false when none runs. */
   cancel(accountId: number): boolean;
   isRunning(accountId: number): boolean;
-  /** An account was added, changed or removed: the background sync follows. */
-  accountsChanged(): void;
+  /** An account was added or removed, or `edited`: the background sync follows (an edited account is synced again soon, with its new settings). */
+  accountsChanged(edited?: number): void;
   status(): Promise<AccountSyncStatus[]>;
   /** Fetches a set-aside mail again and files it anew (parsed like the sync's mail). */
   retryQuarantined(id: number): Promise<QuarantineRetry>;
@@ -62,13 +62,27 @@ export function createSyncService(ws: Workspace, options: SyncServiceOptions): S
     if (current) return current.promise;
     const controller = new AbortController();
     if (stopped) controller.abort();
+    // The background sync learns how every sync ends, Sync now's too: a success ends a back-off, a failure starts one.
+    const ended = scheduler?.syncStarted(accountId);
     const sync = () => syncAccount(ws, accountId, { signal: controller.signal, limits: options.limits, reconnect: options.reconnect, parse: parsePool?.parse });
     const promise = retryWithRenewedToken(ws, accountId, sync, {
       // The refused login is already recorded as the failure; why the token could not be renewed is what staff must read.
       onRenewFailed: (error) => replaceLastSyncError(ws.db, accountId, error.message),
-    }).finally(() => running.delete(accountId));
+    }).finally(async () => {
+      running.delete(accountId);
+      if (ended && !stopped) ended(await failuresOf(accountId));
+    });
     running.set(accountId, { promise, controller });
     return promise;
+  };
+
+  /** The account's consecutive failed syncs, as its health records them (a cancelled sync leaves them as they were). */
+  const failuresOf = async (accountId: number): Promise<number> => {
+    try {
+      return (await listAccounts(ws.db)).find((a) => a.id === accountId)?.failureCount ?? 0;
+    } catch {
+      return 1;
+    }
   };
 
   const scheduler =
@@ -77,12 +91,7 @@ export function createSyncService(ws: Workspace, options: SyncServiceOptions): S
       : new SyncScheduler(
           {
             accountIds: async () => (await listAccounts(ws.db)).map((a) => a.id),
-            sync: async (accountId) => {
-              await run(accountId).catch(() => undefined);
-              if (stopped) return 0;
-              const account = (await listAccounts(ws.db)).find((a) => a.id === accountId);
-              return account?.failureCount ?? 0;
-            },
+            sync: async (accountId) => void (await run(accountId).catch(() => undefined)),
             recordNextRun: (accountId, at) => setNextRetry(ws.db, accountId, at),
             watch: async (accountId, onNewMail) => {
               const { account, imap } = await openMailLogin(ws, accountId);
@@ -103,11 +112,12 @@ export function createSyncService(ws: Workspace, options: SyncServiceOptions): S
       const current = running.get(accountId);
       if (!current) return false;
       current.controller.abort();
+      scheduler?.syncCancelled(accountId);
       return true;
     },
     isRunning: (accountId) => running.has(accountId),
-    accountsChanged() {
-      scheduler?.refresh().catch((error: unknown) => ws.logger.warn('sync.refresh_failed', { error: error instanceof Error ? error.name : 'unknown' }));
+    accountsChanged(edited) {
+      scheduler?.refresh(edited).catch((error: unknown) => ws.logger.warn('sync.refresh_failed', { error: error instanceof Error ? error.name : 'unknown' }));
     },
     async status() {
       const accounts = await listAccounts(ws.db);
@@ -135,9 +145,10 @@ export function createSyncService(ws: Workspace, options: SyncServiceOptions): S
     retryQuarantined: (id) => retryQuarantinedMail(ws, id, parsePool?.parse ?? parseInboundMail),
     async stop() {
       stopped = true;
-      await scheduler?.stop();
+      // Running syncs are cancelled at once, while the IDLE connections close, not after them.
+      const schedulerStopped = scheduler?.stop();
       for (const current of running.values()) current.controller.abort();
-      await Promise.allSettled([...running.values()].map((r) => r.promise));
+      await Promise.all([schedulerStopped, Promise.allSettled([...running.values()].map((r) => r.promise))]);
       await parsePool?.close();
     },
   };

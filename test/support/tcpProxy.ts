@@ -31,6 +31,11 @@ export interface TcpProxy {
   forward(): void;
   /** From now on what the server sends reaches the client at most this fast (bytes per second); null: as fast as it comes. */
   throttle(bytesPerSecond: number | null): void;
+  /**
+   * From now on nothing passes either way, and the connections stay open: a half-open link (a
+   * dropped VPN, a server that hung), where a command is never answered and nothing says so.
+   */
+  silence(): void;
   stop(): Promise<void>;
 }
 
@@ -49,6 +54,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   let refusing = false;
   let pending: Pending | null = null;
   let bytesPerSecond: number | null = null;
+  let silent = false;
 
   const end = (socket: Socket, how: CutKind) => {
     if (socket.destroyed) return;
@@ -84,11 +90,13 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     client.on('close', forget);
     upstream.on('close', forget);
     client.on('data', (chunk: Buffer) => {
+      if (silent) return;
       if (!upstream.write(chunk)) client.pause();
     });
     upstream.on('drain', () => client.resume());
     client.on('drain', () => upstream.resume());
     upstream.on('data', (chunk: Buffer) => {
+      if (silent) return;
       const cutting = pending;
       if (cutting && chunk.length >= cutting.remaining) {
         const part = chunk.subarray(0, cutting.remaining);
@@ -144,6 +152,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     },
     throttle(rate) {
       bytesPerSecond = rate;
+    },
+    silence() {
+      silent = true;
     },
     async stop() {
       pending = null;

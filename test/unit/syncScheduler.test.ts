@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MailWatch } from '../../electron/mail/imapIdle';
-import { SyncScheduler, type SchedulerClock, type SchedulerDeps } from '../../electron/sync/syncScheduler';
+import { SyncScheduler, type SchedulerClock, type SchedulerDeps, type SchedulerOptions } from '../../electron/sync/syncScheduler';
 
 /** A clock whose time moves only when the test says so. */
 class FakeClock implements SchedulerClock {
@@ -42,18 +42,30 @@ const flush = async () => {
 
 const MINUTE = 60_000;
 
-function fakeDeps(outcomes: Record<number, number[]>, idle: Record<number, boolean> = {}) {
+/** A scheduler over fake accounts: each sync of account N ends with the next of `outcomes[N]` failures (0 once they run out). */
+function fakeScheduler(outcomes: Record<number, number[]>, idle: Record<number, boolean>, options: Partial<SchedulerOptions>) {
   const syncs: Array<{ id: number; at: number }> = [];
   const nextRuns = new Map<number, string | null>();
   const watches = new Map<number, { onNewMail: () => void; end: () => void }>();
   let accountIds = Object.keys(outcomes).map(Number);
   const clock = new FakeClock();
+  /** What a sync service does: one sync per account at a time, a second request joins it; each sync reports its start and end. */
+  const runs = new Map<number, Promise<void>>();
+  const runSync = (id: number, done: Promise<void> = flush()): Promise<void> => {
+    const current = runs.get(id);
+    if (current) return current;
+    syncs.push({ id, at: clock.now() });
+    const ended = scheduler.syncStarted(id);
+    const run = done.then(() => {
+      runs.delete(id);
+      ended(outcomes[id]?.shift() ?? 0);
+    });
+    runs.set(id, run);
+    return run;
+  };
   const deps: SchedulerDeps = {
     accountIds: async () => accountIds,
-    sync: async (id) => {
-      syncs.push({ id, at: clock.now() });
-      return outcomes[id]?.shift() ?? 0;
-    },
+    sync: (id) => runSync(id),
     recordNextRun: async (id, at) => void nextRuns.set(id, at),
     watch: async (id, onNewMail): Promise<MailWatch | null> => {
       if (!idle[id]) return null;
@@ -64,13 +76,13 @@ function fakeDeps(outcomes: Record<number, number[]>, idle: Record<number, boole
     },
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
   };
-  return { deps, clock, syncs, nextRuns, watches, setAccounts: (ids: number[]) => (accountIds = ids) };
+  const scheduler = new SyncScheduler(deps, options, clock);
+  return { scheduler, clock, syncs, nextRuns, watches, runSync, setAccounts: (ids: number[]) => (accountIds = ids) };
 }
 
 describe('SyncScheduler: background sync with back-off', () => {
   it('syncs each account soon after start, then every poll interval', async () => {
-    const { deps, clock, syncs, nextRuns } = fakeDeps({ 1: [], 2: [] });
-    const scheduler = new SyncScheduler(deps, { firstSyncMs: 3000, pollMs: 5 * MINUTE, idle: false }, clock);
+    const { scheduler, clock, syncs, nextRuns } = fakeScheduler({ 1: [], 2: [] }, {}, { firstSyncMs: 3000, pollMs: 5 * MINUTE, idle: false });
     await scheduler.start();
     expect(nextRuns.get(1)).toBe('2025-04-01T00:00:03.000Z');
     await clock.advance(3000);
@@ -82,8 +94,7 @@ describe('SyncScheduler: background sync with back-off', () => {
 
   it('backs off exponentially after failures, at most an hour, and returns to polling after a success; one failing account never holds up another', async () => {
     // Account 1 fails 8 times (failure counts 1..8), then recovers; account 2 always syncs.
-    const { deps, clock, syncs } = fakeDeps({ 1: [1, 2, 3, 4, 5, 6, 7, 8, 0], 2: [] });
-    const scheduler = new SyncScheduler(deps, { firstSyncMs: 0, pollMs: 5 * MINUTE, retryBaseMs: MINUTE, retryMaxMs: 60 * MINUTE, idle: false }, clock);
+    const { scheduler, clock, syncs } = fakeScheduler({ 1: [1, 2, 3, 4, 5, 6, 7, 8, 0], 2: [] }, {}, { firstSyncMs: 0, pollMs: 5 * MINUTE, retryBaseMs: MINUTE, retryMaxMs: 60 * MINUTE, idle: false });
     expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => scheduler.retryDelay(n) / MINUTE)).toEqual([1, 2, 4, 8, 16, 32, 60, 60]);
     await scheduler.start();
     await clock.advance(1 + 1 + 2 + 4 + 8 + 16 + 32 + 60 + 60);
@@ -97,8 +108,7 @@ describe('SyncScheduler: background sync with back-off', () => {
   });
 
   it('syncs soon after IDLE reports new mail (a burst is one sync), and opens IDLE again after it dropped', async () => {
-    const { deps, clock, syncs, watches } = fakeDeps({ 1: [] }, { 1: true });
-    const scheduler = new SyncScheduler(deps, { firstSyncMs: 0, pollMs: 5 * MINUTE, idleSettleMs: 2000 }, clock);
+    const { scheduler, clock, syncs, watches } = fakeScheduler({ 1: [] }, { 1: true }, { firstSyncMs: 0, pollMs: 5 * MINUTE, idleSettleMs: 2000 });
     await scheduler.start();
     await clock.advance(0);
     expect(syncs).toHaveLength(1);
@@ -122,8 +132,7 @@ describe('SyncScheduler: background sync with back-off', () => {
   });
 
   it('follows added and removed accounts, and stops everything on stop()', async () => {
-    const { deps, clock, syncs, nextRuns, setAccounts } = fakeDeps({ 1: [] }, { 1: true, 2: true });
-    const scheduler = new SyncScheduler(deps, { firstSyncMs: 1000, pollMs: 5 * MINUTE }, clock);
+    const { scheduler, clock, syncs, nextRuns, setAccounts } = fakeScheduler({ 1: [] }, { 1: true, 2: true }, { firstSyncMs: 1000, pollMs: 5 * MINUTE });
     await scheduler.start();
     setAccounts([1, 2]);
     await scheduler.refresh();
@@ -137,5 +146,22 @@ describe('SyncScheduler: background sync with back-off', () => {
     expect(nextRuns.get(2)).toBeNull();
     await clock.advance(60 * MINUTE);
     expect(syncs).toHaveLength(2);
+  });
+
+  it('syncs an account edited during a sync again once that sync ends, and does not back off for the old settings\' failure', async () => {
+    const { scheduler, clock, syncs, runSync } = fakeScheduler({ 1: [1, 0] }, {}, { firstSyncMs: 3000, pollMs: 5 * MINUTE, retryBaseMs: MINUTE, idle: false });
+    await scheduler.start();
+    // Staff press Sync now with the old (wrong) password; it takes a while.
+    let finish = () => undefined as void;
+    void runSync(1, new Promise<void>((resolve) => (finish = resolve)));
+    await scheduler.refresh(1);
+    await clock.advance(3000);
+    // The edited account's first sync could only join the one on the old settings.
+    expect(syncs).toHaveLength(1);
+    finish();
+    await clock.advance(0);
+    // That one failed; the new settings are tried at once, and succeed: the poll, not the back-off.
+    expect(syncs).toHaveLength(2);
+    expect(scheduler.status(1).nextRunAt).toBe(new Date(clock.now() + 5 * MINUTE).toISOString());
   });
 });
