@@ -303,10 +303,6 @@ function AccountRow({ account, onEdit }: { account: MailAccount; onEdit: () => v
             {account.authMethod === 'oauth2' && !account.hasOAuthAccessToken && !account.hasOAuthRefresh && <> · {t('accounts.notSignedIn')}</>}
           </dd>
         </div>
-        <div>
-          <dt>{t('accounts.lastSync')}</dt>
-          <dd data-testid={`account-last-sync-${account.id}`}>{tokyoDateTimeOrNone(account.lastSyncAt)}</dd>
-        </div>
       </dl>
       {signInUrl && (
         <p className="notice" role="status" data-testid={`account-sign-in-waiting-${account.id}`}>
