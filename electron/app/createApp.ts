@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Language } from '../../shared/domain';
 import { AppError } from '../../shared/result';
 import { removeAccount } from '../accounts/accountRemoval';
+import { changesMailLogin } from '../accounts/mailLoginChange';
 import { listAccounts, listQuarantine, saveAccount } from '../accounts/accountRepository';
 import { getCustomerDetail, recordConsent } from '../consent/consentService';
 import { searchCustomers } from '../customers/customerRepository';
@@ -165,13 +166,14 @@ export function createApp(options: AppOptions): App {
         const ws = requireWorkspace();
         // The signature lives in its own table (replies/signatureRepository), not in the account row.
         const { signature, ...account } = input;
+        const before = account.id === undefined ? undefined : (await listAccounts(ws.db)).find((a) => a.id === account.id);
         const result = await ws.db.transaction().execute(async (trx) => {
           const saved = await saveAccount(trx, ws.secrets, account);
           if (signature !== undefined) await saveSignature(trx, saved.id, signature);
           return { ...saved, signature: (await signatureOf(trx, saved.id)) ?? '' };
         });
-        // An edit (new password, server or folders) is synced soon with the new settings, as a new account is.
-        session?.syncs.accountsChanged(account.id);
+        // An edit of how mail is read (a new password, server or folders) is synced soon with the new settings, as a new account is.
+        session?.syncs.accountsChanged(before && changesMailLogin(before, result, input) ? before.id : undefined);
         return result;
       },
       'accounts.remove': async ({ id }) => {

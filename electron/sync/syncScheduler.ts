@@ -48,7 +48,9 @@ export interface SchedulerDeps {
   accountIds(): Promise<number[]>;
   /**
    * Runs (or joins) a sync of the account; resolves once it has ended. Every sync of an account,
-   * whoever starts it, reports its start and end to SyncScheduler.syncStarted.
+   * whoever starts it, reports its start to SyncScheduler.syncStarted before it first awaits
+   * anything (the scheduler tells by that whether this call started a sync or joined one), and its
+   * end through the function that returns.
    */
   sync(accountId: number): Promise<void>;
   /** Records when the account is tried next (shown as its health); null: not scheduled. */
@@ -170,14 +172,25 @@ export class SyncScheduler {
    * meanwhile) and IDLE, a failure the back-off.
    */
   syncStarted(accountId: number): SyncEnded {
-    const state = this.accounts.get(accountId);
-    if (!state || !this.running) return () => undefined;
+    if (!this.running) return () => undefined;
+    let state = this.accounts.get(accountId);
+    if (!state) {
+      // Sync now on an account not listed yet (just added, or just after unlocking): its outcome
+      // counts for it, rather than a first sync of its own following it at once. The list is
+      // read again, so an id that is no account is forgotten.
+      state = this.add(accountId, false);
+      this.refresh().catch(() => undefined);
+    }
     state.syncing = true;
-    state.syncsStarted++;
+    const sync = ++state.syncsStarted;
     state.newMailDuringSync = false;
     this.clock.clearTimeout(state.timer);
     state.timer = null;
-    return (failures) => this.syncEnded(accountId, state, failures);
+    const current = state;
+    // Only the latest sync's end counts: an earlier one's late report must not end the sync that runs.
+    return (failures) => {
+      if (current.syncsStarted === sync) this.syncEnded(accountId, current, failures);
+    };
   }
 
   /**
@@ -192,8 +205,9 @@ export class SyncScheduler {
     state.settle = null;
   }
 
-  private add(id: number): void {
-    this.accounts.set(id, {
+  /** Takes the account under the scheduler: its first sync after `firstSyncMs`, unless `scheduleFirst` is false (one runs already). */
+  private add(id: number, scheduleFirst = true): AccountState {
+    const state: AccountState = {
       timer: null,
       nextRunAt: null,
       watch: null,
@@ -204,8 +218,10 @@ export class SyncScheduler {
       failing: false,
       newMailDuringSync: false,
       settle: null,
-    });
-    this.schedule(id, this.options.firstSyncMs);
+    };
+    this.accounts.set(id, state);
+    if (scheduleFirst) this.schedule(id, this.options.firstSyncMs);
+    return state;
   }
 
   private forget(id: number, state: AccountState): void {
@@ -240,9 +256,10 @@ export class SyncScheduler {
       const started = state.syncsStarted;
       const ended = this.deps.sync(id).catch(() => undefined);
       if (state.syncsStarted !== started) return;
-      // It joined a sync begun before the account was edited, on the old settings: sync anew once that ends.
+      // It joined a sync begun before the account was edited, on the old settings: sync anew once
+      // that ends, unless a sync on the new settings has begun meanwhile.
       await ended;
-      if (this.accounts.get(id) !== state) return;
+      if (this.accounts.get(id) !== state || state.syncsStarted !== started) return;
     }
   }
 

@@ -65,21 +65,35 @@ export function createSyncService(ws: Workspace, options: SyncServiceOptions): S
     // The background sync learns how every sync ends, Sync now's too: a success ends a back-off, a failure starts one.
     const ended = scheduler?.syncStarted(accountId);
     const sync = () => syncAccount(ws, accountId, { signal: controller.signal, limits: options.limits, reconnect: options.reconnect, parse: parsePool?.parse });
+    let threw = false;
     const promise = retryWithRenewedToken(ws, accountId, sync, {
       // The refused login is already recorded as the failure; why the token could not be renewed is what staff must read.
       onRenewFailed: (error) => replaceLastSyncError(ws.db, accountId, error.message),
-    }).finally(async () => {
-      running.delete(accountId);
-      if (ended && !stopped) ended(await failuresOf(accountId));
-    });
+    })
+      .catch((error: unknown) => {
+        threw = true;
+        throw error;
+      })
+      .finally(async () => {
+        // Reported while the sync is still the running one: a Sync now pressed meanwhile joins it,
+        // rather than starting a sync whose start this late report would overtake.
+        const failures = ended && !stopped ? await failuresOf(accountId, threw) : 0;
+        running.delete(accountId);
+        if (ended && !stopped) ended(failures);
+      });
     running.set(accountId, { promise, controller });
     return promise;
   };
 
-  /** The account's consecutive failed syncs, as its health records them (a cancelled sync leaves them as they were). */
-  const failuresOf = async (accountId: number): Promise<number> => {
+  /**
+   * The account's consecutive failed syncs, as its health records them (a cancelled sync leaves
+   * them as they were). A sync that `threw` failed, even where it failed before it could record so
+   * (its account could not be read): at least 1, or the scheduler would take it for a success.
+   */
+  const failuresOf = async (accountId: number, threw: boolean): Promise<number> => {
     try {
-      return (await listAccounts(ws.db)).find((a) => a.id === accountId)?.failureCount ?? 0;
+      const recorded = (await listAccounts(ws.db)).find((a) => a.id === accountId)?.failureCount ?? 0;
+      return threw ? Math.max(1, recorded) : recorded;
     } catch {
       return 1;
     }

@@ -83,6 +83,19 @@ describe('the background sync around what staff do', () => {
     });
   });
 
+  it('keeps listening with IDLE when an edit changes only the name or signature, and takes new mail within seconds', async () => {
+    await start();
+    const a = await t!.call('accounts.save', account(dovecot.password));
+    await waitFor('IDLE', async () => (await status(a.id)).idle);
+    const { imapPassword: _kept, ...unchanged } = account(dovecot.password);
+    await t!.call('accounts.save', { id: a.id, ...unchanged, label: 'お客様窓口', signature: 'TOOT株式会社' });
+    // Not logged in again: the connection that listened before still does.
+    expect((await status(a.id)).idle).toBe(true);
+    const i = n++;
+    await mail(i);
+    await waitFor('new mail over the same IDLE connection', async () => (await subjects()).includes(`件 ${i}`), 8000);
+  });
+
   it('closes the IDLE connection of the old settings when an edit breaks the login, so new mail does not cause a failed login each', async () => {
     await start();
     const a = await t!.call('accounts.save', account(dovecot.password));

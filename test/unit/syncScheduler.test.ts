@@ -164,4 +164,71 @@ describe('SyncScheduler: background sync with back-off', () => {
     expect(syncs).toHaveLength(2);
     expect(scheduler.status(1).nextRunAt).toBe(new Date(clock.now() + 5 * MINUTE).toISOString());
   });
+
+  it('a successful Sync now during a back-off ends it and opens IDLE again; a failure closes IDLE', async () => {
+    const { scheduler, clock, syncs, watches, runSync } = fakeScheduler({ 1: [0, 1, 0] }, { 1: true }, { firstSyncMs: 0, pollMs: 5 * MINUTE, retryBaseMs: MINUTE, idleSettleMs: 2000 });
+    await scheduler.start();
+    await clock.advance(0);
+    expect(scheduler.status(1).idle).toBe(true);
+    const watch = watches.get(1)!;
+    // The next (poll) sync fails: IDLE is closed, so new mail does not log in again and again.
+    await clock.advance(5 * MINUTE);
+    expect(syncs).toHaveLength(2);
+    expect(scheduler.status(1).idle).toBe(false);
+    watch.onNewMail();
+    await clock.advance(30_000);
+    expect(syncs).toHaveLength(2);
+    // Staff press Sync now before the retry; it succeeds: the poll follows, not the retry, and IDLE listens again.
+    await runSync(1);
+    await clock.advance(0);
+    expect(scheduler.status(1)).toEqual({ nextRunAt: new Date(clock.now() + 5 * MINUTE).toISOString(), idle: true });
+    await clock.advance(4 * MINUTE);
+    expect(syncs).toHaveLength(3);
+  });
+
+  it('ignores the late end of an earlier sync while a later one runs', async () => {
+    const { scheduler, clock, syncs } = fakeScheduler({ 1: [] }, {}, { firstSyncMs: 0, pollMs: 5 * MINUTE, retryBaseMs: MINUTE, idle: false });
+    await scheduler.start();
+    await clock.advance(0);
+    expect(syncs).toHaveLength(1);
+    const first = scheduler.syncStarted(1);
+    const second = scheduler.syncStarted(1);
+    // The first one's failure arrives after the second began: no retry is armed under the running sync.
+    first(1);
+    await clock.advance(2 * MINUTE);
+    expect(syncs).toHaveLength(1);
+    second(0);
+    expect(scheduler.status(1).nextRunAt).toBe(new Date(clock.now() + 5 * MINUTE).toISOString());
+  });
+
+  it('counts a Sync now on an account it has not listed yet as that account\'s sync, instead of syncing it again at once', async () => {
+    const { scheduler, clock, syncs, setAccounts, runSync } = fakeScheduler({ 7: [1] }, {}, { firstSyncMs: 3000, pollMs: 5 * MINUTE, retryBaseMs: MINUTE, idle: false });
+    setAccounts([]);
+    await scheduler.start();
+    // Staff add account 7 and press Sync now before the scheduler has read the list again; it fails (a wrong password).
+    setAccounts([7]);
+    let finish = () => undefined as void;
+    void runSync(7, new Promise<void>((resolve) => (finish = resolve)));
+    await scheduler.refresh();
+    await clock.advance(5000);
+    expect(syncs).toHaveLength(1);
+    finish();
+    await clock.advance(0);
+    // The back-off of that failure, not a first sync right after it.
+    expect(scheduler.status(7).nextRunAt).toBe(new Date(clock.now() + MINUTE).toISOString());
+    await clock.advance(MINUTE - 1);
+    expect(syncs).toHaveLength(1);
+    await clock.advance(1);
+    expect(syncs).toHaveLength(2);
+  });
+
+  it('forgets a Sync now of an id that is no account once the list is read', async () => {
+    const { scheduler, clock, setAccounts } = fakeScheduler({ 1: [] }, {}, { firstSyncMs: 0, idle: false });
+    await scheduler.start();
+    setAccounts([1]);
+    const ended = scheduler.syncStarted(99);
+    await clock.advance(0);
+    ended(1);
+    expect(scheduler.status(99).nextRunAt).toBeNull();
+  });
 });

@@ -1,0 +1,23 @@
+import type { MailAccount, MailAccountInput } from '../../shared/domain';
+
+/**
+ * Whether an edit of an account (`before` and `after` as stored, from `input`) changes how its
+ * mail is read: the IMAP server, user or sign-in method, a new password or token, or the folders.
+ * Such an edit is synced again at once with the new settings (a corrected password should not
+ * wait out the back-off of the old one); one that only renames the account or changes its
+ * signature or SMTP server leaves the background sync as it is, its IDLE connections open.
+ */
+export function changesMailLogin(before: MailAccount, after: MailAccount, input: MailAccountInput): boolean {
+  const folders = (a: MailAccount) => JSON.stringify(a.folders ?? []);
+  return (
+    after.imapHost !== before.imapHost ||
+    after.imapPort !== before.imapPort ||
+    after.imapTls !== before.imapTls ||
+    after.imapUser !== before.imapUser ||
+    after.authMethod !== before.authMethod ||
+    folders(after) !== folders(before) ||
+    input.imapPassword !== undefined ||
+    input.oauthAccessToken !== undefined ||
+    Boolean(input.oauthRefreshToken)
+  );
+}
