@@ -11,6 +11,7 @@ import { sendMail } from '../mail/smtpSend';
 import { appendToSentFolder } from '../mail/appendSent';
 import { signatureOf } from '../replies/signatureRepository';
 import { composeReplyText, quoteOriginal } from '../../shared/replyText';
+import { replySubject } from '../../shared/inquiryNumber';
 import * as repo from './inquiryRepository';
 import { serverStateOfMessages } from './serverStateRepository';
 import { attachmentsOfMessages, getAttachmentContent, htmlOfMessages } from './messageContentRepository';
@@ -86,8 +87,6 @@ export async function logOfflineInquiry(ws: Workspace, input: MethodInput<'inqui
   return summaryOrThrow(ws, id);
 }
 
-const replySubject = (subject: string) => (/^\s*(re|ｒｅ)\s*[:：]/i.test(subject) ? subject : `Re: ${subject}`);
-
 export interface ReplyOptions {
   quoteOriginal?: boolean;
   /**
@@ -138,7 +137,7 @@ async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOrig
   const quoted = original ? quoteOriginal(original.body, original.at, detail.customer.name) : null;
   const signature = await signatureOf(ws.db, account.id);
   const text = maskCardNumbers(composeReplyText(body, { signature, quote: quoted }));
-  const subject = replySubject(detail.inquiry.subject);
+  const subject = replySubject(detail.inquiry.subject, detail.inquiry.id);
   const sent = await sendMail(
     smtp,
     {

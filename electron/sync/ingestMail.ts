@@ -4,6 +4,7 @@ import { customerIngestStatements, type CustomerIngestStatements } from '../cust
 import { inquiryIngestStatements, type InquiryIngestStatements } from '../inquiries/inquiryRepository';
 import { messageContentStatements, type MessageContentStatements } from '../inquiries/messageContentRepository';
 import type { InboundMail } from '../mail/parseInboundMail';
+import { inquiryNumberIn } from '../../shared/inquiryNumber';
 
 export type IngestOutcome =
   | { kind: 'new'; inquiryId: number; archived: boolean }
@@ -44,8 +45,6 @@ export interface IngestStore {
 export function ingestStore(raw: BetterSqlite3.Database): IngestStore {
   return { inquiries: inquiryIngestStatements(raw), customers: customerIngestStatements(raw), cursor: syncCursorStatements(raw), content: messageContentStatements(raw) };
 }
-
-const INQUIRY_NUMBER = /\[#(\d{1,9})\]/;
 
 /**
  * Files one parsed mail, synchronously, inside the caller's transaction:
@@ -138,9 +137,8 @@ export function foundAgain(store: IngestStore, messageKey: string, uid: number, 
 }
 
 function inquiryNumberedBySameCustomer(store: IngestStore, mail: InboundMail): number | null {
-  const match = INQUIRY_NUMBER.exec(mail.subject);
-  if (!match || !mail.fromAddress) return null;
-  const inquiryId = Number(match[1]);
+  const inquiryId = inquiryNumberIn(mail.subject);
+  if (inquiryId === null || !mail.fromAddress) return null;
   const customerId = store.inquiries.customerOfInquiry(inquiryId);
   if (customerId === null) return null;
   return store.customers.emailOf(customerId) === mail.fromAddress ? inquiryId : null;

@@ -61,7 +61,7 @@ describe('e-mail inquiries from a real Dovecot, replies over real SMTP', () => {
     const [captured] = await smtp.waitFor(1);
     expect(captured!.to).toEqual(['hanako@example.jp']);
     const sent = await simpleParser(captured!.raw);
-    expect(sent.subject).toBe('Re: 返品について');
+    expect(sent.subject).toBe(`Re: 返品について [#${inquiry!.id}]`);
     expect(sent.inReplyTo).toBe('<q1@example.jp>');
     expect(sent.references).toEqual('<q1@example.jp>');
     expect(sent.text).toContain('返品を承ります。');
@@ -77,6 +77,32 @@ describe('e-mail inquiries from a real Dovecot, replies over real SMTP', () => {
     await dovecot.appendMail(replyMail({ from: 'hanako@example.jp', to: 'support@toot.example', subject: 'Re: 返品について', text: 'ありがとうございます', parentMessageId: reply.messageId!, earlierReferences: ['<q1@example.jp>'] }));
     expect(await t.call('sync.run', { accountId })).toMatchObject({ addedToThreads: 1, newInquiries: 0 });
     expect((await t.call('inquiries.get', { id: inquiry!.id })).inquiry.status).toBe('open');
+  });
+
+  it('threads a mail without thread headers by the inquiry number in its subject, typed half- or full-width, only from the same customer', async () => {
+    await dovecot.appendMail(japaneseMail({ from: 'hanako@example.jp', to: 'support@toot.example', subject: '返品について', text: '返品できますか', messageId: '<n1@example.jp>' }));
+    await t.call('sync.run', { accountId });
+    const [inquiry] = await t.call('inquiries.list', {});
+    await t.call('inquiries.reply', { inquiryId: inquiry!.id, body: '承ります。', quoteOriginal: false });
+    const [captured] = await smtp.waitFor(1);
+    const tag = `[#${inquiry!.id}]`;
+    expect((await simpleParser(captured!.raw)).subject).toBe(`Re: 返品について ${tag}`);
+
+    // The customer writes a new mail (no In-Reply-To, no References), copying the number, once as sent and once typed full-width.
+    const fullWidth = `［＃${String(inquiry!.id).replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)))}］`;
+    await dovecot.appendMail(japaneseMail({ from: 'hanako@example.jp', to: 'support@toot.example', subject: `Re: 返品について ${tag}`, text: '送り先を教えてください' }));
+    await dovecot.appendMail(japaneseMail({ from: 'hanako@example.jp', to: 'support@toot.example', subject: `${fullWidth} 追加の質問`, text: '箱がありません' }));
+    // Someone else with the number in the subject does not join her inquiry.
+    await dovecot.appendMail(japaneseMail({ from: 'other@example.jp', to: 'support@toot.example', subject: `Re: 返品について ${tag}`, text: '私も返品したい' }));
+    expect(await t.call('sync.run', { accountId })).toMatchObject({ addedToThreads: 2, newInquiries: 1 });
+    const thread = await t.call('inquiries.get', { id: inquiry!.id });
+    expect(thread.messages.map((m) => m.body.trim()).sort()).toEqual(['返品できますか', '承ります。', '送り先を教えてください', '箱がありません'].sort());
+    expect(thread.inquiry.status).toBe('open');
+
+    // A second reply keeps one number in the subject.
+    await t.call('inquiries.reply', { inquiryId: inquiry!.id, body: '住所をお送りします。', quoteOriginal: false });
+    const [, second] = await smtp.waitFor(2);
+    expect((await simpleParser(second!.raw)).subject).toBe(`Re: 返品について ${tag}`);
   });
 
   it("threads the next reply under the customer's latest mail with the whole chain, though their clock is behind and their client wrote only In-Reply-To", async () => {
