@@ -7,14 +7,14 @@
  * A card number is 13 to 19 digits (half- or full-width) that pass the Luhn check, written
  * together or in groups, as people write them: "4111 1111 1111 1111", "4111-1111-1111-1111",
  * Amex's "3782 822463 10005", with one to three separators between groups (spaces, hyphens and
- * their full-width forms, dots, slashes, or the katakana "ー" that a Japanese keyboard gives
- * for a hyphen). It is found inside a longer run of numbers too: "注文番号12 4111 1111 1111 1111",
+ * their full-width forms, no-break and thin spaces such as HTML's &nbsp;, dots, slashes, or the
+ * katakana "ー" that a Japanese keyboard gives for a hyphen). It is found inside a longer run of numbers too: "注文番号12 4111 1111 1111 1111",
  * "4111 1111 1111 1111 12/27" (with the expiry), "4111111111111111 123" (with the security code).
  * So that phone and order numbers next to each other are not taken for one, the groups of a
  * number written in groups are 3 to 6 digits long and all separated alike.
  */
 const DIGIT = '0-9０-９';
-const SEPARATORS = ' -\u3000－‐−.．/／ー';
+const SEPARATORS = ' -\u00a0\u2002\u2003\u2009\u202f\u3000－‐−.．/／ー';
 const SEPARATOR = SEPARATORS.replace('-', '\\-');
 /** Digits and groups of digits, with at most three separators between groups. */
 const NUMBER_RUN = new RegExp(`[${DIGIT}]+(?:[${SEPARATOR}]{1,3}[${DIGIT}]+)*`, 'g');

@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import type { AttachmentInfo } from '../../shared/domain';
 import { isDangerousAttachment } from '../../shared/attachmentRisk';
 import { maskCardNumbers } from '../../shared/cardMask';
+import { maskCardNumbersInHtml } from '../../shared/htmlCardMask';
 import type { Executor } from '../db/executor';
 import { cachedPerHandle } from '../db/rawTransaction';
 // Type only: forwarded messages are stored as the mail parser reads them (unmasked; masked here).
@@ -71,7 +72,7 @@ export const messageContentStatements = cachedPerHandle((raw: BetterSqlite3.Data
   const storeForwarded = (messageId: number, forwarded: readonly ForwardedMail[], parentId: number | null) => {
     for (const f of forwarded) {
       const mask = maskCardNumbers;
-      const { lastInsertRowid } = insertForwarded.run(messageId, parentId, mask(f.from), mask(f.to), mask(f.cc), f.date, mask(f.subject), mask(f.text), f.html ? mask(f.html) : null);
+      const { lastInsertRowid } = insertForwarded.run(messageId, parentId, mask(f.from), mask(f.to), mask(f.cc), f.date, mask(f.subject), mask(f.text), f.html ? maskCardNumbersInHtml(f.html) : null);
       const id = Number(lastInsertRowid);
       storeAttachments(messageId, f, id);
       storeForwarded(messageId, f.forwarded, id);
@@ -79,7 +80,7 @@ export const messageContentStatements = cachedPerHandle((raw: BetterSqlite3.Data
   };
   return {
     store(messageId: number, content: MessageContent): void {
-      if (content.html) insertHtml.run(messageId, maskCardNumbers(content.html));
+      if (content.html) insertHtml.run(messageId, maskCardNumbersInHtml(content.html));
       storeAttachments(messageId, content, null);
       storeForwarded(messageId, content.forwarded ?? [], null);
     },

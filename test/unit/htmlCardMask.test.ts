@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { maskCardNumbers } from '../../shared/cardMask';
+import { maskCardNumbersInHtml } from '../../shared/htmlCardMask';
+
+/** What a reader sees of the HTML's digits: tags dropped, references decoded. */
+const digitsOnScreen = (html: string) =>
+  html
+    .replace(/<[^>]*>/g, '')
+    .replace(/&#(\d+);/g, (_, d: string) => String.fromCharCode(Number(d)))
+    .replace(/&nbsp;/g, ' ');
+
+describe('card numbers in HTML mail, as a reader sees them', () => {
+  it('masks numbers spelled with &nbsp;, split over inline tags, written as character references or broken by a line', () => {
+    const shapes = [
+      '<p>カード番号 4111&nbsp;1111&nbsp;1111&nbsp;1111 です</p>',
+      '<p><span>4111</span><span>1111</span><span>1111</span><span>1111</span></p>',
+      '<div>カード：<b>4111-1111</b>-<i>1111-1111</i></div>',
+      '<p>&#52;&#49;&#49;&#49; 1111 1111 1111</p>',
+      '<p>4111 1111\n      1111 1111</p>',
+      '<td>4111 1111 1111 1111</td>',
+      '<p>4111\u00a01111\u00a01111\u00a01111</p>',
+    ];
+    for (const html of shapes) {
+      const masked = maskCardNumbersInHtml(html);
+      expect(digitsOnScreen(masked).replace(/\D/g, ''), html).toBe('1111');
+      // The markup around it stays as it was.
+      expect(masked.replace(/[*\d]|&#\d+;/g, ''), html).toBe(html.replace(/[*\d]|&#\d+;/g, ''));
+    }
+  });
+
+  it('masks a number broken by <br> between groups, and one in an attribute value', () => {
+    expect(maskCardNumbersInHtml('4111 1111<br>1111 1111')).toBe('**** ****<br>**** 1111');
+    expect(maskCardNumbersInHtml('<a href="https://pay.example/?card=4111111111111111">支払い</a>')).toBe('<a href="https://pay.example/?card=************1111">支払い</a>');
+  });
+
+  it('leaves everything else byte for byte: phone and order numbers, styles, scripts, text with < and &', () => {
+    const html =
+      '<style>td { width: 4111111111111111px }</style><p style="color:#123456">電話 03-1234-5678 注文番号 20261203-0001 a < b &amp; c &copy;</p><table><tr><td>1234</td><td>5678</td><td>9012</td></tr></table>';
+    expect(maskCardNumbersInHtml(html)).toBe(html);
+  });
+
+  it('masks what the plain-text masking masks, in text without markup', () => {
+    for (const text of ['4111 1111 1111 1111', '注文番号12 4111 1111 1111 1111 12/27', '３７８２ ８２２４６３ １０００５']) {
+      expect(maskCardNumbersInHtml(text)).toBe(maskCardNumbers(text));
+    }
+  });
+});
