@@ -4,6 +4,7 @@ import type { ImapConfig } from '../mail/imapClient';
 import type { SmtpConfig } from '../mail/smtpSend';
 import { getAccountWithSecrets, saveRenewedToken, type MailAccountWithSecrets } from './accountRepository';
 import { refreshAccessToken } from './oauthRefresh';
+import { userMessage } from '../../shared/userMessages';
 
 /** An account opened for the mail transports: how its IMAP and SMTP connections log in. */
 export interface MailLogin {
@@ -30,7 +31,7 @@ export async function openMailLogin(ws: Workspace, accountId: number): Promise<M
       account = await getAccountWithSecrets(ws.db, ws.secrets, accountId);
     }
     if (account.oauthAccessToken === null) {
-      throw new AppError('OAUTH_TOKEN_EXPIRED', `Mail account "${account.label}" is not signed in: press "Sign in with the browser" (ブラウザでサインイン) on it in Settings, or enter an access token.`);
+      throw new AppError('OAUTH_TOKEN_EXPIRED', userMessage('oauthNotSignedIn', { label: account.label }));
     }
   }
   return { account, imap: imapConfigOf(account), smtp: smtpConfigOf(account) };
@@ -89,7 +90,7 @@ export function renewAccessToken(ws: Workspace, account: MailAccountWithSecrets)
 }
 
 async function renewOnce(ws: Workspace, account: MailAccountWithSecrets): Promise<void> {
-  if (!account.oauthRefresh) throw new AppError('OAUTH_TOKEN_EXPIRED', `Mail account "${account.label}" cannot renew its OAuth2 token: enter a new access token in Settings.`);
+  if (!account.oauthRefresh) throw new AppError('OAUTH_TOKEN_EXPIRED', userMessage('oauthCannotRenew', { label: account.label }));
   const renewed = await refreshAccessToken(account.oauthRefresh, account.imapUser, new Date(ws.now()));
   await saveRenewedToken(ws.db, ws.secrets, account.id, renewed);
   ws.logger.info('oauth.token_renewed', { accountId: account.id, expiresKnown: renewed.expiresAt !== null, rotated: renewed.refreshToken !== null });

@@ -1,5 +1,6 @@
 import { AppError } from '../../shared/result';
 import type { OAuthRefreshSettings } from './accountRepository';
+import { userMessage } from '../../shared/userMessages';
 
 export interface RenewedToken {
   accessToken: string;
@@ -22,18 +23,12 @@ export async function refreshAccessToken(settings: OAuthRefreshSettings, user: s
   const endpoint = new URL(settings.tokenUrl).host;
   const answer = await postTokenRequest(settings.tokenUrl, body, now);
   if (answer === 'unreachable') {
-    throw new AppError(
-      'OAUTH_REFRESH_FAILED',
-      `The OAuth2 access token for ${user} has expired and could not be renewed: the token endpoint ${endpoint} did not answer. Check the network and the token URL in Settings.`,
-    );
+    throw new AppError('OAUTH_REFRESH_FAILED', userMessage('oauthEndpointUnreachable', { user, endpoint }));
   }
   if ('token' in answer) return answer.token;
   const { error, status } = answer;
   if (error === 'invalid_grant') {
-    throw new AppError(
-      'OAUTH_TOKEN_EXPIRED',
-      `The OAuth2 sign-in for ${user} has expired or was revoked (the provider refused the refresh token). Sign in with the provider again in Settings.`,
-    );
+    throw new AppError('OAUTH_TOKEN_EXPIRED', userMessage('oauthSignInExpired', { user }));
   }
   if (error === 'invalid_client' || error === 'unauthorized_client') {
     throw new AppError('OAUTH_REFRESH_FAILED', `The token endpoint ${endpoint} refused the client ID or secret (${error}): check them in Settings.`);

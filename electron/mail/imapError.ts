@@ -1,6 +1,7 @@
 import { AppError } from '../../shared/result';
 import { oauthTokenRefused } from './oauthTokenRefused';
 import { classifyTransportFailure, errorChain } from './transportFailure';
+import { userMessage } from '../../shared/userMessages';
 
 interface ImapFailureDetails {
   authenticationFailed?: unknown;
@@ -22,27 +23,27 @@ export function toImapAppError(error: unknown, target: { host: string; port: num
 
   if (details.some((d) => d.authenticationFailed === true) || ['AUTHENTICATIONFAILED', 'AUTHORIZATIONFAILED'].includes(responseCode)) {
     if (target.accessToken) return oauthTokenRefused('IMAP', target.user);
-    return new AppError('IMAP_AUTH_FAILED', `IMAP login failed for ${target.user}: check the user name and password`);
+    return new AppError('IMAP_AUTH_FAILED', userMessage('imapAuthFailed', { user: target.user }));
   }
   if (responseCode === 'PRIVACYREQUIRED' || responseCode === 'LOGINDISABLED') {
-    return new AppError('IMAP_TLS_FAILED', `IMAP server ${where} refuses to log in without TLS: turn TLS on (usually port 993)`);
+    return new AppError('IMAP_TLS_FAILED', userMessage('imapNeedsTls', { where }));
   }
 
   const failure = classifyTransportFailure(error);
   if (failure?.kind === 'tls') {
-    return new AppError('IMAP_TLS_FAILED', `Secure connection to IMAP server ${where} failed: the server ${failure.problem}`);
+    return new AppError('IMAP_TLS_FAILED', userMessage('imapTlsFailed', { where, problem: failure.problem }));
   }
   if (failure?.kind === 'unreachable') {
-    const why = failure.timedOut ? ' (no answer in time)' : '';
-    return new AppError('IMAP_UNREACHABLE', `Cannot reach IMAP server ${where}${why}: check the host, port and network`);
+    const why = failure.timedOut ? userMessage('noAnswerInTime') : '';
+    return new AppError('IMAP_UNREACHABLE', userMessage('imapUnreachable', { where, why }));
   }
 
   if (folder && (details.some((d) => d.mailboxMissing === true) || responseCode === 'NONEXISTENT')) {
-    return new AppError('IMAP_ERROR', `The folder "${folder}" does not exist on IMAP server ${where}: check the folder name`);
+    return new AppError('IMAP_ERROR', userMessage('imapFolderMissing', { folder, where }));
   }
   const reply = details.map((d) => (typeof d.responseText === 'string' ? d.responseText : '')).find(Boolean);
-  const said = reply ? ` (the server said: ${sanitizeServerText(reply)})` : '';
-  return new AppError('IMAP_ERROR', `IMAP server ${where} reported an error${said}: try again later, or check the account settings`);
+  const said = reply ? userMessage('serverSaid', { reply: sanitizeServerText(reply) }) : '';
+  return new AppError('IMAP_ERROR', userMessage('imapServerError', { where, said }));
 }
 
 /** A server's reply, cut short and stripped of control characters, to quote in a message. */

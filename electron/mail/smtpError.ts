@@ -1,6 +1,7 @@
 import { AppError } from '../../shared/result';
 import { oauthTokenRefused } from './oauthTokenRefused';
 import { classifyTransportFailure, errorChain } from './transportFailure';
+import { userMessage } from '../../shared/userMessages';
 
 interface SmtpFailureDetails {
   code?: unknown;
@@ -25,38 +26,35 @@ export function toSmtpAppError(error: unknown, target: { host: string; port: num
 
   if (code === 'EAUTH' || code === 'ENOAUTH' || responseCode === 535 || responseCode === 534) {
     if (target.accessToken) return oauthTokenRefused('SMTP', target.user);
-    return new AppError('SMTP_AUTH_FAILED', `SMTP login failed for ${target.user || '(no user name)'}: check the user name and password`);
+    return new AppError('SMTP_AUTH_FAILED', userMessage('smtpAuthFailed', { user: target.user || '(no user name)' }));
   }
   if (responseCode === 530 && !/^(?:RCPT|DATA)/i.test(command)) {
     return new AppError(
       'SMTP_AUTH_FAILED',
       target.user
-        ? `SMTP server ${where} refused the login of ${target.user}: check the user name and password`
-        : `SMTP server ${where} requires a login: enter the user name and password`,
+        ? userMessage('smtpLoginRefused', { where, user: target.user })
+        : userMessage('smtpLoginRequired', { where }),
     );
   }
 
   const failure = classifyTransportFailure(error);
   if (failure?.kind === 'tls') {
-    return new AppError('SMTP_ERROR', `Secure connection to SMTP server ${where} failed: the server ${failure.problem}`);
+    return new AppError('SMTP_ERROR', userMessage('smtpTlsFailed', { where, problem: failure.problem }));
   }
   if (failure?.kind === 'unreachable') {
-    const why = failure.timedOut ? ' (no answer in time)' : '';
-    return new AppError('SMTP_UNREACHABLE', `Cannot reach SMTP server ${where}${why}: check the host, port and network`);
+    const why = failure.timedOut ? userMessage('noAnswerInTime') : '';
+    return new AppError('SMTP_UNREACHABLE', userMessage('smtpUnreachable', { where, why }));
   }
 
-  const said = reply ? ` (the server said: ${sanitizeServerReply(reply)})` : '';
+  const said = reply ? userMessage('serverSaid', { reply: sanitizeServerReply(reply) }) : '';
   if (code === 'EENVELOPE' || /^RCPT/i.test(command)) {
-    return new AppError('SMTP_ERROR', `SMTP server ${where} refused the recipient${said}: check the address`);
+    return new AppError('SMTP_ERROR', userMessage('smtpRecipientRefused', { where, said }));
   }
   if (/^MAIL FROM/i.test(command)) {
-    return new AppError('SMTP_ERROR', `SMTP server ${where} refused the sender address${said}: check the account's mail address`);
+    return new AppError('SMTP_ERROR', userMessage('smtpSenderRefused', { where, said }));
   }
   const temporary = responseCode >= 400 && responseCode < 500;
-  return new AppError(
-    'SMTP_ERROR',
-    `SMTP server ${where} did not accept the mail${said}: ${temporary ? 'try again in a few minutes' : 'check the account settings, or ask your mail provider'}`,
-  );
+  return new AppError('SMTP_ERROR', userMessage(temporary ? 'smtpNotAcceptedTemporary' : 'smtpNotAccepted', { where, said }));
 }
 
 /** A server reply fit to show: one short line, mail addresses blanked (they may be a customer's). */

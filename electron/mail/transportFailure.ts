@@ -1,3 +1,5 @@
+import { userMessage } from '../../shared/userMessages';
+
 /**
  * What went wrong on the wire, in the terms the user can act on, for both IMAP and SMTP: the
  * server could not be reached, or the TLS connection could not be trusted. imapflow and
@@ -103,21 +105,21 @@ export function errorChain(error: unknown): ErrorLike[] {
 /** Finishes the sentence "The server …", or null when this is not a TLS problem. */
 function describeTlsProblem(code: string, message: string, flaggedTls: boolean): string | null {
   if (UNTRUSTED_CERTIFICATE_CODES.has(code)) {
-    return 'presented a certificate that is not signed by a trusted authority (self-signed or with an incomplete chain): ask your mail provider for the correct host name, or have the certificate fixed';
+    return userMessage('tlsUntrusted');
   }
-  if (code === 'CERT_HAS_EXPIRED') return 'presented an expired certificate: ask your mail provider to renew it';
-  if (code === 'CERT_NOT_YET_VALID') return "presented a certificate that is not valid yet: check this computer's date and time";
+  if (code === 'CERT_HAS_EXPIRED') return userMessage('tlsExpired');
+  if (code === 'CERT_NOT_YET_VALID') return userMessage('tlsNotYetValid');
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    return 'presented a certificate for a different host name: enter the host name exactly as your mail provider gives it';
+    return userMessage('tlsWrongHost');
   }
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long|unknown protocol/i.test(message)) {
-    return 'did not answer with TLS on this port: check the port (IMAP over TLS is usually 993, SMTP 465 or 587)';
+    return userMessage('tlsNotOnPort');
   }
   if (/STARTTLS/i.test(message) || code === 'UPGRADE_TIMEOUT') {
-    return 'does not offer STARTTLS on this port: use the TLS port instead (993 for IMAP, 465 for SMTP)';
+    return userMessage('tlsNoStartTls');
   }
   if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || code === 'ETLS' || code === 'EPROTO' || flaggedTls) {
-    return `refused a secure (TLS) connection (${code || 'TLS error'}): check the port and ask your mail provider which TLS settings it needs`;
+    return userMessage('tlsRefused', { code: code || 'TLS error' });
   }
   return null;
 }

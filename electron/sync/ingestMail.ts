@@ -5,6 +5,7 @@ import { inquiryIngestStatements, type InquiryIngestStatements } from '../inquir
 import { messageContentStatements, type MessageContentStatements } from '../inquiries/messageContentRepository';
 import type { InboundMail } from '../mail/parseInboundMail';
 import { inquiryNumberIn } from '../../shared/inquiryNumber';
+import { userMessage } from '../../shared/userMessages';
 
 export type IngestOutcome =
   | { kind: 'new'; inquiryId: number; archived: boolean }
@@ -73,13 +74,13 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
     let undeliverable = 0;
     for (const address of mail.failedRecipients) undeliverable += store.customers.markEmailUndeliverable(address);
     const reason = mail.failedRecipients.length
-      ? `Bounce: delivery failed for ${mail.failedRecipients.length} address(es); ${undeliverable} customer(s) marked undeliverable. No inquiry opened.`
-      : 'Automatic mail (auto-reply or delivery report): no inquiry opened';
+      ? userMessage('bounce', { failed: mail.failedRecipients.length, marked: undeliverable })
+      : userMessage('automaticMail');
     store.cursor.quarantine({ ...ctx, uid: arrived.uid }, reason, ctx.now);
     return { kind: 'automatic', undeliverable };
   }
   if (mail.fromAddress && ctx.ownAddresses.has(mail.fromAddress)) {
-    store.cursor.quarantine({ ...ctx, uid: arrived.uid }, 'Sent from one of this app\'s own addresses: not a customer inquiry', ctx.now);
+    store.cursor.quarantine({ ...ctx, uid: arrived.uid }, userMessage('ownAddress'), ctx.now);
     return { kind: 'own' };
   }
 

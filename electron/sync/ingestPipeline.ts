@@ -1,5 +1,6 @@
 import type { FetchedMail } from '../mail/imapFetch';
 import type { InboundMail } from '../mail/parseInboundMail';
+import { userMessage } from '../../shared/userMessages';
 
 export type ParseResult = { ok: true; mail: InboundMail } | { ok: false; reason: string };
 
@@ -7,7 +8,7 @@ export type ParseResult = { ok: true; mail: InboundMail } | { ok: false; reason:
 export function parseOutcome(parsing: Promise<InboundMail>): Promise<ParseResult> {
   return parsing.then(
     (mail): ParseResult => ({ ok: true, mail }),
-    (error: unknown): ParseResult => ({ ok: false, reason: `Unreadable mail: ${error instanceof Error ? error.message : String(error)}` }),
+    (error: unknown): ParseResult => ({ ok: false, reason: userMessage('unreadableMail', { detail: error instanceof Error ? error.message : String(error) }) }),
   );
 }
 

@@ -5,6 +5,7 @@ import type { InboundMail } from '../mail/parseInboundMail';
 import { parseInboundMail, UnparseableMailError } from '../mail/parseInboundMail';
 import { startWorker } from '../workers/startWorker';
 import { PARSE_WORKER_READY, type ParseReplies, type ParseReply, type ParseRequest } from '../workers/parseRequest';
+import { userMessage } from '../../shared/userMessages';
 
 interface Waiting {
   raw: Buffer;
@@ -50,7 +51,7 @@ export interface ParsePoolOptions {
 const MAILS_PER_MESSAGE = 16;
 
 /** Why a mail that stopped the parser is set aside (quarantined with this reason). */
-export const PARSER_STOPPED = 'The mail parser stopped while reading this mail';
+export const PARSER_STOPPED = userMessage('parserStopped');
 
 /**
  * Parses mails on worker threads (electron/workers/parseWorker.ts), so that during an import the

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { mainProcessText } from '../i18n';
 import { useErrors } from '../stores/errors';
 import { errorTitle } from './errorTitle';
 
@@ -15,7 +16,7 @@ export function ErrorBanner() {
           <div className="error-text">
             <strong>{errorTitle(t, error.code)}</strong>
             <span className="error-message" data-testid="error-message">
-              {error.message}
+              {mainProcessText(error.message)}
             </span>
           </div>
           <button

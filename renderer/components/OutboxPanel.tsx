@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import i18n from '../i18n';
+import i18n, { mainProcessText } from '../i18n';
 import { tokyoDateTimeOrNone } from '../lib/format';
 import { useInquiry } from '../stores/inquiry';
 import { useNotices } from '../stores/notices';
@@ -46,8 +46,8 @@ export function OutboxPanel() {
             {item.lastError && (
               <p className="warning" data-testid="outbox-error">
                 {item.status === 'sent'
-                  ? t('mail.sentCopyFailedShort', { error: item.lastError })
-                  : t('mail.sendFailedReason', { error: item.lastError })}
+                  ? t('mail.sentCopyFailedShort', { error: mainProcessText(item.lastError) })
+                  : t('mail.sendFailedReason', { error: mainProcessText(item.lastError) })}
               </p>
             )}
             <div className="message-body muted">{item.body}</div>

@@ -2,6 +2,7 @@ import i18n from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
 import type { Language } from '../../shared/domain';
 import type { Purpose } from '../../shared/purposes';
+import { localizeUserMessage } from '../../shared/userMessages';
 import { en } from './en';
 import { ja } from './ja';
 
@@ -61,6 +62,11 @@ export function currentLanguage(): Language {
 export function useLanguage(): Language {
   const { i18n: instance } = useTranslation();
   return instance.language === 'en' ? 'en' : 'ja';
+}
+
+/** What the main process said (an error, a set-aside mail's reason) in the staff's language: see shared/userMessages.ts. */
+export function mainProcessText(text: string, language: Language = currentLanguage()): string {
+  return localizeUserMessage(text, language);
 }
 
 export function purposeLabel(purpose: Purpose, language: Language): string {

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { tokyoDateTimeOrNone } from '../lib/format';
 import { useAccounts } from '../stores/accounts';
-import i18n from '../i18n';
+import i18n, { mainProcessText } from '../i18n';
 import { useNotices } from '../stores/notices';
 import { useQuarantine } from '../stores/quarantine';
 
@@ -31,7 +31,7 @@ export function QuarantineList() {
       if (!result) return;
       const notice =
         result.outcome === 'setAside'
-          ? i18n.t('quarantine.stillSetAside', { reason: result.reason ?? '' })
+          ? i18n.t('quarantine.stillSetAside', { reason: mainProcessText(result.reason ?? '') })
           : result.outcome === 'duplicate'
             ? i18n.t('quarantine.alreadyStored')
             : i18n.t('quarantine.filed', { id: result.inquiryId });
@@ -67,7 +67,7 @@ export function QuarantineList() {
                 <td>
                   {mail.folder} / UID {mail.uid}
                 </td>
-                <td data-testid="quarantine-reason">{mail.reason}</td>
+                <td data-testid="quarantine-reason">{mainProcessText(mail.reason)}</td>
                 <td>
                   <button type="button" data-testid={`quarantine-retry-${mail.id}`} disabled={retrying !== null} onClick={() => void retry(mail.id)}>
                     {retrying === mail.id ? t('quarantine.retrying') : t('quarantine.retry')}

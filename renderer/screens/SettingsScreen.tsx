@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MailAccount } from '../../shared/domain';
 import { LanguageSwitch } from '../components/LanguageSwitch';
-import i18n from '../i18n';
+import i18n, { mainProcessText } from '../i18n';
 import { tokyoDateTimeOrNone } from '../lib/format';
 import { useAccounts } from '../stores/accounts';
 import { useNotices } from '../stores/notices';
@@ -127,7 +127,7 @@ function SyncStatus({ account }: { account: MailAccount }) {
           {folderErrors.length > 0 && (
             <ul className="field-error" data-testid={`sync-folder-errors-${account.id}`}>
               {folderErrors.map((f) => (
-                <li key={f.folder}>{t('sync.folderError', { folder: f.folder, error: f.error })}</li>
+                <li key={f.folder}>{t('sync.folderError', { folder: f.folder, error: mainProcessText(f.error ?? '') })}</li>
               ))}
             </ul>
           )}
@@ -135,7 +135,7 @@ function SyncStatus({ account }: { account: MailAccount }) {
       )}
       {account.lastError && (
         <p className="field-error" data-testid={`account-error-${account.id}`}>
-          {t('accounts.lastError')}: {account.lastError}
+          {t('accounts.lastError')}: {mainProcessText(account.lastError)}
         </p>
       )}
     </div>
@@ -158,7 +158,7 @@ function SyncHealth({ account }: { account: MailAccount }) {
         <dd data-testid={`account-health-error-${account.id}`} className={status.lastError ? 'field-error' : undefined}>
           {status.lastError ? (
             <>
-              {status.lastError} <span data-testid={`account-failures-${account.id}`}>{t('sync.health.failureCount', { n: status.failureCount })}</span>
+              {mainProcessText(status.lastError)} <span data-testid={`account-failures-${account.id}`}>{t('sync.health.failureCount', { n: status.failureCount })}</span>
             </>
           ) : (
             t('sync.health.noError')

@@ -64,8 +64,9 @@ test('2. an expired token is named as such; a new token pasted in the form makes
   const id = await accountId();
   await accountRow().getByTestId(`account-sync-${id}`).click();
   const error = accountRow().getByTestId(`account-health-error-${id}`);
-  await expect(error).toContainText('refused the OAuth2 access token', { timeout: 60_000 });
-  await expect(error).toContainText('Enter a new access token in Settings');
+  // In the staff's language: the main process's message, read in Japanese.
+  await expect(error).toContainText('OAuth2 アクセストークンを拒否しました', { timeout: 60_000 });
+  await expect(error).toContainText('設定で新しいアクセストークン');
   await expect(page.getByText('OAuth2 のアクセストークンが期限切れか無効です').first()).toBeVisible();
 
   await accountRow().getByTestId(`account-edit-${id}`).click();

@@ -137,11 +137,11 @@ test('1b. an auto-reply opens no inquiry and is listed, with the reason, among t
   const rows = page.getByTestId(/^quarantine-row-\d+$/);
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText('Archive / UID 2');
-  await expect(rows.first().getByTestId('quarantine-reason')).toHaveText(/auto|自動/i);
+  await expect(rows.first().getByTestId('quarantine-reason')).toHaveText('自動送信メール（自動返信または配信通知）のため、問い合わせにしませんでした');
 
   // Read again from the server: still an auto-reply, so it stays set aside, once, and staff are told why.
   await rows.first().getByRole('button', { name: 'もう一度取り込む' }).click();
-  await expect(page.getByText(/まだ問い合わせにできません: Automatic mail/)).toBeVisible();
+  await expect(page.getByText(/まだ問い合わせにできません: 自動送信メール（自動返信または配信通知）/)).toBeVisible();
   await expect(rows).toHaveCount(1);
 });
 
@@ -161,6 +161,7 @@ test('2. editing keeps the folders and import date; a wrong password shows the e
   await expect(account.getByTestId(`account-sync-${id}`)).toBeEnabled({ timeout: 60_000 });
   const error = account.getByTestId(`account-health-error-${id}`);
   await expect(error).not.toHaveText('なし');
+  await expect(error).toContainText(`IMAP サーバーにログインできませんでした（${SUPPORT}）。ユーザー名とパスワードを確認してください。`);
   await expect(account.getByTestId(`account-failures-${id}`)).toHaveText(/連続 [1-9]\d* 回失敗/);
   // The cursors stay where the last good sync left them.
   await expect(account.getByTestId('folder-cursor').filter({ hasText: 'INBOX' })).toHaveAttribute('data-last-uid', '2');
@@ -168,6 +169,7 @@ test('2. editing keeps the folders and import date; a wrong password shows the e
   // The panel follows the language.
   await page.getByTestId('settings-language').selectOption('en');
   await expect(account.getByTestId(`account-failures-${id}`)).toHaveText(/failures in a row/);
+  await expect(error).toContainText(`IMAP login failed for ${SUPPORT}: check the user name and password`);
 });
 
 test('3. a long sync shows its rate and can be cancelled; the next sync goes on from there', async () => {

@@ -1,0 +1,222 @@
+/**
+ * What the main process tells staff when mail cannot be read or sent, in both languages, in one
+ * place. The main process writes the English form (`userMessage`): it is what crosses IPC as an
+ * error's message, what is stored as an account's last error, a set-aside mail's reason or a
+ * reply's failure, and what tests assert. The renderer shows it in the staff's language
+ * (`localizeUserMessage`), reading the English form back against the same templates, so a message
+ * stored while the UI was in English reads in Japanese after switching, and one the catalog does
+ * not know (a server's own words) is shown as it came.
+ *
+ * A template's {name} is filled with a value; a value that is itself one of these messages (a
+ * fragment such as " (no answer in time)") is translated along with it.
+ */
+export const USER_MESSAGES = {
+  imapAuthFailed: {
+    en: 'IMAP login failed for {user}: check the user name and password',
+    ja: 'IMAP サーバーにログインできませんでした（{user}）。ユーザー名とパスワードを確認してください。',
+  },
+  imapNeedsTls: {
+    en: 'IMAP server {where} refuses to log in without TLS: turn TLS on (usually port 993)',
+    ja: 'IMAP サーバー {where} は TLS なしのログインを受け付けません。TLS を有効にしてください（通常はポート 993）。',
+  },
+  imapTlsFailed: {
+    en: 'Secure connection to IMAP server {where} failed: the server {problem}',
+    ja: 'IMAP サーバー {where} との暗号化接続に失敗しました。サーバーが{problem}',
+  },
+  imapUnreachable: {
+    en: 'Cannot reach IMAP server {where}{why}: check the host, port and network',
+    ja: 'IMAP サーバー {where} に接続できません{why}。ホスト名、ポート、ネットワークを確認してください。',
+  },
+  imapFolderMissing: {
+    en: 'The folder "{folder}" does not exist on IMAP server {where}: check the folder name',
+    ja: 'フォルダー「{folder}」は IMAP サーバー {where} にありません。フォルダー名を確認してください。',
+  },
+  imapServerError: {
+    en: 'IMAP server {where} reported an error{said}: try again later, or check the account settings',
+    ja: 'IMAP サーバー {where} がエラーを返しました{said}。しばらくしてからもう一度試すか、アカウントの設定を確認してください。',
+  },
+  smtpAuthFailed: {
+    en: 'SMTP login failed for {user}: check the user name and password',
+    ja: 'SMTP サーバーにログインできませんでした（{user}）。ユーザー名とパスワードを確認してください。',
+  },
+  smtpLoginRefused: {
+    en: 'SMTP server {where} refused the login of {user}: check the user name and password',
+    ja: 'SMTP サーバー {where} が {user} のログインを拒否しました。ユーザー名とパスワードを確認してください。',
+  },
+  smtpLoginRequired: {
+    en: 'SMTP server {where} requires a login: enter the user name and password',
+    ja: 'SMTP サーバー {where} にはログインが必要です。ユーザー名とパスワードを入力してください。',
+  },
+  smtpTlsFailed: {
+    en: 'Secure connection to SMTP server {where} failed: the server {problem}',
+    ja: 'SMTP サーバー {where} との暗号化接続に失敗しました。サーバーが{problem}',
+  },
+  smtpUnreachable: {
+    en: 'Cannot reach SMTP server {where}{why}: check the host, port and network',
+    ja: 'SMTP サーバー {where} に接続できません{why}。ホスト名、ポート、ネットワークを確認してください。',
+  },
+  smtpRecipientRefused: {
+    en: 'SMTP server {where} refused the recipient{said}: check the address',
+    ja: 'SMTP サーバー {where} が宛先を受け付けませんでした{said}。宛先のアドレスを確認してください。',
+  },
+  smtpSenderRefused: {
+    en: "SMTP server {where} refused the sender address{said}: check the account's mail address",
+    ja: 'SMTP サーバー {where} が送信元アドレスを受け付けませんでした{said}。アカウントの送信元アドレスを確認してください。',
+  },
+  smtpNotAcceptedTemporary: {
+    en: 'SMTP server {where} did not accept the mail{said}: try again in a few minutes',
+    ja: 'SMTP サーバー {where} がメールを受け付けませんでした{said}。数分後にもう一度試してください。',
+  },
+  smtpNotAccepted: {
+    en: 'SMTP server {where} did not accept the mail{said}: check the account settings, or ask your mail provider',
+    ja: 'SMTP サーバー {where} がメールを受け付けませんでした{said}。アカウントの設定を確認するか、メール事業者に問い合わせてください。',
+  },
+  oauthTokenRefused: {
+    en: 'The {protocol} server refused the OAuth2 access token for {user}: it has expired or was revoked. Enter a new access token in Settings (or a refresh token, so that Madoguchi renews it).',
+    ja: '{protocol} サーバーが {user} の OAuth2 アクセストークンを拒否しました。期限切れか、取り消されています。設定で新しいアクセストークン（自動で更新するにはリフレッシュトークン）を入力してください。',
+  },
+  oauthNotSignedIn: {
+    en: 'Mail account "{label}" is not signed in: press "Sign in with the browser" (ブラウザでサインイン) on it in Settings, or enter an access token.',
+    ja: 'メールアカウント「{label}」はサインインしていません。設定でそのアカウントの「ブラウザでサインイン」を押すか、アクセストークンを入力してください。',
+  },
+  oauthCannotRenew: {
+    en: 'Mail account "{label}" cannot renew its OAuth2 token: enter a new access token in Settings.',
+    ja: 'メールアカウント「{label}」の OAuth2 トークンを更新できません。設定で新しいアクセストークンを入力してください。',
+  },
+  oauthSignInExpired: {
+    en: 'The OAuth2 sign-in for {user} has expired or was revoked (the provider refused the refresh token). Sign in with the provider again in Settings.',
+    ja: '{user} の OAuth2 サインインは期限切れか、取り消されています（事業者がリフレッシュトークンを拒否しました）。設定からもう一度サインインしてください。',
+  },
+  oauthEndpointUnreachable: {
+    en: 'The OAuth2 access token for {user} has expired and could not be renewed: the token endpoint {endpoint} did not answer. Check the network and the token URL in Settings.',
+    ja: '{user} の OAuth2 アクセストークンが期限切れで、更新できませんでした。トークンエンドポイント {endpoint} が応答しません。ネットワークと、設定のトークン URL を確認してください。',
+  },
+  automaticMail: {
+    en: 'Automatic mail (auto-reply or delivery report): no inquiry opened',
+    ja: '自動送信メール（自動返信または配信通知）のため、問い合わせにしませんでした',
+  },
+  bounce: {
+    en: 'Bounce: delivery failed for {failed} address(es); {marked} customer(s) marked undeliverable. No inquiry opened.',
+    ja: '配信エラー: {failed} 件のアドレスに届きませんでした。{marked} 人の顧客を配信不能にしました。問い合わせにはしていません。',
+  },
+  ownAddress: {
+    en: "Sent from one of this app's own addresses: not a customer inquiry",
+    ja: 'この窓口自身の送信元アドレスから送られたメールのため、お客様の問い合わせではありません',
+  },
+  parserStopped: {
+    en: 'The mail parser stopped while reading this mail',
+    ja: 'このメールを読み取る途中でメールの解析が止まりました',
+  },
+  unreadableMail: {
+    en: 'Unreadable mail: {detail}',
+    ja: '読み取れないメール: {detail}',
+  },
+  // Fragments, inside the messages above.
+  noAnswerInTime: { en: ' (no answer in time)', ja: '（時間内に応答がありません）' },
+  serverSaid: { en: ' (the server said: {reply})', ja: '（サーバーの応答: {reply}）' },
+  tlsUntrusted: {
+    en: 'presented a certificate that is not signed by a trusted authority (self-signed or with an incomplete chain): ask your mail provider for the correct host name, or have the certificate fixed',
+    ja: '信頼された認証局の署名がない証明書（自己署名、または中間証明書の不足）を提示しました。正しいホスト名をメール事業者に確認するか、証明書を直してもらってください。',
+  },
+  tlsExpired: { en: 'presented an expired certificate: ask your mail provider to renew it', ja: '期限切れの証明書を提示しました。メール事業者に更新を依頼してください。' },
+  tlsNotYetValid: {
+    en: "presented a certificate that is not valid yet: check this computer's date and time",
+    ja: 'まだ有効になっていない証明書を提示しました。このコンピューターの日付と時刻を確認してください。',
+  },
+  tlsWrongHost: {
+    en: 'presented a certificate for a different host name: enter the host name exactly as your mail provider gives it',
+    ja: '別のホスト名の証明書を提示しました。メール事業者が案内するとおりのホスト名を入力してください。',
+  },
+  tlsNotOnPort: {
+    en: 'did not answer with TLS on this port: check the port (IMAP over TLS is usually 993, SMTP 465 or 587)',
+    ja: 'このポートで TLS に応答しませんでした。ポートを確認してください（TLS の IMAP は通常 993、SMTP は 465 か 587）。',
+  },
+  tlsNoStartTls: {
+    en: 'does not offer STARTTLS on this port: use the TLS port instead (993 for IMAP, 465 for SMTP)',
+    ja: 'このポートで STARTTLS を提供していません。TLS のポート（IMAP は 993、SMTP は 465）を使ってください。',
+  },
+  tlsRefused: {
+    en: 'refused a secure (TLS) connection ({code}): check the port and ask your mail provider which TLS settings it needs',
+    ja: '暗号化（TLS）接続を拒否しました（{code}）。ポートを確認し、必要な TLS の設定をメール事業者に確認してください。',
+  },
+} as const satisfies Record<string, { en: string; ja: string }>;
+
+export type UserMessageKey = keyof typeof USER_MESSAGES;
+export type UserMessageLanguage = 'ja' | 'en';
+
+const fill = (template: string, params: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
+
+/** The message in English, as the main process states and stores it. */
+export function userMessage(key: UserMessageKey, params: Record<string, string | number> = {}): string {
+  return fill(USER_MESSAGES[key].en, params);
+}
+
+/** What some values can be, so that a value next to another ("{where}{why}") is read apart. */
+const PARAM_PATTERNS: Record<string, string> = {
+  where: '\\S+',
+  endpoint: '\\S+',
+  // Optional fragments: "" or " (…)".
+  why: '(?: \\([\\s\\S]*?\\))?',
+  said: '(?: \\([\\s\\S]*?\\))?',
+};
+
+interface Reader {
+  key: UserMessageKey;
+  pattern: RegExp;
+  names: string[];
+}
+
+let readers: Reader[] | null = null;
+
+/** Each template's English form as a pattern that gives back its values; longest first, so the most specific wins. */
+function templateReaders(): Reader[] {
+  readers ??= (Object.keys(USER_MESSAGES) as UserMessageKey[])
+    .map((key) => {
+      const names: string[] = [];
+      const source = USER_MESSAGES[key].en
+        .split(/(\{\w+\})/)
+        .map((part) => {
+          const name = /^\{(\w+)\}$/.exec(part)?.[1];
+          if (!name) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+          names.push(name);
+          return `(${PARAM_PATTERNS[name] ?? '[\\s\\S]*?'})`;
+        })
+        .join('');
+      return { key, pattern: new RegExp(`^${source}$`), names };
+    })
+    .sort((a, b) => USER_MESSAGES[b.key].en.length - USER_MESSAGES[a.key].en.length);
+  return readers;
+}
+
+/**
+ * A message from the main process in `language`: one of USER_MESSAGES (its values translated too
+ * where they are), each part of several folders' errors ("INBOX: … / Sales: …"), or, unknown, as it came.
+ */
+export function localizeUserMessage(text: string, language: UserMessageLanguage): string {
+  if (language === 'en' || text === '') return text;
+  const whole = localizeOne(text, language);
+  if (whole !== null) return whole;
+  const parts = text.split(' / ');
+  if (parts.length < 2) return text;
+  return parts
+    .map((part) => {
+      const folder = /^([^:]+): ([\s\S]+)$/.exec(part);
+      const localized = folder ? localizeOne(folder[2] as string, language) : null;
+      return localized === null ? part : `${folder?.[1]}: ${localized}`;
+    })
+    .join(' / ');
+}
+
+function localizeOne(text: string, language: UserMessageLanguage): string | null {
+  for (const reader of templateReaders()) {
+    const match = reader.pattern.exec(text);
+    if (!match) continue;
+    const params: Record<string, string> = {};
+    reader.names.forEach((name, i) => {
+      const value = match[i + 1] ?? '';
+      params[name] = value === '' ? '' : (localizeOne(value, language) ?? value);
+    });
+    return fill(USER_MESSAGES[reader.key][language], params);
+  }
+  return null;
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { localizeUserMessage, USER_MESSAGES, userMessage, type UserMessageKey } from '../../shared/userMessages';
+
+describe('messages from the main process, in the staff\'s language', () => {
+  it('reads every message back into Japanese, with its values, and leaves no English template words', () => {
+    for (const key of Object.keys(USER_MESSAGES) as UserMessageKey[]) {
+      const english = userMessage(key, { user: 'support@toot.example', where: 'imap.toot.example:993', folder: 'Sales', label: 'サポート', protocol: 'IMAP', endpoint: 'oauth.example', failed: 2, marked: 1, detail: 'x', reply: 'busy', code: 'EPROTO', problem: userMessage('tlsExpired'), why: '', said: '' });
+      const japanese = localizeUserMessage(english, 'ja');
+      expect(japanese, key).toBe(USER_MESSAGES[key].ja.replace(/\{(\w+)\}/g, (_, name: string) => ({ user: 'support@toot.example', where: 'imap.toot.example:993', folder: 'Sales', label: 'サポート', protocol: 'IMAP', endpoint: 'oauth.example', failed: '2', marked: '1', detail: 'x', reply: 'busy', code: 'EPROTO', problem: USER_MESSAGES.tlsExpired.ja, why: '', said: '' })[name] ?? ''));
+      expect(localizeUserMessage(english, 'en')).toBe(english);
+    }
+  });
+
+  it('translates the fragments inside a message: a timeout, the server\'s words, the certificate problem', () => {
+    const unreachable = userMessage('imapUnreachable', { where: 'imap.toot.example:993', why: userMessage('noAnswerInTime') });
+    expect(unreachable).toBe('Cannot reach IMAP server imap.toot.example:993 (no answer in time): check the host, port and network');
+    expect(localizeUserMessage(unreachable, 'ja')).toBe('IMAP サーバー imap.toot.example:993 に接続できません（時間内に応答がありません）。ホスト名、ポート、ネットワークを確認してください。');
+    const refused = userMessage('smtpRecipientRefused', { where: 'smtp.toot.example:587', said: userMessage('serverSaid', { reply: '550 5.1.1 <***> User unknown (mailbox)' }) });
+    expect(localizeUserMessage(refused, 'ja')).toBe('SMTP サーバー smtp.toot.example:587 が宛先を受け付けませんでした（サーバーの応答: 550 5.1.1 <***> User unknown (mailbox)）。宛先のアドレスを確認してください。');
+    const tls = userMessage('imapTlsFailed', { where: 'imap.toot.example:993', problem: userMessage('tlsUntrusted') });
+    expect(localizeUserMessage(tls, 'ja')).toMatch(/^IMAP サーバー imap\.toot\.example:993 との暗号化接続に失敗しました。サーバーが信頼された認証局/);
+    expect(localizeUserMessage(userMessage('unreadableMail', { detail: userMessage('parserStopped') }), 'ja')).toBe('読み取れないメール: このメールを読み取る途中でメールの解析が止まりました');
+  });
+
+  it('translates each folder of a sync that failed in several, and leaves what it does not know as it came', () => {
+    const several = `INBOX: ${userMessage('imapFolderMissing', { folder: 'INBOX', where: 'h:143' })} / Sales: the server is on fire`;
+    expect(localizeUserMessage(several, 'ja')).toBe('INBOX: フォルダー「INBOX」は IMAP サーバー h:143 にありません。フォルダー名を確認してください。 / Sales: the server is on fire');
+    expect(localizeUserMessage('Something nobody foresaw', 'ja')).toBe('Something nobody foresaw');
+  });
+});
