@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'SMTP_AUTH_FAILED'
   | 'SMTP_UNREACHABLE'
   | 'SMTP_ERROR'
+  /** The SMTP server refused the mail for good (a 5xx answer: no such recipient, sender not allowed): sending it again cannot help. */
+  | 'SMTP_REJECTED'
   | 'SMTP_OUTCOME_UNKNOWN'
   | 'SENT_NOT_RECORDED'
   | 'OAUTH_TOKEN_EXPIRED'

@@ -47,14 +47,18 @@ export function toSmtpAppError(error: unknown, target: { host: string; port: num
   }
 
   const said = reply ? userMessage('serverSaid', { reply: sanitizeServerReply(reply) }) : '';
+  // A 5xx answer is the server's final word (RFC 5321 4.2.1): the outbox does not send again.
+  const refused = responseCode >= 500 && responseCode < 600 ? 'SMTP_REJECTED' : 'SMTP_ERROR';
+  // A 4xx answer, to any command, is "not now" (a busy mailbox, greylisting): nothing to check but the clock.
+  const temporary = responseCode >= 400 && responseCode < 500;
+  if (temporary) return new AppError('SMTP_ERROR', userMessage('smtpNotAcceptedTemporary', { where, said }));
   if (code === 'EENVELOPE' || /^RCPT/i.test(command)) {
-    return new AppError('SMTP_ERROR', userMessage('smtpRecipientRefused', { where, said }));
+    return new AppError(refused, userMessage('smtpRecipientRefused', { where, said }));
   }
   if (/^MAIL FROM/i.test(command)) {
-    return new AppError('SMTP_ERROR', userMessage('smtpSenderRefused', { where, said }));
+    return new AppError(refused, userMessage('smtpSenderRefused', { where, said }));
   }
-  const temporary = responseCode >= 400 && responseCode < 500;
-  return new AppError('SMTP_ERROR', userMessage(temporary ? 'smtpNotAcceptedTemporary' : 'smtpNotAccepted', { where, said }));
+  return new AppError(refused, userMessage('smtpNotAccepted', { where, said }));
 }
 
 /** A server reply fit to show: one short line, mail addresses blanked (they may be a customer's). */

@@ -34,9 +34,11 @@ const SENT_COPY_WARNING_MS = 24 * 60 * 60 * 1000;
 /**
  * Failures a retry must not follow: the inquiry or the address is wrong, not the server; the
  * login was refused (trying again and again can lock the account: staff fix it and send again);
- * or the mail may already have reached the customer, where a retry would send it twice.
+ * the server refused the mail for good (a 5xx answer: no such recipient), where a retry is
+ * refused the same way; or the mail may already have reached the customer, where a retry would
+ * send it twice.
  */
-const FINAL_CODES = new Set(['BAD_REQUEST', 'NOT_FOUND', 'UNKNOWN_METHOD', 'SMTP_AUTH_FAILED', 'OAUTH_TOKEN_EXPIRED', 'SMTP_OUTCOME_UNKNOWN', 'SENT_NOT_RECORDED']);
+const FINAL_CODES = new Set(['BAD_REQUEST', 'NOT_FOUND', 'UNKNOWN_METHOD', 'SMTP_AUTH_FAILED', 'SMTP_REJECTED', 'OAUTH_TOKEN_EXPIRED', 'SMTP_OUTCOME_UNKNOWN', 'SENT_NOT_RECORDED']);
 
 const toItem = (row: Selectable<OutboxTable>): OutboxItem => ({ ...row, quoteOriginal: row.quoteOriginal === 1 });
 

@@ -38,6 +38,7 @@ export const en: Messages = {
     SMTP_AUTH_FAILED: 'SMTP login failed',
     SMTP_UNREACHABLE: 'Cannot reach the SMTP server',
     SMTP_ERROR: 'Sending failed',
+    SMTP_REJECTED: 'The mail server refused the mail',
     SMTP_OUTCOME_UNKNOWN: 'Not known whether it was sent (check before sending again)',
     SENT_NOT_RECORDED: 'Sent, but Madoguchi could not record it (do not send again)',
     OAUTH_TOKEN_EXPIRED: 'The OAuth2 access token has expired or is invalid',

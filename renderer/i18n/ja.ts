@@ -40,6 +40,7 @@ export const ja = {
     SMTP_AUTH_FAILED: 'SMTP にログインできません',
     SMTP_UNREACHABLE: 'SMTP サーバーに接続できません',
     SMTP_ERROR: 'メール送信のエラー',
+    SMTP_REJECTED: 'メールサーバーが受け付けませんでした',
     SMTP_OUTCOME_UNKNOWN: '送信できたか確認できません（再送する前に確認してください）',
     SENT_NOT_RECORDED: '送信済みですが、窓口に記録できませんでした（再送しないでください）',
     OAUTH_TOKEN_EXPIRED: 'OAuth2 のアクセストークンが期限切れか無効です',

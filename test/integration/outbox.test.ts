@@ -91,6 +91,32 @@ describe('the reply outbox: undo window, retries with back-off and the reason sh
     expect((await t.call('inquiries.get', { id: inquiryId })).messages.map((m) => m.direction)).toEqual(['in', 'out']);
   });
 
+  it('does not send again a reply the server refused for good (550: no such recipient), and retries one refused for now (450)', async () => {
+    const refusing = await startSmtpReceiver({ requireAuth: true, user: 'support', password: 'smtp-pass', refuseRecipients: { 'hanako@example.jp': 550 } });
+    const busy = await startSmtpReceiver({ requireAuth: true, user: 'support', password: 'smtp-pass', refuseRecipients: { 'hanako@example.jp': 450 } });
+    try {
+      await t.call('accounts.save', { id: accountId, ...account(refusing.port) });
+      const refused = await t.call('outbox.queue', { inquiryId, body: '回答です', quoteOriginal: false });
+      await t.call('outbox.sendNow', { id: refused.id });
+      const [failed] = await until(() => t.call('outbox.list', { inquiryId }), (l) => l[0]?.status === 'failed');
+      expect(failed).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('refused the recipient') });
+      await sleep(1500);
+      expect((await t.call('outbox.list', { inquiryId }))[0]).toMatchObject({ status: 'failed', attempts: 1 });
+      await t.call('outbox.cancel', { id: refused.id });
+
+      await t.call('accounts.save', { id: accountId, ...account(busy.port) });
+      const later = await t.call('outbox.queue', { inquiryId, body: '回答です', quoteOriginal: false });
+      await t.call('outbox.sendNow', { id: later.id });
+      const retried = await until(() => t.call('outbox.list', { inquiryId }), (l) => l.some((i) => i.id === later.id && i.status === 'retrying' && i.attempts >= 2));
+      expect(retried.find((i) => i.id === later.id)).toMatchObject({ status: 'retrying', lastError: expect.stringContaining('try again in a few minutes') });
+      expect(refusing.received).toHaveLength(0);
+      expect((await t.call('inquiries.get', { id: inquiryId })).inquiry.status).toBe('open');
+    } finally {
+      await refusing.stop();
+      await busy.stop();
+    }
+  });
+
   it('says so on the reply when its copy could not be stored in the Sent folder', async () => {
     await dovecot.stop();
     const queued = await t.call('outbox.queue', { inquiryId, body: '回答です', quoteOriginal: false });

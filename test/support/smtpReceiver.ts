@@ -31,6 +31,8 @@ export interface SmtpReceiverOptions {
   password?: string;
   /** Also accept SASL XOAUTH2: whether this bearer token is valid for this user (as the test OAuth provider says). */
   acceptsToken?: (user: string, accessToken: string) => Promise<boolean>;
+  /** Recipients refused at RCPT TO, each with the SMTP code answered (550: no such mailbox, for good; 450: try later). */
+  refuseRecipients?: Record<string, number>;
 }
 
 export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Promise<SmtpReceiver> {
@@ -60,6 +62,13 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
       if (auth.username === user && auth.password === password) return callback(null, { user });
       const error: Error & { responseCode?: number } = new Error('Authentication credentials invalid');
       error.responseCode = 535;
+      return callback(error);
+    },
+    onRcptTo(address, _session, callback) {
+      const code = options.refuseRecipients?.[address.address.toLowerCase()];
+      if (code === undefined) return callback();
+      const error: Error & { responseCode?: number } = new Error(code >= 500 ? '5.1.1 Recipient address rejected: User unknown' : '4.2.0 Mailbox busy, try again later');
+      error.responseCode = code;
       return callback(error);
     },
     onData(stream, session, callback) {

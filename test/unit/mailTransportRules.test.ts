@@ -60,7 +60,7 @@ describe('SMTP error mapping', () => {
       codeError('EENVELOPE', "Can't send mail - all recipients were rejected", { response: '550 5.1.1 <hanako@example.jp>: Recipient address rejected', responseCode: 550, command: 'RCPT TO' }),
       target,
     );
-    expect(error.code).toBe('SMTP_ERROR');
+    expect(error.code).toBe('SMTP_REJECTED');
     expect(error.message).not.toContain('hanako');
     expect(error.message).toContain('[address]');
   });
