@@ -303,6 +303,10 @@ export const quarantinedMail = z.object({
   uid: z.number().int(),
   reason: z.string(),
   at: isoDateTime,
+  /** The sender ("name <address>"), subject and date of the mail; null where it could not be read. */
+  from: z.string().nullable(),
+  subject: z.string().nullable(),
+  sentAt: isoDateTime.nullable(),
 });
 export type QuarantinedMail = z.infer<typeof quarantinedMail>;
 

@@ -103,6 +103,10 @@ export const USER_MESSAGES = {
     en: "Sent from one of this app's own addresses: not a customer inquiry",
     ja: 'この窓口自身の送信元アドレスから送られたメールのため、お客様の問い合わせではありません',
   },
+  notStored: {
+    en: 'The mail could not be stored ({code})',
+    ja: 'メールを保存できませんでした（{code}）',
+  },
   parserStopped: {
     en: 'The mail parser stopped while reading this mail',
     ja: 'このメールを読み取る途中でメールの解析が止まりました',

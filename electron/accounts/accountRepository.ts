@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import type { Selectable } from 'kysely';
 import type { MailAccount, MailAccountInput, QuarantinedMail } from '../../shared/domain';
 import { AppError } from '../../shared/result';
+import { maskCardNumbers } from '../../shared/cardMask';
 import type { Executor } from '../db/executor';
 import { cachedPerHandle } from '../db/rawTransaction';
 import type { MailAccountsTable, SyncStateTable } from '../db/schema';
@@ -327,7 +328,7 @@ export async function getQuarantined(db: Executor, id: number): Promise<(Quarant
 export async function listQuarantine(db: Executor, accountId?: number, limit = 500): Promise<QuarantinedMail[]> {
   let query = db
     .selectFrom('quarantine')
-    .select(['id', 'mailAccountId as accountId', 'folder', 'imapUid as uid', 'reason', 'at'])
+    .select(['id', 'mailAccountId as accountId', 'folder', 'imapUid as uid', 'reason', 'at', 'fromText as from', 'subject', 'sentAt'])
     .orderBy('at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit);
@@ -342,11 +343,20 @@ export async function listQuarantine(db: Executor, accountId?: number, limit = 5
  */
 export interface SyncCursorStatements {
   save(accountId: number, folder: string, uidValidity: string, lastUid: number): void;
-  quarantine(mail: QuarantinePlace, reason: string, at: string): void;
+  /** Sets the mail aside with why, and what staff recognise it by (`summary`, of a mail that could be read). */
+  quarantine(mail: QuarantinePlace, reason: string, at: string, summary?: QuarantineSummary | null): void;
   /** Why the mail is set aside now; null when it is not (any more). */
   quarantineReason(id: number): string | null;
   /** The mail is filed after all: it leaves the list. */
   release(id: number): void;
+}
+
+/** What staff recognise a set-aside mail by. */
+export interface QuarantineSummary {
+  from: string | null;
+  subject: string;
+  /** ISO */
+  date: string;
 }
 
 /** Where a set-aside mail is on the server: its UID in that numbering (UIDVALIDITY) of the folder. */
@@ -365,14 +375,26 @@ export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database
        highest_modseq = CASE WHEN uid_validity = excluded.uid_validity THEN highest_modseq END`,
   );
   const quarantine = raw.prepare(
-    `INSERT INTO quarantine (mail_account_id, folder, imap_uid, reason, at, uid_validity) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (mail_account_id, folder, imap_uid) DO UPDATE SET reason = excluded.reason, at = excluded.at, uid_validity = excluded.uid_validity`,
+    `INSERT INTO quarantine (mail_account_id, folder, imap_uid, reason, at, uid_validity, from_text, subject, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (mail_account_id, folder, imap_uid) DO UPDATE SET reason = excluded.reason, at = excluded.at, uid_validity = excluded.uid_validity,
+       from_text = coalesce(excluded.from_text, from_text), subject = coalesce(excluded.subject, subject), sent_at = coalesce(excluded.sent_at, sent_at)`,
   );
   const reasonOf = raw.prepare('SELECT reason FROM quarantine WHERE id = ?').pluck();
   const release = raw.prepare('DELETE FROM quarantine WHERE id = ?');
   return {
     save: (accountId, folder, uidValidity, lastUid) => void save.run(accountId, folder, uidValidity, lastUid),
-    quarantine: (mail, reason, at) => void quarantine.run(mail.accountId, mail.folder, mail.uid, reason, at, mail.uidValidity),
+    quarantine: (mail, reason, at, summary) =>
+      void quarantine.run(
+        mail.accountId,
+        mail.folder,
+        mail.uid,
+        reason,
+        at,
+        mail.uidValidity,
+        summary?.from != null ? maskCardNumbers(summary.from) : null,
+        summary ? maskCardNumbers(summary.subject) : null,
+        summary?.date ?? null,
+      ),
     quarantineReason: (id) => (reasonOf.get(id) as string | undefined) ?? null,
     release: (id) => void release.run(id),
   };

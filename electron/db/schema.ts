@@ -104,6 +104,10 @@ export interface QuarantineTable {
   at: string;
   /** The folder's UIDVALIDITY when the mail was set aside; null for older rows. */
   uidValidity: string | null;
+  /** The sender, subject and Date of the mail (card numbers masked); null where it could not be read. */
+  fromText: string | null;
+  subject: string | null;
+  sentAt: string | null;
 }
 
 export interface ConsentEventsTable {

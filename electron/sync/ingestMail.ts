@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
-import { syncCursorStatements, type SyncCursorStatements } from '../accounts/accountRepository';
+import { syncCursorStatements, type QuarantineSummary, type SyncCursorStatements } from '../accounts/accountRepository';
 import { customerIngestStatements, type CustomerIngestStatements } from '../customers/customerRepository';
 import { inquiryIngestStatements, type InquiryIngestStatements } from '../inquiries/inquiryRepository';
 import { messageContentStatements, type MessageContentStatements } from '../inquiries/messageContentRepository';
@@ -76,11 +76,11 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
     const reason = mail.failedRecipients.length
       ? userMessage('bounce', { failed: mail.failedRecipients.length, marked: undeliverable })
       : userMessage('automaticMail');
-    store.cursor.quarantine({ ...ctx, uid: arrived.uid }, reason, ctx.now);
+    store.cursor.quarantine({ ...ctx, uid: arrived.uid }, reason, ctx.now, quarantineSummaryOf(mail));
     return { kind: 'automatic', undeliverable };
   }
   if (mail.fromAddress && ctx.ownAddresses.has(mail.fromAddress)) {
-    store.cursor.quarantine({ ...ctx, uid: arrived.uid }, userMessage('ownAddress'), ctx.now);
+    store.cursor.quarantine({ ...ctx, uid: arrived.uid }, userMessage('ownAddress'), ctx.now, quarantineSummaryOf(mail));
     return { kind: 'own' };
   }
 
@@ -135,6 +135,12 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
  */
 export function foundAgain(store: IngestStore, messageKey: string, uid: number, ctx: IngestContext): void {
   if (ctx.uidValidity !== null) store.inquiries.relocateMessage(messageKey, { accountId: ctx.accountId, folder: ctx.folder, uid, uidValidity: ctx.uidValidity });
+}
+
+/** What staff recognise a mail set aside by: its sender, subject and date. */
+export function quarantineSummaryOf(mail: InboundMail): QuarantineSummary {
+  const from = mail.fromName && mail.fromAddress ? `${mail.fromName} <${mail.fromAddress}>` : (mail.fromAddress ?? mail.fromName);
+  return { from, subject: mail.subject, date: mail.date };
 }
 
 function inquiryNumberedBySameCustomer(store: IngestStore, mail: InboundMail): number | null {

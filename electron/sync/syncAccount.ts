@@ -1,6 +1,7 @@
 import type { FolderSyncResult, SyncReport } from '../../shared/domain';
 import { AppError } from '../../shared/result';
 import { startOfTokyoDay } from '../../shared/tokyoTime';
+import { userMessage } from '../../shared/userMessages';
 import type { Workspace } from '../app/workspace';
 import {
   getSyncState,
@@ -14,7 +15,7 @@ import { openMailLogin } from '../accounts/mailLogin';
 import { markServerChanges, saveFolderModseq } from '../inquiries/serverStateRepository';
 import { openImapSession, type ImapSession } from '../mail/imapFetch';
 import { parseInboundMail, type InboundMail } from '../mail/parseInboundMail';
-import { foundAgain, ingestMail, ingestStore, type IngestContext, type IngestOutcome } from './ingestMail';
+import { foundAgain, ingestMail, ingestStore, quarantineSummaryOf, type IngestContext, type IngestOutcome } from './ingestMail';
 import { DeadBufferCollector } from './deadBufferCollector';
 import { DEFAULT_PIPELINE_LIMITS, IngestPipeline, limitConcurrency, type PipelineLimits, type ReadyMail } from './ingestPipeline';
 import { DEFAULT_RECONNECT_POLICY, isDroppedConnection, Reconnector, type ReconnectPolicy } from './reconnect';
@@ -221,7 +222,7 @@ async function syncFolder(
           return ingestInSavepoint(arrived, ctx);
         } catch (error) {
           if (!isRefusedData(error)) throw error;
-          store.cursor.quarantine({ ...ctx, uid: entry.uid }, `The mail could not be stored (${(error as { code: string }).code})`, now);
+          store.cursor.quarantine({ ...ctx, uid: entry.uid }, userMessage('notStored', { code: (error as { code: string }).code }), now, quarantineSummaryOf(entry.result.mail));
           return { kind: 'quarantined' };
         }
       });

@@ -53,6 +53,7 @@ export function QuarantineList() {
           <thead>
             <tr>
               <th>{t('quarantine.at')}</th>
+              <th>{t('quarantine.mail')}</th>
               <th>{t('quarantine.account')}</th>
               <th>{t('quarantine.where')}</th>
               <th>{t('quarantine.reason')}</th>
@@ -63,6 +64,18 @@ export function QuarantineList() {
             {mails.map((mail) => (
               <tr key={mail.id} data-testid={`quarantine-row-${mail.id}`}>
                 <td>{tokyoDateTimeOrNone(mail.at)}</td>
+                <td data-testid="quarantine-mail">
+                  {mail.subject === null && mail.from === null ? (
+                    <span className="muted">{t('quarantine.unread')}</span>
+                  ) : (
+                    <>
+                      <div data-testid="quarantine-subject">{mail.subject || t('quarantine.noSubject')}</div>
+                      <div className="muted">
+                        <span data-testid="quarantine-from">{mail.from ?? '—'}</span> · <span data-testid="quarantine-sent-at">{tokyoDateTimeOrNone(mail.sentAt)}</span>
+                      </div>
+                    </>
+                  )}
+                </td>
                 <td>{label(mail.accountId)}</td>
                 <td>
                   {mail.folder} / UID {mail.uid}

@@ -138,6 +138,10 @@ test('1b. an auto-reply opens no inquiry and is listed, with the reason, among t
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText('Archive / UID 2');
   await expect(rows.first().getByTestId('quarantine-reason')).toHaveText('自動送信メール（自動返信または配信通知）のため、問い合わせにしませんでした');
+  // Staff can tell which mail it is.
+  await expect(rows.first().getByTestId('quarantine-subject')).toHaveText('不在のお知らせ');
+  await expect(rows.first().getByTestId('quarantine-from')).toHaveText('山田 太郎 <away@example.jp>');
+  await expect(rows.first().getByTestId('quarantine-sent-at')).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
 
   // Read again from the server: still an auto-reply, so it stays set aside, once, and staff are told why.
   await rows.first().getByRole('button', { name: 'もう一度取り込む' }).click();

@@ -154,12 +154,24 @@ describe('e-mail inquiries from a real Dovecot, replies over real SMTP', () => {
     expect((await t.call('inquiries.list', {})).map((i) => i.subject)).toContain('正常なメール');
   });
 
-  it('shows staff every mail it set aside, with the reason', async () => {
-    await dovecot.appendMail(autoReplyMail('auto-submitted', { from: 'away@example.jp', to: 'support@toot.example' }));
+  it('shows staff every mail it set aside, with the reason and what they know it by: sender, subject and date (card numbers masked)', async () => {
+    await dovecot.appendMail(
+      autoReplyMail('auto-submitted', { from: 'away@example.jp', fromName: '不在 太郎', to: 'support@toot.example', subject: '自動応答: カード 4111 1111 1111 1111 の件', date: 'Tue, 01 Apr 2025 10:00:00 +0900' }),
+    );
     await t.call('sync.run', { accountId });
     expect(await t.call('inquiries.list', {})).toEqual([]);
     const quarantined = await t.call('sync.quarantine', { accountId });
-    expect(quarantined).toEqual([expect.objectContaining({ accountId, folder: 'INBOX', uid: 1, reason: expect.stringMatching(/automatic|auto-reply/i) })]);
+    expect(quarantined).toEqual([
+      expect.objectContaining({
+        accountId,
+        folder: 'INBOX',
+        uid: 1,
+        reason: expect.stringMatching(/automatic|auto-reply/i),
+        from: '不在 太郎 <away@example.jp>',
+        subject: '自動応答: カード **** **** **** 1111 の件',
+        sentAt: '2025-04-01T01:00:00.000Z',
+      }),
+    ]);
     expect(await t.call('sync.quarantine', {})).toHaveLength(1);
   });
 });

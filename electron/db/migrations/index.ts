@@ -9,6 +9,7 @@ import { serverChanges } from './0007-server-changes';
 import { oauthSignIn } from './0008-oauth-sign-in';
 import { quarantineUidValidity } from './0009-quarantine-uid-validity';
 import { messageUidValidity } from './0010-message-uid-validity';
+import { quarantineSummary } from './0011-quarantine-summary';
 
 /** Every migration, in order. Add a new file per change; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, syncFoldersAndHealth, archivedInquiries, mailReading, forwardedMessages, oauth2Accounts, serverChanges, oauthSignIn, quarantineUidValidity, messageUidValidity];
+export const MIGRATIONS: readonly Migration[] = [initial, syncFoldersAndHealth, archivedInquiries, mailReading, forwardedMessages, oauth2Accounts, serverChanges, oauthSignIn, quarantineUidValidity, messageUidValidity, quarantineSummary];
