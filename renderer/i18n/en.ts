@@ -66,7 +66,7 @@ export const en: Messages = {
     unlockKeychainHint: "Enter your name. This computer's keychain unlocks the data, so the passphrase may stay blank.",
     unlock: 'Unlock',
   },
-  header: { operator: 'Operator', lock: 'Lock' },
+  header: { operator: 'Operator', lock: 'Lock', syncFailing: 'Mail is not coming in: {{accounts}} (see Settings)' },
   nav: {
     label: 'Main menu',
     inbox: 'Inbox',

@@ -68,7 +68,7 @@ export const ja = {
     unlockKeychainHint: '担当者名を入力してください。このパソコンのキーチェーンで解除するため、パスフレーズは空欄でかまいません。',
     unlock: 'ロック解除',
   },
-  header: { operator: '担当者', lock: 'ロック' },
+  header: { operator: '担当者', lock: 'ロック', syncFailing: 'メールを取り込めていません: {{accounts}}（設定で確認）' },
   nav: {
     label: 'メインメニュー',
     inbox: '受信箱',

@@ -3,6 +3,7 @@ import { ConnectionIndicator } from '../components/ConnectionIndicator';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { NoticeBar } from '../components/NoticeBar';
+import { SyncAlert } from '../components/SyncAlert';
 import { useNav, type ScreenName } from '../stores/nav';
 import { useSession } from '../stores/session';
 import { CustomersScreen } from './CustomersScreen';
@@ -29,6 +30,7 @@ function Header() {
         {t('app.name')} <small>{t('app.company')}</small>
       </span>
       <ConnectionIndicator />
+      <SyncAlert />
       <span className="spacer" />
       <span className="operator" title={t('header.operator')}>
         <span className="muted">{t('header.operator')}:</span> <strong data-testid="header-operator">{operator}</strong>

@@ -41,6 +41,13 @@ function refreshVisible(): void {
   if (useCustomer.getState().id !== null) void useCustomer.getState().reload();
 }
 
+/** The accounts and their sync health, for the header's alert (Settings shows them in full). */
+function loadSyncHealth(): Promise<void> {
+  if (!useSession.getState().status?.unlocked) return Promise.resolve();
+  const accounts = useAccounts.getState();
+  return Promise.all([accounts.loaded ? undefined : accounts.load(), accounts.loadStatus()]).then(() => undefined);
+}
+
 let started = false;
 
 /**
@@ -55,7 +62,10 @@ export function startApp(): void {
     const was = previous.status?.unlocked ?? false;
     const is = state.status?.unlocked ?? false;
     if (was && !is) forgetData();
-    if (!was && is) void syncLanguageWithSettings();
+    if (!was && is) {
+      void syncLanguageWithSettings();
+      void loadSyncHealth();
+    }
   });
 
   onPush('session.changed', () => void useSession.getState().refresh());
@@ -69,7 +79,11 @@ export function startApp(): void {
     if (useCustomer.getState().id !== null) void useCustomer.getState().reload();
   });
 
-  onPush('sync.progress', (progress) => useAccounts.getState().applyProgress(progress));
+  onPush('sync.progress', (progress) => {
+    useAccounts.getState().applyProgress(progress);
+    // A sync ended (the background one too): the header's alert of failing accounts follows.
+    if (progress.phase === 'done' || progress.phase === 'failed') void loadSyncHealth();
+  });
 
   onPush('outbox.changed', ({ inquiryIds }) => {
     if (!useSession.getState().status?.unlocked) return;

@@ -170,6 +170,12 @@ test('2. editing keeps the folders and import date; a wrong password shows the e
   // The cursors stay where the last good sync left them.
   await expect(account.getByTestId('folder-cursor').filter({ hasText: 'INBOX' })).toHaveAttribute('data-last-uid', '2');
 
+  // Staff working in the inbox see that mail has stopped coming in, and reach the error from there.
+  await page.getByTestId('nav-inbox').click();
+  await expect(page.getByTestId('sync-alert')).toHaveText('メールを取り込めていません: サポート窓口（設定で確認）');
+  await page.getByTestId('sync-alert').click();
+  await expect(error).toContainText('ログインできませんでした');
+
   // The panel follows the language.
   await page.getByTestId('settings-language').selectOption('en');
   await expect(account.getByTestId(`account-failures-${id}`)).toHaveText(/failures in a row/);
@@ -222,6 +228,7 @@ test('3. a long sync shows its rate and can be cancelled; the next sync goes on 
   await expect(account.getByTestId('sync-fetched')).toHaveText(String(1500 - fetched));
   await expect(account.getByTestId('folder-cursor').filter({ hasText: 'INBOX' })).toHaveAttribute('data-last-uid', '1502');
   await expect(account.getByTestId(`account-health-error-${id}`)).toHaveText('None');
+  await expect(page.getByTestId('sync-alert')).toHaveCount(0);
 });
 
 test('the page ran without script errors', () => {
