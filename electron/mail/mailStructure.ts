@@ -5,6 +5,7 @@ import { leanParseMail, type LeanParsedMail } from './leanMailParser';
 // Type only: the parser's result types; no import cycle at run time.
 import type { InboundAttachment } from './parseInboundMail';
 import type { RawHeaderLine } from './rawHeaders';
+import { withReadableRawFileNames } from './rawFileNames';
 
 /**
  * The first step of reading a mail (parseInboundMail.ts): its structure (headers, text and HTML
@@ -164,7 +165,7 @@ function runMailParser(raw: Buffer): Promise<MailStructure> {
       clearTimeout(timer);
       resolve(result);
     });
-    parser.end(raw);
+    parser.end(withReadableRawFileNames(raw));
   });
 }
 
