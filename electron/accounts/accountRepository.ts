@@ -379,10 +379,20 @@ export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database
      ON CONFLICT (mail_account_id, folder, imap_uid) DO UPDATE SET reason = excluded.reason, at = excluded.at, uid_validity = excluded.uid_validity,
        from_text = coalesce(excluded.from_text, from_text), subject = coalesce(excluded.subject, subject), sent_at = coalesce(excluded.sent_at, sent_at)`,
   );
+  // Mails set aside under an earlier numbering of the folder: their UIDs name other mails now, and
+  // the sync that moves the cursor into the new numbering finds them again (listed anew, once).
+  // A row without a numbering (set aside before migration 0009) is of the folder's numbering as last saved.
+  const forgetOldNumbering = raw.prepare(
+    `DELETE FROM quarantine WHERE mail_account_id = ? AND folder = ?
+       AND coalesce(uid_validity, (SELECT s.uid_validity FROM sync_state s WHERE s.mail_account_id = quarantine.mail_account_id AND s.folder = quarantine.folder)) IS NOT ?`,
+  );
   const reasonOf = raw.prepare('SELECT reason FROM quarantine WHERE id = ?').pluck();
   const release = raw.prepare('DELETE FROM quarantine WHERE id = ?');
   return {
-    save: (accountId, folder, uidValidity, lastUid) => void save.run(accountId, folder, uidValidity, lastUid),
+    save: (accountId, folder, uidValidity, lastUid) => {
+      forgetOldNumbering.run(accountId, folder, uidValidity);
+      save.run(accountId, folder, uidValidity, lastUid);
+    },
     quarantine: (mail, reason, at, summary) =>
       void quarantine.run(
         mail.accountId,

@@ -81,6 +81,25 @@ describe('the sync engine against a real Dovecot and a real encrypted database',
       expect(inquiries.every((i) => i.messageCount === 1)).toBe(true);
       expect(await t.call('sync.run', { accountId: account.id })).toMatchObject({ fetched: 0, skippedDuplicates: 0 });
     });
+    it('lists a set-aside mail once after its folder is renumbered, under its new UID', async () => {
+      const away = autoReplyMail('auto-submitted', { from: 'away@example.jp', to: SUPPORT, subject: '不在のお知らせ' });
+      await dovecot.appendMails([mail(1), away], 'Support');
+      const account = await addAccount(dovecot, { folders: ['Support'] });
+      expect(await t.call('sync.run', { accountId: account.id })).toMatchObject({ fetched: 2, automatic: 1 });
+      expect((await t.call('sync.quarantine', {})).map((q) => q.uid)).toEqual([2]);
+
+      await dovecot.withClient(async (client) => {
+        await client.mailboxDelete('Support');
+        await client.mailboxCreate('Support');
+      });
+      await dovecot.appendMails([away, mail(1)], 'Support');
+      await t.call('sync.run', { accountId: account.id });
+      const listed = await t.call('sync.quarantine', {});
+      expect(listed.map((q) => [q.uid, q.subject])).toEqual([[1, '不在のお知らせ']]);
+      // Read again from where it is now: still an auto-reply, and still listed once.
+      expect(await t.call('sync.retryQuarantined', { id: listed[0]!.id })).toMatchObject({ outcome: 'setAside' });
+      expect(await t.call('sync.quarantine', {})).toHaveLength(1);
+    });
   });
 
   describe('several folders and accounts', () => {
