@@ -76,7 +76,8 @@ export const contract = {
   /** Mails set aside by the sync, newest first, with the reason staff can act on (the mail stays on the server). */
   'sync.quarantine': method(z.object({ accountId: z.number().int().positive().optional() }).strict(), z.array(quarantinedMail)),
   /** Fetches a set-aside mail again and reads it anew (after a parser fix, or a changed sending address). */
-  'sync.retryQuarantined': method(id, quarantineRetry),
+  /** `asInquiry`: staff judge an automatic mail (a web form's "bulk" mail, say) to be a customer's inquiry: it is filed as one. */
+  'sync.retryQuarantined': method(z.object({ id: z.number().int().positive(), asInquiry: z.boolean().optional() }).strict(), quarantineRetry),
 
   'inquiries.list': method(
     z

@@ -202,9 +202,9 @@ export function createApp(options: AppOptions): App {
         return { cancelled: (session as Session).syncs.cancel(accountId) };
       },
       'sync.quarantine': async ({ accountId }) => listQuarantine(requireWorkspace().db, accountId),
-      'sync.retryQuarantined': async ({ id }) => {
+      'sync.retryQuarantined': async ({ id, asInquiry }) => {
         requireWorkspace();
-        return (session as Session).syncs.retryQuarantined(id);
+        return (session as Session).syncs.retryQuarantined(id, { asInquiry: asInquiry ?? false });
       },
 
       'inquiries.list': async (filter) => listInquiries(requireWorkspace().db, filter),

@@ -9,6 +9,15 @@ import { ingestMail, ingestStore } from './ingestMail';
 import { parseOutcome } from './ingestPipeline';
 import { accountIngestContext, type MailParse } from './syncAccount';
 
+export interface RetryQuarantinedOptions {
+  /**
+   * Staff judged the mail a customer's inquiry though it looks automatic (a web form or shop
+   * system that marks its mail "Precedence: bulk" or "Auto-Submitted"): it is filed as one. A mail
+   * from Madoguchi's own address, or one that cannot be read, still cannot be.
+   */
+  asInquiry?: boolean;
+}
+
 /**
  * Fetches a mail the sync set aside and files it anew, as the sync would now: after a fix to the
  * parser, a sending address that changed, or a crash that was not the mail's fault. It becomes
@@ -16,7 +25,7 @@ import { accountIngestContext, type MailParse } from './syncAccount';
  * the server is not changed. `parse` is the sync's, so a mail that crashes the parser does so on
  * a worker thread, not in the app.
  */
-export async function retryQuarantinedMail(ws: Workspace, id: number, parse: MailParse): Promise<QuarantineRetry> {
+export async function retryQuarantinedMail(ws: Workspace, id: number, parse: MailParse, options: RetryQuarantinedOptions = {}): Promise<QuarantineRetry> {
   const row = await getQuarantined(ws.db, id);
   if (!row) throw new AppError('NOT_FOUND', 'This mail is no longer in the list of mails set aside: reopen Settings.');
   const { account, imap } = await openMailLogin(ws, row.accountId);
@@ -42,9 +51,10 @@ export async function retryQuarantinedMail(ws: Workspace, id: number, parse: Mai
       store.cursor.quarantine({ accountId: row.accountId, folder: row.folder, uidValidity, uid: row.uid }, parsed.reason, now);
       return { outcome: 'setAside', inquiryId: null, reason: parsed.reason };
     }
+    const mail = options.asInquiry ? { ...parsed.mail, automatic: false, failedRecipients: [] } : parsed.mail;
     const outcome = ingestMail(
       store,
-      { uid: row.uid, internalDate: fetched.internalDate, mail: parsed.mail },
+      { uid: row.uid, internalDate: fetched.internalDate, mail },
       { ...context, accountId: row.accountId, folder: row.folder, uidValidity, now },
     );
     if (outcome.kind === 'automatic' || outcome.kind === 'own') {
@@ -54,7 +64,7 @@ export async function retryQuarantinedMail(ws: Workspace, id: number, parse: Mai
     store.cursor.release(id);
     return { outcome: outcome.kind, inquiryId: outcome.kind === 'duplicate' ? null : outcome.inquiryId, reason: null };
   });
-  ws.logger.info('sync.quarantine_retried', { accountId: row.accountId, outcome: result.outcome });
+  ws.logger.info('sync.quarantine_retried', { accountId: row.accountId, outcome: result.outcome, asInquiry: options.asInquiry === true });
   if (result.inquiryId !== null) ws.push('inquiries.changed', { inquiryIds: [result.inquiryId] });
   return result;
 }

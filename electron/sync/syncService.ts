@@ -7,7 +7,7 @@ import { watchFolders } from '../mail/imapIdle';
 import { parseInboundMail } from '../mail/parseInboundMail';
 import type { PipelineLimits } from './ingestPipeline';
 import { ParsePool } from './parsePool';
-import { retryQuarantinedMail } from './retryQuarantined';
+import { retryQuarantinedMail, type RetryQuarantinedOptions } from './retryQuarantined';
 import type { ReconnectPolicy } from './reconnect';
 import { syncAccount } from './syncAccount';
 import { SyncScheduler, type SchedulerClock, type SchedulerOptions } from './syncScheduler';
@@ -40,7 +40,7 @@ export interface SyncService {
   accountsChanged(edited?: number): void;
   status(): Promise<AccountSyncStatus[]>;
   /** Fetches a set-aside mail again and files it anew (parsed like the sync's mail). */
-  retryQuarantined(id: number): Promise<QuarantineRetry>;
+  retryQuarantined(id: number, options?: RetryQuarantinedOptions): Promise<QuarantineRetry>;
   /** Stops the background sync, cancels every running sync and waits until each has stored what it fetched. */
   stop(): Promise<void>;
 }
@@ -156,7 +156,7 @@ export function createSyncService(ws: Workspace, options: SyncServiceOptions): S
         }),
       );
     },
-    retryQuarantined: (id) => retryQuarantinedMail(ws, id, parsePool?.parse ?? parseInboundMail),
+    retryQuarantined: (id, retryOptions) => retryQuarantinedMail(ws, id, parsePool?.parse ?? parseInboundMail, retryOptions),
     async stop() {
       stopped = true;
       // Running syncs are cancelled at once, while the IDLE connections close, not after them.

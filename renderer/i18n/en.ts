@@ -367,6 +367,8 @@ export const en: Messages = {
     where: 'Folder / UID',
     reason: 'Reason',
     retry: 'Read again',
+    fileAsInquiry: 'File as an inquiry',
+    fileAsInquiryHint: 'A mail that looks automatic but is a customer\'s inquiry (sent from a web form, say) is filed as an inquiry.',
     retrying: 'Reading…',
     filed: 'Filed as inquiry #{{id}}.',
     alreadyStored: 'This mail was already stored: it left the list.',

@@ -369,6 +369,8 @@ export const ja = {
     where: 'フォルダー / UID',
     reason: '理由',
     retry: 'もう一度取り込む',
+    fileAsInquiry: '問い合わせとして取り込む',
+    fileAsInquiryHint: '自動送信に見えても、お客様からの問い合わせ（フォームからの送信など）であれば、問い合わせとして取り込みます。',
     retrying: '取り込み中…',
     filed: '問い合わせ #{{id}} として取り込みました。',
     alreadyStored: 'このメールはすでに取り込まれています。一覧から外しました。',

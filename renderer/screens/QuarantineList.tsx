@@ -24,10 +24,10 @@ export function QuarantineList() {
   const label = (accountId: number) => accounts.find((a) => a.id === accountId)?.label ?? `#${accountId}`;
   const [retrying, setRetrying] = useState<number | null>(null);
 
-  const retry = async (id: number) => {
+  const retry = async (id: number, asInquiry = false) => {
     setRetrying(id);
     try {
-      const result = await useQuarantine.getState().retry(id);
+      const result = await useQuarantine.getState().retry(id, asInquiry);
       if (!result) return;
       const notice =
         result.outcome === 'setAside'
@@ -84,6 +84,9 @@ export function QuarantineList() {
                 <td>
                   <button type="button" data-testid={`quarantine-retry-${mail.id}`} disabled={retrying !== null} onClick={() => void retry(mail.id)}>
                     {retrying === mail.id ? t('quarantine.retrying') : t('quarantine.retry')}
+                  </button>{' '}
+                  <button type="button" data-testid={`quarantine-file-${mail.id}`} disabled={retrying !== null} title={t('quarantine.fileAsInquiryHint')} onClick={() => void retry(mail.id, true)}>
+                    {t('quarantine.fileAsInquiry')}
                   </button>
                 </td>
               </tr>

@@ -7,8 +7,8 @@ interface QuarantineState {
   mails: QuarantinedMail[];
   loaded: boolean;
   load(): Promise<void>;
-  /** Fetches the mail again and files it anew; the list then shows what is still set aside. */
-  retry(id: number): Promise<QuarantineRetry | undefined>;
+  /** Fetches the mail again and files it anew (`asInquiry`: as an inquiry, though it looks automatic); the list then shows what is still set aside. */
+  retry(id: number, asInquiry?: boolean): Promise<QuarantineRetry | undefined>;
   reset(): void;
 }
 
@@ -20,8 +20,8 @@ export const useQuarantine = create<QuarantineState>()((set, get) => ({
     const mails = await attempt(() => call('sync.quarantine', {}));
     if (mails) set({ mails, loaded: true });
   },
-  async retry(id) {
-    const result = await attempt(() => call('sync.retryQuarantined', { id }));
+  async retry(id, asInquiry = false) {
+    const result = await attempt(() => call('sync.retryQuarantined', { id, asInquiry }));
     await get().load();
     return result;
   },

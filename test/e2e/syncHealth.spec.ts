@@ -147,6 +147,13 @@ test('1b. an auto-reply opens no inquiry and is listed, with the reason, among t
   await rows.first().getByRole('button', { name: 'もう一度取り込む' }).click();
   await expect(page.getByText(/まだ問い合わせにできません: 自動送信メール（自動返信または配信通知）/)).toBeVisible();
   await expect(rows).toHaveCount(1);
+
+  // Staff judge it a customer's inquiry after all: filed as one, it leaves the list and is in the inbox.
+  await rows.first().getByRole('button', { name: '問い合わせとして取り込む' }).click();
+  await expect(page.getByText(/問い合わせ #\d+ として取り込みました。/)).toBeVisible();
+  await expect(rows).toHaveCount(0);
+  await page.getByTestId('nav-inbox').click();
+  await expect(page.getByTestId(/^inquiry-row-\d+$/).filter({ hasText: '不在のお知らせ' })).toBeVisible();
 });
 
 test('2. editing keeps the folders and import date; a wrong password shows the error and failure count', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from '../support/dovecot';
 import { testMailAccount } from '../support/mailAccount';
-import { japaneseMail } from '../support/mailFixtures';
+import { autoReplyMail, japaneseMail } from '../support/mailFixtures';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
 import { startTestApp, type TestApp } from '../support/testApp';
 
@@ -46,6 +46,26 @@ describe('reading a set-aside mail again', () => {
     const report = await t.call('sync.run', { accountId: account.id });
     expect(report.fetched).toBe(0);
     expect(await t.call('inquiries.list', {})).toHaveLength(1);
+  });
+
+  it('files a mail that looks automatic as an inquiry when staff say it is one (a web form sending as bulk); its own-address rule still holds', async () => {
+    await dovecot.appendMail(autoReplyMail('precedence-bulk', { from: 'form@shop.example', to: 'support@toot.example', subject: 'お問い合わせフォーム: 返品の相談', text: '返品したいです', messageId: '<form-1@shop.example>' }));
+    await dovecot.appendMail(japaneseMail({ from: 'support@toot.example', to: 'support@toot.example', subject: '自分宛て', text: 'テスト', messageId: '<own@toot.example>' }));
+    const account = await t.call('accounts.save', testMailAccount(dovecot, smtp));
+    await t.call('sync.run', { accountId: account.id });
+    const [own, form] = (await t.call('sync.quarantine', {})).sort((a, b) => b.uid - a.uid);
+    expect(form).toMatchObject({ subject: 'お問い合わせフォーム: 返品の相談', reason: expect.stringMatching(/Automatic/) });
+
+    // Read again as the sync would: still automatic.
+    expect(await t.call('sync.retryQuarantined', { id: form!.id })).toMatchObject({ outcome: 'setAside' });
+    // Filed as an inquiry on staff's word.
+    const filed = await t.call('sync.retryQuarantined', { id: form!.id, asInquiry: true });
+    expect(filed).toMatchObject({ outcome: 'new', reason: null });
+    const [inquiry] = await t.call('inquiries.list', {});
+    expect(inquiry).toMatchObject({ id: filed.inquiryId, subject: 'お問い合わせフォーム: 返品の相談', status: 'open' });
+    // Mail from Madoguchi's own address is never a customer's inquiry.
+    expect(await t.call('sync.retryQuarantined', { id: own!.id, asInquiry: true })).toMatchObject({ outcome: 'setAside', reason: expect.stringMatching(/own addresses/) });
+    expect((await t.call('sync.quarantine', {})).map((q) => q.id)).toEqual([own!.id]);
   });
 
   it('does not fetch by a UID of an older numbering of the folder', async () => {
