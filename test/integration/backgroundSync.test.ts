@@ -96,3 +96,26 @@ describe('background sync while unlocked', () => {
     await waitFor('the sync after unlocking', async () => (await subjects()).includes('問い合わせ 3'));
   });
 });
+
+describe('background sync with a server that offers no IDLE', () => {
+  it('polls it: new mail arrives at the next poll, and the health says it does not listen', async () => {
+    const dovecot = await startDovecot({ without: ['IDLE'] });
+    const t = await startTestApp({ sync: { background: { firstSyncMs: 0, pollMs: 1500, idleSettleMs: 200 } } });
+    try {
+      await dovecot.appendMail(japaneseMail({ from: 'c1@example.jp', to: SUPPORT, subject: 'ポーリング 1', text: '本文', messageId: '<poll1@example.jp>' }));
+      const account = await t.call('accounts.save', {
+        label: 'IDLEなし', imapHost: dovecot.host, imapPort: dovecot.port, imapTls: false, imapUser: dovecot.user, imapPassword: dovecot.password,
+        smtpHost: '127.0.0.1', smtpPort: 25, smtpTls: false, smtpUser: '', fromAddress: SUPPORT, fromName: 'TOOT',
+      });
+      const subjects = async () => (await t.call('inquiries.list', {})).map((i) => i.subject);
+      await waitFor('the first background sync', async () => (await subjects()).includes('ポーリング 1'));
+      await dovecot.appendMail(japaneseMail({ from: 'c2@example.jp', to: SUPPORT, subject: 'ポーリング 2', text: '本文', messageId: '<poll2@example.jp>' }));
+      await waitFor('the next poll', async () => (await subjects()).includes('ポーリング 2'), 8000);
+      const status = (await t.call('sync.status', {})).find((s) => s.accountId === account.id);
+      expect(status).toMatchObject({ idle: false, failureCount: 0, lastError: null });
+    } finally {
+      await t.dispose();
+      await dovecot.stop();
+    }
+  });
+});

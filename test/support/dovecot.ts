@@ -46,9 +46,10 @@ export interface DovecotOptions {
   oauth2IntrospectionUrl?: string;
   /**
    * Extensions the server does not offer, as servers without them (Gmail has CONDSTORE but not
-   * QRESYNC; some servers have neither): Dovecot advertises its usual capabilities without these.
+   * QRESYNC; some servers have neither, and some no IDLE): Dovecot advertises its usual
+   * capabilities without these.
    */
-  without?: Array<'QRESYNC' | 'CONDSTORE'>;
+  without?: Array<'QRESYNC' | 'CONDSTORE' | 'IDLE'>;
 }
 
 /** What this Dovecot offers once logged in, as it says (Debian's 2.3); `without` takes some away. */
@@ -213,7 +214,7 @@ default_login_user = ${loginUser}
 first_valid_uid = 0
 first_valid_gid = 0
 mail_location = maildir:${dir}/mail/%n
-${without.length ? `imap_capability = ${LOGGED_IN_CAPABILITIES.split(' ').filter((c) => !without.includes(c as 'QRESYNC')).join(' ')}\n` : ''}passdb {
+${without.length ? `imap_capability = ${LOGGED_IN_CAPABILITIES.split(' ').filter((c) => !without.includes(c as 'QRESYNC' | 'CONDSTORE' | 'IDLE')).join(' ')}\n` : ''}passdb {
   driver = passwd-file
   mechanisms = plain login
   args = scheme=PLAIN username_format=%u ${dir}/passwd
