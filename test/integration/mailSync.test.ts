@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
 import type { DovecotServer } from '../support/dovecot';
 import { japaneseMail, autoReplyMail, replyMail } from '../support/mailFixtures';
-import { brokenBase64Mail } from '../support/malformedMailFixtures';
+import { brokenBase64Mail, garbageHeadersMail, headersOnlyMail, truncatedMail } from '../support/malformedMailFixtures';
 import type { SmtpReceiver } from '../support/smtpReceiver';
 import { useSupportMailbox } from '../support/supportMailbox';
 import type { TestApp } from '../support/testApp';
@@ -145,13 +145,26 @@ describe('e-mail inquiries from a real Dovecot, replies over real SMTP', () => {
     expect(after.inquiry.firstResponseAt).toBeNull();
   });
 
-  it('imports malformed mail as far as it can and never stops the sync', async () => {
+  it('imports malformed mail as far as it can and never stops the sync: broken base64, garbage headers, a cut-off mail, headers only', async () => {
     await dovecot.appendMail(brokenBase64Mail());
+    await dovecot.appendMail(garbageHeadersMail());
+    await dovecot.appendMail(truncatedMail());
+    await dovecot.appendMail(headersOnlyMail());
     await dovecot.appendMail(japaneseMail({ from: 'ok@example.jp', to: 'support@toot.example', subject: '正常なメール', text: '本文' }));
     const report = await t.call('sync.run', { accountId });
-    expect(report.fetched).toBe(2);
-    expect(report.newInquiries + report.quarantined).toBe(2);
-    expect((await t.call('inquiries.list', {})).map((i) => i.subject)).toContain('正常なメール');
+    expect(report).toMatchObject({ fetched: 5, newInquiries: 5, quarantined: 0 });
+    // Each reads as far as it can: its subject and what text survived.
+    const bodies = new Map<string, string>();
+    for (const inquiry of await t.call('inquiries.list', {})) {
+      const [message] = (await t.call('inquiries.get', { id: inquiry.id })).messages;
+      bodies.set(inquiry.subject, message!.body.trim());
+    }
+    expect(bodies.get('壊れた本文')).toMatch(/^お問い合わせです。在庫はありますか？/);
+    expect([...bodies.entries()].find(([subject]) => subject.startsWith('生のUTF-8件名'))?.[1]).toBe('本文はちゃんと読めます。');
+    expect(bodies.get('途中で切れたメール')).toBe('最初の部分は届いています。');
+    expect(bodies.get('本文なし')).toBe('');
+    expect(bodies.get('正常なメール')).toBe('本文');
+    expect(await t.call('sync.quarantine', {})).toEqual([]);
   });
 
   it('shows staff every mail it set aside, with the reason and what they know it by: sender, subject and date (card numbers masked)', async () => {
