@@ -46,6 +46,8 @@ export const inquirySummary = z.object({
   messageCount: z.number().int(),
   /** True for history imported from before the account's import date (stored 'closed'); cleared when the customer writes again. */
   archived: z.boolean().optional(),
+  /** A reply to it failed for good (or is being retried) and waits for staff in its outbox. */
+  replyFailed: z.boolean().optional(),
 });
 export type InquirySummary = z.infer<typeof inquirySummary>;
 

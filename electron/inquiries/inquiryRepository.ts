@@ -90,10 +90,11 @@ const summaryQuery = (db: Executor) =>
       'i.firstResponseAt',
       sql<number>`(SELECT count(*) FROM messages m WHERE m.inquiry_id = i.id)`.as('messageCount'),
       'i.archived',
+      sql<number>`EXISTS (SELECT 1 FROM outbox o WHERE o.inquiry_id = i.id AND o.status IN ('failed', 'retrying'))`.as('replyFailed'),
     ]);
 
-function toSummary<R extends { archived: number }>(row: R): Omit<R, 'archived'> & { archived: boolean } {
-  return { ...row, archived: row.archived === 1 };
+function toSummary<R extends { archived: number; replyFailed: number }>(row: R): Omit<R, 'archived' | 'replyFailed'> & { archived: boolean; replyFailed: boolean } {
+  return { ...row, archived: row.archived === 1, replyFailed: row.replyFailed === 1 };
 }
 
 export interface InquiryFilter {

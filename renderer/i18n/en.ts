@@ -90,6 +90,8 @@ export const en: Messages = {
   },
   inbox: {
     title: 'Inbox',
+    replyFailed: 'Reply not sent',
+    replyFailedHint: 'A reply could not be sent: open the inquiry to see why, then send it again or take it back.',
     status: 'Status',
     channel: 'Channel',
     subject: 'Subject',

@@ -92,6 +92,8 @@ export const ja = {
   },
   inbox: {
     title: '受信箱',
+    replyFailed: '返信の送信に失敗',
+    replyFailedHint: '返信を送信できませんでした。問い合わせを開いて理由を確認し、再送するか取り消してください。',
     status: '状態',
     channel: '経路',
     subject: '件名',

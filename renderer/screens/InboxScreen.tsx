@@ -130,6 +130,11 @@ function InboxList({ selectedId }: { selectedId: number | undefined }) {
                 </td>
                 <td>
                   <StatusBadge status={item.status} />
+                  {item.replyFailed && (
+                    <span className="badge danger" data-testid="inquiry-row-reply-failed" title={t('inbox.replyFailedHint')}>
+                      {t('inbox.replyFailed')}
+                    </span>
+                  )}
                 </td>
               </tr>
             ))}

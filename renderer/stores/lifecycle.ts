@@ -87,6 +87,8 @@ export function startApp(): void {
 
   onPush('outbox.changed', ({ inquiryIds }) => {
     if (!useSession.getState().status?.unlocked) return;
+    // The inbox marks inquiries whose reply failed: a send that fails while staff are elsewhere shows there.
+    if (useInbox.getState().loaded) void useInbox.getState().load();
     const openInquiry = useInquiry.getState().id;
     if (openInquiry !== null && inquiryIds.includes(openInquiry)) void useInquiry.getState().loadOutbox();
   });

@@ -102,7 +102,10 @@ describe('the reply outbox: undo window, retries with back-off and the reason sh
       expect(failed).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('refused the recipient') });
       await sleep(1500);
       expect((await t.call('outbox.list', { inquiryId }))[0]).toMatchObject({ status: 'failed', attempts: 1 });
+      // The inbox marks the inquiry, so staff working elsewhere learn of it.
+      expect((await t.call('inquiries.list', {}))[0]).toMatchObject({ id: inquiryId, replyFailed: true });
       await t.call('outbox.cancel', { id: refused.id });
+      expect((await t.call('inquiries.list', {}))[0]).toMatchObject({ id: inquiryId, replyFailed: false });
 
       await t.call('accounts.save', { id: accountId, ...account(busy.port) });
       const later = await t.call('outbox.queue', { inquiryId, body: '回答です', quoteOriginal: false });

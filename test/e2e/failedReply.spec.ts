@@ -1,0 +1,54 @@
+import { expect, test, type Page } from '@playwright/test';
+import { fillNewMailAccount, firstAccountId, firstAccountRow, saveAccountForm, setUpSession } from './steps';
+import { japaneseMail } from '../support/mailFixtures';
+import { startWorld, type World } from './world';
+
+/**
+ * A reply the customer's mail server refuses for good (550: no such mailbox), against a real
+ * SMTP server that refuses it: staff see it in the inquiry with the server's reason, in their
+ * language, and in the inbox while they work elsewhere; it is not sent again on its own.
+ */
+test.describe.configure({ mode: 'serial' });
+
+const SUPPORT = 'support@toot.example';
+let world: World;
+let page: Page;
+
+test.beforeAll(async ({ browser }) => {
+  world = await startWorld(browser, { name: 'failed-reply', dovecot: { user: SUPPORT }, smtp: { user: SUPPORT, refuseRecipients: { 'moved@example.jp': 550 } } });
+  page = world.page;
+  await world.dovecot.appendMail(
+    japaneseMail({ from: 'moved@example.jp', fromName: '転居 太郎', to: SUPPORT, subject: '住所変更のお願い', text: '引っ越しました。', messageId: '<moved-1@example.jp>' }),
+  );
+});
+
+test.afterAll(async () => {
+  await world?.stop();
+});
+
+test('a refused reply is marked failed with the reason, in the inquiry and in the inbox, and not sent again', async () => {
+  await setUpSession(page, world.host.url, '高橋 健', 'correct horse battery staple');
+  await fillNewMailAccount(page, world.dovecot, world.smtp, SUPPORT);
+  await saveAccountForm(page);
+  const id = await firstAccountId(page);
+  await firstAccountRow(page).getByTestId(`account-sync-${id}`).click();
+  await expect(firstAccountRow(page).getByTestId(`sync-report-${id}`)).toBeVisible({ timeout: 60_000 });
+
+  await page.getByTestId('nav-inbox').click();
+  const row = page.getByTestId(/^inquiry-row-\d+$/).filter({ hasText: '住所変更のお願い' });
+  await row.click();
+  await page.getByTestId('reply-body').fill('承知しました。');
+  await page.getByTestId('reply-send').click();
+  await page.getByTestId(/^outbox-item-\d+$/).getByTestId('outbox-send-now').click();
+
+  const item = page.getByTestId(/^outbox-item-\d+$/);
+  await expect(item).toHaveAttribute('data-status', 'failed', { timeout: 30_000 });
+  await expect(item.getByTestId('outbox-error')).toContainText('が宛先を受け付けませんでした（サーバーの応答: 550');
+  await expect(item.getByTestId('outbox-error')).toContainText('宛先のアドレスを確認してください');
+  await expect(row.getByTestId('inquiry-row-reply-failed')).toHaveText('返信の送信に失敗');
+  expect(world.smtp.received).toHaveLength(0);
+});
+
+test('the page ran without script errors', () => {
+  expect(world.problems).toEqual([]);
+});
