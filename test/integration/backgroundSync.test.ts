@@ -3,18 +3,9 @@ import { startDovecot, type DovecotServer } from '../support/dovecot';
 import { inspectDatabase } from '../support/inspectDatabase';
 import { japaneseMail } from '../support/mailFixtures';
 import { startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/testApp';
+import { waitFor } from '../support/waitFor';
 
 const SUPPORT = 'support@toot.example';
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('background sync while unlocked', () => {
   let dovecot: DovecotServer;

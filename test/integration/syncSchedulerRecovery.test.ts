@@ -4,18 +4,10 @@ import { startDovecot, type DovecotServer } from '../support/dovecot';
 import { japaneseMail } from '../support/mailFixtures';
 import { startTcpProxy, type TcpProxy } from '../support/tcpProxy';
 import { startTestApp, type TestApp } from '../support/testApp';
+import { waitFor } from '../support/waitFor';
 
 const SUPPORT = 'support@toot.example';
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
