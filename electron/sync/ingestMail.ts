@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
-import { syncCursorStatements, type QuarantineSummary, type SyncCursorStatements } from '../accounts/accountRepository';
+import { syncCursorStatements, type QuarantineSummary, type SyncCursorStatements } from '../accounts/syncStateRepository';
 import { customerIngestStatements, type CustomerIngestStatements } from '../customers/customerRepository';
 import { inquiryIngestStatements, type InquiryIngestStatements } from '../inquiries/inquiryRepository';
 import { messageContentStatements, type MessageContentStatements } from '../inquiries/messageContentRepository';

@@ -1,7 +1,7 @@
 import type { QuarantineRetry } from '../../shared/domain';
 import { AppError } from '../../shared/result';
 import type { Workspace } from '../app/workspace';
-import { getQuarantined } from '../accounts/accountRepository';
+import { getQuarantined } from '../accounts/syncStateRepository';
 import { openMailLogin } from '../accounts/mailLogin';
 import { rawTransaction } from '../db/rawTransaction';
 import { fetchOneMail } from '../mail/imapFetch';

@@ -3,13 +3,8 @@ import { AppError } from '../../shared/result';
 import { startOfTokyoDay } from '../../shared/tokyoTime';
 import { userMessage } from '../../shared/userMessages';
 import type { Workspace } from '../app/workspace';
-import {
-  getSyncState,
-  listOwnAddresses,
-  recordSyncHealth,
-  saveSyncState,
-  type MailAccountWithSecrets,
-} from '../accounts/accountRepository';
+import { listOwnAddresses, type MailAccountWithSecrets } from '../accounts/accountRepository';
+import { getSyncState, recordSyncHealth, saveSyncState } from '../accounts/syncStateRepository';
 import { rawTransaction } from '../db/rawTransaction';
 import { openMailLogin } from '../accounts/mailLogin';
 import { markServerChanges, saveFolderModseq } from '../inquiries/serverStateRepository';

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import type { AccountSyncStatus, QuarantineRetry, SyncReport } from '../../shared/domain';
 import type { Workspace } from '../app/workspace';
-import { listAccounts, listSyncStates, replaceLastSyncError, setNextRetry } from '../accounts/accountRepository';
+import { listAccounts } from '../accounts/accountRepository';
+import { listSyncStates, replaceLastSyncError, setNextRetry } from '../accounts/syncStateRepository';
 import { openMailLogin, retryWithRenewedToken } from '../accounts/mailLogin';
 import { watchFolders } from '../mail/imapIdle';
 import { parseInboundMail } from '../mail/parseInboundMail';

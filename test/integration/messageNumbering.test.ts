@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { syncCursorStatements } from '../../electron/accounts/accountRepository';
+import { syncCursorStatements } from '../../electron/accounts/syncStateRepository';
 import { migrate } from '../../electron/db/migrate';
 import { MIGRATIONS } from '../../electron/db/migrations';
 import { openDatabase, type OpenedDatabase } from '../../electron/db/openDatabase';

@@ -1,0 +1,157 @@
+import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
+import type { Selectable } from 'kysely';
+import type { QuarantinedMail } from '../../shared/domain';
+import { maskCardNumbers } from '../../shared/cardMask';
+import type { Executor } from '../db/executor';
+import { cachedPerHandle } from '../db/rawTransaction';
+import type { SyncStateTable } from '../db/schema';
+
+/*
+ * An account's sync as stored: its health (last sync, error, failures, next try), each folder's
+ * cursor (UIDVALIDITY and last stored UID), and the mails it set aside.
+ */
+
+/**
+ * The outcome of a sync: success clears the error and the failure count; a failure keeps the
+ * last successful time, records what went wrong and counts it (the scheduler backs off by it).
+ * A partial success (some folders failed) is a sync that happened, with the error kept to show.
+ */
+export async function recordSyncHealth(db: Executor, id: number, at: string, error: string | null, options: { partial?: boolean } = {}): Promise<number> {
+  const synced = error === null || options.partial === true;
+  const row = await db
+    .updateTable('mailAccounts')
+    .set((eb) =>
+      synced ? { lastSyncAt: at, lastError: error, failureCount: 0 } : { lastError: error, failureCount: eb('failureCount', '+', 1) },
+    )
+    .where('id', '=', id)
+    .returning('failureCount')
+    .executeTakeFirst();
+  return row?.failureCount ?? 0;
+}
+
+/** A better explanation of the failure just recorded, without counting it twice. */
+export async function replaceLastSyncError(db: Executor, id: number, error: string): Promise<void> {
+  await db.updateTable('mailAccounts').set({ lastError: error }).where('id', '=', id).execute();
+}
+
+export async function setNextRetry(db: Executor, id: number, at: string | null): Promise<void> {
+  await db.updateTable('mailAccounts').set({ nextRetryAt: at }).where('id', '=', id).execute();
+}
+
+export async function getSyncState(db: Executor, accountId: number, folder: string): Promise<Selectable<SyncStateTable> | null> {
+  return (
+    (await db
+      .selectFrom('syncState')
+      .selectAll()
+      .where('mailAccountId', '=', accountId)
+      .where('folder', '=', folder)
+      .executeTakeFirst()) ?? null
+  );
+}
+
+export async function listSyncStates(db: Executor, accountId: number): Promise<Selectable<SyncStateTable>[]> {
+  return db.selectFrom('syncState').selectAll().where('mailAccountId', '=', accountId).execute();
+}
+
+export async function saveSyncState(db: Executor, accountId: number, folder: string, uidValidity: string, lastUid: number) {
+  await db
+    .insertInto('syncState')
+    .values({ mailAccountId: accountId, folder, uidValidity, lastUid })
+    .onConflict((oc) => oc.columns(['mailAccountId', 'folder']).doUpdateSet({ uidValidity, lastUid }))
+    .execute();
+}
+
+/** One set-aside mail, with where it is on the server; null when it is not in the list. */
+export async function getQuarantined(db: Executor, id: number): Promise<(QuarantinePlace & { id: number }) | null> {
+  const row = await db
+    .selectFrom('quarantine')
+    .select(['id', 'mailAccountId as accountId', 'folder', 'uidValidity', 'imapUid as uid'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+export async function listQuarantine(db: Executor, accountId?: number, limit = 500): Promise<QuarantinedMail[]> {
+  let query = db
+    .selectFrom('quarantine')
+    .select(['id', 'mailAccountId as accountId', 'folder', 'imapUid as uid', 'reason', 'at', 'fromText as from', 'subject', 'sentAt'])
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit);
+  if (accountId !== undefined) query = query.where('mailAccountId', '=', accountId);
+  return query.execute();
+}
+
+/**
+ * The sync cursor and quarantine as prepared statements, for the ingest path: they run inside
+ * the synchronous transaction that also stores the mails, so the cursor never passes a mail
+ * that is not stored.
+ */
+export interface SyncCursorStatements {
+  save(accountId: number, folder: string, uidValidity: string, lastUid: number): void;
+  /** Sets the mail aside with why, and what staff recognise it by (`summary`, of a mail that could be read). */
+  quarantine(mail: QuarantinePlace, reason: string, at: string, summary?: QuarantineSummary | null): void;
+  /** Why the mail is set aside now; null when it is not (any more). */
+  quarantineReason(id: number): string | null;
+  /** The mail is filed after all: it leaves the list. */
+  release(id: number): void;
+}
+
+/** What staff recognise a set-aside mail by. */
+export interface QuarantineSummary {
+  from: string | null;
+  subject: string;
+  /** ISO */
+  date: string;
+}
+
+/** Where a set-aside mail is on the server: its UID in that numbering (UIDVALIDITY) of the folder. */
+export interface QuarantinePlace {
+  accountId: number;
+  folder: string;
+  uidValidity: string | null;
+  uid: number;
+}
+
+export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database): SyncCursorStatements => {
+  // A new numbering forgets the old one's HIGHESTMODSEQ: until a sync of it completes, nothing is taken to be unchanged.
+  const save = raw.prepare(
+    `INSERT INTO sync_state (mail_account_id, folder, uid_validity, last_uid) VALUES (?, ?, ?, ?)
+     ON CONFLICT (mail_account_id, folder) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid,
+       highest_modseq = CASE WHEN uid_validity = excluded.uid_validity THEN highest_modseq END`,
+  );
+  const quarantine = raw.prepare(
+    `INSERT INTO quarantine (mail_account_id, folder, imap_uid, reason, at, uid_validity, from_text, subject, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (mail_account_id, folder, imap_uid) DO UPDATE SET reason = excluded.reason, at = excluded.at, uid_validity = excluded.uid_validity,
+       from_text = coalesce(excluded.from_text, from_text), subject = coalesce(excluded.subject, subject), sent_at = coalesce(excluded.sent_at, sent_at)`,
+  );
+  // Mails set aside under an earlier numbering of the folder: their UIDs name other mails now, and
+  // the sync that moves the cursor into the new numbering finds them again (listed anew, once).
+  // A row without a numbering (set aside before migration 0009) is of the folder's numbering as last saved.
+  const forgetOldNumbering = raw.prepare(
+    `DELETE FROM quarantine WHERE mail_account_id = ? AND folder = ?
+       AND coalesce(uid_validity, (SELECT s.uid_validity FROM sync_state s WHERE s.mail_account_id = quarantine.mail_account_id AND s.folder = quarantine.folder)) IS NOT ?`,
+  );
+  const reasonOf = raw.prepare('SELECT reason FROM quarantine WHERE id = ?').pluck();
+  const release = raw.prepare('DELETE FROM quarantine WHERE id = ?');
+  return {
+    save: (accountId, folder, uidValidity, lastUid) => {
+      forgetOldNumbering.run(accountId, folder, uidValidity);
+      save.run(accountId, folder, uidValidity, lastUid);
+    },
+    quarantine: (mail, reason, at, summary) =>
+      void quarantine.run(
+        mail.accountId,
+        mail.folder,
+        mail.uid,
+        reason,
+        at,
+        mail.uidValidity,
+        summary?.from != null ? maskCardNumbers(summary.from) : null,
+        summary ? maskCardNumbers(summary.subject) : null,
+        summary?.date ?? null,
+      ),
+    quarantineReason: (id) => (reasonOf.get(id) as string | undefined) ?? null,
+    release: (id) => void release.run(id),
+  };
+});
