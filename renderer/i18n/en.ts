@@ -90,7 +90,7 @@ export const en: Messages = {
   },
   inbox: {
     title: 'Inbox',
-    replyFailed: 'Reply not sent',
+    replyFailed: 'Not sent',
     replyFailedHint: 'A reply could not be sent: open the inquiry to see why, then send it again or take it back.',
     status: 'Status',
     channel: 'Channel',
@@ -247,7 +247,6 @@ export const en: Messages = {
     passwordKeep: 'Leave blank to keep',
     imapPasswordRequired: 'Enter the IMAP password.',
     plainWarning: 'Without TLS, passwords and mail travel unencrypted. Use this only for an internal test server.',
-    lastError: 'Last error',
     syncSettings: 'Sync settings',
     folders: 'Folders',
     foldersHint: 'Separate with commas or line breaks (default: INBOX).',

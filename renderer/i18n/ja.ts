@@ -92,7 +92,7 @@ export const ja = {
   },
   inbox: {
     title: '受信箱',
-    replyFailed: '返信の送信に失敗',
+    replyFailed: '送信失敗',
     replyFailedHint: '返信を送信できませんでした。問い合わせを開いて理由を確認し、再送するか取り消してください。',
     status: '状態',
     channel: '経路',
@@ -249,7 +249,6 @@ export const ja = {
     passwordKeep: '空欄なら変更しません',
     imapPasswordRequired: 'IMAP のパスワードを入力してください。',
     plainWarning: 'TLS を使わない接続は、パスワードとメールが暗号化されません。社内のテスト用サーバー以外では使わないでください。',
-    lastError: '前回のエラー',
     syncSettings: '同期の設定',
     folders: 'フォルダー',
     foldersHint: 'カンマまたは改行で区切って入力します（既定: INBOX）。',

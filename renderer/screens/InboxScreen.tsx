@@ -128,7 +128,7 @@ function InboxList({ selectedId }: { selectedId: number | undefined }) {
                     {item.firstResponseAt ? `↩ ${tokyoDateTimeOrNone(item.firstResponseAt)}` : t('inbox.noResponse')}
                   </div>
                 </td>
-                <td>
+                <td className="row-badges">
                   <StatusBadge status={item.status} />
                   {item.replyFailed && (
                     <span className="badge danger" data-testid="inquiry-row-reply-failed" title={t('inbox.replyFailedHint')}>

@@ -105,6 +105,7 @@ function ReplyBox({ detail }: { detail: InquiryDetail }) {
             }
           },
         });
+        followQueuedNotice(useNotices.getState().notice?.id, queued.id);
       }
     } finally {
       setSending(false);
@@ -281,4 +282,19 @@ export function InquiryView({ id }: { id: number }) {
       <ReplyBox key={inquiry.id} detail={detail} />
     </article>
   );
+}
+
+/**
+ * The "reply queued, undo" notice goes when its reply failed to send (the outbox panel says why
+ * and offers to send again), rather than offering an undo that no longer can be. Once the reply
+ * is sent or taken back, the notice stays as it is, or gives way to the one taking it back.
+ */
+function followQueuedNotice(noticeId: number | undefined, outboxId: number): void {
+  if (noticeId === undefined) return;
+  const stop = useInquiry.subscribe((state) => {
+    const item = state.outbox.find((i) => i.id === outboxId);
+    if (item?.status === 'queued' || item?.status === 'sending') return;
+    stop();
+    if ((item?.status === 'failed' || item?.status === 'retrying') && useNotices.getState().notice?.id === noticeId) useNotices.getState().clear();
+  });
 }

@@ -133,11 +133,6 @@ function SyncStatus({ account }: { account: MailAccount }) {
           )}
         </>
       )}
-      {account.lastError && (
-        <p className="field-error" data-testid={`account-error-${account.id}`}>
-          {t('accounts.lastError')}: {mainProcessText(account.lastError)}
-        </p>
-      )}
     </div>
   );
 }

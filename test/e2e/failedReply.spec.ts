@@ -45,7 +45,9 @@ test('a refused reply is marked failed with the reason, in the inquiry and in th
   await expect(item).toHaveAttribute('data-status', 'failed', { timeout: 30_000 });
   await expect(item.getByTestId('outbox-error')).toContainText('が宛先を受け付けませんでした（サーバーの応答: 550');
   await expect(item.getByTestId('outbox-error')).toContainText('宛先のアドレスを確認してください');
-  await expect(row.getByTestId('inquiry-row-reply-failed')).toHaveText('返信の送信に失敗');
+  await expect(row.getByTestId('inquiry-row-reply-failed')).toHaveText('送信失敗');
+  // The notice that offered to take the reply back goes: it can no longer be.
+  await expect(page.getByTestId('notice-undo')).toHaveCount(0);
   expect(world.smtp.received).toHaveLength(0);
 });
 

@@ -133,7 +133,7 @@ test('1. sets up, adds the mail account, syncs Japanese mail and threads a follo
   await expect(account.getByTestId('sync-fetched')).toHaveText('2');
   await expect(account.getByTestId('sync-new')).toHaveText('2');
   await expect(account.getByTestId(/^sync-progress-\d+$/)).toHaveAttribute('data-phase', 'done');
-  await expect(account.getByTestId(/^account-error-\d+$/)).toHaveCount(0);
+  await expect(account.getByTestId(/^account-health-error-\d+$/)).toHaveText('なし');
 
   await page.getByTestId('nav-inbox').click();
   const stockRow = row('inquiry-row', STOCK_SUBJECT);
