@@ -1,4 +1,5 @@
 import { formatTokyoDateTime } from './tokyoTime';
+import { userMessage } from './userMessages';
 
 /** The placeholders a canned reply may hold, filled in when staff pick the template. */
 export interface TemplateValues {
@@ -22,7 +23,7 @@ export function unknownPlaceholders(text: string): string[] {
 /** What to tell staff about such placeholders, or null when there are none. */
 export function unknownPlaceholderProblem(text: string): string | null {
   const unknown = unknownPlaceholders(text);
-  return unknown.length ? `${unknown.join(', ')} is not a placeholder Madoguchi fills in: write {{customerName}}, {{inquiryNumber}} or {{operator}}, or remove it.` : null;
+  return unknown.length ? userMessage('unknownPlaceholder', { names: unknown.join(' '), known: '{{customerName}} {{inquiryNumber}} {{operator}}' }) : null;
 }
 
 /** "2026-11-24 09:05（日本時間）、山田 花子様:" — the line above a quoted original. */

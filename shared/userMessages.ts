@@ -91,6 +91,49 @@ export const USER_MESSAGES = {
     en: 'The OAuth2 access token for {user} has expired and could not be renewed: the token endpoint {endpoint} did not answer. Check the network and the token URL in Settings.',
     ja: '{user} の OAuth2 アクセストークンが期限切れで、更新できませんでした。トークンエンドポイント {endpoint} が応答しません。ネットワークと、設定のトークン URL を確認してください。',
   },
+  smtpNeedsTls: {
+    en: 'SMTP server {host} needs TLS: turn TLS on (port 465, or 587 with STARTTLS). Without TLS the password and the mail would cross the network readable, so that is allowed only for this computer (localhost).',
+    ja: 'SMTP サーバー {host} には TLS が必要です。TLS を有効にしてください（ポート 465、または STARTTLS の 587）。TLS なしではパスワードとメールが読める状態でネットワークを流れるため、このコンピューター（localhost）の場合にだけ許されています。',
+  },
+  smtpOutcomeUnknown: {
+    en: "The connection to SMTP server {where} broke after the whole mail was handed over, before the server confirmed it: it may have been delivered. Check the account's Sent folder (or ask the customer) before sending it again.",
+    ja: 'SMTP サーバー {where} にメールを渡し終えた後、受け付けの返事が来る前に接続が切れました。届いている可能性があります。もう一度送る前に、アカウントの送信済みフォルダーを確認してください（またはお客様に確認してください）。',
+  },
+  sentNotRecorded: {
+    en: "The reply was sent to the customer, but Madoguchi could not store it ({detail}): do not send it again. Free disk space or restart Madoguchi, then note the reply on the inquiry; its text is in the account's Sent folder.",
+    ja: '返信はお客様に送信されましたが、窓口に保存できませんでした（{detail}）。もう一度送らないでください。ディスクの空きを作るか窓口を再起動してから、問い合わせに返信を記録してください。本文はアカウントの送信済みフォルダーにあります。',
+  },
+  replyNotQueued: { en: 'The reply was not queued: {problem}', ja: '返信を送信待ちにできませんでした。{problem}' },
+  unknownPlaceholder: {
+    en: '{names} is not a placeholder Madoguchi fills in: write one of {known}, or remove it.',
+    ja: '{names} は窓口が差し込む項目ではありません。{known} のいずれかに直すか、削除してください。',
+  },
+  replyAlreadySent: { en: 'This reply has already been sent: it can no longer be taken back.', ja: 'この返信は送信済みのため、取り消せません。' },
+  replyBeingSent: { en: 'This reply is being sent right now: it can no longer be taken back.', ja: 'この返信は送信中のため、取り消せません。' },
+  customerHasNoEmail: {
+    en: 'This customer has no e-mail address: answer by phone or post and note it on the inquiry.',
+    ja: 'このお客様にはメールアドレスがありません。電話か郵送で回答し、問い合わせに記録してください。',
+  },
+  noMailAccount: {
+    en: 'No mail account is set up: add one in Settings to send replies.',
+    ja: 'メールアカウントが設定されていません。返信するには、設定でアカウントを追加してください。',
+  },
+  accountHasInquiries: {
+    en: 'This account has inquiries; it cannot be removed without losing their link. Stop syncing it instead.',
+    ja: 'このアカウントから始まった問い合わせがあるため、削除するとそのつながりが失われます。削除はできません。',
+  },
+  attachmentWithheldForward: {
+    en: '"{name}" held a card number, so the file was not kept (no card data is kept): its masked text is shown as the forwarded message.',
+    ja: '「{name}」にはカード番号が含まれていたため、ファイルは保存していません（カード情報は保持しません）。伏せ字にした本文を転送されたメッセージとして表示しています。',
+  },
+  attachmentWithheld: {
+    en: '"{name}" held a card number, so the file was not kept (no card data is kept): ask the customer to send it again without the card number.',
+    ja: '「{name}」にはカード番号が含まれていたため、ファイルは保存していません（カード情報は保持しません）。カード番号を除いて送り直すよう、お客様に依頼してください。',
+  },
+  attachmentTooLarge: {
+    en: '"{name}" was larger than the size limit, so only its name and size were kept: ask the customer to send it another way.',
+    ja: '「{name}」は上限より大きかったため、名前とサイズだけを記録しています。別の方法で送ってもらうよう、お客様に依頼してください。',
+  },
   automaticMail: {
     en: 'Automatic mail (auto-reply or delivery report): no inquiry opened',
     ja: '自動送信メール（自動返信または配信通知）のため、問い合わせにしませんでした',

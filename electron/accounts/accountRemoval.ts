@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '../../shared/result';
 import type { Database } from '../db/schema';
+import { userMessage } from '../../shared/userMessages';
 
 /**
  * Removes a mail account with its sync cursors and its list of set-aside mails, in one
@@ -21,7 +22,7 @@ export async function removeAccount(db: Kysely<Database>, id: number): Promise<v
   await db.transaction().execute(async (trx) => {
     const used = await trx.selectFrom('inquiries').select('id').where('mailAccountId', '=', id).executeTakeFirst();
     if (used) {
-      throw new AppError('CONFLICT', 'This account has inquiries; it cannot be removed without losing their link. Stop syncing it instead.');
+      throw new AppError('CONFLICT', userMessage('accountHasInquiries'));
     }
     await trx.updateTable('messages').set({ mailAccountId: null }).where('mailAccountId', '=', id).execute();
     await trx.deleteFrom('syncState').where('mailAccountId', '=', id).execute();

@@ -16,6 +16,7 @@ import * as repo from './inquiryRepository';
 import { serverStateOfMessages } from './serverStateRepository';
 import { attachmentsOfMessages, getAttachmentContent, htmlOfMessages } from './messageContentRepository';
 import { forwardedOfMessages } from './forwardedMessageRepository';
+import { userMessage } from '../../shared/userMessages';
 
 export async function getInquiryDetail(ws: Workspace, id: number): Promise<InquiryDetail> {
   const inquiry = await repo.getInquirySummary(ws.db, id);
@@ -106,10 +107,10 @@ export interface ReplyOptions {
 export async function replyToInquiry(ws: Workspace, inquiryId: number, body: string, options: ReplyOptions = {}): Promise<Message> {
   const detail = await getInquiryDetail(ws, inquiryId);
   const to = detail.customer.email;
-  if (!to) throw new AppError('BAD_REQUEST', 'This customer has no e-mail address: answer by phone or post and note it on the inquiry.');
+  if (!to) throw new AppError('BAD_REQUEST', userMessage('customerHasNoEmail'));
   const row = await repo.getInquiryRow(ws.db, inquiryId);
   const accountId = row?.mailAccountId ?? (await listAccounts(ws.db))[0]?.id;
-  if (accountId === undefined) throw new AppError('BAD_REQUEST', 'No mail account is set up: add one in Settings to send replies.');
+  if (accountId === undefined) throw new AppError('BAD_REQUEST', userMessage('noMailAccount'));
   const reply: Reply = { inquiryId, detail, to, body, quoteOriginal: options.quoteOriginal !== false, recordSent: options.recordSent };
   return withMailLogin(ws, accountId, (login) => sendReply(ws, reply, login));
 }
@@ -178,10 +179,7 @@ async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOrig
     });
   } catch (error) {
     ws.logger.error('inquiry.replyNotRecorded', { inquiryId, code: error instanceof AppError ? error.code : 'INTERNAL' });
-    throw new AppError(
-      'SENT_NOT_RECORDED',
-      `The reply was sent to the customer, but Madoguchi could not store it (${error instanceof Error ? error.message : String(error)}): do not send it again. Free disk space or restart Madoguchi, then note the reply on the inquiry; its text is in the account's Sent folder.`,
-    );
+    throw new AppError('SENT_NOT_RECORDED', userMessage('sentNotRecorded', { detail: error instanceof Error ? error.message : String(error) }));
   }
   ws.logger.info('inquiry.replied', { inquiryId });
   ws.push('inquiries.changed', { inquiryIds: [inquiryId] });
@@ -227,11 +225,10 @@ export async function downloadAttachment(ws: Workspace, id: number): Promise<{ f
   const row = await getAttachmentContent(ws.db, id);
   if (!row) throw new AppError('NOT_FOUND', `Attachment ${id} does not exist.`);
   if (row.content === null && row.withheld) {
-    const shown = row.contentType === 'message/rfc822' ? 'its masked text is shown as the forwarded message' : 'ask the customer to send it again without the card number';
-    throw new AppError('NOT_FOUND', `"${row.fileName}" held a card number, so the file was not kept (no card data is kept): ${shown}.`);
+    throw new AppError('NOT_FOUND', userMessage(row.contentType === 'message/rfc822' ? 'attachmentWithheldForward' : 'attachmentWithheld', { name: row.fileName }));
   }
   if (row.content === null) {
-    throw new AppError('NOT_FOUND', `"${row.fileName}" was larger than the size limit, so only its name and size were kept: ask the customer to send it another way.`);
+    throw new AppError('NOT_FOUND', userMessage('attachmentTooLarge', { name: row.fileName }));
   }
   ws.logger.info('attachment.downloaded', { attachmentId: id });
   return { fileName: row.fileName || 'attachment', contentType: row.contentType, base64: Buffer.from(row.content).toString('base64') };

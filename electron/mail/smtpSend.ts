@@ -7,6 +7,7 @@ import { AppError } from '../../shared/result';
 import { isLoopbackHost } from './loopbackHost';
 import { toSmtpAppError } from './smtpError';
 import { errorChain } from './transportFailure';
+import { userMessage } from '../../shared/userMessages';
 
 export interface SmtpConfig {
   host: string;
@@ -44,10 +45,7 @@ const SMTP_SOCKET_TIMEOUT_MS = 60_000;
  */
 export async function sendMail(config: SmtpConfig, mail: OutgoingMail): Promise<{ messageId: string; raw: Buffer }> {
   if (!config.tls && !isLoopbackHost(config.host)) {
-    throw new AppError(
-      'SMTP_ERROR',
-      `SMTP server ${config.host} needs TLS: turn TLS on (port 465, or 587 with STARTTLS). Without TLS the password and the mail would cross the network readable, so that is allowed only for this computer (localhost).`,
-    );
+    throw new AppError('SMTP_ERROR', userMessage('smtpNeedsTls', { host: config.host }));
   }
   const messageId = `<${randomUUID()}@${messageIdDomainOf(mail)}>`;
   const references = [...(mail.references ?? [])];
@@ -100,10 +98,7 @@ export async function sendMail(config: SmtpConfig, mail: OutgoingMail): Promise<
     // give the customer two copies, so staff are asked to check instead. A refusal is a refusal.
     const refused = errorChain(error).some((d) => typeof (d as { responseCode?: unknown }).responseCode === 'number');
     if (handedOver && !refused) {
-      throw new AppError(
-        'SMTP_OUTCOME_UNKNOWN',
-        `The connection to SMTP server ${config.host}:${config.port} broke after the whole mail was handed over, before the server confirmed it: it may have been delivered. Check the account's Sent folder (or ask the customer) before sending it again.`,
-      );
+      throw new AppError('SMTP_OUTCOME_UNKNOWN', userMessage('smtpOutcomeUnknown', { where: `${config.host}:${config.port}` }));
     }
     throw toSmtpAppError(error, config);
   } finally {

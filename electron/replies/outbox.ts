@@ -7,6 +7,7 @@ import type { Workspace } from '../app/workspace';
 import type { OutboxTable } from '../db/schema';
 import { replyToInquiry } from '../inquiries/inquiryService';
 import type { Selectable } from 'kysely';
+import { userMessage } from '../../shared/userMessages';
 
 export interface OutboxOptions {
   /** How long a queued reply waits, so staff can take it back. */
@@ -139,7 +140,7 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
     async queue(input) {
       // A template filled in with a placeholder written wrong: the customer would read "{{customername}}様".
       const problem = unknownPlaceholderProblem(input.body);
-      if (problem) throw new AppError('BAD_REQUEST', `The reply was not queued: ${problem}`);
+      if (problem) throw new AppError('BAD_REQUEST', userMessage('replyNotQueued', { problem }));
       await interrupted;
       const row = await ws.db
         .insertInto('outbox')
@@ -169,7 +170,7 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
         .executeTakeFirst();
       const row = await get(id);
       if (Number(result.numUpdatedRows) === 0) {
-        throw new AppError('CONFLICT', row.status === 'sent' ? 'This reply has already been sent: it can no longer be taken back.' : 'This reply is being sent right now: it can no longer be taken back.');
+        throw new AppError('CONFLICT', userMessage(row.status === 'sent' ? 'replyAlreadySent' : 'replyBeingSent'));
       }
       changed(row.inquiryId);
       return toItem(row);

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { unknownPlaceholderProblem } from '../../shared/replyText';
 import { localizeUserMessage, USER_MESSAGES, userMessage, type UserMessageKey } from '../../shared/userMessages';
 
 describe('messages from the main process, in the staff\'s language', () => {
   it('reads every message back into Japanese, with its values, and leaves no English template words', () => {
+    const values = { user: 'support@toot.example', where: 'imap.toot.example:993', host: 'smtp.toot.example', folder: 'Sales', label: 'サポート', protocol: 'IMAP', endpoint: 'oauth.example', failed: 2, marked: 1, detail: 'x', reply: 'busy', code: 'EPROTO', name: '見積書.pdf', names: '{{customername}}', known: '{{customerName}} {{inquiryNumber}} {{operator}}', why: '', said: '' };
     for (const key of Object.keys(USER_MESSAGES) as UserMessageKey[]) {
-      const english = userMessage(key, { user: 'support@toot.example', where: 'imap.toot.example:993', folder: 'Sales', label: 'サポート', protocol: 'IMAP', endpoint: 'oauth.example', failed: 2, marked: 1, detail: 'x', reply: 'busy', code: 'EPROTO', problem: userMessage('tlsExpired'), why: '', said: '' });
-      const japanese = localizeUserMessage(english, 'ja');
-      expect(japanese, key).toBe(USER_MESSAGES[key].ja.replace(/\{(\w+)\}/g, (_, name: string) => ({ user: 'support@toot.example', where: 'imap.toot.example:993', folder: 'Sales', label: 'サポート', protocol: 'IMAP', endpoint: 'oauth.example', failed: '2', marked: '1', detail: 'x', reply: 'busy', code: 'EPROTO', problem: USER_MESSAGES.tlsExpired.ja, why: '', said: '' })[name] ?? ''));
+      const english = userMessage(key, { ...values, problem: userMessage('tlsExpired') });
+      const expected = USER_MESSAGES[key].ja.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'problem' ? USER_MESSAGES.tlsExpired.ja : String(values[name as keyof typeof values] ?? '')));
+      expect(localizeUserMessage(english, 'ja'), key).toBe(expected);
       expect(localizeUserMessage(english, 'en')).toBe(english);
     }
   });
@@ -20,6 +22,8 @@ describe('messages from the main process, in the staff\'s language', () => {
     const tls = userMessage('imapTlsFailed', { where: 'imap.toot.example:993', problem: userMessage('tlsUntrusted') });
     expect(localizeUserMessage(tls, 'ja')).toMatch(/^IMAP サーバー imap\.toot\.example:993 との暗号化接続に失敗しました。サーバーが信頼された認証局/);
     expect(localizeUserMessage(userMessage('unreadableMail', { detail: userMessage('parserStopped') }), 'ja')).toBe('読み取れないメール: このメールを読み取る途中でメールの解析が止まりました');
+    const notQueued = userMessage('replyNotQueued', { problem: unknownPlaceholderProblem('{{customername}}様、{{customerName}}') ?? '' });
+    expect(localizeUserMessage(notQueued, 'ja')).toBe('返信を送信待ちにできませんでした。{{customername}} は窓口が差し込む項目ではありません。{{customerName}} {{inquiryNumber}} {{operator}} のいずれかに直すか、削除してください。');
   });
 
   it('translates each folder of a sync that failed in several, and leaves what it does not know as it came', () => {
