@@ -134,6 +134,39 @@ export const USER_MESSAGES = {
     en: '"{name}" was larger than the size limit, so only its name and size were kept: ask the customer to send it another way.',
     ja: '「{name}」は上限より大きかったため、名前とサイズだけを記録しています。別の方法で送ってもらうよう、お客様に依頼してください。',
   },
+  oauthClientRefused: {
+    en: 'The token endpoint {endpoint} refused the client ID or secret ({error}): check them in Settings.',
+    ja: 'トークンエンドポイント {endpoint} がクライアント ID かシークレットを拒否しました（{error}）。設定で確認してください。',
+  },
+  oauthRenewFailed: {
+    en: 'The OAuth2 access token for {user} has expired and could not be renewed (token endpoint {endpoint} answered HTTP {answer}). Try again later, or sign in again in Settings.',
+    ja: '{user} の OAuth2 アクセストークンが期限切れで、更新できませんでした（トークンエンドポイント {endpoint} の応答: HTTP {answer}）。しばらくしてから試すか、設定からもう一度サインインしてください。',
+  },
+  signInSuperseded: { en: 'A new sign-in was started: this one was abandoned.', ja: '新しいサインインを始めたため、このサインインは中止しました。' },
+  signInRefused: {
+    en: 'The provider did not sign {user} in ({reason}). Try again, and allow Madoguchi access to the mailbox.',
+    ja: '事業者は {user} をサインインさせませんでした（{reason}）。もう一度試し、窓口にメールボックスへのアクセスを許可してください。',
+  },
+  signInAbandoned: { en: 'The sign-in was abandoned before it completed.', ja: 'サインインは完了する前に中止されました。' },
+  signInFailed: { en: 'Signing in failed: {detail}', ja: 'サインインに失敗しました: {detail}' },
+  signInTimedOut: {
+    en: 'The sign-in was not completed within five minutes: start it again from Settings.',
+    ja: 'サインインが 5 分以内に完了しませんでした。設定からもう一度始めてください。',
+  },
+  signInCannotListen: {
+    en: "Madoguchi could not listen on this computer for the provider's answer ({detail}).",
+    ja: '事業者からの応答をこのコンピューターで受け取れませんでした（{detail}）。',
+  },
+  signInNotUnderWay: { en: 'No sign-in is under way for this account: start it from Settings.', ja: 'このアカウントのサインインは進行していません。設定から始めてください。' },
+  signInLocked: { en: 'Madoguchi was locked: sign in again after unlocking.', ja: '窓口がロックされました。ロックを解除してから、もう一度サインインしてください。' },
+  signInEndpointUnreachable: {
+    en: 'Signing in {user} failed: the token endpoint {endpoint} did not answer. Check the network and the token URL in Settings.',
+    ja: '{user} のサインインに失敗しました。トークンエンドポイント {endpoint} が応答しません。ネットワークと、設定のトークン URL を確認してください。',
+  },
+  signInCodeRefused: {
+    en: 'Signing in {user} failed: the token endpoint {endpoint} refused the code (HTTP {answer}). Check the client ID and secret in Settings, and try again.',
+    ja: '{user} のサインインに失敗しました。トークンエンドポイント {endpoint} が認可コードを拒否しました（HTTP {answer}）。設定でクライアント ID とシークレットを確認し、もう一度試してください。',
+  },
   automaticMail: {
     en: 'Automatic mail (auto-reply or delivery report): no inquiry opened',
     ja: '自動送信メール（自動返信または配信通知）のため、問い合わせにしませんでした',

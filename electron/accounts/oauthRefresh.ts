@@ -31,13 +31,9 @@ export async function refreshAccessToken(settings: OAuthRefreshSettings, user: s
     throw new AppError('OAUTH_TOKEN_EXPIRED', userMessage('oauthSignInExpired', { user }));
   }
   if (error === 'invalid_client' || error === 'unauthorized_client') {
-    throw new AppError('OAUTH_REFRESH_FAILED', `The token endpoint ${endpoint} refused the client ID or secret (${error}): check them in Settings.`);
+    throw new AppError('OAUTH_REFRESH_FAILED', userMessage('oauthClientRefused', { endpoint, error }));
   }
-  const said = error ? `: ${error}` : '';
-  throw new AppError(
-    'OAUTH_REFRESH_FAILED',
-    `The OAuth2 access token for ${user} has expired and could not be renewed (token endpoint ${endpoint} answered HTTP ${status}${said}). Try again later, or sign in again in Settings.`,
-  );
+  throw new AppError('OAUTH_REFRESH_FAILED', userMessage('oauthRenewFailed', { user, endpoint, answer: error ? `${status}: ${error}` : String(status) }));
 }
 
 /** A token endpoint's answer: the tokens, or its error code (word characters only, never a token) and HTTP status. */

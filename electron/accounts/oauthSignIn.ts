@@ -5,6 +5,7 @@ import { AppError } from '../../shared/result';
 import type { Workspace } from '../app/workspace';
 import { getSignInSettings, saveRenewedToken, type OAuthSignInSettings } from './accountRepository';
 import { postTokenRequest } from './oauthRefresh';
+import { userMessage } from '../../shared/userMessages';
 
 /** How long the provider's sign-in page may take (staff typing a password, a second factor). */
 const SIGN_IN_TIMEOUT_MS = 5 * 60 * 1000;
@@ -40,7 +41,7 @@ export async function beginOAuthSignIn(ws: Workspace, accountId: number): Promis
   }
   const perAccount = flows.get(ws) ?? new Map<number, Flow>();
   flows.set(ws, perAccount);
-  perAccount.get(accountId)?.cancel(new AppError('OAUTH_SIGNIN_FAILED', 'A new sign-in was started: this one was abandoned.'));
+  perAccount.get(accountId)?.cancel(new AppError('OAUTH_SIGNIN_FAILED', userMessage('signInSuperseded')));
 
   const state = randomBytes(24).toString('base64url');
   const verifier = randomBytes(48).toString('base64url');
@@ -78,7 +79,7 @@ export async function beginOAuthSignIn(ws: Workspace, accountId: number): Promis
     const code = url.searchParams.get('code');
     if (!code) {
       const said = (url.searchParams.get('error') ?? 'no code').replace(/[^\w.-]/g, '').slice(0, 60);
-      const error = new AppError('OAUTH_SIGNIN_FAILED', `The provider did not sign ${account.imapUser} in (${said}). Try again, and allow Madoguchi access to the mailbox.`);
+      const error = new AppError('OAUTH_SIGNIN_FAILED', userMessage('signInRefused', { user: account.imapUser, reason: said }));
       reply(false, 'サインインできませんでした。Madoguchi に戻ってください。The sign-in did not complete: return to Madoguchi.');
       finish(error);
       return;
@@ -86,7 +87,7 @@ export async function beginOAuthSignIn(ws: Workspace, accountId: number): Promis
     exchange(signIn, code, verifier, redirectUri(server), account, new Date(ws.now()))
       .then(async (token) => {
         // Abandoned meanwhile (locked, or begun again): the tokens are not stored.
-        if (ended) throw new AppError('OAUTH_SIGNIN_FAILED', 'The sign-in was abandoned before it completed.');
+        if (ended) throw new AppError('OAUTH_SIGNIN_FAILED', userMessage('signInAbandoned'));
         await saveRenewedToken(ws.db, ws.secrets, accountId, token);
         ws.logger.info('oauth.signed_in', { accountId, renewable: token.refreshToken !== null });
         reply(true, 'サインインしました。このタブを閉じて Madoguchi に戻ってください。Signed in: close this tab and return to Madoguchi.');
@@ -94,11 +95,11 @@ export async function beginOAuthSignIn(ws: Workspace, accountId: number): Promis
       })
       .catch((error: unknown) => {
         reply(false, 'サインインできませんでした。Madoguchi に戻ってください。The sign-in did not complete: return to Madoguchi.');
-        finish(error instanceof AppError ? error : new AppError('OAUTH_SIGNIN_FAILED', `Signing in failed: ${error instanceof Error ? error.message : String(error)}`));
+        finish(error instanceof AppError ? error : new AppError('OAUTH_SIGNIN_FAILED', userMessage('signInFailed', { detail: error instanceof Error ? error.message : String(error) })));
       });
   });
   const timer = setTimeout(
-    () => finish(new AppError('OAUTH_SIGNIN_FAILED', 'The sign-in was not completed within five minutes: start it again from Settings.')),
+    () => finish(new AppError('OAUTH_SIGNIN_FAILED', userMessage('signInTimedOut'))),
     SIGN_IN_TIMEOUT_MS,
   );
   timer.unref();
@@ -121,14 +122,14 @@ export async function beginOAuthSignIn(ws: Workspace, accountId: number): Promis
       server.listen(0, '127.0.0.1', resolve);
     });
   } catch (error) {
-    const failed = new AppError('OAUTH_SIGNIN_FAILED', `Madoguchi could not listen on this computer for the provider's answer (${error instanceof Error ? error.message : String(error)}).`);
+    const failed = new AppError('OAUTH_SIGNIN_FAILED', userMessage('signInCannotListen', { detail: error instanceof Error ? error.message : String(error) }));
     finish(failed);
     throw failed;
   }
   if (ended) {
     // Ended while it started listening: nothing may keep listening for it.
     server.close();
-    throw new AppError('OAUTH_SIGNIN_FAILED', 'A new sign-in was started: this one was abandoned.');
+    throw new AppError('OAUTH_SIGNIN_FAILED', userMessage('signInSuperseded'));
   }
   server.unref();
 
@@ -149,13 +150,13 @@ export async function beginOAuthSignIn(ws: Workspace, accountId: number): Promis
 /** Waits for the sign-in begun for the account; resolves with the account once its tokens are stored. */
 export async function completeOAuthSignIn(ws: Workspace, accountId: number): Promise<MailAccount> {
   const flow = flows.get(ws)?.get(accountId);
-  if (!flow) throw new AppError('BAD_REQUEST', 'No sign-in is under way for this account: start it from Settings.');
+  if (!flow) throw new AppError('BAD_REQUEST', userMessage('signInNotUnderWay'));
   return flow.done;
 }
 
 /** Abandons every sign-in of the session (Madoguchi is being locked). */
 export function cancelOAuthSignIns(ws: Workspace): void {
-  for (const flow of flows.get(ws)?.values() ?? []) flow.cancel(new AppError('OAUTH_SIGNIN_FAILED', 'Madoguchi was locked: sign in again after unlocking.'));
+  for (const flow of flows.get(ws)?.values() ?? []) flow.cancel(new AppError('OAUTH_SIGNIN_FAILED', userMessage('signInLocked')));
 }
 
 function redirectUri(server: Server): string {
@@ -170,11 +171,10 @@ async function exchange(signIn: OAuthSignInSettings, code: string, verifier: str
   const endpoint = new URL(signIn.tokenUrl).host;
   const answer = await postTokenRequest(signIn.tokenUrl, body, now);
   if (answer === 'unreachable') {
-    throw new AppError('OAUTH_SIGNIN_FAILED', `Signing in ${account.imapUser} failed: the token endpoint ${endpoint} did not answer. Check the network and the token URL in Settings.`);
+    throw new AppError('OAUTH_SIGNIN_FAILED', userMessage('signInEndpointUnreachable', { user: account.imapUser, endpoint }));
   }
   if ('token' in answer) return answer.token;
-  const said = answer.error ? `: ${answer.error}` : '';
-  throw new AppError('OAUTH_SIGNIN_FAILED', `Signing in ${account.imapUser} failed: the token endpoint ${endpoint} refused the code (HTTP ${answer.status}${said}). Check the client ID and secret in Settings, and try again.`);
+  throw new AppError('OAUTH_SIGNIN_FAILED', userMessage('signInCodeRefused', { user: account.imapUser, endpoint, answer: answer.error ? `${answer.status}: ${answer.error}` : String(answer.status) }));
 }
 
 /** The page the browser shows when the provider sends staff back: says what happened, in both languages; runs no script. */

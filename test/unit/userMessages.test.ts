@@ -4,7 +4,7 @@ import { localizeUserMessage, USER_MESSAGES, userMessage, type UserMessageKey } 
 
 describe('messages from the main process, in the staff\'s language', () => {
   it('reads every message back into Japanese, with its values, and leaves no English template words', () => {
-    const values = { user: 'support@toot.example', where: 'imap.toot.example:993', host: 'smtp.toot.example', folder: 'Sales', label: 'サポート', protocol: 'IMAP', endpoint: 'oauth.example', failed: 2, marked: 1, detail: 'x', reply: 'busy', code: 'EPROTO', name: '見積書.pdf', names: '{{customername}}', known: '{{customerName}} {{inquiryNumber}} {{operator}}', why: '', said: '' };
+    const values = { user: 'support@toot.example', where: 'imap.toot.example:993', host: 'smtp.toot.example', folder: 'Sales', label: 'サポート', protocol: 'IMAP', endpoint: 'oauth.example', failed: 2, marked: 1, detail: 'x', reply: 'busy', code: 'EPROTO', name: '見積書.pdf', names: '{{customername}}', known: '{{customerName}} {{inquiryNumber}} {{operator}}', error: 'invalid_client', reason: 'access_denied', answer: '400: invalid_request', why: '', said: '' };
     for (const key of Object.keys(USER_MESSAGES) as UserMessageKey[]) {
       const english = userMessage(key, { ...values, problem: userMessage('tlsExpired') });
       const expected = USER_MESSAGES[key].ja.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'problem' ? USER_MESSAGES.tlsExpired.ja : String(values[name as keyof typeof values] ?? '')));
