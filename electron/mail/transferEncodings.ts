@@ -6,36 +6,41 @@
 /**
  * Decoded clean base64: only its alphabet and CRLF line breaks, whole 4-character quanta, and
  * padding only at the very end. Anything else (mailparser skips over junk its own way) is null.
- * Attachments are most of a mailbox's bytes, so nothing here looks at every character in
+ * Attachments are most of a mailbox's bytes, so nothing here looks at every byte in
  * JavaScript: line breaks are found by indexOf, and Node's decoder, which skips any character
  * outside its alphabet, shows junk by decoding fewer than 3 bytes per 4 characters.
  */
 export function decodeCleanBase64(body: Buffer): Buffer | null {
-  const text = body.toString('latin1');
+  // Scanned as bytes: on a string the same scans took twice as long as decoding (a 90 KB photo: 330 µs against 100 µs).
   // Every LF must end a CRLF, and there must be no other CR: as many CRs as LFs, each LF after one.
-  let chars = text.length;
   let lineFeeds = 0;
-  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) {
-    if (text.charCodeAt(at - 1) !== 0x0d) return null;
+  for (let at = body.indexOf(LF); at >= 0; at = body.indexOf(LF, at + 1)) {
+    if (body[at - 1] !== CR) return null;
     lineFeeds++;
   }
   let carriageReturns = 0;
-  for (let at = text.indexOf('\r'); at >= 0; at = text.indexOf('\r', at + 1)) carriageReturns++;
+  for (let at = body.indexOf(CR); at >= 0; at = body.indexOf(CR, at + 1)) carriageReturns++;
   if (carriageReturns !== lineFeeds) return null;
-  chars -= 2 * lineFeeds;
+  const chars = body.length - 2 * lineFeeds;
   let padding = 0;
-  const firstPad = text.indexOf('=');
+  const firstPad = body.indexOf(EQUALS);
   if (firstPad >= 0) {
-    const tail = PADDING_TAIL.exec(text.slice(firstPad));
+    const tail = PADDING_TAIL.exec(body.toString('latin1', firstPad));
     if (!tail) return null;
     padding = tail[2] === undefined ? 1 : 2;
   }
   if (chars % 4 !== 0) return null;
   // Node's decoder also takes the URL-safe alphabet, which is not base64 in mail.
-  if (text.includes('-') || text.includes('_')) return null;
-  const decoded = Buffer.from(text, 'base64');
+  if (body.includes(MINUS) || body.includes(UNDERSCORE)) return null;
+  const decoded = Buffer.from(body.toString('latin1'), 'base64');
   return decoded.length === (chars / 4) * 3 - padding ? decoded : null;
 }
+
+const LF = 0x0a;
+const CR = 0x0d;
+const EQUALS = 0x3d;
+const MINUS = 0x2d;
+const UNDERSCORE = 0x5f;
 
 /** One or two "=" at the very end, line breaks allowed between and after them. */
 const PADDING_TAIL = /^(=)(?:\r\n)*(=)?(?:\r\n)*$/;
