@@ -1,6 +1,8 @@
+import { APP_MESSAGES } from './appMessages';
+
 /**
- * What the main process tells staff when mail cannot be read or sent, in both languages, in one
- * place. The main process writes the English form (`userMessage`): it is what crosses IPC as an
+ * What the main process tells staff, in both languages, in one place: here, when mail cannot be
+ * read or sent; the app's and its records' messages are in appMessages.ts. The main process writes the English form (`userMessage`): it is what crosses IPC as an
  * error's message, what is stored as an account's last error, a set-aside mail's reason or a
  * reply's failure, and what tests assert. The renderer shows it in the staff's language
  * (`localizeUserMessage`), reading the English form back against the same templates, so a message
@@ -10,7 +12,7 @@
  * A template's {name} is filled with a value; a value that is itself one of these messages (a
  * fragment such as " (no answer in time)") is translated along with it.
  */
-export const USER_MESSAGES = {
+const MAIL_MESSAGES = {
   imapAuthFailed: {
     en: 'IMAP login failed for {user}: check the user name and password',
     ja: 'IMAP サーバーにログインできませんでした（{user}）。ユーザー名とパスワードを確認してください。',
@@ -221,6 +223,8 @@ export const USER_MESSAGES = {
   },
 } as const satisfies Record<string, { en: string; ja: string }>;
 
+export const USER_MESSAGES = { ...MAIL_MESSAGES, ...APP_MESSAGES };
+
 export type UserMessageKey = keyof typeof USER_MESSAGES;
 export type UserMessageLanguage = 'ja' | 'en';
 
@@ -285,6 +289,11 @@ export function localizeUserMessage(text: string, language: UserMessageLanguage)
       return localized === null ? part : `${folder?.[1]}: ${localized}`;
     })
     .join(' / ');
+}
+
+/** Which of USER_MESSAGES `text` is (as userMessage wrote it), or null for text it does not know. */
+export function userMessageKeyOf(text: string): UserMessageKey | null {
+  return templateReaders().find((reader) => reader.pattern.test(text))?.key ?? null;
 }
 
 function localizeOne(text: string, language: UserMessageLanguage): string | null {

@@ -5,6 +5,7 @@ import type { Executor } from '../db/executor';
 import type { MailAccountsTable } from '../db/schema';
 import { isLoopbackHost } from '../mail/loopbackHost';
 import type { SecretBox } from '../security/secretBox';
+import { userMessage } from '../../shared/userMessages';
 
 export const DEFAULT_FOLDERS = ['INBOX'];
 
@@ -101,9 +102,9 @@ export async function listAccounts(db: Executor): Promise<MailAccount[]> {
 
 export async function getAccountWithSecrets(db: Executor, secrets: SecretBox, id: number): Promise<MailAccountWithSecrets> {
   const row = await db.selectFrom('mailAccounts').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw new AppError('NOT_FOUND', `Mail account ${id} does not exist. It may have been removed: reopen Settings.`);
+  if (!row) throw new AppError('NOT_FOUND', userMessage('accountRemoved', { id }));
   const oauth = row.authMethod === 'oauth2';
-  if (!oauth && row.imapPassword === null) throw new AppError('BAD_REQUEST', `Mail account "${row.label}" has no IMAP password: enter it in Settings.`);
+  if (!oauth && row.imapPassword === null) throw new AppError('BAD_REQUEST', userMessage('accountWithoutPassword', { label: row.label }));
   const open = (sealed: string | null) => (sealed === null ? null : secrets.open(sealed));
   return {
     ...toMailAccount(row),
@@ -183,13 +184,10 @@ export async function saveAccount(db: Executor, secrets: SecretBox, input: MailA
   };
   if (id === undefined) {
     const oauth = input.authMethod === 'oauth2';
-    if (!oauth && !imapPassword) throw new AppError('BAD_REQUEST', 'Enter the IMAP password for the new account.');
+    if (!oauth && !imapPassword) throw new AppError('BAD_REQUEST', userMessage('newAccountPassword'));
     // Without tokens, staff sign in with the provider once the account is saved.
     if (oauth && !oauthAccessToken && !oauthRefreshToken && !canSignIn(input)) {
-      throw new AppError(
-        'BAD_REQUEST',
-        'Enter the OAuth2 authorization URL, token URL and client ID to sign in with the provider (or an access token, or a refresh token with the token URL and client ID).',
-      );
+      throw new AppError('BAD_REQUEST', userMessage('newAccountOAuthSettings'));
     }
     const row = await db
       .insertInto('mailAccounts')
@@ -215,7 +213,7 @@ export async function saveAccount(db: Executor, secrets: SecretBox, input: MailA
     return toMailAccount(row);
   }
   const row = await db.updateTable('mailAccounts').set(values).where('id', '=', id).returningAll().executeTakeFirst();
-  if (!row) throw new AppError('NOT_FOUND', `Mail account ${id} does not exist.`);
+  if (!row) throw new AppError('NOT_FOUND', userMessage('accountNotFound', { id }));
   return toMailAccount(row);
 }
 
@@ -225,13 +223,13 @@ export async function saveAccount(db: Executor, secrets: SecretBox, input: MailA
  */
 function requireUsableOAuth(input: MailAccountInput): void {
   if (input.oauthRefreshToken && (!input.oauthTokenUrl || !input.oauthClientId)) {
-    throw new AppError('BAD_REQUEST', 'A refresh token needs the token URL and the client ID it was issued for: enter both, or leave the refresh token empty.');
+    throw new AppError('BAD_REQUEST', userMessage('refreshTokenWithoutEndpoint'));
   }
-  for (const [name, value] of [['token URL', input.oauthTokenUrl], ['authorization URL', input.oauthAuthorizeUrl]] as const) {
+  for (const [notHttps, value] of [['tokenUrlNotHttps', input.oauthTokenUrl], ['authorizationUrlNotHttps', input.oauthAuthorizeUrl]] as const) {
     if (!value) continue;
     const url = new URL(value);
     if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) {
-      throw new AppError('BAD_REQUEST', `The ${name} must start with https:// (${url.host} is not this computer): tokens must not cross the network readable.`);
+      throw new AppError('BAD_REQUEST', userMessage(notHttps, { host: url.host }));
     }
   }
 }
@@ -247,7 +245,7 @@ export interface OAuthSignInSettings {
 
 export async function getSignInSettings(db: Executor, secrets: SecretBox, id: number): Promise<{ account: MailAccount; signIn: OAuthSignInSettings | null }> {
   const row = await db.selectFrom('mailAccounts').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw new AppError('NOT_FOUND', `Mail account ${id} does not exist. It may have been removed: reopen Settings.`);
+  if (!row) throw new AppError('NOT_FOUND', userMessage('accountRemoved', { id }));
   const account = toMailAccount(row);
   if (row.authMethod !== 'oauth2' || !canSignIn(account)) return { account, signIn: null };
   return {

@@ -25,6 +25,7 @@ import { SecretBox } from '../security/secretBox';
 import { createSyncService, type SyncService, type SyncServiceOptions } from '../sync/syncService';
 import { createRouter, type Router } from './router';
 import type { Workspace } from './workspace';
+import { userMessage } from '../../shared/userMessages';
 
 /** Non-personal settings only (electron-store in the shell, a JSON file in the loopback host). */
 export interface SettingsStore {
@@ -87,7 +88,7 @@ export function createApp(options: AppOptions): App {
   let session: Session | null = null;
 
   const requireWorkspace = (): Workspace => {
-    if (!session) throw new AppError('LOCKED', 'Madoguchi is locked: unlock it with your passphrase.');
+    if (!session) throw new AppError('LOCKED', userMessage('locked'));
     return session.workspace;
   };
 

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { contract, isMethodName, pushes, type Contract, type MethodName, type MethodOutput, type PushFrame, type PushName, type PushPayload } from '../../shared/contract';
 import { AppError, type Result } from '../../shared/result';
 import type { Logger } from '../logging/logger';
+import { userMessage } from '../../shared/userMessages';
 
 export type Handler<M extends MethodName> = (input: z.output<Contract[M]['input']>) => Promise<MethodOutput<M>>;
 export type Handlers = { [M in MethodName]: Handler<M> };
@@ -39,7 +40,7 @@ export function createRouter(handlers: Handlers, logger: Logger): Router & PushS
       const spec = contract[method];
       const parsed = spec.input.safeParse(input ?? {});
       if (!parsed.success) {
-        return { ok: false, error: { code: 'BAD_REQUEST', message: `Invalid request to ${method}: ${describeIssues(parsed.error)}` } };
+        return { ok: false, error: { code: 'BAD_REQUEST', message: userMessage('invalidRequest', { method, issues: describeIssues(parsed.error) }) } };
       }
       try {
         const handler = handlers[method] as (input: unknown) => Promise<unknown>;
@@ -47,13 +48,13 @@ export function createRouter(handlers: Handlers, logger: Logger): Router & PushS
         const checked = spec.output.safeParse(value);
         if (!checked.success) {
           logger.error('router.bad_output', { method, issues: checked.error.issues.length });
-          return { ok: false, error: { code: 'INTERNAL', message: `Madoguchi produced an invalid answer to ${method}. Please report this.` } };
+          return { ok: false, error: { code: 'INTERNAL', message: userMessage('invalidAnswer', { method }) } };
         }
         return { ok: true, value: checked.data };
       } catch (error) {
         if (error instanceof AppError) return { ok: false, error: { code: error.code, message: error.message } };
         logger.error('router.failed', { method, error: error instanceof Error ? error.name : 'unknown' });
-        return { ok: false, error: { code: 'INTERNAL', message: `Something went wrong in ${method}. Try again; if it keeps happening, restart Madoguchi and report it.` } };
+        return { ok: false, error: { code: 'INTERNAL', message: userMessage('internalFailure', { method }) } };
       }
     },
     onPush(listener) {

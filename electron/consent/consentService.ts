@@ -7,10 +7,11 @@ import { getCustomer } from '../customers/customerRepository';
 import { getInquiryRow, listInquiries } from '../inquiries/inquiryRepository';
 import { appendConsentEvent, listConsentEvents } from './consentRepository';
 import { channelsForPurpose, currentConsentStates } from './consentState';
+import { userMessage } from '../../shared/userMessages';
 
 export async function getCustomerDetail(ws: Workspace, customerId: number): Promise<CustomerDetail> {
   const customer = await getCustomer(ws.db, customerId);
-  if (!customer) throw new AppError('NOT_FOUND', `Customer ${customerId} does not exist.`);
+  if (!customer) throw new AppError('NOT_FOUND', userMessage('customerNotFound', { id: customerId }));
   const history = await listConsentEvents(ws.db, customerId);
   return {
     customer,
@@ -27,11 +28,11 @@ export async function getCustomerDetail(ws: Workspace, customerId: number): Prom
 export async function recordConsent(ws: Workspace, input: MethodInput<'consent.record'>): Promise<{ recorded: number }> {
   const at = ws.now();
   const recorded = await ws.db.transaction().execute(async (trx) => {
-    if (!(await getCustomer(trx, input.customerId))) throw new AppError('NOT_FOUND', `Customer ${input.customerId} does not exist.`);
+    if (!(await getCustomer(trx, input.customerId))) throw new AppError('NOT_FOUND', userMessage('customerNotFound', { id: input.customerId }));
     if (input.sourceInquiryId !== undefined) {
       const inquiry = await getInquiryRow(trx, input.sourceInquiryId);
       if (!inquiry || inquiry.customerId !== input.customerId) {
-        throw new AppError('BAD_REQUEST', `Inquiry #${input.sourceInquiryId} is not this customer's: choose the inquiry the request came in.`);
+        throw new AppError('BAD_REQUEST', userMessage('consentInquiryOfAnotherCustomer', { id: input.sourceInquiryId }));
       }
     }
     let count = 0;
@@ -39,7 +40,7 @@ export async function recordConsent(ws: Workspace, input: MethodInput<'consent.r
       const purpose = purposeByKey(key);
       const channels = channelsForPurpose(purpose.channels, input.channels);
       if (channels.length === 0) {
-        throw new AppError('BAD_REQUEST', `Purpose ${purpose.number} is tracked per ${purpose.channels.join('/')}: choose one of those channels.`);
+        throw new AppError('BAD_REQUEST', userMessage('consentChannelNeeded', { number: purpose.number, channels: purpose.channels.join('/') }));
       }
       for (const channel of channels) {
         await appendConsentEvent(trx, {

@@ -2,6 +2,7 @@ import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, r
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { AppError } from '../../shared/result';
+import { userMessage } from '../../shared/userMessages';
 
 /** A page encryption scheme of SQLite3MultipleCiphers: the pragmas that select it. */
 interface CipherScheme {
@@ -69,7 +70,7 @@ function isUndecryptable(error: unknown): boolean {
 }
 
 function wrongKey(): AppError {
-  return new AppError('WRONG_PASSPHRASE', 'The database could not be decrypted with this key.');
+  return new AppError('WRONG_PASSPHRASE', userMessage('databaseWrongKey'));
 }
 
 /** Where the copy of a database being converted is kept, and where it is written before it counts as kept. */

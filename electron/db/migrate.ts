@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { AppError } from '../../shared/result';
+import { userMessage } from '../../shared/userMessages';
 
 export interface Migration {
   version: number;
@@ -18,10 +19,7 @@ export function migrate(db: BetterSqlite3.Database, migrations: readonly Migrati
   const current = db.pragma('user_version', { simple: true }) as number;
   const newest = migrations.length;
   if (current > newest) {
-    throw new AppError(
-      'DATABASE_FROM_FUTURE',
-      `This database was written by a newer Madoguchi (schema ${current}, this app knows ${newest}). Update the app; your data is untouched.`,
-    );
+    throw new AppError('DATABASE_FROM_FUTURE', userMessage('databaseFromFuture', { current, newest }));
   }
   const pending = migrations.slice(current);
   if (pending.length === 0) return;

@@ -20,9 +20,9 @@ import { userMessage } from '../../shared/userMessages';
 
 export async function getInquiryDetail(ws: Workspace, id: number): Promise<InquiryDetail> {
   const inquiry = await repo.getInquirySummary(ws.db, id);
-  if (!inquiry) throw new AppError('NOT_FOUND', `Inquiry #${id} does not exist.`);
+  if (!inquiry) throw new AppError('NOT_FOUND', userMessage('inquiryNotFound', { id }));
   const customer = await getCustomer(ws.db, inquiry.customerId);
-  if (!customer) throw new AppError('NOT_FOUND', `The customer of inquiry #${id} does not exist.`);
+  if (!customer) throw new AppError('NOT_FOUND', userMessage('inquiryCustomerNotFound', { id }));
   const messages = (await repo.listMessages(ws.db, id)).map(repo.toMessage);
   const ids = messages.map((m) => m.id);
   const [html, attachments, forwarded, serverState] = await Promise.all([
@@ -42,7 +42,7 @@ export async function getInquiryDetail(ws: Workspace, id: number): Promise<Inqui
 
 async function summaryOrThrow(ws: Workspace, id: number): Promise<InquirySummary> {
   const summary = await repo.getInquirySummary(ws.db, id);
-  if (!summary) throw new AppError('NOT_FOUND', `Inquiry #${id} does not exist.`);
+  if (!summary) throw new AppError('NOT_FOUND', userMessage('inquiryNotFound', { id }));
   return summary;
 }
 
@@ -54,7 +54,7 @@ export async function logOfflineInquiry(ws: Workspace, input: MethodInput<'inqui
     if (customerId === undefined) {
       customerId = (await insertCustomer(trx, input.newCustomer as NonNullable<typeof input.newCustomer>, at)).id;
     } else if (!(await getCustomer(trx, customerId))) {
-      throw new AppError('NOT_FOUND', `Customer ${customerId} does not exist: search again or enter a new customer.`);
+      throw new AppError('NOT_FOUND', userMessage('customerNotFoundSearchAgain', { id: customerId }));
     }
     const inquiryId = await repo.insertInquiry(trx, {
       customerId,
@@ -223,7 +223,7 @@ export async function setInquiryStatus(ws: Workspace, inquiryId: number, status:
 /** One attachment's content for download (base64 over the contract). */
 export async function downloadAttachment(ws: Workspace, id: number): Promise<{ fileName: string; contentType: string; base64: string }> {
   const row = await getAttachmentContent(ws.db, id);
-  if (!row) throw new AppError('NOT_FOUND', `Attachment ${id} does not exist.`);
+  if (!row) throw new AppError('NOT_FOUND', userMessage('attachmentNotFound', { id }));
   if (row.content === null && row.withheld) {
     throw new AppError('NOT_FOUND', userMessage(row.contentType === 'message/rfc822' ? 'attachmentWithheldForward' : 'attachmentWithheld', { name: row.fileName }));
   }

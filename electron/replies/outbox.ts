@@ -61,7 +61,7 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
   const changed = (inquiryId: number) => ws.push('outbox.changed', { inquiryIds: [inquiryId] });
   const get = async (id: number) => {
     const row = await ws.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw new AppError('NOT_FOUND', `Outbox item ${id} does not exist.`);
+    if (!row) throw new AppError('NOT_FOUND', userMessage('outboxItemNotFound', { id }));
     return row;
   };
 
@@ -183,7 +183,7 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
         .where('status', 'in', ['queued', 'retrying', 'failed'])
         .executeTakeFirst();
       const row = await get(id);
-      if (Number(result.numUpdatedRows) === 0) throw new AppError('CONFLICT', `This reply is ${row.status === 'sent' ? 'already sent' : row.status === 'cancelled' ? 'cancelled' : 'being sent'}.`);
+      if (Number(result.numUpdatedRows) === 0) throw new AppError('CONFLICT', userMessage(row.status === 'sent' ? 'sendNowAlreadySent' : row.status === 'cancelled' ? 'sendNowCancelled' : 'sendNowBeingSent'));
       changed(row.inquiryId);
       kick();
       return toItem(row);

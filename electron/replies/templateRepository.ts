@@ -4,6 +4,7 @@ import { maskCardNumbers } from '../../shared/cardMask';
 import { unknownPlaceholderProblem } from '../../shared/replyText';
 import { AppError } from '../../shared/result';
 import type { Executor } from '../db/executor';
+import { userMessage } from '../../shared/userMessages';
 
 /** Canned replies: staff write them in Settings and pick one in the reply box. */
 export async function listTemplates(db: Executor): Promise<ReplyTemplate[]> {
@@ -21,7 +22,7 @@ export async function saveTemplate(
   const values = { name: maskCardNumbers(input.name), language: input.language, body: maskCardNumbers(input.body), updatedBy: who, updatedAt: at };
   if (input.id !== undefined) {
     const updated = await db.updateTable('replyTemplates').set(values).where('id', '=', input.id).returningAll().executeTakeFirst();
-    if (!updated) throw new AppError('NOT_FOUND', `Template ${input.id} does not exist (another user may have deleted it): save it as a new one.`);
+    if (!updated) throw new AppError('NOT_FOUND', userMessage('templateGone', { id: input.id }));
     return updated;
   }
   return db.insertInto('replyTemplates').values(values).returningAll().executeTakeFirstOrThrow();
@@ -29,5 +30,5 @@ export async function saveTemplate(
 
 export async function removeTemplate(db: Executor, id: number): Promise<void> {
   const result = await db.deleteFrom('replyTemplates').where('id', '=', id).executeTakeFirst();
-  if (Number(result.numDeletedRows) === 0) throw new AppError('NOT_FOUND', `Template ${id} does not exist.`);
+  if (Number(result.numDeletedRows) === 0) throw new AppError('NOT_FOUND', userMessage('templateNotFound', { id }));
 }

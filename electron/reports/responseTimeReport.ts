@@ -5,10 +5,11 @@ import { AppError } from '../../shared/result';
 import type { Workspace } from '../app/workspace';
 import { listForResponseTimes } from '../inquiries/inquiryRepository';
 import { responseTimeRows } from './responseTimes';
+import { userMessage } from '../../shared/userMessages';
 
 /** Inquiries received from the start of `from` to the end of `to`, both Tokyo calendar days. */
 export async function responseTimeReport(ws: Workspace, from: string, to: string): Promise<ResponseTimeRow[]> {
-  if (from > to) throw new AppError('BAD_REQUEST', 'The start date is after the end date: swap them.');
+  if (from > to) throw new AppError('BAD_REQUEST', userMessage('reportDatesSwapped'));
   return responseTimeRows(await listForResponseTimes(ws.db, startOfTokyoDay(from), endOfTokyoDay(to)));
 }
 

@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCallback
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { AppError } from '../../shared/result';
+import { userMessage } from '../../shared/userMessages';
 
 const scrypt = promisify(scryptCallback) as (
   password: string,
@@ -64,7 +65,7 @@ export class KeyVault {
   }
 
   async create(passphrase: string): Promise<Buffer> {
-    if (this.exists()) throw new AppError('ALREADY_INITIALIZED', 'Madoguchi is already set up on this computer: unlock it instead.');
+    if (this.exists()) throw new AppError('ALREADY_INITIALIZED', userMessage('alreadySetUp'));
     const key = randomBytes(32);
     const vault: VaultFile = { version: 1, passphrase: await this.wrapWithPassphrase(key, passphrase) };
     if (this.keychain) vault.keychain = { backend: this.keychain.backend, wrappedKey: this.keychain.encrypt(key).toString('base64') };
@@ -73,11 +74,11 @@ export class KeyVault {
   }
 
   async unlock(passphrase: string | undefined): Promise<Buffer> {
-    if (!this.exists()) throw new AppError('NOT_INITIALIZED', 'Madoguchi is not set up yet: create a passphrase first.');
+    if (!this.exists()) throw new AppError('NOT_INITIALIZED', userMessage('notSetUp'));
     const vault = this.read();
     if (passphrase === undefined) {
       if (!this.keychain || vault.keychain?.backend !== this.keychain.backend) {
-        throw new AppError('WRONG_PASSPHRASE', 'Enter the passphrase: the system keychain cannot unlock this database.');
+        throw new AppError('WRONG_PASSPHRASE', userMessage('passphraseNeeded'));
       }
       return this.keychain.decrypt(Buffer.from(vault.keychain.wrappedKey, 'base64'));
     }
@@ -93,7 +94,7 @@ export class KeyVault {
       decipher.setAuthTag(Buffer.from(w.tag, 'base64'));
       return Buffer.concat([decipher.update(Buffer.from(w.wrappedKey, 'base64')), decipher.final()]);
     } catch {
-      throw new AppError('WRONG_PASSPHRASE', 'Wrong passphrase. Check the keyboard layout (half-width/full-width) and try again.');
+      throw new AppError('WRONG_PASSPHRASE', userMessage('wrongPassphrase'));
     }
   }
 

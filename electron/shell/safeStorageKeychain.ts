@@ -2,6 +2,7 @@ import { safeStorage } from 'electron';
 import { AppError } from '../../shared/result';
 import type { Logger } from '../logging/logger';
 import type { Keychain } from '../security/keyVault';
+import { userMessage } from '../../shared/userMessages';
 
 /**
  * Linux backends that do not protect the key: 'basic_text' encrypts with a hard-coded password
@@ -32,7 +33,7 @@ export function safeStorageKeychain(logger: Logger): Keychain | null {
       } catch {
         // The keychain entry was reset or belongs to another login: the passphrase still works.
         logger.warn('keychain.decrypt_failed', { backend });
-        throw new AppError('WRONG_PASSPHRASE', 'The system keychain could not unlock Madoguchi: enter your passphrase.');
+        throw new AppError('WRONG_PASSPHRASE', userMessage('keychainCannotUnlock'));
       }
     },
   };

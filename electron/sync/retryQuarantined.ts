@@ -8,6 +8,7 @@ import { fetchOneMail } from '../mail/imapFetch';
 import { ingestMail, ingestStore } from './ingestMail';
 import { parseOutcome } from './ingestPipeline';
 import { accountIngestContext, type MailParse } from './syncAccount';
+import { userMessage } from '../../shared/userMessages';
 
 export interface RetryQuarantinedOptions {
   /**
@@ -27,20 +28,14 @@ export interface RetryQuarantinedOptions {
  */
 export async function retryQuarantinedMail(ws: Workspace, id: number, parse: MailParse, options: RetryQuarantinedOptions = {}): Promise<QuarantineRetry> {
   const row = await getQuarantined(ws.db, id);
-  if (!row) throw new AppError('NOT_FOUND', 'This mail is no longer in the list of mails set aside: reopen Settings.');
+  if (!row) throw new AppError('NOT_FOUND', userMessage('setAsideGone'));
   const { account, imap } = await openMailLogin(ws, row.accountId);
   const { uidValidity, mail: fetched } = await fetchOneMail(imap, row.folder, row.uid);
   if (row.uidValidity !== null && row.uidValidity !== uidValidity) {
-    throw new AppError(
-      'CONFLICT',
-      `The server renumbered the folder ${row.folder} since this mail was set aside: UID ${row.uid} may now be another mail, so it is not fetched. The sync has read the folder again; look for the mail in your mail client.`,
-    );
+    throw new AppError('CONFLICT', userMessage('setAsideRenumbered', { folder: row.folder, uid: row.uid }));
   }
   if (!fetched) {
-    throw new AppError(
-      'NOT_FOUND',
-      `The mail (UID ${row.uid} in ${row.folder}) is no longer on the server: it was moved or deleted there. Look for it in your mail client.`,
-    );
+    throw new AppError('NOT_FOUND', userMessage('setAsideNoLongerOnServer', { folder: row.folder, uid: row.uid }));
   }
   const now = ws.now();
   const parsed = await parseOutcome(parse(fetched.raw, fetched.internalDate));

@@ -355,6 +355,17 @@ test('switches to English (kept after a reload), and a locked session needs the 
   await expect(page.getByTestId('header-operator')).toHaveText(OPERATOR);
   await page.getByTestId('language-switch').selectOption('ja');
   await expect(page.getByTestId('nav-inbox')).toContainText('受信箱');
+
+  // In Japanese, the main process's word on a wrong passphrase reads in Japanese too.
+  await page.getByTestId('lock-button').click();
+  await page.getByTestId('unlock-operator').fill(OPERATOR);
+  await page.getByTestId('unlock-passphrase').fill('ちがうパスフレーズ');
+  await page.getByTestId('unlock-submit').click();
+  await expect(page.getByRole('alert')).toContainText('パスフレーズが違います。入力モード（半角／全角）を確認して、もう一度入力してください。');
+  await page.getByTestId('error-dismiss').click();
+  await page.getByTestId('unlock-passphrase').fill(PASSPHRASE);
+  await page.getByTestId('unlock-submit').click();
+  await expect(page.getByTestId('header-operator')).toHaveText(OPERATOR);
 });
 
 test('the page ran without script errors or Content-Security-Policy violations', () => {

@@ -1,0 +1,105 @@
+/**
+ * What the main process tells staff about the app itself (locking, the database) and about the
+ * records they work on (accounts, inquiries, customers, consent, replies, templates, reports),
+ * in both languages. Part of the one catalog in userMessages.ts, which says how it is used.
+ */
+export const APP_MESSAGES = {
+  // Locking and the database.
+  locked: { en: 'Madoguchi is locked: unlock it with your passphrase.', ja: '窓口はロックされています。パスフレーズでロックを解除してください。' },
+  alreadySetUp: { en: 'Madoguchi is already set up on this computer: unlock it instead.', ja: '窓口はこのコンピューターで設定済みです。ロックを解除してください。' },
+  notSetUp: { en: 'Madoguchi is not set up yet: create a passphrase first.', ja: '窓口はまだ設定されていません。先にパスフレーズを作成してください。' },
+  wrongPassphrase: {
+    en: 'Wrong passphrase. Check the keyboard layout (half-width/full-width) and try again.',
+    ja: 'パスフレーズが違います。入力モード（半角／全角）を確認して、もう一度入力してください。',
+  },
+  passphraseNeeded: {
+    en: 'Enter the passphrase: the system keychain cannot unlock this database.',
+    ja: 'パスフレーズを入力してください。システムのキーチェーンではこのデータベースのロックを解除できません。',
+  },
+  keychainCannotUnlock: {
+    en: 'The system keychain could not unlock Madoguchi: enter your passphrase.',
+    ja: 'システムのキーチェーンで窓口のロックを解除できませんでした。パスフレーズを入力してください。',
+  },
+  databaseWrongKey: { en: 'The database could not be decrypted with this key.', ja: 'この鍵ではデータベースを復号できませんでした。' },
+  databaseFromFuture: {
+    en: 'This database was written by a newer Madoguchi (schema {current}, this app knows {newest}). Update the app; your data is untouched.',
+    ja: 'このデータベースは新しいバージョンの窓口で書き込まれています（スキーマ {current}、このアプリは {newest} まで）。アプリを更新してください。データはそのままです。',
+  },
+  invalidRequest: { en: 'Invalid request to {method}: {issues}', ja: '{method} への要求が正しくありません: {issues}' },
+  invalidAnswer: { en: 'Madoguchi produced an invalid answer to {method}. Please report this.', ja: '窓口が {method} に不正な応答を返しました。この問題を報告してください。' },
+  internalFailure: {
+    en: 'Something went wrong in {method}. Try again; if it keeps happening, restart Madoguchi and report it.',
+    ja: '{method} の処理中に問題が起きました。もう一度試してください。繰り返し起きる場合は、窓口を再起動して報告してください。',
+  },
+
+  // Mail accounts.
+  accountNotFound: { en: 'Mail account {id} does not exist.', ja: 'メールアカウント {id} はありません。' },
+  accountRemoved: {
+    en: 'Mail account {id} does not exist. It may have been removed: reopen Settings.',
+    ja: 'メールアカウント {id} はありません。削除された可能性があります。設定を開き直してください。',
+  },
+  accountWithoutPassword: {
+    en: 'Mail account "{label}" has no IMAP password: enter it in Settings.',
+    ja: 'メールアカウント「{label}」に IMAP パスワードがありません。設定で入力してください。',
+  },
+  newAccountPassword: { en: 'Enter the IMAP password for the new account.', ja: '新しいアカウントの IMAP パスワードを入力してください。' },
+  newAccountOAuthSettings: {
+    en: 'Enter the OAuth2 authorization URL, token URL and client ID to sign in with the provider (or an access token, or a refresh token with the token URL and client ID).',
+    ja: 'プロバイダーでサインインするには、OAuth2 の認可 URL、トークン URL、クライアント ID を入力してください（またはアクセストークンか、トークン URL とクライアント ID を添えたリフレッシュトークン）。',
+  },
+  refreshTokenWithoutEndpoint: {
+    en: 'A refresh token needs the token URL and the client ID it was issued for: enter both, or leave the refresh token empty.',
+    ja: 'リフレッシュトークンには、発行元のトークン URL とクライアント ID が必要です。両方を入力するか、リフレッシュトークンを空にしてください。',
+  },
+  tokenUrlNotHttps: {
+    en: 'The token URL must start with https:// ({host} is not this computer): tokens must not cross the network readable.',
+    ja: 'トークン URL は https:// で始めてください（{host} はこのコンピューターではありません）。トークンを読める形でネットワークに流すことはできません。',
+  },
+  authorizationUrlNotHttps: {
+    en: 'The authorization URL must start with https:// ({host} is not this computer): tokens must not cross the network readable.',
+    ja: '認可 URL は https:// で始めてください（{host} はこのコンピューターではありません）。トークンを読める形でネットワークに流すことはできません。',
+  },
+  setAsideGone: {
+    en: 'This mail is no longer in the list of mails set aside: reopen Settings.',
+    ja: 'このメールは、取り込まなかったメールの一覧にもうありません。設定を開き直してください。',
+  },
+  setAsideRenumbered: {
+    en: 'The server renumbered the folder {folder} since this mail was set aside: UID {uid} may now be another mail, so it is not fetched. The sync has read the folder again; look for the mail in your mail client.',
+    ja: 'このメールを取り込まなかった後に、サーバーがフォルダー {folder} の番号を振り直しました。UID {uid} は今は別のメールかもしれないため、取得しません。同期がフォルダーを読み直しました。メールソフトでこのメールを探してください。',
+  },
+  setAsideNoLongerOnServer: {
+    en: 'The mail (UID {uid} in {folder}) is no longer on the server: it was moved or deleted there. Look for it in your mail client.',
+    ja: 'このメール（{folder} の UID {uid}）はもうサーバーにありません。サーバー上で移動または削除されました。メールソフトで探してください。',
+  },
+
+  // Inquiries, customers and consent.
+  inquiryNotFound: { en: 'Inquiry #{id} does not exist.', ja: '問い合わせ #{id} はありません。' },
+  inquiryCustomerNotFound: { en: 'The customer of inquiry #{id} does not exist.', ja: '問い合わせ #{id} の顧客が見つかりません。' },
+  customerNotFound: { en: 'Customer {id} does not exist.', ja: '顧客 {id} はいません。' },
+  customerNotFoundSearchAgain: {
+    en: 'Customer {id} does not exist: search again or enter a new customer.',
+    ja: '顧客 {id} はいません。もう一度検索するか、新しい顧客として入力してください。',
+  },
+  attachmentNotFound: { en: 'Attachment {id} does not exist.', ja: '添付ファイル {id} はありません。' },
+  consentInquiryOfAnotherCustomer: {
+    en: "Inquiry #{id} is not this customer's: choose the inquiry the request came in.",
+    ja: '問い合わせ #{id} はこの顧客のものではありません。申し出を受けた問い合わせを選んでください。',
+  },
+  consentChannelNeeded: {
+    en: 'Purpose {number} is tracked per {channels}: choose one of those channels.',
+    ja: '利用目的 {number} は {channels} ごとに管理しています。そのいずれかの経路を選んでください。',
+  },
+
+  // Replies, templates and reports.
+  outboxItemNotFound: { en: 'Outbox item {id} does not exist.', ja: '送信待ちの返信 {id} はありません。' },
+  // "Send now" on a reply that is no longer waiting.
+  sendNowAlreadySent: { en: 'This reply is already sent.', ja: 'この返信は送信済みです。' },
+  sendNowCancelled: { en: 'This reply is cancelled.', ja: 'この返信は取り消されています。' },
+  sendNowBeingSent: { en: 'This reply is being sent.', ja: 'この返信は送信中です。' },
+  templateNotFound: { en: 'Template {id} does not exist.', ja: 'テンプレート {id} はありません。' },
+  templateGone: {
+    en: 'Template {id} does not exist (another user may have deleted it): save it as a new one.',
+    ja: 'テンプレート {id} はありません（他の担当者が削除した可能性があります）。新しいテンプレートとして保存してください。',
+  },
+  reportDatesSwapped: { en: 'The start date is after the end date: swap them.', ja: '開始日が終了日より後になっています。入れ替えてください。' },
+} as const satisfies Record<string, { en: string; ja: string }>;
