@@ -126,15 +126,21 @@ test('1. syncs two folders with an import date and shows the health panel', asyn
 
 test('1b. an auto-reply opens no inquiry and is listed, with the reason, among the mails set aside', async () => {
   await dovecot.appendMail(autoReplyMail('auto-submitted', { from: 'away@example.jp', to: SUPPORT, subject: '不在のお知らせ' }), 'Archive');
+  // A copy of Madoguchi's own mail (a colleague's Bcc) is set aside too, and can never be filed as an inquiry.
+  await dovecot.appendMail(japaneseMail({ from: SUPPORT, to: 'customer@example.jp', subject: '自社からの送信', text: 'ご連絡いたします。', messageId: '<own-copy@toot.example>' }), 'Archive');
   await page.getByTestId('nav-settings').click();
   const id = await accountId();
   const account = accountRow();
   await expect(page.getByTestId('quarantine')).toContainText('取り込まなかったメールはありません。');
   await account.getByTestId(`account-sync-${id}`).click();
   await expect(account.getByTestId(`sync-report-${id}`)).toBeVisible();
-  await expect(account.getByTestId('sync-fetched')).toHaveText('1');
+  await expect(account.getByTestId('sync-fetched')).toHaveText('2');
   await expect(account.getByTestId('sync-new')).toHaveText('0');
-  const rows = page.getByTestId(/^quarantine-row-\d+$/);
+  const own = page.getByTestId(/^quarantine-row-\d+$/).filter({ hasText: '自社からの送信' });
+  await expect(own.getByTestId('quarantine-reason')).toHaveText('この窓口自身の送信元アドレスから送られたメールのため、お客様の問い合わせではありません');
+  await expect(own.getByRole('button', { name: 'もう一度取り込む' })).toBeVisible();
+  await expect(own.getByRole('button', { name: '問い合わせとして取り込む' })).toHaveCount(0);
+  const rows = page.getByTestId(/^quarantine-row-\d+$/).filter({ hasText: '不在のお知らせ' });
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText('Archive / UID 2');
   await expect(rows.first().getByTestId('quarantine-reason')).toHaveText('自動送信メール（自動返信または配信通知）のため、問い合わせにしませんでした');
