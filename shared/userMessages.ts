@@ -93,6 +93,18 @@ const MAIL_MESSAGES = {
     en: 'The OAuth2 access token for {user} has expired and could not be renewed: the token endpoint {endpoint} did not answer. Check the network and the token URL in Settings.',
     ja: '{user} の OAuth2 アクセストークンが期限切れで、更新できませんでした。トークンエンドポイント {endpoint} が応答しません。ネットワークと、設定のトークン URL を確認してください。',
   },
+  imapNeedsTlsSetting: {
+    en: 'IMAP server {host} needs TLS: turn TLS on (usually port 993). Without TLS the password would cross the network readable, so that is allowed only for this computer (localhost).',
+    ja: 'IMAP サーバー {host} には TLS が必要です。TLS を有効にしてください（通常はポート 993）。TLS なしではパスワードが読める状態でネットワークを流れるため、このコンピューター（localhost）の場合にだけ許されています。',
+  },
+  imapConnectionLost: {
+    en: 'The connection to IMAP server {where} was lost during the sync, and {attempts} attempts to reconnect failed: the mail fetched until then is stored, and the next sync goes on from there. Check the network and that the server is running, or sync again later',
+    ja: '同期の途中で IMAP サーバー {where} との接続が切れ、{attempts} 回の再接続にも失敗しました。それまでに取得したメールは保存済みで、次の同期はその続きから始まります。ネットワークとサーバーの稼働を確認するか、後でもう一度同期してください。',
+  },
+  signInNotConfigured: {
+    en: 'Mail account "{label}" cannot sign in with the provider: choose OAuth2 and enter the authorization URL, token URL and client ID in Settings.',
+    ja: 'メールアカウント「{label}」はプロバイダーでサインインできません。設定で OAuth2 を選び、認可 URL、トークン URL、クライアント ID を入力してください。',
+  },
   smtpNeedsTls: {
     en: 'SMTP server {host} needs TLS: turn TLS on (port 465, or 587 with STARTTLS). Without TLS the password and the mail would cross the network readable, so that is allowed only for this computer (localhost).',
     ja: 'SMTP サーバー {host} には TLS が必要です。TLS を有効にしてください（ポート 465、または STARTTLS の 587）。TLS なしではパスワードとメールが読める状態でネットワークを流れるため、このコンピューター（localhost）の場合にだけ許されています。',
@@ -185,6 +197,7 @@ const MAIL_MESSAGES = {
     en: 'The mail could not be stored ({code})',
     ja: 'メールを保存できませんでした（{code}）',
   },
+  parseTimedOut: { en: 'mail parsing timed out', ja: 'メールの解析が時間内に終わりませんでした' },
   parserStopped: {
     en: 'The mail parser stopped while reading this mail',
     ja: 'このメールを読み取る途中でメールの解析が止まりました',

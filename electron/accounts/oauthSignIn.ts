@@ -34,10 +34,7 @@ const flows = new WeakMap<Workspace, Map<number, Flow>>();
 export async function beginOAuthSignIn(ws: Workspace, accountId: number): Promise<{ authorizeUrl: string }> {
   const { account, signIn } = await getSignInSettings(ws.db, ws.secrets, accountId);
   if (!signIn) {
-    throw new AppError(
-      'BAD_REQUEST',
-      `Mail account "${account.label}" cannot sign in with the provider: choose OAuth2 and enter the authorization URL, token URL and client ID in Settings.`,
-    );
+    throw new AppError('BAD_REQUEST', userMessage('signInNotConfigured', { label: account.label }));
   }
   const perAccount = flows.get(ws) ?? new Map<number, Flow>();
   flows.set(ws, perAccount);

@@ -1,6 +1,7 @@
 import { ImapFlow } from 'imapflow';
 import { AppError } from '../../shared/result';
 import { isLoopbackHost } from './loopbackHost';
+import { userMessage } from '../../shared/userMessages';
 
 export interface ImapConfig {
   host: string;
@@ -55,9 +56,6 @@ export function createImapClient(config: ImapConfig, options: { maxIdleTimeMs?: 
 
 export function requireTlsUnlessLoopback(config: Pick<ImapConfig, 'host' | 'tls'>): void {
   if (!config.tls && !isLoopbackHost(config.host)) {
-    throw new AppError(
-      'IMAP_TLS_FAILED',
-      `IMAP server ${config.host} needs TLS: turn TLS on (usually port 993). Without TLS the password would cross the network readable, so that is allowed only for this computer (localhost).`,
-    );
+    throw new AppError('IMAP_TLS_FAILED', userMessage('imapNeedsTlsSetting', { host: config.host }));
   }
 }

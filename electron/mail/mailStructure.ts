@@ -6,6 +6,7 @@ import { leanParseMail, type LeanParsedMail } from './leanMailParser';
 import type { InboundAttachment } from './parseInboundMail';
 import type { RawHeaderLine } from './rawHeaders';
 import { withReadableRawFileNames } from './rawFileNames';
+import { userMessage } from '../../shared/userMessages';
 
 /**
  * The first step of reading a mail (parseInboundMail.ts): its structure (headers, text and HTML
@@ -109,7 +110,7 @@ function runMailParser(raw: Buffer): Promise<MailStructure> {
     const result: MailStructure = { headers: new Map(), headerLines: [], text: '', html: null, htmlConversionFailed: false, attachments: [], deliveryStatus: [], inlineMessages: new Set() };
     const timer = setTimeout(() => {
       parser.destroy();
-      reject(new Error('mail parsing timed out'));
+      reject(new Error(userMessage('parseTimedOut')));
     }, PARSE_TIMEOUT_MS);
     parser.on('headers', (headers: Map<string, unknown>) => (result.headers = headers));
     parser.on('headerLines', (lines: RawHeaderLine[]) => (result.headerLines = lines));

@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/result';
+import { userMessage } from '../../shared/userMessages';
 
 /**
  * How a running sync gets over a dropped IMAP connection (a server restart, a network blip, a
@@ -102,9 +103,5 @@ export class Reconnector<S> {
 }
 
 export function connectionLostError(where: { host: string; port: number }, attempts: number): AppError {
-  return new AppError(
-    'IMAP_UNREACHABLE',
-    `The connection to IMAP server ${where.host}:${where.port} was lost during the sync, and ${attempts} attempts to reconnect failed: ` +
-      'the mail fetched until then is stored, and the next sync goes on from there. Check the network and that the server is running, or sync again later',
-  );
+  return new AppError('IMAP_UNREACHABLE', userMessage('imapConnectionLost', { where: `${where.host}:${where.port}`, attempts }));
 }
