@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   accountSyncStatus,
+  attachmentInfo,
   consentAction,
   consentChannel,
   consentSource,
@@ -136,6 +137,12 @@ export const contract = {
     id,
     z.object({ fileName: z.string(), contentType: z.string(), base64: z.string() }),
   ),
+  /**
+   * Deletes a kept attachment's content for good, as card data that the app could not read (a
+   * photo of a card, a scanned form); it stays listed, with who deleted it and when. CONFLICT when
+   * there is no content to delete.
+   */
+  'attachments.remove': method(id, attachmentInfo),
 
   /**
    * Queues a reply: it is sent after the undo window (`outbox.cancel` until then), and retried with

@@ -65,8 +65,15 @@ export const attachmentInfo = z.object({
   dangerous: z.boolean(),
   /** Content-ID of an inline image (cid:), without angle brackets. */
   contentId: z.string().nullable(),
-  /** A forwarded message (.eml) not kept because it held a card number: its masked reading is shown instead. */
+  /**
+   * Not kept because it held a card number: found when the mail was read (a forwarded .eml's masked
+   * reading is shown instead), or seen by staff, who deleted it (removedBy, removedAt).
+   */
   withheld: z.boolean().optional(),
+  /** The operator who deleted the content as card data. */
+  removedBy: z.string().optional(),
+  /** When (ISO). */
+  removedAt: z.string().optional(),
 });
 export type AttachmentInfo = z.infer<typeof attachmentInfo>;
 

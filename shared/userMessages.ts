@@ -144,6 +144,14 @@ const MAIL_MESSAGES = {
     en: '"{name}" held a card number, so the file was not kept (no card data is kept): ask the customer to send it again without the card number.',
     ja: '「{name}」にはカード番号が含まれていたため、ファイルは保存していません（カード情報は保持しません）。カード番号を除いて送り直すよう、お客様に依頼してください。',
   },
+  attachmentRemoved: {
+    en: '"{name}" was deleted by {by} on {at} because it held card data (no card data is kept).',
+    ja: '「{name}」はカード情報を含むため、{by} が {at} に削除しました（カード情報は保持しません）。',
+  },
+  attachmentNothingToRemove: {
+    en: 'The content of "{name}" is not kept: there is nothing to delete.',
+    ja: '「{name}」の中身は保存されていないため、削除するものはありません。',
+  },
   attachmentTooLarge: {
     en: '"{name}" was larger than the size limit, so only its name and size were kept: ask the customer to send it another way.',
     ja: '「{name}」は上限より大きかったため、名前とサイズだけを記録しています。別の方法で送ってもらうよう、お客様に依頼してください。',

@@ -13,7 +13,8 @@ import { nowIso } from '../db/executor';
 import { openDatabase, type OpenedDatabase } from '../db/openDatabase';
 import { beginOAuthSignIn, cancelOAuthSignIns, completeOAuthSignIn } from '../accounts/oauthSignIn';
 import { listInquiries } from '../inquiries/inquiryRepository';
-import { downloadAttachment, getInquiryDetail, logOfflineInquiry, replyToInquiry, setInquiryStatus } from '../inquiries/inquiryService';
+import { getInquiryDetail, logOfflineInquiry, replyToInquiry, setInquiryStatus } from '../inquiries/inquiryService';
+import { downloadAttachment, removeAttachment } from '../inquiries/attachmentService';
 import type { Logger } from '../logging/logger';
 import { exportMailingList, listExportLog, permittedMailingList } from '../marketing/mailingList';
 import { createOutbox, type Outbox, type OutboxOptions } from '../replies/outbox';
@@ -215,6 +216,7 @@ export function createApp(options: AppOptions): App {
       'inquiries.reply': async ({ inquiryId, body, quoteOriginal }) =>
         replyToInquiry(requireWorkspace(), inquiryId, body, quoteOriginal === undefined ? {} : { quoteOriginal }),
       'attachments.download': async ({ id }) => downloadAttachment(requireWorkspace(), id),
+      'attachments.remove': async ({ id }) => removeAttachment(requireWorkspace(), id),
       'outbox.queue': async (input) => {
         requireWorkspace();
         return (session as Session).outbox.queue(input);

@@ -147,8 +147,11 @@ export interface AttachmentsTable {
   content: Buffer | null;
   /** Set for an attachment of a forwarded message (not of the mail itself). */
   forwardedMessageId: Generated<number | null>;
-  /** 1: a forwarded .eml whose bytes were not kept because it held a card number. */
+  /** 1: not kept because it held a card number (found when the mail was read, or seen by staff: removedBy). */
   withheld: Generated<number>;
+  /** The operator who deleted its content as card data, and when (ISO); null otherwise. */
+  removedBy: Generated<string | null>;
+  removedAt: Generated<string | null>;
 }
 
 export interface ForwardedMessagesTable {

@@ -14,7 +14,7 @@ import { composeReplyText, quoteOriginal } from '../../shared/replyText';
 import { replySubject } from '../../shared/inquiryNumber';
 import * as repo from './inquiryRepository';
 import { serverStateOfMessages } from './serverStateRepository';
-import { attachmentsOfMessages, getAttachmentContent, htmlOfMessages } from './messageContentRepository';
+import { attachmentsOfMessages, htmlOfMessages } from './messageContentRepository';
 import { forwardedOfMessages } from './forwardedMessageRepository';
 import { userMessage } from '../../shared/userMessages';
 
@@ -218,18 +218,4 @@ export async function setInquiryStatus(ws: Workspace, inquiryId: number, status:
   await repo.setInquiryStatus(ws.db, inquiryId, status);
   ws.push('inquiries.changed', { inquiryIds: [inquiryId] });
   return summaryOrThrow(ws, inquiryId);
-}
-
-/** One attachment's content for download (base64 over the contract). */
-export async function downloadAttachment(ws: Workspace, id: number): Promise<{ fileName: string; contentType: string; base64: string }> {
-  const row = await getAttachmentContent(ws.db, id);
-  if (!row) throw new AppError('NOT_FOUND', userMessage('attachmentNotFound', { id }));
-  if (row.content === null && row.withheld) {
-    throw new AppError('NOT_FOUND', userMessage(row.contentType === 'message/rfc822' ? 'attachmentWithheldForward' : 'attachmentWithheld', { name: row.fileName }));
-  }
-  if (row.content === null) {
-    throw new AppError('NOT_FOUND', userMessage('attachmentTooLarge', { name: row.fileName }));
-  }
-  ws.logger.info('attachment.downloaded', { attachmentId: id });
-  return { fileName: row.fileName || 'attachment', contentType: row.contentType, base64: Buffer.from(row.content).toString('base64') };
 }

@@ -111,12 +111,33 @@ export async function attachmentsOfMessages(db: Executor, messageIds: readonly n
 export function attachmentInfoQuery(db: Executor) {
   return db
     .selectFrom('attachments')
-    .select(['id', 'messageId', 'forwardedMessageId', 'fileName', 'contentType', 'size', 'contentId', 'withheld'])
-    .select((eb) => eb.fn<number>('coalesce', [eb.fn('length', ['content']), eb.val(-1)]).as('keptLength'))
-    .orderBy('id');
+    .select([
+      'attachments.id',
+      'attachments.messageId',
+      'attachments.forwardedMessageId',
+      'attachments.fileName',
+      'attachments.contentType',
+      'attachments.size',
+      'attachments.contentId',
+      'attachments.withheld',
+      'attachments.removedBy',
+      'attachments.removedAt',
+    ])
+    .select((eb) => eb.fn<number>('coalesce', [eb.fn('length', ['attachments.content']), eb.val(-1)]).as('keptLength'))
+    .orderBy('attachments.id');
 }
 
-export function toAttachmentInfo(row: { id: number; fileName: string; contentType: string; size: number; contentId: string | null; keptLength: number; withheld: number }): AttachmentInfo {
+export function toAttachmentInfo(row: {
+  id: number;
+  fileName: string;
+  contentType: string;
+  size: number;
+  contentId: string | null;
+  keptLength: number;
+  withheld: number;
+  removedBy: string | null;
+  removedAt: string | null;
+}): AttachmentInfo {
   return {
     id: row.id,
     fileName: row.fileName,
@@ -126,13 +147,38 @@ export function toAttachmentInfo(row: { id: number; fileName: string; contentTyp
     dangerous: isDangerousAttachment(row.fileName, row.contentType),
     contentId: row.contentId,
     ...(row.withheld ? { withheld: true } : {}),
+    ...(row.removedBy !== null && row.removedAt !== null ? { removedBy: row.removedBy, removedAt: row.removedAt } : {}),
   };
 }
 
 export async function getAttachmentContent(
   db: Executor,
   id: number,
-): Promise<{ fileName: string; contentType: string; content: Buffer | null; withheld: number } | null> {
-  const row = await db.selectFrom('attachments').select(['fileName', 'contentType', 'content', 'withheld']).where('id', '=', id).executeTakeFirst();
+): Promise<{ fileName: string; contentType: string; content: Buffer | null; withheld: number; removedBy: string | null; removedAt: string | null } | null> {
+  const row = await db.selectFrom('attachments').select(['fileName', 'contentType', 'content', 'withheld', 'removedBy', 'removedAt']).where('id', '=', id).executeTakeFirst();
   return row ?? null;
+}
+
+/** One attachment as the list shows it, with the inquiry it belongs to; null when there is none. */
+export async function getAttachmentInfo(db: Executor, id: number): Promise<{ info: AttachmentInfo; inquiryId: number } | null> {
+  const row = await attachmentInfoQuery(db)
+    .innerJoin('messages', 'messages.id', 'attachments.messageId')
+    .select('messages.inquiryId')
+    .where('attachments.id', '=', id)
+    .executeTakeFirst();
+  return row ? { info: toAttachmentInfo(row), inquiryId: row.inquiryId } : null;
+}
+
+/**
+ * Deletes a kept attachment's content for good (the database overwrites freed pages: secure_delete),
+ * recording who and when; its name and size stay listed. False when there was no content to delete.
+ */
+export async function removeAttachmentContent(db: Executor, id: number, by: string, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable('attachments')
+    .set({ content: null, withheld: 1, removedBy: by, removedAt: at })
+    .where('id', '=', id)
+    .where('content', 'is not', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }

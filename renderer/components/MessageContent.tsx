@@ -3,7 +3,9 @@ import { useTranslation } from 'react-i18next';
 import type { AttachmentInfo, ForwardedMessage, Message } from '../../shared/domain';
 import { formatBytes, tokyoDateTimeOrNone } from '../lib/format';
 import { LINK_ATTRIBUTE, isOpenableLink, sanitizeMailHtml } from '../lib/mailHtml';
+import i18n from '../i18n';
 import { isInlineImage, useAttachments } from '../stores/attachments';
+import { useNotices } from '../stores/notices';
 
 /** The tallest the mail frame grows before it scrolls inside. */
 const MAX_FRAME_HEIGHT = 1600;
@@ -113,14 +115,21 @@ function AttachmentList({ attachments }: { attachments: readonly AttachmentInfo[
                 {t('mail.dangerous')}
               </span>
             )}
-            {a.withheld ? (
+            {a.removedBy !== undefined && a.removedAt !== undefined ? (
+              <span className="muted" data-testid="attachment-removed">
+                {t('mail.removed', { by: a.removedBy, at: tokyoDateTimeOrNone(a.removedAt) })}
+              </span>
+            ) : a.withheld ? (
               <span className="muted" data-testid="attachment-withheld">
                 {t(a.contentType === 'message/rfc822' ? 'mail.withheldForwarded' : 'mail.withheld')}
               </span>
             ) : a.kept ? (
-              <button type="button" className="link-button" data-testid="attachment-download" onClick={() => void download(a)}>
-                {t('mail.download')}
-              </button>
+              <>
+                <button type="button" className="link-button" data-testid="attachment-download" onClick={() => void download(a)}>
+                  {t('mail.download')}
+                </button>
+                <RemoveAsCardData attachment={a} />
+              </>
             ) : (
               <span className="muted" data-testid="attachment-not-kept">
                 {t('mail.notKept')}
@@ -131,6 +140,44 @@ function AttachmentList({ attachments }: { attachments: readonly AttachmentInfo[
       </ul>
       {attachments.some((a) => a.dangerous) && <p className="hint warning">{t('mail.dangerousHint')}</p>}
     </div>
+  );
+}
+
+/** Deleting a kept file that shows card data, after staff confirm it: it cannot be undone. */
+function RemoveAsCardData({ attachment }: { attachment: AttachmentInfo }) {
+  const { t } = useTranslation();
+  const remove = useAttachments((s) => s.remove);
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  if (!asking) {
+    return (
+      <button type="button" className="link-button" data-testid="attachment-remove" title={t('mail.removeHint')} onClick={() => setAsking(true)}>
+        {t('mail.remove')}
+      </button>
+    );
+  }
+  return (
+    <span className="attachment-remove-confirm" role="group" data-testid="attachment-remove-question">
+      {t('mail.removeQuestion', { name: attachment.fileName || t('mail.unnamed') })}{' '}
+      <button
+        type="button"
+        className="danger"
+        data-testid="attachment-remove-confirm"
+        disabled={busy}
+        onClick={async () => {
+          setBusy(true);
+          const removed = await remove(attachment);
+          setBusy(false);
+          if (removed) useNotices.getState().show(i18n.t('mail.removedNotice', { name: attachment.fileName || i18n.t('mail.unnamed') }));
+          setAsking(false);
+        }}
+      >
+        {t('mail.removeConfirm')}
+      </button>{' '}
+      <button type="button" disabled={busy} onClick={() => setAsking(false)}>
+        {t('common.cancel')}
+      </button>
+    </span>
   );
 }
 

@@ -13,6 +13,8 @@ interface AttachmentsState {
   /** Loads the inline images of a message (images with a Content-ID, kept, small enough). */
   loadInline(attachments: readonly AttachmentInfo[]): Promise<void>;
   download(attachment: AttachmentInfo): Promise<boolean>;
+  /** Deletes its content as card data (see attachments.remove); the open inquiry reloads on the push that follows. */
+  remove(attachment: AttachmentInfo): Promise<boolean>;
   reset(): void;
 }
 
@@ -33,6 +35,16 @@ export const useAttachments = create<AttachmentsState>()((set, get) => ({
     const file = await attempt(() => call('attachments.download', { id: attachment.id }));
     if (!file) return false;
     downloadBytes(file.fileName, file.base64, file.contentType);
+    return true;
+  },
+  async remove(attachment) {
+    const removed = await attempt(() => call('attachments.remove', { id: attachment.id }));
+    if (!removed) return false;
+    // An inline image drawn from it goes too.
+    set((state) => {
+      const { [attachment.id]: _gone, ...inline } = state.inline;
+      return { inline };
+    });
     return true;
   },
   reset() {

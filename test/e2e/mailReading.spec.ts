@@ -191,6 +191,20 @@ test('4. lists attachments with sizes and a warning, and saves one through the c
   const form = list.getByTestId(/^attachment-\d+$/).filter({ hasText: '申込書.pdf' });
   await expect(form.getByTestId('attachment-withheld')).toHaveText('カード番号を含むため、このファイルは保存していません（カード情報は保持しません）。番号を除いて送り直すようお客様に依頼してください');
   await expect(form.getByTestId('attachment-download')).toHaveCount(0);
+
+  // Staff see card data written on the quote, which the app could not tell: they delete it, after confirming.
+  await pdf.getByTestId('attachment-remove').click();
+  await expect(pdf.getByTestId('attachment-remove-question')).toContainText('「見積書.pdf」の中身を削除します。元に戻せません。');
+  await pdf.getByRole('button', { name: 'キャンセル' }).click();
+  await expect(pdf.getByTestId('attachment-download')).toBeVisible();
+  await pdf.getByTestId('attachment-remove').click();
+  await pdf.getByTestId('attachment-remove-confirm').click();
+  await expect(page.getByTestId('notice-text')).toHaveText('「見積書.pdf」を削除しました。');
+  await expect(pdf.getByTestId('attachment-removed')).toHaveText(/^カード情報を含むため、鈴木 一郎 が \d{4}-\d{2}-\d{2} \d{2}:\d{2} に削除しました$/);
+  await expect(pdf.getByTestId('attachment-download')).toHaveCount(0);
+  await expect(pdf.getByTestId('attachment-remove')).toHaveCount(0);
+  // The other files are as they were.
+  await expect(exe.getByTestId('attachment-download')).toBeVisible();
 });
 
 test('5. replies from a canned reply, with the signature and the quoted original, through the outbox with undo', async () => {

@@ -110,6 +110,44 @@ describe('reading HTML mail and attachments, and replying with quote, signature,
     expect(Buffer.from(again.base64, 'base64').toString()).toBe('MZ...');
   });
 
+  it('deletes, on staff\'s word, a kept file that shows card data the app could not read, and records who did it', async () => {
+    await dovecot.appendMail(
+      await composedMail({
+        from: 'hanako@example.jp',
+        to: 'support@toot.example',
+        subject: 'カードの写真を送ります',
+        messageId: '<card-photo@example.jp>',
+        text: '写真を添付します。',
+        attachments: [
+          { filename: 'card.png', content: PNG_1PX, contentType: 'image/png' },
+          { filename: 'receipt.png', content: PNG_1PX, contentType: 'image/png' },
+        ],
+      }),
+    );
+    await t.call('sync.run', { accountId });
+    const [inquiry] = await t.call('inquiries.list', {});
+    const attachments = async () => (await t.call('inquiries.get', { id: inquiry!.id })).messages[0]!.attachments!;
+    const [card, receipt] = await attachments();
+    expect(card).toMatchObject({ fileName: 'card.png', kept: true });
+
+    const removed = await t.call('attachments.remove', { id: card!.id });
+    // kept: false is the database's own word: the content column is empty (length(content) is null).
+    expect(removed).toMatchObject({ fileName: 'card.png', size: PNG_1PX.length, kept: false, withheld: true, removedBy: '佐藤', removedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) });
+    await expect(t.call('attachments.download', { id: card!.id })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringMatching(/^"card\.png" was deleted by 佐藤 on \d{4}-\d{2}-\d{2} \d{2}:\d{2} because it held card data/),
+    });
+    // Only that file: the other stays, and the deletion outlives a relaunch.
+    await t.restart();
+    expect(await attachments()).toEqual([removed, receipt]);
+    expect(Buffer.from((await t.call('attachments.download', { id: receipt!.id })).base64, 'base64').equals(PNG_1PX)).toBe(true);
+
+    // Nothing left to delete: said so, and the record of who deleted it stands.
+    await expect(t.call('attachments.remove', { id: card!.id })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/nothing to delete/) });
+    expect((await attachments())[0]).toEqual(removed);
+    await expect(t.call('attachments.remove', { id: 999_999 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('replies with the signature and the quoted original, and stores a copy in the Sent folder', async () => {
     await t.call('accounts.save', { id: accountId, ...accountInput(), imapPassword: undefined, signature: 'TOOT株式会社 お客様窓口\n03-0000-0000' });
     expect((await t.call('accounts.list', {}))[0]!.signature).toBe('TOOT株式会社 お客様窓口\n03-0000-0000');
