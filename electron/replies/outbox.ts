@@ -170,6 +170,8 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
         .executeTakeFirst();
       const row = await get(id);
       if (Number(result.numUpdatedRows) === 0) {
+        // Taken back already (undo pressed twice, or in two windows): it stays so.
+        if (row.status === 'cancelled') return toItem(row);
         throw new AppError('CONFLICT', userMessage(row.status === 'sent' ? 'replyAlreadySent' : 'replyBeingSent'));
       }
       changed(row.inquiryId);

@@ -53,6 +53,8 @@ describe('the reply outbox: undo window, retries with back-off and the reason sh
     const cancelled = await t.call('outbox.cancel', { id: queued.id });
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.body).toBe(queued.body);
+    // Undo pressed twice (or in two windows): still taken back, and not called "being sent".
+    expect(await t.call('outbox.cancel', { id: queued.id })).toEqual(cancelled);
     await sleep(2000);
     expect(smtp.received).toHaveLength(0);
     expect(await t.call('outbox.list', { inquiryId })).toEqual([]);
