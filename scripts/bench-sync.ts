@@ -13,8 +13,8 @@
  *                  against it, so a change can be profiled again without rebuilding it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ImapFlow } from 'imapflow';
@@ -42,26 +42,68 @@ interface Measure {
   seconds: number;
   /**
    * CPU time of the main thread over the same span (the whole process's where /proc is missing):
-   * on a shared, busy machine a steadier measure than the clock, and the thread the sync is bound by.
+   * on a shared, busy machine a steadier measure than the clock.
    */
   cpuSeconds: number;
+  /** CPU time of the process's other threads over the span: the parse worker and V8's own helpers (JIT compiling, GC); null without /proc. */
+  otherThreadsCpuSeconds: number | null;
+  /** CPU time the whole machine was busy over the span (every process, Dovecot's too); null without /proc. */
+  machineBusySeconds: number | null;
   peakRssMb: number;
 }
 
-function mainThreadCpuSeconds(): number {
+/** CPU seconds used so far: by each thread of this process, and by the whole machine. */
+interface CpuSnapshot {
+  threads: Map<string, number>;
+  machine: number | null;
+}
+
+/** utime + stime of a /proc stat line, in seconds (clock ticks, 100 per second on Linux, after the parenthesised name). */
+function statCpuSeconds(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function cpuSnapshot(): CpuSnapshot {
+  const threads = new Map<string, number>();
+  let machine: number | null = null;
   try {
-    // utime and stime, in clock ticks (100 per second on Linux), after the parenthesised command name.
-    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    for (const tid of readdirSync('/proc/self/task')) {
+      try {
+        threads.set(tid, statCpuSeconds(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')));
+      } catch {
+        // The thread ended meanwhile.
+      }
+    }
+    // user, nice, system, irq, softirq: busy time of every core together.
+    const all = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
+    machine = ((all[1] ?? 0) + (all[2] ?? 0) + (all[3] ?? 0) + (all[6] ?? 0) + (all[7] ?? 0)) / 100;
   } catch {
-    const used = process.cpuUsage();
-    return (used.user + used.system) / 1e6;
+    threads.clear();
   }
+  return { threads, machine };
+}
+
+/** The CPU fields of a Measure over the span since `start`. */
+function cpuSince(start: CpuSnapshot): Pick<Measure, 'cpuSeconds' | 'otherThreadsCpuSeconds' | 'machineBusySeconds'> {
+  const end = cpuSnapshot();
+  const main = String(process.pid);
+  if (!end.threads.has(main)) {
+    const used = process.cpuUsage();
+    return { cpuSeconds: (used.user + used.system) / 1e6, otherThreadsCpuSeconds: null, machineBusySeconds: null };
+  }
+  let others = 0;
+  for (const [tid, seconds] of end.threads) if (tid !== main) others += seconds - (start.threads.get(tid) ?? 0);
+  return {
+    cpuSeconds: (end.threads.get(main) ?? 0) - (start.threads.get(main) ?? 0),
+    otherThreadsCpuSeconds: others,
+    machineBusySeconds: end.machine !== null && start.machine !== null ? end.machine - start.machine : null,
+  };
 }
 
 if (values.role === 'raw-fetch') {
   const started = performance.now();
-  const cpuStarted = mainThreadCpuSeconds();
+  const cpuStarted = cpuSnapshot();
   const client = new ImapFlow({ host: '127.0.0.1', port: Number(values.port), secure: false, auth: { user: values.user!, pass: values.password! }, logger: false });
   await client.connect();
   const lock = await client.getMailboxLock('INBOX');
@@ -74,7 +116,7 @@ if (values.role === 'raw-fetch') {
   }
   lock.release();
   await client.logout();
-  report({ mails, bytes, seconds: (performance.now() - started) / 1000, cpuSeconds: mainThreadCpuSeconds() - cpuStarted, peakRssMb: process.resourceUsage().maxRSS / 1024 });
+  report({ mails, bytes, seconds: (performance.now() - started) / 1000, ...cpuSince(cpuStarted), peakRssMb: process.resourceUsage().maxRSS / 1024 });
 } else if (values.role === 'madoguchi') {
   const { startTestApp } = await import('../test/support/testApp');
   // The worker threads as the app runs them: built (see buildRoles).
@@ -84,13 +126,13 @@ if (values.role === 'raw-fetch') {
     smtpHost: '127.0.0.1', smtpPort: 25, smtpTls: false, smtpUser: '', fromAddress: 'support@toot.example', fromName: 'TOOT',
   });
   const started = performance.now();
-  const cpuStarted = mainThreadCpuSeconds();
+  const cpuStarted = cpuSnapshot();
   const result = await t.call('sync.run', { accountId: account.id });
   const seconds = (performance.now() - started) / 1000;
-  const cpuSeconds = mainThreadCpuSeconds() - cpuStarted;
+  const cpu = cpuSince(cpuStarted);
   const dbBytes = spawnSync('du', ['-sb', t.dataDir]).stdout.toString().split('\t')[0];
   await t.dispose();
-  report({ mails: result.fetched, bytes: Number(process.env.BENCH_MAILBOX_BYTES ?? 0), seconds, cpuSeconds, peakRssMb: process.resourceUsage().maxRSS / 1024 });
+  report({ mails: result.fetched, bytes: Number(process.env.BENCH_MAILBOX_BYTES ?? 0), seconds, ...cpu, peakRssMb: process.resourceUsage().maxRSS / 1024 });
   console.error(`  (inquiries opened: ${result.newInquiries}, threaded: ${result.addedToThreads}, database size: ${(Number(dbBytes) / 1e6).toFixed(1)} MB)`);
 } else if (values['build-roles']) {
   console.log(`built ${await buildRoles()}`);
@@ -166,8 +208,14 @@ async function main() {
     if (run.stderr.trim()) console.log(run.stderr.trimEnd());
     return JSON.parse(run.stdout.trim().split('\n').pop()!) as Measure;
   };
-  const line = (name: string, m: Measure) =>
-    console.log(`${name.padEnd(28)} ${String(m.mails).padStart(6)} mails  ${m.seconds.toFixed(1).padStart(7)} s  ${(m.mails / m.seconds).toFixed(0).padStart(6)} mails/s  ${(mailboxBytes / 1e6 / m.seconds).toFixed(2).padStart(6)} MB/s  peak RSS ${m.peakRssMb.toFixed(0)} MB  (main thread CPU ${m.cpuSeconds.toFixed(1)} s)`);
+  const cores = availableParallelism();
+  const line = (name: string, m: Measure) => {
+    console.log(`${name.padEnd(28)} ${String(m.mails).padStart(6)} mails  ${m.seconds.toFixed(1).padStart(7)} s  ${(m.mails / m.seconds).toFixed(0).padStart(6)} mails/s  ${(mailboxBytes / 1e6 / m.seconds).toFixed(2).padStart(6)} MB/s  peak RSS ${m.peakRssMb.toFixed(0)} MB`);
+    // Where the time went: on a machine whose cores are all busy, the rate is bound by total CPU, not by any one thread.
+    const others = m.otherThreadsCpuSeconds === null ? '' : ` + other threads ${m.otherThreadsCpuSeconds.toFixed(1)} s`;
+    const machine = m.machineBusySeconds === null ? '' : `; the machine was busy ${m.machineBusySeconds.toFixed(1)} of ${(cores * m.seconds).toFixed(1)} core-seconds`;
+    console.log(`${''.padEnd(28)} CPU: main thread ${m.cpuSeconds.toFixed(1)} s${others}${machine}`);
+  };
 
   // Rounds of one reference and one full sync each, back to back: on a shared machine the load
   // changes from minute to minute, so each round's ratio compares runs made under the same load.
