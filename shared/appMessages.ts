@@ -25,6 +25,10 @@ export const APP_MESSAGES = {
     en: 'This database was written by a newer Madoguchi (schema {current}, this app knows {newest}). Update the app; your data is untouched.',
     ja: 'このデータベースは新しいバージョンの窓口で書き込まれています（スキーマ {current}、このアプリは {newest} まで）。アプリを更新してください。データはそのままです。',
   },
+  couldNotStart: {
+    en: 'Madoguchi could not start: {detail}\n\nCheck that {folder} exists and is writable, then start Madoguchi again.',
+    ja: '窓口を起動できませんでした: {detail}\n\n{folder} があり、書き込めることを確認してから、もう一度起動してください。',
+  },
   invalidRequest: { en: 'Invalid request to {method}: {issues}', ja: '{method} への要求が正しくありません: {issues}' },
   invalidAnswer: { en: 'Madoguchi produced an invalid answer to {method}. Please report this.', ja: '窓口が {method} に不正な応答を返しました。この問題を報告してください。' },
   internalFailure: {

@@ -109,6 +109,10 @@ const MAIL_MESSAGES = {
     en: 'SMTP server {host} needs TLS: turn TLS on (port 465, or 587 with STARTTLS). Without TLS the password and the mail would cross the network readable, so that is allowed only for this computer (localhost).',
     ja: 'SMTP サーバー {host} には TLS が必要です。TLS を有効にしてください（ポート 465、または STARTTLS の 587）。TLS なしではパスワードとメールが読める状態でネットワークを流れるため、このコンピューター（localhost）の場合にだけ許されています。',
   },
+  replyInterrupted: {
+    en: 'Madoguchi stopped while this reply was being sent: check the Sent folder before sending it again.',
+    ja: 'この返信の送信中に窓口が止まりました。もう一度送る前に、送信済みフォルダーを確認してください。',
+  },
   smtpOutcomeUnknown: {
     en: "The connection to SMTP server {where} broke after the whole mail was handed over, before the server confirmed it: it may have been delivered. Check the account's Sent folder (or ask the customer) before sending it again.",
     ja: 'SMTP サーバー {where} にメールを渡し終えた後、受け付けの返事が来る前に接続が切れました。届いている可能性があります。もう一度送る前に、アカウントの送信済みフォルダーを確認してください（またはお客様に確認してください）。',
@@ -205,7 +209,9 @@ const MAIL_MESSAGES = {
     en: 'The mail could not be stored ({code})',
     ja: 'メールを保存できませんでした（{code}）',
   },
-  parseTimedOut: { en: 'mail parsing timed out', ja: 'メールの解析が時間内に終わりませんでした' },
+  mailNotParsable: { en: 'The mail could not be parsed at all', ja: 'メールとして解析できませんでした' },
+  mailWithoutHeaders: { en: 'The data has no mail headers', ja: 'メールのヘッダーがありません' },
+  parsingStopped: { en: 'Parsing was stopped: the sync is closing', ja: '同期の終了により、解析を中止しました' },
   parserStopped: {
     en: 'The mail parser stopped while reading this mail',
     ja: 'このメールを読み取る途中でメールの解析が止まりました',
@@ -259,6 +265,8 @@ export function userMessage(key: UserMessageKey, params: Record<string, string |
 /** What some values can be, so that a value next to another ("{where}{why}") is read apart. */
 const PARAM_PATTERNS: Record<string, string> = {
   where: '\\S+',
+  // A Tokyo date and time as formatTokyoDateTime writes it, so that a name before it ("by {by} on {at}") may hold " on ".
+  at: '\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}',
   endpoint: '\\S+',
   // Optional fragments: "" or " (…)".
   why: '(?: \\([\\s\\S]*?\\))?',

@@ -30,11 +30,18 @@ export async function downloadAttachment(ws: Workspace, id: number): Promise<{ f
 export async function removeAttachment(ws: Workspace, id: number): Promise<AttachmentInfo> {
   const found = await getAttachmentInfo(ws.db, id);
   if (!found) throw new AppError('NOT_FOUND', userMessage('attachmentNotFound', { id }));
-  if (!(await removeAttachmentContent(ws.db, id, ws.operator, ws.now()))) {
-    throw new AppError('CONFLICT', userMessage('attachmentNothingToRemove', { name: found.info.fileName }));
+  // Deleted already (pressed twice, or in two windows): it stays so.
+  if (found.info.removedBy !== undefined) return found.info;
+  const removed = await ws.db.transaction().execute((trx) => removeAttachmentContent(trx, id, ws.operator, ws.now()));
+  if (!removed) throw new AppError('CONFLICT', userMessage('attachmentNothingToRemove', { name: found.info.fileName }));
+  // The write-ahead log still holds the pages as they were until a checkpoint: fold it into the
+  // database (whose freed pages secure_delete overwrites) and empty it, so the bytes are gone from disk.
+  try {
+    ws.raw.pragma('wal_checkpoint(TRUNCATE)');
+  } catch {
+    // Busy (a reader or the background checkpoint): the next checkpoint overwrites them.
   }
   ws.logger.info('attachment.removed', { attachmentId: id });
   ws.push('inquiries.changed', { inquiryIds: [found.inquiryId] });
-  const removed = await getAttachmentInfo(ws.db, id);
-  return (removed ?? found).info;
+  return ((await getAttachmentInfo(ws.db, id)) ?? found).info;
 }

@@ -171,14 +171,31 @@ export async function getAttachmentInfo(db: Executor, id: number): Promise<{ inf
 
 /**
  * Deletes a kept attachment's content for good (the database overwrites freed pages: secure_delete),
- * recording who and when; its name and size stay listed. False when there was no content to delete.
+ * recording who and when; its name and size stay listed. A file inside a forwarded message is also
+ * inside the forward's own .eml, kept as an attachment of the same mail: the mail's .eml copies go
+ * with it (their forwarded messages stay readable, stored apart). False when there was no content
+ * to delete. Run it in a transaction.
  */
 export async function removeAttachmentContent(db: Executor, id: number, by: string, at: string): Promise<boolean> {
-  const result = await db
+  const removed = await db
     .updateTable('attachments')
     .set({ content: null, withheld: 1, removedBy: by, removedAt: at })
     .where('id', '=', id)
     .where('content', 'is not', null)
+    .returning(['messageId', 'forwardedMessageId'])
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  if (!removed) return false;
+  if (removed.forwardedMessageId !== null) {
+    await db
+      .updateTable('attachments')
+      .set({ content: null, withheld: 1, removedBy: by, removedAt: at })
+      .where('messageId', '=', removed.messageId)
+      .where('contentType', 'in', FORWARDED_TYPES)
+      .where('content', 'is not', null)
+      .execute();
+  }
+  return true;
 }
+
+/** The types a forwarded message is kept as (see mail/forwardedMessages.ts). */
+const FORWARDED_TYPES = ['message/rfc822', 'message/global'];

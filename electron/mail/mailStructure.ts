@@ -48,11 +48,11 @@ export async function readMailStructure(raw: Buffer, fullParser: boolean): Promi
     try {
       parsed = await runMailParser(headerBlockOf(raw));
     } catch {
-      throw new UnparseableMailError('The mail could not be parsed at all');
+      throw new UnparseableMailError(userMessage('mailNotParsable'));
     }
   }
   if (!parsed.headerLines.some((line) => MAIL_HEADERS.has(line.key))) {
-    throw new UnparseableMailError('The data has no mail headers');
+    throw new UnparseableMailError(userMessage('mailWithoutHeaders'));
   }
 
   return parsed;
@@ -110,7 +110,7 @@ function runMailParser(raw: Buffer): Promise<MailStructure> {
     const result: MailStructure = { headers: new Map(), headerLines: [], text: '', html: null, htmlConversionFailed: false, attachments: [], deliveryStatus: [], inlineMessages: new Set() };
     const timer = setTimeout(() => {
       parser.destroy();
-      reject(new Error(userMessage('parseTimedOut')));
+      reject(new Error('mail parsing timed out'));
     }, PARSE_TIMEOUT_MS);
     parser.on('headers', (headers: Map<string, unknown>) => (result.headers = headers));
     parser.on('headerLines', (lines: RawHeaderLine[]) => (result.headerLines = lines));

@@ -130,7 +130,7 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
   // A send cut off by a crash or a lock may or may not have reached the server: say so, do not resend.
   const interrupted = ws.db
     .updateTable('outbox')
-    .set({ status: 'failed', lastError: 'Madoguchi stopped while this reply was being sent: check the Sent folder before sending it again.' })
+    .set({ status: 'failed', lastError: userMessage('replyInterrupted') })
     .where('status', '=', 'sending')
     .execute();
   const timer = setInterval(() => void interrupted.then(kick), options.tickMs ?? 500);

@@ -9,6 +9,7 @@ import { serveRouterOverIpc } from './ipcTransport';
 import { registerRendererScheme, RENDERER_URL, serveRenderer } from './rendererProtocol';
 import { safeStorageKeychain } from './safeStorageKeychain';
 import { shellSettings, type ShellSettings, type WindowBounds } from './shellSettings';
+import { localizeUserMessage, userMessage } from '../../shared/userMessages';
 
 /**
  * The thin Electron shell: lifecycle, the window, and the platform services the plain-Node app
@@ -171,9 +172,9 @@ function closeOnQuit(madoguchi: App, logger: Logger): void {
 function fail(logger: Logger | null, error: unknown): void {
   const detail = error instanceof Error ? error.message : String(error);
   logger?.error('main.start_failed', { error: error instanceof Error ? error.name : 'unknown' });
-  dialog.showErrorBox(
-    PRODUCT_NAME,
-    `Madoguchi could not start: ${detail}\n\nCheck that ${app.getPath('userData')} exists and is writable, then start Madoguchi again.`,
-  );
+  // Before the window there is no UI language yet: the system's decides.
+  const language = app.getLocale().toLowerCase().startsWith('ja') ? 'ja' : 'en';
+  const message = userMessage('couldNotStart', { detail, folder: app.getPath('userData') });
+  dialog.showErrorBox(PRODUCT_NAME, localizeUserMessage(message, language));
   app.exit(1);
 }

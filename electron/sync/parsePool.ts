@@ -95,7 +95,7 @@ export class ParsePool {
     const threads = [...this.threads, ...(this.probation ? [this.probation] : [])];
     this.threads = [];
     this.probation = null;
-    const stopped = new Error('Parsing was stopped: the sync is closing');
+    const stopped = new Error(userMessage('parsingStopped'));
     for (const waiting of this.suspects.splice(0)) waiting.reject(stopped);
     for (const thread of threads) {
       for (const waiting of thread.inFlight.values()) waiting.reject(stopped);

@@ -5,6 +5,7 @@ import { formatBytes, tokyoDateTimeOrNone } from '../lib/format';
 import { LINK_ATTRIBUTE, isOpenableLink, sanitizeMailHtml } from '../lib/mailHtml';
 import i18n from '../i18n';
 import { isInlineImage, useAttachments } from '../stores/attachments';
+import { useInquiry } from '../stores/inquiry';
 import { useNotices } from '../stores/notices';
 
 /** The tallest the mail frame grows before it scrolls inside. */
@@ -94,7 +95,7 @@ function LinkConfirm({ url, onClose }: { url: string; onClose: () => void }) {
   );
 }
 
-function AttachmentList({ attachments }: { attachments: readonly AttachmentInfo[] }) {
+function AttachmentList({ attachments, drawn }: { attachments: readonly AttachmentInfo[]; drawn: ReadonlySet<number> }) {
   const { t } = useTranslation();
   const download = useAttachments((s) => s.download);
   if (attachments.length === 0) return null;
@@ -110,6 +111,11 @@ function AttachmentList({ attachments }: { attachments: readonly AttachmentInfo[
             <span className="muted nowrap" data-testid="attachment-size">
               {formatBytes(a.size)}
             </span>
+            {drawn.has(a.id) && (
+              <span className="muted nowrap" data-testid="attachment-drawn">
+                {t('mail.drawnInMail')}
+              </span>
+            )}
             {a.dangerous && (
               <span className="badge danger" data-testid="attachment-dangerous" title={t('mail.dangerousHint')}>
                 {t('mail.dangerous')}
@@ -167,8 +173,12 @@ function RemoveAsCardData({ attachment }: { attachment: AttachmentInfo }) {
         onClick={async () => {
           setBusy(true);
           const removed = await remove(attachment);
+          if (removed) {
+            useNotices.getState().show(i18n.t('mail.removedNotice', { name: attachment.fileName || i18n.t('mail.unnamed') }));
+            // Shown as deleted once the inquiry is read again, not as it was in between.
+            await useInquiry.getState().reload();
+          }
           setBusy(false);
-          if (removed) useNotices.getState().show(i18n.t('mail.removedNotice', { name: attachment.fileName || i18n.t('mail.unnamed') }));
           setAsking(false);
         }}
       >
@@ -262,7 +272,8 @@ function MailBody({ body, html, attachments: listed }: { body: string; html?: st
     () => (hasHtml ? sanitizeMailHtml(html as string, { allowRemote, inlineImages }) : null),
     [hasHtml, html, allowRemote, inlineImages],
   );
-  const visible = attachments.filter((a) => !(hasHtml && view === 'html' && isInlineImage(a) && inlineImages.has(a.contentId ?? '')));
+  // Images drawn inside the mail are listed too, marked so: a photo of a card pasted into the body must be deletable.
+  const drawn = new Set(attachments.filter((a) => hasHtml && view === 'html' && isInlineImage(a) && inlineImages.has(a.contentId ?? '')).map((a) => a.id));
 
   return (
     <>
@@ -298,7 +309,7 @@ function MailBody({ body, html, attachments: listed }: { body: string; html?: st
           {body}
         </div>
       )}
-      <AttachmentList attachments={visible} />
+      <AttachmentList attachments={attachments} drawn={drawn} />
       {link !== null && <LinkConfirm url={link} onClose={() => setLink(null)} />}
     </>
   );

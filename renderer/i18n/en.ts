@@ -353,6 +353,7 @@ export const en: Messages = {
     remove: 'Delete as card data',
     removeHint: 'If a file the app cannot read by itself (a photo of a card, a scanned form) shows card data, delete it (no card data is kept).',
     removeQuestion: 'Delete the content of "{{name}}"? This cannot be undone.',
+    drawnInMail: 'Shown in the mail',
     removeConfirm: 'Delete',
     removed: 'Deleted as card data by {{by}} on {{at}}',
     removedNotice: '"{{name}}" was deleted.',

@@ -174,8 +174,11 @@ test('3. opens a link only after confirming its real address', async () => {
 test('4. lists attachments with sizes and a warning, and saves one through the contract', async () => {
   const message = page.getByTestId(/^message-\d+$/).first();
   const list = message.getByTestId('message-attachments');
-  // The inline logo is drawn in the mail, so it is not listed again.
-  await expect(list.getByTestId('attachment-name')).toHaveText(['見積書.pdf', 'setup.exe', '申込書.pdf']);
+  // The inline logo is drawn in the mail, and listed marked so (it can be saved or deleted like any file).
+  await expect(list.getByTestId('attachment-name')).toHaveText(['logo.png', '見積書.pdf', 'setup.exe', '申込書.pdf']);
+  const logo = list.getByTestId(/^attachment-\d+$/).filter({ hasText: 'logo.png' });
+  await expect(logo.getByTestId('attachment-drawn')).toHaveText('本文中に表示');
+  await expect(list.getByTestId('attachment-drawn')).toHaveCount(1);
   const exe = list.getByTestId(/^attachment-\d+$/).filter({ hasText: 'setup.exe' });
   await expect(exe).toHaveAttribute('data-dangerous', 'true');
   await expect(exe.getByTestId('attachment-dangerous')).toBeVisible();
@@ -194,7 +197,7 @@ test('4. lists attachments with sizes and a warning, and saves one through the c
 
   // Staff see card data written on the quote, which the app could not tell: they delete it, after confirming.
   await pdf.getByTestId('attachment-remove').click();
-  await expect(pdf.getByTestId('attachment-remove-question')).toContainText('「見積書.pdf」の中身を削除します。元に戻せません。');
+  await expect(pdf.getByTestId('attachment-remove-question')).toContainText('「見積書.pdf」の中身を削除しますか？元に戻せません。');
   await pdf.getByRole('button', { name: 'キャンセル' }).click();
   await expect(pdf.getByTestId('attachment-download')).toBeVisible();
   await pdf.getByTestId('attachment-remove').click();
@@ -205,6 +208,13 @@ test('4. lists attachments with sizes and a warning, and saves one through the c
   await expect(pdf.getByTestId('attachment-remove')).toHaveCount(0);
   // The other files are as they were.
   await expect(exe.getByTestId('attachment-download')).toBeVisible();
+
+  // An image drawn in the mail (a photo of a card pasted into the body) is deleted the same way, and is no longer drawn.
+  await logo.getByTestId('attachment-remove').click();
+  await logo.getByTestId('attachment-remove-confirm').click();
+  await expect(logo.getByTestId('attachment-removed')).toBeVisible();
+  await expect(logo.getByTestId('attachment-drawn')).toHaveCount(0);
+  await expect(page.frameLocator('[data-testid="message-html-frame"]').locator('#logo')).not.toHaveAttribute('src', /^data:/);
 });
 
 test('5. replies from a canned reply, with the signature and the quoted original, through the outbox with undo', async () => {

@@ -104,4 +104,28 @@ describe('forwarded messages synced from a real IMAP server and read through the
     for (const content of stored.attachments) expect(content.toString('latin1')).not.toMatch(/4111 ?1111 ?1111 ?1111/);
     await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
   });
+
+  it("deletes a file of a forwarded message from the forward's .eml too, so the card data is gone from every copy", async () => {
+    await dovecot.appendMail(attachedEmlWithAttachmentMail());
+    const message = await syncedMessage('Fw: 見積書の送付');
+    const pdf = message.forwarded![0]!.attachments[0]!;
+    const removed = await t.call('attachments.remove', { id: pdf.id });
+    expect(removed).toMatchObject({ fileName: 'mitsumori.pdf', kept: false, withheld: true, removedBy: '佐藤' });
+
+    const after = await syncedMessage('Fw: 見積書の送付');
+    expect(after.forwarded![0]!.attachments).toEqual([removed]);
+    // The .eml held the same file: deleted with it, by the same hand; the forwarded message itself still reads.
+    expect(after.attachments).toMatchObject([{ fileName: 'original.eml', kept: false, withheld: true, removedBy: '佐藤', removedAt: removed.removedAt }]);
+    expect(after.forwarded![0]).toMatchObject({ subject: '見積書の送付', body: '見積書を添付いたします。' });
+    await expect(t.call('attachments.download', { id: after.attachments![0]!.id })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/was deleted by 佐藤/) });
+
+    // On disk, no copy of the file is left in the database.
+    await t.call('session.lock', {});
+    const kept = await inspectDatabase(t.dataDir, (raw) => raw.prepare('SELECT content FROM attachments WHERE content IS NOT NULL').pluck().all() as Buffer[]);
+    for (const content of kept) {
+      expect(content.toString('utf-8')).not.toContain('%PDF-1.4 見積書');
+      expect(content.toString('latin1')).not.toContain(Buffer.from('%PDF-1.4 見積書').toString('base64').slice(0, 12));
+    }
+    await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
+  });
 });

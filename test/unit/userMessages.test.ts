@@ -4,7 +4,7 @@ import { localizeUserMessage, USER_MESSAGES, userMessage, userMessageKeyOf, type
 
 describe('messages from the main process, in the staff\'s language', () => {
   it('reads every message back into Japanese, with its values, and leaves no English template words', () => {
-    const values = { user: 'support@toot.example', where: 'imap.toot.example:993', host: 'smtp.toot.example', folder: 'Sales', label: 'サポート', protocol: 'IMAP', endpoint: 'oauth.example', failed: 2, marked: 1, detail: 'x', reply: 'busy', code: 'EPROTO', name: '見積書.pdf', names: '{{customername}}', known: '{{customerName}} {{inquiryNumber}} {{operator}}', error: 'invalid_client', reason: 'access_denied', answer: '400: invalid_request', why: '', said: '', id: 12, current: 14, newest: 13, method: 'accounts.save', issues: 'imapHost: Required', number: 3, channels: 'email/post', uid: 42, attempts: 5 };
+    const values = { user: 'support@toot.example', where: 'imap.toot.example:993', host: 'smtp.toot.example', folder: 'Sales', label: 'サポート', protocol: 'IMAP', endpoint: 'oauth.example', failed: 2, marked: 1, detail: 'x', reply: 'busy', code: 'EPROTO', name: '見積書.pdf', names: '{{customername}}', known: '{{customerName}} {{inquiryNumber}} {{operator}}', error: 'invalid_client', reason: 'access_denied', answer: '400: invalid_request', why: '', said: '', id: 12, current: 14, newest: 13, method: 'accounts.save', issues: 'imapHost: Required', number: 3, channels: 'email/post', uid: 42, attempts: 5, by: '佐藤', at: '2026-12-04 06:55', email: 'hanako@example.jp' };
     for (const key of Object.keys(USER_MESSAGES) as UserMessageKey[]) {
       const english = userMessage(key, { ...values, problem: userMessage('tlsExpired') });
       const expected = USER_MESSAGES[key].ja.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'problem' ? USER_MESSAGES.tlsExpired.ja : String(values[name as keyof typeof values] ?? '')));
@@ -30,6 +30,11 @@ describe('messages from the main process, in the staff\'s language', () => {
     const several = `INBOX: ${userMessage('imapFolderMissing', { folder: 'INBOX', where: 'h:143' })} / Sales: the server is on fire`;
     expect(localizeUserMessage(several, 'ja')).toBe('INBOX: フォルダー「INBOX」は IMAP サーバー h:143 にありません。フォルダー名を確認してください。 / Sales: the server is on fire');
     expect(localizeUserMessage('Something nobody foresaw', 'ja')).toBe('Something nobody foresaw');
+  });
+
+  it('reads a name that holds the words around it apart from the date after it', () => {
+    const removed = userMessage('attachmentRemoved', { name: 'card.png', by: 'Ron on Mars', at: '2026-12-04 06:55' });
+    expect(localizeUserMessage(removed, 'ja')).toBe('「card.png」はカード情報を含むため、Ron on Mars が 2026-12-04 06:55 に削除しました（カード情報は保持しません）。');
   });
 
   it('knows which message a text is, so the UI can offer what fits it', () => {
