@@ -85,9 +85,21 @@ export const APP_MESSAGES = {
     ja: '顧客 {id} はいません。もう一度検索するか、新しい顧客として入力してください。',
   },
   attachmentNotFound: { en: 'Attachment {id} does not exist.', ja: '添付ファイル {id} はありません。' },
-  consentInquiryOfAnotherCustomer: {
+  inquiryOfAnotherCustomer: {
     en: "Inquiry #{id} is not this customer's: choose the inquiry the request came in.",
     ja: '問い合わせ #{id} はこの顧客のものではありません。申し出を受けた問い合わせを選んでください。',
+  },
+  customerEmailInvalid: {
+    en: '"{email}" is not an e-mail address: check it, or leave the field empty.',
+    ja: '「{email}」はメールアドレスではありません。確認するか、欄を空にしてください。',
+  },
+  customerEmailTaken: {
+    en: 'The address {email} is already customer {id}\'s: open that customer, or use another address.',
+    ja: 'アドレス {email} はすでに顧客 {id} のものです。その顧客を開くか、別のアドレスにしてください。',
+  },
+  customerNothingToAmend: {
+    en: 'Nothing differs from the registered details: change a field, or cancel.',
+    ja: '登録内容と同じです。項目を変更するか、キャンセルしてください。',
   },
   consentChannelNeeded: {
     en: 'Purpose {number} is tracked per {channels}: choose one of those channels.',

@@ -139,8 +139,9 @@ export const contract = {
   ),
   /**
    * Deletes a kept attachment's content for good, as card data that the app could not read (a
-   * photo of a card, a scanned form); it stays listed, with who deleted it and when. CONFLICT when
-   * there is no content to delete.
+   * photo of a card, a scanned form); it stays listed, with who deleted it and when. A file inside
+   * a forwarded message goes from the mail's .eml copies of its forwards too. Deleting it again
+   * answers with it as it is; CONFLICT when its content was never kept.
    */
   'attachments.remove': method(id, attachmentInfo),
 
@@ -173,6 +174,26 @@ export const contract = {
 
   'customers.search': method(z.object({ query: z.string() }).strict(), z.array(customer)),
   'customers.get': method(id, customerDetail),
+  /**
+   * Amends a customer's registration details at their request (the policy's "amendment of
+   * registration details"), recorded append-only with who, when, source and evidence. Empty
+   * e-mail, phone or address clears it. Answers with the customer as now.
+   */
+  'customers.amend': method(
+    z
+      .object({
+        id: z.number().int().positive(),
+        name: z.string().trim().min(1, 'Enter the name').max(200),
+        email: z.string().trim().max(320),
+        phone: z.string().trim().max(100),
+        postalAddress: z.string().trim().max(1000),
+        source: consentSource,
+        sourceInquiryId: z.number().int().positive().optional(),
+        evidence: z.string().trim().min(1, 'Describe the evidence (what the customer asked, how they were identified)'),
+      })
+      .strict(),
+    customerDetail,
+  ),
   'consent.record': method(
     z
       .object({

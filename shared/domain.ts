@@ -157,10 +157,29 @@ export const consentState = z.object({
 });
 export type ConsentState = z.infer<typeof consentState>;
 
+/** The registration details a customer can have amended. */
+export const customerField = z.enum(['name', 'email', 'phone', 'postalAddress']);
+export type CustomerField = z.infer<typeof customerField>;
+
+/** One amendment of a customer's registration details, append-only: which fields changed, never their old values. */
+export const customerAmendment = z.object({
+  id: z.number().int(),
+  customerId: z.number().int(),
+  fields: z.array(customerField),
+  recordedBy: z.string(),
+  recordedAt: isoDateTime,
+  source: consentSource,
+  sourceInquiryId: z.number().int().nullable(),
+  evidence: z.string(),
+});
+export type CustomerAmendment = z.infer<typeof customerAmendment>;
+
 export const customerDetail = z.object({
   customer,
   consents: z.array(consentState),
   history: z.array(consentEvent),
+  /** Oldest first. */
+  amendments: z.array(customerAmendment),
   inquiries: z.array(inquirySummary),
 });
 export type CustomerDetail = z.infer<typeof customerDetail>;

@@ -7,7 +7,8 @@ import { removeAccount } from '../accounts/accountRemoval';
 import { changesMailLogin } from '../accounts/mailLoginChange';
 import { listAccounts, saveAccount } from '../accounts/accountRepository';
 import { listQuarantine } from '../accounts/syncStateRepository';
-import { getCustomerDetail, recordConsent } from '../consent/consentService';
+import { recordConsent } from '../consent/consentService';
+import { getCustomerDetail } from '../customers/customerDetail';
 import { searchCustomers } from '../customers/customerRepository';
 import { nowIso } from '../db/executor';
 import { openDatabase, type OpenedDatabase } from '../db/openDatabase';
@@ -27,6 +28,7 @@ import { createSyncService, type SyncService, type SyncServiceOptions } from '..
 import { createRouter, type Router } from './router';
 import type { Workspace } from './workspace';
 import { userMessage } from '../../shared/userMessages';
+import { amendCustomer } from '../customers/amendCustomer';
 
 /** Non-personal settings only (electron-store in the shell, a JSON file in the loopback host). */
 export interface SettingsStore {
@@ -246,6 +248,7 @@ export function createApp(options: AppOptions): App {
 
       'customers.search': async ({ query }) => searchCustomers(requireWorkspace().db, query),
       'customers.get': async ({ id }) => getCustomerDetail(requireWorkspace(), id),
+      'customers.amend': async (input) => amendCustomer(requireWorkspace(), input),
       'consent.record': async (input) => recordConsent(requireWorkspace(), input),
 
       'marketing.preview': async () => {

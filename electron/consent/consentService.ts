@@ -1,25 +1,12 @@
 import type { MethodInput } from '../../shared/contract';
-import type { CustomerDetail } from '../../shared/domain';
 import { purposeByKey } from '../../shared/purposes';
 import { AppError } from '../../shared/result';
 import type { Workspace } from '../app/workspace';
 import { getCustomer } from '../customers/customerRepository';
-import { getInquiryRow, listInquiries } from '../inquiries/inquiryRepository';
-import { appendConsentEvent, listConsentEvents } from './consentRepository';
-import { channelsForPurpose, currentConsentStates } from './consentState';
+import { requireInquiryOfCustomer } from '../customers/sourceInquiry';
+import { appendConsentEvent } from './consentRepository';
+import { channelsForPurpose } from './consentState';
 import { userMessage } from '../../shared/userMessages';
-
-export async function getCustomerDetail(ws: Workspace, customerId: number): Promise<CustomerDetail> {
-  const customer = await getCustomer(ws.db, customerId);
-  if (!customer) throw new AppError('NOT_FOUND', userMessage('customerNotFound', { id: customerId }));
-  const history = await listConsentEvents(ws.db, customerId);
-  return {
-    customer,
-    consents: currentConsentStates(history),
-    history,
-    inquiries: await listInquiries(ws.db, { customerId }),
-  };
-}
 
 /**
  * Records the customer's word (a consent, or an opt-out / discontinuation of use) as one
@@ -29,12 +16,7 @@ export async function recordConsent(ws: Workspace, input: MethodInput<'consent.r
   const at = ws.now();
   const recorded = await ws.db.transaction().execute(async (trx) => {
     if (!(await getCustomer(trx, input.customerId))) throw new AppError('NOT_FOUND', userMessage('customerNotFound', { id: input.customerId }));
-    if (input.sourceInquiryId !== undefined) {
-      const inquiry = await getInquiryRow(trx, input.sourceInquiryId);
-      if (!inquiry || inquiry.customerId !== input.customerId) {
-        throw new AppError('BAD_REQUEST', userMessage('consentInquiryOfAnotherCustomer', { id: input.sourceInquiryId }));
-      }
-    }
+    await requireInquiryOfCustomer(trx, input.customerId, input.sourceInquiryId);
     let count = 0;
     for (const key of new Set(input.purposes)) {
       const purpose = purposeByKey(key);

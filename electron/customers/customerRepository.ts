@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { sql, type Selectable } from 'kysely';
-import type { Customer } from '../../shared/domain';
+import type { Customer, CustomerAmendment, CustomerField } from '../../shared/domain';
 import { maskCardNumbers } from '../../shared/cardMask';
 import type { Executor } from '../db/executor';
 import { cachedPerHandle } from '../db/rawTransaction';
@@ -98,3 +98,40 @@ export const customerIngestStatements = cachedPerHandle((raw: BetterSqlite3.Data
     markEmailUndeliverable: (email) => undeliverable.run(email.trim().toLowerCase()).changes,
   };
 });
+
+/** The registration details as amended: already cleaned (masked, lower-cased address, null for empty). */
+export type CustomerDetails = Pick<Customer, 'name' | 'email' | 'phone' | 'postalAddress'>;
+
+/** Sets the details; a changed e-mail address is no longer known to bounce. */
+export async function updateCustomerDetails(db: Executor, id: number, details: CustomerDetails, emailChanged: boolean): Promise<void> {
+  await db
+    .updateTable('customers')
+    .set({ ...details, ...(emailChanged ? { emailUndeliverable: 0 } : {}) })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Appends one amendment record; the table refuses UPDATE and DELETE (triggers). */
+export async function appendCustomerAmendment(db: Executor, amendment: Omit<CustomerAmendment, 'id'>): Promise<number> {
+  const row = await db
+    .insertInto('customerAmendments')
+    .values({ ...amendment, fields: JSON.stringify(amendment.fields), evidence: maskCardNumbers(amendment.evidence) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Oldest first. */
+export async function listCustomerAmendments(db: Executor, customerId: number): Promise<CustomerAmendment[]> {
+  const rows = await db.selectFrom('customerAmendments').selectAll().where('customerId', '=', customerId).orderBy('id').execute();
+  return rows.map((row) => ({
+    id: row.id,
+    customerId: row.customerId,
+    fields: JSON.parse(row.fields) as CustomerField[],
+    recordedBy: row.recordedBy,
+    recordedAt: row.recordedAt,
+    source: row.source as CustomerAmendment['source'],
+    sourceInquiryId: row.sourceInquiryId,
+    evidence: row.evidence,
+  }));
+}

@@ -123,6 +123,18 @@ export interface ConsentEventsTable {
   evidence: string;
 }
 
+export interface CustomerAmendmentsTable {
+  id: Generated<number>;
+  customerId: number;
+  /** JSON array of CustomerField. */
+  fields: string;
+  recordedBy: string;
+  recordedAt: string;
+  source: string;
+  sourceInquiryId: number | null;
+  evidence: string;
+}
+
 export interface ExportLogTable {
   id: Generated<number>;
   listKey: string;
@@ -204,6 +216,7 @@ export interface Database {
   messageServerState: MessageServerStateTable;
   quarantine: QuarantineTable;
   consentEvents: ConsentEventsTable;
+  customerAmendments: CustomerAmendmentsTable;
   exportLog: ExportLogTable;
   messageHtml: MessageHtmlTable;
   attachments: AttachmentsTable;

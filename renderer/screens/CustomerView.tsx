@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConsentState, CustomerDetail } from '../../shared/domain';
 import { PURPOSES, type ConsentChannel } from '../../shared/purposes';
@@ -8,6 +8,7 @@ import { NONE, tokyoDateTimeOrNone } from '../lib/format';
 import { useCustomer } from '../stores/customer';
 import { useNav } from '../stores/nav';
 import { ConsentForm } from './ConsentForm';
+import { CustomerAmendForm } from './CustomerAmendForm';
 
 const CONTACT_COLUMNS: readonly ConsentChannel[] = ['email', 'post', 'phone'];
 
@@ -140,14 +141,68 @@ function History({ detail }: { detail: CustomerDetail }) {
   );
 }
 
+/** The amendments of the registration details, newest first: which fields, not what they were. */
+function Amendments({ detail }: { detail: CustomerDetail }) {
+  const { t } = useTranslation();
+  const go = useNav((s) => s.go);
+  const amendments = [...detail.amendments].reverse();
+  if (amendments.length === 0) return <p className="empty">{t('customer.noHistory')}</p>;
+  return (
+    <table className="data-table history-table" data-testid="amendment-history">
+      <colgroup>
+        <col style={{ width: '8.5em' }} />
+        <col style={{ width: '7em' }} />
+        <col style={{ width: '22%' }} />
+        <col style={{ width: '6em' }} />
+        <col />
+        <col style={{ width: '5.5em' }} />
+      </colgroup>
+      <thead>
+        <tr>
+          <th>{t('history.when')}</th>
+          <th>{t('history.who')}</th>
+          <th>{t('amend.fields')}</th>
+          <th>{t('history.source')}</th>
+          <th>{t('history.evidence')}</th>
+          <th>{t('history.inquiry')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {amendments.map((amendment) => (
+          <tr key={amendment.id} data-testid={`amendment-row-${amendment.id}`}>
+            <td className="nowrap">{tokyoDateTimeOrNone(amendment.recordedAt)}</td>
+            <td data-testid="amendment-who">{amendment.recordedBy}</td>
+            <td data-testid="amendment-fields">{amendment.fields.map((field) => t(`amend.field.${field}`)).join('・')}</td>
+            <td>{t(`source.${amendment.source}`)}</td>
+            <td className="pre-wrap" data-testid="amendment-evidence">
+              {amendment.evidence}
+            </td>
+            <td>
+              {amendment.sourceInquiryId !== null ? (
+                <button type="button" className="link-button" onClick={() => go({ screen: 'inbox', inquiryId: amendment.sourceInquiryId! })}>
+                  #{amendment.sourceInquiryId}
+                </button>
+              ) : (
+                NONE
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function CustomerView({ id }: { id: number }) {
   const { t } = useTranslation();
   const detail = useCustomer((s) => (s.id === id ? s.detail : null));
   const open = useCustomer((s) => s.open);
   const go = useNav((s) => s.go);
+  const [amending, setAmending] = useState(false);
 
   useEffect(() => {
     void open(id);
+    setAmending(false);
   }, [id, open]);
 
   if (!detail) return <p className="empty">{t('common.loading')}</p>;
@@ -159,6 +214,11 @@ export function CustomerView({ id }: { id: number }) {
         <div className="detail-title">
           <h2 data-testid="customer-name">{customer.name}</h2>
           <span className="muted">#{customer.id}</span>
+          {!amending && (
+            <button type="button" data-testid="customer-amend" onClick={() => setAmending(true)}>
+              {t('amend.open')}
+            </button>
+          )}
         </div>
         <dl className="facts">
           <div>
@@ -189,6 +249,13 @@ export function CustomerView({ id }: { id: number }) {
         </dl>
       </header>
 
+      {amending && (
+        <section className="card">
+          {/* Keyed by customer: details typed for one customer must not be recorded for another. */}
+          <CustomerAmendForm key={customer.id} detail={detail} onDone={() => setAmending(false)} onCancel={() => setAmending(false)} />
+        </section>
+      )}
+
       <section>
         <h3>{t('customer.consents')}</h3>
         <ConsentTable detail={detail} />
@@ -203,6 +270,11 @@ export function CustomerView({ id }: { id: number }) {
       <section>
         <h3>{t('customer.history')}</h3>
         <History detail={detail} />
+      </section>
+
+      <section>
+        <h3>{t('amend.history')}</h3>
+        <Amendments detail={detail} />
       </section>
 
       <section>

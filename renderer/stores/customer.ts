@@ -14,6 +14,8 @@ interface CustomerState {
   reload(): Promise<void>;
   /** Records one consent change (one append-only event per purpose and channel), then refreshes. */
   recordConsent(input: ConsentRecordInput): Promise<{ recorded: number } | undefined>;
+  /** Amends the registration details (one append-only record); the page shows the answer. */
+  amend(input: MethodInput<'customers.amend'>): Promise<CustomerDetail | undefined>;
   reset(): void;
 }
 
@@ -37,6 +39,11 @@ export const useCustomer = create<CustomerState>()((set, get) => ({
     const result = await attempt(() => call('consent.record', input));
     if (result && get().id === input.customerId) await get().reload();
     return result;
+  },
+  async amend(input) {
+    const detail = await attempt(() => call('customers.amend', input));
+    if (detail && get().id === input.id) set({ detail });
+    return detail;
   },
   reset() {
     set({ id: null, detail: null, loading: false });

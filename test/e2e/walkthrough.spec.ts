@@ -199,6 +199,31 @@ test('2 and 7. logs a phone inquiry for a new customer; the card number is kept 
   await expect(row('inquiry-row', PHONE_SUBJECT)).toHaveAttribute('data-channel', 'phone');
 });
 
+test('2b. amends the phone customer\'s details at their request, and records it', async () => {
+  const inquiryId = await idOf(page.getByTestId('inquiry-view'), 'data-inquiry-id');
+  await page.getByTestId('inquiry-customer-link').click();
+  await expect(page.getByTestId('customer-name')).toHaveText('高橋 次郎');
+  await page.getByTestId('customer-amend').click();
+  const form = page.getByTestId('amend-form');
+  await expect(form.getByTestId('amend-phone')).toHaveValue('03-1234-5678');
+  await form.getByTestId('amend-phone').fill('090-8765-4321');
+  await form.getByTestId('amend-address').fill('神奈川県横浜市西区みなとみらい1-1');
+  await form.getByTestId('amend-source').selectOption('phone');
+  await form.getByTestId('amend-inquiry').selectOption({ label: `#${inquiryId} ${PHONE_SUBJECT}` });
+  await form.getByTestId('amend-evidence').fill('お電話で生年月日と旧住所を確認のうえ、転居の申し出');
+  await form.getByTestId('amend-submit').click();
+
+  await expect(page.getByTestId('notice-text')).toHaveText('高橋 次郎様の登録内容を訂正しました（電話番号・住所）。');
+  await expect(page.getByTestId('amend-form')).toHaveCount(0);
+  await expect(page.getByTestId('customer-phone')).toHaveText('090-8765-4321');
+  await expect(page.getByTestId('customer-address')).toHaveText('神奈川県横浜市西区みなとみらい1-1');
+  const record = page.getByTestId(/^amendment-row-\d+$/);
+  await expect(record).toHaveCount(1);
+  await expect(record.getByTestId('amendment-fields')).toHaveText('電話番号・住所');
+  await expect(record.getByTestId('amendment-who')).toHaveText(OPERATOR);
+  await expect(record.getByTestId('amendment-evidence')).toHaveText('お電話で生年月日と旧住所を確認のうえ、転居の申し出');
+});
+
 test('3. replies in Japanese; the mail is threaded (In-Reply-To) and sets the first response', async () => {
   await page.getByTestId('nav-inbox').click();
   // A draft stays with its inquiry: it must never be sent to another customer by mistake.

@@ -11,6 +11,7 @@ import { quarantineUidValidity } from './0009-quarantine-uid-validity';
 import { messageUidValidity } from './0010-message-uid-validity';
 import { quarantineSummary } from './0011-quarantine-summary';
 import { attachmentRemovedByStaff } from './0012-attachment-removed-by-staff';
+import { customerAmendments } from './0013-customer-amendments';
 
 /** Every migration, in order. Add a new file per change; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, syncFoldersAndHealth, archivedInquiries, mailReading, forwardedMessages, oauth2Accounts, serverChanges, oauthSignIn, quarantineUidValidity, messageUidValidity, quarantineSummary, attachmentRemovedByStaff];
+export const MIGRATIONS: readonly Migration[] = [initial, syncFoldersAndHealth, archivedInquiries, mailReading, forwardedMessages, oauth2Accounts, serverChanges, oauthSignIn, quarantineUidValidity, messageUidValidity, quarantineSummary, attachmentRemovedByStaff, customerAmendments];

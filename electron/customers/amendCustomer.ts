@@ -1,0 +1,58 @@
+import type { MethodInput } from '../../shared/contract';
+import type { CustomerDetail, CustomerField } from '../../shared/domain';
+import { maskCardNumbers } from '../../shared/cardMask';
+import { AppError } from '../../shared/result';
+import { userMessage } from '../../shared/userMessages';
+import type { Workspace } from '../app/workspace';
+import { getCustomerDetail } from './customerDetail';
+import { listInquiries } from '../inquiries/inquiryRepository';
+import { appendCustomerAmendment, findCustomerByEmail, getCustomer, updateCustomerDetails, type CustomerDetails } from './customerRepository';
+import { requireInquiryOfCustomer } from './sourceInquiry';
+
+/** Enough to tell an address from a typo (a name, a phone number); the mail server is the judge of the rest. */
+const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
+
+/**
+ * Amends a customer's registration details at their request, as the policy promises through the
+ * point of contact: the details are changed and an append-only record says who did it, when, how
+ * the request came, the evidence, and which fields changed (not what they were). Card numbers are
+ * masked; an empty field clears it. Mail from a new address joins this customer from then on.
+ */
+export async function amendCustomer(ws: Workspace, input: MethodInput<'customers.amend'>): Promise<CustomerDetail> {
+  const details: CustomerDetails = {
+    name: maskCardNumbers(input.name),
+    email: input.email === '' ? null : input.email.toLowerCase(),
+    phone: input.phone === '' ? null : maskCardNumbers(input.phone),
+    postalAddress: input.postalAddress === '' ? null : maskCardNumbers(input.postalAddress),
+  };
+  if (details.email !== null && !EMAIL.test(details.email)) throw new AppError('BAD_REQUEST', userMessage('customerEmailInvalid', { email: input.email }));
+
+  const fields = await ws.db.transaction().execute(async (trx) => {
+    const current = await getCustomer(trx, input.id);
+    if (!current) throw new AppError('NOT_FOUND', userMessage('customerNotFound', { id: input.id }));
+    await requireInquiryOfCustomer(trx, input.id, input.sourceInquiryId);
+    const changed = (Object.keys(details) as CustomerField[]).filter((field) => details[field] !== current[field]);
+    if (changed.length === 0) throw new AppError('BAD_REQUEST', userMessage('customerNothingToAmend'));
+    if (changed.includes('email') && details.email !== null) {
+      const holder = await findCustomerByEmail(trx, details.email);
+      if (holder && holder.id !== input.id) throw new AppError('CONFLICT', userMessage('customerEmailTaken', { email: details.email, id: holder.id }));
+    }
+    await updateCustomerDetails(trx, input.id, details, changed.includes('email'));
+    await appendCustomerAmendment(trx, {
+      customerId: input.id,
+      fields: changed,
+      recordedBy: ws.operator,
+      recordedAt: ws.now(),
+      source: input.source,
+      sourceInquiryId: input.sourceInquiryId ?? null,
+      evidence: input.evidence,
+    });
+    return changed;
+  });
+  // Field names only: the values are personal data.
+  ws.logger.info('customer.amended', { customerId: input.id, fields: fields.join(',') });
+  // The inbox and inquiry views show the customer's name and address.
+  const inquiryIds = (await listInquiries(ws.db, { customerId: input.id })).map((inquiry) => inquiry.id);
+  if (inquiryIds.length > 0) ws.push('inquiries.changed', { inquiryIds });
+  return getCustomerDetail(ws, input.id);
+}

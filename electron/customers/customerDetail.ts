@@ -1,0 +1,22 @@
+import type { CustomerDetail } from '../../shared/domain';
+import { AppError } from '../../shared/result';
+import { userMessage } from '../../shared/userMessages';
+import type { Workspace } from '../app/workspace';
+import { listConsentEvents } from '../consent/consentRepository';
+import { currentConsentStates } from '../consent/consentState';
+import { listInquiries } from '../inquiries/inquiryRepository';
+import { getCustomer, listCustomerAmendments } from './customerRepository';
+
+/** Everything the customer page shows: the details, the consents now and their history, the amendments and the inquiries. */
+export async function getCustomerDetail(ws: Workspace, customerId: number): Promise<CustomerDetail> {
+  const customer = await getCustomer(ws.db, customerId);
+  if (!customer) throw new AppError('NOT_FOUND', userMessage('customerNotFound', { id: customerId }));
+  const history = await listConsentEvents(ws.db, customerId);
+  return {
+    customer,
+    consents: currentConsentStates(history),
+    history,
+    amendments: await listCustomerAmendments(ws.db, customerId),
+    inquiries: await listInquiries(ws.db, { customerId }),
+  };
+}

@@ -1,0 +1,127 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { consentSource, type ConsentSource, type CustomerDetail } from '../../shared/domain';
+import i18n from '../i18n';
+import { useCustomer } from '../stores/customer';
+import { useNotices } from '../stores/notices';
+
+/**
+ * Amends a customer's registration details at their request: the details as they are, to edit;
+ * how the request came and the evidence, recorded with the fields that changed.
+ */
+export function CustomerAmendForm({ detail, onDone, onCancel }: { detail: CustomerDetail; onDone: () => void; onCancel: () => void }) {
+  const { t } = useTranslation();
+  const amend = useCustomer((s) => s.amend);
+  const { customer } = detail;
+  const [name, setName] = useState(customer.name);
+  const [email, setEmail] = useState(customer.email ?? '');
+  const [phone, setPhone] = useState(customer.phone ?? '');
+  const [postalAddress, setPostalAddress] = useState(customer.postalAddress ?? '');
+  const [source, setSource] = useState<ConsentSource>('email');
+  const [sourceInquiryId, setSourceInquiryId] = useState<number | null>(null);
+  const [evidence, setEvidence] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (name.trim() === '') return setProblem(t('amend.nameRequired'));
+    if (evidence.trim() === '') return setProblem(t('amend.evidenceRequired'));
+    setProblem(null);
+    setBusy(true);
+    try {
+      const amended = await amend({
+        id: customer.id,
+        name: name.trim(),
+        email: email.trim(),
+        phone: phone.trim(),
+        postalAddress: postalAddress.trim(),
+        source,
+        ...(sourceInquiryId !== null ? { sourceInquiryId } : {}),
+        evidence: evidence.trim(),
+      });
+      if (!amended) return;
+      const fields = amended.amendments.at(-1)?.fields ?? [];
+      useNotices.getState().show(
+        i18n.t('amend.recorded', { customer: amended.customer.name, fields: fields.map((field) => i18n.t(`amend.field.${field}`)).join('・') }),
+      );
+      onDone();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="amend-form" onSubmit={submit} data-testid="amend-form">
+      <h3>{t('amend.formTitle', { customer: customer.name })}</h3>
+      <p className="hint">{t('amend.explain')}</p>
+      <div className="form-grid">
+        <label>
+          {t('amend.name')}
+          <input data-testid="amend-name" value={name} required maxLength={200} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <label>
+          {t('amend.email')}
+          <input data-testid="amend-email" type="email" value={email} maxLength={320} onChange={(e) => setEmail(e.target.value)} />
+        </label>
+        <label>
+          {t('amend.phone')}
+          <input data-testid="amend-phone" type="tel" value={phone} maxLength={100} onChange={(e) => setPhone(e.target.value)} />
+        </label>
+        <label className="wide">
+          {t('amend.address')}
+          <textarea data-testid="amend-address" rows={2} value={postalAddress} maxLength={1000} onChange={(e) => setPostalAddress(e.target.value)} />
+        </label>
+        <label>
+          {t('amend.source')}
+          <select data-testid="amend-source" value={source} onChange={(e) => setSource(e.target.value as ConsentSource)}>
+            {consentSource.options.map((s) => (
+              <option key={s} value={s}>
+                {t(`source.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('amend.inquiry')}
+          <select
+            data-testid="amend-inquiry"
+            value={sourceInquiryId ?? ''}
+            onChange={(e) => setSourceInquiryId(e.target.value === '' ? null : Number(e.target.value))}
+          >
+            <option value="">{t('amend.noInquiry')}</option>
+            {detail.inquiries.map((inquiry) => (
+              <option key={inquiry.id} value={inquiry.id}>
+                #{inquiry.id} {inquiry.subject}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="wide">
+          {t('amend.evidence')}
+          <textarea
+            data-testid="amend-evidence"
+            rows={3}
+            value={evidence}
+            required
+            onChange={(e) => setEvidence(e.target.value)}
+            placeholder={t('amend.evidencePlaceholder')}
+          />
+        </label>
+      </div>
+      {problem && (
+        <p className="field-error" data-testid="amend-problem">
+          {problem}
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="button" data-testid="amend-cancel" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+        <button type="submit" className="primary" data-testid="amend-submit" disabled={busy}>
+          {t('amend.submit')}
+        </button>
+      </div>
+    </form>
+  );
+}

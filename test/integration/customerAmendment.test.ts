@@ -1,0 +1,98 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { diskContainsAny } from '../support/diskScan';
+import { inspectDatabase } from '../support/inspectDatabase';
+import { startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/testApp';
+
+describe("amending a customer's registration details at their request", () => {
+  let t: TestApp;
+  let customerId: number;
+  let inquiryId: number;
+
+  beforeEach(async () => {
+    t = await startTestApp();
+    const inquiry = await t.call('inquiries.logOffline', {
+      channel: 'post',
+      newCustomer: { name: '山田花子', email: 'hanako@example.jp', phone: '03-1111-2222', postalAddress: '東京都千代田区丸の内1-1-1' },
+      receivedAt: '2026-11-24T01:00:00.000Z',
+      subject: '住所変更のお願い',
+      body: '引っ越しましたので住所を変更してください。',
+    });
+    customerId = inquiry.customerId;
+    inquiryId = inquiry.id;
+  });
+  afterEach(async () => t?.dispose());
+
+  const unchanged = () => ({ id: customerId, name: '山田花子', email: 'hanako@example.jp', phone: '03-1111-2222', postalAddress: '東京都千代田区丸の内1-1-1', source: 'post' as const, evidence: '登録住所からの郵便で申し出' });
+
+  it('changes the details and records who, when, how, the evidence and which fields: not what they were', async () => {
+    const detail = await t.call('customers.amend', {
+      ...unchanged(),
+      postalAddress: '大阪府大阪市北区梅田2-2-2',
+      phone: '',
+      sourceInquiryId: inquiryId,
+      evidence: '郵便で申し出。同封の控えのカード 4111 1111 1111 1111 は破棄',
+    });
+    expect(detail.customer).toMatchObject({ name: '山田花子', email: 'hanako@example.jp', phone: null, postalAddress: '大阪府大阪市北区梅田2-2-2' });
+    expect(detail.amendments).toEqual([
+      {
+        id: expect.any(Number),
+        customerId,
+        fields: ['phone', 'postalAddress'],
+        recordedBy: '佐藤',
+        recordedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+        source: 'post',
+        sourceInquiryId: inquiryId,
+        evidence: '郵便で申し出。同封の控えのカード **** **** **** 1111 は破棄',
+      },
+    ]);
+    expect(await t.call('customers.get', { id: customerId })).toEqual(detail);
+
+    // A second amendment is a second record; the first stands.
+    const renamed = await t.call('customers.amend', { ...unchanged(), name: '佐々木花子', email: 'Hanako.Sasaki@Example.jp', phone: '', postalAddress: '大阪府大阪市北区梅田2-2-2', source: 'email', evidence: '登録アドレスから改姓の連絡' });
+    expect(renamed.customer).toMatchObject({ name: '佐々木花子', email: 'hanako.sasaki@example.jp' });
+    expect(renamed.amendments.map((a) => a.fields)).toEqual([['phone', 'postalAddress'], ['name', 'email']]);
+    expect(renamed.amendments[1]).toMatchObject({ source: 'email', sourceInquiryId: null });
+    // The inquiry is the customer's under the new name.
+    expect((await t.call('inquiries.get', { id: inquiryId })).customer.name).toBe('佐々木花子');
+  });
+
+  it('masks a card number typed into a field, like everywhere else', async () => {
+    const detail = await t.call('customers.amend', { ...unchanged(), postalAddress: '東京都港区1-1 カード4111-1111-1111-1111' });
+    expect(detail.customer.postalAddress).toBe('東京都港区1-1 カード****-****-****-1111');
+  });
+
+  it('refuses what would go wrong, saying what to do, and changes nothing', async () => {
+    const other = await t.call('inquiries.logOffline', { channel: 'phone', newCustomer: { name: '田中一郎', email: 'ichiro@example.jp' }, receivedAt: '2026-11-24T02:00:00.000Z', subject: '別件', body: '別件です。' });
+    await expect(t.call('customers.amend', unchanged())).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'Nothing differs from the registered details: change a field, or cancel.' });
+    await expect(t.call('customers.amend', { ...unchanged(), email: '03-1111-2222' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^"03-1111-2222" is not an e-mail address/) });
+    await expect(t.call('customers.amend', { ...unchanged(), email: 'ICHIRO@example.jp' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: `The address ichiro@example.jp is already customer ${other.customerId}'s: open that customer, or use another address.`,
+    });
+    await expect(t.call('customers.amend', { ...unchanged(), name: '山田 花子', sourceInquiryId: other.id })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/is not this customer's/) });
+    await expect(t.call('customers.amend', { ...unchanged(), id: 999_999, name: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(t.call('customers.amend', { ...unchanged(), evidence: '  ' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    const detail = await t.call('customers.get', { id: customerId });
+    expect(detail.customer).toMatchObject({ name: '山田花子', email: 'hanako@example.jp', phone: '03-1111-2222' });
+    expect(detail.amendments).toEqual([]);
+  });
+
+  it('keeps the record append-only, and the new details out of plaintext on disk and in the log', async () => {
+    await t.call('customers.amend', { ...unchanged(), name: '佐々木花子', phone: '06-9999-8888', evidence: '電話で本人確認のうえ改姓の申し出' });
+    await t.call('session.lock', {});
+    const refused = await inspectDatabase(t.dataDir, (raw) => {
+      const attempts = ["UPDATE customer_amendments SET fields = '[]'", 'DELETE FROM customer_amendments'];
+      return attempts.map((statement) => {
+        try {
+          raw.exec(statement);
+          return 'allowed';
+        } catch (error) {
+          return (error as Error).message;
+        }
+      });
+    });
+    expect(refused).toEqual(['customer_amendments is append-only', 'customer_amendments is append-only']);
+    expect(diskContainsAny(t.dataDir, ['佐々木花子', '06-9999-8888', '改姓の申し出'])).toEqual([]);
+    await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
+  });
+});
