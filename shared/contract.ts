@@ -7,6 +7,7 @@ import {
   consentSource,
   customer,
   customerDetail,
+  disclosureEntry,
   exportLogEntry,
   inquiryChannel,
   inquiryDetail,
@@ -193,6 +194,22 @@ export const contract = {
       })
       .strict(),
     customerDetail,
+  ),
+  /**
+   * Everything held about a customer, to disclose to them at their request (the policy's
+   * "disclosure", after verifying who they are): logged append-only with who, when, source and
+   * evidence before it is answered. The renderer makes the document.
+   */
+  'customers.disclose': method(
+    z
+      .object({
+        id: z.number().int().positive(),
+        source: consentSource,
+        sourceInquiryId: z.number().int().positive().optional(),
+        evidence: z.string().trim().min(1, 'Describe the request and how the customer was identified'),
+      })
+      .strict(),
+    z.object({ entry: disclosureEntry, customer: customerDetail, inquiries: z.array(inquiryDetail) }),
   ),
   'consent.record': method(
     z

@@ -174,12 +174,26 @@ export const customerAmendment = z.object({
 });
 export type CustomerAmendment = z.infer<typeof customerAmendment>;
 
+/** One disclosure of a customer's personal information to them, append-only (not what was disclosed). */
+export const disclosureEntry = z.object({
+  id: z.number().int(),
+  customerId: z.number().int(),
+  disclosedBy: z.string(),
+  disclosedAt: isoDateTime,
+  source: consentSource,
+  sourceInquiryId: z.number().int().nullable(),
+  evidence: z.string(),
+});
+export type DisclosureEntry = z.infer<typeof disclosureEntry>;
+
 export const customerDetail = z.object({
   customer,
   consents: z.array(consentState),
   history: z.array(consentEvent),
   /** Oldest first. */
   amendments: z.array(customerAmendment),
+  /** Oldest first. */
+  disclosures: z.array(disclosureEntry),
   inquiries: z.array(inquirySummary),
 });
 export type CustomerDetail = z.infer<typeof customerDetail>;

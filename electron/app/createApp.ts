@@ -29,6 +29,7 @@ import { createRouter, type Router } from './router';
 import type { Workspace } from './workspace';
 import { userMessage } from '../../shared/userMessages';
 import { amendCustomer } from '../customers/amendCustomer';
+import { discloseCustomer } from '../customers/discloseCustomer';
 
 /** Non-personal settings only (electron-store in the shell, a JSON file in the loopback host). */
 export interface SettingsStore {
@@ -249,6 +250,7 @@ export function createApp(options: AppOptions): App {
       'customers.search': async ({ query }) => searchCustomers(requireWorkspace().db, query),
       'customers.get': async ({ id }) => getCustomerDetail(requireWorkspace(), id),
       'customers.amend': async (input) => amendCustomer(requireWorkspace(), input),
+      'customers.disclose': async (input) => discloseCustomer(requireWorkspace(), input),
       'consent.record': async (input) => recordConsent(requireWorkspace(), input),
 
       'marketing.preview': async () => {

@@ -6,8 +6,9 @@ import { listConsentEvents } from '../consent/consentRepository';
 import { currentConsentStates } from '../consent/consentState';
 import { listInquiries } from '../inquiries/inquiryRepository';
 import { getCustomer, listCustomerAmendments } from './customerRepository';
+import { listDisclosures } from './disclosureRepository';
 
-/** Everything the customer page shows: the details, the consents now and their history, the amendments and the inquiries. */
+/** Everything the customer page shows: the details, the consents now and their history, the amendments, the disclosures and the inquiries. */
 export async function getCustomerDetail(ws: Workspace, customerId: number): Promise<CustomerDetail> {
   const customer = await getCustomer(ws.db, customerId);
   if (!customer) throw new AppError('NOT_FOUND', userMessage('customerNotFound', { id: customerId }));
@@ -17,6 +18,7 @@ export async function getCustomerDetail(ws: Workspace, customerId: number): Prom
     consents: currentConsentStates(history),
     history,
     amendments: await listCustomerAmendments(ws.db, customerId),
+    disclosures: await listDisclosures(ws.db, customerId),
     inquiries: await listInquiries(ws.db, { customerId }),
   };
 }

@@ -135,6 +135,16 @@ export interface CustomerAmendmentsTable {
   evidence: string;
 }
 
+export interface DisclosureLogTable {
+  id: Generated<number>;
+  customerId: number;
+  disclosedBy: string;
+  disclosedAt: string;
+  source: string;
+  sourceInquiryId: number | null;
+  evidence: string;
+}
+
 export interface ExportLogTable {
   id: Generated<number>;
   listKey: string;
@@ -217,6 +227,7 @@ export interface Database {
   quarantine: QuarantineTable;
   consentEvents: ConsentEventsTable;
   customerAmendments: CustomerAmendmentsTable;
+  disclosureLog: DisclosureLogTable;
   exportLog: ExportLogTable;
   messageHtml: MessageHtmlTable;
   attachments: AttachmentsTable;

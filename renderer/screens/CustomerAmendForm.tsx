@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { consentSource, type ConsentSource, type CustomerDetail } from '../../shared/domain';
+import type { CustomerDetail } from '../../shared/domain';
 import i18n from '../i18n';
 import { useCustomer } from '../stores/customer';
 import { useNotices } from '../stores/notices';
+import { NEW_REQUEST, RequestFields, requestInput } from './RequestFields';
 
 /**
  * Amends a customer's registration details at their request: the details as they are, to edit;
@@ -17,16 +18,14 @@ export function CustomerAmendForm({ detail, onDone, onCancel }: { detail: Custom
   const [email, setEmail] = useState(customer.email ?? '');
   const [phone, setPhone] = useState(customer.phone ?? '');
   const [postalAddress, setPostalAddress] = useState(customer.postalAddress ?? '');
-  const [source, setSource] = useState<ConsentSource>('email');
-  const [sourceInquiryId, setSourceInquiryId] = useState<number | null>(null);
-  const [evidence, setEvidence] = useState('');
+  const [request, setRequest] = useState(NEW_REQUEST);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (name.trim() === '') return setProblem(t('amend.nameRequired'));
-    if (evidence.trim() === '') return setProblem(t('amend.evidenceRequired'));
+    if (request.evidence.trim() === '') return setProblem(t('request.evidenceRequired'));
     setProblem(null);
     setBusy(true);
     try {
@@ -36,9 +35,7 @@ export function CustomerAmendForm({ detail, onDone, onCancel }: { detail: Custom
         email: email.trim(),
         phone: phone.trim(),
         postalAddress: postalAddress.trim(),
-        source,
-        ...(sourceInquiryId !== null ? { sourceInquiryId } : {}),
-        evidence: evidence.trim(),
+        ...requestInput(request),
       });
       if (!amended) return;
       const fields = amended.amendments.at(-1)?.fields ?? [];
@@ -72,42 +69,14 @@ export function CustomerAmendForm({ detail, onDone, onCancel }: { detail: Custom
           {t('amend.address')}
           <textarea data-testid="amend-address" rows={2} value={postalAddress} maxLength={1000} onChange={(e) => setPostalAddress(e.target.value)} />
         </label>
-        <label>
-          {t('amend.source')}
-          <select data-testid="amend-source" value={source} onChange={(e) => setSource(e.target.value as ConsentSource)}>
-            {consentSource.options.map((s) => (
-              <option key={s} value={s}>
-                {t(`source.${s}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('amend.inquiry')}
-          <select
-            data-testid="amend-inquiry"
-            value={sourceInquiryId ?? ''}
-            onChange={(e) => setSourceInquiryId(e.target.value === '' ? null : Number(e.target.value))}
-          >
-            <option value="">{t('amend.noInquiry')}</option>
-            {detail.inquiries.map((inquiry) => (
-              <option key={inquiry.id} value={inquiry.id}>
-                #{inquiry.id} {inquiry.subject}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="wide">
-          {t('amend.evidence')}
-          <textarea
-            data-testid="amend-evidence"
-            rows={3}
-            value={evidence}
-            required
-            onChange={(e) => setEvidence(e.target.value)}
-            placeholder={t('amend.evidencePlaceholder')}
-          />
-        </label>
+        <RequestFields
+          value={request}
+          onChange={setRequest}
+          inquiries={detail.inquiries}
+          testId="amend"
+          evidenceLabel={t('amend.evidence')}
+          evidencePlaceholder={t('amend.evidencePlaceholder')}
+        />
       </div>
       {problem && (
         <p className="field-error" data-testid="amend-problem">

@@ -9,6 +9,7 @@ import { useCustomer } from '../stores/customer';
 import { useNav } from '../stores/nav';
 import { ConsentForm } from './ConsentForm';
 import { CustomerAmendForm } from './CustomerAmendForm';
+import { DisclosureForm } from './DisclosureForm';
 
 const CONTACT_COLUMNS: readonly ConsentChannel[] = ['email', 'post', 'phone'];
 
@@ -193,16 +194,57 @@ function Amendments({ detail }: { detail: CustomerDetail }) {
   );
 }
 
+/** The disclosures made to the customer, newest first: who, when, how it was asked (not what was disclosed). */
+function Disclosures({ detail }: { detail: CustomerDetail }) {
+  const { t } = useTranslation();
+  const disclosures = [...detail.disclosures].reverse();
+  if (disclosures.length === 0) return <p className="empty">{t('customer.noHistory')}</p>;
+  return (
+    <table className="data-table history-table" data-testid="disclosure-history">
+      <colgroup>
+        <col style={{ width: '8.5em' }} />
+        <col style={{ width: '9em' }} />
+        <col style={{ width: '6em' }} />
+        <col />
+        <col style={{ width: '5.5em' }} />
+      </colgroup>
+      <thead>
+        <tr>
+          <th>{t('history.when')}</th>
+          <th>{t('disclose.who')}</th>
+          <th>{t('history.source')}</th>
+          <th>{t('history.evidence')}</th>
+          <th>{t('history.inquiry')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {disclosures.map((entry) => (
+          <tr key={entry.id} data-testid={`disclosure-row-${entry.id}`}>
+            <td className="nowrap">{tokyoDateTimeOrNone(entry.disclosedAt)}</td>
+            <td data-testid="disclosure-who">{entry.disclosedBy}</td>
+            <td>{t(`source.${entry.source}`)}</td>
+            <td className="pre-wrap" data-testid="disclosure-evidence">
+              {entry.evidence}
+            </td>
+            <td>{entry.sourceInquiryId !== null ? `#${entry.sourceInquiryId}` : NONE}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function CustomerView({ id }: { id: number }) {
   const { t } = useTranslation();
   const detail = useCustomer((s) => (s.id === id ? s.detail : null));
   const open = useCustomer((s) => s.open);
   const go = useNav((s) => s.go);
-  const [amending, setAmending] = useState(false);
+  /** The request being recorded, if any: an amendment or a disclosure. */
+  const [request, setRequest] = useState<'amend' | 'disclose' | null>(null);
 
   useEffect(() => {
     void open(id);
-    setAmending(false);
+    setRequest(null);
   }, [id, open]);
 
   if (!detail) return <p className="empty">{t('common.loading')}</p>;
@@ -214,10 +256,15 @@ export function CustomerView({ id }: { id: number }) {
         <div className="detail-title">
           <h2 data-testid="customer-name">{customer.name}</h2>
           <span className="muted">#{customer.id}</span>
-          {!amending && (
-            <button type="button" data-testid="customer-amend" onClick={() => setAmending(true)}>
-              {t('amend.open')}
-            </button>
+          {request === null && (
+            <>
+              <button type="button" data-testid="customer-amend" onClick={() => setRequest('amend')}>
+                {t('amend.open')}
+              </button>
+              <button type="button" data-testid="customer-disclose" onClick={() => setRequest('disclose')}>
+                {t('disclose.open')}
+              </button>
+            </>
           )}
         </div>
         <dl className="facts">
@@ -249,10 +296,14 @@ export function CustomerView({ id }: { id: number }) {
         </dl>
       </header>
 
-      {amending && (
+      {request !== null && (
         <section className="card">
-          {/* Keyed by customer: details typed for one customer must not be recorded for another. */}
-          <CustomerAmendForm key={customer.id} detail={detail} onDone={() => setAmending(false)} onCancel={() => setAmending(false)} />
+          {/* Keyed by customer: what was typed for one customer must not be recorded for another. */}
+          {request === 'amend' ? (
+            <CustomerAmendForm key={customer.id} detail={detail} onDone={() => setRequest(null)} onCancel={() => setRequest(null)} />
+          ) : (
+            <DisclosureForm key={customer.id} detail={detail} onDone={() => setRequest(null)} onCancel={() => setRequest(null)} />
+          )}
         </section>
       )}
 
@@ -275,6 +326,11 @@ export function CustomerView({ id }: { id: number }) {
       <section>
         <h3>{t('amend.history')}</h3>
         <Amendments detail={detail} />
+      </section>
+
+      <section>
+        <h3>{t('disclose.history')}</h3>
+        <Disclosures detail={detail} />
       </section>
 
       <section>

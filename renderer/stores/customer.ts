@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { call } from '../api/client';
 import type { CustomerDetail } from '../../shared/domain';
-import type { MethodInput } from '../../shared/contract';
+import type { MethodInput, MethodOutput } from '../../shared/contract';
 import { attempt } from './errors';
 
 export type ConsentRecordInput = MethodInput<'consent.record'>;
@@ -16,6 +16,8 @@ interface CustomerState {
   recordConsent(input: ConsentRecordInput): Promise<{ recorded: number } | undefined>;
   /** Amends the registration details (one append-only record); the page shows the answer. */
   amend(input: MethodInput<'customers.amend'>): Promise<CustomerDetail | undefined>;
+  /** Records a disclosure and answers with everything held about the customer, for the document. */
+  disclose(input: MethodInput<'customers.disclose'>): Promise<MethodOutput<'customers.disclose'> | undefined>;
   reset(): void;
 }
 
@@ -44,6 +46,11 @@ export const useCustomer = create<CustomerState>()((set, get) => ({
     const detail = await attempt(() => call('customers.amend', input));
     if (detail && get().id === input.id) set({ detail });
     return detail;
+  },
+  async disclose(input) {
+    const disclosure = await attempt(() => call('customers.disclose', input));
+    if (disclosure && get().id === input.id) set({ detail: disclosure.customer });
+    return disclosure;
   },
   reset() {
     set({ id: null, detail: null, loading: false });

@@ -199,7 +199,7 @@ test('2 and 7. logs a phone inquiry for a new customer; the card number is kept 
   await expect(row('inquiry-row', PHONE_SUBJECT)).toHaveAttribute('data-channel', 'phone');
 });
 
-test('2b. amends the phone customer\'s details at their request, and records it', async () => {
+test('2b. amends the phone customer\'s details at their request, then discloses what is held to them; both are recorded', async () => {
   const inquiryId = await idOf(page.getByTestId('inquiry-view'), 'data-inquiry-id');
   await page.getByTestId('inquiry-customer-link').click();
   await expect(page.getByTestId('customer-name')).toHaveText('高橋 次郎');
@@ -222,6 +222,28 @@ test('2b. amends the phone customer\'s details at their request, and records it'
   await expect(record.getByTestId('amendment-fields')).toHaveText('電話番号・住所');
   await expect(record.getByTestId('amendment-who')).toHaveText(OPERATOR);
   await expect(record.getByTestId('amendment-evidence')).toHaveText('お電話で生年月日と旧住所を確認のうえ、転居の申し出');
+
+  // The customer asks what is held about them: recorded, then saved as a document for them.
+  await page.getByTestId('customer-disclose').click();
+  const disclosureForm = page.getByTestId('disclosure-form');
+  await disclosureForm.getByTestId('disclosure-source').selectOption('phone');
+  await disclosureForm.getByTestId('disclosure-evidence').fill('電話で開示の申し出。登録の電話番号へ折り返して本人確認');
+  const { download, text } = await downloadText(() => disclosureForm.getByTestId('disclosure-submit').click());
+  expect(download.suggestedFilename()).toBe(`開示_高橋 次郎_${tokyoToday().replaceAll('-', '')}.txt`);
+  expect(text).toContain('保有個人情報の開示\n高橋 次郎 様\n');
+  expect(text).toContain(`作成: TOOT株式会社 お客様窓口 ${OPERATOR}`);
+  expect(text).toContain('電話: 090-8765-4321');
+  expect(text).toContain('住所: 神奈川県横浜市西区みなとみらい1-1');
+  expect(text).toContain(`#${inquiryId} ${PHONE_SUBJECT}`);
+  expect(text).toContain('(3) 新商品・サービスのご案内 — メール: 同意なし / 郵便: 同意なし / 電話: 同意なし');
+  // The card number said on the phone is in it as it was kept: masked.
+  expect(text).toContain('**** **** **** 1111');
+  expect(text).not.toContain(CARD);
+  await expect(page.getByTestId('notice-text')).toHaveText('高橋 次郎様の開示用ファイルを書き出しました。');
+  const disclosed = page.getByTestId(/^disclosure-row-\d+$/);
+  await expect(disclosed).toHaveCount(1);
+  await expect(disclosed.getByTestId('disclosure-who')).toHaveText(OPERATOR);
+  await expect(disclosed.getByTestId('disclosure-evidence')).toHaveText('電話で開示の申し出。登録の電話番号へ折り返して本人確認');
 });
 
 test('3. replies in Japanese; the mail is threaded (In-Reply-To) and sets the first response', async () => {

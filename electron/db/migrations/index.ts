@@ -12,6 +12,7 @@ import { messageUidValidity } from './0010-message-uid-validity';
 import { quarantineSummary } from './0011-quarantine-summary';
 import { attachmentRemovedByStaff } from './0012-attachment-removed-by-staff';
 import { customerAmendments } from './0013-customer-amendments';
+import { disclosureLog } from './0014-disclosure-log';
 
 /** Every migration, in order. Add a new file per change; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, syncFoldersAndHealth, archivedInquiries, mailReading, forwardedMessages, oauth2Accounts, serverChanges, oauthSignIn, quarantineUidValidity, messageUidValidity, quarantineSummary, attachmentRemovedByStaff, customerAmendments];
+export const MIGRATIONS: readonly Migration[] = [initial, syncFoldersAndHealth, archivedInquiries, mailReading, forwardedMessages, oauth2Accounts, serverChanges, oauthSignIn, quarantineUidValidity, messageUidValidity, quarantineSummary, attachmentRemovedByStaff, customerAmendments, disclosureLog];

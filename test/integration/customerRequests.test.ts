@@ -3,7 +3,7 @@ import { diskContainsAny } from '../support/diskScan';
 import { inspectDatabase } from '../support/inspectDatabase';
 import { startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/testApp';
 
-describe("amending a customer's registration details at their request", () => {
+describe("a customer's requests under the policy: amending their details, disclosing what is held", () => {
   let t: TestApp;
   let customerId: number;
   let inquiryId: number;
@@ -94,5 +94,51 @@ describe("amending a customer's registration details at their request", () => {
     expect(refused).toEqual(['customer_amendments is append-only', 'customer_amendments is append-only']);
     expect(diskContainsAny(t.dataDir, ['佐々木花子', '06-9999-8888', '改姓の申し出'])).toEqual([]);
     await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
+  });
+
+  it('discloses everything held about the customer, after logging who, when, how it was asked and how they were identified', async () => {
+    await t.call('customers.amend', { ...unchanged(), phone: '06-1234-5678', evidence: '郵便で申し出' });
+    await t.call('consent.record', { customerId, action: 'grant', purposes: ['new_product_information'], channels: ['email'], source: 'post', evidence: '申込書で同意' });
+    const disclosure = await t.call('customers.disclose', { id: customerId, source: 'phone', sourceInquiryId: inquiryId, evidence: '電話で開示の申し出。登録の電話番号への折り返しで本人確認。カード 4111 1111 1111 1111 は聞き取らず' });
+
+    expect(disclosure.entry).toEqual({
+      id: expect.any(Number),
+      customerId,
+      disclosedBy: '佐藤',
+      disclosedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      source: 'phone',
+      sourceInquiryId: inquiryId,
+      evidence: '電話で開示の申し出。登録の電話番号への折り返しで本人確認。カード **** **** **** 1111 は聞き取らず',
+    });
+    // Everything held: the details, consents and their records, amendments, this disclosure, and every inquiry with its messages.
+    expect(disclosure.customer).toEqual(await t.call('customers.get', { id: customerId }));
+    expect(disclosure.customer.customer.phone).toBe('06-1234-5678');
+    expect(disclosure.customer.history).toHaveLength(1);
+    expect(disclosure.customer.amendments).toHaveLength(1);
+    expect(disclosure.customer.disclosures).toEqual([disclosure.entry]);
+    expect(disclosure.inquiries).toEqual([await t.call('inquiries.get', { id: inquiryId })]);
+    expect(disclosure.inquiries[0]!.messages[0]!.body).toBe('引っ越しましたので住所を変更してください。');
+
+    // The log is append-only and holds nothing of what was disclosed.
+    await t.call('session.lock', {});
+    const log = await inspectDatabase(t.dataDir, (raw) => {
+      const row = raw.prepare('SELECT * FROM disclosure_log').get() as Record<string, unknown>;
+      let update = 'allowed';
+      try {
+        raw.exec("UPDATE disclosure_log SET evidence = ''");
+      } catch (error) {
+        update = (error as Error).message;
+      }
+      return { columns: Object.keys(row).sort(), update };
+    });
+    expect(log).toEqual({ columns: ['customer_id', 'disclosed_at', 'disclosed_by', 'evidence', 'id', 'source', 'source_inquiry_id'], update: 'disclosure_log is append-only' });
+    await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
+
+    // Asked about another customer's inquiry, or without evidence: refused, and nothing logged.
+    const other = await t.call('inquiries.logOffline', { channel: 'phone', newCustomer: { name: '田中一郎' }, receivedAt: '2026-11-24T02:00:00.000Z', subject: '別件', body: '別件です。' });
+    await expect(t.call('customers.disclose', { id: customerId, source: 'phone', sourceInquiryId: other.id, evidence: '電話' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(t.call('customers.disclose', { id: customerId, source: 'phone', evidence: ' ' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(t.call('customers.disclose', { id: 999_999, source: 'phone', evidence: '電話' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await t.call('customers.get', { id: customerId })).disclosures).toHaveLength(1);
   });
 });

@@ -1,0 +1,36 @@
+import type { MethodInput, MethodOutput } from '../../shared/contract';
+import { AppError } from '../../shared/result';
+import { userMessage } from '../../shared/userMessages';
+import type { Workspace } from '../app/workspace';
+import { getInquiryDetail } from '../inquiries/inquiryService';
+import { getCustomer } from './customerRepository';
+import { getCustomerDetail } from './customerDetail';
+import { appendDisclosure } from './disclosureRepository';
+import { requireInquiryOfCustomer } from './sourceInquiry';
+
+/**
+ * Gathers everything held about a customer, to disclose to them at their request (the policy's
+ * "disclosure"): their details, consents and their history, amendments, earlier disclosures, and
+ * every inquiry with its messages. The disclosure is logged first, append-only, with who, when,
+ * how the request came and the evidence (how the customer was identified); what was disclosed is
+ * not copied into the log.
+ */
+export async function discloseCustomer(ws: Workspace, input: MethodInput<'customers.disclose'>): Promise<MethodOutput<'customers.disclose'>> {
+  const entry = await ws.db.transaction().execute(async (trx) => {
+    if (!(await getCustomer(trx, input.id))) throw new AppError('NOT_FOUND', userMessage('customerNotFound', { id: input.id }));
+    await requireInquiryOfCustomer(trx, input.id, input.sourceInquiryId);
+    return appendDisclosure(trx, {
+      customerId: input.id,
+      disclosedBy: ws.operator,
+      disclosedAt: ws.now(),
+      source: input.source,
+      sourceInquiryId: input.sourceInquiryId ?? null,
+      evidence: input.evidence,
+    });
+  });
+  const customer = await getCustomerDetail(ws, input.id);
+  const inquiries = [];
+  for (const inquiry of customer.inquiries) inquiries.push(await getInquiryDetail(ws, inquiry.id));
+  ws.logger.info('customer.disclosed', { customerId: input.id, inquiries: inquiries.length });
+  return { entry, customer, inquiries };
+}

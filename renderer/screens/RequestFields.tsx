@@ -1,0 +1,76 @@
+import { useTranslation } from 'react-i18next';
+import { consentSource, type ConsentSource, type InquirySummary } from '../../shared/domain';
+
+/** How a customer's request came, the inquiry it came in, and the evidence: what a record of their word needs. */
+export interface RequestDetails {
+  source: ConsentSource;
+  sourceInquiryId: number | null;
+  evidence: string;
+}
+
+export const NEW_REQUEST: RequestDetails = { source: 'email', sourceInquiryId: null, evidence: '' };
+
+/** The fields of RequestDetails, for a form that records a customer's request (amendment, disclosure). */
+export function RequestFields({
+  value,
+  onChange,
+  inquiries,
+  testId,
+  evidenceLabel,
+  evidencePlaceholder,
+}: {
+  value: RequestDetails;
+  onChange: (value: RequestDetails) => void;
+  inquiries: readonly InquirySummary[];
+  /** Prefix of the fields' test ids: "<testId>-source", "-inquiry", "-evidence". */
+  testId: string;
+  evidenceLabel: string;
+  evidencePlaceholder: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <label>
+        {t('request.source')}
+        <select data-testid={`${testId}-source`} value={value.source} onChange={(e) => onChange({ ...value, source: e.target.value as ConsentSource })}>
+          {consentSource.options.map((s) => (
+            <option key={s} value={s}>
+              {t(`source.${s}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('request.inquiry')}
+        <select
+          data-testid={`${testId}-inquiry`}
+          value={value.sourceInquiryId ?? ''}
+          onChange={(e) => onChange({ ...value, sourceInquiryId: e.target.value === '' ? null : Number(e.target.value) })}
+        >
+          <option value="">{t('request.noInquiry')}</option>
+          {inquiries.map((inquiry) => (
+            <option key={inquiry.id} value={inquiry.id}>
+              #{inquiry.id} {inquiry.subject}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="wide">
+        {evidenceLabel}
+        <textarea
+          data-testid={`${testId}-evidence`}
+          rows={3}
+          value={value.evidence}
+          required
+          onChange={(e) => onChange({ ...value, evidence: e.target.value })}
+          placeholder={evidencePlaceholder}
+        />
+      </label>
+    </>
+  );
+}
+
+/** The request as the contract takes it (the inquiry only when one was chosen). */
+export function requestInput(request: RequestDetails): { source: ConsentSource; sourceInquiryId?: number; evidence: string } {
+  return { source: request.source, ...(request.sourceInquiryId !== null ? { sourceInquiryId: request.sourceInquiryId } : {}), evidence: request.evidence.trim() };
+}

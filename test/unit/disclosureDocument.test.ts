@@ -1,0 +1,61 @@
+import i18next from 'i18next';
+import { describe, expect, it } from 'vitest';
+import { en } from '../../renderer/i18n/en';
+import { ja } from '../../renderer/i18n/ja';
+import { disclosureDocument, type Disclosure } from '../../renderer/lib/disclosureDocument';
+
+const customer = { id: 7, name: 'Hanako Yamada', email: 'hanako@example.jp', phone: null, postalAddress: '1-1 Marunouchi, Tokyo', emailUndeliverable: false, createdAt: '2026-11-24T01:00:00.000Z' };
+const inquiry = { id: 3, customerId: 7, customerName: 'Hanako Yamada', channel: 'email' as const, status: 'answered' as const, subject: 'Moving house', receivedAt: '2026-11-25T03:00:00.000Z', firstResponseAt: '2026-11-25T04:00:00.000Z', archived: false };
+const entry = { id: 1, customerId: 7, disclosedBy: 'Sato', disclosedAt: '2026-12-01T00:30:00.000Z', source: 'phone' as const, sourceInquiryId: null, evidence: 'called back' };
+
+const disclosure = {
+  entry,
+  customer: {
+    customer,
+    consents: [{ purpose: 'new_product_information', channel: 'email', state: 'withdrawn', since: '2026-11-26T00:00:00.000Z', lastEventId: 2 }],
+    history: [
+      { id: 2, customerId: 7, purpose: 'new_product_information', channel: 'email', action: 'withdraw', recordedBy: 'Sato', recordedAt: '2026-11-26T00:00:00.000Z', source: 'email', sourceInquiryId: 3, evidence: 'asked to stop' },
+    ],
+    amendments: [{ id: 1, customerId: 7, fields: ['postalAddress'], recordedBy: 'Sato', recordedAt: '2026-11-25T05:00:00.000Z', source: 'email', sourceInquiryId: 3, evidence: 'moved' }],
+    disclosures: [entry],
+    inquiries: [inquiry],
+  },
+  inquiries: [
+    {
+      inquiry,
+      customer,
+      messages: [
+        { id: 10, direction: 'in', fromAddress: 'hanako@example.jp', toAddress: 'support@toot.example', subject: 'Moving house', body: 'I moved. Card **** **** **** 1111.', at: '2026-11-25T03:00:00.000Z', author: null, messageId: '<a@x>', attachments: [{ id: 4, fileName: 'lease.pdf', contentType: 'application/pdf', size: 2048, kept: true, dangerous: false, contentId: null }] },
+        { id: 11, direction: 'out', fromAddress: 'support@toot.example', toAddress: 'hanako@example.jp', subject: 'Re: Moving house [#3]', body: 'We updated it.', at: '2026-11-25T04:00:00.000Z', author: 'Sato', messageId: '<b@x>' },
+      ],
+    },
+  ],
+} as unknown as Disclosure;
+
+// The app's catalogs in an instance of their own: the app's i18n module needs a DOM.
+const i18n = i18next.createInstance();
+await i18n.init({ resources: { ja: { translation: ja }, en: { translation: en } }, lng: 'ja', interpolation: { escapeValue: false } });
+
+describe('the document a customer receives when they ask what is held about them', () => {
+  it('holds their details, consents and records, amendments, disclosures and every message, in Tokyo time', () => {
+    const text = disclosureDocument(disclosure, i18n.getFixedT('en'), 'en');
+    expect(text.startsWith('Disclosure of personal information held\nFor Hanako Yamada\nPrepared: 2026-12-01 09:30 (Japan time)\n')).toBe(true);
+    expect(text).toContain('■ Registered details\nName: Hanako Yamada\nE-mail: hanako@example.jp\nPhone: —\nAddress: 1-1 Marunouchi, Tokyo\nAdded: 2026-11-24 10:00');
+    expect(text).toMatch(/\(3\) [^\n]+ — E-mail: Withdrawn\n/);
+    expect(text).toMatch(/2026-11-26 09:00 {2}Opt-out \(stop use\) {2}\(3\) [^\n]+ {2}E-mail {2}E-mail {2}asked to stop/);
+    expect(text).toContain('■ Amendments of registered details\n2026-11-25 14:00  Address  E-mail');
+    expect(text).toContain('■ Disclosures\n2026-12-01 09:30  Phone');
+    expect(text).toContain('#3 Moving house\nE-mail  Received: 2026-11-25 12:00  Status: Answered');
+    expect(text).toContain('--- 2026-11-25 12:00  Received  hanako@example.jp → support@toot.example\nMoving house\n\nI moved. Card **** **** **** 1111.\nAttachment: lease.pdf (2.0 KB)');
+    expect(text).toContain('--- 2026-11-25 13:00  Sent  support@toot.example → hanako@example.jp\nRe: Moving house [#3]\n\nWe updated it.');
+  });
+
+  it('says so where there is nothing, in Japanese too', () => {
+    const empty = { ...disclosure, customer: { ...disclosure.customer, history: [], amendments: [] }, inquiries: [] } as Disclosure;
+    const text = disclosureDocument(empty, i18n.getFixedT('ja'), 'ja');
+    expect(text).toContain('■ 同意・オプトアウトの記録\nなし');
+    expect(text).toContain('■ 登録内容の訂正の記録\nなし');
+    expect(text).toContain('■ お問い合わせ\nなし');
+    expect(text).toContain('作成日時: 2026-12-01 09:30（日本時間）');
+  });
+});
