@@ -1,12 +1,11 @@
 import type { MethodInput } from '../../shared/contract';
 import type { CustomerDetail, CustomerField } from '../../shared/domain';
-import { maskCardNumbers } from '../../shared/cardMask';
 import { AppError } from '../../shared/result';
 import { userMessage } from '../../shared/userMessages';
 import type { Workspace } from '../app/workspace';
 import { getCustomerDetail } from './customerDetail';
 import { listInquiries } from '../inquiries/inquiryRepository';
-import { appendCustomerAmendment, findCustomerByEmail, getCustomer, updateCustomerDetails, type CustomerDetails } from './customerRepository';
+import { appendCustomerAmendment, cleanCustomerDetails, findCustomerByEmail, getCustomer, updateCustomerDetails } from './customerRepository';
 import { requireInquiryOfCustomer } from './sourceInquiry';
 
 /** Enough to tell an address from a typo (a name, a phone number); the mail server is the judge of the rest. */
@@ -19,13 +18,7 @@ const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
  * masked; an empty field clears it. Mail from a new address joins this customer from then on.
  */
 export async function amendCustomer(ws: Workspace, input: MethodInput<'customers.amend'>): Promise<CustomerDetail> {
-  const details: CustomerDetails = {
-    name: maskCardNumbers(input.name),
-    email: input.email === '' ? null : input.email.toLowerCase(),
-    phone: input.phone === '' ? null : maskCardNumbers(input.phone),
-    postalAddress: input.postalAddress === '' ? null : maskCardNumbers(input.postalAddress),
-  };
-  if (details.email !== null && !EMAIL.test(details.email)) throw new AppError('BAD_REQUEST', userMessage('customerEmailInvalid', { email: input.email }));
+  const details = cleanCustomerDetails(input);
 
   const fields = await ws.db.transaction().execute(async (trx) => {
     const current = await getCustomer(trx, input.id);
@@ -33,7 +26,9 @@ export async function amendCustomer(ws: Workspace, input: MethodInput<'customers
     await requireInquiryOfCustomer(trx, input.id, input.sourceInquiryId);
     const changed = (Object.keys(details) as CustomerField[]).filter((field) => details[field] !== current[field]);
     if (changed.length === 0) throw new AppError('BAD_REQUEST', userMessage('customerNothingToAmend'));
+    // Only a new address is checked: one that came with mail stays as it is when other details change.
     if (changed.includes('email') && details.email !== null) {
+      if (!EMAIL.test(details.email)) throw new AppError('BAD_REQUEST', userMessage('customerEmailInvalid', { email: details.email }));
       const holder = await findCustomerByEmail(trx, details.email);
       if (holder && holder.id !== input.id) throw new AppError('CONFLICT', userMessage('customerEmailTaken', { email: details.email, id: holder.id }));
     }

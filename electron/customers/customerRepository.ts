@@ -25,16 +25,26 @@ export interface NewCustomer {
   postalAddress?: string | null;
 }
 
+/** The registration details as stored: card numbers masked, the e-mail address lower-cased (mail is matched by it), empty as null. */
+export type CustomerDetails = Pick<Customer, 'name' | 'email' | 'phone' | 'postalAddress'>;
+
+export function cleanCustomerDetails(input: NewCustomer): CustomerDetails {
+  const text = (value: string | null | undefined) => (value && value.trim() !== '' ? value.trim() : null);
+  const email = text(input.email);
+  const phone = text(input.phone);
+  const postalAddress = text(input.postalAddress);
+  return {
+    name: maskCardNumbers(input.name.trim()),
+    email: email === null ? null : email.toLowerCase(),
+    phone: phone === null ? null : maskCardNumbers(phone),
+    postalAddress: postalAddress === null ? null : maskCardNumbers(postalAddress),
+  };
+}
+
 export async function insertCustomer(db: Executor, input: NewCustomer, at: string): Promise<Customer> {
   const row = await db
     .insertInto('customers')
-    .values({
-      name: maskCardNumbers(input.name),
-      email: input.email ? input.email.trim().toLowerCase() : null,
-      phone: input.phone ? maskCardNumbers(input.phone) : null,
-      postalAddress: input.postalAddress ? maskCardNumbers(input.postalAddress) : null,
-      createdAt: at,
-    })
+    .values({ ...cleanCustomerDetails(input), createdAt: at })
     .returningAll()
     .executeTakeFirstOrThrow();
   return toCustomer(row);
@@ -85,22 +95,13 @@ export const customerIngestStatements = cachedPerHandle((raw: BetterSqlite3.Data
   return {
     idByEmail: (email) => (byEmail.get(email.trim().toLowerCase()) as number | undefined) ?? null,
     emailOf: (id) => (emailOf.get(id) as string | null | undefined) ?? null,
-    insert: (input, at) =>
-      Number(
-        insert.run(
-          maskCardNumbers(input.name),
-          input.email ? input.email.trim().toLowerCase() : null,
-          input.phone ? maskCardNumbers(input.phone) : null,
-          input.postalAddress ? maskCardNumbers(input.postalAddress) : null,
-          at,
-        ).lastInsertRowid,
-      ),
+    insert: (input, at) => {
+      const details = cleanCustomerDetails(input);
+      return Number(insert.run(details.name, details.email, details.phone, details.postalAddress, at).lastInsertRowid);
+    },
     markEmailUndeliverable: (email) => undeliverable.run(email.trim().toLowerCase()).changes,
   };
 });
-
-/** The registration details as amended: already cleaned (masked, lower-cased address, null for empty). */
-export type CustomerDetails = Pick<Customer, 'name' | 'email' | 'phone' | 'postalAddress'>;
 
 /** Sets the details; a changed e-mail address is no longer known to bounce. */
 export async function updateCustomerDetails(db: Executor, id: number, details: CustomerDetails, emailChanged: boolean): Promise<void> {

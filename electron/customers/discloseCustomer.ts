@@ -2,6 +2,7 @@ import type { MethodInput, MethodOutput } from '../../shared/contract';
 import { AppError } from '../../shared/result';
 import { userMessage } from '../../shared/userMessages';
 import type { Workspace } from '../app/workspace';
+import { listInquiries } from '../inquiries/inquiryRepository';
 import { getInquiryDetail } from '../inquiries/inquiryService';
 import { getCustomer } from './customerRepository';
 import { getCustomerDetail } from './customerDetail';
@@ -29,8 +30,9 @@ export async function discloseCustomer(ws: Workspace, input: MethodInput<'custom
     });
   });
   const customer = await getCustomerDetail(ws, input.id);
+  // Every inquiry, oldest first (the customer page lists the newest 500).
   const inquiries = [];
-  for (const inquiry of customer.inquiries) inquiries.push(await getInquiryDetail(ws, inquiry.id));
+  for (const inquiry of (await listInquiries(ws.db, { customerId: input.id }, null)).reverse()) inquiries.push(await getInquiryDetail(ws, inquiry.id));
   ws.logger.info('customer.disclosed', { customerId: input.id, inquiries: inquiries.length });
   return { entry, customer, inquiries };
 }

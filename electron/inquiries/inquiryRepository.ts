@@ -103,8 +103,10 @@ export interface InquiryFilter {
   customerId?: number;
 }
 
-export async function listInquiries(db: Executor, filter: InquiryFilter, limit = 500): Promise<InquirySummary[]> {
-  let q = summaryQuery(db).orderBy('i.receivedAt', 'desc').orderBy('i.id', 'desc').limit(limit);
+/** Newest first; at most `limit` (null: all of them). */
+export async function listInquiries(db: Executor, filter: InquiryFilter, limit: number | null = 500): Promise<InquirySummary[]> {
+  let q = summaryQuery(db).orderBy('i.receivedAt', 'desc').orderBy('i.id', 'desc');
+  if (limit !== null) q = q.limit(limit);
   if (filter.status) q = q.where('i.status', '=', filter.status);
   if (filter.channel) q = q.where('i.channel', '=', filter.channel);
   if (filter.customerId !== undefined) q = q.where('i.customerId', '=', filter.customerId);

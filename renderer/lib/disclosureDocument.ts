@@ -1,75 +1,116 @@
-import type { MethodOutput } from '../../shared/contract';
-import type { Language, Message } from '../../shared/domain';
-import { PURPOSES } from '../../shared/purposes';
 import type { TFunction } from 'i18next';
-import { formatBytes, NONE, tokyoDateTimeOrNone } from './format';
+import type { MethodOutput } from '../../shared/contract';
+import type { ForwardedMessage, Language, Message } from '../../shared/domain';
+import { PURPOSES } from '../../shared/purposes';
+import { formatBytes, tokyoDateTimeOrNone } from './format';
 
 export type Disclosure = MethodOutput<'customers.disclose'>;
 
 /**
  * The document handed to a customer who asked what is held about them: plain text in `t`'s
- * language (`language` names the purposes), readable as it is, printed or attached to a reply. Everything the main process gave is
- * in it (details, consents and their records, amendments, disclosures, inquiries and their
- * messages), as stored: card numbers already masked.
+ * language (`language` names the purposes), readable as it is, printed or attached to a reply.
+ * Everything the main process gave is in it (details, consents and their records, amendments,
+ * disclosures, every inquiry with its messages and what was forwarded in them), as stored: card
+ * numbers already masked. What may be someone else's (a mail in the thread from another sender,
+ * a forwarded mail) is marked for staff to check before handing it over.
  */
 export function disclosureDocument(disclosure: Disclosure, t: TFunction, language: Language): string {
   const { entry, customer: detail, inquiries } = disclosure;
   const { customer } = detail;
+  const list = (items: string[]) => items.join(t('common.listSeparator'));
   const lines: string[] = [];
-  const section = (title: string) => lines.push('', `■ ${title}`);
-  const field = (label: string, value: string | null) => lines.push(`${label}: ${value ?? NONE}`);
+  const section = (title: string, entries: string[]) => lines.push('', `■ ${title}`, ...(entries.length ? entries : [t('disclose.document.none')]));
+  const value = (text: string | null) => text ?? t('disclose.document.notRegistered');
+  const purposeName = (key: string) => {
+    const purpose = PURPOSES.find((p) => p.key === key);
+    return purpose ? `(${purpose.number}) ${purpose.label[language]}` : key;
+  };
 
-  lines.push(t('disclose.document.title'), t('disclose.document.preparedFor', { customer: customer.name }), t('disclose.document.preparedAt', { at: tokyoDateTimeOrNone(entry.disclosedAt) }));
-  lines.push(t('disclose.document.preparedBy', { company: t('app.company'), operator: entry.disclosedBy }), t('disclose.document.cardNote'));
+  lines.push(
+    t('disclose.document.title'),
+    t('disclose.document.preparedFor', { customer: customer.name }),
+    t('disclose.document.preparedAt', { at: tokyoDateTimeOrNone(entry.disclosedAt) }),
+    t('disclose.document.preparedBy', { company: t('app.company'), operator: entry.disclosedBy }),
+    t('disclose.document.cardNote'),
+  );
 
-  section(t('disclose.document.details'));
-  field(t('customer.name'), customer.name);
-  field(t('customer.email'), customer.email);
-  field(t('customer.phone'), customer.phone);
-  field(t('customer.address'), customer.postalAddress);
-  field(t('customer.since'), tokyoDateTimeOrNone(customer.createdAt));
+  section(t('disclose.document.details'), [
+    `${t('customer.name')}: ${customer.name}`,
+    `${t('customer.email')}: ${value(customer.email)}${customer.emailUndeliverable ? t('disclose.document.undeliverable') : ''}`,
+    `${t('customer.phone')}: ${value(customer.phone)}`,
+    `${t('customer.address')}: ${value(customer.postalAddress)}`,
+    `${t('customer.since')}: ${tokyoDateTimeOrNone(customer.createdAt)}`,
+  ]);
 
-  section(t('disclose.document.consents'));
-  for (const purpose of PURPOSES) {
-    const states = detail.consents
-      .filter((c) => c.purpose === purpose.key)
-      .map((c) => `${t(`consentChannel.${c.channel}`)}: ${t(`consentState.${c.state}`)}`);
-    lines.push(`(${purpose.number}) ${purpose.label[language]} — ${states.join(' / ') || NONE}`);
-  }
+  section(
+    t('disclose.document.consents'),
+    PURPOSES.map((purpose) => {
+      const states = detail.consents.filter((c) => c.purpose === purpose.key).map((c) => `${t(`consentChannel.${c.channel}`)}: ${t(`consentState.${c.state}`)}`);
+      return `${purposeName(purpose.key)} — ${states.join(' / ')}`;
+    }),
+  );
 
-  section(t('disclose.document.consentHistory'));
-  if (detail.history.length === 0) lines.push(t('disclose.document.none'));
-  for (const event of detail.history) {
-    const purpose = PURPOSES.find((p) => p.key === event.purpose);
-    lines.push(
-      `${tokyoDateTimeOrNone(event.recordedAt)}  ${t(`consent.action.${event.action}`)}  ${purpose ? `(${purpose.number}) ${purpose.label[language]}` : event.purpose}  ` +
-        `${t(`consentChannel.${event.channel}`)}  ${t(`source.${event.source}`)}  ${event.evidence}`,
-    );
-  }
+  section(
+    t('disclose.document.consentHistory'),
+    detail.history.map((event) =>
+      t('disclose.document.consentEvent', {
+        at: tokyoDateTimeOrNone(event.recordedAt),
+        action: t(`consent.action.${event.action}`),
+        purpose: purposeName(event.purpose),
+        channel: t(`consentChannel.${event.channel}`),
+        source: t(`source.${event.source}`),
+        evidence: event.evidence,
+      }),
+    ),
+  );
 
-  section(t('disclose.document.amendments'));
-  if (detail.amendments.length === 0) lines.push(t('disclose.document.none'));
-  for (const amendment of detail.amendments) {
-    lines.push(`${tokyoDateTimeOrNone(amendment.recordedAt)}  ${amendment.fields.map((f) => t(`amend.field.${f}`)).join('・')}  ${t(`source.${amendment.source}`)}`);
-  }
+  section(
+    t('disclose.document.amendments'),
+    detail.amendments.map((amendment) =>
+      t('disclose.document.amendment', {
+        at: tokyoDateTimeOrNone(amendment.recordedAt),
+        fields: list(amendment.fields.map((field) => t(`amend.field.${field}`))),
+        source: t(`source.${amendment.source}`),
+        evidence: amendment.evidence,
+      }),
+    ),
+  );
 
-  section(t('disclose.document.disclosures'));
-  for (const earlier of detail.disclosures) lines.push(`${tokyoDateTimeOrNone(earlier.disclosedAt)}  ${t(`source.${earlier.source}`)}`);
+  section(
+    t('disclose.document.disclosures'),
+    detail.disclosures.map((earlier) => t('disclose.document.disclosure', { at: tokyoDateTimeOrNone(earlier.disclosedAt), source: t(`source.${earlier.source}`), evidence: earlier.evidence })),
+  );
 
-  section(t('disclose.document.inquiries'));
-  if (inquiries.length === 0) lines.push(t('disclose.document.none'));
-  for (const { inquiry, messages } of inquiries) {
-    lines.push('', `#${inquiry.id} ${inquiry.subject}`);
-    lines.push(`${t(`channel.${inquiry.channel}`)}  ${t('disclose.document.received')}: ${tokyoDateTimeOrNone(inquiry.receivedAt)}  ${t('disclose.document.status')}: ${t(`status.${inquiry.status}`)}`);
-    for (const message of messages) lines.push(...messageLines(message, t));
-  }
+  section(
+    t('disclose.document.inquiries'),
+    inquiries.flatMap(({ inquiry, messages }) => [
+      '',
+      `#${inquiry.id} ${inquiry.subject}`,
+      t('disclose.document.inquiry', { channel: t(`channel.${inquiry.channel}`), received: tokyoDateTimeOrNone(inquiry.receivedAt), status: t(`status.${inquiry.status}`) }),
+      ...messages.flatMap((message) => messageLines(message, customer.email, t)),
+    ]),
+  );
   return `${lines.join('\n')}\n`;
 }
 
-function messageLines(message: Message, t: TFunction): string[] {
-  const who = [message.fromAddress, message.toAddress ? `→ ${message.toAddress}` : null].filter(Boolean).join(' ');
-  const lines = ['', `--- ${tokyoDateTimeOrNone(message.at)}  ${t(`inquiry.direction.${message.direction}`)}  ${who}`.trimEnd(), message.subject, '', message.body];
-  for (const a of message.attachments ?? []) lines.push(t('disclose.document.attachment', { name: a.fileName || t('mail.unnamed'), size: formatBytes(a.size) }));
-  for (const forwarded of message.forwarded ?? []) lines.push('', `> ${forwarded.from}  ${forwarded.subject}`, ...forwarded.body.split('\n').map((line) => `> ${line}`));
+function messageLines(message: Message, customerEmail: string | null, t: TFunction): string[] {
+  const fromSomeoneElse = message.direction === 'in' && message.fromAddress !== null && message.fromAddress !== customerEmail;
+  const head = [
+    `--- ${tokyoDateTimeOrNone(message.at)}`,
+    t(message.direction === 'in' ? 'disclose.document.fromCustomer' : 'disclose.document.fromUs'),
+    [message.fromAddress, message.toAddress].filter(Boolean).join(' → '),
+    fromSomeoneElse ? t('disclose.document.checkOtherSender') : '',
+  ];
+  const lines = ['', head.filter(Boolean).join('  '), message.subject, '', message.body];
+  for (const a of message.attachments ?? []) {
+    const values = { name: a.fileName || t('mail.unnamed'), size: formatBytes(a.size) };
+    lines.push(a.kept ? t('disclose.document.attachment', values) : t('disclose.document.attachmentNotKept', values));
+  }
+  for (const forwarded of message.forwarded ?? []) lines.push(...forwardedLines(forwarded, t));
   return lines;
+}
+
+function forwardedLines(forwarded: ForwardedMessage, t: TFunction): string[] {
+  const head = t('disclose.document.forwarded', { from: forwarded.from, date: tokyoDateTimeOrNone(forwarded.date), subject: forwarded.subject });
+  return ['', `> ${head}  ${t('disclose.document.checkForwarded')}`, ...forwarded.body.split('\n').map((line) => `> ${line}`)];
 }

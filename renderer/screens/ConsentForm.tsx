@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { consentSource, type ConsentAction, type ConsentSource, type Customer } from '../../shared/domain';
+import type { ConsentAction, ConsentSource, Customer, InquirySummary } from '../../shared/domain';
 import { PURPOSES, purposeByKey, type ConsentChannel, type PurposeKey } from '../../shared/purposes';
 import { ALL_CHANNELS, consentChannelsToSend } from '../lib/consentChannels';
 import i18n, { currentLanguage, purposeLabel, useLanguage } from '../i18n';
 import { useCustomer, type ConsentRecordInput } from '../stores/customer';
 import { useNotices } from '../stores/notices';
+import { RequestFields, requestInput } from './RequestFields';
 
 export interface ConsentPrefill {
   action: ConsentAction;
@@ -17,11 +18,14 @@ export interface ConsentPrefill {
 
 export function ConsentForm({
   customer,
+  inquiries,
   prefill,
   onDone,
   onCancel,
 }: {
   customer: Customer;
+  /** The customer's inquiries, to choose the one the request came in (where the form does not already know it). */
+  inquiries?: readonly InquirySummary[];
   prefill?: ConsentPrefill;
   onDone?: () => void;
   onCancel?: () => void;
@@ -32,8 +36,7 @@ export function ConsentForm({
   const [action, setAction] = useState<ConsentAction>(prefill?.action ?? 'grant');
   const [purposes, setPurposes] = useState<PurposeKey[]>(prefill?.purposes ?? []);
   const [channels, setChannels] = useState<ConsentChannel[]>(prefill?.channels ?? []);
-  const [source, setSource] = useState<ConsentSource>(prefill?.source ?? 'email');
-  const [evidence, setEvidence] = useState('');
+  const [request, setRequest] = useState({ source: prefill?.source ?? 'email', sourceInquiryId: prefill?.sourceInquiryId ?? null, evidence: '' });
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -46,7 +49,7 @@ export function ConsentForm({
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (purposes.length === 0) return setProblem(t('consent.choosePurpose'));
-    if (evidence.trim() === '') return setProblem(t('consent.evidenceRequired'));
+    if (request.evidence.trim() === '') return setProblem(t('consent.evidenceRequired'));
     const { channels: toSend, withoutChannel } = consentChannelsToSend(purposes, channels);
     if (withoutChannel.length > 0) {
       const names = withoutChannel.map((k) => purposeLabel(purposeByKey(k), language)).join('、');
@@ -57,9 +60,7 @@ export function ConsentForm({
       action,
       purposes,
       channels: toSend,
-      source,
-      evidence: evidence.trim(),
-      ...(prefill?.sourceInquiryId !== undefined ? { sourceInquiryId: prefill.sourceInquiryId } : {}),
+      ...requestInput(request),
     };
     setProblem(null);
     setBusy(true);
@@ -81,7 +82,7 @@ export function ConsentForm({
           count: result.recorded,
         }),
       );
-      setEvidence('');
+      setRequest({ ...request, evidence: '' });
       onDone?.();
     } finally {
       setBusy(false);
@@ -157,27 +158,14 @@ export function ConsentForm({
         <p className="hint">{t('consent.channelsHint')}</p>
       </fieldset>
       <div className="form-grid">
-        <label>
-          {t('consent.source')}
-          <select data-testid="consent-source" value={source} onChange={(e) => setSource(e.target.value as ConsentSource)}>
-            {consentSource.options.map((s) => (
-              <option key={s} value={s}>
-                {t(`source.${s}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="wide">
-          {t('consent.evidence')}
-          <textarea
-            data-testid="consent-evidence"
-            rows={3}
-            value={evidence}
-            required
-            onChange={(e) => setEvidence(e.target.value)}
-            placeholder={t('consent.evidencePlaceholder')}
-          />
-        </label>
+        <RequestFields
+          value={request}
+          onChange={setRequest}
+          {...(inquiries ? { inquiries } : {})}
+          testId="consent"
+          evidenceLabel={t('consent.evidence')}
+          evidencePlaceholder={t('consent.evidencePlaceholder')}
+        />
       </div>
       {problem && (
         <p className="field-error" data-testid="consent-problem">

@@ -40,7 +40,7 @@ export function CustomerAmendForm({ detail, onDone, onCancel }: { detail: Custom
       if (!amended) return;
       const fields = amended.amendments.at(-1)?.fields ?? [];
       useNotices.getState().show(
-        i18n.t('amend.recorded', { customer: amended.customer.name, fields: fields.map((field) => i18n.t(`amend.field.${field}`)).join('・') }),
+        i18n.t('amend.recorded', { customer: amended.customer.name, fields: fields.map((field) => i18n.t(`amend.field.${field}`)).join(i18n.t('common.listSeparator')) }),
       );
       onDone();
     } finally {
@@ -59,7 +59,7 @@ export function CustomerAmendForm({ detail, onDone, onCancel }: { detail: Custom
         </label>
         <label>
           {t('amend.email')}
-          <input data-testid="amend-email" type="email" value={email} maxLength={320} onChange={(e) => setEmail(e.target.value)} />
+          <input data-testid="amend-email" type="text" inputMode="email" autoComplete="off" value={email} maxLength={320} onChange={(e) => setEmail(e.target.value)} />
         </label>
         <label>
           {t('amend.phone')}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ConsentState, CustomerDetail } from '../../shared/domain';
+import type { ConsentSource, ConsentState, CustomerDetail } from '../../shared/domain';
 import { PURPOSES, type ConsentChannel } from '../../shared/purposes';
 import { ChannelBadge, StatusBadge } from '../components/Badges';
 import { purposeLabel, useLanguage } from '../i18n';
@@ -142,18 +142,33 @@ function History({ detail }: { detail: CustomerDetail }) {
   );
 }
 
-/** The amendments of the registration details, newest first: which fields, not what they were. */
-function Amendments({ detail }: { detail: CustomerDetail }) {
+/** One record of a customer's request (an amendment, a disclosure), as the tables below list it. */
+interface RequestRecord {
+  id: number;
+  at: string;
+  who: string;
+  /** What it changed, for a table that says so. */
+  what?: string;
+  source: ConsentSource;
+  evidence: string;
+  inquiryId: number | null;
+}
+
+/**
+ * Append-only records of a customer's requests, newest first: when, who, (what), how the request
+ * came, the evidence and the inquiry it came in. Test ids: `<prefix>-history`, `<prefix>-row-<id>`,
+ * and `<prefix>-who`, `-what`, `-evidence` in each row.
+ */
+function RequestRecords({ prefix, records, whoLabel, whatLabel }: { prefix: string; records: readonly RequestRecord[]; whoLabel: string; whatLabel?: string }) {
   const { t } = useTranslation();
   const go = useNav((s) => s.go);
-  const amendments = [...detail.amendments].reverse();
-  if (amendments.length === 0) return <p className="empty">{t('customer.noHistory')}</p>;
+  if (records.length === 0) return <p className="empty">{t('customer.noHistory')}</p>;
   return (
-    <table className="data-table history-table" data-testid="amendment-history">
+    <table className="data-table history-table" data-testid={`${prefix}-history`}>
       <colgroup>
         <col style={{ width: '8.5em' }} />
-        <col style={{ width: '7em' }} />
-        <col style={{ width: '22%' }} />
+        <col style={{ width: '8em' }} />
+        {whatLabel && <col style={{ width: '22%' }} />}
         <col style={{ width: '6em' }} />
         <col />
         <col style={{ width: '5.5em' }} />
@@ -161,72 +176,32 @@ function Amendments({ detail }: { detail: CustomerDetail }) {
       <thead>
         <tr>
           <th>{t('history.when')}</th>
-          <th>{t('history.who')}</th>
-          <th>{t('amend.fields')}</th>
+          <th>{whoLabel}</th>
+          {whatLabel && <th>{whatLabel}</th>}
           <th>{t('history.source')}</th>
           <th>{t('history.evidence')}</th>
           <th>{t('history.inquiry')}</th>
         </tr>
       </thead>
       <tbody>
-        {amendments.map((amendment) => (
-          <tr key={amendment.id} data-testid={`amendment-row-${amendment.id}`}>
-            <td className="nowrap">{tokyoDateTimeOrNone(amendment.recordedAt)}</td>
-            <td data-testid="amendment-who">{amendment.recordedBy}</td>
-            <td data-testid="amendment-fields">{amendment.fields.map((field) => t(`amend.field.${field}`)).join('・')}</td>
-            <td>{t(`source.${amendment.source}`)}</td>
-            <td className="pre-wrap" data-testid="amendment-evidence">
-              {amendment.evidence}
+        {[...records].reverse().map((record) => (
+          <tr key={record.id} data-testid={`${prefix}-row-${record.id}`}>
+            <td className="nowrap">{tokyoDateTimeOrNone(record.at)}</td>
+            <td data-testid={`${prefix}-who`}>{record.who}</td>
+            {whatLabel && <td data-testid={`${prefix}-what`}>{record.what}</td>}
+            <td>{t(`source.${record.source}`)}</td>
+            <td className="pre-wrap" data-testid={`${prefix}-evidence`}>
+              {record.evidence}
             </td>
             <td>
-              {amendment.sourceInquiryId !== null ? (
-                <button type="button" className="link-button" onClick={() => go({ screen: 'inbox', inquiryId: amendment.sourceInquiryId! })}>
-                  #{amendment.sourceInquiryId}
+              {record.inquiryId !== null ? (
+                <button type="button" className="link-button" onClick={() => go({ screen: 'inbox', inquiryId: record.inquiryId! })}>
+                  #{record.inquiryId}
                 </button>
               ) : (
                 NONE
               )}
             </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-/** The disclosures made to the customer, newest first: who, when, how it was asked (not what was disclosed). */
-function Disclosures({ detail }: { detail: CustomerDetail }) {
-  const { t } = useTranslation();
-  const disclosures = [...detail.disclosures].reverse();
-  if (disclosures.length === 0) return <p className="empty">{t('customer.noHistory')}</p>;
-  return (
-    <table className="data-table history-table" data-testid="disclosure-history">
-      <colgroup>
-        <col style={{ width: '8.5em' }} />
-        <col style={{ width: '9em' }} />
-        <col style={{ width: '6em' }} />
-        <col />
-        <col style={{ width: '5.5em' }} />
-      </colgroup>
-      <thead>
-        <tr>
-          <th>{t('history.when')}</th>
-          <th>{t('disclose.who')}</th>
-          <th>{t('history.source')}</th>
-          <th>{t('history.evidence')}</th>
-          <th>{t('history.inquiry')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {disclosures.map((entry) => (
-          <tr key={entry.id} data-testid={`disclosure-row-${entry.id}`}>
-            <td className="nowrap">{tokyoDateTimeOrNone(entry.disclosedAt)}</td>
-            <td data-testid="disclosure-who">{entry.disclosedBy}</td>
-            <td>{t(`source.${entry.source}`)}</td>
-            <td className="pre-wrap" data-testid="disclosure-evidence">
-              {entry.evidence}
-            </td>
-            <td>{entry.sourceInquiryId !== null ? `#${entry.sourceInquiryId}` : NONE}</td>
           </tr>
         ))}
       </tbody>
@@ -315,7 +290,7 @@ export function CustomerView({ id }: { id: number }) {
 
       <section className="card">
         {/* Keyed by customer: evidence typed for one customer must not be recorded for another. */}
-        <ConsentForm key={customer.id} customer={customer} />
+        <ConsentForm key={customer.id} customer={customer} inquiries={detail.inquiries} />
       </section>
 
       <section>
@@ -325,12 +300,29 @@ export function CustomerView({ id }: { id: number }) {
 
       <section>
         <h3>{t('amend.history')}</h3>
-        <Amendments detail={detail} />
+        <RequestRecords
+          prefix="amendment"
+          whoLabel={t('history.who')}
+          whatLabel={t('amend.fields')}
+          records={detail.amendments.map((a) => ({
+            id: a.id,
+            at: a.recordedAt,
+            who: a.recordedBy,
+            what: a.fields.map((field) => t(`amend.field.${field}`)).join(t('common.listSeparator')),
+            source: a.source,
+            evidence: a.evidence,
+            inquiryId: a.sourceInquiryId,
+          }))}
+        />
       </section>
 
       <section>
         <h3>{t('disclose.history')}</h3>
-        <Disclosures detail={detail} />
+        <RequestRecords
+          prefix="disclosure"
+          whoLabel={t('disclose.who')}
+          records={detail.disclosures.map((d) => ({ id: d.id, at: d.disclosedAt, who: d.disclosedBy, source: d.source, evidence: d.evidence, inquiryId: d.sourceInquiryId }))}
+        />
       </section>
 
       <section>

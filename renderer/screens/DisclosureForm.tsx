@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CustomerDetail } from '../../shared/domain';
-import i18n, { currentLanguage } from '../i18n';
+import type { CustomerDetail, Language } from '../../shared/domain';
+import i18n, { LANGUAGES } from '../i18n';
 import { disclosureDocument } from '../lib/disclosureDocument';
 import { downloadText } from '../lib/download';
 import { tokyoToday } from '../lib/format';
@@ -17,6 +17,8 @@ export function DisclosureForm({ detail, onDone, onCancel }: { detail: CustomerD
   const { t } = useTranslation();
   const disclose = useCustomer((s) => s.disclose);
   const [request, setRequest] = useState(NEW_REQUEST);
+  // The customer's language, whatever the staff's: Japanese unless they ask otherwise.
+  const [documentLanguage, setDocumentLanguage] = useState<Language>('ja');
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const { customer } = detail;
@@ -29,9 +31,10 @@ export function DisclosureForm({ detail, onDone, onCancel }: { detail: CustomerD
     try {
       const disclosure = await disclose({ id: customer.id, ...requestInput(request) });
       if (!disclosure) return;
-      const language = currentLanguage();
-      const fileName = i18n.t('disclose.fileName', { customer: customer.name, date: tokyoToday().replaceAll('-', '') });
-      downloadText(fileName, disclosureDocument(disclosure, i18n.getFixedT(language), language), 'text/plain;charset=utf-8');
+      const t = i18n.getFixedT(documentLanguage);
+      // Named by number, not by name: the file leaves the encrypted database.
+      const fileName = t('disclose.fileName', { id: customer.id, date: tokyoToday().replaceAll('-', '') });
+      downloadText(fileName, disclosureDocument(disclosure, t, documentLanguage), 'text/plain;charset=utf-8');
       useNotices.getState().show(i18n.t('disclose.recorded', { customer: customer.name }));
       onDone();
     } finally {
@@ -43,6 +46,7 @@ export function DisclosureForm({ detail, onDone, onCancel }: { detail: CustomerD
     <form className="disclosure-form" onSubmit={submit} data-testid="disclosure-form">
       <h3>{t('disclose.formTitle', { customer: customer.name })}</h3>
       <p className="hint">{t('disclose.explain')}</p>
+      <p className="hint warning">{t('disclose.review')}</p>
       <div className="form-grid">
         <RequestFields
           value={request}
@@ -52,6 +56,16 @@ export function DisclosureForm({ detail, onDone, onCancel }: { detail: CustomerD
           evidenceLabel={t('disclose.evidence')}
           evidencePlaceholder={t('disclose.evidencePlaceholder')}
         />
+        <label>
+          {t('disclose.language')}
+          <select data-testid="disclosure-language" value={documentLanguage} onChange={(e) => setDocumentLanguage(e.target.value as Language)}>
+            {LANGUAGES.map((language) => (
+              <option key={language} value={language}>
+                {t(`language.${language}`)}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
       {problem && (
         <p className="field-error" data-testid="disclosure-problem">

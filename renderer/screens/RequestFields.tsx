@@ -21,7 +21,8 @@ export function RequestFields({
 }: {
   value: RequestDetails;
   onChange: (value: RequestDetails) => void;
-  inquiries: readonly InquirySummary[];
+  /** The customer's inquiries to choose from; none: the inquiry is given (or there is none), and no choice is shown. */
+  inquiries?: readonly InquirySummary[];
   /** Prefix of the fields' test ids: "<testId>-source", "-inquiry", "-evidence". */
   testId: string;
   evidenceLabel: string;
@@ -40,21 +41,23 @@ export function RequestFields({
           ))}
         </select>
       </label>
-      <label>
-        {t('request.inquiry')}
-        <select
-          data-testid={`${testId}-inquiry`}
-          value={value.sourceInquiryId ?? ''}
-          onChange={(e) => onChange({ ...value, sourceInquiryId: e.target.value === '' ? null : Number(e.target.value) })}
-        >
-          <option value="">{t('request.noInquiry')}</option>
-          {inquiries.map((inquiry) => (
-            <option key={inquiry.id} value={inquiry.id}>
-              #{inquiry.id} {inquiry.subject}
-            </option>
-          ))}
-        </select>
-      </label>
+      {inquiries && (
+        <label>
+          {t('request.inquiry')}
+          <select
+            data-testid={`${testId}-inquiry`}
+            value={value.sourceInquiryId ?? ''}
+            onChange={(e) => onChange({ ...value, sourceInquiryId: e.target.value === '' ? null : Number(e.target.value) })}
+          >
+            <option value="">{t('request.noInquiry')}</option>
+            {inquiries.map((inquiry) => (
+              <option key={inquiry.id} value={inquiry.id}>
+                #{inquiry.id} {inquiry.subject}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <label className="wide">
         {evidenceLabel}
         <textarea

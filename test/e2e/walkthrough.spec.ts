@@ -219,7 +219,7 @@ test('2b. amends the phone customer\'s details at their request, then discloses 
   await expect(page.getByTestId('customer-address')).toHaveText('神奈川県横浜市西区みなとみらい1-1');
   const record = page.getByTestId(/^amendment-row-\d+$/);
   await expect(record).toHaveCount(1);
-  await expect(record.getByTestId('amendment-fields')).toHaveText('電話番号・住所');
+  await expect(record.getByTestId('amendment-what')).toHaveText('電話番号・住所');
   await expect(record.getByTestId('amendment-who')).toHaveText(OPERATOR);
   await expect(record.getByTestId('amendment-evidence')).toHaveText('お電話で生年月日と旧住所を確認のうえ、転居の申し出');
 
@@ -229,7 +229,9 @@ test('2b. amends the phone customer\'s details at their request, then discloses 
   await disclosureForm.getByTestId('disclosure-source').selectOption('phone');
   await disclosureForm.getByTestId('disclosure-evidence').fill('電話で開示の申し出。登録の電話番号へ折り返して本人確認');
   const { download, text } = await downloadText(() => disclosureForm.getByTestId('disclosure-submit').click());
-  expect(download.suggestedFilename()).toBe(`開示_高橋 次郎_${tokyoToday().replaceAll('-', '')}.txt`);
+  const customerId = await idOf(page.getByTestId('customer-view'), 'data-customer-id');
+  // Named by number: the file leaves the encrypted database.
+  expect(download.suggestedFilename()).toBe(`開示_顧客${customerId}_${tokyoToday().replaceAll('-', '')}.txt`);
   expect(text).toContain('保有個人情報の開示\n高橋 次郎 様\n');
   expect(text).toContain(`作成: TOOT株式会社 お客様窓口 ${OPERATOR}`);
   expect(text).toContain('電話: 090-8765-4321');
@@ -239,7 +241,7 @@ test('2b. amends the phone customer\'s details at their request, then discloses 
   // The card number said on the phone is in it as it was kept: masked.
   expect(text).toContain('**** **** **** 1111');
   expect(text).not.toContain(CARD);
-  await expect(page.getByTestId('notice-text')).toHaveText('高橋 次郎様の開示用ファイルを書き出しました。');
+  await expect(page.getByTestId('notice-text')).toHaveText('高橋 次郎様の開示用ファイルを書き出しました。お渡しする前に内容を確認してください。');
   const disclosed = page.getByTestId(/^disclosure-row-\d+$/);
   await expect(disclosed).toHaveCount(1);
   await expect(disclosed.getByTestId('disclosure-who')).toHaveText(OPERATOR);

@@ -56,6 +56,17 @@ describe("a customer's requests under the policy: amending their details, disclo
     expect((await t.call('inquiries.get', { id: inquiryId })).customer.name).toBe('佐々木花子');
   });
 
+  it('leaves an address that came with mail as it is when other details change, and checks only a new one', async () => {
+    // Mail from "root@localhost" made this customer: no shape the form would accept, but it is theirs.
+    await t.call('session.lock', {});
+    await inspectDatabase(t.dataDir, (raw) => raw.prepare("UPDATE customers SET email = 'root@localhost' WHERE id = ?").run(customerId));
+    await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
+    const detail = await t.call('customers.amend', { ...unchanged(), email: 'root@localhost', name: '山田 花子' });
+    expect(detail.customer).toMatchObject({ name: '山田 花子', email: 'root@localhost' });
+    expect(detail.amendments[0]!.fields).toEqual(['name']);
+    await expect(t.call('customers.amend', { ...unchanged(), email: 'admin@localhost', name: '山田 花子' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^"admin@localhost" is not an e-mail address/) });
+  });
+
   it('masks a card number typed into a field, like everywhere else', async () => {
     const detail = await t.call('customers.amend', { ...unchanged(), postalAddress: '東京都港区1-1 カード4111-1111-1111-1111' });
     expect(detail.customer.postalAddress).toBe('東京都港区1-1 カード****-****-****-1111');
@@ -140,5 +151,16 @@ describe("a customer's requests under the policy: amending their details, disclo
     await expect(t.call('customers.disclose', { id: customerId, source: 'phone', evidence: ' ' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await expect(t.call('customers.disclose', { id: 999_999, source: 'phone', evidence: '電話' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect((await t.call('customers.get', { id: customerId })).disclosures).toHaveLength(1);
+  });
+
+  it('discloses every inquiry of a customer with more than the customer page lists, oldest first', async () => {
+    for (let i = 1; i <= 505; i++) {
+      await t.call('inquiries.logOffline', { channel: 'phone', customerId, receivedAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(), subject: `電話 ${i}`, body: `用件 ${i}` });
+    }
+    expect((await t.call('customers.get', { id: customerId })).inquiries).toHaveLength(500);
+    const disclosure = await t.call('customers.disclose', { id: customerId, source: 'post', evidence: '郵便で開示請求。本人確認書類の写しを確認' });
+    expect(disclosure.inquiries).toHaveLength(506);
+    expect(disclosure.inquiries[0]!.inquiry.subject).toBe('電話 1');
+    expect(disclosure.inquiries.at(-1)!.inquiry.subject).toBe('住所変更のお願い');
   });
 });

@@ -4,7 +4,7 @@ import { en } from '../../renderer/i18n/en';
 import { ja } from '../../renderer/i18n/ja';
 import { disclosureDocument, type Disclosure } from '../../renderer/lib/disclosureDocument';
 
-const customer = { id: 7, name: 'Hanako Yamada', email: 'hanako@example.jp', phone: null, postalAddress: '1-1 Marunouchi, Tokyo', emailUndeliverable: false, createdAt: '2026-11-24T01:00:00.000Z' };
+const customer = { id: 7, name: 'Hanako Yamada', email: 'hanako@example.jp', phone: null, postalAddress: '1-1 Marunouchi, Tokyo', emailUndeliverable: true, createdAt: '2026-11-24T01:00:00.000Z' };
 const inquiry = { id: 3, customerId: 7, customerName: 'Hanako Yamada', channel: 'email' as const, status: 'answered' as const, subject: 'Moving house', receivedAt: '2026-11-25T03:00:00.000Z', firstResponseAt: '2026-11-25T04:00:00.000Z', archived: false };
 const entry = { id: 1, customerId: 7, disclosedBy: 'Sato', disclosedAt: '2026-12-01T00:30:00.000Z', source: 'phone' as const, sourceInquiryId: null, evidence: 'called back' };
 
@@ -26,6 +26,11 @@ const disclosure = {
       customer,
       messages: [
         { id: 10, direction: 'in', fromAddress: 'hanako@example.jp', toAddress: 'support@toot.example', subject: 'Moving house', body: 'I moved. Card **** **** **** 1111.', at: '2026-11-25T03:00:00.000Z', author: null, messageId: '<a@x>', attachments: [{ id: 4, fileName: 'lease.pdf', contentType: 'application/pdf', size: 2048, kept: true, dangerous: false, contentId: null }] },
+        {
+          id: 12, direction: 'in', fromAddress: 'taro@example.jp', toAddress: 'support@toot.example', subject: 'Re: Moving house', body: 'Her husband here.', at: '2026-11-25T03:30:00.000Z', author: null, messageId: '<c@x>',
+          attachments: [{ id: 5, fileName: 'card.png', contentType: 'image/png', size: 100, kept: false, dangerous: false, contentId: null, withheld: true }],
+          forwarded: [{ id: 1, parentId: null, from: 'Jiro <jiro@example.jp>', to: 'taro@example.jp', cc: '', date: '2026-11-20T00:00:00.000Z', subject: 'Old note', body: 'line one\nline two', html: null, attachments: [] }],
+        },
         { id: 11, direction: 'out', fromAddress: 'support@toot.example', toAddress: 'hanako@example.jp', subject: 'Re: Moving house [#3]', body: 'We updated it.', at: '2026-11-25T04:00:00.000Z', author: 'Sato', messageId: '<b@x>' },
       ],
     },
@@ -37,17 +42,28 @@ const i18n = i18next.createInstance();
 await i18n.init({ resources: { ja: { translation: ja }, en: { translation: en } }, lng: 'ja', interpolation: { escapeValue: false } });
 
 describe('the document a customer receives when they ask what is held about them', () => {
-  it('holds their details, consents and records, amendments, disclosures and every message, in Tokyo time', () => {
+  it('holds their details, consents and records, amendments, disclosures and every message, labelled, in Tokyo time', () => {
     const text = disclosureDocument(disclosure, i18n.getFixedT('en'), 'en');
-    expect(text.startsWith('Disclosure of personal information held\nFor Hanako Yamada\nPrepared: 2026-12-01 09:30 (Japan time)\n')).toBe(true);
-    expect(text).toContain('■ Registered details\nName: Hanako Yamada\nE-mail: hanako@example.jp\nPhone: —\nAddress: 1-1 Marunouchi, Tokyo\nAdded: 2026-11-24 10:00');
+    expect(text.startsWith('Disclosure of personal information held\nFor Hanako Yamada\nPrepared: 2026-12-01 09:30 (Japan time)\nBy: ')).toBe(true);
+    expect(text).toContain(
+      '■ Registered details\nName: Hanako Yamada\nE-mail: hanako@example.jp (mail to this address is known not to arrive)\nPhone: not registered\nAddress: 1-1 Marunouchi, Tokyo\nAdded: 2026-11-24 10:00',
+    );
     expect(text).toMatch(/\(3\) [^\n]+ — E-mail: Withdrawn\n/);
-    expect(text).toMatch(/2026-11-26 09:00 {2}Opt-out \(stop use\) {2}\(3\) [^\n]+ {2}E-mail {2}E-mail {2}asked to stop/);
-    expect(text).toContain('■ Amendments of registered details\n2026-11-25 14:00  Address  E-mail');
-    expect(text).toContain('■ Disclosures\n2026-12-01 09:30  Phone');
+    expect(text).toMatch(/2026-11-26 09:00 {2}Opt-out \(stop use\) {2}Purpose: \(3\) [^\n]+ {2}Channel: E-mail {2}Source: E-mail {2}Details: asked to stop/);
+    expect(text).toContain('■ Amendments of registered details\n2026-11-25 14:00  Fields amended: Address  Source: E-mail  Details: moved');
+    expect(text).toContain('■ Disclosures\n2026-12-01 09:30  Source: Phone  Details: called back');
     expect(text).toContain('#3 Moving house\nE-mail  Received: 2026-11-25 12:00  Status: Answered');
-    expect(text).toContain('--- 2026-11-25 12:00  Received  hanako@example.jp → support@toot.example\nMoving house\n\nI moved. Card **** **** **** 1111.\nAttachment: lease.pdf (2.0 KB)');
-    expect(text).toContain('--- 2026-11-25 13:00  Sent  support@toot.example → hanako@example.jp\nRe: Moving house [#3]\n\nWe updated it.');
+    expect(text).toContain('--- 2026-11-25 12:00  From you  hanako@example.jp → support@toot.example\nMoving house\n\nI moved. Card **** **** **** 1111.\nAttachment: lease.pdf (2.0 KB)');
+    expect(text).toContain('--- 2026-11-25 13:00  From us  support@toot.example → hanako@example.jp\nRe: Moving house [#3]\n\nWe updated it.');
+  });
+
+  it('marks for staff to check what may be someone else\'s: another sender in the thread, a forwarded mail', () => {
+    const text = disclosureDocument(disclosure, i18n.getFixedT('ja'), 'ja');
+    expect(text).toContain('--- 2026-11-25 12:30  お客様から  taro@example.jp → support@toot.example  【要確認: お客様以外の差出人】\nRe: Moving house\n\nHer husband here.');
+    expect(text).toContain('添付ファイル: card.png（100 B。当社では保存していません）');
+    expect(text).toContain('> 転送されたメール: 差出人 Jiro <jiro@example.jp>  日時 2026-11-20 09:00  件名 Old note  【要確認: 転送された他の方のメール】\n> line one\n> line two');
+    // The customer's own mail is not marked.
+    expect(text).not.toMatch(/hanako@example\.jp → support@toot\.example {2}【要確認/);
   });
 
   it('says so where there is nothing, in Japanese too', () => {
