@@ -97,6 +97,10 @@ export const APP_MESSAGES = {
     en: 'The address {email} is already customer {id}\'s: open that customer, or use another address.',
     ja: 'アドレス {email} はすでに顧客 {id} のものです。その顧客を開くか、別のアドレスにしてください。',
   },
+  customerChangedMeanwhile: {
+    en: 'The details were changed since the form was opened (in another window, or by another operator): open the customer again and amend from there.',
+    ja: 'フォームを開いた後に登録内容が変更されました（別のウィンドウ、または他の担当者）。お客様の画面を開き直してから訂正してください。',
+  },
   customerNothingToAmend: {
     en: 'Nothing differs from the registered details: change a field, or cancel.',
     ja: '登録内容と同じです。項目を変更するか、キャンセルしてください。',

@@ -188,6 +188,8 @@ export const contract = {
         email: z.string().trim().max(320),
         phone: z.string().trim().max(100),
         postalAddress: z.string().trim().max(1000),
+        /** The details as the form showed them: if they changed meanwhile (another window, another operator), nothing is overwritten. */
+        before: z.object({ name: z.string(), email: z.string().nullable(), phone: z.string().nullable(), postalAddress: z.string().nullable() }).strict(),
         source: consentSource,
         sourceInquiryId: z.number().int().positive().optional(),
         evidence: z.string().trim().min(1, 'Describe the evidence (what the customer asked, how they were identified)'),

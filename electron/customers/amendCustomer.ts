@@ -24,6 +24,9 @@ export async function amendCustomer(ws: Workspace, input: MethodInput<'customers
     const current = await getCustomer(trx, input.id);
     if (!current) throw new AppError('NOT_FOUND', userMessage('customerNotFound', { id: input.id }));
     await requireInquiryOfCustomer(trx, input.id, input.sourceInquiryId);
+    if ((Object.keys(details) as CustomerField[]).some((field) => input.before[field] !== current[field])) {
+      throw new AppError('CONFLICT', userMessage('customerChangedMeanwhile'));
+    }
     const changed = (Object.keys(details) as CustomerField[]).filter((field) => details[field] !== current[field]);
     if (changed.length === 0) throw new AppError('BAD_REQUEST', userMessage('customerNothingToAmend'));
     // Only a new address is checked: one that came with mail stays as it is when other details change.

@@ -35,6 +35,7 @@ export function CustomerAmendForm({ detail, onDone, onCancel }: { detail: Custom
         email: email.trim(),
         phone: phone.trim(),
         postalAddress: postalAddress.trim(),
+        before: { name: customer.name, email: customer.email, phone: customer.phone, postalAddress: customer.postalAddress },
         ...requestInput(request),
       });
       if (!amended) return;

@@ -22,7 +22,15 @@ describe("a customer's requests under the policy: amending their details, disclo
   });
   afterEach(async () => t?.dispose());
 
-  const unchanged = () => ({ id: customerId, name: '山田花子', email: 'hanako@example.jp', phone: '03-1111-2222', postalAddress: '東京都千代田区丸の内1-1-1', source: 'post' as const, evidence: '登録住所からの郵便で申し出' });
+  const registered = { name: '山田花子', email: 'hanako@example.jp', phone: '03-1111-2222', postalAddress: '東京都千代田区丸の内1-1-1' };
+  /** The form as opened on the registered details; `before` is what it showed. */
+  const unchanged = (before: typeof registered | { name: string; email: string | null; phone: string | null; postalAddress: string | null } = registered) => ({
+    id: customerId,
+    ...registered,
+    before,
+    source: 'post' as const,
+    evidence: '登録住所からの郵便で申し出',
+  });
 
   it('changes the details and records who, when, how, the evidence and which fields: not what they were', async () => {
     const detail = await t.call('customers.amend', {
@@ -48,10 +56,14 @@ describe("a customer's requests under the policy: amending their details, disclo
     expect(await t.call('customers.get', { id: customerId })).toEqual(detail);
 
     // A second amendment is a second record; the first stands.
-    const renamed = await t.call('customers.amend', { ...unchanged(), name: '佐々木花子', email: 'Hanako.Sasaki@Example.jp', phone: '', postalAddress: '大阪府大阪市北区梅田2-2-2', source: 'email', evidence: '登録アドレスから改姓の連絡' });
+    const now = { ...registered, phone: null, postalAddress: '大阪府大阪市北区梅田2-2-2' };
+    const renamed = await t.call('customers.amend', { ...unchanged(now), name: '佐々木花子', email: 'Hanako.Sasaki@Example.jp', phone: '', postalAddress: '大阪府大阪市北区梅田2-2-2', source: 'email', evidence: '登録アドレスから改姓の連絡' });
     expect(renamed.customer).toMatchObject({ name: '佐々木花子', email: 'hanako.sasaki@example.jp' });
     expect(renamed.amendments.map((a) => a.fields)).toEqual([['phone', 'postalAddress'], ['name', 'email']]);
     expect(renamed.amendments[1]).toMatchObject({ source: 'email', sourceInquiryId: null });
+    // A form opened before that second amendment overwrites nothing.
+    await expect(t.call('customers.amend', { ...unchanged(now), name: '山田花子（旧姓）' })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/^The details were changed since the form was opened/) });
+    expect((await t.call('customers.get', { id: customerId })).customer.name).toBe('佐々木花子');
     // The inquiry is the customer's under the new name.
     expect((await t.call('inquiries.get', { id: inquiryId })).customer.name).toBe('佐々木花子');
   });
@@ -61,10 +73,10 @@ describe("a customer's requests under the policy: amending their details, disclo
     await t.call('session.lock', {});
     await inspectDatabase(t.dataDir, (raw) => raw.prepare("UPDATE customers SET email = 'root@localhost' WHERE id = ?").run(customerId));
     await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
-    const detail = await t.call('customers.amend', { ...unchanged(), email: 'root@localhost', name: '山田 花子' });
+    const detail = await t.call('customers.amend', { ...unchanged({ ...registered, email: 'root@localhost' }), email: 'root@localhost', name: '山田 花子' });
     expect(detail.customer).toMatchObject({ name: '山田 花子', email: 'root@localhost' });
     expect(detail.amendments[0]!.fields).toEqual(['name']);
-    await expect(t.call('customers.amend', { ...unchanged(), email: 'admin@localhost', name: '山田 花子' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^"admin@localhost" is not an e-mail address/) });
+    await expect(t.call('customers.amend', { ...unchanged({ ...registered, name: '山田 花子', email: 'root@localhost' }), email: 'admin@localhost', name: '山田 花子' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^"admin@localhost" is not an e-mail address/) });
   });
 
   it('masks a card number typed into a field, like everywhere else', async () => {
