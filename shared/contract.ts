@@ -211,7 +211,15 @@ export const contract = {
         evidence: z.string().trim().min(1, 'Describe the request and how the customer was identified'),
       })
       .strict(),
-    z.object({ entry: disclosureEntry, customer: customerDetail, inquiries: z.array(inquiryDetail) }),
+    z.object({
+      entry: disclosureEntry,
+      customer: customerDetail,
+      inquiries: z.array(inquiryDetail),
+      /** Replies to the customer not (yet) sent: queued, failing, failed or taken back. */
+      unsentReplies: z.array(outboxItem),
+      /** Mail from the customer's address that was set aside (sender, subject, date, why). */
+      setAside: z.array(quarantinedMail),
+    }),
   ),
   'consent.record': method(
     z

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { QuarantinedMail } from '../../shared/domain';
 import { maskCardNumbers } from '../../shared/cardMask';
 import type { Executor } from '../db/executor';
@@ -80,6 +80,20 @@ export async function listQuarantine(db: Executor, accountId?: number, limit = 5
     .limit(limit);
   if (accountId !== undefined) query = query.where('mailAccountId', '=', accountId);
   return query.execute();
+}
+
+/** Mail set aside that came from this address (as its sender's "name <address>" or the address alone). */
+export async function listQuarantineFrom(db: Executor, address: string): Promise<QuarantinedMail[]> {
+  const lower = address.toLowerCase();
+  // Compared whole, not with LIKE, whose "_" (common in addresses) would match someone else's.
+  const bracketed = `<${lower}>`;
+  return db
+    .selectFrom('quarantine')
+    .select(['id', 'mailAccountId as accountId', 'folder', 'imapUid as uid', 'reason', 'at', 'fromText as from', 'subject', 'sentAt'])
+    .where(sql<boolean>`(lower(from_text) = ${lower} OR substr(lower(from_text), ${-bracketed.length}) = ${bracketed})`)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
 }
 
 /**

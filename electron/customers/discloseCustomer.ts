@@ -2,7 +2,9 @@ import type { MethodInput, MethodOutput } from '../../shared/contract';
 import { AppError } from '../../shared/result';
 import { userMessage } from '../../shared/userMessages';
 import type { Workspace } from '../app/workspace';
+import { listQuarantineFrom } from '../accounts/syncStateRepository';
 import { listInquiries } from '../inquiries/inquiryRepository';
+import { listUnsentRepliesOfCustomer } from '../replies/outbox';
 import { getInquiryDetail } from '../inquiries/inquiryService';
 import { getCustomer } from './customerRepository';
 import { getCustomerDetail } from './customerDetail';
@@ -11,8 +13,8 @@ import { requireInquiryOfCustomer } from './sourceInquiry';
 
 /**
  * Gathers everything held about a customer, to disclose to them at their request (the policy's
- * "disclosure"): their details, consents and their history, amendments, earlier disclosures, and
- * every inquiry with its messages. The disclosure is logged first, append-only, with who, when,
+ * "disclosure"): their details, consents and their history, amendments, earlier disclosures, every
+ * inquiry with its messages, replies not sent, and mail from their address that was set aside. The disclosure is logged first, append-only, with who, when,
  * how the request came and the evidence (how the customer was identified); what was disclosed is
  * not copied into the log.
  */
@@ -33,6 +35,8 @@ export async function discloseCustomer(ws: Workspace, input: MethodInput<'custom
   // Every inquiry, oldest first (the customer page lists the newest 500).
   const inquiries = [];
   for (const inquiry of (await listInquiries(ws.db, { customerId: input.id }, null)).reverse()) inquiries.push(await getInquiryDetail(ws, inquiry.id));
+  const unsentReplies = await listUnsentRepliesOfCustomer(ws.db, input.id);
+  const setAside = customer.customer.email ? await listQuarantineFrom(ws.db, customer.customer.email) : [];
   ws.logger.info('customer.disclosed', { customerId: input.id, inquiries: inquiries.length });
-  return { entry, customer, inquiries };
+  return { entry, customer, inquiries, unsentReplies, setAside };
 }

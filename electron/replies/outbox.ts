@@ -5,6 +5,7 @@ import { unknownPlaceholderProblem } from '../../shared/replyText';
 import { AppError } from '../../shared/result';
 import type { Workspace } from '../app/workspace';
 import type { OutboxTable } from '../db/schema';
+import type { Executor } from '../db/executor';
 import { replyToInquiry } from '../inquiries/inquiryService';
 import type { Selectable } from 'kysely';
 import { userMessage } from '../../shared/userMessages';
@@ -42,6 +43,20 @@ const SENT_COPY_WARNING_MS = 24 * 60 * 60 * 1000;
 const FINAL_CODES = new Set(['BAD_REQUEST', 'NOT_FOUND', 'UNKNOWN_METHOD', 'SMTP_AUTH_FAILED', 'SMTP_REJECTED', 'OAUTH_TOKEN_EXPIRED', 'SMTP_OUTCOME_UNKNOWN', 'SENT_NOT_RECORDED']);
 
 const toItem = (row: Selectable<OutboxTable>): OutboxItem => ({ ...row, quoteOriginal: row.quoteOriginal === 1 });
+
+/** Replies to a customer's inquiries that are not (or not yet) sent, with their text: what the outbox holds about them. */
+export async function listUnsentRepliesOfCustomer(db: Executor, customerId: number): Promise<OutboxItem[]> {
+  const rows = await db
+    .selectFrom('outbox')
+    .innerJoin('inquiries', 'inquiries.id', 'outbox.inquiryId')
+    .selectAll('outbox')
+    .where('inquiries.customerId', '=', customerId)
+    .where('outbox.status', '!=', 'sent')
+    .orderBy('outbox.queuedAt')
+    .orderBy('outbox.id')
+    .execute();
+  return rows.map(toItem);
+}
 
 /**
  * The outbox: a reply waits out the undo window, then goes out through replyToInquiry (SMTP,

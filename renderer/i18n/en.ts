@@ -223,6 +223,10 @@ export const en: Messages = {
       forwarded: 'Forwarded mail: from {{from}}  date {{date}}  subject {{subject}}',
       checkOtherSender: '[Check: not sent by the customer]',
       checkForwarded: "[Check: another person's forwarded mail]",
+      unsentReplies: 'Replies not sent',
+      unsentReply: '{{at}}  Inquiry #{{inquiry}}  Status: {{status}}',
+      setAside: 'Mail from you not taken in as an inquiry',
+      setAsideMail: '{{at}}  Subject: {{subject}}  Why: {{reason}}',
     },
   },
   amend: {

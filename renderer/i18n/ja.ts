@@ -225,6 +225,10 @@ export const ja = {
       forwarded: '転送されたメール: 差出人 {{from}}  日時 {{date}}  件名 {{subject}}',
       checkOtherSender: '【要確認: お客様以外の差出人】',
       checkForwarded: '【要確認: 転送された他の方のメール】',
+      unsentReplies: '送信していない返信',
+      unsentReply: '{{at}}  問い合わせ #{{inquiry}}  状態: {{status}}',
+      setAside: '問い合わせにしなかったお客様からのメール',
+      setAsideMail: '{{at}}  件名: {{subject}}  理由: {{reason}}',
     },
   },
   amend: {

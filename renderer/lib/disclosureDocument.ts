@@ -2,6 +2,7 @@ import type { TFunction } from 'i18next';
 import type { MethodOutput } from '../../shared/contract';
 import type { ForwardedMessage, Language, Message } from '../../shared/domain';
 import { PURPOSES } from '../../shared/purposes';
+import { localizeUserMessage } from '../../shared/userMessages';
 import { formatBytes, tokyoDateTimeOrNone } from './format';
 
 export type Disclosure = MethodOutput<'customers.disclose'>;
@@ -10,7 +11,8 @@ export type Disclosure = MethodOutput<'customers.disclose'>;
  * The document handed to a customer who asked what is held about them: plain text in `t`'s
  * language (`language` names the purposes), readable as it is, printed or attached to a reply.
  * Everything the main process gave is in it (details, consents and their records, amendments,
- * disclosures, every inquiry with its messages and what was forwarded in them), as stored: card
+ * disclosures, every inquiry with its messages and what was forwarded in them, replies not sent,
+ * mail from them that was set aside), as stored: card
  * numbers already masked. What may be someone else's (a mail in the thread from another sender,
  * a forwarded mail) is marked for staff to check before handing it over.
  */
@@ -89,6 +91,26 @@ export function disclosureDocument(disclosure: Disclosure, t: TFunction, languag
       t('disclose.document.inquiry', { channel: t(`channel.${inquiry.channel}`), received: tokyoDateTimeOrNone(inquiry.receivedAt), status: t(`status.${inquiry.status}`) }),
       ...messages.flatMap((message) => messageLines(message, customer.email, t)),
     ]),
+  );
+
+  section(
+    t('disclose.document.unsentReplies'),
+    disclosure.unsentReplies.flatMap((reply) => [
+      t('disclose.document.unsentReply', { at: tokyoDateTimeOrNone(reply.queuedAt), inquiry: reply.inquiryId, status: t(`mail.outboxStatus.${reply.status}`) }),
+      reply.body,
+      '',
+    ]),
+  );
+
+  section(
+    t('disclose.document.setAside'),
+    disclosure.setAside.map((mail) =>
+      t('disclose.document.setAsideMail', {
+        at: tokyoDateTimeOrNone(mail.sentAt ?? mail.at),
+        subject: mail.subject ?? t('disclose.document.none'),
+        reason: localizeUserMessage(mail.reason, language),
+      }),
+    ),
   );
   return `${lines.join('\n')}\n`;
 }

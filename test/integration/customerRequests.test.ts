@@ -165,6 +165,27 @@ describe("a customer's requests under the policy: amending their details, disclo
     expect((await t.call('customers.get', { id: customerId })).disclosures).toHaveLength(1);
   });
 
+  it('discloses the replies not sent and the mail from their address that was set aside, and nobody else\'s', async () => {
+    const account = await t.call('accounts.save', {
+      label: 'サポート', imapHost: '127.0.0.1', imapPort: 1143, imapTls: false, imapUser: 'support', imapPassword: 'secret',
+      smtpHost: '127.0.0.1', smtpPort: 1025, smtpTls: false, smtpUser: '', fromAddress: 'support@toot.example', fromName: 'TOOT',
+    });
+    const reply = await t.call('outbox.queue', { inquiryId, body: '住所を変更しました。', quoteOriginal: false });
+    await t.call('outbox.cancel', { id: reply.id });
+    await t.call('session.lock', {});
+    await inspectDatabase(t.dataDir, (raw) => {
+      const insert = raw.prepare("INSERT INTO quarantine (mail_account_id, folder, imap_uid, reason, at, from_text, subject, sent_at) VALUES (?, 'INBOX', ?, 'Automatic mail (auto-reply or delivery report): no inquiry opened', '2026-11-28T00:00:00.000Z', ?, ?, NULL)");
+      insert.run(account.id, 1, '山田花子 <Hanako@Example.jp>', '不在のお知らせ');
+      insert.run(account.id, 2, 'hanako@example.jp', '自動返信');
+      insert.run(account.id, 3, '別人 <xhanako@example.jp>', '別人の自動返信');
+      insert.run(account.id, 4, 'hanako@example.jpn', '別人の自動返信');
+    });
+    await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
+    const disclosure = await t.call('customers.disclose', { id: customerId, source: 'email', evidence: '登録アドレスから開示請求' });
+    expect(disclosure.unsentReplies).toMatchObject([{ id: reply.id, inquiryId, status: 'cancelled', body: '住所を変更しました。' }]);
+    expect(disclosure.setAside.map((mail) => mail.subject)).toEqual(['不在のお知らせ', '自動返信']);
+  });
+
   it('discloses every inquiry of a customer with more than the customer page lists, oldest first', async () => {
     for (let i = 1; i <= 505; i++) {
       await t.call('inquiries.logOffline', { channel: 'phone', customerId, receivedAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(), subject: `電話 ${i}`, body: `用件 ${i}` });

@@ -35,6 +35,12 @@ const disclosure = {
       ],
     },
   ],
+  unsentReplies: [
+    { id: 2, inquiryId: 3, body: 'Draft that failed.', quoteOriginal: false, status: 'failed', sendAt: '2026-11-27T00:00:00.000Z', attempts: 6, lastError: 'x', messageId: null, queuedBy: 'Sato', queuedAt: '2026-11-27T00:00:00.000Z' },
+  ],
+  setAside: [
+    { id: 9, accountId: 1, folder: 'INBOX', uid: 4, reason: 'Automatic mail (auto-reply or delivery report): no inquiry opened', at: '2026-11-28T00:00:00.000Z', from: 'Hanako <hanako@example.jp>', subject: 'Out of office', sentAt: '2026-11-27T23:00:00.000Z' },
+  ],
 } as unknown as Disclosure;
 
 // The app's catalogs in an instance of their own: the app's i18n module needs a DOM.
@@ -55,6 +61,9 @@ describe('the document a customer receives when they ask what is held about them
     expect(text).toContain('#3 Moving house\nE-mail  Received: 2026-11-25 12:00  Status: Answered');
     expect(text).toContain('--- 2026-11-25 12:00  From you  hanako@example.jp → support@toot.example\nMoving house\n\nI moved. Card **** **** **** 1111.\nAttachment: lease.pdf (2.0 KB)');
     expect(text).toContain('--- 2026-11-25 13:00  From us  support@toot.example → hanako@example.jp\nRe: Moving house [#3]\n\nWe updated it.');
+    expect(text).toContain('■ Replies not sent\n2026-11-27 09:00  Inquiry #3  Status: Failed\nDraft that failed.');
+    expect(text).toContain('■ Mail from you not taken in as an inquiry\n2026-11-28 08:00  Subject: Out of office  Why: Automatic mail (auto-reply or delivery report): no inquiry opened');
+    expect(disclosureDocument(disclosure, i18n.getFixedT('ja'), 'ja')).toContain('理由: 自動送信メール（自動返信または配信通知）のため、問い合わせにしませんでした');
   });
 
   it('marks for staff to check what may be someone else\'s: another sender in the thread, a forwarded mail', () => {
@@ -67,11 +76,13 @@ describe('the document a customer receives when they ask what is held about them
   });
 
   it('says so where there is nothing, in Japanese too', () => {
-    const empty = { ...disclosure, customer: { ...disclosure.customer, history: [], amendments: [] }, inquiries: [] } as Disclosure;
+    const empty = { ...disclosure, customer: { ...disclosure.customer, history: [], amendments: [] }, inquiries: [], unsentReplies: [], setAside: [] } as Disclosure;
     const text = disclosureDocument(empty, i18n.getFixedT('ja'), 'ja');
     expect(text).toContain('■ 同意・オプトアウトの記録\nなし');
     expect(text).toContain('■ 登録内容の訂正の記録\nなし');
     expect(text).toContain('■ お問い合わせ\nなし');
+    expect(text).toContain('■ 送信していない返信\nなし');
+    expect(text).toContain('■ 問い合わせにしなかったお客様からのメール\nなし');
     expect(text).toContain('作成日時: 2026-12-01 09:30（日本時間）');
   });
 });
