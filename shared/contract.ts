@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import {
-  accountSyncStatus,
   attachmentInfo,
   consentAction,
   consentChannel,
@@ -14,20 +13,16 @@ import {
   inquiryStatus,
   inquirySummary,
   language,
-  mailAccount,
-  mailAccountInput,
   mailingListRow,
   message,
   outboxItem,
   purposeKey,
-  quarantinedMail,
-  quarantineRetry,
   replyTemplate,
   replyTemplateInput,
   responseTimeRow,
-  syncReport,
   tokyoDay,
 } from './domain';
+import { accountSyncStatus, mailAccount, mailAccountInput, quarantinedMail, quarantineRetry, syncReport } from './mailAccounts';
 
 /**
  * The one contract between the renderer and the main process. Every method is declared once,

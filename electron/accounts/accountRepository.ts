@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { MailAccount, MailAccountInput } from '../../shared/domain';
+import type { MailAccount, MailAccountInput } from '../../shared/mailAccounts';
 import { AppError } from '../../shared/result';
 import type { Executor } from '../db/executor';
 import type { MailAccountsTable } from '../db/schema';

@@ -1,4 +1,4 @@
-import type { MailAccount, MailAccountInput } from '../../shared/domain';
+import type { MailAccount, MailAccountInput } from '../../shared/mailAccounts';
 
 /**
  * Whether an edit of an account (`before` and `after` as stored, from `input`) changes how its

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { MailAccount } from '../../shared/domain';
+import type { MailAccount } from '../../shared/mailAccounts';
 import { AppError } from '../../shared/result';
 import type { Workspace } from '../app/workspace';
 import { getSignInSettings, saveRenewedToken, type OAuthSignInSettings } from './accountRepository';

@@ -1,4 +1,4 @@
-import type { QuarantineRetry } from '../../shared/domain';
+import type { QuarantineRetry } from '../../shared/mailAccounts';
 import { AppError } from '../../shared/result';
 import type { Workspace } from '../app/workspace';
 import { getQuarantined } from '../accounts/syncStateRepository';

@@ -1,4 +1,4 @@
-import type { FolderSyncResult, SyncReport } from '../../shared/domain';
+import type { FolderSyncResult, SyncReport } from '../../shared/mailAccounts';
 import { AppError } from '../../shared/result';
 import { startOfTokyoDay } from '../../shared/tokyoTime';
 import { userMessage } from '../../shared/userMessages';

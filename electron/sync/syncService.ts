@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { AccountSyncStatus, QuarantineRetry, SyncReport } from '../../shared/domain';
+import type { AccountSyncStatus, QuarantineRetry, SyncReport } from '../../shared/mailAccounts';
 import type { Workspace } from '../app/workspace';
 import { listAccounts } from '../accounts/accountRepository';
 import { listSyncStates, replaceLastSyncError, setNextRetry } from '../accounts/syncStateRepository';

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { MAX_SYNC_FOLDERS, type MailAccount, type MailAccountInput, type MailAuthMethod } from '../../shared/domain';
+import { MAX_SYNC_FOLDERS, type MailAccount, type MailAccountInput, type MailAuthMethod } from '../../shared/mailAccounts';
 import i18n from '../i18n';
 import { useAccounts } from '../stores/accounts';
 import { useNotices } from '../stores/notices';

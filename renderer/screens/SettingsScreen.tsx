@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { MailAccount } from '../../shared/domain';
+import type { MailAccount } from '../../shared/mailAccounts';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import i18n, { mainProcessText } from '../i18n';
 import { tokyoDateTimeOrNone } from '../lib/format';

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { call } from '../api/client';
-import type { AccountSyncStatus, MailAccount, MailAccountInput, SyncReport } from '../../shared/domain';
+import type { AccountSyncStatus, MailAccount, MailAccountInput, SyncReport } from '../../shared/mailAccounts';
 import type { PushPayload } from '../../shared/contract';
 import { attempt, useErrors } from './errors';
 

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { call } from '../api/client';
-import type { QuarantinedMail, QuarantineRetry } from '../../shared/domain';
+import type { QuarantinedMail, QuarantineRetry } from '../../shared/mailAccounts';
 import { attempt } from './errors';
 
 interface QuarantineState {

@@ -1,4 +1,4 @@
-import { mailAccountInput, type MailAccount, type MailAccountInput } from '../../shared/domain';
+import { mailAccountInput, type MailAccount, type MailAccountInput } from '../../shared/mailAccounts';
 import { testMailAccount } from '../support/mailAccount';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from '../support/dovecot';
