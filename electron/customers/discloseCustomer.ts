@@ -14,9 +14,9 @@ import { requireInquiryOfCustomer } from './sourceInquiry';
 /**
  * Gathers everything held about a customer, to disclose to them at their request (the policy's
  * "disclosure"): their details, consents and their history, amendments, earlier disclosures, every
- * inquiry with its messages, replies not sent, and mail from their address that was set aside. The disclosure is logged first, append-only, with who, when,
- * how the request came and the evidence (how the customer was identified); what was disclosed is
- * not copied into the log.
+ * inquiry with its messages, replies not sent, and mail from their address that was set aside.
+ * The disclosure is logged first, append-only, with who, when, how the request came and the
+ * evidence (how the customer was identified); what was disclosed is not copied into the log.
  */
 export async function discloseCustomer(ws: Workspace, input: MethodInput<'customers.disclose'>): Promise<MethodOutput<'customers.disclose'>> {
   const entry = await ws.db.transaction().execute(async (trx) => {
