@@ -128,6 +128,8 @@ export const quarantinedMail = z.object({
   from: z.string().nullable(),
   subject: z.string().nullable(),
   sentAt: isoDateTime.nullable(),
+  /** Staff may file it as an inquiry after all (set aside as automatic mail, which it may only look like). */
+  fileable: z.boolean(),
 });
 export type QuarantinedMail = z.infer<typeof quarantinedMail>;
 

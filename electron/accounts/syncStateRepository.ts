@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { sql, type Selectable } from 'kysely';
 import type { QuarantinedMail } from '../../shared/mailAccounts';
 import { maskCardNumbers } from '../../shared/cardMask';
+import { userMessageKeyOf, type UserMessageKey } from '../../shared/userMessages';
 import type { Executor } from '../db/executor';
 import { cachedPerHandle } from '../db/rawTransaction';
 import type { SyncStateTable } from '../db/schema';
@@ -71,15 +72,22 @@ export async function getQuarantined(db: Executor, id: number): Promise<(Quarant
   return row ?? null;
 }
 
+/** Reasons staff may overrule by filing the mail as an inquiry: it only looks automatic (a web form that sends as "bulk"). */
+const FILEABLE_REASONS: ReadonlySet<string | null> = new Set<UserMessageKey>(['automaticMail', 'bounce']);
+
+function quarantinedMailQuery(db: Executor) {
+  return db.selectFrom('quarantine').select(['id', 'mailAccountId as accountId', 'folder', 'imapUid as uid', 'reason', 'reasonKey', 'at', 'fromText as from', 'subject', 'sentAt']);
+}
+
+function toQuarantinedMail({ reasonKey, ...row }: Omit<QuarantinedMail, 'fileable'> & { reasonKey: string | null }): QuarantinedMail {
+  // Rows set aside before the key was stored are read back from their wording.
+  return { ...row, fileable: FILEABLE_REASONS.has(reasonKey ?? userMessageKeyOf(row.reason)) };
+}
+
 export async function listQuarantine(db: Executor, accountId?: number, limit = 500): Promise<QuarantinedMail[]> {
-  let query = db
-    .selectFrom('quarantine')
-    .select(['id', 'mailAccountId as accountId', 'folder', 'imapUid as uid', 'reason', 'at', 'fromText as from', 'subject', 'sentAt'])
-    .orderBy('at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit);
+  let query = quarantinedMailQuery(db).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit);
   if (accountId !== undefined) query = query.where('mailAccountId', '=', accountId);
-  return query.execute();
+  return (await query.execute()).map(toQuarantinedMail);
 }
 
 /** Mail set aside that came from this address (as its sender's "name <address>" or the address alone). */
@@ -87,13 +95,12 @@ export async function listQuarantineFrom(db: Executor, address: string): Promise
   const lower = address.toLowerCase();
   // Compared whole, not with LIKE, whose "_" (common in addresses) would match someone else's.
   const bracketed = `<${lower}>`;
-  return db
-    .selectFrom('quarantine')
-    .select(['id', 'mailAccountId as accountId', 'folder', 'imapUid as uid', 'reason', 'at', 'fromText as from', 'subject', 'sentAt'])
+  const rows = await quarantinedMailQuery(db)
     .where(sql<boolean>`(lower(from_text) = ${lower} OR substr(lower(from_text), ${-bracketed.length}) = ${bracketed})`)
     .orderBy('at')
     .orderBy('id')
     .execute();
+  return rows.map(toQuarantinedMail);
 }
 
 /**
@@ -135,8 +142,8 @@ export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database
        highest_modseq = CASE WHEN uid_validity = excluded.uid_validity THEN highest_modseq END`,
   );
   const quarantine = raw.prepare(
-    `INSERT INTO quarantine (mail_account_id, folder, imap_uid, reason, at, uid_validity, from_text, subject, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (mail_account_id, folder, imap_uid) DO UPDATE SET reason = excluded.reason, at = excluded.at, uid_validity = excluded.uid_validity,
+    `INSERT INTO quarantine (mail_account_id, folder, imap_uid, reason, reason_key, at, uid_validity, from_text, subject, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (mail_account_id, folder, imap_uid) DO UPDATE SET reason = excluded.reason, reason_key = excluded.reason_key, at = excluded.at, uid_validity = excluded.uid_validity,
        from_text = coalesce(excluded.from_text, from_text), subject = coalesce(excluded.subject, subject), sent_at = coalesce(excluded.sent_at, sent_at)`,
   );
   // Mails set aside under an earlier numbering of the folder: their UIDs name other mails now, and
@@ -159,6 +166,7 @@ export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database
         mail.folder,
         mail.uid,
         reason,
+        userMessageKeyOf(reason),
         at,
         mail.uidValidity,
         summary?.from != null ? maskCardNumbers(summary.from) : null,

@@ -108,6 +108,8 @@ export interface QuarantineTable {
   fromText: string | null;
   subject: string | null;
   sentAt: string | null;
+  /** Which catalog message `reason` is (see migration 0015); null for older rows and reasons the catalog does not know. */
+  reasonKey: Generated<string | null>;
 }
 
 export interface ConsentEventsTable {

@@ -5,14 +5,6 @@ import { useAccounts } from '../stores/accounts';
 import i18n, { mainProcessText } from '../i18n';
 import { useNotices } from '../stores/notices';
 import { useQuarantine } from '../stores/quarantine';
-import { userMessageKeyOf, type UserMessageKey } from '../../shared/userMessages';
-
-/**
- * Reasons staff may overrule by filing the mail as an inquiry: it only looks automatic (a web form
- * that sends as "Precedence: bulk", say). Mail from Madoguchi's own address, or mail that cannot be
- * read, would be set aside again.
- */
-const FILEABLE_REASONS: ReadonlySet<UserMessageKey | null> = new Set(['automaticMail', 'bounce']);
 
 /** The mails the sync did not turn into inquiries, and why; the mail itself stays on the server. */
 export function QuarantineList() {
@@ -93,7 +85,7 @@ export function QuarantineList() {
                   <button type="button" data-testid={`quarantine-retry-${mail.id}`} disabled={retrying !== null} onClick={() => void retry(mail.id)}>
                     {retrying === mail.id ? t('quarantine.retrying') : t('quarantine.retry')}
                   </button>
-                  {FILEABLE_REASONS.has(userMessageKeyOf(mail.reason)) && (
+                  {mail.fileable && (
                     <>
                       {' '}
                       <button type="button" data-testid={`quarantine-file-${mail.id}`} disabled={retrying !== null} title={t('quarantine.fileAsInquiryHint')} onClick={() => void retry(mail.id, true)}>

@@ -3,7 +3,8 @@ import { startDovecot, type DovecotServer } from '../support/dovecot';
 import { testMailAccount } from '../support/mailAccount';
 import { autoReplyMail, japaneseMail } from '../support/mailFixtures';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
-import { startTestApp, type TestApp } from '../support/testApp';
+import { inspectDatabase } from '../support/inspectDatabase';
+import { startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/testApp';
 
 /** Mails the sync set aside, fetched again from a real Dovecot when staff ask. */
 describe('reading a set-aside mail again', () => {
@@ -54,7 +55,14 @@ describe('reading a set-aside mail again', () => {
     const account = await t.call('accounts.save', testMailAccount(dovecot, smtp));
     await t.call('sync.run', { accountId: account.id });
     const [own, form] = (await t.call('sync.quarantine', {})).sort((a, b) => b.uid - a.uid);
-    expect(form).toMatchObject({ subject: 'お問い合わせフォーム: 返品の相談', reason: expect.stringMatching(/Automatic/) });
+    expect(form).toMatchObject({ subject: 'お問い合わせフォーム: 返品の相談', reason: expect.stringMatching(/Automatic/), fileable: true });
+    expect(own).toMatchObject({ fileable: false });
+
+    // Which mails may be filed is stored with them, not read from their English: a later version may reword it.
+    await t.call('session.lock', {});
+    await inspectDatabase(t.dataDir, (raw) => raw.prepare("UPDATE quarantine SET reason = 'Auto-reply, reworded in a later version' WHERE id = ?").run(form!.id));
+    await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
+    expect((await t.call('sync.quarantine', {})).find((q) => q.id === form!.id)).toMatchObject({ reason: 'Auto-reply, reworded in a later version', fileable: true });
 
     // Read again as the sync would: still automatic.
     expect(await t.call('sync.retryQuarantined', { id: form!.id })).toMatchObject({ outcome: 'setAside' });
