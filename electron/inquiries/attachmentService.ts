@@ -3,6 +3,7 @@ import { AppError } from '../../shared/result';
 import { formatTokyoDateTime } from '../../shared/tokyoTime';
 import { userMessage } from '../../shared/userMessages';
 import type { Workspace } from '../app/workspace';
+import { foldWriteAheadLogNow } from '../db/foldWriteAheadLog';
 import { getAttachmentContent, getAttachmentInfo, removeAttachmentContent } from './messageContentRepository';
 
 /** One attachment's content for download (base64 over the contract). */
@@ -34,19 +35,8 @@ export async function removeAttachment(ws: Workspace, id: number): Promise<Attac
   if (found.info.removedBy !== undefined) return found.info;
   const removed = await ws.db.transaction().execute((trx) => removeAttachmentContent(trx, id, ws.operator, ws.now()));
   if (!removed) throw new AppError('CONFLICT', userMessage('attachmentNothingToRemove', { name: found.info.fileName }));
-  // The write-ahead log still holds the pages as they were until a checkpoint: fold it into the
-  // database (whose freed pages secure_delete overwrites) and empty it, so the bytes are gone from
-  // disk. Without waiting: this thread serves the UI, and when the background checkpoint is busy
-  // the WAL is folded in by it, and overwritten, soon after.
-  const busyTimeout = ws.raw.pragma('busy_timeout', { simple: true }) as number;
-  try {
-    ws.raw.pragma('busy_timeout = 0');
-    ws.raw.pragma('wal_checkpoint(TRUNCATE)');
-  } catch {
-    // Busy: as above.
-  } finally {
-    ws.raw.pragma(`busy_timeout = ${busyTimeout}`);
-  }
+  // The write-ahead log still holds the file's pages as they were.
+  foldWriteAheadLogNow(ws.raw);
   ws.logger.info('attachment.removed', { attachmentId: id });
   ws.push('inquiries.changed', { inquiryIds: [found.inquiryId] });
   return ((await getAttachmentInfo(ws.db, id)) ?? found).info;

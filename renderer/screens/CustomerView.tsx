@@ -74,7 +74,6 @@ function ConsentTable({ detail }: { detail: CustomerDetail }) {
 function History({ detail }: { detail: CustomerDetail }) {
   const { t } = useTranslation();
   const language = useLanguage();
-  const go = useNav((s) => s.go);
   // Append-only: shown newest first; nothing here can be edited or deleted.
   const events = [...detail.history].sort((a, b) => b.recordedAt.localeCompare(a.recordedAt) || b.id - a.id);
   if (events.length === 0) return <p className="empty">{t('customer.noHistory')}</p>;
@@ -121,24 +120,24 @@ function History({ detail }: { detail: CustomerDetail }) {
                 {event.evidence}
               </td>
               <td>
-                {event.sourceInquiryId !== null ? (
-                  <button
-                    type="button"
-                    className="link-button"
-                    data-testid="history-inquiry-link"
-                    onClick={() => go({ screen: 'inbox', inquiryId: event.sourceInquiryId! })}
-                  >
-                    #{event.sourceInquiryId}
-                  </button>
-                ) : (
-                  NONE
-                )}
+                <InquiryLink id={event.sourceInquiryId} testId="history-inquiry-link" />
               </td>
             </tr>
           );
         })}
       </tbody>
     </table>
+  );
+}
+
+/** The inquiry a record of the customer's word came in, opened in the inbox; — when none. */
+function InquiryLink({ id, testId }: { id: number | null; testId?: string }) {
+  const go = useNav((s) => s.go);
+  if (id === null) return <>{NONE}</>;
+  return (
+    <button type="button" className="link-button" data-testid={testId} onClick={() => go({ screen: 'inbox', inquiryId: id })}>
+      #{id}
+    </button>
   );
 }
 
@@ -161,7 +160,6 @@ interface RequestRecord {
  */
 function RequestRecords({ prefix, records, whoLabel, whatLabel }: { prefix: string; records: readonly RequestRecord[]; whoLabel: string; whatLabel?: string }) {
   const { t } = useTranslation();
-  const go = useNav((s) => s.go);
   if (records.length === 0) return <p className="empty">{t('customer.noHistory')}</p>;
   return (
     <table className="data-table history-table" data-testid={`${prefix}-history`}>
@@ -194,13 +192,7 @@ function RequestRecords({ prefix, records, whoLabel, whatLabel }: { prefix: stri
               {record.evidence}
             </td>
             <td>
-              {record.inquiryId !== null ? (
-                <button type="button" className="link-button" onClick={() => go({ screen: 'inbox', inquiryId: record.inquiryId! })}>
-                  #{record.inquiryId}
-                </button>
-              ) : (
-                NONE
-              )}
+              <InquiryLink id={record.inquiryId} />
             </td>
           </tr>
         ))}
