@@ -29,10 +29,10 @@ const ELECTRON_CHROME = 'chrome140';
 /**
  * Never bundled: 'electron' is provided by the runtime; native modules must stay files on disk
  * (electron-builder unpacks them from the asar and rebuilds them for Electron); ws's optional
- * native helpers are required inside try/catch and absent here; pdfjs-dist's package.json is only
- * looked up at runtime, to find pdf.js's character maps beside it (see electron/mail/pdfText.ts).
+ * native helpers are required inside try/catch and absent here; PDFium's WebAssembly file is only
+ * looked up at runtime, and read from node_modules (see electron/mail/pdfText.ts).
  */
-const MAIN_EXTERNALS = ['electron', 'better-sqlite3-multiple-ciphers', 'bufferutil', 'utf-8-validate', 'pdfjs-dist/package.json'];
+const MAIN_EXTERNALS = ['electron', 'better-sqlite3-multiple-ciphers', 'bufferutil', 'utf-8-validate', '@embedpdf/pdfium/pdfium.wasm'];
 
 function fail(message) {
   console.error(`\nBuild failed: ${message}`);
