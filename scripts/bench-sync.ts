@@ -5,10 +5,11 @@
  *   1. the reference: a raw imapflow FETCH of every mail's source (no parsing, no storage);
  *   2. Madoguchi's full sync: fetched, parsed, masked, threaded, indexed and stored encrypted;
  *   3. mbsync (Debian's isync) into a maildir, where it is installed.
- * Usage: npm run bench:sync -- [--mails 20000] [--rounds 3] [--profile DIR] [--serve]
+ * Usage: npm run bench:sync -- [--mails 20000] [--rounds 3] [--profile DIR] [--threads] [--serve]
  *   --rounds N     measures N rounds (reference, then full sync) and reports each round's ratio
  *                  and their median: the load on a shared machine changes between runs;
  *   --profile DIR  writes a CPU profile of each measured child to DIR (open in Chrome DevTools);
+ *   --threads      prints each measured run's CPU seconds per thread;
  *   --serve        only builds the mailbox and keeps Dovecot up, printing how to run a role
  *                  against it, so a change can be profiled again without rebuilding it.
  */
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     serve: { type: 'boolean', default: false },
     'build-roles': { type: 'boolean', default: false },
+    threads: { type: 'boolean', default: false },
   },
 });
 const root = join(import.meta.dirname, '..');
@@ -94,6 +96,12 @@ function cpuSince(start: CpuSnapshot): Pick<Measure, 'cpuSeconds' | 'otherThread
   }
   let others = 0;
   for (const [tid, seconds] of end.threads) if (tid !== main) others += seconds - (start.threads.get(tid) ?? 0);
+  if (values.threads) {
+    // Node names every thread "node": they are told apart by what they use (the main thread, the
+    // parse worker, V8's helper threads that compile and collect garbage, the checkpoint worker).
+    const used = [...end.threads].map(([tid, seconds]) => seconds - (start.threads.get(tid) ?? 0)).filter((seconds) => seconds > 0);
+    console.error(`  CPU seconds per thread: ${used.sort((a, b) => b - a).map((seconds) => seconds.toFixed(2)).join(', ')}`);
+  }
   return {
     cpuSeconds: (end.threads.get(main) ?? 0) - (start.threads.get(main) ?? 0),
     otherThreadsCpuSeconds: others,
@@ -136,6 +144,9 @@ if (values.role === 'raw-fetch') {
   console.error(`  (inquiries opened: ${result.newInquiries}, threaded: ${result.addedToThreads}, database size: ${(Number(dbBytes) / 1e6).toFixed(1)} MB)`);
 } else if (values['build-roles']) {
   console.log(`built ${await buildRoles()}`);
+} else if (values.role !== undefined) {
+  console.error(`No role "${values.role}": the roles are raw-fetch and madoguchi.`);
+  process.exit(2);
 } else {
   await main();
 }
@@ -197,8 +208,9 @@ async function main() {
     return;
   }
   const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : [];
+  const threads = values.threads ? ['--threads'] : [];
   const child = (role: string): Measure => {
-    const run = spawnSync(process.execPath, [...profile, ...roleArgs, '--role', role], {
+    const run = spawnSync(process.execPath, [...profile, ...roleArgs, ...threads, '--role', role], {
       cwd: root,
       env: { ...process.env, BENCH_MAILBOX_BYTES: String(mailboxBytes) },
       encoding: 'utf8',
