@@ -105,6 +105,10 @@ export const APP_MESSAGES = {
     en: 'Nothing differs from the registered details: change a field, or cancel.',
     ja: '登録内容と同じです。項目を変更するか、キャンセルしてください。',
   },
+  customerRegistrationCancelled: {
+    en: 'The registration of customer {id} was cancelled at their request: their details and permissions cannot be recorded again. If they register again, enter them as a new customer.',
+    ja: '顧客 {id} の登録はご本人の申し出により抹消されています。登録内容や利用の可否はもう記録できません。再び登録される場合は新しい顧客として入力してください。',
+  },
   consentChannelNeeded: {
     en: 'Purpose {number} is tracked per {channels}: choose one of those channels.',
     ja: '利用目的 {number} は {channels} ごとに管理しています。そのいずれかの経路を選んでください。',

@@ -193,6 +193,26 @@ export const contract = {
     customerDetail,
   ),
   /**
+   * Cancels a customer's registration at their request (the policy's "cancel registration"):
+   * every use of their data still permitted is withdrawn (append-only consent records), their
+   * details are erased, unsent replies to them are taken back, and, when asked, the contents of
+   * their inquiries are deleted (only dates and statuses stay, for the response-time reports).
+   * Recorded append-only with who, when, source and evidence. Answers with the customer as now.
+   */
+  'customers.cancelRegistration': method(
+    z
+      .object({
+        id: z.number().int().positive(),
+        /** Delete their messages' texts, addresses and attachments too (required: staff decide it with the customer). */
+        deleteInquiryContents: z.boolean(),
+        source: consentSource,
+        sourceInquiryId: z.number().int().positive().optional(),
+        evidence: z.string().trim().min(1, 'Describe the request and how the customer was identified'),
+      })
+      .strict(),
+    customerDetail,
+  ),
+  /**
    * Everything held about a customer, to disclose to them at their request (the policy's
    * "disclosure", after verifying who they are): logged append-only with who, when, source and
    * evidence before it is answered. The renderer makes the document.

@@ -31,6 +31,8 @@ export const customer = z.object({
   postalAddress: z.string().nullable(),
   emailUndeliverable: z.boolean(),
   createdAt: isoDateTime,
+  /** When the customer's registration was cancelled at their request: their details are gone (the name says so), their number and records stay. */
+  registrationCancelledAt: isoDateTime.nullable(),
 });
 export type Customer = z.infer<typeof customer>;
 
@@ -186,6 +188,20 @@ export const disclosureEntry = z.object({
 });
 export type DisclosureEntry = z.infer<typeof disclosureEntry>;
 
+/** The cancellation of a customer's registration at their request (append-only; one per customer). */
+export const registrationCancellation = z.object({
+  id: z.number().int(),
+  customerId: z.number().int(),
+  cancelledBy: z.string(),
+  cancelledAt: isoDateTime,
+  source: consentSource,
+  sourceInquiryId: z.number().int().nullable(),
+  evidence: z.string(),
+  /** The messages of their inquiries (texts, attachments, addresses) were deleted too; otherwise kept as business records. */
+  contentsDeleted: z.boolean(),
+});
+export type RegistrationCancellation = z.infer<typeof registrationCancellation>;
+
 export const customerDetail = z.object({
   customer,
   consents: z.array(consentState),
@@ -194,6 +210,8 @@ export const customerDetail = z.object({
   amendments: z.array(customerAmendment),
   /** Oldest first. */
   disclosures: z.array(disclosureEntry),
+  /** Null while the registration stands. */
+  cancellation: registrationCancellation.nullable(),
   inquiries: z.array(inquirySummary),
 });
 export type CustomerDetail = z.infer<typeof customerDetail>;

@@ -92,15 +92,30 @@ export async function listQuarantine(db: Executor, accountId?: number, limit = 5
 
 /** Mail set aside that came from this address (as its sender's "name <address>" or the address alone). */
 export async function listQuarantineFrom(db: Executor, address: string): Promise<QuarantinedMail[]> {
-  const lower = address.toLowerCase();
-  // Compared whole, not with LIKE, whose "_" (common in addresses) would match someone else's.
-  const bracketed = `<${lower}>`;
   const rows = await quarantinedMailQuery(db)
-    .where(sql<boolean>`(lower(from_text) = ${lower} OR substr(lower(from_text), ${-bracketed.length}) = ${bracketed})`)
+    .where(sentFrom(address))
     .orderBy('at')
     .orderBy('id')
     .execute();
   return rows.map(toQuarantinedMail);
+}
+
+/**
+ * Forgets who sent the set-aside mails from an address, and their subjects (the customer's
+ * registration was cancelled with the contents of their mail): the rows stay, so that the sync
+ * does not fetch those mails again. Answers how many.
+ */
+export async function forgetQuarantineFrom(db: Executor, address: string): Promise<number> {
+  const result = await db.updateTable('quarantine').set({ fromText: null, subject: null }).where(sentFrom(address)).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** A set-aside mail's sender is this address ("a@b" or "Name <a@b>"). */
+function sentFrom(address: string) {
+  const lower = address.toLowerCase();
+  // Compared whole, not with LIKE, whose "_" (common in addresses) would match someone else's.
+  const bracketed = `<${lower}>`;
+  return sql<boolean>`(lower(from_text) = ${lower} OR substr(lower(from_text), ${-bracketed.length}) = ${bracketed})`;
 }
 
 /**

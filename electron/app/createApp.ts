@@ -29,6 +29,7 @@ import { createRouter, type Router } from './router';
 import type { Workspace } from './workspace';
 import { userMessage } from '../../shared/userMessages';
 import { amendCustomer } from '../customers/amendCustomer';
+import { cancelRegistration } from '../customers/cancelRegistration';
 import { discloseCustomer } from '../customers/discloseCustomer';
 
 /** Non-personal settings only (electron-store in the shell, a JSON file in the loopback host). */
@@ -251,6 +252,7 @@ export function createApp(options: AppOptions): App {
       'customers.get': async ({ id }) => getCustomerDetail(requireWorkspace(), id),
       'customers.amend': async (input) => amendCustomer(requireWorkspace(), input),
       'customers.disclose': async (input) => discloseCustomer(requireWorkspace(), input),
+      'customers.cancelRegistration': async (input) => cancelRegistration(requireWorkspace(), input),
       'consent.record': async (input) => recordConsent(requireWorkspace(), input),
 
       'marketing.preview': async () => {

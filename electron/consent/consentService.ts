@@ -15,7 +15,9 @@ import { userMessage } from '../../shared/userMessages';
 export async function recordConsent(ws: Workspace, input: MethodInput<'consent.record'>): Promise<{ recorded: number }> {
   const at = ws.now();
   const recorded = await ws.db.transaction().execute(async (trx) => {
-    if (!(await getCustomer(trx, input.customerId))) throw new AppError('NOT_FOUND', userMessage('customerNotFound', { id: input.customerId }));
+    const customer = await getCustomer(trx, input.customerId);
+    if (!customer) throw new AppError('NOT_FOUND', userMessage('customerNotFound', { id: input.customerId }));
+    if (customer.registrationCancelledAt !== null) throw new AppError('CONFLICT', userMessage('customerRegistrationCancelled', { id: input.customerId }));
     await requireInquiryOfCustomer(trx, input.customerId, input.sourceInquiryId);
     let count = 0;
     for (const key of new Set(input.purposes)) {

@@ -23,6 +23,7 @@ export async function amendCustomer(ws: Workspace, input: MethodInput<'customers
   const fields = await ws.db.transaction().execute(async (trx) => {
     const current = await getCustomer(trx, input.id);
     if (!current) throw new AppError('NOT_FOUND', userMessage('customerNotFound', { id: input.id }));
+    if (current.registrationCancelledAt !== null) throw new AppError('CONFLICT', userMessage('customerRegistrationCancelled', { id: input.id }));
     await requireInquiryOfCustomer(trx, input.id, input.sourceInquiryId);
     if ((Object.keys(details) as CustomerField[]).some((field) => input.before[field] !== current[field])) {
       throw new AppError('CONFLICT', userMessage('customerChangedMeanwhile'));

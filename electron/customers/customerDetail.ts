@@ -7,8 +7,9 @@ import { currentConsentStates } from '../consent/consentState';
 import { listInquiries } from '../inquiries/inquiryRepository';
 import { getCustomer, listCustomerAmendments } from './customerRepository';
 import { listDisclosures } from './disclosureRepository';
+import { getRegistrationCancellation } from './registrationCancellationRepository';
 
-/** Everything the customer page shows: the details, the consents now and their history, the amendments, the disclosures and the inquiries. */
+/** Everything the customer page shows: the details, the consents now and their history, the amendments, the disclosures, a cancelled registration and the inquiries. */
 export async function getCustomerDetail(ws: Workspace, customerId: number): Promise<CustomerDetail> {
   const customer = await getCustomer(ws.db, customerId);
   if (!customer) throw new AppError('NOT_FOUND', userMessage('customerNotFound', { id: customerId }));
@@ -19,6 +20,7 @@ export async function getCustomerDetail(ws: Workspace, customerId: number): Prom
     history,
     amendments: await listCustomerAmendments(ws.db, customerId),
     disclosures: await listDisclosures(ws.db, customerId),
+    cancellation: await getRegistrationCancellation(ws.db, customerId),
     inquiries: await listInquiries(ws.db, { customerId }),
   };
 }

@@ -15,6 +15,7 @@ export function toCustomer(row: Selectable<CustomersTable>): Customer {
     postalAddress: row.postalAddress,
     emailUndeliverable: row.emailUndeliverable === 1,
     createdAt: row.createdAt,
+    registrationCancelledAt: row.registrationCancelledAt,
   };
 }
 
@@ -60,10 +61,10 @@ export async function getCustomer(db: Executor, id: number): Promise<Customer | 
   return row ? toCustomer(row) : null;
 }
 
-/** Matches name, e-mail or phone, case-insensitively; an empty query lists the newest customers. */
+/** Matches name, e-mail or phone, case-insensitively; an empty query lists the newest customers. Cancelled registrations are not found. */
 export async function searchCustomers(db: Executor, query: string, limit = 100): Promise<Customer[]> {
   const q = query.trim();
-  let select = db.selectFrom('customers').selectAll().orderBy('id', 'desc').limit(limit);
+  let select = db.selectFrom('customers').selectAll().where('registrationCancelledAt', 'is', null).orderBy('id', 'desc').limit(limit);
   if (q) {
     const needle = q.toLowerCase();
     select = select.where(
@@ -108,6 +109,18 @@ export async function updateCustomerDetails(db: Executor, id: number, details: C
   await db
     .updateTable('customers')
     .set({ ...details, ...(emailChanged ? { emailUndeliverable: 0 } : {}) })
+    .where('id', '=', id)
+    .execute();
+}
+
+/**
+ * Erases a customer's details (their registration was cancelled): the name becomes `name`, the
+ * rest is cleared, and when it happened is kept. Their number stays, for the records that refer to it.
+ */
+export async function eraseCustomerDetails(db: Executor, id: number, name: string, at: string): Promise<void> {
+  await db
+    .updateTable('customers')
+    .set({ name, email: null, phone: null, postalAddress: null, emailUndeliverable: 0, registrationCancelledAt: at })
     .where('id', '=', id)
     .execute();
 }

@@ -9,6 +9,7 @@ export interface CustomersTable {
   postalAddress: string | null;
   emailUndeliverable: Generated<number>;
   createdAt: string;
+  registrationCancelledAt: Generated<string | null>;
 }
 
 export interface MailAccountsTable {
@@ -147,6 +148,17 @@ export interface DisclosureLogTable {
   evidence: string;
 }
 
+export interface RegistrationCancellationsTable {
+  id: Generated<number>;
+  customerId: number;
+  cancelledBy: string;
+  cancelledAt: string;
+  source: string;
+  sourceInquiryId: number | null;
+  evidence: string;
+  contentsDeleted: number;
+}
+
 export interface ExportLogTable {
   id: Generated<number>;
   listKey: string;
@@ -230,6 +242,7 @@ export interface Database {
   consentEvents: ConsentEventsTable;
   customerAmendments: CustomerAmendmentsTable;
   disclosureLog: DisclosureLogTable;
+  registrationCancellations: RegistrationCancellationsTable;
   exportLog: ExportLogTable;
   messageHtml: MessageHtmlTable;
   attachments: AttachmentsTable;

@@ -177,7 +177,11 @@ export interface InquiryIngestStatements {
 export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Database): InquiryIngestStatements => {
   const keyExists = raw.prepare('SELECT 1 FROM messages WHERE message_key = ?').pluck();
   const byKeys = raw
-    .prepare('SELECT inquiry_id FROM messages WHERE message_key IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT 1')
+    // Never a thread of a customer whose registration was cancelled: their new mail starts afresh.
+    .prepare(
+      `SELECT m.inquiry_id FROM messages m JOIN inquiries i ON i.id = m.inquiry_id JOIN customers c ON c.id = i.customer_id
+       WHERE m.message_key IN (SELECT value FROM json_each(?)) AND c.registration_cancelled_at IS NULL ORDER BY m.id DESC LIMIT 1`,
+    )
     .pluck();
   const customerOf = raw.prepare('SELECT customer_id FROM inquiries WHERE id = ?').pluck();
   const insertInquiry = raw.prepare(

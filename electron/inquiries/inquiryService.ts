@@ -53,8 +53,10 @@ export async function logOfflineInquiry(ws: Workspace, input: MethodInput<'inqui
     let customerId = input.customerId;
     if (customerId === undefined) {
       customerId = (await insertCustomer(trx, input.newCustomer as NonNullable<typeof input.newCustomer>, at)).id;
-    } else if (!(await getCustomer(trx, customerId))) {
-      throw new AppError('NOT_FOUND', userMessage('customerNotFoundSearchAgain', { id: customerId }));
+    } else {
+      const customer = await getCustomer(trx, customerId);
+      if (!customer) throw new AppError('NOT_FOUND', userMessage('customerNotFoundSearchAgain', { id: customerId }));
+      if (customer.registrationCancelledAt !== null) throw new AppError('CONFLICT', userMessage('customerRegistrationCancelled', { id: customerId }));
     }
     const inquiryId = await repo.insertInquiry(trx, {
       customerId,

@@ -14,6 +14,7 @@ import { attachmentRemovedByStaff } from './0012-attachment-removed-by-staff';
 import { customerAmendments } from './0013-customer-amendments';
 import { disclosureLog } from './0014-disclosure-log';
 import { quarantineReasonKey } from './0015-quarantine-reason-key';
+import { registrationCancellations } from './0016-registration-cancellations';
 
 /** Every migration, in order. Add a new file per change; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, syncFoldersAndHealth, archivedInquiries, mailReading, forwardedMessages, oauth2Accounts, serverChanges, oauthSignIn, quarantineUidValidity, messageUidValidity, quarantineSummary, attachmentRemovedByStaff, customerAmendments, disclosureLog, quarantineReasonKey];
+export const MIGRATIONS: readonly Migration[] = [initial, syncFoldersAndHealth, archivedInquiries, mailReading, forwardedMessages, oauth2Accounts, serverChanges, oauthSignIn, quarantineUidValidity, messageUidValidity, quarantineSummary, attachmentRemovedByStaff, customerAmendments, disclosureLog, quarantineReasonKey, registrationCancellations];

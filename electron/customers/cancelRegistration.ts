@@ -1,0 +1,80 @@
+import type { MethodInput } from '../../shared/contract';
+import type { CustomerDetail } from '../../shared/domain';
+import { AppError } from '../../shared/result';
+import { userMessage } from '../../shared/userMessages';
+import type { Workspace } from '../app/workspace';
+import { forgetQuarantineFrom } from '../accounts/syncStateRepository';
+import { appendConsentEvent, listConsentEvents } from '../consent/consentRepository';
+import { currentConsentStates } from '../consent/consentState';
+import { foldWriteAheadLogNow } from '../db/foldWriteAheadLog';
+import { eraseInquiryContentsOfCustomer } from '../inquiries/inquiryContentErasure';
+import { listInquiries } from '../inquiries/inquiryRepository';
+import { getCustomerDetail } from './customerDetail';
+import { eraseCustomerDetails, getCustomer } from './customerRepository';
+import { appendRegistrationCancellation } from './registrationCancellationRepository';
+import { requireInquiryOfCustomer } from './sourceInquiry';
+
+/** The name a cancelled customer is listed by (as "(差出人不明)" names a sender without one). */
+export const CANCELLED_CUSTOMER_NAME = '(登録抹消済み)';
+/** The subject of their inquiries and messages once their contents are deleted. */
+export const DELETED_CONTENT_SUBJECT = '(登録抹消により削除)';
+
+/**
+ * Cancels a customer's registration at their request, as the policy promises through the point
+ * of contact, in one transaction:
+ *
+ * - every use of their data still permitted is withdrawn: one append-only consent record per
+ *   purpose and channel, with the request's source and evidence (the discontinuation of use);
+ * - replies to them waiting in the outbox, or failed, are taken back (one being sent at that
+ *   moment finds no address and fails);
+ * - their details (name, e-mail, phone, address) are erased; their number stays, with the
+ *   records that refer to it (consents, amendments, disclosures), which prove the request was honoured;
+ * - with `deleteInquiryContents`, what their inquiries said goes too (see
+ *   inquiryContentErasure.ts), and the sender and subject of their mail that was set aside;
+ *   without, the inquiries stay as business records;
+ * - an append-only record says who, when, how the request came, the evidence, and which choice.
+ *
+ * Mail from their address opens a new customer from then on, and never joins their old threads.
+ * Mail on the server is not touched (Madoguchi never changes it).
+ */
+export async function cancelRegistration(ws: Workspace, input: MethodInput<'customers.cancelRegistration'>): Promise<CustomerDetail> {
+  const at = ws.now();
+  const inquiryIds = await ws.db.transaction().execute(async (trx) => {
+    const customer = await getCustomer(trx, input.id);
+    if (!customer) throw new AppError('NOT_FOUND', userMessage('customerNotFound', { id: input.id }));
+    if (customer.registrationCancelledAt !== null) throw new AppError('CONFLICT', userMessage('customerRegistrationCancelled', { id: input.id }));
+    await requireInquiryOfCustomer(trx, input.id, input.sourceInquiryId);
+    const request = { recordedBy: ws.operator, recordedAt: at, source: input.source, sourceInquiryId: input.sourceInquiryId ?? null, evidence: input.evidence };
+
+    for (const state of currentConsentStates(await listConsentEvents(trx, input.id))) {
+      if (state.state === 'permitted') await appendConsentEvent(trx, { customerId: input.id, purpose: state.purpose, channel: state.channel, action: 'withdraw', ...request });
+    }
+    const inquiryIds = (await listInquiries(trx, { customerId: input.id }, null)).map((inquiry) => inquiry.id);
+    if (inquiryIds.length > 0) {
+      await trx.updateTable('outbox').set({ status: 'cancelled' }).where('inquiryId', 'in', inquiryIds).where('status', 'in', ['queued', 'retrying', 'failed']).execute();
+    }
+    if (input.deleteInquiryContents) {
+      await eraseInquiryContentsOfCustomer(trx, input.id, DELETED_CONTENT_SUBJECT);
+      if (customer.email) await forgetQuarantineFrom(trx, customer.email);
+    }
+    await eraseCustomerDetails(trx, input.id, CANCELLED_CUSTOMER_NAME, at);
+    await appendRegistrationCancellation(trx, {
+      customerId: input.id,
+      cancelledBy: ws.operator,
+      cancelledAt: at,
+      source: input.source,
+      sourceInquiryId: input.sourceInquiryId ?? null,
+      evidence: input.evidence,
+      contentsDeleted: input.deleteInquiryContents,
+    });
+    return inquiryIds;
+  });
+  // The write-ahead log still holds the erased details as they were (secure_delete clears the database's own pages).
+  foldWriteAheadLogNow(ws.raw);
+  ws.logger.info('customer.registrationCancelled', { customerId: input.id, inquiries: inquiryIds.length, contentsDeleted: input.deleteInquiryContents });
+  if (inquiryIds.length > 0) {
+    ws.push('inquiries.changed', { inquiryIds });
+    ws.push('outbox.changed', { inquiryIds });
+  }
+  return getCustomerDetail(ws, input.id);
+}
