@@ -7,6 +7,7 @@ import { purposeLabel, useLanguage } from '../i18n';
 import { NONE, tokyoDateTimeOrNone } from '../lib/format';
 import { useCustomer } from '../stores/customer';
 import { useNav } from '../stores/nav';
+import { CancelRegistrationForm } from './CancelRegistrationForm';
 import { ConsentForm } from './ConsentForm';
 import { CustomerAmendForm } from './CustomerAmendForm';
 import { DisclosureForm } from './DisclosureForm';
@@ -206,8 +207,8 @@ export function CustomerView({ id }: { id: number }) {
   const detail = useCustomer((s) => (s.id === id ? s.detail : null));
   const open = useCustomer((s) => s.open);
   const go = useNav((s) => s.go);
-  /** The request being recorded, if any: an amendment or a disclosure. */
-  const [request, setRequest] = useState<'amend' | 'disclose' | null>(null);
+  /** The request being recorded, if any: an amendment, a disclosure or a cancellation. */
+  const [request, setRequest] = useState<'amend' | 'disclose' | 'cancel' | null>(null);
 
   useEffect(() => {
     void open(id);
@@ -215,7 +216,7 @@ export function CustomerView({ id }: { id: number }) {
   }, [id, open]);
 
   if (!detail) return <p className="empty">{t('common.loading')}</p>;
-  const { customer } = detail;
+  const { customer, cancellation } = detail;
 
   return (
     <article className="customer-view" data-testid="customer-view" data-customer-id={customer.id}>
@@ -225,15 +226,31 @@ export function CustomerView({ id }: { id: number }) {
           <span className="muted">#{customer.id}</span>
           {request === null && (
             <>
-              <button type="button" data-testid="customer-amend" onClick={() => setRequest('amend')}>
-                {t('amend.open')}
-              </button>
+              {!cancellation && (
+                <button type="button" data-testid="customer-amend" onClick={() => setRequest('amend')}>
+                  {t('amend.open')}
+                </button>
+              )}
               <button type="button" data-testid="customer-disclose" onClick={() => setRequest('disclose')}>
                 {t('disclose.open')}
               </button>
+              {!cancellation && (
+                <button type="button" className="danger" data-testid="customer-cancel-registration" onClick={() => setRequest('cancel')}>
+                  {t('cancelRegistration.open')}
+                </button>
+              )}
             </>
           )}
         </div>
+        {cancellation && (
+          <div className="warning" role="status" data-testid="customer-cancelled">
+            <p>
+              {t('cancelRegistration.banner', { at: tokyoDateTimeOrNone(cancellation.cancelledAt), by: cancellation.cancelledBy, source: t(`source.${cancellation.source}`) })}{' '}
+              {t(cancellation.contentsDeleted ? 'cancelRegistration.bannerDeleted' : 'cancelRegistration.bannerKept')}
+            </p>
+            <p className="pre-wrap">{t('cancelRegistration.evidenceLabel', { evidence: cancellation.evidence })}</p>
+          </div>
+        )}
         <dl className="facts">
           <div>
             <dt>{t('customer.email')}</dt>
@@ -268,8 +285,10 @@ export function CustomerView({ id }: { id: number }) {
           {/* Keyed by customer: what was typed for one customer must not be recorded for another. */}
           {request === 'amend' ? (
             <CustomerAmendForm key={customer.id} detail={detail} onDone={() => setRequest(null)} onCancel={() => setRequest(null)} />
-          ) : (
+          ) : request === 'disclose' ? (
             <DisclosureForm key={customer.id} detail={detail} onDone={() => setRequest(null)} onCancel={() => setRequest(null)} />
+          ) : (
+            <CancelRegistrationForm key={customer.id} detail={detail} onDone={() => setRequest(null)} onCancel={() => setRequest(null)} />
           )}
         </section>
       )}
@@ -280,10 +299,12 @@ export function CustomerView({ id }: { id: number }) {
         <p className="hint">{t('customer.consentLegend')}</p>
       </section>
 
-      <section className="card">
-        {/* Keyed by customer: evidence typed for one customer must not be recorded for another. */}
-        <ConsentForm key={customer.id} customer={customer} inquiries={detail.inquiries} />
-      </section>
+      {!cancellation && (
+        <section className="card">
+          {/* Keyed by customer: evidence typed for one customer must not be recorded for another. */}
+          <ConsentForm key={customer.id} customer={customer} inquiries={detail.inquiries} />
+        </section>
+      )}
 
       <section>
         <h3>{t('customer.history')}</h3>

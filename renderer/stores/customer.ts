@@ -18,6 +18,8 @@ interface CustomerState {
   amend(input: MethodInput<'customers.amend'>): Promise<CustomerDetail | undefined>;
   /** Records a disclosure and answers with everything held about the customer, for the document. */
   disclose(input: MethodInput<'customers.disclose'>): Promise<MethodOutput<'customers.disclose'> | undefined>;
+  /** Cancels the registration (append-only record); the page shows the customer as now. */
+  cancelRegistration(input: MethodInput<'customers.cancelRegistration'>): Promise<CustomerDetail | undefined>;
   reset(): void;
 }
 
@@ -51,6 +53,11 @@ export const useCustomer = create<CustomerState>()((set, get) => ({
     const disclosure = await attempt(() => call('customers.disclose', input));
     if (disclosure && get().id === input.id) set({ detail: disclosure.customer });
     return disclosure;
+  },
+  async cancelRegistration(input) {
+    const detail = await attempt(() => call('customers.cancelRegistration', input));
+    if (detail && get().id === input.id) set({ detail });
+    return detail;
   },
   reset() {
     set({ id: null, detail: null, loading: false });

@@ -379,6 +379,52 @@ test('6. the response-time report counts received and answered inquiries by chan
   expect(text).toMatch(/phone,1,0,/);
 });
 
+test('6b. cancels the phone customer\'s registration at their request, deleting what their inquiry said; the report still counts it', async () => {
+  await page.getByTestId('nav-inbox').click();
+  await row('inquiry-row', PHONE_SUBJECT).click();
+  const inquiryId = await idOf(page.getByTestId('inquiry-view'), 'data-inquiry-id');
+  await page.getByTestId('inquiry-customer-link').click();
+  await expect(page.getByTestId('customer-name')).toHaveText('高橋 次郎');
+  await page.getByTestId('customer-cancel-registration').click();
+  const form = page.getByTestId('cancel-registration-form');
+  await form.getByTestId('cancel-registration-source').selectOption('phone');
+  await form.getByTestId('cancel-registration-inquiry').selectOption({ label: `#${inquiryId} ${PHONE_SUBJECT}` });
+  await form.getByTestId('cancel-registration-evidence').fill('お電話で退会の申し出。生年月日で本人確認');
+  // Whether the inquiry's contents go must be chosen: there is no default for what cannot be undone.
+  await form.getByTestId('cancel-registration-submit').click();
+  await expect(form.getByTestId('cancel-registration-problem')).toHaveText('問い合わせの内容を削除するか残すかを選んでください。');
+  await form.getByTestId('cancel-registration-delete').check();
+  await form.getByTestId('cancel-registration-submit').click();
+  await expect(form.getByTestId('cancel-registration-question')).toContainText('高橋 次郎様の登録を抹消します。元に戻せません。');
+  await form.getByTestId('cancel-registration-confirm').click();
+
+  const customerId = await idOf(page.getByTestId('customer-view'), 'data-customer-id');
+  await expect(page.getByTestId('notice-text')).toHaveText(`顧客 #${customerId} の登録を抹消しました。`);
+  await expect(page.getByTestId('customer-name')).toHaveText('(登録抹消済み)');
+  await expect(page.getByTestId('customer-phone')).toHaveText('—');
+  await expect(page.getByTestId('customer-address')).toHaveText('—');
+  await expect(page.getByTestId('customer-cancelled')).toContainText(`${OPERATOR} が抹消しました（受付経路: 電話）。 問い合わせの内容も削除しました。`);
+  await expect(page.getByTestId('customer-cancelled')).toContainText('根拠: お電話で退会の申し出。生年月日で本人確認');
+  // Nothing more can be recorded for the number; every use still permitted was withdrawn, on the record.
+  await expect(page.getByTestId('customer-amend')).toHaveCount(0);
+  await expect(page.getByTestId('customer-cancel-registration')).toHaveCount(0);
+  await expect(page.getByTestId('consent-form')).toHaveCount(0);
+  await expect(page.getByTestId('consent-cell-order_fulfilment-any')).toHaveAttribute('data-state', 'withdrawn');
+  await expect(page.getByTestId('consent-history').locator('tr[data-action="withdraw"]')).toHaveCount(5);
+
+  // The inquiry stays, saying nothing: its subject and the card number's last digits are gone.
+  await page.getByTestId('nav-inbox').click();
+  await expect(row('inquiry-row', PHONE_SUBJECT)).toHaveCount(0);
+  await row('inquiry-row', '(登録抹消により削除)').click();
+  await expect(page.getByTestId('inquiry-view')).not.toContainText('1111');
+
+  await page.getByTestId('nav-reports').click();
+  await page.getByTestId('report-from').fill(tokyoYesterday());
+  await page.getByTestId('report-to').fill(tokyoToday());
+  await page.getByTestId('report-run').click();
+  await expect(page.getByTestId('report-row-phone').getByTestId('report-received')).toHaveText('1');
+});
+
 test('switches to English (kept after a reload), and a locked session needs the right passphrase', async () => {
   await expect(page.getByTestId('nav-inbox')).toContainText('受信箱');
   await page.getByTestId('language-switch').selectOption('en');

@@ -100,7 +100,7 @@ describe("cancelling a customer's registration at their request", () => {
     const inquiry = await t.call('inquiries.get', { id: inquiryId });
     expect(inquiry.inquiry).toMatchObject({ subject: '(登録抹消により削除)', receivedAt: '2026-11-20T01:00:00.000Z' });
     expect(inquiry.inquiry.firstResponseAt).not.toBeNull();
-    expect(inquiry.messages.map((m) => ({ direction: m.direction, body: m.body, html: m.html ?? null, from: m.fromAddress, attachments: m.attachments.length }))).toEqual([
+    expect(inquiry.messages.map((m) => ({ direction: m.direction, body: m.body, html: m.html ?? null, from: m.fromAddress, attachments: m.attachments?.length ?? 0 }))).toEqual([
       { direction: 'in', body: '', html: null, from: null, attachments: 0 },
       { direction: 'out', body: '', html: null, from: null, attachments: 0 },
     ]);
@@ -144,7 +144,7 @@ describe("cancelling a customer's registration at their request", () => {
     const inquiry = await t.call('inquiries.get', { id: inquiryId });
     expect(inquiry.inquiry.subject).toBe('退会したいです');
     expect(inquiry.messages[0]!.body).toContain('会員登録を削除してください');
-    expect(inquiry.messages[0]!.attachments.map((a) => a.fileName)).toEqual(['会員証_山田花子.txt']);
+    expect(inquiry.messages[0]!.attachments!.map((a) => a.fileName)).toEqual(['会員証_山田花子.txt']);
     // Still no reply goes out to them.
     expect(await t.call('outbox.list', { inquiryId })).toEqual([]);
 
