@@ -60,6 +60,7 @@ export const enCustomers: typeof jaCustomers = {
       cardNote: 'Card numbers are masked, all but the last 4 digits, when they reach us; we do not keep them.',
       details: 'Registered details',
       notRegistered: 'not registered',
+      cancelled: 'Registration cancelled: {{at}} ({{contents}})',
       undeliverable: ' (mail to this address is known not to arrive)',
       consents: 'Permissions by purpose of use',
       consentHistory: 'Consent and opt-out records',

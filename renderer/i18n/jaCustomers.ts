@@ -58,6 +58,7 @@ export const jaCustomers = {
       cardNote: 'カード番号は、受け取った時点で下4桁以外を伏せ字にしており、当社は保持していません。',
       details: '登録内容',
       notRegistered: '未登録',
+      cancelled: '登録の抹消: {{at}}（{{contents}}）',
       undeliverable: '（このアドレスにはメールが届かないことが分かっています）',
       consents: '利用目的ごとの状態',
       consentHistory: '同意・オプトアウトの記録',

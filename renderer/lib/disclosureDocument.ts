@@ -42,6 +42,14 @@ export function disclosureDocument(disclosure: Disclosure, t: TFunction, languag
     `${t('customer.phone')}: ${value(customer.phone)}`,
     `${t('customer.address')}: ${value(customer.postalAddress)}`,
     `${t('customer.since')}: ${tokyoDateTimeOrNone(customer.createdAt)}`,
+    ...(detail.cancellation
+      ? [
+          t('disclose.document.cancelled', {
+            at: tokyoDateTimeOrNone(detail.cancellation.cancelledAt),
+            contents: t(detail.cancellation.contentsDeleted ? 'cancelRegistration.bannerDeleted' : 'cancelRegistration.bannerKept'),
+          }),
+        ]
+      : []),
   ]);
 
   section(

@@ -75,6 +75,14 @@ describe('the document a customer receives when they ask what is held about them
     expect(text).not.toMatch(/hanako@example\.jp → support@toot\.example {2}【要確認/);
   });
 
+  it('says when the registration was cancelled, and whether the inquiries were kept', () => {
+    const cancellation = { id: 1, customerId: 7, cancelledBy: 'Sato', cancelledAt: '2026-12-02T01:00:00.000Z', source: 'phone' as const, sourceInquiryId: null, evidence: 'asked to leave', contentsDeleted: false };
+    const cancelled = { ...disclosure, customer: { ...disclosure.customer, customer: { ...customer, name: '(登録抹消済み)', email: null, postalAddress: null }, cancellation } } as Disclosure;
+    const text = disclosureDocument(cancelled, i18n.getFixedT('ja'), 'ja');
+    expect(text).toContain('住所: 未登録\n登録日時: 2026-11-24 10:00\n登録の抹消: 2026-12-02 10:00（問い合わせは業務記録として残しています。）');
+    expect(disclosureDocument(disclosure, i18n.getFixedT('ja'), 'ja')).not.toContain('登録の抹消');
+  });
+
   it('says so where there is nothing, in Japanese too', () => {
     const empty = { ...disclosure, customer: { ...disclosure.customer, history: [], amendments: [] }, inquiries: [], unsentReplies: [], setAside: [] } as Disclosure;
     const text = disclosureDocument(empty, i18n.getFixedT('ja'), 'ja');
