@@ -51,6 +51,12 @@ interface Measure {
   otherThreadsCpuSeconds: number | null;
   /** CPU time the whole machine was busy over the span (every process, Dovecot's too); null without /proc. */
   machineBusySeconds: number | null;
+  /**
+   * CPU time of each thread that used any over the span, most first; empty without /proc. Node
+   * names every thread "node": they are told apart by what they use (the main thread, the parse
+   * worker, V8's helper threads that compile and collect garbage, the checkpoint worker).
+   */
+  threadSeconds: number[];
   peakRssMb: number;
 }
 
@@ -87,25 +93,23 @@ function cpuSnapshot(): CpuSnapshot {
 }
 
 /** The CPU fields of a Measure over the span since `start`. */
-function cpuSince(start: CpuSnapshot): Pick<Measure, 'cpuSeconds' | 'otherThreadsCpuSeconds' | 'machineBusySeconds'> {
+function cpuSince(start: CpuSnapshot): Pick<Measure, 'cpuSeconds' | 'otherThreadsCpuSeconds' | 'machineBusySeconds' | 'threadSeconds'> {
   const end = cpuSnapshot();
   const main = String(process.pid);
   if (!end.threads.has(main)) {
     const used = process.cpuUsage();
-    return { cpuSeconds: (used.user + used.system) / 1e6, otherThreadsCpuSeconds: null, machineBusySeconds: null };
+    return { cpuSeconds: (used.user + used.system) / 1e6, otherThreadsCpuSeconds: null, machineBusySeconds: null, threadSeconds: [] };
   }
   let others = 0;
   for (const [tid, seconds] of end.threads) if (tid !== main) others += seconds - (start.threads.get(tid) ?? 0);
-  if (values.threads) {
-    // Node names every thread "node": they are told apart by what they use (the main thread, the
-    // parse worker, V8's helper threads that compile and collect garbage, the checkpoint worker).
-    const used = [...end.threads].map(([tid, seconds]) => seconds - (start.threads.get(tid) ?? 0)).filter((seconds) => seconds > 0);
-    console.error(`  CPU seconds per thread: ${used.sort((a, b) => b - a).map((seconds) => seconds.toFixed(2)).join(', ')}`);
-  }
   return {
     cpuSeconds: (end.threads.get(main) ?? 0) - (start.threads.get(main) ?? 0),
     otherThreadsCpuSeconds: others,
     machineBusySeconds: end.machine !== null && start.machine !== null ? end.machine - start.machine : null,
+    threadSeconds: [...end.threads]
+      .map(([tid, seconds]) => seconds - (start.threads.get(tid) ?? 0))
+      .filter((seconds) => seconds > 0)
+      .sort((a, b) => b - a),
   };
 }
 
@@ -208,9 +212,8 @@ async function main() {
     return;
   }
   const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : [];
-  const threads = values.threads ? ['--threads'] : [];
   const child = (role: string): Measure => {
-    const run = spawnSync(process.execPath, [...profile, ...roleArgs, ...threads, '--role', role], {
+    const run = spawnSync(process.execPath, [...profile, ...roleArgs, '--role', role], {
       cwd: root,
       env: { ...process.env, BENCH_MAILBOX_BYTES: String(mailboxBytes) },
       encoding: 'utf8',
@@ -227,6 +230,7 @@ async function main() {
     const others = m.otherThreadsCpuSeconds === null ? '' : ` + other threads ${m.otherThreadsCpuSeconds.toFixed(1)} s`;
     const machine = m.machineBusySeconds === null ? '' : `; the machine was busy ${m.machineBusySeconds.toFixed(1)} of ${(cores * m.seconds).toFixed(1)} core-seconds`;
     console.log(`${''.padEnd(28)} CPU: main thread ${m.cpuSeconds.toFixed(1)} s${others}${machine}`);
+    if (values.threads && m.threadSeconds.length > 0) console.log(`${''.padEnd(28)} CPU seconds per thread: ${m.threadSeconds.map((seconds) => seconds.toFixed(2)).join(', ')}`);
   };
 
   // Rounds of one reference and one full sync each, back to back: on a shared machine the load
