@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ImapFlow } from 'imapflow';
 import { startDovecot } from '../test/support/dovecot';
-import { realisticMails } from './benchMailbox';
+import { realisticMails, withheldQuotes } from './benchMailbox';
 
 const { values } = parseArgs({
   options: {
@@ -57,6 +57,8 @@ interface Measure {
    * worker, V8's helper threads that compile and collect garbage, the checkpoint worker).
    */
   threadSeconds: number[];
+  /** Madoguchi's run: the PDF attachments stored, and those withheld for a card number read in them. */
+  pdfs?: { stored: number; withheld: number };
   peakRssMb: number;
 }
 
@@ -143,8 +145,14 @@ if (values.role === 'raw-fetch') {
   const seconds = (performance.now() - started) / 1000;
   const cpu = cpuSince(cpuStarted);
   const dbBytes = spawnSync('du', ['-sb', t.dataDir]).stdout.toString().split('\t')[0];
+  // Proof that the PDFs were read, not skipped (as when PDFium once failed to load in the built worker).
+  await t.call('session.lock', {});
+  const { inspectDatabase } = await import('../test/support/inspectDatabase');
+  const pdfs = await inspectDatabase(t.dataDir, (raw) =>
+    raw.prepare("SELECT count(*) AS stored, coalesce(sum(withheld), 0) AS withheld FROM attachments WHERE file_name LIKE '%.pdf'").get() as { stored: number; withheld: number },
+  );
   await t.dispose();
-  report({ mails: result.fetched, bytes: Number(process.env.BENCH_MAILBOX_BYTES ?? 0), seconds, ...cpu, peakRssMb: process.resourceUsage().maxRSS / 1024 });
+  report({ mails: result.fetched, bytes: Number(process.env.BENCH_MAILBOX_BYTES ?? 0), seconds, ...cpu, peakRssMb: process.resourceUsage().maxRSS / 1024, pdfs });
   console.error(`  (inquiries opened: ${result.newInquiries}, threaded: ${result.addedToThreads}, database size: ${(Number(dbBytes) / 1e6).toFixed(1)} MB)`);
 } else if (values['build-roles']) {
   console.log(`built ${await buildRoles()}`);
@@ -248,6 +256,9 @@ async function main() {
     line('raw imapflow FETCH', raw);
     const madoguchi = child('madoguchi');
     line('Madoguchi full sync', madoguchi);
+    const { stored, withheld } = madoguchi.pdfs ?? { stored: 0, withheld: 0 };
+    console.log(`${''.padEnd(28)} PDFs stored: ${stored}, withheld for a card number: ${withheld} (expected ${withheldQuotes(count)})`);
+    if (withheld !== withheldQuotes(count)) throw new Error('The sync did not read the PDFs as it should: this run measured something else. Check that PDFium loads in the built parse worker.');
     const ratio = madoguchi.mails / madoguchi.seconds / (raw.mails / raw.seconds);
     ratios.push(ratio);
     peakRssMb = Math.max(peakRssMb, madoguchi.peakRssMb);

@@ -6,12 +6,14 @@ const PHOTO_SIZES = [50_000, 70_000, 90_000, 110_000, 130_000];
 
 /**
  * Mixed sizes, Japanese and English, one in twenty with an attachment: every other one a real
- * PDF quote (a page of text, about 2 KB, which the sync reads for card numbers), the rest photos
- * (which it cannot read): like a support inbox. The sync benchmark and the ingest profiler share it.
- * Resolves once the PDF is made.
+ * PDF quote (a page of text, about 2 KB, which the sync reads for card numbers; every other quote
+ * has one written on it, so it must be withheld: see withheldQuotes), the rest photos (which it
+ * cannot read): like a support inbox. The sync benchmark and the ingest profiler share it.
+ * Resolves once the PDFs are made.
  */
 export async function realisticMails(): Promise<(i: number) => Buffer> {
-  const quote = await quotePdf();
+  const quote = await quotePdf(false);
+  const quoteWithCard = await quotePdf(true);
   return (i) => {
     const japanese = i % 3 !== 0;
     const paragraphs = 1 + (i % 7) * (i % 11 === 0 ? 20 : 2);
@@ -25,7 +27,7 @@ export async function realisticMails(): Promise<(i: number) => Buffer> {
       charset: (japanese ? (i % 2 ? 'iso-2022-jp' : 'utf-8') : 'utf-8') as 'iso-2022-jp' | 'utf-8',
       messageId: `<bench-${i}@example.jp>`,
     };
-    if (i % 40 === 0) return mailWithAttachment({ ...spec, attachment: quote, fileName: `見積書-${i}.pdf` });
+    if (i % 40 === 0) return mailWithAttachment({ ...spec, attachment: i % 80 === 0 ? quoteWithCard : quote, fileName: `見積書-${i}.pdf` });
     if (i % 20 === 0) return mailWithAttachment({ ...spec, attachment: photo(PHOTO_SIZES[(i / 20) % PHOTO_SIZES.length] as number, i), fileName: `写真-${i}.jpg` });
     return japaneseMail(spec);
   };
@@ -38,7 +40,13 @@ function photo(size: number, seed: number): Buffer {
   return bytes;
 }
 
-/** A one-page quote of 30 lines. */
-function quotePdf(): Promise<Buffer> {
-  return pdfFile([Array.from({ length: 30 }, (_, line) => `Item ${line + 1}  model TX-${1000 + line}  qty ${1 + (line % 7)}  unit price ${(line + 1) * 1200} yen`)]);
+/** How many of the first `count` mails carry a quote with a card number on it: a sync that reads PDFs withholds exactly these. */
+export function withheldQuotes(count: number): number {
+  return Math.ceil(count / 80);
+}
+
+/** A one-page quote of 30 lines; with `card`, the card number it is to be paid with on the last. */
+function quotePdf(card: boolean): Promise<Buffer> {
+  const items = Array.from({ length: card ? 29 : 30 }, (_, line) => `Item ${line + 1}  model TX-${1000 + line}  qty ${1 + (line % 7)}  unit price ${(line + 1) * 1200} yen`);
+  return pdfFile([card ? [...items, 'Payment: card 4111 1111 1111 1111'] : items]);
 }

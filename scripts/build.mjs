@@ -34,6 +34,19 @@ const ELECTRON_CHROME = 'chrome140';
  */
 const MAIN_EXTERNALS = ['electron', 'better-sqlite3-multiple-ciphers', 'bufferutil', 'utf-8-validate', '@embedpdf/pdfium/pdfium.wasm'];
 
+/**
+ * PDFium's package (@embedpdf/pdfium) is an Emscripten module in two builds: the ES module one
+ * finds itself through import.meta.url, which a CommonJS bundle does not have, so it failed to
+ * load in the parse worker (and every PDF read as unreadable). The CommonJS bundles take its
+ * CommonJS build, which uses __dirname; the ES module bundle (the loopback host) keeps the other.
+ */
+const pdfiumCommonJs = {
+  name: 'pdfium-commonjs',
+  setup(build) {
+    build.onResolve({ filter: /^@embedpdf\/pdfium$/ }, () => ({ path: join(root, 'node_modules', '@embedpdf', 'pdfium', 'dist', 'index.cjs') }));
+  },
+};
+
 function fail(message) {
   console.error(`\nBuild failed: ${message}`);
   process.exit(1);
@@ -80,6 +93,7 @@ await bundle('The Electron shell (electron/shell/main.ts)', {
   format: 'cjs',
   target: ELECTRON_NODE,
   external: MAIN_EXTERNALS,
+  plugins: [pdfiumCommonJs],
 });
 
 const preload = await bundle('The preload bridge (electron/shell/preload.ts)', {
@@ -116,6 +130,7 @@ for (const name of ['parseWorker', 'checkpointWorker']) {
     format: 'cjs',
     target: ELECTRON_NODE,
     external: MAIN_EXTERNALS,
+    plugins: [pdfiumCommonJs],
   });
 }
 

@@ -36,7 +36,7 @@ export interface ParsePoolOptions {
   idleMs?: number;
   /**
    * A worker that holds mails and answers none for this long (ms) is taken to hang on one of them
-   * (a PDF that sends pdf.js round in circles, say): it is stopped like a worker that crashed.
+   * (a PDF that sends the PDF reader round in circles, say): it is stopped like a worker that crashed.
    */
   stallMs?: number;
   logger?: Logger;

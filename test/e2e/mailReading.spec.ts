@@ -69,7 +69,7 @@ test.beforeAll(async ({ browser }) => {
       { filename: '見積書.pdf', content: Buffer.from('%PDF-1.4 お見積り'), contentType: 'application/pdf' },
       { filename: 'setup.exe', content: Buffer.from('MZ'), contentType: 'application/octet-stream' },
       // A filled-in form whose Japanese text (in a font it does not embed) holds a card number:
-      // read in the bundled parse worker, with pdf.js's character maps, and not kept.
+      // read in the bundled parse worker, with PDFium's character maps, and not kept.
       { filename: '申込書.pdf', content: pdfWithUnembeddedJapaneseFont('カード番号：４１１１－１１１１－１１１１－１１１１'), contentType: 'application/pdf' },
     ],
   })
