@@ -109,6 +109,14 @@ export const APP_MESSAGES = {
     en: 'The registration of customer {id} was cancelled at their request: their details and permissions cannot be recorded again. If they register again, enter them as a new customer.',
     ja: '顧客 {id} の登録はご本人の申し出により抹消されています。登録内容や利用の可否はもう記録できません。再び登録される場合は新しい顧客として入力してください。',
   },
+  customerReplyBeingSent: {
+    en: 'A reply to this customer is being sent right now: wait a moment, then cancel the registration again.',
+    ja: 'このお客様への返信を送信中です。少し待ってから、もう一度抹消してください。',
+  },
+  setAsideOfCancelledRegistration: {
+    en: 'Mail of a customer whose registration was cancelled: its sender and subject were deleted, and it is not filed.',
+    ja: '登録を抹消したお客様のメールです。差出人と件名は削除済みで、取り込みません。',
+  },
   consentChannelNeeded: {
     en: 'Purpose {number} is tracked per {channels}: choose one of those channels.',
     ja: '利用目的 {number} は {channels} ごとに管理しています。そのいずれかの経路を選んでください。',

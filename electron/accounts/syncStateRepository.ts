@@ -63,10 +63,10 @@ export async function saveSyncState(db: Executor, accountId: number, folder: str
 }
 
 /** One set-aside mail, with where it is on the server; null when it is not in the list. */
-export async function getQuarantined(db: Executor, id: number): Promise<(QuarantinePlace & { id: number }) | null> {
+export async function getQuarantined(db: Executor, id: number): Promise<(QuarantinePlace & { id: number; reasonKey: string | null }) | null> {
   const row = await db
     .selectFrom('quarantine')
-    .select(['id', 'mailAccountId as accountId', 'folder', 'uidValidity', 'imapUid as uid'])
+    .select(['id', 'mailAccountId as accountId', 'folder', 'uidValidity', 'imapUid as uid', 'reasonKey'])
     .where('id', '=', id)
     .executeTakeFirst();
   return row ?? null;
@@ -101,13 +101,17 @@ export async function listQuarantineFrom(db: Executor, address: string): Promise
 }
 
 /**
- * Forgets who sent the set-aside mails from an address, and their subjects (the customer's
- * registration was cancelled with the contents of their mail): the rows stay, so that the sync
- * does not fetch those mails again. Answers how many.
+ * Forgets who sent the set-aside mails from these addresses, and their subjects (the customer's
+ * registration was cancelled with the contents of their mail): each row stays, with `reason` and
+ * its key, so that the sync does not fetch the mail again and nobody files it. Answers how many.
  */
-export async function forgetQuarantineFrom(db: Executor, address: string): Promise<number> {
-  const result = await db.updateTable('quarantine').set({ fromText: null, subject: null }).where(sentFrom(address)).executeTakeFirst();
-  return Number(result.numUpdatedRows);
+export async function forgetQuarantineFrom(db: Executor, addresses: readonly string[], reason: string, reasonKey: string): Promise<number> {
+  let forgotten = 0;
+  for (const address of new Set(addresses.map((a) => a.toLowerCase()))) {
+    const result = await db.updateTable('quarantine').set({ fromText: null, subject: null, reason, reasonKey }).where(sentFrom(address)).executeTakeFirst();
+    forgotten += Number(result.numUpdatedRows);
+  }
+  return forgotten;
 }
 
 /** A set-aside mail's sender is this address ("a@b" or "Name <a@b>"). */

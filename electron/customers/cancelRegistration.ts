@@ -25,12 +25,13 @@ export const DELETED_CONTENT_SUBJECT = '(登録抹消により削除)';
  *
  * - every use of their data still permitted is withdrawn: one append-only consent record per
  *   purpose and channel, with the request's source and evidence (the discontinuation of use);
- * - replies to them waiting in the outbox, or failed, are taken back (one being sent at that
- *   moment finds no address and fails);
+ * - replies to them waiting in the outbox, or failed, are taken back (while one is being sent,
+ *   the cancellation is refused: that reply would store their address and words again);
  * - their details (name, e-mail, phone, address) are erased; their number stays, with the
  *   records that refer to it (consents, amendments, disclosures), which prove the request was honoured;
  * - with `deleteInquiryContents`, what their inquiries said goes too (see
- *   inquiryContentErasure.ts), and the sender and subject of their mail that was set aside;
+ *   inquiryContentErasure.ts), and the sender and subject of their mail that was set aside (from
+ *   any address they wrote from), which can no longer be filed;
  *   without, the inquiries stay as business records;
  * - an append-only record says who, when, how the request came, the evidence, and which choice.
  *
@@ -51,11 +52,25 @@ export async function cancelRegistration(ws: Workspace, input: MethodInput<'cust
     }
     const inquiryIds = (await listInquiries(trx, { customerId: input.id }, null)).map((inquiry) => inquiry.id);
     if (inquiryIds.length > 0) {
+      // A reply on its way has read their address and the mail it quotes: it would store them again once sent.
+      const sending = await trx.selectFrom('outbox').select('id').where('inquiryId', 'in', inquiryIds).where('status', '=', 'sending').executeTakeFirst();
+      if (sending) throw new AppError('CONFLICT', userMessage('customerReplyBeingSent'));
       await trx.updateTable('outbox').set({ status: 'cancelled' }).where('inquiryId', 'in', inquiryIds).where('status', 'in', ['queued', 'retrying', 'failed']).execute();
     }
     if (input.deleteInquiryContents) {
+      // Their mail set aside, from the address they have now and from any they wrote from before.
+      const addresses = await trx
+        .selectFrom('messages')
+        .innerJoin('inquiries', 'inquiries.id', 'messages.inquiryId')
+        .select('messages.fromAddress')
+        .distinct()
+        .where('inquiries.customerId', '=', input.id)
+        .where('messages.direction', '=', 'in')
+        .where('messages.fromAddress', 'is not', null)
+        .execute();
+      const from = [...(customer.email ? [customer.email] : []), ...addresses.map((row) => row.fromAddress as string)];
       await eraseInquiryContentsOfCustomer(trx, input.id, DELETED_CONTENT_SUBJECT);
-      if (customer.email) await forgetQuarantineFrom(trx, customer.email);
+      await forgetQuarantineFrom(trx, from, userMessage('setAsideOfCancelledRegistration'), 'setAsideOfCancelledRegistration');
     }
     await eraseCustomerDetails(trx, input.id, CANCELLED_CUSTOMER_NAME, at);
     await appendRegistrationCancellation(trx, {

@@ -108,6 +108,8 @@ export interface ReplyOptions {
  */
 export async function replyToInquiry(ws: Workspace, inquiryId: number, body: string, options: ReplyOptions = {}): Promise<Message> {
   const detail = await getInquiryDetail(ws, inquiryId);
+  // Refused as final (BAD_REQUEST): the outbox must not try again.
+  if (detail.customer.registrationCancelledAt !== null) throw new AppError('BAD_REQUEST', userMessage('customerRegistrationCancelled', { id: detail.customer.id }));
   const to = detail.customer.email;
   if (!to) throw new AppError('BAD_REQUEST', userMessage('customerHasNoEmail'));
   const row = await repo.getInquiryRow(ws.db, inquiryId);

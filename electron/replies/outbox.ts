@@ -157,6 +157,14 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
       const problem = unknownPlaceholderProblem(input.body);
       if (problem) throw new AppError('BAD_REQUEST', userMessage('replyNotQueued', { problem }));
       await interrupted;
+      // An inquiry view opened before the customer's registration was cancelled (here or in another window).
+      const customer = await ws.db
+        .selectFrom('inquiries')
+        .innerJoin('customers', 'customers.id', 'inquiries.customerId')
+        .select(['customers.id', 'customers.registrationCancelledAt'])
+        .where('inquiries.id', '=', input.inquiryId)
+        .executeTakeFirst();
+      if (customer?.registrationCancelledAt) throw new AppError('CONFLICT', userMessage('customerRegistrationCancelled', { id: customer.id }));
       const row = await ws.db
         .insertInto('outbox')
         .values({

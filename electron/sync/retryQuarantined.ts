@@ -29,6 +29,8 @@ export interface RetryQuarantinedOptions {
 export async function retryQuarantinedMail(ws: Workspace, id: number, parse: MailParse, options: RetryQuarantinedOptions = {}): Promise<QuarantineRetry> {
   const row = await getQuarantined(ws.db, id);
   if (!row) throw new AppError('NOT_FOUND', userMessage('setAsideGone'));
+  // Its sender asked for their registration, and what they wrote, to be deleted: it is not filed again.
+  if (row.reasonKey === 'setAsideOfCancelledRegistration') throw new AppError('CONFLICT', userMessage('setAsideOfCancelledRegistration'));
   const { account, imap } = await openMailLogin(ws, row.accountId);
   const { uidValidity, mail: fetched } = await fetchOneMail(imap, row.folder, row.uid);
   if (row.uidValidity !== null && row.uidValidity !== uidValidity) {

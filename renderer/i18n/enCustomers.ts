@@ -88,7 +88,7 @@ export const enCustomers: typeof jaCustomers = {
   cancelRegistration: {
     open: 'Cancel registration',
     formTitle: "Cancel {{customer}}'s registration",
-    explain: 'Use this when a customer asks for their registration to be cancelled (to leave, to be deleted). Make sure it is the customer first. Every use still permitted is recorded as withdrawn, replies waiting or failed are taken back, and the name, e-mail address, phone number and address are erased. The records of consent, amendments and disclosures, and of this cancellation, stay as the evidence that the request was honoured. It cannot be undone.',
+    explain: 'Use this when a customer asks for their registration to be cancelled (to leave, to be deleted). Make sure it is the customer first. Every use still permitted is recorded as withdrawn, replies waiting or failed are taken back, and the name, e-mail address, phone number and address are erased. The records of consent, amendments and disclosures, and of this cancellation, stay as the evidence that the request was honoured (the evidence is never erased: do not write the customer\'s name or address in it). It cannot be undone.',
     contents: 'Contents of their inquiries',
     contentsDelete: 'Delete them (texts, subjects, attachments and addresses go; only dates and statuses stay)',
     contentsKeep: "Keep them as business records (only the customer's details are erased)",

@@ -79,7 +79,7 @@ function ReplyBox({ detail }: { detail: InquiryDetail }) {
   if (!customer.email) {
     return (
       <p className="hint" data-testid="reply-unavailable">
-        {t('inquiry.replyNoEmail')}
+        {t(customer.registrationCancelledAt ? 'inquiry.replyRegistrationCancelled' : 'inquiry.replyNoEmail')}
       </p>
     );
   }

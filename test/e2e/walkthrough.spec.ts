@@ -385,6 +385,8 @@ test('6b. cancels the phone customer\'s registration at their request, deleting 
   const inquiryId = await idOf(page.getByTestId('inquiry-view'), 'data-inquiry-id');
   await page.getByTestId('inquiry-customer-link').click();
   await expect(page.getByTestId('customer-name')).toHaveText('高橋 次郎');
+  await page.getByTestId('customer-search').fill('高橋');
+  await expect(page.getByTestId(/^customer-row-\d+$/).filter({ hasText: '高橋 次郎' })).toHaveCount(1);
   await page.getByTestId('customer-cancel-registration').click();
   const form = page.getByTestId('cancel-registration-form');
   await form.getByTestId('cancel-registration-source').selectOption('phone');
@@ -401,6 +403,8 @@ test('6b. cancels the phone customer\'s registration at their request, deleting 
   const customerId = await idOf(page.getByTestId('customer-view'), 'data-customer-id');
   await expect(page.getByTestId('notice-text')).toHaveText(`顧客 #${customerId} の登録を抹消しました。`);
   await expect(page.getByTestId('customer-name')).toHaveText('(登録抹消済み)');
+  // The list beside the page no longer finds them.
+  await expect(page.getByTestId(`customer-row-${customerId}`)).toHaveCount(0);
   await expect(page.getByTestId('customer-phone')).toHaveText('—');
   await expect(page.getByTestId('customer-address')).toHaveText('—');
   await expect(page.getByTestId('customer-cancelled')).toContainText(`${OPERATOR} が抹消しました（受付経路: 電話）。 問い合わせの内容も削除しました。`);

@@ -107,8 +107,12 @@ describe("cancelling a customer's registration at their request", () => {
     // The reply still waiting is taken back, its text gone.
     expect(await t.call('outbox.list', { inquiryId })).toEqual([]);
     await expect(t.call('outbox.sendNow', { id: waitingId })).rejects.toMatchObject({ message: 'This reply is cancelled.' });
-    // The set-aside auto-reply no longer says who sent it or what it said.
-    expect((await t.call('sync.quarantine', {})).map((q) => [q.from, q.subject])).toEqual([[null, null]]);
+    // The set-aside auto-reply no longer says who sent it or what it said, and cannot be filed again.
+    const [setAside] = await t.call('sync.quarantine', {});
+    expect(setAside).toMatchObject({ from: null, subject: null, fileable: false, reason: expect.stringMatching(/^Mail of a customer whose registration was cancelled/) });
+    await expect(t.call('sync.retryQuarantined', { id: setAside!.id, asInquiry: true })).rejects.toMatchObject({ code: 'CONFLICT' });
+    // An inquiry view opened before cannot queue a reply to them.
+    await expect(t.call('outbox.queue', { inquiryId, body: 'まだ開いていた画面から' })).rejects.toMatchObject({ code: 'CONFLICT' });
     // Not found by search, and nothing more can be recorded for the number.
     expect(await t.call('customers.search', { query: '' })).toEqual([]);
     const refused = { code: 'CONFLICT', message: expect.stringMatching(/^The registration of customer \d+ was cancelled at their request/) };
@@ -118,6 +122,13 @@ describe("cancelling a customer's registration at their request", () => {
       t.call('customers.amend', { id: customerId, name: '山田花子', email: '', phone: '', postalAddress: '', before: { name: '(登録抹消済み)', email: null, phone: null, postalAddress: null }, source: 'email', evidence: '戻して' }),
     ).rejects.toMatchObject(refused);
     await expect(t.call('inquiries.logOffline', { channel: 'phone', customerId, receivedAt: '2026-11-25T01:00:00.000Z', subject: '電話', body: '電話です' })).rejects.toMatchObject(refused);
+
+    // Nowhere in the database (decrypted) is anything of theirs left.
+    await t.call('session.lock', {});
+    const before = await inspectDatabase(t.dataDir, everythingStored);
+    expect(before).toContain('登録アドレスからの申し出'); // the scan reads the records
+    for (const gone of ['山田花子', 'hanako@example.jp', '090-1234-5678', '丸の内', '会員証', '778899', '退会したいです', '承知しました', '手続きが完了', '不在: ']) expect(before).not.toContain(gone);
+    await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
 
     // Mail from the address afterwards, even a reply to the old thread, is a new customer's new inquiry.
     await dovecot.appendMail(replyMail({ from: 'hanako@example.jp', fromName: '山田花子', to: 'support@toot.example', subject: 'お礼', text: 'ありがとうございました。', messageId: '<after@example.jp>', parentMessageId: ourReplyId }));
