@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { diskContainsAny } from '../support/diskScan';
-import { inspectDatabase } from '../support/inspectDatabase';
+import { attemptStatements, inspectDatabase } from '../support/inspectDatabase';
 import { startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/testApp';
 
 describe("a customer's requests under the policy: amending their details, disclosing what is held", () => {
@@ -103,17 +103,7 @@ describe("a customer's requests under the policy: amending their details, disclo
   it('keeps the record append-only, and the new details out of plaintext on disk and in the log', async () => {
     await t.call('customers.amend', { ...unchanged(), name: '佐々木花子', phone: '06-9999-8888', evidence: '電話で本人確認のうえ改姓の申し出' });
     await t.call('session.lock', {});
-    const refused = await inspectDatabase(t.dataDir, (raw) => {
-      const attempts = ["UPDATE customer_amendments SET fields = '[]'", 'DELETE FROM customer_amendments'];
-      return attempts.map((statement) => {
-        try {
-          raw.exec(statement);
-          return 'allowed';
-        } catch (error) {
-          return (error as Error).message;
-        }
-      });
-    });
+    const refused = await inspectDatabase(t.dataDir, (raw) => attemptStatements(raw, ["UPDATE customer_amendments SET fields = '[]'", 'DELETE FROM customer_amendments']));
     expect(refused).toEqual(['customer_amendments is append-only', 'customer_amendments is append-only']);
     expect(diskContainsAny(t.dataDir, ['佐々木花子', '06-9999-8888', '改姓の申し出'])).toEqual([]);
     await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });

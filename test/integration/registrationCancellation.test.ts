@@ -1,7 +1,7 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { describe, expect, it } from 'vitest';
 import type { DovecotServer } from '../support/dovecot';
-import { inspectDatabase } from '../support/inspectDatabase';
+import { attemptStatements, inspectDatabase } from '../support/inspectDatabase';
 import { autoReplyMail, replyMail } from '../support/mailFixtures';
 import { useSupportMailbox } from '../support/supportMailbox';
 import { TEST_PASSPHRASE, type TestApp } from '../support/testApp';
@@ -160,16 +160,7 @@ describe("cancelling a customer's registration at their request", () => {
     expect(await t.call('outbox.list', { inquiryId })).toEqual([]);
 
     await t.call('session.lock', {});
-    const refused = await inspectDatabase(t.dataDir, (raw) =>
-      ["UPDATE registration_cancellations SET contents_deleted = 1", 'DELETE FROM registration_cancellations'].map((statement) => {
-        try {
-          raw.exec(statement);
-          return 'allowed';
-        } catch (error) {
-          return (error as Error).message;
-        }
-      }),
-    );
+    const refused = await inspectDatabase(t.dataDir, (raw) => attemptStatements(raw, ['UPDATE registration_cancellations SET contents_deleted = 1', 'DELETE FROM registration_cancellations']));
     expect(refused).toEqual(['registration_cancellations is append-only', 'registration_cancellations is append-only']);
     await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
   });

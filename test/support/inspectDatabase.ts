@@ -18,3 +18,15 @@ export async function inspectDatabase<T>(dataDir: string, read: (raw: BetterSqli
     await database.close();
   }
 }
+
+/** Runs each statement on `raw` and says what happened: 'allowed', or the error's message (an append-only table's trigger refuses). */
+export function attemptStatements(raw: BetterSqlite3.Database, statements: readonly string[]): string[] {
+  return statements.map((statement) => {
+    try {
+      raw.exec(statement);
+      return 'allowed';
+    } catch (error) {
+      return (error as Error).message;
+    }
+  });
+}
