@@ -8,7 +8,8 @@ import { appendConsentEvent, listConsentEvents } from '../consent/consentReposit
 import { currentConsentStates } from '../consent/consentState';
 import { foldWriteAheadLogNow } from '../db/foldWriteAheadLog';
 import { eraseInquiryContentsOfCustomer } from '../inquiries/inquiryContentErasure';
-import { listInquiries } from '../inquiries/inquiryRepository';
+import { addressesCustomerWroteFrom, listInquiries } from '../inquiries/inquiryRepository';
+import { cancelUnsentRepliesToCustomer, isReplyToCustomerBeingSent } from '../replies/outbox';
 import { getCustomerDetail } from './customerDetail';
 import { eraseCustomerDetails, getCustomer } from './customerRepository';
 import { appendRegistrationCancellation } from './registrationCancellationRepository';
@@ -45,30 +46,17 @@ export async function cancelRegistration(ws: Workspace, input: MethodInput<'cust
     if (!customer) throw new AppError('NOT_FOUND', userMessage('customerNotFound', { id: input.id }));
     if (customer.registrationCancelledAt !== null) throw new AppError('CONFLICT', userMessage('customerRegistrationCancelled', { id: input.id }));
     await requireInquiryOfCustomer(trx, input.id, input.sourceInquiryId);
+    // A reply on its way has read their address and the mail it quotes: it would store them again once sent.
+    if (await isReplyToCustomerBeingSent(trx, input.id)) throw new AppError('CONFLICT', userMessage('customerReplyBeingSent'));
     const request = { recordedBy: ws.operator, recordedAt: at, source: input.source, sourceInquiryId: input.sourceInquiryId ?? null, evidence: input.evidence };
 
     for (const state of currentConsentStates(await listConsentEvents(trx, input.id))) {
       if (state.state === 'permitted') await appendConsentEvent(trx, { customerId: input.id, purpose: state.purpose, channel: state.channel, action: 'withdraw', ...request });
     }
-    const inquiryIds = (await listInquiries(trx, { customerId: input.id }, null)).map((inquiry) => inquiry.id);
-    if (inquiryIds.length > 0) {
-      // A reply on its way has read their address and the mail it quotes: it would store them again once sent.
-      const sending = await trx.selectFrom('outbox').select('id').where('inquiryId', 'in', inquiryIds).where('status', '=', 'sending').executeTakeFirst();
-      if (sending) throw new AppError('CONFLICT', userMessage('customerReplyBeingSent'));
-      await trx.updateTable('outbox').set({ status: 'cancelled' }).where('inquiryId', 'in', inquiryIds).where('status', 'in', ['queued', 'retrying', 'failed']).execute();
-    }
+    await cancelUnsentRepliesToCustomer(trx, input.id);
     if (input.deleteInquiryContents) {
       // Their mail set aside, from the address they have now and from any they wrote from before.
-      const addresses = await trx
-        .selectFrom('messages')
-        .innerJoin('inquiries', 'inquiries.id', 'messages.inquiryId')
-        .select('messages.fromAddress')
-        .distinct()
-        .where('inquiries.customerId', '=', input.id)
-        .where('messages.direction', '=', 'in')
-        .where('messages.fromAddress', 'is not', null)
-        .execute();
-      const from = [...(customer.email ? [customer.email] : []), ...addresses.map((row) => row.fromAddress as string)];
+      const from = [...(customer.email ? [customer.email] : []), ...(await addressesCustomerWroteFrom(trx, input.id))];
       await eraseInquiryContentsOfCustomer(trx, input.id, DELETED_CONTENT_SUBJECT);
       await forgetQuarantineFrom(trx, from, userMessage('setAsideOfCancelledRegistration'), 'setAsideOfCancelledRegistration');
     }
@@ -82,7 +70,7 @@ export async function cancelRegistration(ws: Workspace, input: MethodInput<'cust
       evidence: input.evidence,
       contentsDeleted: input.deleteInquiryContents,
     });
-    return inquiryIds;
+    return (await listInquiries(trx, { customerId: input.id }, null)).map((inquiry) => inquiry.id);
   });
   // The write-ahead log still holds the erased details as they were (secure_delete clears the database's own pages).
   foldWriteAheadLogNow(ws.raw);

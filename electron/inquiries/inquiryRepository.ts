@@ -231,3 +231,17 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
     relocateMessage: (key, at) => void relocate.run({ key, ...at }),
   };
 });
+
+/** Every address the customer's mail came from (the one they have now, and any they wrote from before). */
+export async function addressesCustomerWroteFrom(db: Executor, customerId: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('messages')
+    .innerJoin('inquiries', 'inquiries.id', 'messages.inquiryId')
+    .select('messages.fromAddress')
+    .distinct()
+    .where('inquiries.customerId', '=', customerId)
+    .where('messages.direction', '=', 'in')
+    .where('messages.fromAddress', 'is not', null)
+    .execute();
+  return rows.map((row) => row.fromAddress as string);
+}

@@ -58,6 +58,28 @@ export async function listUnsentRepliesOfCustomer(db: Executor, customerId: numb
   return rows.map(toItem);
 }
 
+/** A reply to one of the customer's inquiries is being sent at this moment. */
+export async function isReplyToCustomerBeingSent(db: Executor, customerId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('outbox')
+    .innerJoin('inquiries', 'inquiries.id', 'outbox.inquiryId')
+    .select('outbox.id')
+    .where('inquiries.customerId', '=', customerId)
+    .where('outbox.status', '=', 'sending')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Takes back every reply to the customer that waits or failed (their registration was cancelled). */
+export async function cancelUnsentRepliesToCustomer(db: Executor, customerId: number): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ status: 'cancelled' })
+    .where('inquiryId', 'in', db.selectFrom('inquiries').select('id').where('customerId', '=', customerId))
+    .where('status', 'in', ['queued', 'retrying', 'failed'])
+    .execute();
+}
+
 /**
  * The outbox: a reply waits out the undo window, then goes out through replyToInquiry (SMTP,
  * stored in the thread, a copy in Sent). A failed send is retried with exponential back-off and
