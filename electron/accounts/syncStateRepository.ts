@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { sql, type Selectable } from 'kysely';
 import type { QuarantinedMail } from '../../shared/mailAccounts';
 import { maskCardNumbers } from '../../shared/cardMask';
-import { userMessageKeyOf, type UserMessageKey } from '../../shared/userMessages';
+import { userMessage, userMessageKeyOf, type UserMessageKey } from '../../shared/userMessages';
 import type { Executor } from '../db/executor';
 import { cachedPerHandle } from '../db/rawTransaction';
 import type { SyncStateTable } from '../db/schema';
@@ -100,18 +101,35 @@ export async function listQuarantineFrom(db: Executor, address: string): Promise
   return rows.map(toQuarantinedMail);
 }
 
+/** Why a mail of a customer whose registration was cancelled is set aside: such mail is never filed. */
+export const FORGOTTEN: UserMessageKey = 'setAsideOfCancelledRegistration';
+
 /**
  * Forgets who sent the set-aside mails from these addresses, and their subjects (the customer's
- * registration was cancelled with the contents of their mail): each row stays, with `reason` and
- * its key, so that the sync does not fetch the mail again and nobody files it. Answers how many.
+ * registration was cancelled with the contents of their mail): each row stays, with a reason that
+ * says so, so that the sync does not fetch the mail again and nobody files it; and the mail's key
+ * is remembered as a hash, so that the mail is set aside without them should it be fetched again
+ * (after the folder is renumbered). Answers how many.
  */
-export async function forgetQuarantineFrom(db: Executor, addresses: readonly string[], reason: string, reasonKey: string): Promise<number> {
+export async function forgetQuarantineFrom(db: Executor, addresses: readonly string[]): Promise<number> {
   let forgotten = 0;
   for (const address of new Set(addresses.map((a) => a.toLowerCase()))) {
-    const result = await db.updateTable('quarantine').set({ fromText: null, subject: null, reason, reasonKey }).where(sentFrom(address)).executeTakeFirst();
+    const keys = await db.selectFrom('quarantine').select('messageKey').where(sentFrom(address)).where('messageKey', 'is not', null).execute();
+    for (const { messageKey } of keys) {
+      await db.insertInto('forgottenMail').values({ keyHash: forgottenKeyHash(messageKey as string) }).onConflict((oc) => oc.doNothing()).execute();
+    }
+    const result = await db
+      .updateTable('quarantine')
+      .set({ fromText: null, subject: null, sentAt: null, messageKey: null, reason: userMessage(FORGOTTEN), reasonKey: FORGOTTEN })
+      .where(sentFrom(address))
+      .executeTakeFirst();
     forgotten += Number(result.numUpdatedRows);
   }
   return forgotten;
+}
+
+function forgottenKeyHash(messageKey: string): string {
+  return createHash('sha256').update(messageKey).digest('hex');
 }
 
 /** A set-aside mail's sender is this address ("a@b" or "Name <a@b>"). */
@@ -137,12 +155,14 @@ export interface SyncCursorStatements {
   release(id: number): void;
 }
 
-/** What staff recognise a set-aside mail by. */
+/** What staff recognise a set-aside mail by, and its key (what the sync recognises it by). */
 export interface QuarantineSummary {
   from: string | null;
   subject: string;
   /** ISO */
   date: string;
+  /** Message-ID, or a content hash. */
+  messageKey: string;
 }
 
 /** Where a set-aside mail is on the server: its UID in that numbering (UIDVALIDITY) of the folder. */
@@ -161,9 +181,16 @@ export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database
        highest_modseq = CASE WHEN uid_validity = excluded.uid_validity THEN highest_modseq END`,
   );
   const quarantine = raw.prepare(
-    `INSERT INTO quarantine (mail_account_id, folder, imap_uid, reason, reason_key, at, uid_validity, from_text, subject, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO quarantine (mail_account_id, folder, imap_uid, reason, reason_key, at, uid_validity, from_text, subject, sent_at, message_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (mail_account_id, folder, imap_uid) DO UPDATE SET reason = excluded.reason, reason_key = excluded.reason_key, at = excluded.at, uid_validity = excluded.uid_validity,
-       from_text = coalesce(excluded.from_text, from_text), subject = coalesce(excluded.subject, subject), sent_at = coalesce(excluded.sent_at, sent_at)`,
+       from_text = coalesce(excluded.from_text, from_text), subject = coalesce(excluded.subject, subject), sent_at = coalesce(excluded.sent_at, sent_at),
+       message_key = coalesce(excluded.message_key, message_key)`,
+  );
+  // A mail of a customer whose registration was cancelled, found again: set aside with nothing of it.
+  const quarantineForgotten = raw.prepare(
+    `INSERT INTO quarantine (mail_account_id, folder, imap_uid, reason, reason_key, at, uid_validity) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (mail_account_id, folder, imap_uid) DO UPDATE SET reason = excluded.reason, reason_key = excluded.reason_key, at = excluded.at, uid_validity = excluded.uid_validity,
+       from_text = NULL, subject = NULL, sent_at = NULL, message_key = NULL`,
   );
   // Mails set aside under an earlier numbering of the folder: their UIDs name other mails now, and
   // the sync that moves the cursor into the new numbering finds them again (listed anew, once).
@@ -172,6 +199,7 @@ export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database
     `DELETE FROM quarantine WHERE mail_account_id = ? AND folder = ?
        AND coalesce(uid_validity, (SELECT s.uid_validity FROM sync_state s WHERE s.mail_account_id = quarantine.mail_account_id AND s.folder = quarantine.folder)) IS NOT ?`,
   );
+  const isForgotten = raw.prepare('SELECT 1 FROM forgotten_mail WHERE key_hash = ?').pluck();
   const reasonOf = raw.prepare('SELECT reason FROM quarantine WHERE id = ?').pluck();
   const release = raw.prepare('DELETE FROM quarantine WHERE id = ?');
   return {
@@ -179,8 +207,12 @@ export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database
       forgetOldNumbering.run(accountId, folder, uidValidity);
       save.run(accountId, folder, uidValidity, lastUid);
     },
-    quarantine: (mail, reason, at, summary) =>
-      void quarantine.run(
+    quarantine: (mail, reason, at, summary) => {
+      if (summary && isForgotten.get(forgottenKeyHash(summary.messageKey)) !== undefined) {
+        quarantineForgotten.run(mail.accountId, mail.folder, mail.uid, userMessage(FORGOTTEN), FORGOTTEN, at, mail.uidValidity);
+        return;
+      }
+      quarantine.run(
         mail.accountId,
         mail.folder,
         mail.uid,
@@ -191,7 +223,9 @@ export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database
         summary?.from != null ? maskCardNumbers(summary.from) : null,
         summary ? maskCardNumbers(summary.subject) : null,
         summary?.date ?? null,
-      ),
+        summary?.messageKey ?? null,
+      );
+    },
     quarantineReason: (id) => (reasonOf.get(id) as string | undefined) ?? null,
     release: (id) => void release.run(id),
   };

@@ -58,7 +58,7 @@ export async function cancelRegistration(ws: Workspace, input: MethodInput<'cust
       // Their mail set aside, from the address they have now and from any they wrote from before.
       const from = [...(customer.email ? [customer.email] : []), ...(await addressesCustomerWroteFrom(trx, input.id))];
       await eraseInquiryContentsOfCustomer(trx, input.id, DELETED_CONTENT_SUBJECT);
-      await forgetQuarantineFrom(trx, from, userMessage('setAsideOfCancelledRegistration'), 'setAsideOfCancelledRegistration');
+      await forgetQuarantineFrom(trx, from);
     }
     await eraseCustomerDetails(trx, input.id, CANCELLED_CUSTOMER_NAME, at);
     await appendRegistrationCancellation(trx, {

@@ -111,6 +111,13 @@ export interface QuarantineTable {
   sentAt: string | null;
   /** Which catalog message `reason` is (see migration 0015); null for older rows and reasons the catalog does not know. */
   reasonKey: Generated<string | null>;
+  /** The mail's Message-ID or content hash (see migration 0017); null where it could not be read, for older rows, and once forgotten. */
+  messageKey: Generated<string | null>;
+}
+
+/** SHA-256 hashes of the keys of set-aside mails whose sender's registration was cancelled (migration 0017). */
+export interface ForgottenMailTable {
+  keyHash: string;
 }
 
 export interface ConsentEventsTable {
@@ -243,6 +250,7 @@ export interface Database {
   customerAmendments: CustomerAmendmentsTable;
   disclosureLog: DisclosureLogTable;
   registrationCancellations: RegistrationCancellationsTable;
+  forgottenMail: ForgottenMailTable;
   exportLog: ExportLogTable;
   messageHtml: MessageHtmlTable;
   attachments: AttachmentsTable;

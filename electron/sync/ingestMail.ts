@@ -137,10 +137,10 @@ export function foundAgain(store: IngestStore, messageKey: string, uid: number, 
   if (ctx.uidValidity !== null) store.inquiries.relocateMessage(messageKey, { accountId: ctx.accountId, folder: ctx.folder, uid, uidValidity: ctx.uidValidity });
 }
 
-/** What staff recognise a mail set aside by: its sender, subject and date. */
+/** What staff recognise a mail set aside by (its sender, subject and date), and its key. */
 export function quarantineSummaryOf(mail: InboundMail): QuarantineSummary {
   const from = mail.fromName && mail.fromAddress ? `${mail.fromName} <${mail.fromAddress}>` : (mail.fromAddress ?? mail.fromName);
-  return { from, subject: mail.subject, date: mail.date };
+  return { from, subject: mail.subject, date: mail.date, messageKey: mail.messageKey };
 }
 
 function inquiryNumberedBySameCustomer(store: IngestStore, mail: InboundMail): number | null {

@@ -1,7 +1,7 @@
 import type { QuarantineRetry } from '../../shared/mailAccounts';
 import { AppError } from '../../shared/result';
 import type { Workspace } from '../app/workspace';
-import { getQuarantined } from '../accounts/syncStateRepository';
+import { FORGOTTEN, getQuarantined } from '../accounts/syncStateRepository';
 import { openMailLogin } from '../accounts/mailLogin';
 import { rawTransaction } from '../db/rawTransaction';
 import { fetchOneMail } from '../mail/imapFetch';
@@ -30,7 +30,7 @@ export async function retryQuarantinedMail(ws: Workspace, id: number, parse: Mai
   const row = await getQuarantined(ws.db, id);
   if (!row) throw new AppError('NOT_FOUND', userMessage('setAsideGone'));
   // Its sender asked for their registration, and what they wrote, to be deleted: it is not filed again.
-  if (row.reasonKey === 'setAsideOfCancelledRegistration') throw new AppError('CONFLICT', userMessage('setAsideOfCancelledRegistration'));
+  if (row.reasonKey === FORGOTTEN) throw new AppError('CONFLICT', userMessage(FORGOTTEN));
   const { account, imap } = await openMailLogin(ws, row.accountId);
   const { uidValidity, mail: fetched } = await fetchOneMail(imap, row.folder, row.uid);
   if (row.uidValidity !== null && row.uidValidity !== uidValidity) {

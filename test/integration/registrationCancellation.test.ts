@@ -2,7 +2,9 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { describe, expect, it } from 'vitest';
 import type { DovecotServer } from '../support/dovecot';
 import { attemptStatements, inspectDatabase } from '../support/inspectDatabase';
-import { autoReplyMail, replyMail } from '../support/mailFixtures';
+import { autoReplyMail, japaneseMail, replyMail } from '../support/mailFixtures';
+import { testMailAccount } from '../support/mailAccount';
+import type { SmtpReceiver } from '../support/smtpReceiver';
 import { useSupportMailbox } from '../support/supportMailbox';
 import { TEST_PASSPHRASE, type TestApp } from '../support/testApp';
 import { waitFor } from '../support/waitFor';
@@ -21,9 +23,10 @@ function everythingStored(raw: import('better-sqlite3-multiple-ciphers').Databas
 
 describe("cancelling a customer's registration at their request", () => {
   let dovecot: DovecotServer;
+  let smtp: SmtpReceiver;
   let t: TestApp;
   let accountId: number;
-  useSupportMailbox((mailbox) => ({ dovecot, t, accountId } = mailbox));
+  useSupportMailbox((mailbox) => ({ dovecot, smtp, t, accountId } = mailbox));
 
   /** A customer who wrote with an HTML mail and an attachment, got a reply, has a second reply waiting, permitted marketing mail, and whose auto-reply was set aside. */
   async function customerWithHistory() {
@@ -162,6 +165,32 @@ describe("cancelling a customer's registration at their request", () => {
     await t.call('session.lock', {});
     const refused = await inspectDatabase(t.dataDir, (raw) => attemptStatements(raw, ['UPDATE registration_cancellations SET contents_deleted = 1', 'DELETE FROM registration_cancellations']));
     expect(refused).toEqual(['registration_cancellations is append-only', 'registration_cancellations is append-only']);
+    await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
+  });
+
+  it("sets the customer's auto-reply aside again without sender or subject when its folder is renumbered and it is fetched anew", async () => {
+    const away = autoReplyMail('auto-submitted', { from: 'hanako@example.jp', fromName: '山田花子', subject: '不在: 山田花子より', messageId: '<away-1@example.jp>' });
+    const first = japaneseMail({ from: 'hanako@example.jp', fromName: '山田花子', to: 'support@toot.example', subject: '退会の件', text: '退会します。', messageId: '<leave-1@example.jp>' });
+    await dovecot.appendMails([first, away], 'Support');
+    await t.call('accounts.save', testMailAccount(dovecot, smtp, { id: accountId, folders: ['Support'] }));
+    await t.call('sync.run', { accountId });
+    const [inquiry] = await t.call('inquiries.list', {});
+    await t.call('customers.cancelRegistration', { id: inquiry!.customerId, deleteInquiryContents: true, source: 'email', evidence: '登録アドレスから退会の申し出' });
+
+    await dovecot.withClient(async (client) => {
+      await client.mailboxDelete('Support');
+      await client.mailboxCreate('Support');
+    });
+    await dovecot.appendMails([away, first], 'Support');
+    await t.call('sync.run', { accountId });
+    const listed = await t.call('sync.quarantine', {});
+    expect(listed.map((q) => ({ uid: q.uid, from: q.from, subject: q.subject, fileable: q.fileable }))).toEqual([{ uid: 1, from: null, subject: null, fileable: false }]);
+    expect(listed[0]!.reason).toMatch(/^Mail of a customer whose registration was cancelled/);
+    // Their first mail is known by its Message-ID: not imported again.
+    expect(await t.call('inquiries.list', {})).toHaveLength(1);
+    await t.call('session.lock', {});
+    const stored = await inspectDatabase(t.dataDir, everythingStored);
+    for (const gone of ['hanako@example.jp', '山田花子', '不在: ', '<away-1@example.jp>']) expect(stored).not.toContain(gone);
     await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
   });
 

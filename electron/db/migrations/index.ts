@@ -15,6 +15,7 @@ import { customerAmendments } from './0013-customer-amendments';
 import { disclosureLog } from './0014-disclosure-log';
 import { quarantineReasonKey } from './0015-quarantine-reason-key';
 import { registrationCancellations } from './0016-registration-cancellations';
+import { forgottenSetAsideMail } from './0017-forgotten-set-aside-mail';
 
 /** Every migration, in order. Add a new file per change; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, syncFoldersAndHealth, archivedInquiries, mailReading, forwardedMessages, oauth2Accounts, serverChanges, oauthSignIn, quarantineUidValidity, messageUidValidity, quarantineSummary, attachmentRemovedByStaff, customerAmendments, disclosureLog, quarantineReasonKey, registrationCancellations];
+export const MIGRATIONS: readonly Migration[] = [initial, syncFoldersAndHealth, archivedInquiries, mailReading, forwardedMessages, oauth2Accounts, serverChanges, oauthSignIn, quarantineUidValidity, messageUidValidity, quarantineSummary, attachmentRemovedByStaff, customerAmendments, disclosureLog, quarantineReasonKey, registrationCancellations, forgottenSetAsideMail];
