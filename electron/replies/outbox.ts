@@ -44,29 +44,25 @@ const FINAL_CODES = new Set(['BAD_REQUEST', 'NOT_FOUND', 'UNKNOWN_METHOD', 'SMTP
 
 const toItem = (row: Selectable<OutboxTable>): OutboxItem => ({ ...row, quoteOriginal: row.quoteOriginal === 1 });
 
+/** The ids of the customer's inquiries, as a subquery: the outbox rows about them are the replies to the customer. */
+const inquiriesOf = (db: Executor, customerId: number) => db.selectFrom('inquiries').select('id').where('customerId', '=', customerId);
+
 /** Replies to a customer's inquiries that are not (or not yet) sent, with their text: what the outbox holds about them. */
 export async function listUnsentRepliesOfCustomer(db: Executor, customerId: number): Promise<OutboxItem[]> {
   const rows = await db
     .selectFrom('outbox')
-    .innerJoin('inquiries', 'inquiries.id', 'outbox.inquiryId')
-    .selectAll('outbox')
-    .where('inquiries.customerId', '=', customerId)
-    .where('outbox.status', '!=', 'sent')
-    .orderBy('outbox.queuedAt')
-    .orderBy('outbox.id')
+    .selectAll()
+    .where('inquiryId', 'in', inquiriesOf(db, customerId))
+    .where('status', '!=', 'sent')
+    .orderBy('queuedAt')
+    .orderBy('id')
     .execute();
   return rows.map(toItem);
 }
 
 /** A reply to one of the customer's inquiries is being sent at this moment. */
 export async function isReplyToCustomerBeingSent(db: Executor, customerId: number): Promise<boolean> {
-  const row = await db
-    .selectFrom('outbox')
-    .innerJoin('inquiries', 'inquiries.id', 'outbox.inquiryId')
-    .select('outbox.id')
-    .where('inquiries.customerId', '=', customerId)
-    .where('outbox.status', '=', 'sending')
-    .executeTakeFirst();
+  const row = await db.selectFrom('outbox').select('id').where('inquiryId', 'in', inquiriesOf(db, customerId)).where('status', '=', 'sending').executeTakeFirst();
   return row !== undefined;
 }
 
@@ -75,7 +71,7 @@ export async function cancelUnsentRepliesToCustomer(db: Executor, customerId: nu
   await db
     .updateTable('outbox')
     .set({ status: 'cancelled' })
-    .where('inquiryId', 'in', db.selectFrom('inquiries').select('id').where('customerId', '=', customerId))
+    .where('inquiryId', 'in', inquiriesOf(db, customerId))
     .where('status', 'in', ['queued', 'retrying', 'failed'])
     .execute();
 }
