@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { sql, type Selectable } from 'kysely';
 import type { QuarantinedMail } from '../../shared/mailAccounts';
@@ -7,6 +6,7 @@ import { userMessage, userMessageKeyOf, type UserMessageKey } from '../../shared
 import type { Executor } from '../db/executor';
 import { cachedPerHandle } from '../db/rawTransaction';
 import type { SyncStateTable } from '../db/schema';
+import { messageKeyHash } from '../mail/messageIdentity';
 
 /*
  * An account's sync as stored: its health (last sync, error, failures, next try), each folder's
@@ -116,7 +116,7 @@ export async function forgetQuarantineFrom(db: Executor, addresses: readonly str
   for (const address of new Set(addresses.map((a) => a.toLowerCase()))) {
     const keys = await db.selectFrom('quarantine').select('messageKey').where(sentFrom(address)).where('messageKey', 'is not', null).execute();
     for (const { messageKey } of keys) {
-      await db.insertInto('forgottenMail').values({ keyHash: forgottenKeyHash(messageKey as string) }).onConflict((oc) => oc.doNothing()).execute();
+      await db.insertInto('forgottenMail').values({ keyHash: messageKeyHash(messageKey as string) }).onConflict((oc) => oc.doNothing()).execute();
     }
     const result = await db
       .updateTable('quarantine')
@@ -126,10 +126,6 @@ export async function forgetQuarantineFrom(db: Executor, addresses: readonly str
     forgotten += Number(result.numUpdatedRows);
   }
   return forgotten;
-}
-
-function forgottenKeyHash(messageKey: string): string {
-  return createHash('sha256').update(messageKey).digest('hex');
 }
 
 /** A set-aside mail's sender is this address ("a@b" or "Name <a@b>"). */
@@ -208,7 +204,7 @@ export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database
       save.run(accountId, folder, uidValidity, lastUid);
     },
     quarantine: (mail, reason, at, summary) => {
-      if (summary && isForgotten.get(forgottenKeyHash(summary.messageKey)) !== undefined) {
+      if (summary && isForgotten.get(messageKeyHash(summary.messageKey)) !== undefined) {
         quarantineForgotten.run(mail.accountId, mail.folder, mail.uid, userMessage(FORGOTTEN), FORGOTTEN, at, mail.uidValidity);
         return;
       }

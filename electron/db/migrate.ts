@@ -6,6 +6,8 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** A change SQL cannot say (a hash), run after `sql` in the same transaction. */
+  transform?: (db: BetterSqlite3.Database) => void;
 }
 
 /**
@@ -24,7 +26,10 @@ export function migrate(db: BetterSqlite3.Database, migrations: readonly Migrati
   const pending = migrations.slice(current);
   if (pending.length === 0) return;
   db.transaction(() => {
-    for (const m of pending) db.exec(m.sql);
+    for (const m of pending) {
+      db.exec(m.sql);
+      m.transform?.(db);
+    }
     db.pragma(`user_version = ${newest}`);
   })();
 }

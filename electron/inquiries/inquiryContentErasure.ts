@@ -1,4 +1,5 @@
 import type { Executor } from '../db/executor';
+import { erasedMessageKey } from '../mail/messageIdentity';
 
 /**
  * Deletes what a customer's inquiries said (their registration was cancelled with the contents of
@@ -6,9 +7,9 @@ import type { Executor } from '../db/executor';
  * headers, attachments and forwarded mail go, and so do the texts of replies in the outbox (and the
  * server's words on them, which can quote an address). What stays says only that something was
  * asked and answered, and when: the inquiries' channel, status and dates (the response-time
- * reports count them) and each message's direction, date and author; and each mail's Message-ID or
- * content hash, without which the sync would import the same mail from the server again. Run it
- * in a transaction. Answers how many messages were emptied.
+ * reports count them) and each message's direction, date and author; and each mail's key (its
+ * Message-ID or content hash), without which the sync would import the same mail from the server
+ * again, as a hash only (see erasedMessageKey). Run it in a transaction. Answers how many messages were emptied.
  */
 export async function eraseInquiryContentsOfCustomer(db: Executor, customerId: number, subject: string): Promise<number> {
   const inquiryIds = db.selectFrom('inquiries').select('id').where('customerId', '=', customerId);
@@ -22,6 +23,10 @@ export async function eraseInquiryContentsOfCustomer(db: Executor, customerId: n
     .set({ subject, body: '', fromAddress: null, toAddress: null, inReplyTo: null, referenceIds: null })
     .where('inquiryId', 'in', inquiryIds)
     .executeTakeFirst();
+  const keyed = await db.selectFrom('messages').select(['id', 'messageKey']).where('inquiryId', 'in', inquiryIds).where('messageKey', 'is not', null).execute();
+  for (const { id, messageKey } of keyed) {
+    await db.updateTable('messages').set({ messageKey: erasedMessageKey(messageKey as string) }).where('id', '=', id).execute();
+  }
   await db.updateTable('outbox').set({ body: '', lastError: null }).where('inquiryId', 'in', inquiryIds).execute();
   await db.updateTable('inquiries').set({ subject }).where('customerId', '=', customerId).execute();
   return Number(emptied.numUpdatedRows);

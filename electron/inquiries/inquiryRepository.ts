@@ -4,6 +4,7 @@ import type { InquirySummary, Message } from '../../shared/domain';
 import { maskCardNumbers } from '../../shared/cardMask';
 import type { Executor } from '../db/executor';
 import { cachedPerHandle } from '../db/rawTransaction';
+import { erasedMessageKey } from '../mail/messageIdentity';
 import type { InquiriesTable, MessagesTable } from '../db/schema';
 
 /** Every text that reaches storage passes through here: card numbers are masked first (policy: no card data kept). */
@@ -56,23 +57,6 @@ export function toMessage(row: Selectable<MessagesTable>): Message {
     author: row.author,
     messageId: row.messageKey,
   };
-}
-
-export async function messageKeyExists(db: Executor, messageKey: string): Promise<boolean> {
-  const row = await db.selectFrom('messages').select('id').where('messageKey', '=', messageKey).executeTakeFirst();
-  return row !== undefined;
-}
-
-/** The inquiry that holds any of these Message-IDs (the mail's In-Reply-To and References). */
-export async function findInquiryByMessageKeys(db: Executor, keys: string[]): Promise<number | null> {
-  if (keys.length === 0) return null;
-  const row = await db
-    .selectFrom('messages')
-    .select('inquiryId')
-    .where('messageKey', 'in', keys)
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
-  return row?.inquiryId ?? null;
 }
 
 const summaryQuery = (db: Executor) =>
@@ -159,6 +143,7 @@ export async function listForResponseTimes(db: Executor, fromIso: string, toIso:
  * where Kysely would compile and prepare every query anew. Card numbers are masked here too.
  */
 export interface InquiryIngestStatements {
+  /** A message is stored under this key, as it came or erased (see erasedMessageKey). */
   messageKeyExists(messageKey: string): boolean;
   /** The inquiry holding the newest of these Message-IDs (a mail's In-Reply-To and References). */
   inquiryOfMessageKeys(keys: readonly string[]): number | null;
@@ -175,7 +160,7 @@ export interface InquiryIngestStatements {
 }
 
 export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Database): InquiryIngestStatements => {
-  const keyExists = raw.prepare('SELECT 1 FROM messages WHERE message_key = ?').pluck();
+  const keyExists = raw.prepare('SELECT 1 FROM messages WHERE message_key IN (?, ?)').pluck();
   const byKeys = raw
     // Never a thread of a customer whose registration was cancelled: their new mail starts afresh.
     .prepare(
@@ -196,10 +181,10 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
   const reopen = raw.prepare("UPDATE inquiries SET status = 'open', archived = 0 WHERE id = ?");
   const relocate = raw.prepare(
     `UPDATE messages SET imap_uid = @uid, imap_uid_validity = @uidValidity
-     WHERE message_key = @key AND mail_account_id = @accountId AND imap_folder = @folder AND imap_uid_validity IS NOT @uidValidity`,
+     WHERE message_key IN (@key, @erased) AND mail_account_id = @accountId AND imap_folder = @folder AND imap_uid_validity IS NOT @uidValidity`,
   );
   return {
-    messageKeyExists: (key) => keyExists.get(key) !== undefined,
+    messageKeyExists: (key) => keyExists.get(key, erasedMessageKey(key)) !== undefined,
     inquiryOfMessageKeys: (keys) => (keys.length ? ((byKeys.get(JSON.stringify(keys)) as number | undefined) ?? null) : null),
     customerOfInquiry: (id) => (customerOf.get(id) as number | undefined) ?? null,
     insertInquiry: (i) =>
@@ -228,7 +213,7 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
         ).lastInsertRowid,
       ),
     reopen: (id) => void reopen.run(id),
-    relocateMessage: (key, at) => void relocate.run({ key, ...at }),
+    relocateMessage: (key, at) => void relocate.run({ key, erased: erasedMessageKey(key), ...at }),
   };
 });
 

@@ -43,6 +43,25 @@ function contentHash(lines: RawHeaderLine[], raw: Buffer): string {
   return hash.digest('hex');
 }
 
+/**
+ * A mail's key as SHA-256 (hex): how Madoguchi remembers a mail whose contents it deleted, for
+ * a Message-ID can carry its sender's domain or name ("<20261201.hanako@example.jp>"), and a
+ * key hashed still recognises the mail when the server offers it again.
+ */
+export function messageKeyHash(messageKey: string): string {
+  return createHash('sha256').update(messageKey).digest('hex');
+}
+
+/**
+ * What a stored message's key becomes when its contents are deleted (the registration of its
+ * customer was cancelled with them): its hash, marked so that it can never be a Message-ID
+ * (those are "<...>"). The sync looks a mail up under both forms, so it is never imported again.
+ */
+export function erasedMessageKey(messageKey: string): string {
+  return messageKey.startsWith(ERASED_KEY_PREFIX) ? messageKey : `${ERASED_KEY_PREFIX}${messageKeyHash(messageKey)}`;
+}
+
+const ERASED_KEY_PREFIX = 'sha256:';
 
 /**
  * Message-IDs in a header value, each "<...>". Tolerates what mailers write besides ids

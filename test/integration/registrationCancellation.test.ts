@@ -130,7 +130,8 @@ describe("cancelling a customer's registration at their request", () => {
     await t.call('session.lock', {});
     const before = await inspectDatabase(t.dataDir, everythingStored);
     expect(before).toContain('登録アドレスからの申し出'); // the scan reads the records
-    for (const gone of ['山田花子', 'hanako@example.jp', '090-1234-5678', '丸の内', '会員証', '778899', '退会したいです', '承知しました', '手続きが完了', '不在: ']) expect(before).not.toContain(gone);
+    // Not even the Message-ID of their mail, which names their domain: it is kept as a hash.
+    for (const gone of ['山田花子', 'hanako@example.jp', '090-1234-5678', '丸の内', '会員証', '778899', '退会したいです', '承知しました', '手続きが完了', '不在: ', 'first@example.jp']) expect(before).not.toContain(gone);
     await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
 
     // Mail from the address afterwards, even a reply to the old thread, is a new customer's new inquiry.
@@ -186,11 +187,14 @@ describe("cancelling a customer's registration at their request", () => {
     const listed = await t.call('sync.quarantine', {});
     expect(listed.map((q) => ({ uid: q.uid, from: q.from, subject: q.subject, fileable: q.fileable }))).toEqual([{ uid: 1, from: null, subject: null, fileable: false }]);
     expect(listed[0]!.reason).toMatch(/^Mail of a customer whose registration was cancelled/);
-    // Their first mail is known by its Message-ID: not imported again.
+    // Their first mail is known by its Message-ID, kept only as a hash: not imported again.
     expect(await t.call('inquiries.list', {})).toHaveLength(1);
     await t.call('session.lock', {});
     const stored = await inspectDatabase(t.dataDir, everythingStored);
-    for (const gone of ['hanako@example.jp', '山田花子', '不在: ', '<away-1@example.jp>']) expect(stored).not.toContain(gone);
+    for (const gone of ['hanako@example.jp', '山田花子', '不在: ', '<away-1@example.jp>', 'leave-1@example.jp']) expect(stored).not.toContain(gone);
+    // Found again in the renumbered folder, under its new UID.
+    const found = await inspectDatabase(t.dataDir, (raw) => raw.prepare("SELECT imap_uid AS uid, message_key LIKE 'sha256:%' AS hashed FROM messages WHERE direction = 'in'").all());
+    expect(found).toEqual([{ uid: 2, hashed: 1 }]);
     await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
   });
 
