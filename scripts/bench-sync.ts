@@ -4,7 +4,10 @@
  * its own:
  *   1. the reference: a raw imapflow FETCH of every mail's source (no parsing, no storage);
  *   2. Madoguchi's full sync: fetched, parsed, masked, threaded, indexed and stored encrypted;
- *   3. mbsync (Debian's isync) into a maildir, where it is installed.
+ *   3. the floor: the same FETCH, each mail's source stored as it came into a database opened as
+ *      the app opens it (encrypted, WAL), 100 to a transaction, nothing read: any sync that keeps
+ *      the mail costs at least this, so it shows how much of the goal is left for the work itself;
+ *   4. mbsync (Debian's isync) into a maildir, where it is installed.
  * Usage: npm run bench:sync -- [--mails 20000] [--rounds 3] [--profile DIR] [--threads] [--serve]
  *   --rounds N     measures N rounds (reference, then full sync) and reports each round's ratio
  *                  and their median: the load on a shared machine changes between runs;
@@ -14,6 +17,7 @@
  *                  against it, so a change can be profiled again without rebuilding it.
  */
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,6 +135,39 @@ if (values.role === 'raw-fetch') {
   lock.release();
   await client.logout();
   report({ mails, bytes, seconds: (performance.now() - started) / 1000, ...cpuSince(cpuStarted), peakRssMb: process.resourceUsage().maxRSS / 1024 });
+} else if (values.role === 'store-raw') {
+  const { openDatabase } = await import('../electron/db/openDatabase');
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-store-raw-'));
+  const { raw: database, close } = openDatabase({ file: join(dataDir, 'floor.db'), key: randomBytes(32), workersDir: join(root, 'dist', 'workers') });
+  database.exec('CREATE TABLE raw_mail (uid INTEGER PRIMARY KEY, source BLOB NOT NULL)');
+  const insert = database.prepare('INSERT INTO raw_mail (uid, source) VALUES (?, ?)');
+  const storeBatch = database.transaction((batch: Array<{ uid: number; source: Buffer }>) => {
+    for (const mail of batch) insert.run(mail.uid, mail.source);
+  });
+  const started = performance.now();
+  const cpuStarted = cpuSnapshot();
+  const client = new ImapFlow({ host: '127.0.0.1', port: Number(values.port), secure: false, auth: { user: values.user!, pass: values.password! }, logger: false });
+  await client.connect();
+  const lock = await client.getMailboxLock('INBOX');
+  let batch: Array<{ uid: number; source: Buffer }> = [];
+  let mails = 0;
+  let bytes = 0;
+  for await (const message of client.fetch('1:*', { uid: true, internalDate: true, source: true }, { uid: true })) {
+    mails++;
+    bytes += message.source?.length ?? 0;
+    batch.push({ uid: message.uid, source: message.source ?? Buffer.alloc(0) });
+    if (batch.length === 100) {
+      storeBatch(batch);
+      batch = [];
+    }
+  }
+  storeBatch(batch);
+  lock.release();
+  await client.logout();
+  const measure = { mails, bytes, seconds: (performance.now() - started) / 1000, ...cpuSince(cpuStarted), peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  await close();
+  rmSync(dataDir, { recursive: true, force: true });
+  report(measure);
 } else if (values.role === 'madoguchi') {
   const { startTestApp } = await import('../test/support/testApp');
   // The worker threads as the app runs them: built (see buildRoles).
@@ -157,7 +194,7 @@ if (values.role === 'raw-fetch') {
 } else if (values['build-roles']) {
   console.log(`built ${await buildRoles()}`);
 } else if (values.role !== undefined) {
-  console.error(`No role "${values.role}": the roles are raw-fetch and madoguchi.`);
+  console.error(`No role "${values.role}": the roles are raw-fetch, store-raw and madoguchi.`);
   process.exit(2);
 } else {
   await main();
@@ -249,25 +286,32 @@ async function main() {
   child('raw-fetch');
   const rounds = Math.max(1, Number(values.rounds));
   const ratios: number[] = [];
+  const floorRatios: number[] = [];
   let peakRssMb = 0;
   for (let round = 1; round <= rounds; round++) {
     if (rounds > 1) console.log(`Round ${round} of ${rounds}`);
     const raw = child('raw-fetch');
     line('raw imapflow FETCH', raw);
+    const floor = child('store-raw');
+    line('floor: FETCH + store as is', floor);
     const madoguchi = child('madoguchi');
     line('Madoguchi full sync', madoguchi);
     const { stored, withheld } = madoguchi.pdfs ?? { stored: 0, withheld: 0 };
     console.log(`${''.padEnd(28)} PDFs stored: ${stored}, withheld for a card number: ${withheld} (expected ${withheldQuotes(count)})`);
     if (withheld !== withheldQuotes(count)) throw new Error('The sync did not read the PDFs as it should: this run measured something else. Check that PDFium loads in the built parse worker.');
-    const ratio = madoguchi.mails / madoguchi.seconds / (raw.mails / raw.seconds);
+    const rate = (m: Measure) => m.mails / m.seconds / (raw.mails / raw.seconds);
+    const ratio = rate(madoguchi);
     ratios.push(ratio);
+    floorRatios.push(rate(floor));
     peakRssMb = Math.max(peakRssMb, madoguchi.peakRssMb);
-    console.log(`Madoguchi / raw FETCH rate: ${ratio.toFixed(2)}`);
+    console.log(`Madoguchi / raw FETCH rate: ${ratio.toFixed(2)} (the floor's: ${rate(floor).toFixed(2)})`);
   }
-  const sorted = [...ratios].sort((a, b) => a - b);
-  const median = sorted[Math.floor((sorted.length - 1) / 2)] as number;
+  const spread = (figures: number[]) => {
+    const sorted = [...figures].sort((a, b) => a - b);
+    return `median ${sorted[Math.floor((sorted.length - 1) / 2)]!.toFixed(2)} (lowest ${sorted[0]!.toFixed(2)}, highest ${sorted.at(-1)!.toFixed(2)})`;
+  };
   console.log(
-    `Over ${rounds} round(s): Madoguchi / raw FETCH rate median ${median.toFixed(2)} (lowest ${sorted[0]!.toFixed(2)}, highest ${sorted.at(-1)!.toFixed(2)}; goal ≥ 0.5); ` +
+    `Over ${rounds} round(s): Madoguchi / raw FETCH rate ${spread(ratios)}, goal ≥ 0.5; the floor's ${spread(floorRatios)}; ` +
       `Madoguchi's highest peak RSS ${peakRssMb.toFixed(0)} MB (goal < 300 MB)`,
   );
 
