@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { domainToASCII } from 'node:url';
 import { createTransport } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import type { Logger } from 'nodemailer/lib/shared';
 import { AppError } from '../../shared/result';
 import { isLoopbackHost } from './loopbackHost';
 import { toSmtpAppError } from './smtpError';
@@ -67,6 +67,17 @@ export async function sendMail(config: SmtpConfig, mail: OutgoingMail): Promise<
     .compile()
     .build();
 
+  // Whether every byte of the mail went to the server, after it said DATA. The mail's own stream
+  // cannot tell: nodemailer reads it into a buffer right after login, before MAIL FROM. Its
+  // connection logs one entry when the data stream to the socket has ended; nothing else is read.
+  let handedOver = false;
+  const handOverWatch = {
+    ...Object.fromEntries((['level', 'trace', 'debug', 'warn', 'error', 'fatal'] as const).map((level) => [level, () => undefined])),
+    info: (entry: unknown) => {
+      if (isEndOfData(entry)) handedOver = true;
+    },
+  } as unknown as Logger;
+
   const implicitTls = config.tls && config.port === IMPLICIT_TLS_PORT;
   const transport = createTransport({
     host: config.host,
@@ -84,14 +95,11 @@ export async function sendMail(config: SmtpConfig, mail: OutgoingMail): Promise<
     connectionTimeout: SMTP_CONNECT_TIMEOUT_MS,
     greetingTimeout: SMTP_CONNECT_TIMEOUT_MS,
     socketTimeout: SMTP_SOCKET_TIMEOUT_MS,
-    logger: false,
+    logger: handOverWatch,
     debug: false,
   });
-  // Whether every byte of the mail was handed to the server (it is read only once the server said DATA).
-  let handedOver = false;
-  const message = Readable.from([raw]).once('end', () => (handedOver = true));
   try {
-    await transport.sendMail({ envelope: { from: mail.from.address, to: [mail.to] }, raw: message });
+    await transport.sendMail({ envelope: { from: mail.from.address, to: [mail.to] }, raw });
   } catch (error) {
     // The link broke (or timed out) after the whole mail went, before the server answered: it may
     // have queued the mail already (servers scan it before they answer). Sending it again could
@@ -105,6 +113,12 @@ export async function sendMail(config: SmtpConfig, mail: OutgoingMail): Promise<
     transport.close();
   }
   return { messageId, raw };
+}
+
+/** nodemailer's log entry for the end of the DATA stream (smtp-connection's `tnx: 'message'` with its byte count). */
+function isEndOfData(entry: unknown): boolean {
+  const fields = entry as { tnx?: unknown; outByteCount?: unknown } | null;
+  return typeof fields === 'object' && fields !== null && fields.tnx === 'message' && typeof fields.outByteCount === 'number';
 }
 
 /** The configured domain, or the sender's, reduced to characters a Message-ID may hold. */
