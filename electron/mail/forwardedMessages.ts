@@ -1,6 +1,6 @@
 import { containsCardNumber } from '../../shared/cardMask';
 import { decodeEncodedWords } from './encodedWords';
-import { decodeText, repairIso2022JpEscapes } from './japaneseCharsets';
+import { decodeText, decodeUnlabelled, repairIso2022JpEscapes } from './japaneseCharsets';
 // Type-only: parseInboundMail is handed in as `parse`, so there is no import cycle at run time.
 import type { InboundAttachment, InboundMail } from './parseInboundMail';
 import { bodyStart, headerBytes, rawHeaderValue, rawHeaderValues, type RawHeaderLine } from './rawHeaders';
@@ -64,6 +64,7 @@ export async function readForwardedMessages(
         ? await readForwarded(attachment.content, context.fallbackDate, context.depth + 1, context.parse)
         : null;
     if (!mail) {
+      if (isForwardedPart(attachment)) withholdIfRawCardNumber(attachment);
       listed.push(attachment);
       continue;
     }
@@ -141,8 +142,22 @@ function emlNameFor(subject: string): string {
 }
 
 function holdsCardNumber(mail: ForwardedMail): boolean {
+  // A file of its own withheld for a card number (attachmentCardCheck.ts): its bytes are in the .eml too.
+  if (mail.attachments.some((a) => a.withheld)) return true;
   const texts = [mail.from, mail.to, mail.cc, mail.subject, mail.text, mail.html ?? '', ...mail.attachments.map((a) => a.fileName)];
   return texts.some(containsCardNumber) || mail.forwarded.some(holdsCardNumber);
+}
+
+/**
+ * A forwarded message that is not read (beyond MAX_FORWARD_DEPTH, or not a mail at all) is still
+ * looked through as text: headers and 7- or 8-bit parts in any Japanese charset. What it holds
+ * in base64 or quoted-printable parts is not decoded here, so a number there is not found.
+ */
+function withholdIfRawCardNumber(attachment: InboundAttachment): void {
+  if (attachment.content && containsCardNumber(decodeUnlabelled(attachment.content))) {
+    delete attachment.content;
+    attachment.withheld = true;
+  }
 }
 
 /** The attachments of a mail and of every message forwarded in it, at any depth. */

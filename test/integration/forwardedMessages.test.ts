@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DovecotServer } from '../support/dovecot';
 import {
   attachedEmlWithAttachmentMail,
+  forwardedCardFileMail,
   forwardedCardNumberMail,
   forwardedIso2022JpInlineMail,
   malformedForwardMail,
@@ -103,6 +104,15 @@ describe('forwarded messages synced from a real IMAP server and read through the
     for (const text of stored.forwarded) expect(text).not.toMatch(/4111 ?1111 ?1111 ?1111/);
     for (const content of stored.attachments) expect(content.toString('latin1')).not.toMatch(/4111 ?1111 ?1111 ?1111/);
     await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
+  });
+
+  it("keeps no .eml whose own attachment was withheld for a card number: the file's bytes are in it", async () => {
+    await dovecot.appendMail(forwardedCardFileMail());
+    const message = await syncedMessage('転送: 登録情報');
+    expect(message.forwarded![0]!.attachments).toMatchObject([{ fileName: 'touroku.csv', kept: false, withheld: true }]);
+    expect(message.forwarded![0]!.body).toBe('登録情報を添付します。');
+    expect(message.attachments).toMatchObject([{ fileName: 'touroku-mail.eml', kept: false, withheld: true }]);
+    await expect(t.call('attachments.download', { id: message.attachments![0]!.id })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/held a card number/) });
   });
 
   it("deletes a file of a forwarded message from the forward's .eml too, so the card data is gone from every copy", async () => {

@@ -189,6 +189,27 @@ export function forwardedCardNumberMail(): Buffer {
   });
 }
 
+/** An attached .eml whose own attachment (a CSV, base64) holds a card number; its text holds none. */
+export function forwardedCardFileMail(): Buffer {
+  const original = mailWithAttachment({
+    from: 'kato@customer.example',
+    to: 'sales@toot-partner.example',
+    subject: '登録情報の件',
+    text: '登録情報を添付します。',
+    charset: 'utf-8',
+    attachment: Buffer.from('名前,カード番号\r\n加藤,4111-1111-1111-1111\r\n', 'utf-8'),
+    fileName: 'touroku.csv',
+    messageId: '<card-file-original@customer.example>',
+  });
+  return forwardingMail({
+    from: 'sales@toot-partner.example',
+    to: 'support@toot.example',
+    subject: '転送: 登録情報',
+    text: 'お客様のメールを添付します。',
+    forwards: [{ message: original, disposition: 'attachment', fileName: 'touroku-mail.eml', transferEncoding: 'base64' }],
+  });
+}
+
 function wrap76(base64: string): string {
   const lines: string[] = [];
   for (let i = 0; i < base64.length; i += 76) lines.push(base64.slice(i, i + 76));

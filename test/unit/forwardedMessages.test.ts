@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_FORWARD_DEPTH } from '../../electron/mail/forwardedMessages';
-import { parseInboundMail } from '../../electron/mail/parseInboundMail';
+import { parseInboundMail, type InboundAttachment, type InboundMail } from '../../electron/mail/parseInboundMail';
 import { leanParseMail } from '../../electron/mail/leanMailParser';
 import {
   attachedEmlWithAttachmentMail,
@@ -91,6 +91,17 @@ describe('forwarded messages (message/rfc822 parts)', () => {
     // The customer's mail, one level too deep, is still there to download.
     expect(level.attachments.map((a) => [a.fileName, a.contentType])).toEqual([['level1.eml', 'message/rfc822']]);
     expect(level.attachments[0]!.content!.toString('utf-8')).toContain('From: deep@customer.example');
+  });
+
+  it('keeps no .eml along the chain when a forward too deep to read shows a card number in its text', async () => {
+    let raw = japaneseMail({ from: 'deep@customer.example', to: 'a@toot.example', subject: '最深部', text: 'カードは 4111 1111 1111 1111 です', charset: 'iso-2022-jp', transferEncoding: '7bit' });
+    for (let level = 1; level <= MAX_FORWARD_DEPTH + 1; level++) {
+      raw = forwardingMail({ from: `level${level}@toot.example`, to: 'b@toot.example', subject: `転送 ${level}`, text: `第${level}層`, forwards: [{ message: raw, fileName: `level${level}.eml` }] });
+    }
+    const mail = await parseInboundMail(raw, FALLBACK);
+    const emls: InboundAttachment[] = [];
+    for (let level: Pick<InboundMail, 'attachments' | 'forwarded'> | undefined = mail; level; level = level.forwarded?.[0]) emls.push(...level.attachments);
+    expect(emls.map((a) => [a.fileName, a.withheld, a.content])).toEqual([4, 3, 2, 1].map((n) => [`level${n}.eml`, true, undefined]));
   });
 
   it('keeps the outer mail and what can be read when forwarded parts are junk or cut off', async () => {
