@@ -176,11 +176,13 @@ export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database
      ON CONFLICT (mail_account_id, folder) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid,
        highest_modseq = CASE WHEN uid_validity = excluded.uid_validity THEN highest_modseq END`,
   );
+  // Set aside again in the same numbering, it is the same mail: what was read of it before stays when
+  // it cannot be read this time. In a new numbering the UID names another mail: nothing of the old one stays.
+  const kept = (column: string) => `${column} = CASE WHEN uid_validity IS excluded.uid_validity THEN coalesce(excluded.${column}, ${column}) ELSE excluded.${column} END`;
   const quarantine = raw.prepare(
     `INSERT INTO quarantine (mail_account_id, folder, imap_uid, reason, reason_key, at, uid_validity, from_text, subject, sent_at, message_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (mail_account_id, folder, imap_uid) DO UPDATE SET reason = excluded.reason, reason_key = excluded.reason_key, at = excluded.at, uid_validity = excluded.uid_validity,
-       from_text = coalesce(excluded.from_text, from_text), subject = coalesce(excluded.subject, subject), sent_at = coalesce(excluded.sent_at, sent_at),
-       message_key = coalesce(excluded.message_key, message_key)`,
+       ${['from_text', 'subject', 'sent_at', 'message_key'].map(kept).join(', ')}`,
   );
   // A mail of a customer whose registration was cancelled, found again: set aside with nothing of it.
   const quarantineForgotten = raw.prepare(

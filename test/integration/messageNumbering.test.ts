@@ -88,5 +88,19 @@ describe('the numbering of a stored mail’s UID', () => {
       cursor.save(1, 'INBOX', '200', 1);
       expect(modseq()).toBeNull();
     });
+
+    it('gives a mail set aside under a new numbering none of the summary of the mail its UID named before', () => {
+      const cursor = syncCursorStatements(opened.raw);
+      const summary = () => opened.raw.prepare("SELECT from_text AS sender, subject, sent_at AS date, message_key AS messageKey, uid_validity AS v FROM quarantine WHERE imap_uid = 7").get();
+      const place = (uidValidity: string) => ({ accountId: 1, folder: 'INBOX', uidValidity, uid: 7 });
+      cursor.quarantine(place('100'), 'first try', '2026-11-25T00:00:00.000Z', { from: 'old@example.jp', subject: '古い件名', date: '2026-11-24T00:00:00.000Z', messageKey: '<old@example.jp>' });
+      // Tried again in the same numbering without a summary (it could not be read this time): still that mail.
+      cursor.quarantine(place('100'), 'second try', '2026-11-25T01:00:00.000Z', null);
+      expect(summary()).toEqual({ sender: 'old@example.jp', subject: '古い件名', date: '2026-11-24T00:00:00.000Z', messageKey: '<old@example.jp>', v: '100' });
+      // The folder was renumbered: UID 7 is another, unreadable mail, set aside before the cursor moves.
+      cursor.quarantine(place('200'), 'unreadable', '2026-11-26T00:00:00.000Z', null);
+      cursor.save(1, 'INBOX', '200', 7);
+      expect(summary()).toEqual({ sender: null, subject: null, date: null, messageKey: null, v: '200' });
+    });
   });
 });
