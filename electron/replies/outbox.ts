@@ -108,17 +108,15 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) === 0) return;
     changed(row.inquiryId);
+    let sent: Awaited<ReturnType<typeof replyToInquiry>>;
     try {
-      const sent = await replyToInquiry({ ...ws, operator: row.queuedBy }, row.inquiryId, row.body, {
+      sent = await replyToInquiry({ ...ws, operator: row.queuedBy }, row.inquiryId, row.body, {
         quoteOriginal: row.quoteOriginal === 1,
         // Sent in the same transaction as the reply is stored: a crash or a lock while the copy goes to Sent cannot make it look unsent.
         recordSent: async (trx, message) => {
           await trx.updateTable('outbox').set({ status: 'sent', messageId: message.id, lastError: null, sendAt: at(clock()) }).where('id', '=', row.id).execute();
         },
       });
-      // lastError of a sent reply: its copy could not be stored in the Sent folder (the reply went out).
-      if (sent.sentCopy?.error) await ws.db.updateTable('outbox').set({ lastError: sent.sentCopy.error }).where('id', '=', row.id).execute();
-      ws.logger.info('outbox.sent', { outboxId: row.id, inquiryId: row.inquiryId });
     } catch (error) {
       const attempts = row.attempts + 1;
       const code = error instanceof AppError ? error.code : 'INTERNAL';
@@ -132,8 +130,23 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
           sendAt: at(clock() + Math.min(MAX_BACKOFF_MS, retryBaseMs * 2 ** (attempts - 1))),
         })
         .where('id', '=', row.id)
+        // Only a reply still being sent failed: one recorded as sent stays sent, never to go twice.
+        .where('status', '=', 'sending')
         .execute();
       ws.logger.warn('outbox.sendFailed', { outboxId: row.id, attempts, code, final });
+      changed(row.inquiryId);
+      return;
+    }
+    ws.logger.info('outbox.sent', { outboxId: row.id, inquiryId: row.inquiryId });
+    // lastError of a sent reply: its copy could not be stored in the Sent folder (the reply went out).
+    // The reply is recorded as sent already: should this note fail too, it stays sent, only unnoted.
+    if (sent.sentCopy?.error) {
+      await ws.db
+        .updateTable('outbox')
+        .set({ lastError: sent.sentCopy.error })
+        .where('id', '=', row.id)
+        .execute()
+        .catch(() => ws.logger.warn('outbox.sentCopyNoteFailed', { outboxId: row.id }));
     }
     changed(row.inquiryId);
   };

@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startDovecot, type DovecotServer } from '../support/dovecot';
 import { japaneseMail } from '../support/mailFixtures';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
-import { startTestApp, type TestApp } from '../support/testApp';
+import { inspectDatabase } from '../support/inspectDatabase';
+import { startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/testApp';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -103,7 +104,8 @@ describe('the reply outbox: undo window, retries with back-off and the reason sh
       const [failed] = await until(() => t.call('outbox.list', { inquiryId }), (l) => l[0]?.status === 'failed');
       expect(failed).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('refused the recipient') });
       await sleep(1500);
-      expect((await t.call('outbox.list', { inquiryId }))[0]).toMatchObject({ status: 'failed', attempts: 1 });
+      console.log('DEBUG', JSON.stringify(await t.call('outbox.list', { inquiryId })), inquiryId, smtp.received.length, JSON.stringify(await t.call('inquiries.list', {})));
+    expect((await t.call('outbox.list', { inquiryId }))[0]).toMatchObject({ status: 'failed', attempts: 1 });
       // The inbox marks the inquiry, so staff working elsewhere learn of it.
       expect((await t.call('inquiries.list', {}))[0]).toMatchObject({ id: inquiryId, replyFailed: true });
       await t.call('outbox.cancel', { id: refused.id });
@@ -131,5 +133,27 @@ describe('the reply outbox: undo window, retries with back-off and the reason sh
     expect(item).toMatchObject({ id: queued.id, status: 'sent' });
     expect(item!.lastError).toBeTruthy();
     expect(item!.messageId).not.toBeNull();
+  });
+
+  it('keeps a sent reply sent, never to be sent again, when even the note about its Sent copy cannot be written', async () => {
+    await t.call('session.lock', {});
+    // Only the note on a sent reply fails (as a full disk would fail it); every other write goes through.
+    await inspectDatabase(t.dataDir, (raw) =>
+      raw.exec(`CREATE TRIGGER note_fails BEFORE UPDATE OF last_error ON outbox
+                WHEN OLD.status = 'sent' AND NEW.status = 'sent' AND NEW.last_error IS NOT NULL
+                BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`),
+    );
+    await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
+    await dovecot.stop();
+    const queued = await t.call('outbox.queue', { inquiryId, body: '一度だけ届く回答', quoteOriginal: false });
+    await t.call('outbox.sendNow', { id: queued.id });
+    await smtp.waitFor(1, 10_000);
+    // Several retry periods (400 ms, doubling): a reply taken for unsent would have gone again by now.
+    await sleep(2500);
+    expect(smtp.received).toHaveLength(1);
+    expect((await t.call('inquiries.get', { id: inquiryId })).messages).toHaveLength(2);
+    await t.call('session.lock', {});
+    const row = await inspectDatabase(t.dataDir, (raw) => raw.prepare('SELECT status, message_id IS NOT NULL AS recorded FROM outbox WHERE id = ?').get(queued.id));
+    expect(row).toEqual({ status: 'sent', recorded: 1 });
   });
 });
