@@ -6,20 +6,23 @@
  *
  * A card number is 13 to 19 digits (half- or full-width) that pass the Luhn check, written
  * together or in groups, as people write them: "4111 1111 1111 1111", "4111-1111-1111-1111",
- * Amex's "3782 822463 10005", with one to three separators between groups (spaces, hyphens and
- * their full-width forms, no-break and thin spaces such as HTML's &nbsp;, dots, slashes, or the
- * katakana "ー" that a Japanese keyboard gives for a hyphen). It is found inside a longer run of numbers too: "注文番号12 4111 1111 1111 1111",
+ * Amex's "3782 822463 10005", with one to three separators between groups (spaces and tabs,
+ * hyphens, dashes and their full-width forms, no-break and thin spaces such as HTML's &nbsp;, soft
+ * hyphens, dots, slashes, the katakana "ー" that a Japanese keyboard gives for a hyphen, or a line
+ * break). It is found inside a longer run of numbers too: "注文番号12 4111 1111 1111 1111",
  * "4111 1111 1111 1111 12/27" (with the expiry), "4111111111111111 123" (with the security code).
  * So that phone and order numbers next to each other are not taken for one, the groups of a
- * number written in groups are 3 to 6 digits long and all separated alike.
+ * number written in groups are 3 to 6 digits long and all separated alike, except where a line
+ * breaks (a number wrapped by a mail program or split line by line: "4111 1111\n1111 1111").
  */
 const DIGIT = '0-9０-９';
-const SEPARATORS = ' -\u00a0\u2002\u2003\u2009\u202f\u3000－‐−.．/／ー';
+const SEPARATORS = ' \t\r\n-\u00a0\u00ad\u2002\u2003\u2009\u202f\u3000－‐\u2011\u2012\u2013\u2014\u2015−.．/／ー';
 const SEPARATOR = SEPARATORS.replace('-', '\\-');
 /** Digits and groups of digits, with at most three separators between groups. */
 const NUMBER_RUN = new RegExp(`[${DIGIT}]+(?:[${SEPARATOR}]{1,3}[${DIGIT}]+)*`, 'g');
 const GROUP = new RegExp(`[${DIGIT}]+`, 'g');
 const SEPARATOR_CODES = new Set([...SEPARATORS].map((ch) => ch.charCodeAt(0)));
+const LINE_BREAK = /[\r\n]/;
 const MIN_DIGITS = 13;
 const MAX_DIGITS = 19;
 
@@ -73,11 +76,15 @@ function cardDigits(groups: Group[], first: number, last: number): string | null
     return digits.length >= MIN_DIGITS && digits.length <= MAX_DIGITS && passesLuhn(digits) ? digits : null;
   }
   let digits = '';
-  const separator = (groups[first + 1] as Group).before;
+  /** The number's separator, taken from its first break that is not a line break. */
+  let separator: string | null = null;
   for (let i = first; i <= last; i++) {
     const group = groups[i] as Group;
     if (group.digits.length < 3 || group.digits.length > 6) return null;
-    if (i > first && group.before !== separator) return null;
+    if (i > first && !LINE_BREAK.test(group.before)) {
+      separator ??= group.before;
+      if (group.before !== separator) return null;
+    }
     digits += group.digits;
   }
   return digits.length >= MIN_DIGITS && digits.length <= MAX_DIGITS && passesLuhn(digits) ? digits : null;

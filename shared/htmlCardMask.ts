@@ -11,8 +11,9 @@ import { maskCardNumbers } from './cardMask';
  * white space one space, character references decode, script and style hold no text), with
  * where each character came from; maskCardNumbers finds the numbers in that text, and each
  * masked character is masked in the source (a character reference becomes one "*"). Attribute
- * values (a link's query, an input's value) are masked as they are written. Everything else
- * in the HTML stays byte for byte.
+ * values (a link's query, an image's alt text, a title shown as a tooltip) are read as a browser
+ * reads them too, character references and a URL's %-escapes decoded: one that holds a card
+ * number is written anew, masked. Everything else in the HTML stays byte for byte.
  */
 export function maskCardNumbersInHtml(html: string): string {
   if (!hasThirteenDigits(html)) return html;
@@ -20,8 +21,8 @@ export function maskCardNumbersInHtml(html: string): string {
   /** For each visible character, the source range it was read from. */
   const from: number[] = [];
   const to: number[] = [];
-  /** Masked tags (their attribute values), by source start. */
-  const maskedTags = new Map<number, string>();
+  /** Masked tags (their attribute values), by source start: where the tag ends in the source, and what it becomes. */
+  const maskedTags = new Map<number, { end: number; by: string }>();
   const see = (ch: string, start: number, end: number) => {
     if (ch === ' ' && visible.at(-1) === ' ') {
       // White space collapses on screen: the run counts as one space.
@@ -41,8 +42,8 @@ export function maskCardNumbersInHtml(html: string): string {
       const end = tagEnd(html, i);
       const tag = html.slice(i, end);
       const name = /^<\/?([a-zA-Z][a-zA-Z0-9]*)/.exec(tag)?.[1]?.toLowerCase();
-      const masked = maskCardNumbers(tag);
-      if (masked !== tag) maskedTags.set(i, masked);
+      const masked = maskTag(tag);
+      if (masked !== tag) maskedTags.set(i, { end, by: masked });
       if (name && !tag.startsWith('</') && (name === 'script' || name === 'style')) {
         // Their content is not text anyone reads; it ends at the closing tag.
         lowerCase ??= html.toLowerCase();
@@ -53,11 +54,10 @@ export function maskCardNumbersInHtml(html: string): string {
       if (name && !INLINE_TAGS.has(name)) see(' ', i, end);
       i = end;
     } else if (ch === '&') {
-      const reference = /^&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});?/.exec(html.slice(i, i + 40));
-      const decoded = reference ? decodeReference(reference[1] as string) : null;
-      if (reference && decoded !== null) {
-        see(isSpace(decoded) ? ' ' : decoded, i, i + reference[0].length);
-        i += reference[0].length;
+      const reference = readReference(html, i);
+      if (reference) {
+        see(isSpace(reference.text) ? ' ' : reference.text, i, i + reference.length);
+        i += reference.length;
       } else {
         see(ch, i, i + 1);
         i++;
@@ -74,7 +74,7 @@ export function maskCardNumbersInHtml(html: string): string {
 
   // Rebuilt from the source: masked characters and tags replaced, the rest as it was.
   const replacements: Array<{ start: number; end: number; by: string }> = [];
-  for (const [start, tag] of maskedTags) replacements.push({ start, end: start + tag.length, by: tag });
+  for (const [start, tag] of maskedTags) replacements.push({ start, ...tag });
   for (let k = 0; k < masked.length; k++) {
     if (masked[k] !== text[k]) replacements.push({ start: from[k] as number, end: to[k] as number, by: '*' });
   }
@@ -89,17 +89,71 @@ export function maskCardNumbersInHtml(html: string): string {
   return out + html.slice(at);
 }
 
+/** Whether the HTML shows a card number to its reader (in its text or an attribute value). */
+export function htmlContainsCardNumber(html: string): boolean {
+  return maskCardNumbersInHtml(html) !== html;
+}
+
 /** Tags that do not break a line or a word: text on both sides runs together on screen. */
 const INLINE_TAGS = new Set(['a', 'abbr', 'b', 'bdi', 'bdo', 'cite', 'code', 'data', 'dfn', 'em', 'font', 'i', 'kbd', 'mark', 'q', 's', 'samp', 'small', 'span', 'strike', 'strong', 'sub', 'sup', 'time', 'tt', 'u', 'var', 'wbr', 'o', 'nobr']);
 
-const NAMED: Record<string, string> = { nbsp: ' ', ensp: ' ', emsp: ' ', thinsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", hyphen: '-', dash: '-', minus: '−', ndash: '–', sol: '/', period: '.', num: '#' };
+const NAMED: Record<string, string> = {
+  nbsp: ' ', NonBreakingSpace: ' ', ensp: ' ', emsp: ' ', thinsp: ' ', ThinSpace: ' ', numsp: ' ', puncsp: ' ', MediumSpace: ' ', Tab: '\t', NewLine: '\n',
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", hyphen: '-', dash: '-', minus: '−', ndash: '–', mdash: '—', horbar: '―', shy: '\u00ad', sol: '/', period: '.', num: '#',
+};
+/** The names a browser reads without their ";" too, even run into what follows ("&nbsp1111" is a no-break space and 1111). */
+const LEGACY_NAMES = ['nbsp', 'amp', 'lt', 'gt', 'quot', 'shy'];
+const REFERENCE = /^&(?:#([0-9]{1,7});?|#[xX]([0-9a-fA-F]{1,6});?|([a-zA-Z][a-zA-Z0-9]{1,31});)/;
 
-function decodeReference(body: string): string | null {
-  if (body.startsWith('#')) {
-    const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-    return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : null;
+/** The character reference at `at` (which holds "&"): what it reads as, and its length in the source; null when it is none. */
+function readReference(html: string, at: number): { text: string; length: number } | null {
+  const match = REFERENCE.exec(html.slice(at, at + 40));
+  if (match) {
+    const [whole, decimal, hex, name] = match;
+    const code = decimal !== undefined ? parseInt(decimal, 10) : hex !== undefined ? parseInt(hex, 16) : NaN;
+    const text = name !== undefined ? NAMED[name] : Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
+    if (text !== undefined) return { text, length: whole.length };
   }
-  return NAMED[body] ?? null;
+  const legacy = LEGACY_NAMES.find((name) => html.startsWith(name, at + 1));
+  return legacy ? { text: NAMED[legacy] as string, length: legacy.length + 1 } : null;
+}
+
+/** Text with its character references decoded, as a browser reads an attribute's value. */
+function decodeReferences(text: string): string {
+  if (!text.includes('&')) return text;
+  let out = '';
+  for (let i = 0; i < text.length; ) {
+    const reference = text[i] === '&' ? readReference(text, i) : null;
+    out += reference ? reference.text : text[i];
+    i += reference ? reference.length : 1;
+  }
+  return out;
+}
+
+/** A name, "=", and a value quoted either way or unquoted. */
+const ATTRIBUTE = /(\s[^\s"'>/=]+\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/g;
+
+/** A tag whose attribute values hold no card number as a browser reads them: any that does is written anew, masked. */
+function maskTag(tag: string): string {
+  const rewritten = tag.replace(ATTRIBUTE, (whole, prefix: string, double?: string, single?: string, bare?: string) => {
+    const value = decodeReferences(double ?? single ?? bare ?? '');
+    for (const reading of [value, percentDecoded(value)]) {
+      const masked = maskCardNumbers(reading);
+      if (masked !== reading) return `${prefix}"${masked.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}"`;
+    }
+    return whole;
+  });
+  // Whatever the attribute syntax above did not take apart is still masked as written.
+  return maskCardNumbers(rewritten);
+}
+
+function percentDecoded(value: string): string {
+  if (!value.includes('%')) return value;
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return value;
+  }
 }
 
 /** White space as HTML collapses it, and the spaces that look like one (no-break, en, em, thin…). */

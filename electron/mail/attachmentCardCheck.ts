@@ -1,11 +1,14 @@
 import { unzipSync } from 'fflate';
 import { containsCardNumber } from '../../shared/cardMask';
+import { htmlContainsCardNumber } from '../../shared/htmlCardMask';
 import { decodeUnlabelled } from './japaneseCharsets';
 import type { InboundAttachment } from './parseInboundMail';
 import { pdfTextOf } from './pdfText';
 
 /** Types and names of files that are text someone wrote or exported: a card number in them can be found. */
 const TEXT_TYPES = /^(?:text\/|application\/(?:csv|x-csv|json|xml|rtf|x-yaml)\b)/i;
+const HTML_TYPES = /^(?:text\/html|application\/xhtml\+xml)\b/i;
+const HTML_NAMES = /\.(?:html?|xhtml)$/i;
 const TEXT_NAMES = /\.(?:txt|csv|tsv|json|xml|html?|log|md|rtf|ics|vcf|ya?ml)$/i;
 
 /** Office documents (Word, Excel, PowerPoint; OpenDocument): zip files of XML. */
@@ -34,7 +37,9 @@ export async function withholdIfCardNumber(attachment: InboundAttachment): Promi
         ? officeTextOf(content)
         : // Whatever its label: a PDF is known by its first bytes, and anything else reads as null.
           await pdfTextOf(content);
-  if (text !== null && containsCardNumber(text)) {
+  // An HTML file is read as a browser shows it: "4111&nbsp;1111…", or a number split over table cells.
+  const html = HTML_TYPES.test(attachment.contentType) || HTML_NAMES.test(attachment.fileName);
+  if (text !== null && (html ? htmlContainsCardNumber(text) || containsCardNumber(text) : containsCardNumber(text))) {
     delete attachment.content;
     attachment.withheld = true;
   }

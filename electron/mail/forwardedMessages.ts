@@ -1,4 +1,5 @@
 import { containsCardNumber } from '../../shared/cardMask';
+import { htmlContainsCardNumber } from '../../shared/htmlCardMask';
 import { decodeEncodedWords } from './encodedWords';
 import { decodeText, decodeUnlabelled, repairIso2022JpEscapes } from './japaneseCharsets';
 // Type-only: parseInboundMail is handed in as `parse`, so there is no import cycle at run time.
@@ -144,8 +145,8 @@ function emlNameFor(subject: string): string {
 function holdsCardNumber(mail: ForwardedMail): boolean {
   // A file of its own withheld for a card number (attachmentCardCheck.ts): its bytes are in the .eml too.
   if (mail.attachments.some((a) => a.withheld)) return true;
-  const texts = [mail.from, mail.to, mail.cc, mail.subject, mail.text, mail.html ?? '', ...mail.attachments.map((a) => a.fileName)];
-  return texts.some(containsCardNumber) || mail.forwarded.some(holdsCardNumber);
+  const texts = [mail.from, mail.to, mail.cc, mail.subject, mail.text, ...mail.attachments.map((a) => a.fileName)];
+  return texts.some(containsCardNumber) || (mail.html !== null && htmlContainsCardNumber(mail.html)) || mail.forwarded.some(holdsCardNumber);
 }
 
 /**

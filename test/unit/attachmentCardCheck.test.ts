@@ -41,6 +41,14 @@ describe('text attachments holding a card number are not kept (the policy keeps 
     expect(attachment.content).toBeUndefined();
   });
 
+  it('withholds an HTML file that shows a card number, though its source spells it apart', async () => {
+    for (const html of ['<table><tr><td>4111</td><td>1111</td><td>1111</td><td>1111</td></tr></table>', '<p>4111&nbsp;1111&nbsp;1111&nbsp;1111</p>', '<p>4111<br>1111<br>1111<br>1111</p>']) {
+      expect(await attachmentOf(mailWith('order.html', 'text/html', Buffer.from(html))), html).toMatchObject({ withheld: true });
+    }
+    const plain = Buffer.from('<p>電話 03-1234-5678</p>');
+    expect((await attachmentOf(mailWith('order.html', 'text/html', plain))).withheld).toBeUndefined();
+  });
+
   it('withholds UTF-16 text and full-width digits too', async () => {
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('カード：４１１１－１１１１－１１１１－１１１１', 'utf16le')]);
     expect(await attachmentOf(mailWith('memo.txt', 'text/plain', utf16))).toMatchObject({ withheld: true });

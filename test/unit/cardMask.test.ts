@@ -37,6 +37,18 @@ describe('maskCardNumbers', () => {
     expect(maskCardNumbers('3782 822463 10005')).toBe('**** ****** *0005');
   });
 
+  it('masks a number broken over lines or tabs, and the dashes word processors and Japanese input give', () => {
+    expect(maskCardNumbers('4111\n1111\n1111\n1111')).toBe('****\n****\n****\n1111');
+    expect(maskCardNumbers('カード: 4111 1111\r\n1111 1111')).toBe('カード: **** ****\r\n**** 1111');
+    expect(maskCardNumbers('4111\t1111\t1111\t1111')).toBe('****\t****\t****\t1111');
+    for (const dash of ['\u2013', '\u2014', '\u2011', '\u2015', '\u00ad']) {
+      expect(maskCardNumbers(`4111${dash}1111${dash}1111${dash}1111`)).toBe(`****${dash}****${dash}****${dash}1111`);
+    }
+    // Within a line the groups are still separated alike.
+    const mixed = '4111 1111-1111 1111';
+    expect(maskCardNumbers(mixed)).toBe(mixed);
+  });
+
   it('leaves phone and order numbers side by side alone', () => {
     const text = '03-1234-5678 090-1234-5678 / 受付 1234-5678-9012 2026/11/24 12345678901234567890';
     expect(maskCardNumbers(text)).toBe(text);

@@ -11,7 +11,7 @@ import {
   malformedForwardMail,
   nestedForwardMail,
 } from '../support/forwardedMailFixtures';
-import { japaneseMail } from '../support/mailFixtures';
+import { alternativeMail, japaneseMail } from '../support/mailFixtures';
 
 const FALLBACK = '2025-04-02T00:00:00.000Z';
 
@@ -91,6 +91,13 @@ describe('forwarded messages (message/rfc822 parts)', () => {
     // The customer's mail, one level too deep, is still there to download.
     expect(level.attachments.map((a) => [a.fileName, a.contentType])).toEqual([['level1.eml', 'message/rfc822']]);
     expect(level.attachments[0]!.content!.toString('utf-8')).toContain('From: deep@customer.example');
+  });
+
+  it('keeps no .eml of an HTML mail whose card number shows only on screen (split by <br>)', async () => {
+    const original = alternativeMail({ from: 'ito@customer.example', to: 'a@toot.example', subject: 'カード', text: '', html: '<p>カード番号<br>4111<br>1111<br>1111<br>1111</p>' });
+    const mail = await parseInboundMail(forwardingMail({ from: 'b@toot.example', to: 'c@toot.example', subject: '転送', text: '転送します', forwards: [{ message: original, fileName: 'card.eml' }] }), FALLBACK);
+    expect(mail.attachments).toMatchObject([{ fileName: 'card.eml', withheld: true }]);
+    expect(mail.attachments[0]!.content).toBeUndefined();
   });
 
   it('keeps no .eml along the chain when a forward too deep to read shows a card number in its text', async () => {

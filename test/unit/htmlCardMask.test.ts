@@ -33,6 +33,28 @@ describe('card numbers in HTML mail, as a reader sees them', () => {
     expect(maskCardNumbersInHtml('<a href="https://pay.example/?card=4111111111111111">支払い</a>')).toBe('<a href="https://pay.example/?card=************1111">支払い</a>');
   });
 
+  it('masks attribute values as a browser reads them: references and %-escapes decoded', () => {
+    const shapes = [
+      '<img src="cid:a" alt="4111&#32;1111 1111 1111">',
+      '<span title="4111&nbsp;1111&nbsp;1111&nbsp;1111">カード</span>',
+      '<img alt=\'&#52;111111111111111\'>',
+      '<a href="https://x.example/?c=4111%201111%201111%201111">支払い</a>',
+    ];
+    for (const html of shapes) {
+      const masked = maskCardNumbersInHtml(html);
+      const values = [...masked.matchAll(/="([^"]*)"|='([^']*)'/g)].map((m) => decodeURIComponent((m[1] ?? m[2])!.replace(/&nbsp;/g, ' ')));
+      expect(values.join(' ').replace(/[^\d*]/g, '').replace(/\*/g, ''), html).toMatch(/^1111$/);
+    }
+    expect(maskCardNumbersInHtml('<p><span title="4111&nbsp;1111&nbsp;1111&nbsp;1111">カード</span> 4111 1111 1111 1111</p>')).toBe('<p><span title="**** **** **** 1111">カード</span> **** **** **** 1111</p>');
+  });
+
+  it('reads references as browsers do: &nbsp without its ";", and the long names of spaces and dashes', () => {
+    for (const between of ['&nbsp', '&NonBreakingSpace;', '&ndash;', '&shy;']) {
+      const html = `<p>4111${between}1111${between}1111${between}1111</p>`;
+      expect(maskCardNumbersInHtml(html)).toBe(`<p>****${between}****${between}****${between}1111</p>`);
+    }
+  });
+
   it('leaves everything else byte for byte: phone and order numbers, styles, scripts, text with < and &', () => {
     const html =
       '<style>td { width: 4111111111111111px }</style><p style="color:#123456">電話 03-1234-5678 注文番号 20261203-0001 a < b &amp; c &copy;</p><table><tr><td>1234</td><td>5678</td><td>9012</td></tr></table>';
