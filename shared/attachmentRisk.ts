@@ -5,15 +5,16 @@
  */
 const DANGEROUS_EXTENSIONS = new Set([
   // Programs and installers
-  'exe', 'com', 'scr', 'pif', 'msi', 'msp', 'msix', 'appx', 'dll', 'cpl', 'app', 'dmg', 'pkg', 'deb', 'rpm', 'apk',
-  // Scripts
-  'bat', 'cmd', 'ps1', 'psm1', 'vbs', 'vbe', 'js', 'jse', 'mjs', 'wsf', 'wsh', 'hta', 'sh', 'py', 'jar', 'reg', 'inf', 'scf',
-  // Shortcuts and containers that hide the real file
-  'lnk', 'url', 'iso', 'img', 'vhd', 'vhdx',
+  'exe', 'com', 'scr', 'pif', 'msi', 'msp', 'msix', 'appx', 'appxbundle', 'msixbundle', 'appinstaller', 'dll', 'cpl', 'ocx', 'sys', 'drv', 'xll', 'app', 'dmg', 'pkg', 'deb', 'rpm', 'apk',
+  // Scripts, and files that run commands or fetch them when opened (help files, consoles, web queries, Java Web Start)
+  'bat', 'cmd', 'ps1', 'psm1', 'psd1', 'vbs', 'vbe', 'js', 'jse', 'mjs', 'wsf', 'wsh', 'wsc', 'sct', 'hta', 'sh', 'py', 'jar', 'jnlp', 'reg', 'inf', 'scf',
+  'chm', 'hlp', 'msc', 'iqy', 'slk', 'gadget', 'application', 'settingcontent-ms', 'library-ms', 'search-ms', 'searchconnector-ms',
+  // Shortcuts, notebooks and containers that hide the real file
+  'lnk', 'url', 'one', 'onepkg', 'iso', 'img', 'vhd', 'vhdx', 'cab',
   // Web pages (phishing forms, scripts)
   'html', 'htm', 'xhtml', 'shtml', 'svg', 'mht', 'mhtml',
   // Office documents with macros, and old formats that carry them
-  'docm', 'dotm', 'xlsm', 'xltm', 'xlam', 'xls', 'pptm', 'potm', 'ppam', 'ppsm', 'sldm', 'doc',
+  'docm', 'dotm', 'xlsm', 'xltm', 'xlam', 'xlsb', 'xls', 'xla', 'pptm', 'potm', 'ppam', 'ppsm', 'sldm', 'ppt', 'pps', 'pot', 'doc', 'dot',
 ]);
 
 const DANGEROUS_TYPES = [

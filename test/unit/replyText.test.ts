@@ -33,6 +33,17 @@ describe('dangerous attachments', () => {
     ['run.bat ', 'application/octet-stream'],
     ['photo.jpg', 'application/x-msdownload'],
     ['drawing.svg', 'image/svg+xml'],
+    // Types used in phishing campaigns: OneNote notebooks, help files, consoles, add-ins, web queries.
+    ['請求書.one', 'application/octet-stream'],
+    ['manual.chm', 'application/octet-stream'],
+    ['tool.msc', 'application/octet-stream'],
+    ['addin.xll', 'application/octet-stream'],
+    ['query.iqy', 'application/octet-stream'],
+    ['app.jnlp', 'application/octet-stream'],
+    ['slides.ppt', 'application/vnd.ms-powerpoint'],
+    ['book.xlsb', 'application/octet-stream'],
+    ['setup.cab', 'application/octet-stream'],
+    ['open.settingcontent-ms', 'application/octet-stream'],
   ])('flags %s (%s)', (name, type) => expect(isDangerousAttachment(name, type)).toBe(true));
 
   it.each([
