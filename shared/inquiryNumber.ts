@@ -6,22 +6,25 @@
  * it in full-width characters ("［＃１２３］"), which read the same.
  */
 
-const NUMBER_TAG = /\[#(\d{1,9})\]/;
+const NUMBER_TAG = /\[#(\d{1,9})\]/g;
 
 /** "[#123]" */
 export function inquiryNumberTag(inquiryId: number): string {
   return `[#${inquiryId}]`;
 }
 
-/** The inquiry number a subject carries, half- or full-width; null when it carries none. */
-export function inquiryNumberIn(subject: string): number | null {
+/**
+ * The inquiry numbers a subject carries, half- or full-width, the last written first: a subject
+ * may carry another system's ticket number too ("Fwd: 障害報告 [#1234]"), and Madoguchi's own
+ * tag is written after it.
+ */
+export function inquiryNumbersIn(subject: string): number[] {
   // NFKC reads ［＃１２３］ as [#123]; the brackets, hash and digits are all it changes here.
-  const match = NUMBER_TAG.exec(subject.normalize('NFKC'));
-  return match ? Number(match[1]) : null;
+  return [...subject.normalize('NFKC').matchAll(NUMBER_TAG)].map((match) => Number(match[1])).reverse();
 }
 
 /** "Re: 件名 [#123]": a reply's subject, with "Re:" once and the inquiry's number once. */
 export function replySubject(subject: string, inquiryId: number): string {
   const answered = /^\s*(re|ｒｅ)\s*[:：]/i.test(subject) ? subject : `Re: ${subject}`;
-  return inquiryNumberIn(answered) === inquiryId ? answered : `${answered} ${inquiryNumberTag(inquiryId)}`;
+  return inquiryNumbersIn(answered).includes(inquiryId) ? answered : `${answered} ${inquiryNumberTag(inquiryId)}`;
 }

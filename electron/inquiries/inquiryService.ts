@@ -133,7 +133,6 @@ async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOrig
   // Latest first in the order the mails reached Madoguchi: a customer's Date header may be behind
   // our own reply's (a slow clock, a mail sent late from an outbox), and still answers it.
   const latestFirst = [...rows].sort((a, b) => b.id - a.id);
-  const hasMessageId = (m: (typeof rows)[number]) => m.messageKey !== null && !m.messageKey.includes('@madoguchi.invalid');
   // The reply answers the customer's latest mail; where there is none with a Message-ID (a phone inquiry), the latest that has one.
   const parent = latestFirst.find((m) => m.direction === 'in' && hasMessageId(m)) ?? latestFirst.find(hasMessageId);
   const references = parent ? referencesAfter(parent, rows) : [];
@@ -201,11 +200,20 @@ async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOrig
 
 type StoredMessage = Awaited<ReturnType<typeof repo.listMessages>>[number];
 
+/** A message with a Message-ID of its own (not the content hash of a mail without one, nor a phone note's key). */
+function hasMessageId(message: StoredMessage): boolean {
+  return message.messageKey !== null && !message.messageKey.includes('@madoguchi.invalid');
+}
+
+/** How many earlier messages of the thread a reply names when its parent names none (the first and the latest). */
+const MAX_THREAD_REFERENCES = 10;
+
 /**
  * The References of a reply to `parent` (RFC 5322 3.6.4): the parent's References and its
  * Message-ID. A parent with only In-Reply-To (some webmail writes no References) gets the chain
- * of the message it answered, where that is in the thread, so that mail clients that thread by
- * References still see the whole conversation.
+ * of the message it answered, where that is in the thread; a parent with neither (a mail that
+ * joined by the inquiry number in its subject) gets the thread's earlier mails, the first and
+ * the latest. So mail clients that thread by References still see the whole conversation.
  */
 function referencesAfter(parent: StoredMessage, thread: StoredMessage[]): string[] {
   const split = (ids: string | null) => ids?.split(' ').filter(Boolean) ?? [];
@@ -213,6 +221,10 @@ function referencesAfter(parent: StoredMessage, thread: StoredMessage[]): string
   if (!before.length && parent.inReplyTo) {
     const answered = thread.find((m) => m.messageKey === parent.inReplyTo);
     before = [...(answered ? split(answered.referenceIds) : []), parent.inReplyTo];
+  }
+  if (!before.length) {
+    const earlier = thread.filter((m) => m.id < parent.id && hasMessageId(m)).sort((a, b) => a.id - b.id).map((m) => m.messageKey as string);
+    before = earlier.length > MAX_THREAD_REFERENCES ? [earlier[0] as string, ...earlier.slice(1 - MAX_THREAD_REFERENCES)] : earlier;
   }
   return [...new Set([...before, parent.messageKey as string])];
 }

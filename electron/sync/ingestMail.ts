@@ -4,7 +4,7 @@ import { customerIngestStatements, type CustomerIngestStatements } from '../cust
 import { inquiryIngestStatements, type InquiryIngestStatements } from '../inquiries/inquiryRepository';
 import { messageContentStatements, type MessageContentStatements } from '../inquiries/messageContentRepository';
 import type { InboundMail } from '../mail/parseInboundMail';
-import { inquiryNumberIn } from '../../shared/inquiryNumber';
+import { inquiryNumbersIn } from '../../shared/inquiryNumber';
 import { userMessage } from '../../shared/userMessages';
 
 export type IngestOutcome =
@@ -143,10 +143,12 @@ export function quarantineSummaryOf(mail: InboundMail): QuarantineSummary {
   return { from, subject: mail.subject, date: mail.date, messageKey: mail.messageKey };
 }
 
+/** The first inquiry numbered in the subject (the last written first) that is the sender's own. */
 function inquiryNumberedBySameCustomer(store: IngestStore, mail: InboundMail): number | null {
-  const inquiryId = inquiryNumberIn(mail.subject);
-  if (inquiryId === null || !mail.fromAddress) return null;
-  const customerId = store.inquiries.customerOfInquiry(inquiryId);
-  if (customerId === null) return null;
-  return store.customers.emailOf(customerId) === mail.fromAddress ? inquiryId : null;
+  if (!mail.fromAddress) return null;
+  for (const inquiryId of inquiryNumbersIn(mail.subject)) {
+    const customerId = store.inquiries.customerOfInquiry(inquiryId);
+    if (customerId !== null && store.customers.emailOf(customerId) === mail.fromAddress) return inquiryId;
+  }
+  return null;
 }

@@ -105,6 +105,24 @@ describe('e-mail inquiries from a real Dovecot, replies over real SMTP', () => {
     expect((await simpleParser(second!.raw)).subject).toBe(`Re: 返品について ${tag}`);
   });
 
+  it('threads by its own number a subject that carries another system\'s ticket number too, and names the whole thread in the next reply', async () => {
+    await dovecot.appendMail(japaneseMail({ from: 'hanako@example.jp', to: 'support@toot.example', subject: 'Fwd: 障害報告 [#9876]', text: '障害の報告です', messageId: '<root@example.jp>' }));
+    await t.call('sync.run', { accountId });
+    const [inquiry] = await t.call('inquiries.list', {});
+    const first = await t.call('inquiries.reply', { inquiryId: inquiry!.id, body: '確認します。', quoteOriginal: false });
+    const tag = `[#${inquiry!.id}]`;
+    expect((await simpleParser((await smtp.waitFor(1))[0]!.raw)).subject).toBe(`Re: Fwd: 障害報告 [#9876] ${tag}`);
+
+    // She answers in a new mail with that subject: no thread headers, the other number first.
+    await dovecot.appendMail(japaneseMail({ from: 'hanako@example.jp', to: 'support@toot.example', subject: `Re: Fwd: 障害報告 [#9876] ${tag}`, text: '再発しました', messageId: '<again@example.jp>' }));
+    expect(await t.call('sync.run', { accountId })).toMatchObject({ addedToThreads: 1, newInquiries: 0 });
+
+    await t.call('inquiries.reply', { inquiryId: inquiry!.id, body: '調査します。', quoteOriginal: false });
+    const second = await simpleParser((await smtp.waitFor(2))[1]!.raw);
+    expect(second.inReplyTo).toBe('<again@example.jp>');
+    expect(second.references).toEqual(['<root@example.jp>', first.messageId, '<again@example.jp>']);
+  });
+
   it("threads the next reply under the customer's latest mail with the whole chain, though their clock is behind and their client wrote only In-Reply-To", async () => {
     await dovecot.appendMail(japaneseMail({ from: 'hanako@example.jp', to: 'support@toot.example', subject: '返品について', text: '返品できますか', messageId: '<q1@example.jp>' }));
     await t.call('sync.run', { accountId });

@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { inquiryNumberIn, replySubject } from '../../shared/inquiryNumber';
+import { inquiryNumbersIn, replySubject } from '../../shared/inquiryNumber';
 
 describe('the inquiry number in mail subjects', () => {
   it('reads it half- or full-width, anywhere in the subject', () => {
-    expect(inquiryNumberIn('Re: 返品について [#12]')).toBe(12);
-    expect(inquiryNumberIn('［＃１２］追加の質問')).toBe(12);
-    expect(inquiryNumberIn('[＃345]')).toBe(345);
-    expect(inquiryNumberIn('返品について #12')).toBeNull();
-    expect(inquiryNumberIn('注文番号 [12]')).toBeNull();
+    expect(inquiryNumbersIn('Re: 返品について [#12]')).toEqual([12]);
+    expect(inquiryNumbersIn('［＃１２］追加の質問')).toEqual([12]);
+    expect(inquiryNumbersIn('[＃345]')).toEqual([345]);
+    expect(inquiryNumbersIn('返品について #12')).toEqual([]);
+    expect(inquiryNumbersIn('注文番号 [12]')).toEqual([]);
+  });
+
+  it('reads every number a subject carries, the last written (Madoguchi\'s own tag) first', () => {
+    expect(inquiryNumbersIn('Re: Fwd: 障害報告 [#1234] [#88]')).toEqual([88, 1234]);
+    expect(replySubject('Re: Fwd: 障害報告 [#1234] [#88]', 88)).toBe('Re: Fwd: 障害報告 [#1234] [#88]');
   });
 
   it('writes "Re:" and the number into a reply subject once each', () => {
