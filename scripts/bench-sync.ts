@@ -128,7 +128,7 @@ if (values.role === 'raw-fetch') {
   let mails = 0;
   let bytes = 0;
   // The same items Madoguchi asks for (it needs INTERNALDATE for archiving), so the two compare like with like.
-  for await (const message of client.fetch('1:*', { uid: true, internalDate: true, source: true }, { uid: true })) {
+  for await (const message of client.fetch('1:*', { uid: true, internalDate: true, flags: true, source: true }, { uid: true })) {
     mails++;
     bytes += message.source?.length ?? 0;
   }
@@ -152,7 +152,7 @@ if (values.role === 'raw-fetch') {
   let batch: Array<{ uid: number; source: Buffer }> = [];
   let mails = 0;
   let bytes = 0;
-  for await (const message of client.fetch('1:*', { uid: true, internalDate: true, source: true }, { uid: true })) {
+  for await (const message of client.fetch('1:*', { uid: true, internalDate: true, flags: true, source: true }, { uid: true })) {
     mails++;
     bytes += message.source?.length ?? 0;
     batch.push({ uid: message.uid, source: message.source ?? Buffer.alloc(0) });

@@ -12,6 +12,8 @@ export interface FetchedMail {
   raw: Buffer;
   /** ISO; when the mail was put into the mailbox, per the server. */
   internalDate: string;
+  /** Someone answered it from another mail client already (the \\Answered flag). */
+  answered?: boolean;
 }
 
 export interface FolderFetchOptions {
@@ -228,9 +230,9 @@ export async function fetchOneMail(config: ImapConfig, folder: string, uid: numb
   try {
     await client.connect();
     const mailbox = await client.mailboxOpen(folder, { readOnly: true });
-    const message = await client.fetchOne(String(uid), { uid: true, internalDate: true, source: { maxLength: MAX_MAIL_BYTES } }, { uid: true });
+    const message = await client.fetchOne(String(uid), { uid: true, internalDate: true, flags: true, source: { maxLength: MAX_MAIL_BYTES } }, { uid: true });
     await client.logout();
-    const mail = message && message.uid === uid && message.source ? { uid, raw: message.source, internalDate: toIso(message.internalDate) } : null;
+    const mail = message && message.uid === uid && message.source ? fetchedMail(message, message.source) : null;
     return { uidValidity: mailbox.uidValidity.toString(), mail };
   } catch (error) {
     client.close();
@@ -312,7 +314,8 @@ async function knownByMessageId(client: ImapFlow, uids: number[], isKnown: (mess
  */
 async function fetchInUidOrder(client: ImapFlow, group: FetchGroup, deliver: (mail: FetchedMail) => Promise<void>): Promise<void> {
   const { uids } = group;
-  const query = { uid: true, internalDate: true, source: group.truncate ? { maxLength: MAX_MAIL_BYTES } : true } as const;
+  // The flags too: a mail answered from another client before it was fetched is never reported as a change later.
+  const query = { uid: true, internalDate: true, flags: true, source: group.truncate ? { maxLength: MAX_MAIL_BYTES } : true } as const;
   const wanted = new Set(uids);
   const waiting = new Map<number, FetchedMail>();
   const dropped = new Set<number>();
@@ -321,7 +324,7 @@ async function fetchInUidOrder(client: ImapFlow, group: FetchGroup, deliver: (ma
   for await (const message of client.fetch(toSequenceSet(uids), query, { uid: true })) {
     if (!message.source || !wanted.has(message.uid)) continue;
     wanted.delete(message.uid);
-    const mail: FetchedMail = { uid: message.uid, raw: message.source, internalDate: toIso(message.internalDate) };
+    const mail = fetchedMail(message, message.source);
     if (message.uid !== uids[next]) {
       if (waitingBytes + mail.raw.length > OUT_OF_ORDER_BYTES) dropped.add(mail.uid);
       else {
@@ -350,9 +353,15 @@ async function fetchInUidOrder(client: ImapFlow, group: FetchGroup, deliver: (ma
 async function fetchAlone(client: ImapFlow, uid: number, query: Parameters<ImapFlow['fetch']>[1]): Promise<FetchedMail | undefined> {
   let found: FetchedMail | undefined;
   for await (const message of client.fetch(String(uid), query, { uid: true })) {
-    if (message.uid === uid && message.source) found = { uid, raw: message.source, internalDate: toIso(message.internalDate) };
+    if (message.uid === uid && message.source) found = fetchedMail(message, message.source);
   }
   return found;
+}
+
+function fetchedMail(message: { uid: number; internalDate?: Date | string; flags?: Set<string> }, raw: Buffer): FetchedMail {
+  const mail: FetchedMail = { uid: message.uid, raw, internalDate: toIso(message.internalDate) };
+  if (message.flags?.has('\\Answered')) mail.answered = true;
+  return mail;
 }
 
 function toIso(date: Date | string | undefined): string {

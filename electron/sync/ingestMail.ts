@@ -32,6 +32,8 @@ export interface ArrivedMail {
   /** When the server received it (INTERNALDATE), ISO. */
   internalDate: string;
   mail: InboundMail;
+  /** Someone answered it from another mail client before it was fetched (\\Answered): marked so, as a later change would be. */
+  answeredOnServer?: boolean;
 }
 
 /** The prepared statements ingest runs on, from the repositories of each concern. */
@@ -126,6 +128,7 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
   });
   // The HTML part, attachments (kept encrypted, size-limited) and forwarded messages go with the message.
   store.content?.store(messageId, { html: mail.html ?? null, attachments: mail.attachments, forwarded: mail.forwarded ?? [] });
+  if (arrived.answeredOnServer) store.inquiries.markAnsweredElsewhere(messageId, ctx.now);
   return { kind, inquiryId, archived };
 }
 

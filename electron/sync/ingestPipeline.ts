@@ -18,6 +18,8 @@ export interface ReadyMail {
   internalDate: string;
   bytes: number;
   result: ParseResult | null;
+  /** Answered from another mail client before it was fetched. */
+  answered?: boolean;
   /** Of a mail skipped as already known: its Message-ID (the stored mail is now found under this UID). */
   knownMessageId?: string;
 }
@@ -53,6 +55,7 @@ interface Pending {
   internalDate: string;
   bytes: number;
   parsed: Promise<ParseResult> | null;
+  answered?: boolean;
   knownMessageId?: string;
 }
 
@@ -90,7 +93,7 @@ export class IngestPipeline {
   async add(mail: FetchedMail): Promise<void> {
     this.throwIfFailed();
     const parsed = parseOutcome(this.parse(mail.raw, mail.internalDate));
-    this.enqueue({ uid: mail.uid, internalDate: mail.internalDate, bytes: mail.raw.length, parsed });
+    this.enqueue({ uid: mail.uid, internalDate: mail.internalDate, bytes: mail.raw.length, parsed, ...(mail.answered ? { answered: true } : {}) });
     while (!this.failure && !this.signal?.aborted && (this.queue.length >= this.limits.maxPendingMails || this.pendingBytes >= this.limits.maxPendingBytes)) {
       await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
     }
@@ -172,7 +175,14 @@ export class IngestPipeline {
         this.pendingBytes -= head.bytes;
         this.releaseSpace();
         if (batch.length === 0) batchStarted = this.clock();
-        batch.push({ uid: head.uid, internalDate: head.internalDate, bytes: head.bytes, result, ...(head.knownMessageId ? { knownMessageId: head.knownMessageId } : {}) });
+        batch.push({
+          uid: head.uid,
+          internalDate: head.internalDate,
+          bytes: head.bytes,
+          result,
+          ...(head.answered ? { answered: true } : {}),
+          ...(head.knownMessageId ? { knownMessageId: head.knownMessageId } : {}),
+        });
         if (batch.length >= this.limits.batchMails || this.clock() - batchStarted >= this.limits.batchMs) await flush();
       }
       if (batch.length) await flush();

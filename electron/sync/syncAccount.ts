@@ -211,7 +211,7 @@ async function syncFolder(
           store.cursor.quarantine({ ...ctx, uid: entry.uid }, entry.result.reason, now);
           return { kind: 'quarantined' };
         }
-        const arrived = { uid: entry.uid, internalDate: entry.internalDate, mail: entry.result.mail };
+        const arrived = { uid: entry.uid, internalDate: entry.internalDate, mail: entry.result.mail, answeredOnServer: entry.answered === true };
         if (!guarded) return ingestMail(store, arrived, ctx);
         try {
           return ingestInSavepoint(arrived, ctx);

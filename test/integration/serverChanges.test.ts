@@ -63,6 +63,18 @@ describe('mails answered or deleted on the server after import', () => {
       expect(unseen).toEqual([1, 3, 4]);
     });
   });
+
+  it('marks a mail answered from another client before it was imported at all', async () => {
+    await dovecot.appendMail(mail(1), 'INBOX', { flags: ['\\Answered', '\\Seen'] });
+    await dovecot.appendMail(mail(2), 'INBOX', { flags: ['\\Seen'] });
+    await t.call('sync.run', { accountId });
+    expect(await messageOf('お問い合わせ1')).toMatchObject({ answeredElsewhereAt: '2026-11-24T01:00:00.000Z', removedOnServerAt: null });
+    expect(await messageOf('お問い合わせ2')).toMatchObject({ answeredElsewhereAt: null });
+    // Known from the start, it stays marked with that time through later syncs.
+    clock = new Date('2026-11-24T02:00:00Z');
+    await t.call('sync.run', { accountId });
+    expect(await messageOf('お問い合わせ1')).toMatchObject({ answeredElsewhereAt: '2026-11-24T01:00:00.000Z' });
+  });
 });
 
 /** The same on a server that cannot list deleted mails itself (Gmail offers CONDSTORE but not QRESYNC). */

@@ -19,7 +19,7 @@ export interface DovecotServer {
   user: string;
   password: string;
   stop(): Promise<void>;
-  /** Appends a mail to the folder (default INBOX, created if missing) without flags; resolves to its UID. */
+  /** Appends a mail to the folder (default INBOX, created if missing), without flags unless given; resolves to its UID. */
   appendMail(raw: string | Buffer, folder?: string, options?: AppendOptions): Promise<number>;
   /** Appends many mails over one connection, in order; resolves to their UIDs. */
   appendMails(raws: ReadonlyArray<string | Buffer>, folder?: string, options?: AppendOptions): Promise<number[]>;
@@ -30,6 +30,8 @@ export interface DovecotServer {
 export interface AppendOptions {
   /** The INTERNALDATE (when the server received the mail); default now. */
   internalDate?: Date;
+  /** Flags the mail carries from the start, such as '\\Answered'; default none. */
+  flags?: string[];
 }
 
 export const DOVECOT_BINARY = '/usr/sbin/dovecot';
@@ -133,7 +135,7 @@ async function startOnce(user: string, password: string, options: DovecotOptions
         if (folder !== 'INBOX') await client.mailboxCreate(folder).catch(() => undefined);
         const uids: number[] = [];
         for (const raw of raws) {
-          const result = await client.append(folder, typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw, [], options.internalDate);
+          const result = await client.append(folder, typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw, options.flags ?? [], options.internalDate);
           if (!result || typeof result.uid !== 'number') throw new Error('Dovecot did not report the UID of the appended mail');
           uids.push(result.uid);
         }
