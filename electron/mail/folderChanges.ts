@@ -49,11 +49,16 @@ export async function openFolderWithChanges(client: ImapFlow, folder: string, kn
   const removed = new Set<number>();
   const flagged = new Map<number, Set<string>>();
   const lastUid = known?.lastUid ?? 0;
+  // Events name the folder as imapflow normalised it (with the namespace's prefix, such as cPanel's
+  // "INBOX."), which may not be the name staff typed: they are kept with it, and those of the folder
+  // as it opened are taken afterwards.
+  const vanished: Array<{ path?: string; uid: number }> = [];
+  const flagChanges: Array<{ path?: string; uid: number; flags: Set<string> }> = [];
   const onExpunge = (event: { path?: string; uid?: number; vanished?: boolean }) => {
-    if (event.vanished && event.path === folder && event.uid !== undefined && event.uid <= lastUid) removed.add(event.uid);
+    if (event.vanished && event.uid !== undefined && event.uid <= lastUid) vanished.push({ path: event.path, uid: event.uid });
   };
   const onFlags = (event: { path?: string; uid?: number; flags?: Set<string> }) => {
-    if (event.path === folder && event.uid !== undefined && event.uid <= lastUid && event.flags) flagged.set(event.uid, event.flags);
+    if (event.uid !== undefined && event.uid <= lastUid && event.flags) flagChanges.push({ path: event.path, uid: event.uid, flags: event.flags });
   };
   const askQresync = known !== null && known.highestModseq !== null && client.enabled.has('QRESYNC');
   client.on('expunge', onExpunge);
@@ -68,6 +73,9 @@ export async function openFolderWithChanges(client: ImapFlow, folder: string, kn
     client.off('expunge', onExpunge);
     client.off('flags', onFlags);
   }
+  const opened = (event: { path?: string }) => event.path === mailbox.path || event.path === folder;
+  for (const event of vanished) if (opened(event)) removed.add(event.uid);
+  for (const event of flagChanges) if (opened(event)) flagged.set(event.uid, event.flags);
   const highestModseq = mailbox.highestModseq !== undefined && !mailbox.noModseq ? mailbox.highestModseq.toString() : null;
   const sameFolder = known !== null && known.uidValidity === mailbox.uidValidity.toString();
   const bothModseqs = highestModseq !== null && known?.highestModseq != null;

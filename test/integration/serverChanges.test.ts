@@ -145,3 +145,43 @@ describe('mails deleted on a server without QRESYNC', () => {
     });
   });
 });
+
+/** A server whose folders live under a namespace prefix (cPanel's "INBOX."), with the folder named as staff type it. */
+describe('mails answered or deleted in a folder under a namespace prefix', () => {
+  let dovecot: DovecotServer;
+  let smtp: SmtpReceiver;
+  let t: TestApp;
+  beforeEach(async () => {
+    dovecot = await startDovecot({ namespacePrefix: 'INBOX.' });
+    smtp = await startSmtpReceiver();
+    t = await startTestApp({ now: () => '2026-11-24T01:00:00.000Z' });
+  });
+  afterEach(async () => {
+    await t.dispose();
+    await smtp.stop();
+    await dovecot.stop();
+  });
+
+  it('learns them from QRESYNC though the server names the folder "INBOX.Support"', async () => {
+    const mail = (i: number) => japaneseMail({ from: `c${i}@example.jp`, to: 'support@toot.example', subject: `接頭辞${i}`, text: `本文${i}`, messageId: `<prefix-${i}@example.jp>` });
+    const [first, second] = await dovecot.appendMails([mail(1), mail(2), mail(3)], 'Support');
+    const folders = await dovecot.withClient(async (client) => (await client.list()).map((f) => f.path));
+    expect(folders).toContain('INBOX.Support');
+    const { id: accountId } = await t.call('accounts.save', testMailAccount(dovecot, smtp, { folders: ['Support'] }));
+    expect(await t.call('sync.run', { accountId })).toMatchObject({ fetched: 3 });
+
+    await dovecot.withClient(async (client) => {
+      await client.mailboxOpen('Support');
+      await client.messageFlagsAdd(String(first), ['\\Answered'], { uid: true });
+      await client.messageDelete(String(second), { uid: true });
+    });
+    await t.call('sync.run', { accountId });
+    const messageOf = async (subject: string) => {
+      const inquiry = (await t.call('inquiries.list', {})).find((i) => i.subject === subject);
+      return (await t.call('inquiries.get', { id: inquiry!.id })).messages[0]!;
+    };
+    expect(await messageOf('接頭辞1')).toMatchObject({ answeredElsewhereAt: '2026-11-24T01:00:00.000Z', removedOnServerAt: null });
+    expect(await messageOf('接頭辞2')).toMatchObject({ removedOnServerAt: '2026-11-24T01:00:00.000Z' });
+    expect(await messageOf('接頭辞3')).toMatchObject({ answeredElsewhereAt: null, removedOnServerAt: null });
+  });
+});

@@ -52,6 +52,11 @@ export interface DovecotOptions {
    * capabilities without these.
    */
   without?: Array<'QRESYNC' | 'CONDSTORE' | 'IDLE'>;
+  /**
+   * The personal namespace's prefix, with "." as separator, as cPanel and many shared hosts set
+   * Dovecot up ("INBOX."): the folder "Support" is then "INBOX.Support" on the server.
+   */
+  namespacePrefix?: string;
 }
 
 /** What this Dovecot offers once logged in, as it says (Debian's 2.3); `without` takes some away. */
@@ -216,7 +221,7 @@ default_login_user = ${loginUser}
 first_valid_uid = 0
 first_valid_gid = 0
 mail_location = maildir:${dir}/mail/%n
-${without.length ? `imap_capability = ${LOGGED_IN_CAPABILITIES.split(' ').filter((c) => !without.includes(c as 'QRESYNC' | 'CONDSTORE' | 'IDLE')).join(' ')}\n` : ''}passdb {
+${options.namespacePrefix ? `namespace inbox {\n  inbox = yes\n  separator = .\n  prefix = ${options.namespacePrefix}\n}\n` : ''}${without.length ? `imap_capability = ${LOGGED_IN_CAPABILITIES.split(' ').filter((c) => !without.includes(c as 'QRESYNC' | 'CONDSTORE' | 'IDLE')).join(' ')}\n` : ''}passdb {
   driver = passwd-file
   mechanisms = plain login
   args = scheme=PLAIN username_format=%u ${dir}/passwd
