@@ -14,7 +14,7 @@ export function SyncAlert() {
     s.accounts
       .filter((a) => (s.status[a.id]?.failureCount ?? 0) > 0 && !s.status[a.id]?.running)
       .map((a) => a.label)
-      .join('、'),
+      .join(t('common.listSeparator')),
   );
   const go = useNav((s) => s.go);
   if (!failing) return null;

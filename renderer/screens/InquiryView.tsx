@@ -68,6 +68,13 @@ function ReplyBox({ detail }: { detail: InquiryDetail }) {
   const [quote, setQuote] = useState(true);
   const [sending, setSending] = useState(false);
   const { inquiry, customer } = detail;
+  // A reply taken back (from the notice or the outbox) comes back here, after what is typed already.
+  const returned = useInquiry((s) => (s.returned?.inquiryId === inquiry.id ? s.returned.text : null));
+  useEffect(() => {
+    if (returned === null) return;
+    const text = useInquiry.getState().takeReturned(inquiry.id);
+    if (text !== null) setBody((current) => (current.trim() === '' ? text : `${current.trimEnd()}\n\n${text}`));
+  }, [returned, inquiry.id]);
 
   if (inquiry.channel !== 'email') {
     return (
@@ -92,17 +99,12 @@ function ReplyBox({ detail }: { detail: InquiryDetail }) {
       // The reply waits in the outbox for the undo window, then goes out (retried if the server fails).
       const queued = await queueReply(body, { quoteOriginal: quote });
       if (queued) {
-        const typed = body;
         setBody('');
         const seconds = Math.max(1, Math.round((Date.parse(queued.sendAt) - Date.now()) / 1000));
         useNotices.getState().show(i18n.t('mail.queued', { seconds, to: customer.email ?? '' }), {
           label: i18n.t('mail.undoSend'),
           run: async () => {
-            const cancelled = await useInquiry.getState().cancelReply(queued.id);
-            if (cancelled) {
-              setBody((current) => (current.trim() === '' ? typed : current));
-              useNotices.getState().show(i18n.t('mail.sendCancelled'));
-            }
+            if (await useInquiry.getState().cancelReply(queued.id)) useNotices.getState().show(i18n.t('mail.sendCancelled'));
           },
         });
         followQueuedNotice(useNotices.getState().notice?.id, queued.id);

@@ -15,7 +15,11 @@ interface InquiryState {
   loadOutbox(): Promise<void>;
   /** Queues a reply: it goes out after the undo window. */
   queueReply(body: string, options?: { quoteOriginal?: boolean }): Promise<OutboxItem | undefined>;
+  /** Takes a reply back: its text returns to the reply box of its inquiry (see `returned`). */
   cancelReply(outboxId: number): Promise<OutboxItem | undefined>;
+  /** The text of a reply taken back, until the reply box of its inquiry takes it (now, or when staff open it again). */
+  returned: { inquiryId: number; text: string } | null;
+  takeReturned(inquiryId: number): string | null;
   sendNow(outboxId: number): Promise<OutboxItem | undefined>;
   setStatus(status: InquiryStatus): Promise<InquirySummary | undefined>;
   reset(): void;
@@ -26,6 +30,7 @@ export const useInquiry = create<InquiryState>()((set, get) => ({
   detail: null,
   loading: false,
   outbox: [],
+  returned: null,
   async open(id) {
     if (get().id !== id) set({ id, detail: null, outbox: [] });
     await get().reload();
@@ -54,8 +59,17 @@ export const useInquiry = create<InquiryState>()((set, get) => ({
   },
   async cancelReply(outboxId) {
     const cancelled = await attempt(() => call('outbox.cancel', { id: outboxId }));
-    if (cancelled) await get().loadOutbox();
+    if (cancelled) {
+      set({ returned: { inquiryId: cancelled.inquiryId, text: cancelled.body } });
+      await get().loadOutbox();
+    }
     return cancelled;
+  },
+  takeReturned(inquiryId) {
+    const returned = get().returned;
+    if (returned?.inquiryId !== inquiryId) return null;
+    set({ returned: null });
+    return returned.text;
   },
   async sendNow(outboxId) {
     const item = await attempt(() => call('outbox.sendNow', { id: outboxId }));
@@ -77,6 +91,6 @@ export const useInquiry = create<InquiryState>()((set, get) => ({
     return summary;
   },
   reset() {
-    set({ id: null, detail: null, loading: false, outbox: [] });
+    set({ id: null, detail: null, loading: false, outbox: [], returned: null });
   },
 }));

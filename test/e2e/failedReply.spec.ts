@@ -51,6 +51,16 @@ test('a refused reply is marked failed with the reason, in the inquiry and in th
   expect(world.smtp.received).toHaveLength(0);
 });
 
+test('a failed reply taken back from the outbox returns its text to the reply box, after what was typed meanwhile', async () => {
+  const item = page.getByTestId(/^outbox-item-\d+$/);
+  await page.getByTestId('reply-body').fill('住所を確認します。');
+  await item.getByTestId('outbox-cancel').click();
+  await expect(item).toHaveCount(0);
+  // Nothing typed is lost: the reply comes back after what was typed meanwhile.
+  await expect(page.getByTestId('reply-body')).toHaveValue('住所を確認します。\n\n承知しました。');
+  expect(world.smtp.received).toHaveLength(0);
+});
+
 test('the page ran without script errors', () => {
   expect(world.problems).toEqual([]);
 });

@@ -104,8 +104,7 @@ describe('the reply outbox: undo window, retries with back-off and the reason sh
       const [failed] = await until(() => t.call('outbox.list', { inquiryId }), (l) => l[0]?.status === 'failed');
       expect(failed).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('refused the recipient') });
       await sleep(1500);
-      console.log('DEBUG', JSON.stringify(await t.call('outbox.list', { inquiryId })), inquiryId, smtp.received.length, JSON.stringify(await t.call('inquiries.list', {})));
-    expect((await t.call('outbox.list', { inquiryId }))[0]).toMatchObject({ status: 'failed', attempts: 1 });
+      expect((await t.call('outbox.list', { inquiryId }))[0]).toMatchObject({ status: 'failed', attempts: 1 });
       // The inbox marks the inquiry, so staff working elsewhere learn of it.
       expect((await t.call('inquiries.list', {}))[0]).toMatchObject({ id: inquiryId, replyFailed: true });
       await t.call('outbox.cancel', { id: refused.id });
