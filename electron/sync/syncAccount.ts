@@ -82,7 +82,7 @@ export async function syncAccount(ws: Workspace, accountId: number, options: Syn
     },
     onReconnected: (attempt) => ws.logger.info('sync.reconnected', { accountId, attempt }),
     onGaveUp: (attempts) => ws.logger.warn('sync.reconnect_gave_up', { accountId, attempts, stored: progress.done }),
-  });
+  }, signal);
   let session: ImapSession | null = null;
   try {
     // The first login failing fails the sync as it is (the scheduler backs off); a connection lost later is logged in again.

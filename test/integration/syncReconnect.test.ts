@@ -228,6 +228,12 @@ describe('a sync whose IMAP connection drops', () => {
   it(
     'stops at once when cancelled while waiting to reconnect: reported as cancelled, not as a failure, with what it fetched kept',
     async () => {
+      // Ten minutes between attempts: only a cancel that ends the wait lets the sync end within the test's time.
+      await t.dispose();
+      t = await startTestApp({ sync: { limits: LIMITS, reconnect: { delaysMs: [600_000, 600_000, 600_000], sleep: abortableSleep } } });
+      t.app.router.onPush((frame) => {
+        if (frame.push === 'sync.progress') pushes.push(frame.payload as Progress);
+      });
       const accountId = await addAccount();
       void proxy.cutAfter(inboxBytes * 0.4, 'reset').then(() => proxy.refuse());
       let cancelled: Promise<{ cancelled: boolean }> | null = null;
