@@ -157,8 +157,6 @@ export interface InquiryIngestStatements {
    * its UID there now. A copy found again in the same numbering changes nothing (the first stays).
    */
   relocateMessage(messageKey: string, at: { accountId: number; folder: string; uid: number; uidValidity: string }): void;
-  /** The stored mail was found answered from another mail client (see serverStateRepository.ts). */
-  markAnsweredElsewhere(messageId: number, at: string): void;
 }
 
 export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Database): InquiryIngestStatements => {
@@ -185,12 +183,7 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
     `UPDATE messages SET imap_uid = @uid, imap_uid_validity = @uidValidity
      WHERE message_key IN (@key, @erased) AND mail_account_id = @accountId AND imap_folder = @folder AND imap_uid_validity IS NOT @uidValidity`,
   );
-  const answeredElsewhere = raw.prepare(
-    `INSERT INTO message_server_state (message_id, answered_elsewhere_at) VALUES (?, ?)
-     ON CONFLICT (message_id) DO UPDATE SET answered_elsewhere_at = coalesce(answered_elsewhere_at, excluded.answered_elsewhere_at)`,
-  );
   return {
-    markAnsweredElsewhere: (messageId, at) => void answeredElsewhere.run(messageId, at),
     messageKeyExists: (key) => keyExists.get(key, erasedMessageKey(key)) !== undefined,
     inquiryOfMessageKeys: (keys) => (keys.length ? ((byKeys.get(JSON.stringify(keys)) as number | undefined) ?? null) : null),
     customerOfInquiry: (id) => (customerOf.get(id) as number | undefined) ?? null,

@@ -1,5 +1,7 @@
+import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { sql } from 'kysely';
 import type { Executor } from '../db/executor';
+import { cachedPerHandle } from '../db/rawTransaction';
 import type { FolderChanges } from '../mail/folderChanges';
 
 export interface MessageServerState {
@@ -44,6 +46,20 @@ export async function markServerChanges(db: Executor, where: ChangedFolder, chan
   }
   return [...inquiries];
 }
+
+/** For the ingest path, inside the transaction that stores the mail. */
+export interface ServerStateIngestStatements {
+  /** The mail just stored was answered from another mail client before it was fetched; the first time seen stays. */
+  markAnsweredElsewhere(messageId: number, at: string): void;
+}
+
+export const serverStateIngestStatements = cachedPerHandle((raw: BetterSqlite3.Database): ServerStateIngestStatements => {
+  const answeredElsewhere = raw.prepare(
+    `INSERT INTO message_server_state (message_id, answered_elsewhere_at) VALUES (?, ?)
+     ON CONFLICT (message_id) DO UPDATE SET answered_elsewhere_at = coalesce(answered_elsewhere_at, excluded.answered_elsewhere_at)`,
+  );
+  return { markAnsweredElsewhere: (messageId, at) => void answeredElsewhere.run(messageId, at) };
+});
 
 /** The folder's stored mails recorded in this numbering. */
 const ofNumbering = (where: ChangedFolder) =>

@@ -39,7 +39,7 @@ export async function withholdIfCardNumber(attachment: InboundAttachment): Promi
           await pdfTextOf(content);
   // An HTML file is read as a browser shows it: "4111&nbsp;1111…", or a number split over table cells.
   const html = HTML_TYPES.test(attachment.contentType) || HTML_NAMES.test(attachment.fileName);
-  if (text !== null && (html ? htmlContainsCardNumber(text) || containsCardNumber(text) : containsCardNumber(text))) {
+  if (text !== null && (containsCardNumber(text) || (html && htmlContainsCardNumber(text)))) {
     delete attachment.content;
     attachment.withheld = true;
   }

@@ -3,6 +3,7 @@ import { syncCursorStatements, type QuarantineSummary, type SyncCursorStatements
 import { customerIngestStatements, type CustomerIngestStatements } from '../customers/customerRepository';
 import { inquiryIngestStatements, type InquiryIngestStatements } from '../inquiries/inquiryRepository';
 import { messageContentStatements, type MessageContentStatements } from '../inquiries/messageContentRepository';
+import { serverStateIngestStatements, type ServerStateIngestStatements } from '../inquiries/serverStateRepository';
 import type { InboundMail } from '../mail/parseInboundMail';
 import { inquiryNumbersIn } from '../../shared/inquiryNumber';
 import { userMessage } from '../../shared/userMessages';
@@ -41,12 +42,13 @@ export interface IngestStore {
   inquiries: InquiryIngestStatements;
   customers: CustomerIngestStatements;
   cursor: SyncCursorStatements;
+  serverState: ServerStateIngestStatements;
   /** The HTML part and attachments of each stored message. */
   content?: MessageContentStatements;
 }
 
 export function ingestStore(raw: BetterSqlite3.Database): IngestStore {
-  return { inquiries: inquiryIngestStatements(raw), customers: customerIngestStatements(raw), cursor: syncCursorStatements(raw), content: messageContentStatements(raw) };
+  return { inquiries: inquiryIngestStatements(raw), customers: customerIngestStatements(raw), cursor: syncCursorStatements(raw), serverState: serverStateIngestStatements(raw), content: messageContentStatements(raw) };
 }
 
 /**
@@ -128,7 +130,7 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
   });
   // The HTML part, attachments (kept encrypted, size-limited) and forwarded messages go with the message.
   store.content?.store(messageId, { html: mail.html ?? null, attachments: mail.attachments, forwarded: mail.forwarded ?? [] });
-  if (arrived.answeredOnServer) store.inquiries.markAnsweredElsewhere(messageId, ctx.now);
+  if (arrived.answeredOnServer) store.serverState.markAnsweredElsewhere(messageId, ctx.now);
   return { kind, inquiryId, archived };
 }
 

@@ -2,24 +2,14 @@ import { createServer } from 'node:net';
 import { ImapFlow } from 'imapflow';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../shared/result';
 import { fetchNewMail, testImapLogin, type FetchedMail, type ImapConfig } from '../../electron/mail/imapFetch';
 import { parseInboundMail } from '../../electron/mail/parseInboundMail';
 import { sendMail, type SmtpConfig } from '../../electron/mail/smtpSend';
 import { startDovecot, type DovecotServer } from '../support/dovecot';
 import { japaneseMail } from '../support/mailFixtures';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
-
-/** What a failing call threw, for asserting on code and message. */
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected the call to fail');
-}
+import { appFailure } from '../support/appFailure';
+import { AppError } from '../../shared/result';
 
 /** A port nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {
@@ -201,7 +191,7 @@ describe('fetchNewMail against Dovecot', () => {
   });
 
   it('reports a missing folder as IMAP_ERROR naming the folder', async () => {
-    const error = await failure(fetchNewMail(config, { folder: 'NoSuchFolder', knownUidValidity: null, lastUid: 0, onMail: () => undefined }));
+    const error = await appFailure(fetchNewMail(config, { folder: 'NoSuchFolder', knownUidValidity: null, lastUid: 0, onMail: () => undefined }));
     expect(error.code).toBe('IMAP_ERROR');
     expect(error.message).toContain('NoSuchFolder');
   });
@@ -216,11 +206,11 @@ describe('fetchNewMail against Dovecot', () => {
   });
 
   it('maps a wrong password to IMAP_AUTH_FAILED, naming the user but not the password', async () => {
-    const error = await failure(testImapLogin({ ...config, password: 'wrong-password' }));
+    const error = await appFailure(testImapLogin({ ...config, password: 'wrong-password' }));
     expect(error.code).toBe('IMAP_AUTH_FAILED');
     expect(error.message).toBe(`IMAP login failed for ${dovecot.user}: check the user name and password`);
     expect(error.message).not.toContain('wrong-password');
-    const fetchError = await failure(fetchNewMail({ ...config, password: 'wrong-password' }, { folder: 'INBOX', knownUidValidity: null, lastUid: 0, onMail: () => undefined }));
+    const fetchError = await appFailure(fetchNewMail({ ...config, password: 'wrong-password' }, { folder: 'INBOX', knownUidValidity: null, lastUid: 0, onMail: () => undefined }));
     expect(fetchError.code).toBe('IMAP_AUTH_FAILED');
   });
 
@@ -231,25 +221,25 @@ describe('fetchNewMail against Dovecot', () => {
   it('maps a closed port to IMAP_UNREACHABLE within a few seconds', async () => {
     const port = await closedPort();
     const started = Date.now();
-    const error = await failure(testImapLogin({ ...config, port }));
+    const error = await appFailure(testImapLogin({ ...config, port }));
     expect(Date.now() - started).toBeLessThan(5000);
     expect(error.code).toBe('IMAP_UNREACHABLE');
     expect(error.message).toBe(`Cannot reach IMAP server 127.0.0.1:${port}: check the host, port and network`);
   });
 
   it('refuses cleartext to a host that is not loopback, before connecting', async () => {
-    const error = await failure(fetchNewMail({ ...config, host: 'imap.example.com', tls: false }, { folder: 'INBOX', knownUidValidity: null, lastUid: 0, onMail: () => undefined }));
+    const error = await appFailure(fetchNewMail({ ...config, host: 'imap.example.com', tls: false }, { folder: 'INBOX', knownUidValidity: null, lastUid: 0, onMail: () => undefined }));
     expect(error.code).toBe('IMAP_TLS_FAILED');
     expect(error.message).toContain('imap.example.com');
-    expect((await failure(testImapLogin({ ...config, host: '192.0.2.1', tls: false }))).code).toBe('IMAP_TLS_FAILED');
+    expect((await appFailure(testImapLogin({ ...config, host: '192.0.2.1', tls: false }))).code).toBe('IMAP_TLS_FAILED');
   });
 
   it('maps TLS to a server that does not speak it, and an untrusted certificate, to IMAP_TLS_FAILED', async () => {
-    const plain = await failure(testImapLogin({ ...config, tls: true }));
+    const plain = await appFailure(testImapLogin({ ...config, tls: true }));
     expect(plain.code).toBe('IMAP_TLS_FAILED');
     const selfSigned = await startSelfSignedTlsServer('implicit');
     try {
-      const untrusted = await failure(testImapLogin({ ...config, port: selfSigned.port, tls: true }));
+      const untrusted = await appFailure(testImapLogin({ ...config, port: selfSigned.port, tls: true }));
       expect(untrusted.code).toBe('IMAP_TLS_FAILED');
       expect(untrusted.message).toMatch(/certificate/);
     } finally {
@@ -344,21 +334,21 @@ describe('sendMail against a real SMTP server', () => {
   });
 
   it('maps a wrong password to SMTP_AUTH_FAILED, naming the user but not the password', async () => {
-    const error = await failure(sendMail({ ...config, password: 'wrong-password' }, { from: { name: 'T', address: 'support@toot.example' }, to: 'a@example.jp', subject: 's', text: 't', messageIdDomain: 'toot.example' }));
+    const error = await appFailure(sendMail({ ...config, password: 'wrong-password' }, { from: { name: 'T', address: 'support@toot.example' }, to: 'a@example.jp', subject: 's', text: 't', messageIdDomain: 'toot.example' }));
     expect(error.code).toBe('SMTP_AUTH_FAILED');
     expect(error.message).toBe(`SMTP login failed for ${receiver.user}: check the user name and password`);
     expect(error.message).not.toContain('wrong-password');
   });
 
   it('maps a missing login on a server that requires one to SMTP_AUTH_FAILED', async () => {
-    const error = await failure(sendMail({ ...config, user: '', password: null }, { from: { name: 'T', address: 'support@toot.example' }, to: 'a@example.jp', subject: 's', text: 't', messageIdDomain: 'toot.example' }));
+    const error = await appFailure(sendMail({ ...config, user: '', password: null }, { from: { name: 'T', address: 'support@toot.example' }, to: 'a@example.jp', subject: 's', text: 't', messageIdDomain: 'toot.example' }));
     expect(error.code).toBe('SMTP_AUTH_FAILED');
   });
 
   it('maps a closed port to SMTP_UNREACHABLE within a few seconds', async () => {
     const port = await closedPort();
     const started = Date.now();
-    const error = await failure(sendMail({ ...config, port }, { from: { name: 'T', address: 'support@toot.example' }, to: 'a@example.jp', subject: 's', text: 't', messageIdDomain: 'toot.example' }));
+    const error = await appFailure(sendMail({ ...config, port }, { from: { name: 'T', address: 'support@toot.example' }, to: 'a@example.jp', subject: 's', text: 't', messageIdDomain: 'toot.example' }));
     expect(Date.now() - started).toBeLessThan(5000);
     expect(error.code).toBe('SMTP_UNREACHABLE');
     expect(error.message).toBe(`Cannot reach SMTP server 127.0.0.1:${port}: check the host, port and network`);
@@ -366,16 +356,16 @@ describe('sendMail against a real SMTP server', () => {
 
   it('refuses cleartext to a host that is not loopback, and TLS that cannot be had', async () => {
     const mail = { from: { name: 'T', address: 'support@toot.example' }, to: 'a@example.jp', subject: 's', text: 't', messageIdDomain: 'toot.example' };
-    const cleartext = await failure(sendMail({ ...config, host: 'smtp.example.com', tls: false }, mail));
+    const cleartext = await appFailure(sendMail({ ...config, host: 'smtp.example.com', tls: false }, mail));
     expect(cleartext.code).toBe('SMTP_ERROR');
     expect(cleartext.message).toContain('needs TLS');
     // The receiver offers no STARTTLS: with TLS required the password must not be sent.
-    const noStartTls = await failure(sendMail({ ...config, tls: true }, mail));
+    const noStartTls = await appFailure(sendMail({ ...config, tls: true }, mail));
     expect(noStartTls.code).toBe('SMTP_ERROR');
     expect(noStartTls.message).toMatch(/STARTTLS|TLS/);
     const selfSigned = await startSelfSignedTlsServer('starttls');
     try {
-      const untrusted = await failure(sendMail({ ...config, port: selfSigned.port, tls: true }, mail));
+      const untrusted = await appFailure(sendMail({ ...config, port: selfSigned.port, tls: true }, mail));
       expect(untrusted.code).toBe('SMTP_ERROR');
       expect(untrusted.message).toMatch(/certificate/);
     } finally {

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../shared/result';
 import { sendMail } from '../../electron/mail/smtpSend';
+import { appFailure } from '../support/appFailure';
 
 /**
  * An SMTP server that follows the protocol until one step, then drops the connection without an
@@ -49,16 +49,6 @@ async function serverDroppingAt(step: 'RCPT' | 'DATA' | 'END_OF_DATA'): Promise<
   return { port: (server.address() as { port: number }).port, received, server };
 }
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected the send to fail');
-}
-
 const mail = { from: { name: 'TOOT', address: 'support@toot.example' }, to: 'yamada@example.jp', subject: 'お問い合わせの件', text: 'ご連絡ありがとうございます。', messageIdDomain: 'toot.example' };
 let running: Server | null = null;
 afterEach(async () => {
@@ -70,7 +60,7 @@ describe('sendMail when the link drops mid-conversation', () => {
   it.each(['RCPT', 'DATA'] as const)('calls a drop at %s a failure to retry: no byte of the mail had gone', async (step) => {
     const drop = await serverDroppingAt(step);
     running = drop.server;
-    const error = await failure(sendMail({ host: '127.0.0.1', port: drop.port, tls: false, user: '', password: null }, mail));
+    const error = await appFailure(sendMail({ host: '127.0.0.1', port: drop.port, tls: false, user: '', password: null }, mail));
     expect(drop.received).toEqual([]);
     expect(error.code).not.toBe('SMTP_OUTCOME_UNKNOWN');
     expect(error.code).toBe('SMTP_UNREACHABLE');
@@ -79,7 +69,7 @@ describe('sendMail when the link drops mid-conversation', () => {
   it('asks staff to check when the whole mail went and no answer came: it may have been queued', async () => {
     const drop = await serverDroppingAt('END_OF_DATA');
     running = drop.server;
-    const error = await failure(sendMail({ host: '127.0.0.1', port: drop.port, tls: false, user: '', password: null }, mail));
+    const error = await appFailure(sendMail({ host: '127.0.0.1', port: drop.port, tls: false, user: '', password: null }, mail));
     expect(drop.received.at(-1)).toBe('.');
     expect(error.code).toBe('SMTP_OUTCOME_UNKNOWN');
   });
