@@ -216,6 +216,10 @@ const MAIL_MESSAGES = {
     en: 'The mail parser stopped while reading this mail',
     ja: 'このメールを読み取る途中でメールの解析が止まりました',
   },
+  serverRefusedMail: {
+    en: 'The IMAP server would not hand over this mail (the server said: {reply}): retry later, or open it in webmail',
+    ja: 'IMAP サーバーがこのメールを渡しませんでした（サーバーの応答: {reply}）。後でもう一度試すか、Web メールで開いてください。',
+  },
   unreadableMail: {
     en: 'Unreadable mail: {detail}',
     ja: '読み取れないメール: {detail}',

@@ -40,6 +40,13 @@ export interface FolderFetchOptions {
    */
   isKnownMessageId?(messageId: string): boolean;
   onSkip?(uid: number, uidValidity: string, messageId: string): Promise<void> | void;
+  /**
+   * The server would not hand over this mail's content (it answered NO to a FETCH of it alone,
+   * while it still answered for the mail's flags: the fault is the mail's, as with a mail Gmail
+   * cannot read), with what the server said. Called in UID order, like onMail, so the caller can
+   * set the mail aside and move its cursor past it. Without it, such a refusal fails the folder.
+   */
+  onRefused?(uid: number, uidValidity: string, serverText: string): Promise<void> | void;
   /** Called once the new mails are listed: how many will be handed over (mails and skips). */
   onListed?(total: number, uidValidity: string): void;
   onProgress?(done: number, total: number): void;
@@ -56,6 +63,8 @@ export interface FolderFetchResult {
   fetched: number;
   /** Mails handed to onSkip (already known by Message-ID after a UIDVALIDITY change). */
   skipped: number;
+  /** Mails handed to onRefused (the server would not hand them over). */
+  refused: number;
   /** Bytes of mail handed to onMail. */
   bytes: number;
   /** The folder's HIGHESTMODSEQ when it was opened, to remember once the folder is synced; null when the server has none. */
@@ -187,8 +196,9 @@ async function fetchFolderWith(
 
   if (changes.removed.length || changes.answered.length || changes.stillOnServer) await callCaller(() => options.onChanges?.(changes));
 
-  const result: FolderFetchResult = { uidValidity, fetched: 0, skipped: 0, bytes: 0, highestModseq };
-  const handedOver = () => options.onProgress?.(result.fetched + result.skipped, uids.length);
+  const result: FolderFetchResult = { uidValidity, fetched: 0, skipped: 0, refused: 0, bytes: 0, highestModseq };
+  const handedOver = () => options.onProgress?.(result.fetched + result.skipped + result.refused, uids.length);
+  const onRefused = options.onRefused;
   const skipCheck = validityChanged && options.isKnownMessageId && options.onSkip ? options.isKnownMessageId : null;
   for (let start = 0; start < uids.length; start += UID_BATCH) {
     const batch = uids.slice(start, start + UID_BATCH);
@@ -203,20 +213,27 @@ async function fetchFolderWith(
         handedOver();
       }
     };
+    const deliver = async (mail: FetchedMail) => {
+      await skipUpTo(mail.uid);
+      await callCaller(() => options.onMail(mail, uidValidity));
+      result.fetched++;
+      result.bytes += mail.raw.length;
+      handedOver();
+    };
+    const refuse = onRefused
+      ? async (uid: number, serverText: string) => {
+          await skipUpTo(uid);
+          await callCaller(() => onRefused(uid, uidValidity, serverText));
+          result.refused++;
+          handedOver();
+        }
+      : null;
     const toFetch = batch.filter((uid) => !known.has(uid));
-    for (const group of groupForFetch(toFetch, oversized)) {
-      await fetchInUidOrder(client, group, async (mail) => {
-        await skipUpTo(mail.uid);
-        await callCaller(() => options.onMail(mail, uidValidity));
-        result.fetched++;
-        result.bytes += mail.raw.length;
-        handedOver();
-      });
-    }
+    for (const group of groupForFetch(toFetch, oversized)) await fetchInUidOrder(client, group, deliver, refuse);
     await skipUpTo(Number.POSITIVE_INFINITY);
   }
   signal?.throwIfAborted();
-  logger?.info('imap.fetch_finished', { fetched: result.fetched, skipped: result.skipped });
+  logger?.info('imap.fetch_finished', { fetched: result.fetched, skipped: result.skipped, refused: result.refused });
   return result;
 }
 
@@ -311,8 +328,19 @@ async function knownByMessageId(client: ImapFlow, uids: number[], isKnown: (mess
  * is UID order, so normally each mail goes straight through; one that arrives early waits for
  * those before it (beyond OUT_OF_ORDER_BYTES it is fetched again later instead), and a mail
  * expunged meanwhile is simply never handed over. An oversized mail comes as its first MAX_MAIL_BYTES.
+ *
+ * A server that will not hand over some mail answers the others and ends the FETCH with NO. Then
+ * (given `refuse`) each mail it did not send is asked for on its own: one it sends, or that is
+ * gone, is dealt with as above; one it refuses again is handed to `refuse` if the server still
+ * answers for that mail's flags, so that one unreadable mail does not hold up its folder for good.
+ * When the server answers nothing for it, the fault is the server's: the FETCH's error is thrown.
  */
-async function fetchInUidOrder(client: ImapFlow, group: FetchGroup, deliver: (mail: FetchedMail) => Promise<void>): Promise<void> {
+async function fetchInUidOrder(
+  client: ImapFlow,
+  group: FetchGroup,
+  deliver: (mail: FetchedMail) => Promise<void>,
+  refuse: ((uid: number, serverText: string) => Promise<void>) | null,
+): Promise<void> {
   const { uids } = group;
   // The flags too: a mail answered from another client before it was fetched is never reported as a change later.
   const query = { uid: true, internalDate: true, flags: true, source: group.truncate ? { maxLength: MAX_MAIL_BYTES } : true } as const;
@@ -321,32 +349,51 @@ async function fetchInUidOrder(client: ImapFlow, group: FetchGroup, deliver: (ma
   const dropped = new Set<number>();
   let waitingBytes = 0;
   let next = 0;
-  for await (const message of client.fetch(toSequenceSet(uids), query, { uid: true })) {
-    if (!message.source || !wanted.has(message.uid)) continue;
-    wanted.delete(message.uid);
-    const mail = fetchedMail(message, message.source);
-    if (message.uid !== uids[next]) {
-      if (waitingBytes + mail.raw.length > OUT_OF_ORDER_BYTES) dropped.add(mail.uid);
-      else {
-        waiting.set(mail.uid, mail);
-        waitingBytes += mail.raw.length;
+  let refused = false;
+  try {
+    for await (const message of client.fetch(toSequenceSet(uids), query, { uid: true })) {
+      if (!message.source || !wanted.has(message.uid)) continue;
+      wanted.delete(message.uid);
+      const mail = fetchedMail(message, message.source);
+      if (message.uid !== uids[next]) {
+        if (waitingBytes + mail.raw.length > OUT_OF_ORDER_BYTES) dropped.add(mail.uid);
+        else {
+          waiting.set(mail.uid, mail);
+          waitingBytes += mail.raw.length;
+        }
+        continue;
       }
-      continue;
-    }
-    next++;
-    await deliver(mail);
-    for (let held = waiting.get(uids[next] as number); held; held = waiting.get(uids[next] as number)) {
-      waiting.delete(held.uid);
-      waitingBytes -= held.raw.length;
       next++;
-      await deliver(held);
+      await deliver(mail);
+      for (let held = waiting.get(uids[next] as number); held; held = waiting.get(uids[next] as number)) {
+        waiting.delete(held.uid);
+        waitingBytes -= held.raw.length;
+        next++;
+        await deliver(held);
+      }
     }
+  } catch (error) {
+    if (!refuse || !isServerRefusal(error) || !client.usable) throw error;
+    refused = true;
   }
-  // What is left was preceded by a mail that disappeared from the server: keep the order among the rest.
+  // What is left was preceded by a mail that disappeared from the server (or that it refused): keep the order among the rest.
   for (; next < uids.length; next++) {
     const uid = uids[next] as number;
-    const mail = waiting.get(uid) ?? (dropped.has(uid) ? await fetchAlone(client, uid, query) : undefined);
-    if (mail) await deliver(mail);
+    const held = waiting.get(uid);
+    if (held) {
+      await deliver(held);
+      continue;
+    }
+    if (!dropped.has(uid) && !(refused && wanted.has(uid))) continue;
+    try {
+      const mail = await fetchAlone(client, uid, query);
+      if (mail) await deliver(mail);
+    } catch (error) {
+      if (!refuse || !isServerRefusal(error) || !client.usable) throw error;
+      // Still there, and the server answers for it: the mail is what it cannot hand over.
+      if (!(await answersForFlags(client, uid))) throw error;
+      await refuse(uid, serverText(error));
+    }
   }
 }
 
@@ -356,6 +403,27 @@ async function fetchAlone(client: ImapFlow, uid: number, query: Parameters<ImapF
     if (message.uid === uid && message.source) found = fetchedMail(message, message.source);
   }
   return found;
+}
+
+/** The server answers a FETCH of this mail's flags alone (with the mail, not with nothing). */
+async function answersForFlags(client: ImapFlow, uid: number): Promise<boolean> {
+  try {
+    const message = await client.fetchOne(String(uid), { uid: true, flags: true }, { uid: true });
+    return Boolean(message && message.uid === uid);
+  } catch {
+    return false;
+  }
+}
+
+/** A tagged NO: the server is there and answered, but would not do what was asked. */
+function isServerRefusal(error: unknown): boolean {
+  return (error as { responseStatus?: unknown } | null)?.responseStatus === 'NO';
+}
+
+/** What the server said with its NO, for staff (a server's words, never the mail's). */
+function serverText(error: unknown): string {
+  const text = (error as { responseText?: unknown }).responseText;
+  return typeof text === 'string' && text.trim() ? text.trim().slice(0, 200) : 'NO';
 }
 
 function fetchedMail(message: { uid: number; internalDate?: Date | string; flags?: Set<string> }, raw: Buffer): FetchedMail {

@@ -106,6 +106,12 @@ export class IngestPipeline {
     this.enqueue({ uid, internalDate: '', bytes: 0, parsed: null, knownMessageId });
   }
 
+  /** A mail the server would not hand over: it is set aside for `reason` in its place, and the cursor moves past it. */
+  async refuse(uid: number, reason: string): Promise<void> {
+    this.throwIfFailed();
+    this.enqueue({ uid, internalDate: '', bytes: 0, parsed: Promise.resolve({ ok: false, reason }) });
+  }
+
   /** Stores everything taken so far; throws what storing threw, if it did. */
   async finish(): Promise<void> {
     this.closed = true;

@@ -275,6 +275,7 @@ async function syncFolder(
       onMail: (mail) => pipeline.add(mail),
       isKnownMessageId: (messageId) => store.inquiries.messageKeyExists(messageId),
       onSkip: (uid, _validity, messageId) => pipeline.skip(uid, messageId),
+      onRefused: (uid, _validity, serverText) => pipeline.refuse(uid, userMessage('serverRefusedMail', { reply: serverText })),
     });
   } catch (error) {
     failure = { error };

@@ -1,0 +1,142 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startDovecot, type DovecotServer } from '../support/dovecot';
+import { japaneseMail } from '../support/mailFixtures';
+import { startRefusingImapProxy, type RefusingImapProxy } from '../support/refusingImapProxy';
+import { startTestApp, type TestApp } from '../support/testApp';
+
+const SUPPORT = 'support@toot.example';
+const MAILS = 8;
+const TIMEOUT_MS = 120_000;
+
+function customerMail(i: number): Buffer {
+  return japaneseMail({
+    from: `customer${i}@example.jp`,
+    fromName: `顧客 ${i}`,
+    to: SUPPORT,
+    subject: `お問い合わせ ${i}`,
+    text: `注文番号 ${i} の件です。\n`,
+    messageId: `<refusal-${i}@example.jp>`,
+  });
+}
+
+/**
+ * A server that will not hand over one mail (Gmail answers `NO Some messages could not be
+ * FETCHed` for a mail it cannot read) must not hold up the folder for good: the mail is set aside
+ * with the server's words, and every other mail comes in once. A server whose storage is down
+ * refuses everything: then nothing is set aside, and the folder is fetched again later.
+ */
+describe('a sync against a server that refuses to hand over mail', () => {
+  let dovecot: DovecotServer;
+  let uids: number[];
+  let proxy: RefusingImapProxy;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    dovecot = await startDovecot();
+    uids = await dovecot.appendMails(Array.from({ length: MAILS }, (_, i) => customerMail(i)));
+  }, TIMEOUT_MS);
+  afterAll(async () => dovecot?.stop());
+  beforeEach(async () => {
+    proxy = await startRefusingImapProxy(dovecot);
+    t = await startTestApp();
+  });
+  afterEach(async () => {
+    await t?.dispose();
+    await proxy?.stop();
+  });
+
+  const addAccount = async () =>
+    (
+      await t.call('accounts.save', {
+        label: 'サポート窓口',
+        imapHost: proxy.host,
+        imapPort: proxy.port,
+        imapTls: false,
+        imapUser: dovecot.user,
+        imapPassword: dovecot.password,
+        smtpHost: '127.0.0.1',
+        smtpPort: 25,
+        smtpTls: false,
+        smtpUser: '',
+        fromAddress: SUPPORT,
+        fromName: 'TOOT サポート',
+      })
+    ).id;
+
+  async function storedMessageIds(): Promise<string[]> {
+    const ids: string[] = [];
+    for (const inquiry of await t.call('inquiries.list', {})) {
+      for (const message of (await t.call('inquiries.get', { id: inquiry.id })).messages) ids.push(message.messageId ?? '(none)');
+    }
+    return ids.sort();
+  }
+  const messageIdsExcept = (...skipped: number[]) =>
+    Array.from({ length: MAILS }, (_, i) => i)
+      .filter((i) => !skipped.includes(i))
+      .map((i) => `<refusal-${i}@example.jp>`)
+      .sort();
+  const inboxCursor = async () => (await t.call('sync.status', {}))[0]?.folders.find((f) => f.folder === 'INBOX')?.lastUid;
+
+  it(
+    'sets aside the mails the server refuses, with its words, stores every other one once, and files them when staff retry later',
+    async () => {
+      const accountId = await addAccount();
+      // One in the middle of the FETCH, and the folder's last mail (nothing after it shows the server still answers).
+      const refused = [uids[2] as number, uids[MAILS - 1] as number];
+      proxy.refuseContent(refused);
+
+      const report = await t.call('sync.run', { accountId });
+
+      expect(report).toMatchObject({ newInquiries: MAILS - 2, quarantined: 2, skippedDuplicates: 0 });
+      expect(report.folders).toEqual([{ folder: 'INBOX', fetched: MAILS, error: null }]);
+      expect(await storedMessageIds()).toEqual(messageIdsExcept(2, MAILS - 1));
+      // The cursor is past both: the next sync does not stop at them again.
+      expect(await inboxCursor()).toBe(uids.at(-1));
+      const setAside = await t.call('sync.quarantine', { accountId });
+      expect(setAside.map((m) => m.uid).sort((a, b) => a - b)).toEqual(refused);
+      for (const mail of setAside) {
+        expect(mail.reason).toBe('The IMAP server would not hand over this mail (the server said: Some messages could not be FETCHed (Failure)): retry later, or open it in webmail');
+      }
+      const [status] = await t.call('sync.status', {});
+      expect(status?.lastError).toBeNull();
+
+      // Nothing new and nothing twice on the next sync, though the server still refuses them.
+      const again = await t.call('sync.run', { accountId });
+      expect(again).toMatchObject({ fetched: 0, newInquiries: 0, quarantined: 0 });
+
+      // While the server still refuses, a retry says so and keeps the mail set aside.
+      await expect(t.call('sync.retryQuarantined', { id: (setAside[0] as { id: number }).id })).rejects.toMatchObject({
+        code: 'IMAP_ERROR',
+        message: expect.stringMatching(/Some messages could not be FETCHed/),
+      });
+      expect(await t.call('sync.quarantine', { accountId })).toHaveLength(2);
+
+      // Once the server hands them over, staff's retry files them: every mail once.
+      proxy.forward();
+      for (const mail of setAside) expect(await t.call('sync.retryQuarantined', { id: mail.id })).toMatchObject({ outcome: 'new', reason: null });
+      expect(await t.call('sync.quarantine', { accountId })).toEqual([]);
+      expect(await storedMessageIds()).toEqual(messageIdsExcept());
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'sets nothing aside when the server refuses every fetch: the folder fails with the server’s words and comes in whole once the server recovers',
+    async () => {
+      const accountId = await addAccount();
+      proxy.refuseAllFetches();
+
+      await expect(t.call('sync.run', { accountId })).rejects.toMatchObject({ code: 'IMAP_ERROR', message: expect.stringMatching(/Internal error occurred/) });
+      expect(proxy.refusals).toBeGreaterThan(0);
+      expect(await t.call('sync.quarantine', { accountId })).toEqual([]);
+      expect(await storedMessageIds()).toEqual([]);
+      expect(await inboxCursor()).toBe(0);
+
+      proxy.forward();
+      const report = await t.call('sync.run', { accountId });
+      expect(report).toMatchObject({ fetched: MAILS, newInquiries: MAILS, quarantined: 0 });
+      expect(await storedMessageIds()).toEqual(messageIdsExcept());
+    },
+    TIMEOUT_MS,
+  );
+});

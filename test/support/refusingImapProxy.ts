@@ -1,0 +1,150 @@
+import { connect, createServer, type Server, type Socket } from 'node:net';
+
+/**
+ * An IMAP proxy on 127.0.0.1 in front of the test Dovecot that makes the server refuse to hand
+ * over mail, the way servers do in the field and Dovecot cannot be made to:
+ *
+ * - `refuseContent(uids)`: those mails' content is refused as Gmail refuses a mail it cannot read.
+ *   A UID FETCH of message bodies that names them answers every other mail, then ends
+ *   `NO Some messages could not be FETCHed (Failure)`; a FETCH of their flags alone still works.
+ * - `refuseAllFetches()`: every UID FETCH fails (`NO [UNAVAILABLE]`), as when the server's
+ *   storage is down: the fault is the server's, not any one mail's.
+ *
+ * Everything else passes unchanged. Framework-agnostic.
+ */
+export interface RefusingImapProxy {
+  host: '127.0.0.1';
+  port: number;
+  refuseContent(uids: Iterable<number>): void;
+  refuseAllFetches(): void;
+  /** Nothing is refused any more. */
+  forward(): void;
+  /** UID FETCH commands the proxy failed so far. */
+  readonly refusals: number;
+  stop(): Promise<void>;
+}
+
+const CONTENT_REFUSED = 'NO Some messages could not be FETCHed (Failure)';
+const ALL_REFUSED = 'NO [UNAVAILABLE] Internal error occurred. Refer to server log for more information.';
+const UID_FETCH = /^(\S+) UID FETCH ([0-9:,]+) (.*)$/i;
+const LITERAL_AT_END = /\{(\d+)\+?\}$/;
+
+export async function startRefusingImapProxy(target: { host: string; port: number }): Promise<RefusingImapProxy> {
+  let refusedContent = new Set<number>();
+  let refuseAll = false;
+  let refusals = 0;
+  const live = new Set<Socket>();
+
+  const server: Server = createServer((client) => {
+    const upstream = connect({ host: target.host, port: target.port });
+    live.add(client).add(upstream);
+    const forget = () => {
+      live.delete(client);
+      live.delete(upstream);
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', forget).on('close', forget);
+    upstream.on('error', forget).on('close', forget);
+    /** Tags whose tagged OK is to be turned into this refusal. */
+    const failTags = new Map<string, string>();
+
+    // Client to server: command lines, each either passed on or rewritten.
+    let fromClient = Buffer.alloc(0);
+    client.on('data', (chunk: Buffer) => {
+      fromClient = Buffer.concat([fromClient, chunk]);
+      for (let end = fromClient.indexOf('\r\n'); end >= 0; end = fromClient.indexOf('\r\n')) {
+        const line = fromClient.subarray(0, end).toString('latin1');
+        fromClient = fromClient.subarray(end + 2);
+        upstream.write(`${rewriteCommand(line, failTags)}\r\n`, 'latin1');
+      }
+    });
+
+    // Server to client: lines and the literals they announce; only tagged answers are rewritten.
+    let fromServer = Buffer.alloc(0);
+    let literalLeft = 0;
+    upstream.on('data', (chunk: Buffer) => {
+      fromServer = Buffer.concat([fromServer, chunk]);
+      const out: Buffer[] = [];
+      for (;;) {
+        if (literalLeft > 0) {
+          const take = Math.min(literalLeft, fromServer.length);
+          if (take === 0) break;
+          out.push(fromServer.subarray(0, take));
+          fromServer = fromServer.subarray(take);
+          literalLeft -= take;
+          continue;
+        }
+        const end = fromServer.indexOf('\r\n');
+        if (end < 0) break;
+        const line = fromServer.subarray(0, end).toString('latin1');
+        fromServer = fromServer.subarray(end + 2);
+        const literal = LITERAL_AT_END.exec(line);
+        if (literal) literalLeft = Number(literal[1]);
+        const tag = line.slice(0, line.indexOf(' '));
+        const refusal = failTags.get(tag);
+        if (refusal && /^\S+ OK\b/i.test(line)) {
+          failTags.delete(tag);
+          refusals++;
+          out.push(Buffer.from(`${tag} ${refusal}\r\n`, 'latin1'));
+        } else out.push(Buffer.from(`${line}\r\n`, 'latin1'));
+      }
+      if (out.length) client.write(Buffer.concat(out));
+    });
+  });
+
+  /** The command to send on: a body FETCH without the refused mails (a NOOP when none is left), its OK to be failed. */
+  function rewriteCommand(line: string, failTags: Map<string, string>): string {
+    const fetch = UID_FETCH.exec(line);
+    if (!fetch) return line;
+    const [, tag = '', set = '', items = ''] = fetch;
+    if (refuseAll) {
+      failTags.set(tag, ALL_REFUSED);
+      return `${tag} NOOP`;
+    }
+    if (!/BODY(\.PEEK)?\[/i.test(items)) return line;
+    const uids = expand(set);
+    const kept = uids.filter((uid) => !refusedContent.has(uid));
+    if (kept.length === uids.length) return line;
+    failTags.set(tag, CONTENT_REFUSED);
+    return kept.length ? `${tag} UID FETCH ${kept.join(',')} ${items}` : `${tag} NOOP`;
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  if (!address || typeof address !== 'object') throw new Error('the proxy did not get a port');
+  return {
+    host: '127.0.0.1',
+    port: address.port,
+    refuseContent(uids) {
+      refusedContent = new Set(uids);
+    },
+    refuseAllFetches() {
+      refuseAll = true;
+    },
+    forward() {
+      refusedContent = new Set();
+      refuseAll = false;
+    },
+    get refusals() {
+      return refusals;
+    },
+    async stop() {
+      for (const socket of live) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** "1:3,7" → [1, 2, 3, 7] (the sync names UIDs it listed, never `*`). */
+function expand(set: string): number[] {
+  const uids: number[] = [];
+  for (const part of set.split(',')) {
+    const [first, last = first] = part.split(':').map(Number) as [number, number?];
+    for (let uid = Math.min(first, last); uid <= Math.max(first, last); uid++) uids.push(uid);
+  }
+  return uids;
+}
