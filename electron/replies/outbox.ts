@@ -234,7 +234,8 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
     async sendNow(id) {
       const result = await ws.db
         .updateTable('outbox')
-        .set({ status: 'queued', sendAt: at(clock()) })
+        // A reply that failed for good gets a fresh round of attempts: staff fixed what was wrong, or want to try again.
+        .set((eb) => ({ status: 'queued', sendAt: at(clock()), attempts: eb.case().when('status', '=', 'failed').then(0).else(eb.ref('attempts')).end() }))
         .where('id', '=', id)
         .where('status', 'in', ['queued', 'retrying', 'failed'])
         .executeTakeFirst();

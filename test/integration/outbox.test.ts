@@ -94,6 +94,28 @@ describe('the reply outbox: undo window, retries with back-off and the reason sh
     expect((await t.call('inquiries.get', { id: inquiryId })).messages.map((m) => m.direction)).toEqual(['in', 'out']);
   });
 
+  it('gives a reply that used up its attempts a fresh round when staff send it again', async () => {
+    await t.dispose();
+    t = await startTestApp({ operator: '佐藤', outbox: { undoMs: 1500, retryBaseMs: 100, tickMs: 50, maxAttempts: 2 } });
+    accountId = (await t.call('accounts.save', account(smtp.port))).id;
+    await t.call('sync.run', { accountId });
+    inquiryId = (await t.call('inquiries.list', {}))[0]!.id;
+    await t.call('accounts.save', { id: accountId, ...account(1) });
+    const queued = await t.call('outbox.queue', { inquiryId, body: '回答です', quoteOriginal: false });
+    await t.call('outbox.sendNow', { id: queued.id });
+    const [failed] = await until(() => t.call('outbox.list', { inquiryId }), (l) => l[0]?.status === 'failed');
+    expect(failed).toMatchObject({ status: 'failed', attempts: 2 });
+
+    // Sent again by hand, one more refusal is the first of a new round: it is retried, not failed at once.
+    await t.call('outbox.sendNow', { id: queued.id });
+    const [retrying] = await until(() => t.call('outbox.list', { inquiryId }), (l) => l[0]?.status !== 'queued' && l[0]?.status !== 'sending');
+    expect(retrying).toMatchObject({ status: 'retrying', attempts: 1 });
+
+    await t.call('accounts.save', { id: accountId, ...account(smtp.port) });
+    await smtp.waitFor(1, 10_000);
+    expect(await until(() => t.call('outbox.list', { inquiryId }), (l) => l.length === 0)).toEqual([]);
+  });
+
   it('does not send again a reply the server refused for good (550: no such recipient), and retries one refused for now (450)', async () => {
     const refusing = await startSmtpReceiver({ requireAuth: true, user: 'support', password: 'smtp-pass', refuseRecipients: { 'hanako@example.jp': 550 } });
     const busy = await startSmtpReceiver({ requireAuth: true, user: 'support', password: 'smtp-pass', refuseRecipients: { 'hanako@example.jp': 450 } });
