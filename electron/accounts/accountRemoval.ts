@@ -20,13 +20,16 @@ import { userMessage } from '../../shared/userMessages';
  */
 export async function removeAccount(db: Kysely<Database>, id: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const used = await trx.selectFrom('inquiries').select('id').where('mailAccountId', '=', id).executeTakeFirst();
-    if (used) {
-      throw new AppError('CONFLICT', userMessage('accountHasInquiries'));
-    }
+    await assertAccountRemovable(trx, id);
     await trx.updateTable('messages').set({ mailAccountId: null }).where('mailAccountId', '=', id).execute();
     await trx.deleteFrom('syncState').where('mailAccountId', '=', id).execute();
     await trx.deleteFrom('quarantine').where('mailAccountId', '=', id).execute();
     await trx.deleteFrom('mailAccounts').where('id', '=', id).execute();
   });
+}
+
+/** Throws CONFLICT when the account opened inquiries (see removeAccount). */
+export async function assertAccountRemovable(db: Kysely<Database>, id: number): Promise<void> {
+  const used = await db.selectFrom('inquiries').select('id').where('mailAccountId', '=', id).executeTakeFirst();
+  if (used) throw new AppError('CONFLICT', userMessage('accountHasInquiries'));
 }

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Language } from '../../shared/domain';
 import { AppError } from '../../shared/result';
-import { removeAccount } from '../accounts/accountRemoval';
+import { assertAccountRemovable, removeAccount } from '../accounts/accountRemoval';
 import { changesMailLogin } from '../accounts/mailLoginChange';
 import { listAccounts, saveAccount } from '../accounts/accountRepository';
 import { listQuarantine } from '../accounts/syncStateRepository';
@@ -184,7 +184,12 @@ export function createApp(options: AppOptions): App {
         return result;
       },
       'accounts.remove': async ({ id }) => {
-        await removeAccount(requireWorkspace().db, id);
+        const ws = requireWorkspace();
+        // Refused first when the account opened inquiries: its sync is not cancelled for nothing.
+        await assertAccountRemovable(ws.db, id);
+        // Its running sync would fail on storing mail for an account that is gone, and say so to staff.
+        await session?.syncs.cancelAndWait(id);
+        await removeAccount(ws.db, id);
         session?.syncs.accountsChanged();
         return { ok: true };
       },

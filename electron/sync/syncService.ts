@@ -37,6 +37,8 @@ export interface SyncService {
   /** Cancels the account's running sync; false when none runs. */
   cancel(accountId: number): boolean;
   isRunning(accountId: number): boolean;
+  /** Cancels the account's running sync, if one runs, and resolves once it has ended (before its account is removed). */
+  cancelAndWait(accountId: number): Promise<void>;
   /** An account was added or removed, or `edited`: the background sync follows (an edited account is synced again soon, with its new settings). */
   accountsChanged(edited?: number): void;
   status(): Promise<AccountSyncStatus[]>;
@@ -118,19 +120,27 @@ export function createSyncService(ws: Workspace, options: SyncServiceOptions): S
           options.clock,
         );
 
+  const cancel = (accountId: number): boolean => {
+    const current = running.get(accountId);
+    if (!current) return false;
+    current.controller.abort();
+    scheduler?.syncCancelled(accountId);
+    return true;
+  };
+
   return {
     async start() {
       await scheduler?.start();
     },
     run,
-    cancel(accountId) {
-      const current = running.get(accountId);
-      if (!current) return false;
-      current.controller.abort();
-      scheduler?.syncCancelled(accountId);
-      return true;
-    },
+    cancel,
     isRunning: (accountId) => running.has(accountId),
+    async cancelAndWait(accountId) {
+      const current = running.get(accountId);
+      if (!current) return;
+      cancel(accountId);
+      await current.promise.catch(() => undefined);
+    },
     accountsChanged(edited) {
       scheduler?.refresh(edited).catch((error: unknown) => ws.logger.warn('sync.refresh_failed', { error: error instanceof Error ? error.name : 'unknown' }));
     },

@@ -8,6 +8,7 @@ import { startDovecot, type DovecotServer } from '../support/dovecot';
 import { japaneseMail } from '../support/mailFixtures';
 import { startTcpProxy, type TcpProxy } from '../support/tcpProxy';
 import { startTestApp, type TestApp } from '../support/testApp';
+import { waitFor } from '../support/waitFor';
 
 const SUPPORT = 'support@toot.example';
 const INBOX_MAILS = 300;
@@ -256,6 +257,26 @@ describe('a sync whose IMAP connection drops', () => {
       expect((await t.call('inquiries.list', {})).length).toBe(kept);
     },
     TIMEOUT_MS,
+  );
+
+  it(
+    'cancels the sync of an account removed while the sync hangs on a silent link: the removal waits for it, and no failure is reported for an account that is gone',
+    async () => {
+      const accountId = await addAccount();
+      proxy.silence();
+      const failedPushes = () => pushes.filter((p) => p.phase === 'failed');
+      const run = t.call('sync.run', { accountId });
+      await waitFor('the sync to run', async () => (await t.call('sync.status', {}))[0]?.running === true);
+
+      expect(await t.call('accounts.remove', { id: accountId })).toEqual({ ok: true });
+
+      // Ended by the removal, not by the link's timeout minutes later.
+      expect(await run).toMatchObject({ cancelled: true, fetched: 0 });
+      expect(await t.call('accounts.list', {})).toEqual([]);
+      expect(failedPushes()).toEqual([]);
+      expect(logText()).not.toContain('"event":"sync.failed"');
+    },
+    20_000,
   );
 
   it(
