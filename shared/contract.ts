@@ -111,6 +111,12 @@ export const contract = {
       }),
     inquirySummary,
   ),
+  /**
+   * Sends a reply at once, without the outbox's undo window, and answers with it as stored in the
+   * thread. It still goes through the outbox: checked for placeholders, card numbers masked, seen
+   * by a registration cancellation, never sent twice. A failed send answers with why, and the reply
+   * stays in the outbox, retried like a queued one. (The UI queues replies: outbox.queue.)
+   */
   'inquiries.reply': method(
     z
       .object({

@@ -14,7 +14,7 @@ import { nowIso } from '../db/executor';
 import { openDatabase, type OpenedDatabase } from '../db/openDatabase';
 import { beginOAuthSignIn, cancelOAuthSignIns, completeOAuthSignIn } from '../accounts/oauthSignIn';
 import { listInquiries } from '../inquiries/inquiryRepository';
-import { getInquiryDetail, logOfflineInquiry, replyToInquiry, setInquiryStatus } from '../inquiries/inquiryService';
+import { getInquiryDetail, logOfflineInquiry, setInquiryStatus } from '../inquiries/inquiryService';
 import { downloadAttachment, removeAttachment } from '../inquiries/attachmentService';
 import type { Logger } from '../logging/logger';
 import { exportMailingList, listExportLog, permittedMailingList } from '../marketing/mailingList';
@@ -222,8 +222,10 @@ export function createApp(options: AppOptions): App {
       'inquiries.list': async (filter) => listInquiries(requireWorkspace().db, filter),
       'inquiries.get': async ({ id }) => getInquiryDetail(requireWorkspace(), id),
       'inquiries.logOffline': async (input) => logOfflineInquiry(requireWorkspace(), input),
-      'inquiries.reply': async ({ inquiryId, body, quoteOriginal }) =>
-        replyToInquiry(requireWorkspace(), inquiryId, body, quoteOriginal === undefined ? {} : { quoteOriginal }),
+      'inquiries.reply': async (input) => {
+        requireWorkspace();
+        return (session as Session).outbox.sendAtOnce(input);
+      },
       'attachments.download': async ({ id }) => downloadAttachment(requireWorkspace(), id),
       'attachments.remove': async ({ id }) => removeAttachment(requireWorkspace(), id),
       'outbox.queue': async (input) => {

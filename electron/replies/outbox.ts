@@ -1,5 +1,5 @@
 import type { MethodInput } from '../../shared/contract';
-import type { OutboxItem } from '../../shared/domain';
+import type { Message, OutboxItem } from '../../shared/domain';
 import { maskCardNumbers } from '../../shared/cardMask';
 import { unknownPlaceholderProblem } from '../../shared/replyText';
 import { AppError } from '../../shared/result';
@@ -22,8 +22,17 @@ export interface OutboxOptions {
   clock?: () => number;
 }
 
+type ReplyInput = MethodInput<'outbox.queue'>;
+
 export interface Outbox {
-  queue(input: MethodInput<'outbox.queue'>): Promise<OutboxItem>;
+  queue(input: ReplyInput): Promise<OutboxItem>;
+  /**
+   * Sends a reply now, without the undo window (`inquiries.reply`), and resolves to it as stored
+   * in the thread. It goes through the outbox all the same (checked, masked, never sent twice, seen
+   * by a cancellation): a send that fails throws why, and the reply stays in the outbox, retried
+   * like any other.
+   */
+  sendAtOnce(input: ReplyInput): Promise<Message>;
   cancel(id: number): Promise<OutboxItem>;
   sendNow(id: number): Promise<OutboxItem>;
   list(inquiryId: number): Promise<OutboxItem[]>;
@@ -92,14 +101,46 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
   let running: Promise<void> | null = null;
 
   const changed = (inquiryId: number) => ws.push('outbox.changed', { inquiryIds: [inquiryId] });
+
+  /** A reply as the outbox takes it: checked, its card numbers masked, and written down with `status`, due in `delayMs`. */
+  const admit = async (input: ReplyInput, status: 'queued' | 'sending', delayMs: number): Promise<Selectable<OutboxTable>> => {
+    // A template filled in with a placeholder written wrong: the customer would read "{{customername}}様".
+    const problem = unknownPlaceholderProblem(input.body);
+    if (problem) throw new AppError('BAD_REQUEST', userMessage('replyNotQueued', { problem }));
+    await interrupted;
+    // An inquiry view opened before the customer's registration was cancelled (here or in another window).
+    const customer = await ws.db
+      .selectFrom('inquiries')
+      .innerJoin('customers', 'customers.id', 'inquiries.customerId')
+      .select(['customers.id', 'customers.registrationCancelledAt'])
+      .where('inquiries.id', '=', input.inquiryId)
+      .executeTakeFirst();
+    if (customer?.registrationCancelledAt) throw new AppError('CONFLICT', userMessage('customerRegistrationCancelled', { id: customer.id }));
+    return ws.db
+      .insertInto('outbox')
+      .values({
+        inquiryId: input.inquiryId,
+        body: maskCardNumbers(input.body),
+        quoteOriginal: input.quoteOriginal === false ? 0 : 1,
+        status,
+        attempts: status === 'sending' ? 1 : 0,
+        sendAt: at(clock() + delayMs),
+        lastError: null,
+        messageId: null,
+        queuedBy: ws.operator,
+        queuedAt: ws.now(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  };
   const get = async (id: number) => {
     const row = await ws.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new AppError('NOT_FOUND', userMessage('outboxItemNotFound', { id }));
     return row;
   };
 
-  const sendOne = async (row: Selectable<OutboxTable>) => {
-    // Claim it: a cancel that came first wins, and no second tick takes it too.
+  /** Claims a due reply and sends it: a cancel that came first wins, and no second tick takes it too. */
+  const sendOne = async (row: Selectable<OutboxTable>): Promise<void> => {
     const claimed = await ws.db
       .updateTable('outbox')
       .set({ status: 'sending', attempts: row.attempts + 1 })
@@ -108,7 +149,12 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) === 0) return;
     changed(row.inquiryId);
-    let sent: Awaited<ReturnType<typeof replyToInquiry>>;
+    await deliver(row, row.attempts + 1);
+  };
+
+  /** Sends a claimed reply (its status 'sending', this its `attempts`th try); what went wrong is kept on it, and given back. */
+  const deliver = async (row: Selectable<OutboxTable>, attempts: number): Promise<{ sent: Message } | { error: unknown }> => {
+    let sent: Message;
     try {
       sent = await replyToInquiry({ ...ws, operator: row.queuedBy }, row.inquiryId, row.body, {
         quoteOriginal: row.quoteOriginal === 1,
@@ -118,7 +164,6 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
         },
       });
     } catch (error) {
-      const attempts = row.attempts + 1;
       const code = error instanceof AppError ? error.code : 'INTERNAL';
       const final = FINAL_CODES.has(code) || attempts >= maxAttempts;
       const message = error instanceof Error ? error.message : String(error);
@@ -135,7 +180,7 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
         .execute();
       ws.logger.warn('outbox.sendFailed', { outboxId: row.id, attempts, code, final });
       changed(row.inquiryId);
-      return;
+      return { error };
     }
     ws.logger.info('outbox.sent', { outboxId: row.id, inquiryId: row.inquiryId });
     // lastError of a sent reply: its copy could not be stored in the Sent folder (the reply went out).
@@ -149,6 +194,7 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
         .catch(() => ws.logger.warn('outbox.sentCopyNoteFailed', { outboxId: row.id }));
     }
     changed(row.inquiryId);
+    return { sent };
   };
 
   const tick = async () => {
@@ -184,36 +230,19 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
 
   return {
     async queue(input) {
-      // A template filled in with a placeholder written wrong: the customer would read "{{customername}}様".
-      const problem = unknownPlaceholderProblem(input.body);
-      if (problem) throw new AppError('BAD_REQUEST', userMessage('replyNotQueued', { problem }));
-      await interrupted;
-      // An inquiry view opened before the customer's registration was cancelled (here or in another window).
-      const customer = await ws.db
-        .selectFrom('inquiries')
-        .innerJoin('customers', 'customers.id', 'inquiries.customerId')
-        .select(['customers.id', 'customers.registrationCancelledAt'])
-        .where('inquiries.id', '=', input.inquiryId)
-        .executeTakeFirst();
-      if (customer?.registrationCancelledAt) throw new AppError('CONFLICT', userMessage('customerRegistrationCancelled', { id: customer.id }));
-      const row = await ws.db
-        .insertInto('outbox')
-        .values({
-          inquiryId: input.inquiryId,
-          body: maskCardNumbers(input.body),
-          quoteOriginal: input.quoteOriginal === false ? 0 : 1,
-          status: 'queued',
-          sendAt: at(clock() + undoMs),
-          lastError: null,
-          messageId: null,
-          queuedBy: ws.operator,
-          queuedAt: ws.now(),
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await admit(input, 'queued', undoMs);
       ws.logger.info('outbox.queued', { outboxId: row.id, inquiryId: row.inquiryId });
       changed(row.inquiryId);
       return toItem(row);
+    },
+    async sendAtOnce(input) {
+      // Claimed as it is written: no tick takes it, and a crash mid-send leaves it marked interrupted, never sent twice.
+      const row = await admit(input, 'sending', 0);
+      ws.logger.info('outbox.sendingAtOnce', { outboxId: row.id, inquiryId: row.inquiryId });
+      changed(row.inquiryId);
+      const outcome = await deliver(row, row.attempts);
+      if ('error' in outcome) throw outcome.error;
+      return outcome.sent;
     },
     async cancel(id) {
       const result = await ws.db

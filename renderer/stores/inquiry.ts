@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { call } from '../api/client';
-import type { InquiryDetail, InquiryStatus, InquirySummary, Message, OutboxItem } from '../../shared/domain';
+import type { InquiryDetail, InquiryStatus, InquirySummary, OutboxItem } from '../../shared/domain';
 import { attempt } from './errors';
 
 interface InquiryState {
@@ -9,7 +9,6 @@ interface InquiryState {
   loading: boolean;
   open(id: number): Promise<void>;
   reload(): Promise<void>;
-  reply(body: string, options?: { quoteOriginal?: boolean }): Promise<Message | undefined>;
   /** Replies of this inquiry waiting in the outbox (undo window, retries) or failed. */
   outbox: OutboxItem[];
   loadOutbox(): Promise<void>;
@@ -75,13 +74,6 @@ export const useInquiry = create<InquiryState>()((set, get) => ({
     const item = await attempt(() => call('outbox.sendNow', { id: outboxId }));
     if (item) await get().loadOutbox();
     return item;
-  },
-  async reply(body, options = {}) {
-    const id = get().id;
-    if (id === null) return undefined;
-    const sent = await attempt(() => call('inquiries.reply', { inquiryId: id, body, ...options }));
-    if (sent) await get().reload();
-    return sent;
   },
   async setStatus(status) {
     const id = get().id;

@@ -75,6 +75,29 @@ describe('the reply outbox: undo window, retries with back-off and the reason sh
     await expect(t.call('outbox.cancel', { id: queued.id })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/already been sent/) });
   });
 
+  it('sends a reply at once (inquiries.reply) through the outbox: checked like a queued one, and kept there to retry when the send fails', async () => {
+    await expect(t.call('inquiries.reply', { inquiryId, body: '{{customername}}様\nありがとうございます。' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/\{\{customername\}\}/),
+    });
+    expect(smtp.received).toHaveLength(0);
+
+    await t.call('accounts.save', { id: accountId, ...account(1) });
+    await expect(t.call('inquiries.reply', { inquiryId, body: 'カード 4111 1111 1111 1111 の件です', quoteOriginal: false })).rejects.toMatchObject({ message: expect.stringMatching(/SMTP|127\.0\.0\.1/) });
+    // Not lost: the outbox holds it, masked, and retries it.
+    const [kept] = await t.call('outbox.list', { inquiryId });
+    expect(kept).toMatchObject({ status: 'retrying', attempts: 1, body: 'カード **** **** **** 1111 の件です', queuedBy: '佐藤' });
+
+    await t.call('accounts.save', { id: accountId, ...account(smtp.port) });
+    await smtp.waitFor(1, 10_000);
+    expect(await until(() => t.call('outbox.list', { inquiryId }), (l) => l.length === 0)).toEqual([]);
+    const sent = await t.call('inquiries.reply', { inquiryId, body: '追加のご案内です。', quoteOriginal: false });
+    expect(sent).toMatchObject({ direction: 'out' });
+    expect(smtp.received).toHaveLength(2);
+    expect((await t.call('inquiries.get', { id: inquiryId })).messages.map((m) => m.direction)).toEqual(['in', 'out', 'out']);
+    expect(await t.call('outbox.list', { inquiryId })).toEqual([]);
+  });
+
   it('retries a failed send with back-off, keeping the reason, and sends once the server is back', async () => {
     await t.call('accounts.save', { id: accountId, ...account(1) });
     const queued = await t.call('outbox.queue', { inquiryId, body: '回答です', quoteOriginal: false });
