@@ -1,7 +1,7 @@
 /**
  * What the main process tells staff about the app itself (locking, the database) and about the
  * records they work on (accounts, inquiries, customers, consent, replies, templates, reports),
- * in both languages. Part of the one catalog in userMessages.ts, which says how it is used.
+ * and what the renderer says when it cannot reach the main process, in both languages. Part of the one catalog in userMessages.ts, which says how it is used.
  */
 export const APP_MESSAGES = {
   // Locking and the database.
@@ -134,4 +134,30 @@ export const APP_MESSAGES = {
     ja: 'テンプレート {id} はありません（他の担当者が削除した可能性があります）。新しいテンプレートとして保存してください。',
   },
   reportDatesSwapped: { en: 'The start date is after the end date: swap them.', ja: '開始日が終了日より後になっています。入れ替えてください。' },
+
+  // The renderer's link to the main process (renderer/api), the method named as the contract names it.
+  callDroppedUnanswered: {
+    en: 'The connection to Madoguchi dropped before "{method}" was answered. It may or may not have been done: check, then try again.',
+    ja: '「{method}」の応答を受け取る前に窓口との接続が切れました。処理されたかどうかは分かりません。確認してから、もう一度試してください。',
+  },
+  callHostUnreachable: {
+    en: 'Could not reach Madoguchi to run "{method}". Check that the Madoguchi host is running; reconnecting…',
+    ja: '「{method}」を実行するための窓口への接続ができませんでした。窓口のホストが起動しているか確認してください。再接続しています…',
+  },
+  callNotConnected: {
+    en: 'Not connected to Madoguchi, so "{method}" was not run. Reconnecting: try again in a moment.',
+    ja: '窓口に接続していないため、「{method}」は実行されませんでした。再接続しています。少ししてから、もう一度試してください。',
+  },
+  noAccessToken: {
+    en: 'This page was opened without its access token. Open Madoguchi from the link the host printed (it ends with #token=…).',
+    ja: 'このページはアクセストークンなしで開かれました。ホストが表示したリンク（末尾が #token=…）から窓口を開いてください。',
+  },
+  mainProcessNoAnswer: {
+    en: 'The main process did not answer {method}: {detail}. Restart Madoguchi if this repeats.',
+    ja: 'メインプロセスが {method} に応答しませんでした: {detail}。繰り返す場合は窓口を再起動してください。',
+  },
+  responseNotUnderstood: {
+    en: 'Madoguchi answered "{method}" with data this screen does not understand ({detail}). Update or restart the app.',
+    ja: '窓口は「{method}」に、この画面が解釈できないデータを返しました（{detail}）。アプリを更新するか、再起動してください。',
+  },
 } as const satisfies Record<string, { en: string; ja: string }>;

@@ -26,15 +26,24 @@ export function unknownPlaceholderProblem(text: string): string | null {
   return unknown.length ? userMessage('unknownPlaceholder', { names: unknown.join(' '), known: '{{customerName}} {{inquiryNumber}} {{operator}}' }) : null;
 }
 
-/** "2026-11-24 09:05（日本時間）、山田 花子様:" — the line above a quoted original. */
-export function attributionLine(atIso: string, name: string): string {
-  return `${formatTokyoDateTime(atIso)}（日本時間）、${name}様:`;
+/** The language a reply is written in: Japanese when what staff typed holds any kana or kanji, else English. */
+export function replyLanguage(typed: string): 'ja' | 'en' {
+  return /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u.test(typed) ? 'ja' : 'en';
+}
+
+/**
+ * The line above a quoted original, in the reply's language: "2026-11-24 09:05（日本時間）、山田 花子様:"
+ * or "On 2026-11-24 09:05 (Japan time), John Smith wrote:".
+ */
+export function attributionLine(atIso: string, name: string, language: 'ja' | 'en'): string {
+  const at = formatTokyoDateTime(atIso);
+  return language === 'ja' ? `${at}（日本時間）、${name}様:` : `On ${at} (Japan time), ${name} wrote:`;
 }
 
 /** Every line of the original prefixed "> " (Japanese mailers' convention), under the attribution line. */
-export function quoteOriginal(original: string, atIso: string, name: string): string {
+export function quoteOriginal(original: string, atIso: string, name: string, language: 'ja' | 'en'): string {
   const lines = original.replace(/\r\n?/g, '\n').replace(/\n+$/, '').split('\n');
-  return [attributionLine(atIso, name), ...lines.map((line) => (line === '' ? '>' : `> ${line}`))].join('\n');
+  return [attributionLine(atIso, name, language), ...lines.map((line) => (line === '' ? '>' : `> ${line}`))].join('\n');
 }
 
 /**

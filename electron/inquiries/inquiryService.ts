@@ -10,7 +10,7 @@ import { getCustomer, insertCustomer } from '../customers/customerRepository';
 import { sendMail } from '../mail/smtpSend';
 import { appendToSentFolder } from '../mail/appendSent';
 import { signatureOf } from '../replies/signatureRepository';
-import { composeReplyText, quoteOriginal } from '../../shared/replyText';
+import { composeReplyText, quoteOriginal, replyLanguage } from '../../shared/replyText';
 import { replySubject } from '../../shared/inquiryNumber';
 import * as repo from './inquiryRepository';
 import { serverStateOfMessages } from './serverStateRepository';
@@ -138,7 +138,8 @@ async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOrig
   const references = parent ? referencesAfter(parent, rows) : [];
   // The reply quotes the customer's latest message (what staff are answering) under an attribution line.
   const original = quote ? latestFirst.find((m) => m.direction === 'in') : undefined;
-  const quoted = original ? quoteOriginal(original.body, original.at, detail.customer.name) : null;
+  // Its attribution line in the language staff wrote the reply in: an English reply says "wrote:", not "様:".
+  const quoted = original ? quoteOriginal(original.body, original.at, detail.customer.name, replyLanguage(body)) : null;
   const signature = await signatureOf(ws.db, account.id);
   const text = maskCardNumbers(composeReplyText(body, { signature, quote: quoted }));
   const subject = replySubject(detail.inquiry.subject, detail.inquiry.id);

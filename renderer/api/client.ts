@@ -14,6 +14,7 @@ import './bridge';
 import { createElectronTransport } from './electronTransport';
 import { createSocketTransport, takeLoopbackToken } from './socketTransport';
 import { TransportError, type ConnectionState, type Transport } from './transport';
+import { userMessage } from '../../shared/userMessages';
 
 /**
  * The renderer's only way to reach the main process. Typed from shared/contract.ts, so a
@@ -40,10 +41,7 @@ let transport: Transport | null = null;
 function noTransport(): Transport {
   const fail = () =>
     Promise.reject(
-      new TransportError(
-        'NO_TRANSPORT',
-        'This page was opened without its access token. Open Madoguchi from the link the host printed (it ends with #token=…).',
-      ),
+      new TransportError('NO_TRANSPORT', userMessage('noAccessToken')),
     );
   return {
     kind: 'none',
@@ -99,10 +97,7 @@ export async function call<M extends MethodName>(method: M, input: MethodInput<M
 
   const checkedOutput = schemas.output.safeParse(result.value);
   if (!checkedOutput.success) {
-    throw new ApiError(
-      'BAD_RESPONSE',
-      `Madoguchi answered "${method}" with data this screen does not understand (${describeIssues(checkedOutput.error)}). Update or restart the app.`,
-    );
+    throw new ApiError('BAD_RESPONSE', userMessage('responseNotUnderstood', { method, detail: describeIssues(checkedOutput.error) }));
   }
   return checkedOutput.data as MethodOutput<M>;
 }

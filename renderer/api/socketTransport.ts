@@ -1,6 +1,7 @@
 import type { CallFrame, PushFrame, ReplyFrame } from '../../shared/contract';
 import type { Result } from '../../shared/result';
 import { TransportError, type ConnectionState, type Transport } from './transport';
+import { userMessage } from '../../shared/userMessages';
 
 interface Pending {
   method: string;
@@ -58,14 +59,8 @@ export function createSocketTransport(options: SocketTransportOptions): Transpor
     for (const [id, entry] of pending) {
       entry.reject(
         entry.sent
-          ? new TransportError(
-              'DISCONNECTED',
-              `The connection to Madoguchi dropped before "${entry.method}" was answered. It may or may not have been done: check, then try again.`,
-            )
-          : new TransportError(
-              'DISCONNECTED',
-              `Could not reach Madoguchi to run "${entry.method}". Check that the Madoguchi host is running; reconnecting…`,
-            ),
+          ? new TransportError('DISCONNECTED', userMessage('callDroppedUnanswered', { method: entry.method }))
+          : new TransportError('DISCONNECTED', userMessage('callHostUnreachable', { method: entry.method })),
       );
       pending.delete(id);
     }
@@ -126,12 +121,7 @@ export function createSocketTransport(options: SocketTransportOptions): Transpor
         const frame: CallFrame = { id, method, input };
         const entry: Pending = { method, sent: false, resolve, reject };
         if (!socket) {
-          reject(
-            new TransportError(
-              'DISCONNECTED',
-              `Not connected to Madoguchi, so "${method}" was not run. Reconnecting: try again in a moment.`,
-            ),
-          );
+          reject(new TransportError('DISCONNECTED', userMessage('callNotConnected', { method })));
           return;
         }
         pending.set(id, entry);

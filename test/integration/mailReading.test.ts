@@ -195,6 +195,12 @@ describe('reading HTML mail and attachments, and replying with quote, signature,
     // Without quoting, only the text and the signature go out.
     const second = await t.call('inquiries.reply', { inquiryId: inquiry!.id, body: '追伸です', quoteOriginal: false });
     expect(second.body).toBe('追伸です\n\nTOOT株式会社 お客様窓口\n03-0000-0000');
+
+    // A reply written in English quotes under an English attribution line.
+    const english = await t.call('inquiries.reply', { inquiryId: inquiry!.id, body: 'We accept the return.' });
+    expect(english.body).toBe(
+      ['We accept the return.', 'TOOT株式会社 お客様窓口\n03-0000-0000', 'On 2026-11-24 10:05 (Japan time), 山田花子 wrote:\n> 返品できますか。\n>\n> よろしくお願いします。'].join('\n\n'),
+    );
   });
 
   it('sends the reply even when the Sent copy cannot be stored, and says why', async () => {

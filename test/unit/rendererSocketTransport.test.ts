@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSocketTransport } from '../../renderer/api/socketTransport';
 import { TransportError } from '../../renderer/api/transport';
 import type { PushFrame } from '../../shared/contract';
+import { localizeUserMessage } from '../../shared/userMessages';
 
 /** A stand-in for the browser's WebSocket that the test drives by hand. */
 class FakeSocket extends EventTarget {
@@ -70,6 +71,9 @@ describe('the loopback WebSocket transport', () => {
     latest().drop();
     await expect(pending).rejects.toBeInstanceOf(TransportError);
     await expect(pending).rejects.toThrow(/may or may not have been done/);
+    // Shown in the staff's language, like the main process's own messages.
+    const dropped = await pending.catch((error: Error) => error.message);
+    expect(localizeUserMessage(dropped, 'ja')).toBe('「sync.run」の応答を受け取る前に窓口との接続が切れました。処理されたかどうかは分かりません。確認してから、もう一度試してください。');
     expect(t.connectionState()).toBe('reconnecting');
     // While no socket exists, a call is refused at once instead of hanging.
     await expect(t.call('session.status', {})).rejects.toThrow(/Not connected/);

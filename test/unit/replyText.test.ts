@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isDangerousAttachment } from '../../shared/attachmentRisk';
-import { composeReplyText, fillTemplate, quoteOriginal, unknownPlaceholders } from '../../shared/replyText';
+import { composeReplyText, fillTemplate, quoteOriginal, replyLanguage, unknownPlaceholders } from '../../shared/replyText';
 
 describe('reply text: templates, quoting and signature', () => {
   it('fills the three placeholders and leaves other text and unknown placeholders alone', () => {
@@ -14,8 +14,16 @@ describe('reply text: templates, quoting and signature', () => {
     expect(unknownPlaceholders('{{customerName}}様、{{inquiryNumber}} 担当 {{operator}}')).toEqual([]);
   });
 
-  it('quotes every line with "> " under a Tokyo-time attribution line', () => {
-    expect(quoteOriginal('一行目\r\n\r\n三行目\n', '2026-11-23T15:30:00.000Z', '山田 花子')).toBe('2026-11-24 00:30（日本時間）、山田 花子様:\n> 一行目\n>\n> 三行目');
+  it('quotes every line with "> " under a Tokyo-time attribution line in the reply\'s language', () => {
+    expect(quoteOriginal('一行目\r\n\r\n三行目\n', '2026-11-23T15:30:00.000Z', '山田 花子', 'ja')).toBe('2026-11-24 00:30（日本時間）、山田 花子様:\n> 一行目\n>\n> 三行目');
+    expect(quoteOriginal('Hello\n', '2026-11-23T15:30:00.000Z', 'John Smith', 'en')).toBe('On 2026-11-24 00:30 (Japan time), John Smith wrote:\n> Hello');
+  });
+
+  it('takes a reply for Japanese when staff typed any kana or kanji, else for English', () => {
+    expect(replyLanguage('お問い合わせありがとうございます。')).toBe('ja');
+    expect(replyLanguage('Thank you. 山田')).toBe('ja');
+    expect(replyLanguage('カタカナ')).toBe('ja');
+    expect(replyLanguage('Thank you for your order #12 — see you soon.')).toBe('en');
   });
 
   it('puts the signature after a blank line, not after "-- " (which would make mail clients take the quote below for signature), and the quote last', () => {
