@@ -73,6 +73,25 @@ export async function getQuarantined(db: Executor, id: number): Promise<(Quarant
   return row ?? null;
 }
 
+/**
+ * Mails of the folder set aside because the server would not hand them over, oldest first: the
+ * sync asks for them again (see syncAccount), so a refusal that passes needs no one to notice it.
+ */
+export async function listRefusedByServer(db: Executor, accountId: number, folder: string, limit: number): Promise<Array<{ id: number; uid: number; uidValidity: string | null }>> {
+  return db
+    .selectFrom('quarantine')
+    .select(['id', 'imapUid as uid', 'uidValidity'])
+    .where('mailAccountId', '=', accountId)
+    .where('folder', '=', folder)
+    .where('reasonKey', '=', SERVER_REFUSED)
+    .orderBy('imapUid')
+    .limit(limit)
+    .execute();
+}
+
+/** Why a mail the server would not hand over is set aside. */
+export const SERVER_REFUSED: UserMessageKey = 'serverRefusedMail';
+
 /** Reasons staff may overrule by filing the mail as an inquiry: it only looks automatic (a web form that sends as "bulk"). */
 const FILEABLE_REASONS: ReadonlySet<string | null> = new Set<UserMessageKey>(['automaticMail', 'bounce']);
 

@@ -47,6 +47,12 @@ export interface FolderFetchOptions {
    * set the mail aside and move its cursor past it. Without it, such a refusal fails the folder.
    */
   onRefused?(uid: number, uidValidity: string, serverText: string): Promise<void> | void;
+  /**
+   * Mails handed to onRefused by an earlier sync, in the folder's numbering `uidValidity`: asked
+   * for again, each on its own, before the new mail, and each one the server hands over now goes
+   * to onRetrieved (one still refused, or gone, stays as it is). Ignored once the folder was renumbered.
+   */
+  retryRefused?: { uidValidity: string; uids: number[]; onRetrieved(mail: FetchedMail): Promise<void> | void };
   /** Called once the new mails are listed: how many will be handed over (mails and skips). */
   onListed?(total: number, uidValidity: string): void;
   onProgress?(done: number, total: number): void;
@@ -196,6 +202,15 @@ async function fetchFolderWith(
 
   if (changes.removed.length || changes.answered.length || changes.stillOnServer) await callCaller(() => options.onChanges?.(changes));
 
+  const retry = options.retryRefused;
+  if (retry && retry.uidValidity === uidValidity) {
+    for (const uid of retry.uids) {
+      const outcome = await fetchAloneUnlessRefused(client, uid, { uid: true, internalDate: true, flags: true, source: { maxLength: MAX_MAIL_BYTES } }, { patient: false });
+      const mail = 'mail' in outcome ? outcome.mail : undefined;
+      if (mail) await callCaller(() => retry.onRetrieved(mail));
+    }
+  }
+
   const result: FolderFetchResult = { uidValidity, fetched: 0, skipped: 0, refused: 0, bytes: 0, highestModseq };
   const handedOver = () => options.onProgress?.(result.fetched + result.skipped + result.refused, uids.length);
   const onRefused = options.onRefused;
@@ -314,11 +329,17 @@ function groupForFetch(uids: number[], oversized: ReadonlySet<number>): FetchGro
 /** The UIDs among `uids` whose Message-ID header the caller already knows, with that Message-ID: only the header is read. */
 async function knownByMessageId(client: ImapFlow, uids: number[], isKnown: (messageId: string) => boolean): Promise<Map<number, string>> {
   const known = new Map<number, string>();
-  for await (const message of client.fetch(toSequenceSet(uids), { uid: true, headers: ['message-id'] }, { uid: true })) {
-    const headers = message.headers?.toString('latin1') ?? '';
-    const value = /^message-id:([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)/im.exec(headers)?.[1] ?? null;
-    const id = messageIdOf(value === null ? null : value.replace(/\r?\n(?=[ \t])/g, '').trim());
-    if (id && isKnown(id)) known.set(message.uid, id);
+  try {
+    for await (const message of client.fetch(toSequenceSet(uids), { uid: true, headers: ['message-id'] }, { uid: true })) {
+      const headers = message.headers?.toString('latin1') ?? '';
+      const value = /^message-id:([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)/im.exec(headers)?.[1] ?? null;
+      const id = messageIdOf(value === null ? null : value.replace(/\r?\n(?=[ \t])/g, '').trim());
+      if (id && isKnown(id)) known.set(message.uid, id);
+    }
+  } catch (error) {
+    // Some mail's header refused: the mails not known by now are fetched whole (and a stored one
+    // is recognised when it is stored), where a refused one is dealt with like any other.
+    if (!isMailRefusal(error) || !client.usable) throw error;
   }
   return known;
 }
@@ -373,7 +394,7 @@ async function fetchInUidOrder(
       }
     }
   } catch (error) {
-    if (!refuse || !isServerRefusal(error) || !client.usable) throw error;
+    if (!refuse || !isMailRefusal(error) || !client.usable) throw error;
     refused = true;
   }
   // What is left was preceded by a mail that disappeared from the server (or that it refused): keep the order among the rest.
@@ -385,15 +406,11 @@ async function fetchInUidOrder(
       continue;
     }
     if (!dropped.has(uid) && !(refused && wanted.has(uid))) continue;
-    try {
-      const mail = await fetchAlone(client, uid, query);
-      if (mail) await deliver(mail);
-    } catch (error) {
-      if (!refuse || !isServerRefusal(error) || !client.usable) throw error;
-      // Still there, and the server answers for it: the mail is what it cannot hand over.
-      if (!(await answersForFlags(client, uid))) throw error;
-      await refuse(uid, serverText(error));
-    }
+    const outcome = await fetchAloneUnlessRefused(client, uid, query, { patient: true });
+    if ('refusal' in outcome) {
+      if (!refuse) throw outcome.error;
+      await refuse(uid, outcome.refusal);
+    } else if (outcome.mail) await deliver(outcome.mail);
   }
 }
 
@@ -403,6 +420,37 @@ async function fetchAlone(client: ImapFlow, uid: number, query: Parameters<ImapF
     if (message.uid === uid && message.source) found = fetchedMail(message, message.source);
   }
   return found;
+}
+
+/** How long a mail the server refused waits to be asked for once more: a refusal that passes (a server busy for a moment) is no reason to set it aside. */
+const REFUSAL_RETRY_MS = 1000;
+
+/**
+ * One mail fetched on its own (undefined when it is gone), or why the server will not hand it
+ * over: it refused it (a NO that names no fault of its own), `patient`ly once more after a
+ * moment, while it still answers for the mail's flags. A server that answers nothing for the mail,
+ * or names its own fault, fails: its error is thrown.
+ */
+async function fetchAloneUnlessRefused(
+  client: ImapFlow,
+  uid: number,
+  query: Parameters<ImapFlow['fetch']>[1],
+  options: { patient: boolean },
+): Promise<{ mail: FetchedMail | undefined } | { refusal: string; error: unknown }> {
+  for (let attempt = options.patient ? 2 : 1; ; attempt--) {
+    try {
+      return { mail: await fetchAlone(client, uid, query) };
+    } catch (error) {
+      if (!isMailRefusal(error) || !client.usable) throw error;
+      if (attempt > 1) {
+        await new Promise((resolve) => setTimeout(resolve, REFUSAL_RETRY_MS));
+        continue;
+      }
+      // Still there, and the server answers for it: the mail is what it cannot hand over.
+      if (!(await answersForFlags(client, uid))) throw error;
+      return { refusal: serverText(error), error };
+    }
+  }
 }
 
 /** The server answers a FETCH of this mail's flags alone (with the mail, not with nothing). */
@@ -415,9 +463,28 @@ async function answersForFlags(client: ImapFlow, uid: number): Promise<boolean> 
   }
 }
 
-/** A tagged NO: the server is there and answered, but would not do what was asked. */
-function isServerRefusal(error: unknown): boolean {
-  return (error as { responseStatus?: unknown } | null)?.responseStatus === 'NO';
+/**
+ * Response codes (RFC 5530) with which a server names a fault that may lie in the mail itself;
+ * every other code names the server's own state (UNAVAILABLE: its storage is down; SERVERBUG,
+ * LIMIT, INUSE, OVERQUOTA …), where no mail is to blame.
+ */
+const MAIL_FAULT_CODES = new Set(['CORRUPTION', 'EXPUNGEISSUED']);
+
+/**
+ * A tagged NO that blames the mail, not the server: one without a response code (Gmail's "Some
+ * messages could not be FETCHed") or with one that names the mail's fault.
+ */
+function isMailRefusal(error: unknown): boolean {
+  if ((error as { responseStatus?: unknown } | null)?.responseStatus !== 'NO') return false;
+  const code = responseCodeOf(error);
+  return code === null || MAIL_FAULT_CODES.has(code);
+}
+
+/** The [CODE] of a tagged answer, upper-case; null without one. imapflow leaves FETCH errors with the parsed answer only. */
+function responseCodeOf(error: unknown): string | null {
+  const { serverResponseCode, response } = error as { serverResponseCode?: unknown; response?: { attributes?: Array<{ section?: Array<{ value?: unknown }> }> } };
+  const code = typeof serverResponseCode === 'string' ? serverResponseCode : response?.attributes?.[0]?.section?.[0]?.value;
+  return typeof code === 'string' && code.trim() ? code.trim().toUpperCase() : null;
 }
 
 /** What the server said with its NO, for staff (a server's words, never the mail's). */

@@ -3,10 +3,9 @@ import { AppError } from '../../shared/result';
 import type { Workspace } from '../app/workspace';
 import { FORGOTTEN, getQuarantined } from '../accounts/syncStateRepository';
 import { openMailLogin } from '../accounts/mailLogin';
-import { rawTransaction } from '../db/rawTransaction';
 import { fetchOneMail } from '../mail/imapFetch';
-import { ingestMail, ingestStore } from './ingestMail';
 import { parseOutcome } from './ingestPipeline';
+import { fileSetAsideMail } from './setAsideFiling';
 import { accountIngestContext, type MailParse } from './syncAccount';
 import { userMessage } from '../../shared/userMessages';
 
@@ -39,28 +38,9 @@ export async function retryQuarantinedMail(ws: Workspace, id: number, parse: Mai
   if (!fetched) {
     throw new AppError('NOT_FOUND', userMessage('setAsideNoLongerOnServer', { folder: row.folder, uid: row.uid }));
   }
-  const now = ws.now();
   const parsed = await parseOutcome(parse(fetched.raw, fetched.internalDate));
-  const store = ingestStore(ws.raw);
   const context = await accountIngestContext(ws, account);
-  const result = await rawTransaction(ws.db, ws.raw, (): QuarantineRetry => {
-    if (!parsed.ok) {
-      store.cursor.quarantine({ accountId: row.accountId, folder: row.folder, uidValidity, uid: row.uid }, parsed.reason, now);
-      return { outcome: 'setAside', inquiryId: null, reason: parsed.reason };
-    }
-    const mail = options.asInquiry ? { ...parsed.mail, automatic: false, failedRecipients: [] } : parsed.mail;
-    const outcome = ingestMail(
-      store,
-      { uid: row.uid, internalDate: fetched.internalDate, mail },
-      { ...context, accountId: row.accountId, folder: row.folder, uidValidity, now },
-    );
-    if (outcome.kind === 'automatic' || outcome.kind === 'own') {
-      // ingestMail set it aside again, with the reason as it is now.
-      return { outcome: 'setAside', inquiryId: null, reason: store.cursor.quarantineReason(id) };
-    }
-    store.cursor.release(id);
-    return { outcome: outcome.kind, inquiryId: outcome.kind === 'duplicate' ? null : outcome.inquiryId, reason: null };
-  });
+  const result = await fileSetAsideMail(ws, { id, accountId: row.accountId, folder: row.folder, uid: row.uid }, uidValidity, fetched, parsed, context, options);
   ws.logger.info('sync.quarantine_retried', { accountId: row.accountId, outcome: result.outcome, asInquiry: options.asInquiry === true });
   if (result.inquiryId !== null) ws.push('inquiries.changed', { inquiryIds: [result.inquiryId] });
   return result;

@@ -4,15 +4,16 @@ import { startOfTokyoDay } from '../../shared/tokyoTime';
 import { userMessage } from '../../shared/userMessages';
 import type { Workspace } from '../app/workspace';
 import { listOwnAddresses, type MailAccountWithSecrets } from '../accounts/accountRepository';
-import { getSyncState, recordSyncHealth, saveSyncState } from '../accounts/syncStateRepository';
+import { getSyncState, listRefusedByServer, recordSyncHealth, saveSyncState, SERVER_REFUSED } from '../accounts/syncStateRepository';
 import { rawTransaction } from '../db/rawTransaction';
 import { openMailLogin } from '../accounts/mailLogin';
 import { markServerChanges, saveFolderModseq } from '../inquiries/serverStateRepository';
-import { openImapSession, type ImapSession } from '../mail/imapFetch';
+import { openImapSession, type FetchedMail, type ImapSession } from '../mail/imapFetch';
 import { parseInboundMail, type InboundMail } from '../mail/parseInboundMail';
 import { foundAgain, ingestMail, ingestStore, quarantineSummaryOf, type IngestContext, type IngestOutcome } from './ingestMail';
 import { DeadBufferCollector } from './deadBufferCollector';
-import { DEFAULT_PIPELINE_LIMITS, IngestPipeline, limitConcurrency, type PipelineLimits, type ReadyMail } from './ingestPipeline';
+import { DEFAULT_PIPELINE_LIMITS, IngestPipeline, limitConcurrency, parseOutcome, type PipelineLimits, type ReadyMail } from './ingestPipeline';
+import { fileSetAsideMail } from './setAsideFiling';
 import { DEFAULT_RECONNECT_POLICY, isDroppedConnection, Reconnector, type ReconnectPolicy } from './reconnect';
 
 export type MailParse = (raw: Buffer, internalDate: string) => Promise<InboundMail>;
@@ -30,6 +31,8 @@ export interface SyncOptions {
 
 /** Parses interleave on the event loop: a few at once keep it busy while the fetcher waits on the network. */
 const defaultParse: MailParse = limitConcurrency(parseInboundMail, 4);
+/** Mails the server refused before, asked for again per folder and sync (oldest first): enough for a refusal that passed, not a sync's worth of round trips. */
+const REFUSED_RETRIES_PER_SYNC = 50;
 
 interface Progress {
   done: number;
@@ -251,7 +254,25 @@ async function syncFolder(
   };
 
   const limits = { ...DEFAULT_PIPELINE_LIMITS, ...options.limits };
-  const pipeline = new IngestPipeline(options.parse ?? defaultParse, storeBatch, limits, undefined, options.signal);
+  const parse = options.parse ?? defaultParse;
+  const pipeline = new IngestPipeline(parse, storeBatch, limits, undefined, options.signal);
+  // Mails the server would not hand over last time: a refusal that passed files them now, with no one to ask.
+  const refusedBefore = state ? (await listRefusedByServer(ws.db, accountId, folder, REFUSED_RETRIES_PER_SYNC)).filter((r) => (r.uidValidity ?? state.uidValidity) === state.uidValidity) : [];
+  const refusedByUid = new Map(refusedBefore.map((r) => [r.uid, r.id]));
+  const retryRefused = state && refusedBefore.length
+    ? {
+        uidValidity: state.uidValidity,
+        uids: [...refusedByUid.keys()],
+        onRetrieved: async (mail: FetchedMail) => {
+          const id = refusedByUid.get(mail.uid);
+          if (id === undefined) return;
+          const parsed = await parseOutcome(parse(mail.raw, mail.internalDate));
+          const filed = await fileSetAsideMail(ws, { id, accountId, folder, uid: mail.uid }, state.uidValidity, mail, parsed, context);
+          ws.logger.info('sync.refused_mail_retrieved', { accountId, outcome: filed.outcome });
+          if (filed.inquiryId !== null) tally.changed.add(filed.inquiryId);
+        },
+      }
+    : undefined;
   let failure: { error: unknown } | null = null;
   let result: { uidValidity: string; highestModseq: string | null } | null = null;
   try {
@@ -275,7 +296,8 @@ async function syncFolder(
       onMail: (mail) => pipeline.add(mail),
       isKnownMessageId: (messageId) => store.inquiries.messageKeyExists(messageId),
       onSkip: (uid, _validity, messageId) => pipeline.skip(uid, messageId),
-      onRefused: (uid, _validity, serverText) => pipeline.refuse(uid, userMessage('serverRefusedMail', { reply: serverText })),
+      onRefused: (uid, _validity, serverText) => pipeline.refuse(uid, userMessage(SERVER_REFUSED, { reply: serverText })),
+      ...(retryRefused ? { retryRefused } : {}),
     });
   } catch (error) {
     failure = { error };

@@ -45,7 +45,7 @@ describe('a sync against a server that refuses to hand over mail', () => {
     await proxy?.stop();
   });
 
-  const addAccount = async () =>
+  const addAccount = async (folders?: string[]) =>
     (
       await t.call('accounts.save', {
         label: 'サポート窓口',
@@ -60,6 +60,7 @@ describe('a sync against a server that refuses to hand over mail', () => {
         smtpUser: '',
         fromAddress: SUPPORT,
         fromName: 'TOOT サポート',
+        ...(folders ? { folders } : {}),
       })
     ).id;
 
@@ -116,6 +117,92 @@ describe('a sync against a server that refuses to hand over mail', () => {
       for (const mail of setAside) expect(await t.call('sync.retryQuarantined', { id: mail.id })).toMatchObject({ outcome: 'new', reason: null });
       expect(await t.call('sync.quarantine', { accountId })).toEqual([]);
       expect(await storedMessageIds()).toEqual(messageIdsExcept());
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'sets nothing aside for a refusal that passes: a mail refused in the FETCH of many, and once more on its own, comes in when asked for again a moment later',
+    async () => {
+      const accountId = await addAccount();
+      const flaky = uids[3] as number;
+      proxy.refuseContent([flaky], { times: 2 });
+
+      const report = await t.call('sync.run', { accountId });
+
+      expect(report).toMatchObject({ fetched: MAILS, newInquiries: MAILS, quarantined: 0 });
+      expect(await storedMessageIds()).toEqual(messageIdsExcept());
+      expect(await t.call('sync.quarantine', { accountId })).toEqual([]);
+      // Refused in the FETCH of all, then alone; the third ask brought it.
+      expect(proxy.contentAsked.get(flaky)).toBe(2);
+      expect(proxy.refusals).toBe(2);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'files a mail it set aside for a refusal on a later sync, once the server hands it over, with no one asking',
+    async () => {
+      const accountId = await addAccount();
+      proxy.refuseContent([uids[5] as number]);
+      expect(await t.call('sync.run', { accountId })).toMatchObject({ newInquiries: MAILS - 1, quarantined: 1 });
+
+      proxy.forward();
+      await t.call('sync.run', { accountId });
+
+      expect(await t.call('sync.quarantine', { accountId })).toEqual([]);
+      expect(await storedMessageIds()).toEqual(messageIdsExcept());
+      // Once: a further sync fetches nothing more.
+      expect(await t.call('sync.run', { accountId })).toMatchObject({ fetched: 0, newInquiries: 0 });
+      expect(await storedMessageIds()).toEqual(messageIdsExcept());
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'sets nothing aside when the server says the fault is its own (NO [UNAVAILABLE]), though it still answers for flags: the folder fails and comes in whole later',
+    async () => {
+      const accountId = await addAccount();
+      proxy.refuseContent('all', { code: 'UNAVAILABLE' });
+
+      await expect(t.call('sync.run', { accountId })).rejects.toMatchObject({ code: 'IMAP_ERROR', message: expect.stringMatching(/Internal error occurred/) });
+
+      expect(await t.call('sync.quarantine', { accountId })).toEqual([]);
+      expect(await storedMessageIds()).toEqual([]);
+      expect(await inboxCursor()).toBe(0);
+      proxy.forward();
+      expect(await t.call('sync.run', { accountId })).toMatchObject({ fetched: MAILS, newInquiries: MAILS, quarantined: 0 });
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'goes on after a renumbered folder when the server refuses a mail while its Message-IDs are compared: nothing stored twice, the folder not stuck',
+    async () => {
+      const folder = 'Renumbered';
+      const raws = Array.from({ length: 4 }, (_, i) => customerMail(100 + i));
+      await dovecot.appendMails(raws, folder);
+      const accountId = await addAccount([folder]);
+      expect(await t.call('sync.run', { accountId })).toMatchObject({ newInquiries: 4 });
+      await dovecot.withClient(async (client) => {
+        await client.mailboxDelete(folder);
+        await client.mailboxCreate(folder);
+      });
+      const renumbered = await dovecot.appendMails(raws, folder);
+      proxy.refuseContent([renumbered[1] as number]);
+
+      const report = await t.call('sync.run', { accountId });
+
+      expect(report).toMatchObject({ newInquiries: 0, skippedDuplicates: 3, quarantined: 1 });
+      expect(report.folders).toEqual([{ folder, fetched: 1, error: null }]);
+      expect((await t.call('inquiries.list', {})).length).toBe(4);
+      const [status] = await t.call('sync.status', {});
+      expect(status?.folders.find((f) => f.folder === folder)?.lastUid).toBe(renumbered.at(-1));
+      // Handed over at last, it is the mail already stored: filed as that, not twice.
+      proxy.forward();
+      const [setAside] = await t.call('sync.quarantine', { accountId });
+      expect(await t.call('sync.retryQuarantined', { id: setAside!.id })).toMatchObject({ outcome: 'duplicate' });
+      expect((await t.call('inquiries.list', {})).length).toBe(4);
     },
     TIMEOUT_MS,
   );

@@ -7,6 +7,9 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
  * - `refuseContent(uids)`: those mails' content is refused as Gmail refuses a mail it cannot read.
  *   A UID FETCH of message bodies that names them answers every other mail, then ends
  *   `NO Some messages could not be FETCHed (Failure)`; a FETCH of their flags alone still works.
+ *   With `times`, each is refused only the first so many times it is asked for (a refusal that
+ *   passes); with `code`, the NO carries that response code (`UNAVAILABLE`: the server's storage
+ *   is down while its index still answers for flags); `'all'` refuses every mail's content.
  * - `refuseAllFetches()`: every UID FETCH fails (`NO [UNAVAILABLE]`), as when the server's
  *   storage is down: the fault is the server's, not any one mail's.
  *
@@ -15,12 +18,14 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 export interface RefusingImapProxy {
   host: '127.0.0.1';
   port: number;
-  refuseContent(uids: Iterable<number>): void;
+  refuseContent(uids: Iterable<number> | 'all', options?: { times?: number; code?: string }): void;
   refuseAllFetches(): void;
   /** Nothing is refused any more. */
   forward(): void;
   /** UID FETCH commands the proxy failed so far. */
   readonly refusals: number;
+  /** Times each mail's content was asked for while refused (UID → count). */
+  readonly contentAsked: ReadonlyMap<number, number>;
   stop(): Promise<void>;
 }
 
@@ -30,7 +35,9 @@ const UID_FETCH = /^(\S+) UID FETCH ([0-9:,]+) (.*)$/i;
 const LITERAL_AT_END = /\{(\d+)\+?\}$/;
 
 export async function startRefusingImapProxy(target: { host: string; port: number }): Promise<RefusingImapProxy> {
-  let refusedContent = new Set<number>();
+  let refusedContent: Set<number> | 'all' = new Set<number>();
+  let contentRefusal = { times: Number.POSITIVE_INFINITY, answer: CONTENT_REFUSED };
+  const contentAsked = new Map<number, number>();
   let refuseAll = false;
   let refusals = 0;
   const live = new Set<Socket>();
@@ -56,9 +63,11 @@ export async function startRefusingImapProxy(target: { host: string; port: numbe
       for (let end = fromClient.indexOf('\r\n'); end >= 0; end = fromClient.indexOf('\r\n')) {
         const line = fromClient.subarray(0, end).toString('latin1');
         fromClient = fromClient.subarray(end + 2);
-        upstream.write(`${rewriteCommand(line, failTags)}\r\n`, 'latin1');
+        if (!upstream.write(`${rewriteCommand(line, failTags)}\r\n`, 'latin1')) client.pause();
       }
     });
+    upstream.on('drain', () => client.resume());
+    client.on('drain', () => upstream.resume());
 
     // Server to client: lines and the literals they announce; only tagged answers are rewritten.
     let fromServer = Buffer.alloc(0);
@@ -83,13 +92,14 @@ export async function startRefusingImapProxy(target: { host: string; port: numbe
         if (literal) literalLeft = Number(literal[1]);
         const tag = line.slice(0, line.indexOf(' '));
         const refusal = failTags.get(tag);
-        if (refusal && /^\S+ OK\b/i.test(line)) {
-          failTags.delete(tag);
+        const completion = /^\S+ (OK|NO|BAD)\b/i.exec(line);
+        if (refusal && completion) failTags.delete(tag);
+        if (refusal && completion?.[1]?.toUpperCase() === 'OK') {
           refusals++;
           out.push(Buffer.from(`${tag} ${refusal}\r\n`, 'latin1'));
         } else out.push(Buffer.from(`${line}\r\n`, 'latin1'));
       }
-      if (out.length) client.write(Buffer.concat(out));
+      if (out.length && !client.write(Buffer.concat(out))) upstream.pause();
     });
   });
 
@@ -104,9 +114,15 @@ export async function startRefusingImapProxy(target: { host: string; port: numbe
     }
     if (!/BODY(\.PEEK)?\[/i.test(items)) return line;
     const uids = expand(set);
-    const kept = uids.filter((uid) => !refusedContent.has(uid));
+    const kept = uids.filter((uid) => {
+      if (refusedContent !== 'all' && !refusedContent.has(uid)) return true;
+      const asked = contentAsked.get(uid) ?? 0;
+      if (asked >= contentRefusal.times) return true;
+      contentAsked.set(uid, asked + 1);
+      return false;
+    });
     if (kept.length === uids.length) return line;
-    failTags.set(tag, CONTENT_REFUSED);
+    failTags.set(tag, contentRefusal.answer);
     return kept.length ? `${tag} UID FETCH ${kept.join(',')} ${items}` : `${tag} NOOP`;
   }
 
@@ -119,8 +135,13 @@ export async function startRefusingImapProxy(target: { host: string; port: numbe
   return {
     host: '127.0.0.1',
     port: address.port,
-    refuseContent(uids) {
-      refusedContent = new Set(uids);
+    refuseContent(uids, options = {}) {
+      refusedContent = uids === 'all' ? 'all' : new Set(uids);
+      contentRefusal = {
+        times: options.times ?? Number.POSITIVE_INFINITY,
+        answer: options.code ? `NO [${options.code}] Internal error occurred. Refer to server log for more information.` : CONTENT_REFUSED,
+      };
+      contentAsked.clear();
     },
     refuseAllFetches() {
       refuseAll = true;
@@ -131,6 +152,9 @@ export async function startRefusingImapProxy(target: { host: string; port: numbe
     },
     get refusals() {
       return refusals;
+    },
+    get contentAsked() {
+      return contentAsked;
     },
     async stop() {
       for (const socket of live) socket.destroy();

@@ -72,7 +72,10 @@ describe('the loopback WebSocket transport', () => {
     await expect(pending).rejects.toBeInstanceOf(TransportError);
     await expect(pending).rejects.toThrow(/may or may not have been done/);
     // Shown in the staff's language, like the main process's own messages.
-    const dropped = await pending.catch((error: Error) => error.message);
+    const dropped = await pending.then(
+      () => '',
+      (error: Error) => error.message,
+    );
     expect(localizeUserMessage(dropped, 'ja')).toBe('「sync.run」の応答を受け取る前に窓口との接続が切れました。処理されたかどうかは分かりません。確認してから、もう一度試してください。');
     expect(t.connectionState()).toBe('reconnecting');
     // While no socket exists, a call is refused at once instead of hanging.
