@@ -122,6 +122,15 @@ const MAIL_MESSAGES = {
     ja: '返信はお客様に送信されましたが、窓口に保存できませんでした（{detail}）。もう一度送らないでください。ディスクの空きを作るか窓口を再起動してから、問い合わせに返信を記録してください。本文はアカウントの送信済みフォルダーにあります。',
   },
   replyNotQueued: { en: 'The reply was not queued: {problem}', ja: '返信を送信待ちにできませんでした。{problem}' },
+  // A reply sent at once (inquiries.reply) that failed: what becomes of it, after why.
+  replyWillBeRetried: {
+    en: '{reason} The reply is kept in the outbox and will be sent again by itself: do not send it again.',
+    ja: '{reason} 返信は送信待ちに残り、自動的に再送されます。もう一度送らないでください。',
+  },
+  replyKeptUnsent: {
+    en: '{reason} The reply is kept in the outbox, unsent: fix the problem, then send it from there.',
+    ja: '{reason} 返信は未送信のまま送信待ちに残っています。問題を直してから、送信待ちから送ってください。',
+  },
   unknownPlaceholder: {
     en: '{names} is not a placeholder Madoguchi fills in: write one of {known}, or remove it.',
     ja: '{names} は窓口が差し込む項目ではありません。{known} のいずれかに直すか、削除してください。',

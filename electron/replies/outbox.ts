@@ -99,6 +99,8 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
   const at = (ms: number) => new Date(ms).toISOString();
   let stopped = false;
   let running: Promise<void> | null = null;
+  /** Replies being sent at once (inquiries.reply): stop() waits for them too. */
+  const sendingAtOnce = new Set<Promise<Message>>();
 
   const changed = (inquiryId: number) => ws.push('outbox.changed', { inquiryIds: [inquiryId] });
 
@@ -236,13 +238,27 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
       return toItem(row);
     },
     async sendAtOnce(input) {
-      // Claimed as it is written: no tick takes it, and a crash mid-send leaves it marked interrupted, never sent twice.
-      const row = await admit(input, 'sending', 0);
-      ws.logger.info('outbox.sendingAtOnce', { outboxId: row.id, inquiryId: row.inquiryId });
-      changed(row.inquiryId);
-      const outcome = await deliver(row, row.attempts);
-      if ('error' in outcome) throw outcome.error;
-      return outcome.sent;
+      // Locking closes the database: a send that began would not be recorded, and could go twice.
+      if (stopped) throw new AppError('LOCKED', userMessage('locked'));
+      const sending = (async () => {
+        // Claimed as it is written: no tick takes it, and a crash mid-send leaves it marked interrupted, never sent twice.
+        const row = await admit(input, 'sending', 0);
+        ws.logger.info('outbox.sendingAtOnce', { outboxId: row.id, inquiryId: row.inquiryId });
+        changed(row.inquiryId);
+        const outcome = await deliver(row, row.attempts);
+        if ('sent' in outcome) return outcome.sent;
+        // Why, and what becomes of the reply: retried by itself, or waiting for staff.
+        const { error } = outcome;
+        const reason = error instanceof Error ? error.message : String(error);
+        const retried = (await get(row.id)).status === 'retrying';
+        throw new AppError(error instanceof AppError ? error.code : 'INTERNAL', userMessage(retried ? 'replyWillBeRetried' : 'replyKeptUnsent', { reason }));
+      })();
+      sendingAtOnce.add(sending);
+      try {
+        return await sending;
+      } finally {
+        sendingAtOnce.delete(sending);
+      }
     },
     async cancel(id) {
       const result = await ws.db
@@ -294,7 +310,7 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
     async stop() {
       stopped = true;
       clearInterval(timer);
-      await running;
+      await Promise.allSettled([running, ...sendingAtOnce]);
     },
   };
 }

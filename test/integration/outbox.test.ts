@@ -4,6 +4,7 @@ import { startDovecot, type DovecotServer } from '../support/dovecot';
 import { japaneseMail } from '../support/mailFixtures';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
 import { inspectDatabase } from '../support/inspectDatabase';
+import { startTcpProxy } from '../support/tcpProxy';
 import { startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/testApp';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -83,7 +84,9 @@ describe('the reply outbox: undo window, retries with back-off and the reason sh
     expect(smtp.received).toHaveLength(0);
 
     await t.call('accounts.save', { id: accountId, ...account(1) });
-    await expect(t.call('inquiries.reply', { inquiryId, body: 'カード 4111 1111 1111 1111 の件です', quoteOriginal: false })).rejects.toMatchObject({ message: expect.stringMatching(/SMTP|127\.0\.0\.1/) });
+    await expect(t.call('inquiries.reply', { inquiryId, body: 'カード 4111 1111 1111 1111 の件です', quoteOriginal: false })).rejects.toMatchObject({
+      message: expect.stringMatching(/SMTP server 127\.0\.0\.1:1.* The reply is kept in the outbox and will be sent again by itself: do not send it again\.$/),
+    });
     // Not lost: the outbox holds it, masked, and retries it.
     const [kept] = await t.call('outbox.list', { inquiryId });
     expect(kept).toMatchObject({ status: 'retrying', attempts: 1, body: 'カード **** **** **** 1111 の件です', queuedBy: '佐藤' });
@@ -96,6 +99,25 @@ describe('the reply outbox: undo window, retries with back-off and the reason sh
     expect(smtp.received).toHaveLength(2);
     expect((await t.call('inquiries.get', { id: inquiryId })).messages.map((m) => m.direction)).toEqual(['in', 'out', 'out']);
     expect(await t.call('outbox.list', { inquiryId })).toEqual([]);
+  });
+
+  it('lets a reply being sent at once finish before locking closes the database: it is recorded as sent, once', async () => {
+    const slow = await startTcpProxy({ host: smtp.host, port: smtp.port });
+    try {
+      await t.call('accounts.save', { id: accountId, ...account(slow.port) });
+      // About two seconds on the wire for the mail.
+      slow.throttle(1500);
+      const replying = t.call('inquiries.reply', { inquiryId, body: 'ロックの直前に送る回答です。', quoteOriginal: false });
+      await until(() => t.call('outbox.list', { inquiryId }), (l) => l[0]?.status === 'sending');
+      await t.call('session.lock', {});
+      expect(await replying).toMatchObject({ direction: 'out' });
+      await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
+      expect((await t.call('inquiries.get', { id: inquiryId })).messages.map((m) => m.direction)).toEqual(['in', 'out']);
+      expect(await t.call('outbox.list', { inquiryId })).toEqual([]);
+      expect(smtp.received).toHaveLength(1);
+    } finally {
+      await slow.stop();
+    }
   });
 
   it('retries a failed send with back-off, keeping the reason, and sends once the server is back', async () => {
