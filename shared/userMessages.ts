@@ -145,6 +145,7 @@ const MAIL_MESSAGES = {
     en: 'No mail account is set up: add one in Settings to send replies.',
     ja: 'メールアカウントが設定されていません。返信するには、設定でアカウントを追加してください。',
   },
+  accountBeingRemoved: { en: 'This mail account is being removed: it is not synced any more.', ja: 'このメールアカウントは削除中のため、同期しません。' },
   accountHasInquiries: {
     en: 'This account has inquiries; it cannot be removed without losing their link. Stop syncing it instead.',
     ja: 'このアカウントから始まった問い合わせがあるため、削除するとそのつながりが失われます。削除はできません。',

@@ -188,9 +188,8 @@ export function createApp(options: AppOptions): App {
         // Refused first when the account opened inquiries: its sync is not cancelled for nothing.
         await assertAccountRemovable(ws.db, id);
         // Its running sync would fail on storing mail for an account that is gone, and say so to staff.
-        await session?.syncs.cancelAndWait(id);
-        await removeAccount(ws.db, id);
-        session?.syncs.accountsChanged();
+        const remove = () => removeAccount(ws.db, id);
+        await (session ? session.syncs.removeAccount(id, remove) : remove());
         return { ok: true };
       },
       'accounts.oauthBegin': async ({ id }) => beginOAuthSignIn(requireWorkspace(), id),

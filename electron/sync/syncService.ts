@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import type { AccountSyncStatus, QuarantineRetry, SyncReport } from '../../shared/mailAccounts';
 import type { Workspace } from '../app/workspace';
+import { AppError } from '../../shared/result';
+import { userMessage } from '../../shared/userMessages';
 import { listAccounts } from '../accounts/accountRepository';
 import { listSyncStates, replaceLastSyncError, setNextRetry } from '../accounts/syncStateRepository';
 import { openMailLogin, retryWithRenewedToken } from '../accounts/mailLogin';
@@ -37,8 +39,12 @@ export interface SyncService {
   /** Cancels the account's running sync; false when none runs. */
   cancel(accountId: number): boolean;
   isRunning(accountId: number): boolean;
-  /** Cancels the account's running sync, if one runs, and resolves once it has ended (before its account is removed). */
-  cancelAndWait(accountId: number): Promise<void>;
+  /**
+   * Runs `remove`, which removes the account, with its sync stopped: a running sync is cancelled
+   * and waited for first, no sync of it starts until `remove` has finished (it is refused), and
+   * then the background sync forgets the account.
+   */
+  removeAccount(accountId: number, remove: () => Promise<void>): Promise<void>;
   /** An account was added or removed, or `edited`: the background sync follows (an edited account is synced again soon, with its new settings). */
   accountsChanged(edited?: number): void;
   status(): Promise<AccountSyncStatus[]>;
@@ -55,12 +61,15 @@ interface Running {
 
 export function createSyncService(ws: Workspace, options: SyncServiceOptions): SyncService {
   const running = new Map<number, Running>();
+  /** Accounts being removed: none of their syncs may start. */
+  const removing = new Set<number>();
   let stopped = false;
   const parsePool = options.workersDir
     ? new ParsePool({ workersDir: options.workersDir, size: options.parseThreads ?? Math.max(1, Math.min(2, availableParallelism() - 1)), logger: ws.logger })
     : null;
 
   const run = (accountId: number): Promise<SyncReport> => {
+    if (removing.has(accountId)) return Promise.reject(new AppError('CONFLICT', userMessage('accountBeingRemoved')));
     const current = running.get(accountId);
     if (current) return current.promise;
     const controller = new AbortController();
@@ -135,11 +144,19 @@ export function createSyncService(ws: Workspace, options: SyncServiceOptions): S
     run,
     cancel,
     isRunning: (accountId) => running.has(accountId),
-    async cancelAndWait(accountId) {
-      const current = running.get(accountId);
-      if (!current) return;
-      cancel(accountId);
-      await current.promise.catch(() => undefined);
+    async removeAccount(accountId, remove) {
+      removing.add(accountId);
+      try {
+        const current = running.get(accountId);
+        if (current) {
+          cancel(accountId);
+          await current.promise.catch(() => undefined);
+        }
+        await remove();
+      } finally {
+        removing.delete(accountId);
+        scheduler?.refresh().catch((error: unknown) => ws.logger.warn('sync.refresh_failed', { error: error instanceof Error ? error.name : 'unknown' }));
+      }
     },
     accountsChanged(edited) {
       scheduler?.refresh(edited).catch((error: unknown) => ws.logger.warn('sync.refresh_failed', { error: error instanceof Error ? error.name : 'unknown' }));
