@@ -58,7 +58,7 @@ function cleanCss(css: string, options: SanitizeOptions, count: () => void): str
     count();
     return '';
   });
-  return withoutImports.replace(/url\(\s*(['"]?)(.*?)\1\s*\)/gi, (_whole, _quote: string, url: string) => {
+  const cleaned = withoutImports.replace(/url\(\s*(['"]?)(.*?)\1\s*\)/gi, (_whole, _quote: string, url: string) => {
     const inline = cidUrl(url, options.inlineImages);
     if (inline) return `url("${inline}")`;
     if (/^\s*data:image\//i.test(url)) return `url("${url.replace(/"/g, '%22')}")`;
@@ -66,6 +66,33 @@ function cleanCss(css: string, options: SanitizeOptions, count: () => void): str
     count();
     return 'none';
   });
+  // What is left names a remote file only where it is written so that the rewrite above missed it
+  // (escaped, as u\72l( or @\69mport, or as a string in image-set()): the whole style goes.
+  if (!options.allowRemote && namesRemoteFile(cleaned)) {
+    count();
+    return '';
+  }
+  return cleaned;
+}
+
+/** CSS as the browser reads it: escapes decoded (CSS Syntax 4.3.7) and comments gone. */
+function cssAsRead(css: string): string {
+  return css
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\\(?:([0-9a-f]{1,6})[ \t\n\f]?|\r\n|([^\r\n\f0-9a-f]))/gi, (_whole, hex: string | undefined, char: string | undefined) =>
+      hex ? String.fromCodePoint(Math.min(Number.parseInt(hex, 16), 0x10ffff) || 0xfffd) : (char ?? ''),
+    );
+}
+
+/** The CSS, as read, still loads a file other than an inline image: an @import, a url(), or an image-set()/image() string. */
+function namesRemoteFile(css: string): boolean {
+  const read = cssAsRead(css);
+  if (/@import/i.test(read)) return true;
+  if (/url\(\s*(?!['"]?\s*data:image\/)/i.test(read)) return true;
+  for (const [, args = ''] of read.matchAll(/(?:image-set|image|cross-fade)\(([^)]*)\)/gi)) {
+    for (const [, , target = ''] of args.matchAll(/(['"])(.*?)\1/g)) if (!/^\s*data:image\//i.test(target)) return true;
+  }
+  return false;
 }
 
 let purifier: ReturnType<typeof DOMPurify> | null = null;
@@ -102,7 +129,7 @@ function getPurifier(): ReturnType<typeof DOMPurify> {
       if (name === 'src' || name === 'srcset' || name === 'background') count();
     }
     const style = node.getAttribute('style');
-    if (style !== null && /url\(|@import/i.test(style)) node.setAttribute('style', cleanCss(style, state.options, count));
+    if (style !== null && /url\(|@import|image|\\/i.test(style)) node.setAttribute('style', cleanCss(style, state.options, count));
     // Links never navigate by themselves: the frame's owner confirms and opens them.
     if (node.tagName === 'A' || node.tagName === 'AREA') {
       const href = node.getAttribute('href');
