@@ -27,6 +27,8 @@ export interface SyncOptions {
   limits?: Partial<PipelineLimits> | undefined;
   /** When and how often to log in again after the connection drops mid-sync (tests wait less). */
   reconnect?: ReconnectPolicy | undefined;
+  /** The server took the login (IDLE may watch the account meanwhile). */
+  onLoggedIn?: (() => void) | undefined;
 }
 
 /** Parses interleave on the event loop: a few at once keep it busy while the fetcher waits on the network. */
@@ -90,6 +92,7 @@ export async function syncAccount(ws: Workspace, accountId: number, options: Syn
   try {
     // The first login failing fails the sync as it is (the scheduler backs off); a connection lost later is logged in again.
     session = await open();
+    options.onLoggedIn?.();
     for (const folder of account.folders) {
       const folderResult: FolderSyncResult = { folder, fetched: 0, error: null };
       report.folders.push(folderResult);

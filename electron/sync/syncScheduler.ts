@@ -90,8 +90,9 @@ interface AccountState {
  * that fails is retried after an exponential back-off (1, 2, 4... minutes, at most an hour).
  * The scheduler learns how every sync ends, Sync now's too, so a sync that staff start counts
  * like its own. While an account fails its IDLE connection is closed: each new mail would
- * otherwise be another failed login, past the back-off. IDLE is opened again after the next
- * successful sync (as after a dropped connection). An edited account starts afresh, as a new one.
+ * otherwise be another failed login, past the back-off. IDLE is opened once a sync has logged in
+ * (so during a long first import too), and again after the next successful sync (as after a
+ * dropped connection). An edited account starts afresh, as a new one.
  */
 export class SyncScheduler {
   private readonly options: SchedulerOptions;
@@ -191,6 +192,18 @@ export class SyncScheduler {
     return (failures) => {
       if (current.syncsStarted === sync) this.syncEnded(accountId, current, failures);
     };
+  }
+
+  /**
+   * The account's running sync logged in: its server takes the login, so IDLE may watch it now,
+   * while a long sync (a first import) runs, rather than only once it ends; new mail it reports
+   * meanwhile is synced right after. A failing account's IDLE closes again if this sync fails.
+   */
+  loggedIn(accountId: number): void {
+    const state = this.accounts.get(accountId);
+    if (!state || !this.running || !state.syncing) return;
+    state.failing = false;
+    this.ensureWatch(accountId, state);
   }
 
   /**

@@ -76,7 +76,14 @@ export function createSyncService(ws: Workspace, options: SyncServiceOptions): S
     if (stopped) controller.abort();
     // The background sync learns how every sync ends, Sync now's too: a success ends a back-off, a failure starts one.
     const ended = scheduler?.syncStarted(accountId);
-    const sync = () => syncAccount(ws, accountId, { signal: controller.signal, limits: options.limits, reconnect: options.reconnect, parse: parsePool?.parse });
+    const sync = () =>
+      syncAccount(ws, accountId, {
+        signal: controller.signal,
+        limits: options.limits,
+        reconnect: options.reconnect,
+        parse: parsePool?.parse,
+        onLoggedIn: () => scheduler?.loggedIn(accountId),
+      });
     let threw = false;
     const promise = retryWithRenewedToken(ws, accountId, sync, {
       // The refused login is already recorded as the failure; why the token could not be renewed is what staff must read.

@@ -159,6 +159,26 @@ describe('the background sync around what staff do', () => {
     await waitFor('the mail IDLE reported during Sync now', async () => (await subjects()).includes(`件 ${i}`), 8000);
   });
 
+  it('listens with IDLE during a long first import, and fetches the mail that arrived meanwhile right after it', async () => {
+    proxy = await startTcpProxy(dovecot);
+    await start({ sync: { background, limits: { batchMails: 5, batchMs: 1000 } } });
+    await dovecot.appendMails(bigMails('import', 60), 'Import');
+    proxy.throttle(30_000);
+    const inImport = fetching('Import');
+    const a = await t!.call('accounts.save', viaProxy(proxy, { folders: ['INBOX', 'Import'] }));
+    await inImport();
+    await waitFor('IDLE while the first import runs', async () => {
+      const now = await status(a.id);
+      return now.running && now.idle;
+    }, 10_000);
+    // INBOX is behind this sync already: only a sync after it can fetch this mail, and only IDLE tells of it before the poll.
+    const i = n++;
+    await mail(i);
+    await sleep(1000);
+    proxy.throttle(null);
+    await waitFor('the mail that arrived during the import', async () => (await subjects()).includes(`件 ${i}`), 15_000);
+  });
+
   it('a cancelled sync stays stopped until the next poll, even though IDLE reported mail while it ran', async () => {
     proxy = await startTcpProxy(dovecot);
     await start({ sync: { background, limits: { batchMails: 5, batchMs: 1000 } } });

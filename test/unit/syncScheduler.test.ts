@@ -131,6 +131,38 @@ describe('SyncScheduler: background sync with back-off', () => {
     expect(watches.get(1)).not.toBe(watch);
   });
 
+  it('watches with IDLE once a long first sync has logged in, and syncs right after it the mail IDLE reported meanwhile', async () => {
+    const { scheduler, clock, syncs, watches, runSync } = fakeScheduler({ 1: [] }, { 1: true }, { firstSyncMs: 0, pollMs: 5 * MINUTE, idleSettleMs: 2000 });
+    await scheduler.start();
+    let finishImport = () => undefined as void;
+    const importing = runSync(1, new Promise<void>((resolve) => (finishImport = resolve)));
+    await flush();
+    expect(scheduler.status(1).idle).toBe(false);
+
+    scheduler.loggedIn(1);
+    await flush();
+    expect(scheduler.status(1).idle).toBe(true);
+    watches.get(1)!.onNewMail();
+    await clock.advance(10 * MINUTE);
+    // Still importing: the new mail waits for it, not for the poll.
+    expect(syncs).toHaveLength(1);
+    finishImport();
+    await importing;
+    await clock.advance(0);
+    expect(syncs).toHaveLength(2);
+  });
+
+  it('opens no IDLE for a sync that has not logged in, nor after a sync has ended', async () => {
+    const { scheduler, clock, watches } = fakeScheduler({ 1: [1] }, { 1: true }, { firstSyncMs: 0, pollMs: 5 * MINUTE, retryBaseMs: MINUTE });
+    await scheduler.start();
+    await clock.advance(0);
+    // The first sync failed before logging in: no IDLE, and a late report of a login changes nothing.
+    expect(scheduler.status(1).idle).toBe(false);
+    scheduler.loggedIn(1);
+    await flush();
+    expect(watches.size).toBe(0);
+  });
+
   it('follows added and removed accounts, and stops everything on stop()', async () => {
     const { scheduler, clock, syncs, nextRuns, setAccounts } = fakeScheduler({ 1: [] }, { 1: true, 2: true }, { firstSyncMs: 1000, pollMs: 5 * MINUTE });
     await scheduler.start();
