@@ -303,6 +303,12 @@ export const pushes = {
     attempt: z.number().int().optional(),
     attempts: z.number().int().optional(),
   }),
+  /**
+   * A sync of the account ended, however (after a renewed login was tried too): its health may
+   * have changed. Its last progress ('done' or 'failed') can come before this, while the sync
+   * still renews an expired token and retries.
+   */
+  'sync.ended': z.object({ accountId: z.number().int() }),
   'session.changed': z.object({ unlocked: z.boolean() }),
   /** An outbox item of these inquiries changed (queued, sent, failed, cancelled). */
   'outbox.changed': z.object({ inquiryIds: z.array(z.number().int()) }),

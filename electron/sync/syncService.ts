@@ -99,6 +99,8 @@ export function createSyncService(ws: Workspace, options: SyncServiceOptions): S
         const failures = ended && !stopped ? await failuresOf(accountId, threw) : 0;
         running.delete(accountId);
         if (ended && !stopped) ended(failures);
+        // Only now is it not running: the header's alert of failing accounts can show it.
+        ws.push('sync.ended', { accountId });
       });
     running.set(accountId, { promise, controller });
     return promise;

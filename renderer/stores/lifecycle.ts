@@ -79,11 +79,9 @@ export function startApp(): void {
     if (useCustomer.getState().id !== null) void useCustomer.getState().reload();
   });
 
-  onPush('sync.progress', (progress) => {
-    useAccounts.getState().applyProgress(progress);
-    // A sync ended (the background one too): the header's alert of failing accounts follows.
-    if (progress.phase === 'done' || progress.phase === 'failed') void loadSyncHealth();
-  });
+  onPush('sync.progress', (progress) => useAccounts.getState().applyProgress(progress));
+  // A sync ended (the background one too), after any renewed login: the header's alert of failing accounts follows.
+  onPush('sync.ended', () => void loadSyncHealth());
 
   onPush('outbox.changed', ({ inquiryIds }) => {
     if (!useSession.getState().status?.unlocked) return;

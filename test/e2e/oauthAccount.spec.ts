@@ -108,3 +108,25 @@ test('3. signing in with the provider in the browser replaces pasted tokens, ren
   await page.getByTestId('nav-inbox').click();
   await expect(page.getByTestId(/^inquiry-row-\d+$/).filter({ hasText: 'サインイン直後に届くメール' })).toBeVisible({ timeout: 30_000 });
 });
+
+test('4. when the provider revokes access, staff working in the inbox are told at once that mail has stopped coming in', async () => {
+  await page.getByTestId('nav-settings').click();
+  const id = await accountId();
+  await page.getByTestId('nav-inbox').click();
+  provider.revokeEverything();
+  // The provider takes its time to refuse the renewal, as real ones do: the sync runs on meanwhile.
+  provider.setTokenDelay(2000);
+  // The sync is started elsewhere (another window; the background sync likewise): this window learns of it only by what main pushes.
+  const other = await world.context.newPage();
+  try {
+    await other.goto(world.host.url);
+    await other.getByTestId('nav-settings').click();
+    await firstAccountRow(other).getByTestId(`account-sync-${id}`).click();
+    // The token is refused, renewing it is refused too, and only then is the sync over: the alert follows it, not the next poll.
+    await expect(page.getByTestId('sync-alert')).toHaveText('メールを取り込めていません: サポート窓口（設定で確認）', { timeout: 10_000 });
+  } finally {
+    await other.close();
+  }
+  await page.getByTestId('sync-alert').click();
+  await expect(accountRow().getByTestId(`account-health-error-${id}`)).not.toHaveText('なし');
+});

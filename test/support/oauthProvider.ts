@@ -27,6 +27,8 @@ export interface OAuthProvider {
   expire(accessToken: string): void;
   /** The refresh token stops working (the user revoked Madoguchi's access). */
   revokeRefresh(refreshToken: string): void;
+  /** Every token issued so far stops working, access and refresh alike (the user revoked Madoguchi's access at the provider). */
+  revokeEverything(): void;
   /** Whether the token is active and was issued to `user` (what the test SMTP receiver asks). */
   accepts(user: string, accessToken: string): Promise<boolean>;
   /** Access tokens issued by refreshing so far. */
@@ -165,6 +167,9 @@ export async function startOAuthProvider(
     revokeRefresh(refreshToken) {
       const grant = refreshTokens.get(refreshToken);
       if (grant) grant.active = false;
+    },
+    revokeEverything() {
+      for (const grant of [...accessTokens.values(), ...refreshTokens.values()]) grant.active = false;
     },
     async accepts(user, accessToken) {
       const grant = accessTokens.get(accessToken);
