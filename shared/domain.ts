@@ -132,6 +132,8 @@ export const inquiryDetail = z.object({
   inquiry: inquirySummary,
   customer,
   messages: z.array(message),
+  /** When the customer asked that their data no longer be used to respond to inquiries (purpose 4 withdrawn): no reply can be sent. null: it may be. */
+  inquiryResponseWithdrawnAt: isoDateTime.nullable(),
 });
 export type InquiryDetail = z.infer<typeof inquiryDetail>;
 

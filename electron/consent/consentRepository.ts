@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { ConsentEvent } from '../../shared/domain';
+import type { PurposeKey } from '../../shared/purposes';
 import { maskCardNumbers } from '../../shared/cardMask';
 import type { ConsentEventsTable } from '../db/schema';
 import type { Executor } from '../db/executor';
@@ -60,3 +61,22 @@ export async function listPermittedEmailRecipients(db: Executor, purpose: string
     ORDER BY c.id`.execute(db);
   return result.rows;
 }
+
+/**
+ * When the customer asked Madoguchi to stop using their data to respond to their inquiries
+ * (purpose 4, "inquiry_response", withdrawn as its latest record); null while it may be used.
+ */
+export async function inquiryResponseWithdrawnAt(db: Executor, customerId: number): Promise<string | null> {
+  const latest = await db
+    .selectFrom('consentEvents')
+    .select(['action', 'recordedAt'])
+    .where('customerId', '=', customerId)
+    .where('purpose', '=', INQUIRY_RESPONSE)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return latest?.action === 'withdraw' ? latest.recordedAt : null;
+}
+
+/** The purpose replies to a customer's inquiries serve. */
+export const INQUIRY_RESPONSE: PurposeKey = 'inquiry_response';

@@ -4,7 +4,8 @@ import { AppError } from '../../shared/result';
 import type { Workspace } from '../app/workspace';
 import { getCustomer } from '../customers/customerRepository';
 import { requireInquiryOfCustomer } from '../customers/sourceInquiry';
-import { appendConsentEvent } from './consentRepository';
+import { cancelUnsentRepliesToCustomer } from '../replies/outbox';
+import { appendConsentEvent, INQUIRY_RESPONSE } from './consentRepository';
 import { channelsForPurpose } from './consentState';
 import { userMessage } from '../../shared/userMessages';
 
@@ -41,8 +42,12 @@ export async function recordConsent(ws: Workspace, input: MethodInput<'consent.r
         count++;
       }
     }
-    return count;
+    // No longer to be used to answer them: replies waiting in the outbox are taken back with it.
+    const stopsReplies = input.action === 'withdraw' && input.purposes.includes(INQUIRY_RESPONSE);
+    const inquiryIds = stopsReplies ? await cancelUnsentRepliesToCustomer(trx, input.customerId) : [];
+    return { count, inquiryIds };
   });
-  ws.logger.info('consent.recorded', { customerId: input.customerId, action: input.action, records: recorded });
-  return { recorded };
+  ws.logger.info('consent.recorded', { customerId: input.customerId, action: input.action, records: recorded.count, repliesTakenBack: recorded.inquiryIds.length });
+  if (recorded.inquiryIds.length) ws.push('outbox.changed', { inquiryIds: recorded.inquiryIds });
+  return { recorded: recorded.count };
 }

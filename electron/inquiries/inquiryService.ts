@@ -17,6 +17,8 @@ import { serverStateOfMessages } from './serverStateRepository';
 import { attachmentsOfMessages, htmlOfMessages } from './messageContentRepository';
 import { forwardedOfMessages } from './forwardedMessageRepository';
 import { userMessage } from '../../shared/userMessages';
+import { formatTokyoDateTime } from '../../shared/tokyoTime';
+import { inquiryResponseWithdrawnAt } from '../consent/consentRepository';
 
 export async function getInquiryDetail(ws: Workspace, id: number): Promise<InquiryDetail> {
   const inquiry = await repo.getInquirySummary(ws.db, id);
@@ -37,7 +39,7 @@ export async function getInquiryDetail(ws: Workspace, id: number): Promise<Inqui
     m.forwarded = forwarded.get(m.id) ?? [];
     Object.assign(m, serverState.get(m.id) ?? { removedOnServerAt: null, answeredElsewhereAt: null });
   }
-  return { inquiry, customer, messages };
+  return { inquiry, customer, messages, inquiryResponseWithdrawnAt: await inquiryResponseWithdrawnAt(ws.db, customer.id) };
 }
 
 async function summaryOrThrow(ws: Workspace, id: number): Promise<InquirySummary> {
@@ -110,6 +112,8 @@ export async function replyToInquiry(ws: Workspace, inquiryId: number, body: str
   const detail = await getInquiryDetail(ws, inquiryId);
   // Refused as final (BAD_REQUEST): the outbox must not try again.
   if (detail.customer.registrationCancelledAt !== null) throw new AppError('BAD_REQUEST', userMessage('customerRegistrationCancelled', { id: detail.customer.id }));
+  // They asked that their data no longer be used to answer them (discontinuation of use): refused as final too.
+  if (detail.inquiryResponseWithdrawnAt !== null) throw responseWithdrawn(detail.customer.id, detail.inquiryResponseWithdrawnAt);
   const to = detail.customer.email;
   if (!to) throw new AppError('BAD_REQUEST', userMessage('customerHasNoEmail'));
   const row = await repo.getInquiryRow(ws.db, inquiryId);
@@ -235,4 +239,9 @@ export async function setInquiryStatus(ws: Workspace, inquiryId: number, status:
   await repo.setInquiryStatus(ws.db, inquiryId, status);
   ws.push('inquiries.changed', { inquiryIds: [inquiryId] });
   return summaryOrThrow(ws, inquiryId);
+}
+
+/** Why no reply goes to a customer who asked that their data no longer be used to respond to them (BAD_REQUEST: final for the outbox). */
+export function responseWithdrawn(customerId: number, at: string): AppError {
+  return new AppError('BAD_REQUEST', userMessage('inquiryResponseWithdrawn', { id: customerId, at: formatTokyoDateTime(at) }));
 }

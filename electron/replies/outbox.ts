@@ -6,7 +6,8 @@ import { AppError } from '../../shared/result';
 import type { Workspace } from '../app/workspace';
 import type { OutboxTable } from '../db/schema';
 import type { Executor } from '../db/executor';
-import { replyToInquiry } from '../inquiries/inquiryService';
+import { inquiryResponseWithdrawnAt } from '../consent/consentRepository';
+import { replyToInquiry, responseWithdrawn } from '../inquiries/inquiryService';
 import type { Selectable } from 'kysely';
 import { userMessage } from '../../shared/userMessages';
 
@@ -75,14 +76,16 @@ export async function isReplyToCustomerBeingSent(db: Executor, customerId: numbe
   return row !== undefined;
 }
 
-/** Takes back every reply to the customer that waits or failed (their registration was cancelled). */
-export async function cancelUnsentRepliesToCustomer(db: Executor, customerId: number): Promise<void> {
-  await db
+/** Takes back every reply to the customer that waits or failed (their registration was cancelled, or they asked not to be answered); the inquiries they were for. */
+export async function cancelUnsentRepliesToCustomer(db: Executor, customerId: number): Promise<number[]> {
+  const rows = await db
     .updateTable('outbox')
     .set({ status: 'cancelled' })
     .where('inquiryId', 'in', inquiriesOf(db, customerId))
     .where('status', 'in', ['queued', 'retrying', 'failed'])
+    .returning('inquiryId')
     .execute();
+  return [...new Set(rows.map((row) => row.inquiryId))];
 }
 
 /**
@@ -118,6 +121,8 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
       .where('inquiries.id', '=', input.inquiryId)
       .executeTakeFirst();
     if (customer?.registrationCancelledAt) throw new AppError('CONFLICT', userMessage('customerRegistrationCancelled', { id: customer.id }));
+    const withdrawnAt = customer ? await inquiryResponseWithdrawnAt(ws.db, customer.id) : null;
+    if (customer && withdrawnAt) throw responseWithdrawn(customer.id, withdrawnAt);
     return ws.db
       .insertInto('outbox')
       .values({

@@ -127,6 +127,7 @@ export const en: Messages = {
     replySent: 'Reply sent to {{to}}.',
     replyOnlyEmail: 'This inquiry came by {{channel}}. Replies can be sent only to e-mail inquiries; change the status once you have answered.',
     replyNoEmail: "This customer has no e-mail address, so there is nowhere to reply.",
+    replyResponseWithdrawn: 'On {{at}} this customer asked that their data no longer be used to respond to their inquiries: no reply can be sent (if they ask for an answer, record that on the customer page first).',
     replyRegistrationCancelled: "This customer's registration was cancelled: there is no one to reply to.",
     undeliverableWarning: 'Mail to this address bounced before. It may not arrive.',
     statusChanged: 'Inquiry #{{id}} is now "{{status}}".',

@@ -132,6 +132,7 @@ export const ja = {
     replySent: '{{to}} 宛てに返信を送信しました。',
     replyOnlyEmail: '{{channel}}で受け付けた問い合わせです。返信はメールの問い合わせにのみ送れます。対応したら状態を変更してください。',
     replyNoEmail: 'このお客様のメールアドレスが登録されていないため、返信できません。',
+    replyResponseWithdrawn: 'このお客様は {{at}} に、お問い合わせへの対応に個人情報を利用しないよう求めています。返信はできません（回答を希望された場合は、顧客画面で利用の再開を記録してください）。',
     replyRegistrationCancelled: 'このお客様の登録は抹消されています。返信はできません。',
     undeliverableWarning: 'このアドレスには以前メールが届きませんでした。届かない可能性があります。',
     statusChanged: '問い合わせ #{{id}} の状態を「{{status}}」にしました。',

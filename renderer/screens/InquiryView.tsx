@@ -90,6 +90,13 @@ function ReplyBox({ detail }: { detail: InquiryDetail }) {
       </p>
     );
   }
+  if (detail.inquiryResponseWithdrawnAt) {
+    return (
+      <p className="hint" data-testid="reply-unavailable">
+        {t('inquiry.replyResponseWithdrawn', { at: tokyoDateTimeOrNone(detail.inquiryResponseWithdrawnAt) })}
+      </p>
+    );
+  }
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();

@@ -120,6 +120,31 @@ describe('the reply outbox: undo window, retries with back-off and the reason sh
     }
   });
 
+  it('sends no reply to a customer who asked that their data no longer be used to answer them, and takes back what waits; answers again once they ask', async () => {
+    const customerId = (await t.call('inquiries.get', { id: inquiryId })).customer.id;
+    const waiting = await t.call('outbox.queue', { inquiryId, body: '回答です', quoteOriginal: false });
+    const stop = { customerId, purposes: ['inquiry_response' as const], channels: ['any' as const], source: 'phone' as const, sourceInquiryId: inquiryId, evidence: '電話で「もう連絡しないでほしい」' };
+
+    await t.call('consent.record', { ...stop, action: 'withdraw' });
+
+    // What waited is taken back, and nothing new goes: queued or at once.
+    expect((await t.call('outbox.list', { inquiryId })).find((i) => i.id === waiting.id)).toBeUndefined();
+    const detail = await t.call('inquiries.get', { id: inquiryId });
+    expect(detail.inquiryResponseWithdrawnAt).toEqual(expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/));
+    const refused = expect.stringMatching(new RegExp(`^Customer ${customerId} asked on \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} that their data no longer be used to respond to their inquiries: no reply is sent`));
+    await expect(t.call('outbox.queue', { inquiryId, body: '回答です' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: refused });
+    await expect(t.call('inquiries.reply', { inquiryId, body: '回答です' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: refused });
+    await sleep(2000);
+    expect(smtp.received).toHaveLength(0);
+    expect(await t.call('outbox.list', { inquiryId })).toEqual([]);
+
+    // They ask for an answer after all: recorded, replies go again.
+    await t.call('consent.record', { ...stop, action: 'grant', evidence: '電話で回答を希望' });
+    expect((await t.call('inquiries.get', { id: inquiryId })).inquiryResponseWithdrawnAt).toBeNull();
+    await t.call('inquiries.reply', { inquiryId, body: '改めて回答します。', quoteOriginal: false });
+    expect(smtp.received).toHaveLength(1);
+  });
+
   it('retries a failed send with back-off, keeping the reason, and sends once the server is back', async () => {
     await t.call('accounts.save', { id: accountId, ...account(1) });
     const queued = await t.call('outbox.queue', { inquiryId, body: '回答です', quoteOriginal: false });
