@@ -90,26 +90,36 @@ function cardDigits(groups: Group[], first: number, last: number): string | null
   return digits.length >= MIN_DIGITS && digits.length <= MAX_DIGITS && passesLuhn(digits) ? digits : null;
 }
 
-/** The run with every card number in it masked, trying the longest number first from each group. */
+/**
+ * The run with every card number in it masked. Every stretch of groups that can be one card
+ * number is masked, each keeping its own last four digits: a stretch that passes the Luhn check by
+ * chance (an order number and the start of a card) must not hide the card that overlaps it, so
+ * a digit stays readable only where no such stretch masks it. A stretch holds at most 19 digits,
+ * so each group starts at most seven: the work grows with the run's length, never faster.
+ */
 function maskRun(run: string): string {
   const groups = groupsOf(run);
   const masked = run.split('');
   for (let first = 0; first < groups.length; first++) {
-    for (let last = groups.length - 1; last >= first; last--) {
-      if (!cardDigits(groups, first, last)) continue;
-      let toKeep = 4;
-      for (let g = last; g >= first; g--) {
-        const group = groups[g] as Group;
-        for (let i = group.end - 1; i >= group.start; i--) {
-          if (toKeep > 0) toKeep--;
-          else masked[i] = '*';
-        }
-      }
-      first = last;
-      break;
+    let digits = 0;
+    for (let last = first; last < groups.length; last++) {
+      digits += (groups[last] as Group).digits.length;
+      if (digits > MAX_DIGITS) break;
+      if (digits >= MIN_DIGITS && cardDigits(groups, first, last)) maskAllButLastFour(masked, groups, first, last);
     }
   }
   return masked.join('');
+}
+
+function maskAllButLastFour(masked: string[], groups: Group[], first: number, last: number): void {
+  let toKeep = 4;
+  for (let g = last; g >= first; g--) {
+    const group = groups[g] as Group;
+    for (let i = group.end - 1; i >= group.start; i--) {
+      if (toKeep > 0) toKeep--;
+      else masked[i] = '*';
+    }
+  }
 }
 
 const isDigitCode = (code: number) => (code >= 48 && code <= 57) || (code >= 0xff10 && code <= 0xff19);
