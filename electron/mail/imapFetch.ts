@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger';
 import { openFolderWithChanges, searchUids, type FolderChanges } from './folderChanges';
 import { createImapClient, type ImapConfig } from './imapClient';
 import { toImapAppError } from './imapError';
+import { MAX_MAIL_BYTES } from './mailLimits';
 import { messageIdOf } from './messageIdentity';
 
 export type { ImapConfig } from './imapClient';
@@ -97,11 +98,6 @@ const GROUP_MAILS = 1000;
  * together; any more are dropped and fetched again on their own, so memory stays bounded.
  */
 const OUT_OF_ORDER_BYTES = 16 * 1024 * 1024;
-/**
- * Bytes kept of a single mail. Anything larger is almost all attachment, which Madoguchi does not
- * keep: its head (headers and text) is fetched and parses as a truncated mail.
- */
-export const MAX_MAIL_BYTES = 32 * 1024 * 1024;
 
 /**
  * Connects and logs in. Mailboxes are opened read-only (EXAMINE) and bodies are read with

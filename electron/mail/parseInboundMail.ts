@@ -5,6 +5,7 @@ import { decodeEncodedWords } from './encodedWords';
 import { readForwardedMessages, type ForwardedMail } from './forwardedMessages';
 import { decodeText, japaneseEncodingOf, repairIso2022JpEscapes } from './japaneseCharsets';
 import { cleanLine, readMailStructure, type MailStructure } from './mailStructure';
+import { MAX_MAIL_BYTES } from './mailLimits';
 import { extractMessageIds, messageKeyOf } from './messageIdentity';
 import { bodyStart, headerBytes, rawHeaderValue, rawHeaderValues, type RawHeaderLine } from './rawHeaders';
 
@@ -315,12 +316,18 @@ function parseMailDate(value: string): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
-/** A multipart mail whose closing boundary ("--boundary--") never comes was cut short. */
+/**
+ * A multipart mail whose closing boundary ("--boundary--") never comes, and that stops where a
+ * transfer was cut (the head of a huge mail that the sync fetched, MAX_MAIL_BYTES long, or bytes
+ * ending mid-line), was cut short. One that ends with its line complete is a whole mail whose
+ * mailer left the closing boundary out: its last attachment is whole too.
+ */
 function isCutShort(lines: RawHeaderLine[], raw: Buffer): boolean {
   const contentType = rawHeaderValue(lines, 'content-type') ?? '';
   if (!/^\s*multipart\//i.test(contentType)) return false;
   const boundary = /;\s*boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
   const value = boundary?.[1] ?? boundary?.[2];
   if (!value) return false;
-  return raw.lastIndexOf(`--${value}--`, undefined, 'latin1') < 0;
+  if (raw.lastIndexOf(`--${value}--`, undefined, 'latin1') >= 0) return false;
+  return raw.length >= MAX_MAIL_BYTES || raw.at(-1) !== 0x0a;
 }

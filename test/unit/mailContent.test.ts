@@ -40,4 +40,15 @@ describe('what a parsed mail keeps of its HTML and attachments', () => {
     expect(mail.attachments[0]?.fileName).toBe('c.bin');
     expect(mail.attachments[0]!.content).toBeUndefined();
   });
+
+  it('keeps the last attachment of a whole mail whose mailer left out the closing boundary', async () => {
+    const content = Buffer.alloc(20_000, 7);
+    const raw = await build({ from: 'a@example.jp', to: 'b@example.jp', subject: 'no end', text: 't', attachments: [{ filename: 'whole.bin', content }] });
+    const boundary = /boundary="?([^";\r\n]+)"?/.exec(raw.toString('latin1'))![1]!;
+    const withoutClosing = Buffer.from(raw.toString('latin1').replace(`--${boundary}--`, ''), 'latin1');
+    expect(withoutClosing.includes(`--${boundary}--`)).toBe(false);
+    const mail = await parseInboundMail(withoutClosing, '2026-11-24T00:00:00Z');
+    expect(mail.attachments[0]?.fileName).toBe('whole.bin');
+    expect(Buffer.from(mail.attachments[0]!.content!).equals(content)).toBe(true);
+  });
 });
