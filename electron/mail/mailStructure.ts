@@ -29,8 +29,12 @@ export class UnparseableMailError extends Error {
 const MAIL_HEADERS = new Set(['from', 'to', 'subject', 'date', 'message-id', 'received', 'return-path', 'sender', 'mime-version', 'content-type']);
 /** HTML longer than this is not converted to text by html-to-text (slow on huge input); it is stripped crudely instead. */
 const MAX_HTML_TO_CONVERT = 2_000_000;
-/** A parse that takes longer has met a parser bug; we fall back to the headers alone. */
-const PARSE_TIMEOUT_MS = 60_000;
+/**
+ * A parse that takes longer has met a parser bug; we fall back to the headers alone. Well inside
+ * the parse pool's watchdog (30 s without an answer stops the worker and sets the mail aside), so
+ * such a mail is still imported, with its headers.
+ */
+const PARSE_TIMEOUT_MS = 20_000;
 
 /**
  * The mail's structure, or UnparseableMailError when there is no mail to speak of. `fullParser`
