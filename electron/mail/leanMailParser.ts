@@ -310,6 +310,8 @@ const ADDR_SPEC = '[^\\s<>"(),;:@\\[\\]\\\\]+@[^\\s<>"(),;:@\\[\\]\\\\]+';
 const BARE_ADDRESS = new RegExp(`^(${ADDR_SPEC})\\s*(?:,|$)`);
 const PLAIN_NAME = new RegExp(`^([A-Za-z0-9!#$%&'*+\\-/=?^_\`{|}~. ]*?)\\s*<(${ADDR_SPEC})>\\s*(?:,|$)`);
 const QUOTED_NAME = new RegExp(`^"([^"\\\\]*)"\\s*<(${ADDR_SPEC})>\\s*(?:,|$)`);
+/** Longer From and To values are left to mailparser's address parser. */
+const MAX_FAST_ADDRESS_LENGTH = 2000;
 const ENCODED_NAME = new RegExp(`^((?:=\\?[^?\\s]+\\?[bBqQ]\\?[^?\\s]*\\?=\\s*)+)<(${ADDR_SPEC})>\\s*(?:,|$)`);
 
 /**
@@ -319,6 +321,9 @@ const ENCODED_NAME = new RegExp(`^((?:=\\?[^?\\s]+\\?[bBqQ]\\?[^?\\s]*\\?=\\s*)+
  * parser then reads.
  */
 function firstAddressOf(value: string): { value: Array<{ address: string; name: string }> } | null {
+  // No mail software writes a first address this long; on one built to be slow (a name padded
+  // with a long run of spaces) these patterns would take its length squared.
+  if (value.length > MAX_FAST_ADDRESS_LENGTH) return null;
   let match = BARE_ADDRESS.exec(value);
   if (match) return { value: [{ address: match[1] as string, name: '' }] };
   match = ENCODED_NAME.exec(value);

@@ -41,6 +41,15 @@ describe('what a parsed mail keeps of its HTML and attachments', () => {
     expect(mail.attachments[0]!.content).toBeUndefined();
   });
 
+  it('reads a mail padded with a long run of spaces (in the sender\'s name, and in a line of its text) in time that grows with it', async () => {
+    // Built to be slow: each pattern tried from every blank of the run took its length squared (minutes for this one).
+    const spaces = ' '.repeat(300_000);
+    const raw = Buffer.from(`From: a${spaces}b <x@example.jp>\r\nTo: support@toot.example\r\nSubject: s\r\nMessage-ID: <pad@example.jp>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nbody${spaces}x\r\nend   \r\n`);
+    const mail = await parseInboundMail(raw, '2026-11-24T00:00:00Z');
+    expect(mail.fromAddress).toBe('x@example.jp');
+    expect(mail.text).toBe(`body${spaces}x\nend`);
+  });
+
   it('keeps the last attachment of a whole mail whose mailer left out the closing boundary', async () => {
     const content = Buffer.alloc(20_000, 7);
     const raw = await build({ from: 'a@example.jp', to: 'b@example.jp', subject: 'no end', text: 't', attachments: [{ filename: 'whole.bin', content }] });
