@@ -110,10 +110,12 @@ export async function listQuarantine(db: Executor, accountId?: number, limit = 5
   return (await query.execute()).map(toQuarantinedMail);
 }
 
-/** Mail set aside that came from this address (as its sender's "name <address>" or the address alone). */
-export async function listQuarantineFrom(db: Executor, address: string): Promise<QuarantinedMail[]> {
+/** Mail set aside that came from any of these addresses (as its sender's "name <address>" or the address alone). */
+export async function listQuarantineFrom(db: Executor, addresses: readonly string[]): Promise<QuarantinedMail[]> {
+  const unique = [...new Set(addresses.map((a) => a.toLowerCase()))];
+  if (unique.length === 0) return [];
   const rows = await quarantinedMailQuery(db)
-    .where(sentFrom(address))
+    .where(sql<boolean>`(${sql.join(unique.map(sentFrom), sql` OR `)})`)
     .orderBy('at')
     .orderBy('id')
     .execute();

@@ -3,7 +3,7 @@ import { AppError } from '../../shared/result';
 import { userMessage } from '../../shared/userMessages';
 import type { Workspace } from '../app/workspace';
 import { listQuarantineFrom } from '../accounts/syncStateRepository';
-import { listInquiries } from '../inquiries/inquiryRepository';
+import { addressesOfCustomer, listInquiries } from '../inquiries/inquiryRepository';
 import { listUnsentRepliesOfCustomer } from '../replies/outbox';
 import { getInquiryDetail } from '../inquiries/inquiryService';
 import { getCustomer } from './customerRepository';
@@ -36,7 +36,8 @@ export async function discloseCustomer(ws: Workspace, input: MethodInput<'custom
   const inquiries = [];
   for (const inquiry of (await listInquiries(ws.db, { customerId: input.id }, null)).reverse()) inquiries.push(await getInquiryDetail(ws, inquiry.id));
   const unsentReplies = await listUnsentRepliesOfCustomer(ws.db, input.id);
-  const setAside = customer.customer.email ? await listQuarantineFrom(ws.db, customer.customer.email) : [];
+  // Mail set aside from the address they have now, and from any they wrote from before (as a cancellation erases it).
+  const setAside = await listQuarantineFrom(ws.db, await addressesOfCustomer(ws.db, input.id, customer.customer.email));
   ws.logger.info('customer.disclosed', { customerId: input.id, inquiries: inquiries.length });
   return { entry, customer, inquiries, unsentReplies, setAside };
 }

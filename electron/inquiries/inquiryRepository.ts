@@ -217,6 +217,11 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
   };
 });
 
+/** The customer's address now (if any) and every address their mail came from: where their set-aside mail may be from. */
+export async function addressesOfCustomer(db: Executor, customerId: number, current: string | null): Promise<string[]> {
+  return [...(current ? [current] : []), ...(await addressesCustomerWroteFrom(db, customerId))];
+}
+
 /** Every address the customer's mail came from (the one they have now, and any they wrote from before). */
 export async function addressesCustomerWroteFrom(db: Executor, customerId: number): Promise<string[]> {
   const rows = await db

@@ -155,7 +155,7 @@ describe("a customer's requests under the policy: amending their details, disclo
     expect((await t.call('customers.get', { id: customerId })).disclosures).toHaveLength(1);
   });
 
-  it('discloses the replies not sent and the mail from their address that was set aside, and nobody else\'s', async () => {
+  it('discloses the replies not sent and the mail set aside from their address, or one they wrote from before, and nobody else\'s', async () => {
     const account = await t.call('accounts.save', {
       label: 'サポート', imapHost: '127.0.0.1', imapPort: 1143, imapTls: false, imapUser: 'support', imapPassword: 'secret',
       smtpHost: '127.0.0.1', smtpPort: 1025, smtpTls: false, smtpUser: '', fromAddress: 'support@toot.example', fromName: 'TOOT',
@@ -169,11 +169,14 @@ describe("a customer's requests under the policy: amending their details, disclo
       insert.run(account.id, 2, 'hanako@example.jp', '自動返信');
       insert.run(account.id, 3, '別人 <xhanako@example.jp>', '別人の自動返信');
       insert.run(account.id, 4, 'hanako@example.jpn', '別人の自動返信');
+      // They wrote from another address before: mail set aside from it is theirs too.
+      raw.prepare('UPDATE messages SET from_address = ? WHERE inquiry_id = ?').run('hanako.old@example.jp', inquiryId);
+      insert.run(account.id, 5, '山田花子 <hanako.old@example.jp>', '以前のアドレスからの自動返信');
     });
     await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
     const disclosure = await t.call('customers.disclose', { id: customerId, source: 'email', evidence: '登録アドレスから開示請求' });
     expect(disclosure.unsentReplies).toMatchObject([{ id: reply.id, inquiryId, status: 'cancelled', body: '住所を変更しました。' }]);
-    expect(disclosure.setAside.map((mail) => mail.subject)).toEqual(['不在のお知らせ', '自動返信']);
+    expect(disclosure.setAside.map((mail) => mail.subject)).toEqual(['不在のお知らせ', '自動返信', '以前のアドレスからの自動返信']);
   });
 
   it('discloses every inquiry of a customer with more than the customer page lists, oldest first', async () => {
