@@ -53,7 +53,8 @@ export function toSmtpAppError(error: unknown, target: { host: string; port: num
   const temporary = responseCode >= 400 && responseCode < 500;
   if (temporary) return new AppError('SMTP_ERROR', userMessage('smtpNotAcceptedTemporary', { where, said }));
   if (code === 'EENVELOPE' || /^RCPT/i.test(command)) {
-    return new AppError(refused, userMessage('smtpRecipientRefused', { where, said }));
+    const error = new AppError(refused, userMessage('smtpRecipientRefused', { where, said }));
+    return refused === 'SMTP_REJECTED' && saysNoSuchMailbox(reply) ? Object.assign(error, { recipientUnknown: true }) : error;
   }
   if (/^MAIL FROM/i.test(command)) {
     return new AppError(refused, userMessage('smtpSenderRefused', { where, said }));
@@ -68,4 +69,20 @@ function sanitizeServerReply(text: string): string {
     .replace(/[\u0000-\u001f\u007f]+/g, ' ')
     .trim();
   return clean.length > 160 ? `${clean.slice(0, 157)}...` : clean;
+}
+
+/**
+ * The server refused the recipient for good because the address does not exist (RFC 3463: 5.1.1
+ * bad mailbox, 5.1.2 bad domain, 5.1.10 no mail accepted there; or a 550/551/553 saying so in
+ * words), not for a reason of the sender's (5.7.x policy, relaying).
+ */
+function saysNoSuchMailbox(reply: string): boolean {
+  const enhanced = /\b5\.(\d{1,3})\.(\d{1,3})\b/.exec(reply);
+  if (enhanced) return enhanced[1] === '1' && ['1', '2', '10'].includes(enhanced[2] as string);
+  return /^55[013]\b/.test(reply) && /unknown|no such|does not exist|doesn't exist|not found|invalid (?:mailbox|recipient|address)/i.test(reply);
+}
+
+/** A send failed because the customer's address does not exist (see toSmtpAppError): the address bounces. */
+export function isUnknownRecipient(error: unknown): boolean {
+  return (error as { recipientUnknown?: unknown } | null)?.recipientUnknown === true;
 }

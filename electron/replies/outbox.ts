@@ -8,6 +8,8 @@ import type { OutboxTable } from '../db/schema';
 import type { Executor } from '../db/executor';
 import { inquiryResponseWithdrawnAt } from '../consent/consentRepository';
 import { replyToInquiry, responseWithdrawn } from '../inquiries/inquiryService';
+import { markEmailUndeliverable } from '../customers/customerRepository';
+import { isUnknownRecipient } from '../mail/smtpError';
 import type { Selectable } from 'kysely';
 import { userMessage } from '../../shared/userMessages';
 
@@ -146,6 +148,12 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
     return row;
   };
 
+  const markRecipientUndeliverable = async (inquiryId: number) => {
+    const inquiry = await ws.db.selectFrom('inquiries').select('customerId').where('id', '=', inquiryId).executeTakeFirst();
+    if (inquiry) await markEmailUndeliverable(ws.db, inquiry.customerId);
+    ws.logger.info('outbox.recipientUndeliverable', { inquiryId });
+  };
+
   /** Claims a due reply and sends it: a cancel that came first wins, and no second tick takes it too. */
   const sendOne = async (row: Selectable<OutboxTable>): Promise<void> => {
     const claimed = await ws.db
@@ -186,6 +194,8 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
         .where('status', '=', 'sending')
         .execute();
       ws.logger.warn('outbox.sendFailed', { outboxId: row.id, attempts, code, final });
+      // The address does not exist: it bounces, like one a bounce told of (off the mailing list, flagged on the customer).
+      if (isUnknownRecipient(error)) await markRecipientUndeliverable(row.inquiryId);
       changed(row.inquiryId);
       return { error };
     }

@@ -195,6 +195,9 @@ describe('the reply outbox: undo window, retries with back-off and the reason sh
       await t.call('outbox.sendNow', { id: refused.id });
       const [failed] = await until(() => t.call('outbox.list', { inquiryId }), (l) => l[0]?.status === 'failed');
       expect(failed).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('refused the recipient') });
+      // "5.1.1 User unknown": the address does not exist, so it is marked as bouncing (and is off the mailing list).
+      const customerId = (await t.call('inquiries.get', { id: inquiryId })).customer.id;
+      expect((await t.call('customers.get', { id: customerId })).customer.emailUndeliverable).toBe(true);
       await sleep(1500);
       expect((await t.call('outbox.list', { inquiryId }))[0]).toMatchObject({ status: 'failed', attempts: 1 });
       // The inbox marks the inquiry, so staff working elsewhere learn of it.

@@ -3,7 +3,7 @@ import { toImapAppError } from '../../electron/mail/imapError';
 import { toSequenceSet } from '../../electron/mail/imapFetch';
 import { decodeIso2022Jp, decodeText, repairIso2022JpEscapes } from '../../electron/mail/japaneseCharsets';
 import { isLoopbackHost } from '../../electron/mail/loopbackHost';
-import { toSmtpAppError } from '../../electron/mail/smtpError';
+import { isUnknownRecipient, toSmtpAppError } from '../../electron/mail/smtpError';
 import { encodeCp50221, encodeText } from '../support/mailFixtures';
 
 const target = { host: 'mail.toot.example', port: 993, user: 'support@toot.example' };
@@ -63,6 +63,16 @@ describe('SMTP error mapping', () => {
     expect(error.code).toBe('SMTP_REJECTED');
     expect(error.message).not.toContain('hanako');
     expect(error.message).toContain('[address]');
+  });
+
+  it('tells a recipient that does not exist from one refused for the sender\'s reasons or for now', () => {
+    const refusal = (response: string, responseCode: number) => toSmtpAppError(codeError('EENVELOPE', 'rejected', { response, responseCode, command: 'RCPT TO' }), target);
+    expect(isUnknownRecipient(refusal('550 5.1.1 <hanako@example.jp>: Recipient address rejected: User unknown', 550))).toBe(true);
+    expect(isUnknownRecipient(refusal('550 5.1.10 RESOLVER.ADR.RecipientNotFound', 550))).toBe(true);
+    expect(isUnknownRecipient(refusal('550 No such user here', 550))).toBe(true);
+    expect(isUnknownRecipient(refusal('550 5.7.1 Relaying denied', 550))).toBe(false);
+    expect(isUnknownRecipient(refusal('554 Message rejected as spam', 554))).toBe(false);
+    expect(isUnknownRecipient(refusal('450 4.1.1 Mailbox temporarily unavailable', 450))).toBe(false);
   });
 });
 
