@@ -234,9 +234,15 @@ function referencesAfter(parent: StoredMessage, thread: StoredMessage[]): string
   return [...new Set([...before, parent.messageKey as string])];
 }
 
+/**
+ * Sets an inquiry's status. Marked answered, it is answered now unless it was before: the first
+ * response of an inquiry staff answered by phone, letter or fax (or from another mail program),
+ * which the response-time report counts like a reply sent from here.
+ */
 export async function setInquiryStatus(ws: Workspace, inquiryId: number, status: InquirySummary['status']): Promise<InquirySummary> {
   await summaryOrThrow(ws, inquiryId);
-  await repo.setInquiryStatus(ws.db, inquiryId, status);
+  if (status === 'answered') await repo.recordResponse(ws.db, inquiryId, ws.now());
+  else await repo.setInquiryStatus(ws.db, inquiryId, status);
   ws.push('inquiries.changed', { inquiryIds: [inquiryId] });
   return summaryOrThrow(ws, inquiryId);
 }

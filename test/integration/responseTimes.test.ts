@@ -1,0 +1,44 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/testApp';
+
+/**
+ * The response-time report counts every inquiry staff answered, however they answered it: a
+ * phone, post or fax inquiry is answered outside Madoguchi, and marking it answered is its first
+ * response. Times are set by the test's clock.
+ */
+describe('response times of inquiries answered outside Madoguchi', () => {
+  let t: TestApp;
+  let now = '2026-11-24T01:00:00.000Z';
+
+  beforeEach(async () => {
+    now = '2026-11-24T01:00:00.000Z';
+    t = await startTestApp({ now: () => now });
+  });
+  afterEach(async () => t?.dispose());
+
+  const log = (channel: 'phone' | 'post' | 'fax', subject: string) =>
+    t.call('inquiries.logOffline', { channel, newCustomer: { name: `${subject}の顧客` }, receivedAt: '2026-11-24T01:00:00.000Z', subject, body: `${subject}の用件` });
+  const report = async () => (await t.call('reports.responseTimes', { from: '2026-11-24', to: '2026-11-24' })).rows;
+
+  it('takes the moment a phone or post inquiry is marked answered as its first response, once; closing one unanswered is no response', async () => {
+    const phone = await log('phone', '電話');
+    const post = await log('post', '郵便');
+    const fax = await log('fax', 'FAX');
+
+    now = '2026-11-24T02:30:00.000Z';
+    expect(await t.call('inquiries.setStatus', { inquiryId: phone.id, status: 'answered' })).toMatchObject({ status: 'answered', firstResponseAt: now });
+    now = '2026-11-24T05:00:00.000Z';
+    await t.call('inquiries.setStatus', { inquiryId: post.id, status: 'answered' });
+    await t.call('inquiries.setStatus', { inquiryId: fax.id, status: 'closed' });
+    // Reopened and marked answered again: the first response stays the first.
+    now = '2026-11-25T00:00:00.000Z';
+    await t.call('inquiries.setStatus', { inquiryId: phone.id, status: 'open' });
+    expect(await t.call('inquiries.setStatus', { inquiryId: phone.id, status: 'answered' })).toMatchObject({ firstResponseAt: '2026-11-24T02:30:00.000Z' });
+
+    const rows = await report();
+    expect(rows.find((r) => r.channel === 'phone')).toMatchObject({ received: 1, answered: 1, medianMinutes: 90 });
+    expect(rows.find((r) => r.channel === 'post')).toMatchObject({ received: 1, answered: 1, medianMinutes: 240 });
+    expect(rows.find((r) => r.channel === 'fax')).toMatchObject({ received: 1, answered: 0, medianMinutes: null });
+    expect(rows.find((r) => r.channel === 'all')).toMatchObject({ received: 3, answered: 2 });
+  });
+});
