@@ -51,6 +51,8 @@ async function summaryOrThrow(ws: Workspace, id: number): Promise<InquirySummary
 /** An inquiry that came by post, fax or phone, typed in by staff. */
 export async function logOfflineInquiry(ws: Workspace, input: MethodInput<'inquiries.logOffline'>): Promise<InquirySummary> {
   const at = ws.now();
+  // Stored as UTC, as every time is: "…+09:00" compared as text would fall on the wrong day of a report.
+  const receivedAt = new Date(input.receivedAt).toISOString();
   const id = await ws.db.transaction().execute(async (trx) => {
     let customerId = input.customerId;
     if (customerId === undefined) {
@@ -64,7 +66,7 @@ export async function logOfflineInquiry(ws: Workspace, input: MethodInput<'inqui
       customerId,
       channel: input.channel,
       subject: input.subject,
-      receivedAt: input.receivedAt,
+      receivedAt,
       mailAccountId: null,
       loggedBy: ws.operator,
     });
@@ -78,7 +80,7 @@ export async function logOfflineInquiry(ws: Workspace, input: MethodInput<'inqui
       toAddress: null,
       subject: input.subject,
       body: input.body,
-      at: new Date(input.receivedAt).toISOString(),
+      at: receivedAt,
       author: ws.operator,
       mailAccountId: null,
       imapFolder: null,

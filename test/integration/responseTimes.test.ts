@@ -6,7 +6,7 @@ import { startTestApp, type TestApp } from '../support/testApp';
  * phone, post or fax inquiry is answered outside Madoguchi, and marking it answered is its first
  * response. Times are set by the test's clock.
  */
-describe('response times of inquiries answered outside Madoguchi', () => {
+describe('response times: inquiries logged by staff and answered outside Madoguchi', () => {
   let t: TestApp;
   let now = '2026-11-24T01:00:00.000Z';
 
@@ -19,6 +19,15 @@ describe('response times of inquiries answered outside Madoguchi', () => {
   const log = (channel: 'phone' | 'post' | 'fax', subject: string) =>
     t.call('inquiries.logOffline', { channel, newCustomer: { name: `${subject}の顧客` }, receivedAt: '2026-11-24T01:00:00.000Z', subject, body: `${subject}の用件` });
   const report = async () => (await t.call('reports.responseTimes', { from: '2026-11-24', to: '2026-11-24' })).rows;
+
+  it('reports a phone inquiry logged with a Tokyo time on its Tokyo day', async () => {
+    // 2026-11-25 05:00 in Tokyo is 2026-11-24T20:00Z: the 25th's report has it, the 24th's not.
+    const logged = await t.call('inquiries.logOffline', { channel: 'phone', newCustomer: { name: '時刻の顧客' }, receivedAt: '2026-11-25T05:00:00+09:00', subject: '朝の電話', body: '用件' });
+    expect(logged.receivedAt).toBe('2026-11-24T20:00:00.000Z');
+    expect((await report()).find((r) => r.channel === 'phone')).toMatchObject({ received: 0 });
+    const next = (await t.call('reports.responseTimes', { from: '2026-11-25', to: '2026-11-25' })).rows;
+    expect(next.find((r) => r.channel === 'phone')).toMatchObject({ received: 1 });
+  });
 
   it('takes the moment a phone or post inquiry is marked answered as its first response, once; closing one unanswered is no response', async () => {
     const phone = await log('phone', '電話');
