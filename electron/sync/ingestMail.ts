@@ -101,7 +101,9 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
       customerId,
       channel: 'email',
       subject: mail.subject || '(件名なし)',
-      receivedAt: mail.date,
+      // When the customer wrote, but never after the mail reached their server: a sender's clock that
+      // runs fast would make a prompt answer look given before the question (a negative response time).
+      receivedAt: mail.date < arrived.internalDate ? mail.date : arrived.internalDate,
       mailAccountId: ctx.accountId,
       loggedBy: null,
       status: archived ? 'closed' : 'open',

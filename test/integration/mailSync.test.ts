@@ -123,6 +123,21 @@ describe('e-mail inquiries from a real Dovecot, replies over real SMTP', () => {
     expect(second.references).toEqual(['<root@example.jp>', first.messageId, '<again@example.jp>']);
   });
 
+  it('dates an inquiry from a sender whose clock runs fast no later than its arrival, so answering it promptly is no negative response time', async () => {
+    const arrival = new Date('2026-11-24T01:00:00.000Z');
+    await dovecot.appendMail(
+      japaneseMail({ from: 'fast@example.jp', to: 'support@toot.example', subject: '時計の進んだ問い合わせ', text: '至急', messageId: '<fast-clock@example.jp>', date: 'Tue, 24 Nov 2026 13:00:00 +0900' }),
+      'INBOX',
+      { internalDate: arrival },
+    );
+    await t.call('sync.run', { accountId });
+    const [inquiry] = await t.call('inquiries.list', {});
+    // Written "at 13:00 Tokyo" (04:00Z), three hours after it reached the server: it is dated by its arrival.
+    expect(inquiry!.receivedAt).toBe(arrival.toISOString());
+    // The message itself keeps the date its sender wrote.
+    expect((await t.call('inquiries.get', { id: inquiry!.id })).messages[0]!.at).toBe('2026-11-24T04:00:00.000Z');
+  });
+
   it("threads the next reply under the customer's latest mail with the whole chain, though their clock is behind and their client wrote only In-Reply-To", async () => {
     await dovecot.appendMail(japaneseMail({ from: 'hanako@example.jp', to: 'support@toot.example', subject: '返品について', text: '返品できますか', messageId: '<q1@example.jp>' }));
     await t.call('sync.run', { accountId });
