@@ -21,7 +21,7 @@ export function maskCardNumbersInHtml(html: string): string {
   /** For each visible character, the source range it was read from. */
   const from: number[] = [];
   const to: number[] = [];
-  /** Masked tags (their attribute values), by source start: where the tag ends in the source, and what it becomes. */
+  /** Masked tags (their attribute values) and script or style contents, by source start: where each ends in the source, and what it becomes. */
   const maskedTags = new Map<number, { end: number; by: string }>();
   const see = (ch: string, start: number, end: number) => {
     if (ch === ' ' && visible.at(-1) === ' ') {
@@ -45,10 +45,14 @@ export function maskCardNumbersInHtml(html: string): string {
       const masked = maskTag(tag);
       if (masked !== tag) maskedTags.set(i, { end, by: masked });
       if (name && !tag.startsWith('</') && (name === 'script' || name === 'style')) {
-        // Their content is not text anyone reads; it ends at the closing tag.
+        // Their content is not text anyone reads; it ends at the closing tag. It is stored all the
+        // same (a shop's JSON-LD, say), so a card number in it is masked as written there.
         lowerCase ??= html.toLowerCase();
         const close = lowerCase.indexOf(`</${name}`, end);
         i = close < 0 ? html.length : close;
+        const content = html.slice(end, i);
+        const maskedContent = maskCardNumbers(content);
+        if (maskedContent !== content) maskedTags.set(end, { end: i, by: maskedContent });
         continue;
       }
       if (name && !INLINE_TAGS.has(name)) see(' ', i, end);

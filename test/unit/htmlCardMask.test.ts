@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maskCardNumbers } from '../../shared/cardMask';
-import { maskCardNumbersInHtml } from '../../shared/htmlCardMask';
+import { htmlContainsCardNumber, maskCardNumbersInHtml } from '../../shared/htmlCardMask';
 
 /** What a reader sees of the HTML's digits: tags dropped, references decoded. */
 const digitsOnScreen = (html: string) =>
@@ -57,8 +57,14 @@ describe('card numbers in HTML mail, as a reader sees them', () => {
 
   it('leaves everything else byte for byte: phone and order numbers, styles, scripts, text with < and &', () => {
     const html =
-      '<style>td { width: 4111111111111111px }</style><p style="color:#123456">電話 03-1234-5678 注文番号 20261203-0001 a < b &amp; c &copy;</p><table><tr><td>1234</td><td>5678</td><td>9012</td></tr></table>';
+      '<style>td { width: 120px }</style><script>var order = 20261203;</script><p style="color:#123456">電話 03-1234-5678 注文番号 20261203-0001 a < b &amp; c &copy;</p><table><tr><td>1234</td><td>5678</td><td>9012</td></tr></table>';
     expect(maskCardNumbersInHtml(html)).toBe(html);
+  });
+
+  it('masks a card number in a script or style, which no one reads but which is stored all the same', () => {
+    const html = '<script type="application/ld+json">{"paymentMethod":"4111 1111 1111 1111"}</script><style>td { width: 4111111111111111px }</style><p>ご注文</p>';
+    expect(maskCardNumbersInHtml(html)).toBe('<script type="application/ld+json">{"paymentMethod":"**** **** **** 1111"}</script><style>td { width: ************1111px }</style><p>ご注文</p>');
+    expect(htmlContainsCardNumber(html)).toBe(true);
   });
 
   it('masks what the plain-text masking masks, in text without markup', () => {
