@@ -204,6 +204,15 @@ export const registrationCancellation = z.object({
 });
 export type RegistrationCancellation = z.infer<typeof registrationCancellation>;
 
+export const exportLogEntry = z.object({
+  id: z.number().int(),
+  listKey: z.string(),
+  exportedBy: z.string(),
+  exportedAt: isoDateTime,
+  rowCount: z.number().int(),
+});
+export type ExportLogEntry = z.infer<typeof exportLogEntry>;
+
 export const customerDetail = z.object({
   customer,
   consents: z.array(consentState),
@@ -215,6 +224,8 @@ export const customerDetail = z.object({
   /** Null while the registration stands. */
   cancellation: registrationCancellation.nullable(),
   inquiries: z.array(inquirySummary),
+  /** Mailing-list exports that held the customer's address, oldest first. */
+  mailingListExports: z.array(exportLogEntry),
 });
 export type CustomerDetail = z.infer<typeof customerDetail>;
 
@@ -226,14 +237,6 @@ export const mailingListRow = z.object({
 });
 export type MailingListRow = z.infer<typeof mailingListRow>;
 
-export const exportLogEntry = z.object({
-  id: z.number().int(),
-  listKey: z.string(),
-  exportedBy: z.string(),
-  exportedAt: isoDateTime,
-  rowCount: z.number().int(),
-});
-export type ExportLogEntry = z.infer<typeof exportLogEntry>;
 
 export const responseTimeRow = z.object({
   channel: z.union([inquiryChannel, z.literal('all')]),

@@ -5,11 +5,12 @@ import type { Workspace } from '../app/workspace';
 import { listConsentEvents } from '../consent/consentRepository';
 import { currentConsentStates } from '../consent/consentState';
 import { listInquiries } from '../inquiries/inquiryRepository';
+import { listExportsOfCustomer } from '../marketing/mailingList';
 import { getCustomer, listCustomerAmendments } from './customerRepository';
 import { listDisclosures } from './disclosureRepository';
 import { getRegistrationCancellation } from './registrationCancellationRepository';
 
-/** Everything the customer page shows: the details, the consents now and their history, the amendments, the disclosures, a cancelled registration and the inquiries. */
+/** Everything the customer page shows: the details, the consents now and their history, the amendments, the disclosures, a cancelled registration, the inquiries and the mailing-list exports that held them. */
 export async function getCustomerDetail(ws: Workspace, customerId: number): Promise<CustomerDetail> {
   const customer = await getCustomer(ws.db, customerId);
   if (!customer) throw new AppError('NOT_FOUND', userMessage('customerNotFound', { id: customerId }));
@@ -22,5 +23,6 @@ export async function getCustomerDetail(ws: Workspace, customerId: number): Prom
     disclosures: await listDisclosures(ws.db, customerId),
     cancellation: await getRegistrationCancellation(ws.db, customerId),
     inquiries: await listInquiries(ws.db, { customerId }),
+    mailingListExports: await listExportsOfCustomer(ws.db, customerId),
   };
 }

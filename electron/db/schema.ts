@@ -174,6 +174,11 @@ export interface ExportLogTable {
   rowCount: number;
 }
 
+export interface ExportRecipientsTable {
+  exportId: number;
+  customerId: number;
+}
+
 export interface MessageHtmlTable {
   messageId: number;
   html: string;
@@ -252,6 +257,7 @@ export interface Database {
   registrationCancellations: RegistrationCancellationsTable;
   forgottenMail: ForgottenMailTable;
   exportLog: ExportLogTable;
+  exportRecipients: ExportRecipientsTable;
   messageHtml: MessageHtmlTable;
   attachments: AttachmentsTable;
   forwardedMessages: ForwardedMessagesTable;

@@ -2,6 +2,7 @@ import type { ExportLogEntry, MailingListRow } from '../../shared/domain';
 import { toCsv } from '../../shared/csv';
 import { formatTokyoDateTime } from '../../shared/tokyoTime';
 import type { Workspace } from '../app/workspace';
+import type { Executor } from '../db/executor';
 import { listPermittedEmailRecipients } from '../consent/consentRepository';
 
 /** The one list marketing may mail today: purpose 3 ("information on new products and services") by e-mail. */
@@ -12,15 +13,17 @@ export async function permittedMailingList(ws: Workspace): Promise<MailingListRo
   return listPermittedEmailRecipients(ws.db, PURPOSE);
 }
 
-/** Builds the CSV and logs the export (who, when, how many) in the same transaction. */
+/** Builds the CSV and logs the export (who, when, how many, and whom it holds) in the same transaction. */
 export async function exportMailingList(ws: Workspace): Promise<{ filename: string; csv: string; count: number }> {
   const at = ws.now();
   const rows = await ws.db.transaction().execute(async (trx) => {
     const recipients = await listPermittedEmailRecipients(trx, PURPOSE);
-    await trx
+    const { id } = await trx
       .insertInto('exportLog')
       .values({ listKey: NEW_PRODUCT_EMAIL_LIST, exportedBy: ws.operator, exportedAt: at, rowCount: recipients.length })
-      .execute();
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    for (const recipient of recipients) await trx.insertInto('exportRecipients').values({ exportId: id, customerId: recipient.customerId }).execute();
     return recipients;
   });
   ws.logger.info('marketing.exported', { list: NEW_PRODUCT_EMAIL_LIST, count: rows.length });
@@ -34,4 +37,15 @@ export async function exportMailingList(ws: Workspace): Promise<{ filename: stri
 
 export async function listExportLog(ws: Workspace): Promise<ExportLogEntry[]> {
   return ws.db.selectFrom('exportLog').selectAll().orderBy('id', 'desc').limit(200).execute();
+}
+
+/** The exports that held the customer, oldest first: when their address was handed out, and by whom. */
+export async function listExportsOfCustomer(db: Executor, customerId: number): Promise<ExportLogEntry[]> {
+  return db
+    .selectFrom('exportLog')
+    .innerJoin('exportRecipients', 'exportRecipients.exportId', 'exportLog.id')
+    .selectAll('exportLog')
+    .where('exportRecipients.customerId', '=', customerId)
+    .orderBy('exportLog.id')
+    .execute();
 }

@@ -22,6 +22,9 @@ export const enCustomers: typeof jaCustomers = {
     history: 'Consent and opt-out history (append-only)',
     noHistory: 'Nothing recorded yet.',
     inquiries: "This customer's inquiries",
+    mailingListExports: 'On the mailing lists exported (export log)',
+    mailingListExport: '{{at}}  Exported by: {{by}}',
+    noMailingListExports: 'Never on an exported mailing list.',
   },
   history: {
     when: 'When',
@@ -69,6 +72,8 @@ export const enCustomers: typeof jaCustomers = {
       amendment: '{{at}}  Fields amended: {{fields}}  Source: {{source}}  Details: {{evidence}}',
       disclosures: 'Disclosures',
       disclosure: '{{at}}  Source: {{source}}  Details: {{evidence}}',
+      mailingListExports: 'Mailing lists (information on new products and services) that held the address',
+      mailingListExport: '{{at}}  The e-mail address was exported to the mailing list',
       inquiries: 'Inquiries',
       inquiry: '{{channel}}  Received: {{received}}  Status: {{status}}',
       none: 'None',

@@ -20,6 +20,9 @@ export const jaCustomers = {
     history: '同意・オプトアウトの履歴（追記のみ）',
     noHistory: '記録はまだありません。',
     inquiries: 'このお客様の問い合わせ',
+    mailingListExports: 'ご案内メールの送付リストへの記載（書き出しの記録）',
+    mailingListExport: '{{at}}  書き出した担当者: {{by}}',
+    noMailingListExports: '送付リストに書き出されたことはありません。',
   },
   history: {
     when: '日時',
@@ -67,6 +70,8 @@ export const jaCustomers = {
       amendment: '{{at}}  訂正した項目: {{fields}}  受付経路: {{source}}  内容: {{evidence}}',
       disclosures: '開示の記録',
       disclosure: '{{at}}  受付経路: {{source}}  内容: {{evidence}}',
+      mailingListExports: 'ご案内メール（新商品・サービスのご案内）の送付リストへの記載',
+      mailingListExport: '{{at}}  メールアドレスを送付リストに書き出しました',
       inquiries: 'お問い合わせ',
       inquiry: '{{channel}}  受付: {{received}}  状態: {{status}}',
       none: 'なし',

@@ -92,6 +92,11 @@ export function disclosureDocument(disclosure: Disclosure, t: TFunction, languag
   );
 
   section(
+    t('disclose.document.mailingListExports'),
+    detail.mailingListExports.map((entry) => t('disclose.document.mailingListExport', { at: tokyoDateTimeOrNone(entry.exportedAt) })),
+  );
+
+  section(
     t('disclose.document.inquiries'),
     inquiries.flatMap(({ inquiry, messages }) => [
       '',

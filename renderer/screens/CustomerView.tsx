@@ -339,6 +339,19 @@ export function CustomerView({ id }: { id: number }) {
       </section>
 
       <section>
+        <h3>{t('customer.mailingListExports')}</h3>
+        {detail.mailingListExports.length === 0 ? (
+          <p className="empty">{t('customer.noMailingListExports')}</p>
+        ) : (
+          <ul data-testid="mailing-list-exports">
+            {detail.mailingListExports.map((entry) => (
+              <li key={entry.id}>{t('customer.mailingListExport', { at: tokyoDateTimeOrNone(entry.exportedAt), by: entry.exportedBy })}</li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section>
         <h3>{t('customer.inquiries')}</h3>
         {detail.inquiries.length === 0 ? (
           <p className="empty">{t('inbox.empty')}</p>

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { inspectDatabase } from '../support/inspectDatabase';
 import { startTestApp, type TestApp } from '../support/testApp';
 
 describe('consent records and the permitted mailing list', () => {
@@ -143,5 +144,24 @@ describe('consent records and the permitted mailing list', () => {
 
     const log = await t.call('marketing.exportLog', {});
     expect(log).toEqual([expect.objectContaining({ exportedBy: '佐藤', rowCount: 1, listKey: 'new_product_information/email' })]);
+
+    // Each export is traced to whom it held: the customer's page (and so a disclosure to them) says when their address went out.
+    expect((await t.call('customers.get', { id: consenting.customerId })).mailingListExports).toEqual([log[0]]);
+    expect((await t.call('customers.get', { id: withdrawn.customerId })).mailingListExports).toEqual([]);
+    const disclosure = await t.call('customers.disclose', { id: consenting.customerId, source: 'email', evidence: '本人から開示請求' });
+    expect(disclosure.customer.mailingListExports).toEqual([log[0]]);
+    // Append-only, like the export log.
+    await t.call('session.lock', {});
+    const attempts = await inspectDatabase(t.dataDir, (raw) =>
+      ['DELETE FROM export_recipients', 'UPDATE export_recipients SET customer_id = 0'].map((statement) => {
+        try {
+          raw.exec(statement);
+          return 'changed';
+        } catch (error) {
+          return (error as Error).message;
+        }
+      }),
+    );
+    expect(attempts).toEqual(['export_recipients is append-only', 'export_recipients is append-only']);
   });
 });
