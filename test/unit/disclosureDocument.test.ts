@@ -19,6 +19,7 @@ const disclosure = {
     amendments: [{ id: 1, customerId: 7, fields: ['postalAddress'], recordedBy: 'Sato', recordedAt: '2026-11-25T05:00:00.000Z', source: 'email', sourceInquiryId: 3, evidence: 'moved' }],
     disclosures: [entry],
     inquiries: [inquiry],
+    mailingListExports: [{ id: 5, listKey: 'new_product_information/email', exportedBy: 'Sato', exportedAt: '2026-11-27T03:00:00.000Z', rowCount: 40 }],
   },
   inquiries: [
     {
@@ -58,6 +59,7 @@ describe('the document a customer receives when they ask what is held about them
     expect(text).toMatch(/2026-11-26 09:00 {2}Opt-out \(stop use\) {2}Purpose: \(3\) [^\n]+ {2}Channel: E-mail {2}Source: E-mail {2}Details: asked to stop/);
     expect(text).toContain('■ Amendments of registered details\n2026-11-25 14:00  Fields amended: Address  Source: E-mail  Details: moved');
     expect(text).toContain('■ Disclosures\n2026-12-01 09:30  Source: Phone  Details: called back');
+    expect(text).toContain('■ Mailing lists (information on new products and services) that held the address\n2026-11-27 12:00  The e-mail address was exported to the mailing list');
     expect(text).toContain('#3 Moving house\nE-mail  Received: 2026-11-25 12:00  Status: Answered');
     expect(text).toContain('--- 2026-11-25 12:00  From you  hanako@example.jp → support@toot.example\nMoving house\n\nI moved. Card **** **** **** 1111.\nAttachment: lease.pdf (2.0 KB)');
     expect(text).toContain('--- 2026-11-25 13:00  From us  support@toot.example → hanako@example.jp\nRe: Moving house [#3]\n\nWe updated it.');
@@ -84,11 +86,12 @@ describe('the document a customer receives when they ask what is held about them
   });
 
   it('says so where there is nothing, in Japanese too', () => {
-    const empty = { ...disclosure, customer: { ...disclosure.customer, history: [], amendments: [] }, inquiries: [], unsentReplies: [], setAside: [] } as Disclosure;
+    const empty = { ...disclosure, customer: { ...disclosure.customer, history: [], amendments: [], mailingListExports: [] }, inquiries: [], unsentReplies: [], setAside: [] } as Disclosure;
     const text = disclosureDocument(empty, i18n.getFixedT('ja'), 'ja');
     expect(text).toContain('■ 同意・オプトアウトの記録\nなし');
     expect(text).toContain('■ 登録内容の訂正の記録\nなし');
     expect(text).toContain('■ お問い合わせ\nなし');
+    expect(text).toContain('■ ご案内メール（新商品・サービスのご案内）の送付リストへの記載\nなし');
     expect(text).toContain('■ 送信していない返信\nなし');
     expect(text).toContain('■ 問い合わせにしなかったお客様からのメール\nなし');
     expect(text).toContain('作成日時: 2026-12-01 09:30（日本時間）');
