@@ -1,10 +1,11 @@
 import type { ImapFlow } from 'imapflow';
 import type { Logger } from '../logging/logger';
-import { openFolderWithChanges, searchUids, type FolderChanges } from './folderChanges';
+import { openFolderWithChanges, type FolderChanges } from './folderChanges';
 import { createImapClient, type ImapConfig } from './imapClient';
 import { toImapAppError } from './imapError';
+import { fetchAloneUnlessRefused, fetchedMail, isMailRefusal } from './imapFetchAlone';
+import { groupForFetch, knownByMessageId, listNewMail, toSequenceSet, type FetchGroup } from './imapFetchPlan';
 import { MAX_MAIL_BYTES } from './mailLimits';
-import { messageIdOf } from './messageIdentity';
 
 export type { ImapConfig } from './imapClient';
 
@@ -91,8 +92,6 @@ export interface ImapSession {
 
 /** UIDs handled per step (Message-ID checks, grouping): the answers stay small, the round trips few. */
 const UID_BATCH = 2000;
-/** Mails per FETCH command at most. */
-const GROUP_MAILS = 1000;
 /**
  * Mails that arrive ahead of their turn (out of UID order) are held up to this many bytes
  * together; any more are dropped and fetched again on their own, so memory stays bounded.
@@ -281,66 +280,6 @@ export async function testImapLogin(config: ImapConfig): Promise<void> {
 }
 
 /**
- * The UIDs >= firstUid, ascending, and those of them larger than MAX_MAIL_BYTES, in two SEARCHes
- * that each answer in one line, where a FETCH of each mail's size took a response per mail (a
- * sixth of a large sync's time). ("n:*" always includes the highest UID, even below n, hence the filter.)
- */
-async function listNewMail(client: ImapFlow, firstUid: number): Promise<{ uids: number[]; oversized: Set<number> }> {
-  const search = async (query: Parameters<ImapFlow['search']>[0]) => (await searchUids(client, query)).filter((uid) => uid >= firstUid);
-  const uids = await search({ uid: `${firstUid}:*` });
-  const oversized = new Set(uids.length ? await search({ uid: `${firstUid}:*`, larger: MAX_MAIL_BYTES }) : []);
-  return { uids, oversized };
-}
-
-interface FetchGroup {
-  uids: number[];
-  /** Only the first MAX_MAIL_BYTES of each mail (groups of one oversized mail). */
-  truncate: boolean;
-}
-
-/**
- * Runs of up to GROUP_MAILS UIDs, each oversized mail in a group of its own. Only those are
- * asked for as a byte range: imapflow takes a third longer over each ranged answer.
- */
-function groupForFetch(uids: number[], oversized: ReadonlySet<number>): FetchGroup[] {
-  const groups: FetchGroup[] = [];
-  let current: number[] = [];
-  for (const uid of uids) {
-    if (oversized.has(uid)) {
-      if (current.length) groups.push({ uids: current, truncate: false });
-      groups.push({ uids: [uid], truncate: true });
-      current = [];
-      continue;
-    }
-    current.push(uid);
-    if (current.length >= GROUP_MAILS) {
-      groups.push({ uids: current, truncate: false });
-      current = [];
-    }
-  }
-  if (current.length) groups.push({ uids: current, truncate: false });
-  return groups;
-}
-
-/** The UIDs among `uids` whose Message-ID header the caller already knows, with that Message-ID: only the header is read. */
-async function knownByMessageId(client: ImapFlow, uids: number[], isKnown: (messageId: string) => boolean): Promise<Map<number, string>> {
-  const known = new Map<number, string>();
-  try {
-    for await (const message of client.fetch(toSequenceSet(uids), { uid: true, headers: ['message-id'] }, { uid: true })) {
-      const headers = message.headers?.toString('latin1') ?? '';
-      const value = /^message-id:([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)/im.exec(headers)?.[1] ?? null;
-      const id = messageIdOf(value === null ? null : value.replace(/\r?\n(?=[ \t])/g, '').trim());
-      if (id && isKnown(id)) known.set(message.uid, id);
-    }
-  } catch (error) {
-    // Some mail's header refused: the mails not known by now are fetched whole (and a stored one
-    // is recognised when it is stored), where a refused one is dealt with like any other.
-    if (!isMailRefusal(error) || !client.usable) throw error;
-  }
-  return known;
-}
-
-/**
  * Fetches mails and hands them over strictly in UID order. Servers answer in mailbox order, which
  * is UID order, so normally each mail goes straight through; one that arrives early waits for
  * those before it (beyond OUT_OF_ORDER_BYTES it is fetched again later instead), and a mail
@@ -408,110 +347,6 @@ async function fetchInUidOrder(
       await refuse(uid, outcome.refusal);
     } else if (outcome.mail) await deliver(outcome.mail);
   }
-}
-
-async function fetchAlone(client: ImapFlow, uid: number, query: Parameters<ImapFlow['fetch']>[1]): Promise<FetchedMail | undefined> {
-  let found: FetchedMail | undefined;
-  for await (const message of client.fetch(String(uid), query, { uid: true })) {
-    if (message.uid === uid && message.source) found = fetchedMail(message, message.source);
-  }
-  return found;
-}
-
-/** How long a mail the server refused waits to be asked for once more: a refusal that passes (a server busy for a moment) is no reason to set it aside. */
-const REFUSAL_RETRY_MS = 1000;
-
-/**
- * One mail fetched on its own (undefined when it is gone), or why the server will not hand it
- * over: it refused it (a NO that names no fault of its own), `patient`ly once more after a
- * moment, while it still answers for the mail's flags. A server that answers nothing for the mail,
- * or names its own fault, fails: its error is thrown.
- */
-async function fetchAloneUnlessRefused(
-  client: ImapFlow,
-  uid: number,
-  query: Parameters<ImapFlow['fetch']>[1],
-  options: { patient: boolean },
-): Promise<{ mail: FetchedMail | undefined } | { refusal: string; error: unknown }> {
-  for (let attempt = options.patient ? 2 : 1; ; attempt--) {
-    try {
-      return { mail: await fetchAlone(client, uid, query) };
-    } catch (error) {
-      if (!isMailRefusal(error) || !client.usable) throw error;
-      if (attempt > 1) {
-        await new Promise((resolve) => setTimeout(resolve, REFUSAL_RETRY_MS));
-        continue;
-      }
-      // Still there, and the server answers for it: the mail is what it cannot hand over.
-      if (!(await answersForFlags(client, uid))) throw error;
-      return { refusal: serverText(error), error };
-    }
-  }
-}
-
-/** The server answers a FETCH of this mail's flags alone (with the mail, not with nothing). */
-async function answersForFlags(client: ImapFlow, uid: number): Promise<boolean> {
-  try {
-    const message = await client.fetchOne(String(uid), { uid: true, flags: true }, { uid: true });
-    return Boolean(message && message.uid === uid);
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Response codes (RFC 5530) with which a server names a fault that may lie in the mail itself;
- * every other code names the server's own state (UNAVAILABLE: its storage is down; SERVERBUG,
- * LIMIT, INUSE, OVERQUOTA …), where no mail is to blame.
- */
-const MAIL_FAULT_CODES = new Set(['CORRUPTION', 'EXPUNGEISSUED']);
-
-/**
- * A tagged NO that blames the mail, not the server: one without a response code (Gmail's "Some
- * messages could not be FETCHed") or with one that names the mail's fault.
- */
-function isMailRefusal(error: unknown): boolean {
-  if ((error as { responseStatus?: unknown } | null)?.responseStatus !== 'NO') return false;
-  const code = responseCodeOf(error);
-  return code === null || MAIL_FAULT_CODES.has(code);
-}
-
-/** The [CODE] of a tagged answer, upper-case; null without one. imapflow leaves FETCH errors with the parsed answer only. */
-function responseCodeOf(error: unknown): string | null {
-  const { serverResponseCode, response } = error as { serverResponseCode?: unknown; response?: { attributes?: Array<{ section?: Array<{ value?: unknown }> }> } };
-  const code = typeof serverResponseCode === 'string' ? serverResponseCode : response?.attributes?.[0]?.section?.[0]?.value;
-  return typeof code === 'string' && code.trim() ? code.trim().toUpperCase() : null;
-}
-
-/** What the server said with its NO, for staff (a server's words, never the mail's). */
-function serverText(error: unknown): string {
-  const text = (error as { responseText?: unknown }).responseText;
-  return typeof text === 'string' && text.trim() ? text.trim().slice(0, 200) : 'NO';
-}
-
-function fetchedMail(message: { uid: number; internalDate?: Date | string; flags?: Set<string> }, raw: Buffer): FetchedMail {
-  const mail: FetchedMail = { uid: message.uid, raw, internalDate: toIso(message.internalDate) };
-  if (message.flags?.has('\\Answered')) mail.answered = true;
-  return mail;
-}
-
-function toIso(date: Date | string | undefined): string {
-  const parsed = date === undefined ? new Date(NaN) : new Date(date);
-  return Number.isNaN(parsed.getTime()) ? new Date().toISOString() : parsed.toISOString();
-}
-
-/** 1,2,3,7,9,10 → "1:3,7,9:10" */
-export function toSequenceSet(uids: number[]): string {
-  const parts: string[] = [];
-  let i = 0;
-  while (i < uids.length) {
-    const first = uids[i] as number;
-    let last = first;
-    while (i + 1 < uids.length && uids[i + 1] === last + 1) last = uids[++i] as number;
-    parts.push(first === last ? String(first) : `${first}:${last}`);
-    i++;
-  }
-  return parts.join(',');
 }
 
 function abortReason(signal: AbortSignal): unknown {

@@ -7,6 +7,7 @@ import type { Workspace } from '../app/workspace';
 import type { OutboxTable } from '../db/schema';
 import type { Executor } from '../db/executor';
 import { inquiryResponseWithdrawnAt } from '../consent/consentRepository';
+import { getInquiryRow } from '../inquiries/inquiryRepository';
 import { replyToInquiry, responseWithdrawn } from '../inquiries/inquiryService';
 import { markEmailUndeliverable } from '../customers/customerRepository';
 import { isUnknownRecipient } from '../mail/smtpError';
@@ -149,7 +150,7 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
   };
 
   const markRecipientUndeliverable = async (inquiryId: number) => {
-    const inquiry = await ws.db.selectFrom('inquiries').select('customerId').where('id', '=', inquiryId).executeTakeFirst();
+    const inquiry = await getInquiryRow(ws.db, inquiryId);
     if (inquiry) await markEmailUndeliverable(ws.db, inquiry.customerId);
     ws.logger.info('outbox.recipientUndeliverable', { inquiryId });
   };
@@ -167,8 +168,8 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
     await deliver(row, row.attempts + 1);
   };
 
-  /** Sends a claimed reply (its status 'sending', this its `attempts`th try); what went wrong is kept on it, and given back. */
-  const deliver = async (row: Selectable<OutboxTable>, attempts: number): Promise<{ sent: Message } | { error: unknown }> => {
+  /** Sends a claimed reply (its status 'sending', this its `attempts`th try); what went wrong is kept on it, and given back with whether it is final. */
+  const deliver = async (row: Selectable<OutboxTable>, attempts: number): Promise<{ sent: Message } | { error: unknown; final: boolean }> => {
     let sent: Message;
     try {
       sent = await replyToInquiry({ ...ws, operator: row.queuedBy }, row.inquiryId, row.body, {
@@ -197,7 +198,7 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
       // The address does not exist: it bounces, like one a bounce told of (off the mailing list, flagged on the customer).
       if (isUnknownRecipient(error)) await markRecipientUndeliverable(row.inquiryId);
       changed(row.inquiryId);
-      return { error };
+      return { error, final };
     }
     ws.logger.info('outbox.sent', { outboxId: row.id, inquiryId: row.inquiryId });
     // lastError of a sent reply: its copy could not be stored in the Sent folder (the reply went out).
@@ -263,10 +264,9 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
         const outcome = await deliver(row, row.attempts);
         if ('sent' in outcome) return outcome.sent;
         // Why, and what becomes of the reply: retried by itself, or waiting for staff.
-        const { error } = outcome;
+        const { error, final } = outcome;
         const reason = error instanceof Error ? error.message : String(error);
-        const retried = (await get(row.id)).status === 'retrying';
-        throw new AppError(error instanceof AppError ? error.code : 'INTERNAL', userMessage(retried ? 'replyWillBeRetried' : 'replyKeptUnsent', { reason }));
+        throw new AppError(error instanceof AppError ? error.code : 'INTERNAL', userMessage(final ? 'replyKeptUnsent' : 'replyWillBeRetried', { reason }));
       })();
       sendingAtOnce.add(sending);
       try {

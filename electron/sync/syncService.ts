@@ -138,6 +138,10 @@ export function createSyncService(ws: Workspace, options: SyncServiceOptions): S
           options.clock,
         );
 
+  const accountsChanged = (edited?: number): void => {
+    scheduler?.refresh(edited).catch((error: unknown) => ws.logger.warn('sync.refresh_failed', { error: error instanceof Error ? error.name : 'unknown' }));
+  };
+
   const cancel = (accountId: number): boolean => {
     const current = running.get(accountId);
     if (!current) return false;
@@ -164,12 +168,10 @@ export function createSyncService(ws: Workspace, options: SyncServiceOptions): S
         await remove();
       } finally {
         removing.delete(accountId);
-        scheduler?.refresh().catch((error: unknown) => ws.logger.warn('sync.refresh_failed', { error: error instanceof Error ? error.name : 'unknown' }));
+        accountsChanged();
       }
     },
-    accountsChanged(edited) {
-      scheduler?.refresh(edited).catch((error: unknown) => ws.logger.warn('sync.refresh_failed', { error: error instanceof Error ? error.name : 'unknown' }));
-    },
+    accountsChanged,
     async status() {
       const accounts = await listAccounts(ws.db);
       return Promise.all(

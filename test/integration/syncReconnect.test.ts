@@ -8,6 +8,8 @@ import { startDovecot, type DovecotServer } from '../support/dovecot';
 import { japaneseMail } from '../support/mailFixtures';
 import { startTcpProxy, type TcpProxy } from '../support/tcpProxy';
 import { startTestApp, type TestApp } from '../support/testApp';
+import { proxiedSyncAccount } from '../support/mailAccount';
+import { storedMessageIds } from '../support/storedMail';
 import { waitFor } from '../support/waitFor';
 
 const SUPPORT = 'support@toot.example';
@@ -75,32 +77,8 @@ describe('a sync whose IMAP connection drops', () => {
   });
 
   /** The support account, reaching Dovecot only through the proxy. */
-  const addAccount = async (extra: { imapPassword?: string } = {}) =>
-    (
-      await t.call('accounts.save', {
-        label: 'サポート窓口',
-        imapHost: proxy.host,
-        imapPort: proxy.port,
-        imapTls: false,
-        imapUser: dovecot.user,
-        imapPassword: extra.imapPassword ?? dovecot.password,
-        smtpHost: '127.0.0.1',
-        smtpPort: 25,
-        smtpTls: false,
-        smtpUser: '',
-        fromAddress: SUPPORT,
-        fromName: 'TOOT サポート',
-        folders: ['INBOX', 'Sales'],
-      })
-    ).id;
+  const addAccount = async (extra: { imapPassword?: string } = {}) => (await t.call('accounts.save', proxiedSyncAccount(dovecot, proxy, { folders: ['INBOX', 'Sales'], ...extra }))).id;
 
-  async function storedMessageIds(): Promise<string[]> {
-    const ids: string[] = [];
-    for (const inquiry of await t.call('inquiries.list', {})) {
-      for (const message of (await t.call('inquiries.get', { id: inquiry.id })).messages) ids.push(message.messageId ?? '(none)');
-    }
-    return ids.sort();
-  }
 
   async function cursors(): Promise<Record<string, number>> {
     const [status] = await t.call('sync.status', {});
@@ -111,7 +89,7 @@ describe('a sync whose IMAP connection drops', () => {
   const logText = () => readFileSync(join(t.dataDir, 'madoguchi.log'), 'utf8');
 
   async function expectEverythingStoredOnce(): Promise<void> {
-    expect(await storedMessageIds()).toEqual(expectedMessageIds);
+    expect(await storedMessageIds(t)).toEqual(expectedMessageIds);
     expect(await cursors()).toEqual({ INBOX: inboxUids.at(-1), Sales: SALES_MAILS });
   }
 
@@ -210,7 +188,7 @@ describe('a sync whose IMAP connection drops', () => {
       const kept = (await cursors()).INBOX ?? 0;
       expect(kept).toBeGreaterThan(0);
       expect(kept).toBeLessThan(inboxUids.at(-1) as number);
-      expect(await storedMessageIds()).toEqual(Array.from({ length: kept }, (_, i) => `<inbox-${i}@example.jp>`).sort());
+      expect(await storedMessageIds(t)).toEqual(Array.from({ length: kept }, (_, i) => `<inbox-${i}@example.jp>`).sort());
       const [account] = await t.call('accounts.list', {});
       expect(account?.lastError).toContain('3 attempts to reconnect failed');
       expect(account?.failureCount).toBe(1);

@@ -3,6 +3,8 @@ import { startDovecot, type DovecotServer } from '../support/dovecot';
 import { japaneseMail } from '../support/mailFixtures';
 import { startRefusingImapProxy, type RefusingImapProxy } from '../support/refusingImapProxy';
 import { startTestApp, type TestApp } from '../support/testApp';
+import { proxiedSyncAccount } from '../support/mailAccount';
+import { storedMessageIds } from '../support/storedMail';
 
 const SUPPORT = 'support@toot.example';
 const MAILS = 8;
@@ -45,32 +47,8 @@ describe('a sync against a server that refuses to hand over mail', () => {
     await proxy?.stop();
   });
 
-  const addAccount = async (folders?: string[]) =>
-    (
-      await t.call('accounts.save', {
-        label: 'サポート窓口',
-        imapHost: proxy.host,
-        imapPort: proxy.port,
-        imapTls: false,
-        imapUser: dovecot.user,
-        imapPassword: dovecot.password,
-        smtpHost: '127.0.0.1',
-        smtpPort: 25,
-        smtpTls: false,
-        smtpUser: '',
-        fromAddress: SUPPORT,
-        fromName: 'TOOT サポート',
-        ...(folders ? { folders } : {}),
-      })
-    ).id;
+  const addAccount = async (folders?: string[]) => (await t.call('accounts.save', proxiedSyncAccount(dovecot, proxy, folders ? { folders } : {}))).id;
 
-  async function storedMessageIds(): Promise<string[]> {
-    const ids: string[] = [];
-    for (const inquiry of await t.call('inquiries.list', {})) {
-      for (const message of (await t.call('inquiries.get', { id: inquiry.id })).messages) ids.push(message.messageId ?? '(none)');
-    }
-    return ids.sort();
-  }
   const messageIdsExcept = (...skipped: number[]) =>
     Array.from({ length: MAILS }, (_, i) => i)
       .filter((i) => !skipped.includes(i))
@@ -90,7 +68,7 @@ describe('a sync against a server that refuses to hand over mail', () => {
 
       expect(report).toMatchObject({ newInquiries: MAILS - 2, quarantined: 2, skippedDuplicates: 0 });
       expect(report.folders).toEqual([{ folder: 'INBOX', fetched: MAILS, error: null }]);
-      expect(await storedMessageIds()).toEqual(messageIdsExcept(2, MAILS - 1));
+      expect(await storedMessageIds(t)).toEqual(messageIdsExcept(2, MAILS - 1));
       // The cursor is past both: the next sync does not stop at them again.
       expect(await inboxCursor()).toBe(uids.at(-1));
       const setAside = await t.call('sync.quarantine', { accountId });
@@ -116,7 +94,7 @@ describe('a sync against a server that refuses to hand over mail', () => {
       proxy.forward();
       for (const mail of setAside) expect(await t.call('sync.retryQuarantined', { id: mail.id })).toMatchObject({ outcome: 'new', reason: null });
       expect(await t.call('sync.quarantine', { accountId })).toEqual([]);
-      expect(await storedMessageIds()).toEqual(messageIdsExcept());
+      expect(await storedMessageIds(t)).toEqual(messageIdsExcept());
     },
     TIMEOUT_MS,
   );
@@ -131,7 +109,7 @@ describe('a sync against a server that refuses to hand over mail', () => {
       const report = await t.call('sync.run', { accountId });
 
       expect(report).toMatchObject({ fetched: MAILS, newInquiries: MAILS, quarantined: 0 });
-      expect(await storedMessageIds()).toEqual(messageIdsExcept());
+      expect(await storedMessageIds(t)).toEqual(messageIdsExcept());
       expect(await t.call('sync.quarantine', { accountId })).toEqual([]);
       // Refused in the FETCH of all, then alone; the third ask brought it.
       expect(proxy.contentAsked.get(flaky)).toBe(2);
@@ -151,10 +129,10 @@ describe('a sync against a server that refuses to hand over mail', () => {
       await t.call('sync.run', { accountId });
 
       expect(await t.call('sync.quarantine', { accountId })).toEqual([]);
-      expect(await storedMessageIds()).toEqual(messageIdsExcept());
+      expect(await storedMessageIds(t)).toEqual(messageIdsExcept());
       // Once: a further sync fetches nothing more.
       expect(await t.call('sync.run', { accountId })).toMatchObject({ fetched: 0, newInquiries: 0 });
-      expect(await storedMessageIds()).toEqual(messageIdsExcept());
+      expect(await storedMessageIds(t)).toEqual(messageIdsExcept());
     },
     TIMEOUT_MS,
   );
@@ -168,7 +146,7 @@ describe('a sync against a server that refuses to hand over mail', () => {
       await expect(t.call('sync.run', { accountId })).rejects.toMatchObject({ code: 'IMAP_ERROR', message: expect.stringMatching(/Internal error occurred/) });
 
       expect(await t.call('sync.quarantine', { accountId })).toEqual([]);
-      expect(await storedMessageIds()).toEqual([]);
+      expect(await storedMessageIds(t)).toEqual([]);
       expect(await inboxCursor()).toBe(0);
       proxy.forward();
       expect(await t.call('sync.run', { accountId })).toMatchObject({ fetched: MAILS, newInquiries: MAILS, quarantined: 0 });
@@ -216,13 +194,13 @@ describe('a sync against a server that refuses to hand over mail', () => {
       await expect(t.call('sync.run', { accountId })).rejects.toMatchObject({ code: 'IMAP_ERROR', message: expect.stringMatching(/Internal error occurred/) });
       expect(proxy.refusals).toBeGreaterThan(0);
       expect(await t.call('sync.quarantine', { accountId })).toEqual([]);
-      expect(await storedMessageIds()).toEqual([]);
+      expect(await storedMessageIds(t)).toEqual([]);
       expect(await inboxCursor()).toBe(0);
 
       proxy.forward();
       const report = await t.call('sync.run', { accountId });
       expect(report).toMatchObject({ fetched: MAILS, newInquiries: MAILS, quarantined: 0 });
-      expect(await storedMessageIds()).toEqual(messageIdsExcept());
+      expect(await storedMessageIds(t)).toEqual(messageIdsExcept());
     },
     TIMEOUT_MS,
   );

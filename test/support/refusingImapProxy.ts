@@ -1,4 +1,5 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { listenOnLoopback } from './tcpProxy';
 
 /**
  * An IMAP proxy on 127.0.0.1 in front of the test Dovecot that makes the server refuse to hand
@@ -126,15 +127,10 @@ export async function startRefusingImapProxy(target: { host: string; port: numbe
     return kept.length ? `${tag} UID FETCH ${kept.join(',')} ${items}` : `${tag} NOOP`;
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  if (!address || typeof address !== 'object') throw new Error('the proxy did not get a port');
+  const port = await listenOnLoopback(server);
   return {
     host: '127.0.0.1',
-    port: address.port,
+    port,
     refuseContent(uids, options = {}) {
       refusedContent = uids === 'all' ? 'all' : new Set(uids);
       contentRefusal = {

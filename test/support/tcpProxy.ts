@@ -121,16 +121,11 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  if (!address || typeof address !== 'object') throw new Error('the proxy did not get a port');
+  const port = await listenOnLoopback(server);
 
   return {
     host: '127.0.0.1',
-    port: address.port,
+    port,
     get connections() {
       return connections;
     },
@@ -162,4 +157,15 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Starts `server` on a free port of 127.0.0.1; resolves to the port. */
+export async function listenOnLoopback(server: Server): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  if (!address || typeof address !== 'object') throw new Error('the test server did not get a port');
+  return address.port;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toImapAppError } from '../../electron/mail/imapError';
-import { toSequenceSet } from '../../electron/mail/imapFetch';
+import { toSequenceSet } from '../../electron/mail/imapFetchPlan';
 import { decodeIso2022Jp, decodeText, repairIso2022JpEscapes } from '../../electron/mail/japaneseCharsets';
 import { isLoopbackHost } from '../../electron/mail/loopbackHost';
 import { isUnknownRecipient, toSmtpAppError } from '../../electron/mail/smtpError';
