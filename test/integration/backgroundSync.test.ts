@@ -36,7 +36,8 @@ describe('background sync while unlocked', () => {
 
     // No one pressed "sync": the background sync found the mail.
     await waitFor('the first background sync', async () => (await subjects()).includes('問い合わせ 1'));
-    const idle = await waitFor('the IDLE connection', async () => (await t.call('sync.status', {})).find((s) => s.accountId === good.id && s.idle));
+    // IDLE listens from the first sync's login: its poll is scheduled once that sync has ended.
+    const idle = await waitFor('the IDLE connection, after the first sync', async () => (await t.call('sync.status', {})).find((s) => s.accountId === good.id && s.idle && !s.running));
     expect(idle).toMatchObject({ failureCount: 0, lastError: null });
     expect(Date.parse(idle.nextRetryAt!)).toBeGreaterThan(Date.now() + 30_000);
 

@@ -51,6 +51,11 @@ describe('the background sync around what staff do', () => {
   const viaProxy = (p: TcpProxy, extra: Record<string, unknown> = {}) => account(dovecot.password, { imapHost: p.host, imapPort: p.port, ...extra });
   const subjects = async () => (await t!.call('inquiries.list', {})).map((i) => i.subject);
   const status = async (id: number) => (await t!.call('sync.status', {})).find((s) => s.accountId === id)!;
+  /** IDLE listens, and the sync that opened it has ended (IDLE opens as soon as a sync logs in). */
+  const listening = async (id: number) => {
+    const now = await status(id);
+    return now.idle && !now.running;
+  };
   /** Resolves once a sync is fetching `folder` (from the progress the UI is sent). */
   const fetching = (folder: string) => {
     let seen = false;
@@ -78,7 +83,7 @@ describe('the background sync around what staff do', () => {
   it('keeps listening with IDLE when an edit changes only the name or signature, and takes new mail within seconds', async () => {
     await start();
     const a = await t!.call('accounts.save', account(dovecot.password));
-    await waitFor('IDLE', async () => (await status(a.id)).idle);
+    await waitFor('IDLE', () => listening(a.id));
     const { imapPassword: _kept, ...unchanged } = account(dovecot.password);
     await t!.call('accounts.save', { id: a.id, ...unchanged, label: 'お客様窓口', signature: 'TOOT株式会社' });
     // Not logged in again: the connection that listened before still does.
@@ -91,7 +96,7 @@ describe('the background sync around what staff do', () => {
   it('closes the IDLE connection of the old settings when an edit breaks the login, so new mail does not cause a failed login each', async () => {
     await start();
     const a = await t!.call('accounts.save', account(dovecot.password));
-    await waitFor('IDLE', async () => (await status(a.id)).idle);
+    await waitFor('IDLE', () => listening(a.id));
     await t!.call('accounts.save', { id: a.id, ...account('now-wrong-password') });
     for (let k = 0; k < 3; k++) {
       await mail(n++);
@@ -106,7 +111,7 @@ describe('the background sync around what staff do', () => {
     proxy = await startTcpProxy(dovecot);
     await start();
     const a = await t!.call('accounts.save', viaProxy(proxy));
-    await waitFor('IDLE', async () => (await status(a.id)).idle);
+    await waitFor('IDLE', () => listening(a.id));
     // The server stops taking new connections; the IDLE connections already open stay up and report new mail.
     proxy.refuse();
     for (let k = 0; k < 3; k++) {
@@ -145,7 +150,7 @@ describe('the background sync around what staff do', () => {
     await mail(n++, 'F3');
     // Big is the fourth folder: IDLE does not watch it (MAX_WATCHED_FOLDERS = 3), so mail added there starts no sync.
     const a = await t!.call('accounts.save', viaProxy(proxy, { folders: ['INBOX', 'F2', 'F3', 'Big'] }));
-    await waitFor('the first sync and IDLE', async () => (await status(a.id)).idle, 15_000);
+    await waitFor('the first sync and IDLE', () => listening(a.id), 15_000);
     await dovecot.appendMails(bigMails('big2-', 40), 'Big');
     proxy.throttle(40_000);
     const inBig = fetching('Big');
@@ -185,7 +190,7 @@ describe('the background sync around what staff do', () => {
     await mail(n++, 'G2');
     await mail(n++, 'G3');
     const a = await t!.call('accounts.save', viaProxy(proxy, { folders: ['INBOX', 'G2', 'G3', 'Huge'] }));
-    await waitFor('the first sync and IDLE', async () => (await status(a.id)).idle, 15_000);
+    await waitFor('the first sync and IDLE', () => listening(a.id), 15_000);
     await dovecot.appendMails(bigMails('huge', 60), 'Huge');
     const inHuge = fetching('Huge');
     proxy.throttle(30_000);
@@ -203,7 +208,7 @@ describe('the background sync around what staff do', () => {
     proxy = await startTcpProxy(dovecot);
     await start({ sync: { background: { ...background, pollMs: 600_000 } } });
     const a = await t!.call('accounts.save', viaProxy(proxy));
-    await waitFor('IDLE', async () => (await status(a.id)).idle);
+    await waitFor('IDLE', () => listening(a.id));
     proxy.silence();
     const started = Date.now();
     await t!.call('session.lock', {});
