@@ -29,8 +29,14 @@ export interface ForwardedMail {
   forwarded: ForwardedMail[];
 }
 
-/** A forward of a forward of a forward is read; deeper ones stay attached as .eml files (bounded work per mail). */
+/** A forward of a forward of a forward is read and shown; deeper ones stay attached as .eml files. */
 export const MAX_FORWARD_DEPTH = 3;
+/**
+ * Deeper forwards are still parsed, down to this level, only to look for a card number in them
+ * (in base64 and quoted-printable parts too), so their .eml is kept only when none is found. The
+ * bound keeps the work per mail finite: each level parses the bytes of the levels inside it again.
+ */
+export const MAX_CARD_CHECK_DEPTH = 12;
 /** message/global is message/rfc822 with UTF-8 headers (RFC 6532). */
 const FORWARDED_TYPES = new Set(['message/rfc822', 'message/global']);
 
@@ -61,7 +67,7 @@ export async function readForwardedMessages(
   const forwarded: ForwardedMail[] = [];
   for (const attachment of attachments) {
     const mail =
-      isForwardedPart(attachment) && attachment.content && context.depth < MAX_FORWARD_DEPTH
+      isForwardedPart(attachment) && attachment.content && context.depth < MAX_CARD_CHECK_DEPTH
         ? await readForwarded(attachment.content, context.fallbackDate, context.depth + 1, context.parse)
         : null;
     if (!mail) {
@@ -69,14 +75,17 @@ export async function readForwardedMessages(
       listed.push(attachment);
       continue;
     }
+    if (context.depth >= MAX_FORWARD_DEPTH) {
+      // Too deep to show: read only for a card number, and kept as the .eml it came as.
+      if (holdsCardNumber(mail)) withhold(attachment);
+      listed.push(attachment);
+      continue;
+    }
     forwarded.push(mail);
     if (inlineParts.has(attachment)) continue;
     // Changed in place: the caller may still drop the content of a part the fetch cut short.
     if (!attachment.fileName) attachment.fileName = emlNameFor(mail.subject);
-    if (holdsCardNumber(mail)) {
-      delete attachment.content;
-      attachment.withheld = true;
-    }
+    if (holdsCardNumber(mail)) withhold(attachment);
     listed.push(attachment);
   }
   return { attachments: listed, forwarded };
@@ -149,16 +158,18 @@ function holdsCardNumber(mail: ForwardedMail): boolean {
   return texts.some(containsCardNumber) || (mail.html !== null && htmlContainsCardNumber(mail.html)) || mail.forwarded.some(holdsCardNumber);
 }
 
+function withhold(attachment: InboundAttachment): void {
+  delete attachment.content;
+  attachment.withheld = true;
+}
+
 /**
- * A forwarded message that is not read (beyond MAX_FORWARD_DEPTH, or not a mail at all) is still
- * looked through as text: headers and 7- or 8-bit parts in any Japanese charset. What it holds
- * in base64 or quoted-printable parts is not decoded here, so a number there is not found.
+ * A forwarded message that is not parsed (beyond MAX_CARD_CHECK_DEPTH, or not a mail at all) is
+ * still looked through as text: headers and 7- or 8-bit parts in any Japanese charset. What it
+ * holds in base64 or quoted-printable parts is not decoded here, so a number there is not found.
  */
 function withholdIfRawCardNumber(attachment: InboundAttachment): void {
-  if (attachment.content && containsCardNumber(decodeUnlabelled(attachment.content))) {
-    delete attachment.content;
-    attachment.withheld = true;
-  }
+  if (attachment.content && containsCardNumber(decodeUnlabelled(attachment.content))) withhold(attachment);
 }
 
 /** The attachments of a mail and of every message forwarded in it, at any depth. */

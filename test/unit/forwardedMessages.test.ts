@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_FORWARD_DEPTH } from '../../electron/mail/forwardedMessages';
+import { MAX_CARD_CHECK_DEPTH, MAX_FORWARD_DEPTH } from '../../electron/mail/forwardedMessages';
 import { parseInboundMail, type InboundAttachment, type InboundMail } from '../../electron/mail/parseInboundMail';
 import { leanParseMail } from '../../electron/mail/leanMailParser';
 import {
@@ -109,6 +109,33 @@ describe('forwarded messages (message/rfc822 parts)', () => {
     const emls: InboundAttachment[] = [];
     for (let level: Pick<InboundMail, 'attachments' | 'forwarded'> | undefined = mail; level; level = level.forwarded?.[0]) emls.push(...level.attachments);
     expect(emls.map((a) => [a.fileName, a.withheld, a.content])).toEqual([4, 3, 2, 1].map((n) => [`level${n}.eml`, true, undefined]));
+  });
+
+  it('keeps no .eml along the chain when a forward too deep to show holds a card number in base64', async () => {
+    let raw = japaneseMail({ from: 'deep@customer.example', to: 'a@toot.example', subject: '最深部', text: 'カードは 4111 1111 1111 1111 です', transferEncoding: 'base64' });
+    expect(raw.toString('latin1')).not.toContain('4111');
+    for (let level = 1; level <= MAX_FORWARD_DEPTH + 2; level++) {
+      raw = forwardingMail({ from: `level${level}@toot.example`, to: 'b@toot.example', subject: `転送 ${level}`, text: `第${level}層`, forwards: [{ message: raw, fileName: `level${level}.eml` }] });
+    }
+    const mail = await parseInboundMail(raw, FALLBACK);
+    const emls: InboundAttachment[] = [];
+    for (let level: Pick<InboundMail, 'attachments' | 'forwarded'> | undefined = mail; level; level = level.forwarded?.[0]) emls.push(...level.attachments);
+    // level5.eml to level3.eml hold the forwards shown; level2.eml holds one only checked, too deep to show.
+    expect(emls.map((a) => [a.fileName, a.withheld, a.content])).toEqual([5, 4, 3, 2].map((n) => [`level${n}.eml`, true, undefined]));
+  });
+
+  it(`keeps a forward too deep to show as its .eml when no card number is in it, even ${MAX_CARD_CHECK_DEPTH} levels down`, async () => {
+    let raw = japaneseMail({ from: 'deep@customer.example', to: 'a@toot.example', subject: '最深部', text: '注文番号は 1234-5678 です', transferEncoding: 'base64' });
+    for (let level = 1; level <= MAX_CARD_CHECK_DEPTH + 1; level++) {
+      raw = forwardingMail({ from: `level${level}@toot.example`, to: 'b@toot.example', subject: `転送 ${level}`, text: `第${level}層`, forwards: [{ message: raw, fileName: `level${level}.eml` }] });
+    }
+    const mail = await parseInboundMail(raw, FALLBACK);
+    let level: Pick<InboundMail, 'attachments' | 'forwarded'> = mail;
+    while (level.forwarded?.[0]) level = level.forwarded[0];
+    const [eml] = level.attachments;
+    expect(eml).toMatchObject({ contentType: 'message/rfc822' });
+    expect(eml!.withheld).toBeUndefined();
+    expect(eml!.content!.toString('latin1')).toContain('From: level');
   });
 
   it('keeps the outer mail and what can be read when forwarded parts are junk or cut off', async () => {
