@@ -1,8 +1,9 @@
-import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { AppError } from '../../shared/result';
 import { userMessage } from '../../shared/userMessages';
+import { syncToDisk } from './syncToDisk';
 
 /** A page encryption scheme of SQLite3MultipleCiphers: the pragmas that select it. */
 interface CipherScheme {
@@ -60,6 +61,9 @@ export function openEncrypted(file: string, key: Uint8Array, nativeBinding?: str
 }
 
 function unlockWith(raw: BetterSqlite3.Database, hex: string, scheme: CipherScheme): void {
+  // SQLite3MultipleCiphers does not encrypt SQLite's temporary files: from the first statement
+  // on (a conversion's rekey included), whatever SQLite needs one for stays in memory.
+  raw.pragma('temp_store = MEMORY');
   for (const pragma of scheme.pragmas) raw.pragma(pragma);
   raw.pragma(`key="x'${hex}'"`);
   raw.prepare('SELECT count(*) FROM sqlite_master').get();
@@ -107,15 +111,4 @@ function restoreInterruptedConversion(file: string): void {
   if (!existsSync(backup.kept)) return;
   for (const suffix of ['-journal', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
   renameSync(backup.kept, file);
-}
-
-/** Flushes a file's bytes, or a folder's entries, to the disk. Windows cannot open a folder to flush it: skipped there. */
-function syncToDisk(path: string, kind: 'file' | 'folder'): void {
-  if (kind === 'folder' && process.platform === 'win32') return;
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }

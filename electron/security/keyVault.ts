@@ -1,8 +1,10 @@
 import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCallback } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { AppError } from '../../shared/result';
 import { userMessage } from '../../shared/userMessages';
+import { syncToDisk } from '../db/syncToDisk';
 
 const scrypt = promisify(scryptCallback) as (
   password: string,
@@ -124,6 +126,9 @@ export class KeyVault {
   private write(vault: VaultFile): void {
     const tmp = `${this.file}.tmp`;
     writeFileSync(tmp, JSON.stringify(vault, null, 2), { mode: 0o600 });
+    // The only copy of the database key: on the disk before the database is written with it.
+    syncToDisk(tmp, 'file');
     renameSync(tmp, this.file);
+    syncToDisk(dirname(this.file), 'folder');
   }
 }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +83,43 @@ describe('a database from an earlier version (SQLCipher scheme)', () => {
     expect(readFileSync(file).includes(Buffer.from(MARKER))).toBe(false);
     // Neither scheme opens it with another key: the wrong key is reported as such.
     expect(() => openEncrypted(file, randomBytes(32))).toThrow(expect.objectContaining({ code: 'WRONG_PASSPHRASE' }));
+  });
+
+  it('writes no temporary file while converting: SQLite\'s temporary files are not encrypted', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'madoguchi-cipher-'));
+    const file = join(dir, 'madoguchi.db');
+    const key = randomBytes(32);
+    const opened = openDatabase({ file, key });
+    opened.raw.exec('CREATE TABLE probe (text TEXT NOT NULL)');
+    // Larger than SQLite's page cache, which holds a small temporary database without a file.
+    const insert = opened.raw.prepare('INSERT INTO probe (text) VALUES (?)');
+    opened.raw.transaction(() => {
+      for (let n = 0; n < 4_000; n++) insert.run(`${MARKER} ${n} ${'あ'.repeat(600)}`);
+    })();
+    await opened.close();
+    rewriteInFormerScheme(file, key);
+    // Where SQLite puts its temporary files: watched while another process converts the database.
+    const temporary = join(dir, 'sqlite-tmp');
+    mkdirSync(temporary);
+    const created: string[] = [];
+    const watcher = watch(temporary, (_event, name) => created.push(String(name)));
+    const finished = await new Promise<boolean>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'support', 'cipherConverter.ts'), file, key.toString('hex')], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, SQLITE_TMPDIR: temporary },
+      });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.on('error', reject);
+      child.on('exit', () => resolve(out.includes('done')));
+    });
+    // fs.watch reports what happened up to now on the next turns of the event loop.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    watcher.close();
+    expect(finished).toBe(true);
+    expect(opensInFormerScheme(file, key)).toBe(false);
+    expect(created).toEqual([]);
   });
 
   it('loses nothing when the process is killed midway through the conversion, and converts on the next start', async () => {
