@@ -150,8 +150,8 @@ export interface InquiryIngestStatements {
   customerOfInquiry(id: number): number | null;
   insertInquiry(input: NewInquiry & { status: InquiriesTable['status']; archived: boolean }): number;
   insertMessage(input: NewMessage): number;
-  /** The customer wrote again: the inquiry needs attention (and is archived history no more). */
-  reopen(id: number): void;
+  /** The customer wrote again: the inquiry needs attention (archived history becomes work received at `receivedAt`). */
+  reopen(id: number, receivedAt: string): void;
   /**
    * A stored mail of this account's folder found there again under a new numbering (UIDVALIDITY):
    * its UID there now. A copy found again in the same numbering changes nothing (the first stays).
@@ -178,7 +178,11 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
        subject, body, at, author, mail_account_id, imap_folder, imap_uid, imap_uid_validity)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const reopen = raw.prepare("UPDATE inquiries SET status = 'open', archived = 0 WHERE id = ?");
+  // Archived history was never work in Madoguchi: reopened, it is received when the customer wrote
+  // again (so the response-time report counts it then, not in the month the history began).
+  const reopen = raw.prepare(
+    "UPDATE inquiries SET status = 'open', received_at = CASE WHEN archived = 1 THEN @receivedAt ELSE received_at END, archived = 0 WHERE id = @id",
+  );
   const relocate = raw.prepare(
     `UPDATE messages SET imap_uid = @uid, imap_uid_validity = @uidValidity
      WHERE message_key IN (@key, @erased) AND mail_account_id = @accountId AND imap_folder = @folder AND imap_uid_validity IS NOT @uidValidity`,
@@ -212,7 +216,7 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
           m.imapUidValidity,
         ).lastInsertRowid,
       ),
-    reopen: (id) => void reopen.run(id),
+    reopen: (id, receivedAt) => void reopen.run({ id, receivedAt }),
     relocateMessage: (key, at) => void relocate.run({ key, erased: erasedMessageKey(key), ...at }),
   };
 });

@@ -93,6 +93,9 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
   if (inquiryId === null) inquiryId = inquiryNumberedBySameCustomer(store, mail);
 
   const kind = inquiryId === null ? 'new' : 'threaded';
+  // When the customer wrote, but never after the mail reached their server: a sender's clock that
+  // runs fast would make a prompt answer look given before the question (a negative response time).
+  const receivedAt = mail.date < arrived.internalDate ? mail.date : arrived.internalDate;
   if (inquiryId === null) {
     const customerId =
       (mail.fromAddress ? store.customers.idByEmail(mail.fromAddress) : null) ??
@@ -101,9 +104,7 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
       customerId,
       channel: 'email',
       subject: mail.subject || '(件名なし)',
-      // When the customer wrote, but never after the mail reached their server: a sender's clock that
-      // runs fast would make a prompt answer look given before the question (a negative response time).
-      receivedAt: mail.date < arrived.internalDate ? mail.date : arrived.internalDate,
+      receivedAt,
       mailAccountId: ctx.accountId,
       loggedBy: null,
       status: archived ? 'closed' : 'open',
@@ -111,7 +112,7 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
     });
   } else if (!archived) {
     // The customer wrote again: the inquiry needs attention.
-    store.inquiries.reopen(inquiryId);
+    store.inquiries.reopen(inquiryId, receivedAt);
   }
   const messageId = store.inquiries.insertMessage({
     inquiryId,

@@ -212,9 +212,14 @@ describe('the sync engine against a real Dovecot and a real encrypted database',
       expect(rows.find((r) => r.channel === 'all')?.received).toBe(1);
 
       // The customer writes again today: the archived inquiry becomes open work.
-      await dovecot.appendMail(replyMail({ from: 'customer1@example.jp', to: SUPPORT, subject: 'Re: 古い問い合わせ', text: 'その後どうなりましたか', parentMessageId: '<old-reply@example.jp>' }));
+      await dovecot.appendMail(replyMail({ from: 'customer1@example.jp', to: SUPPORT, subject: 'Re: 古い問い合わせ', text: 'その後どうなりましたか', parentMessageId: '<old-reply@example.jp>', date: new Date().toUTCString() }));
       expect(await t.call('sync.run', { accountId: account.id })).toMatchObject({ addedToThreads: 1, archived: 0 });
-      expect((await t.call('inquiries.get', { id: old!.id })).inquiry).toMatchObject({ status: 'open', archived: false, messageCount: 3 });
+      const reopened = (await t.call('inquiries.get', { id: old!.id })).inquiry;
+      expect(reopened).toMatchObject({ status: 'open', archived: false, messageCount: 3 });
+      // Received now, as new work: the old months' reports stay as they were, and the wait counts from today.
+      expect(Date.now() - Date.parse(reopened.receivedAt)).toBeLessThan(10 * 60_000);
+      const before = (await t.call('reports.responseTimes', { from: '2025-03-01', to: '2025-04-30' })).rows;
+      expect(before.find((r) => r.channel === 'all')?.received).toBe(1);
     });
   });
 
