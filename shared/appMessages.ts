@@ -80,6 +80,10 @@ export const APP_MESSAGES = {
   inquiryNotFound: { en: 'Inquiry #{id} does not exist.', ja: '問い合わせ #{id} はありません。' },
   inquiryCustomerNotFound: { en: 'The customer of inquiry #{id} does not exist.', ja: '問い合わせ #{id} の顧客が見つかりません。' },
   customerNotFound: { en: 'Customer {id} does not exist.', ja: '顧客 {id} はいません。' },
+  receivedInFuture: {
+    en: 'The time received ({at}) is later than now: check the date and time.',
+    ja: '受付日時（{at}）が現在より後になっています。日付と時刻を確認してください。',
+  },
   customerNotFoundSearchAgain: {
     en: 'Customer {id} does not exist: search again or enter a new customer.',
     ja: '顧客 {id} はいません。もう一度検索するか、新しい顧客として入力してください。',
@@ -139,6 +143,32 @@ export const APP_MESSAGES = {
   },
   reportDatesSwapped: { en: 'The start date is after the end date: swap them.', ja: '開始日が終了日より後になっています。入れ替えてください。' },
 
+  // What staff typed that the app cannot take (the contract's checks, shared/contract.ts).
+  enterOperator: { en: 'Enter your name (who is operating)', ja: 'お名前（操作する人）を入力してください' },
+  passphraseTooShort: { en: 'The passphrase needs at least 10 characters', ja: 'パスフレーズは10文字以上にしてください' },
+  chooseOneCustomer: {
+    en: 'Choose an existing customer or enter a new one (exactly one)',
+    ja: '登録済みのお客様を選ぶか、新しいお客様を入力してください（どちらか一方）',
+  },
+  enterName: { en: 'Enter the name', ja: '名前を入力してください' },
+  describeAmendmentEvidence: {
+    en: 'Describe the evidence (what the customer asked, how they were identified)',
+    ja: '根拠（お客様の申し出の内容と本人確認の方法）を入力してください',
+  },
+  describeRequest: { en: 'Describe the request and how the customer was identified', ja: '申し出の内容と本人確認の方法を入力してください' },
+  choosePurpose: { en: 'Choose at least one purpose', ja: '利用目的を1つ以上選んでください' },
+  chooseChannel: { en: 'Choose at least one channel', ja: '経路を1つ以上選んでください' },
+  describeConsentEvidence: { en: 'Describe the evidence (what the customer said, where)', ja: '根拠（お客様が何を、どこで伝えたか）を入力してください' },
+  useDayFormat: { en: 'Enter a date that exists, as YYYY-MM-DD', ja: '実在する日付を「年-月-日」（例: 2026-04-01）で入力してください' },
+  nameTemplate: { en: 'Name the template', ja: 'テンプレートの名前を入力してください' },
+  writeTemplate: { en: 'Write the text of the template', ja: 'テンプレートの本文を入力してください' },
+  enterFolder: { en: 'Enter a folder name', ja: 'フォルダー名を入力してください' },
+  folderNameCharacters: {
+    en: 'A folder name cannot hold control characters, "*" or "%"',
+    ja: 'フォルダー名には制御文字、「*」、「%」を使えません',
+  },
+  chooseFolder: { en: 'Choose at least one folder', ja: 'フォルダーを1つ以上選んでください' },
+  enterText: { en: 'Enter some text (not only spaces)', ja: '空白だけでなく、内容を入力してください' },
   // The renderer's link to the main process (renderer/api), the method named as the contract names it.
   callDroppedUnanswered: {
     en: 'The connection to Madoguchi dropped before "{method}" was answered. It may or may not have been done: check, then try again.',

@@ -23,6 +23,7 @@ import {
   tokyoDay,
 } from './domain';
 import { accountSyncStatus, mailAccount, mailAccountInput, quarantinedMail, quarantineRetry, syncReport } from './mailAccounts';
+import { userMessage } from './userMessages';
 
 /**
  * The one contract between the renderer and the main process. Every method is declared once,
@@ -34,8 +35,8 @@ const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) =
 const empty = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
 const id = z.object({ id: z.number().int().positive() }).strict();
-const operatorName = z.string().trim().min(1, 'Enter your name (who is operating)').max(80);
-const passphrase = z.string().min(10, 'The passphrase needs at least 10 characters');
+const operatorName = z.string().trim().min(1, userMessage('enterOperator')).max(80);
+const passphrase = z.string().min(10, userMessage('passphraseTooShort'));
 
 export const contract = {
   'session.status': method(
@@ -94,7 +95,7 @@ export const contract = {
         customerId: z.number().int().positive().optional(),
         newCustomer: z
           .object({
-            name: z.string().trim().min(1),
+            name: z.string().trim().min(1, userMessage('enterText')),
             email: z.email().optional(),
             phone: z.string().trim().optional(),
             postalAddress: z.string().trim().optional(),
@@ -102,12 +103,12 @@ export const contract = {
           .strict()
           .optional(),
         receivedAt: z.iso.datetime({ offset: true }),
-        subject: z.string().trim().min(1),
-        body: z.string().trim().min(1),
+        subject: z.string().trim().min(1, userMessage('enterText')),
+        body: z.string().trim().min(1, userMessage('enterText')),
       })
       .strict()
       .refine((v) => (v.customerId === undefined) !== (v.newCustomer === undefined), {
-        message: 'Choose an existing customer or enter a new one (exactly one)',
+        message: userMessage('chooseOneCustomer'),
       }),
     inquirySummary,
   ),
@@ -121,7 +122,7 @@ export const contract = {
     z
       .object({
         inquiryId: z.number().int().positive(),
-        body: z.string().trim().min(1),
+        body: z.string().trim().min(1, userMessage('enterText')),
         /**
          * Quote the message answered below the reply ("> " lines under an attribution line in
          * Tokyo time). Default true. The account's signature is always added.
@@ -152,7 +153,7 @@ export const contract = {
    * back-off when the SMTP server fails, the reason kept on the item.
    */
   'outbox.queue': method(
-    z.object({ inquiryId: z.number().int().positive(), body: z.string().trim().min(1), quoteOriginal: z.boolean().optional() }).strict(),
+    z.object({ inquiryId: z.number().int().positive(), body: z.string().trim().min(1, userMessage('enterText')), quoteOriginal: z.boolean().optional() }).strict(),
     outboxItem,
   ),
   /** Takes back a reply that has not started sending; the answer holds its text for the reply box. */
@@ -185,7 +186,7 @@ export const contract = {
     z
       .object({
         id: z.number().int().positive(),
-        name: z.string().trim().min(1, 'Enter the name').max(200),
+        name: z.string().trim().min(1, userMessage('enterName')).max(200),
         email: z.string().trim().max(320),
         phone: z.string().trim().max(100),
         postalAddress: z.string().trim().max(1000),
@@ -193,7 +194,7 @@ export const contract = {
         before: z.object({ name: z.string(), email: z.string().nullable(), phone: z.string().nullable(), postalAddress: z.string().nullable() }).strict(),
         source: consentSource,
         sourceInquiryId: z.number().int().positive().optional(),
-        evidence: z.string().trim().min(1, 'Describe the evidence (what the customer asked, how they were identified)'),
+        evidence: z.string().trim().min(1, userMessage('describeAmendmentEvidence')),
       })
       .strict(),
     customerDetail,
@@ -213,7 +214,7 @@ export const contract = {
         deleteInquiryContents: z.boolean(),
         source: consentSource,
         sourceInquiryId: z.number().int().positive().optional(),
-        evidence: z.string().trim().min(1, 'Describe the request and how the customer was identified'),
+        evidence: z.string().trim().min(1, userMessage('describeRequest')),
       })
       .strict(),
     customerDetail,
@@ -229,7 +230,7 @@ export const contract = {
         id: z.number().int().positive(),
         source: consentSource,
         sourceInquiryId: z.number().int().positive().optional(),
-        evidence: z.string().trim().min(1, 'Describe the request and how the customer was identified'),
+        evidence: z.string().trim().min(1, userMessage('describeRequest')),
       })
       .strict(),
     z.object({
@@ -247,11 +248,11 @@ export const contract = {
       .object({
         customerId: z.number().int().positive(),
         action: consentAction,
-        purposes: z.array(purposeKey).min(1, 'Choose at least one purpose'),
-        channels: z.array(consentChannel).min(1, 'Choose at least one channel'),
+        purposes: z.array(purposeKey).min(1, userMessage('choosePurpose')),
+        channels: z.array(consentChannel).min(1, userMessage('chooseChannel')),
         source: consentSource,
         sourceInquiryId: z.number().int().positive().optional(),
-        evidence: z.string().trim().min(1, 'Describe the evidence (what the customer said, where)'),
+        evidence: z.string().trim().min(1, userMessage('describeConsentEvidence')),
       })
       .strict(),
     z.object({ recorded: z.number().int() }),

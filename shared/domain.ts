@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CONTACT_CHANNELS, PURPOSE_KEYS } from './purposes';
+import { userMessage } from './userMessages';
 
 /** How an inquiry reached the company. */
 export const INQUIRY_CHANNELS = ['email', 'post', 'fax', 'phone'] as const;
@@ -20,7 +21,8 @@ export const consentSource = z.enum(['email', 'post', 'fax', 'phone', 'web_form'
 export type ConsentSource = z.infer<typeof consentSource>;
 
 const isoDateTime = z.iso.datetime({ offset: true });
-const tokyoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD');
+/** A calendar day, YYYY-MM-DD, that exists: "2026-02-31" is refused, not read as 3 March. */
+const tokyoDay = z.iso.date({ error: userMessage('useDayFormat') });
 export { isoDateTime, tokyoDay };
 
 export const customer = z.object({
@@ -253,9 +255,9 @@ export type Language = z.infer<typeof language>;
 /** A canned reply; {{customerName}}, {{inquiryNumber}} and {{operator}} are filled in when it is used. */
 export const replyTemplateInput = z.object({
   id: z.number().int().positive().optional(),
-  name: z.string().trim().min(1, 'Name the template').max(100),
+  name: z.string().trim().min(1, userMessage('nameTemplate')).max(100),
   language,
-  body: z.string().trim().min(1, 'Write the text of the template').max(20_000),
+  body: z.string().trim().min(1, userMessage('writeTemplate')).max(20_000),
 });
 export const replyTemplate = replyTemplateInput.extend({
   id: z.number().int(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDateTime, tokyoDay } from './domain';
+import { userMessage } from './userMessages';
 
 /** Mail accounts and their sync: settings, health, reports, and the mails a sync set aside. */
 
@@ -7,9 +8,9 @@ import { isoDateTime, tokyoDay } from './domain';
 export const imapFolderName = z
   .string()
   .trim()
-  .min(1, 'Enter a folder name')
+  .min(1, userMessage('enterFolder'))
   .max(200)
-  .regex(/^[^\u0000-\u001f\u007f*%]+$/, 'A folder name cannot hold control characters, "*" or "%"');
+  .regex(/^[^\u0000-\u001f\u007f*%]+$/, userMessage('folderNameCharacters'));
 export const MAX_SYNC_FOLDERS = 20;
 
 export const mailAuthMethod = z.enum(['password', 'oauth2']);
@@ -17,14 +18,14 @@ export type MailAuthMethod = z.infer<typeof mailAuthMethod>;
 
 export const mailAccountInput = z.object({
   id: z.number().int().optional(),
-  label: z.string().trim().min(1),
-  imapHost: z.string().trim().min(1),
+  label: z.string().trim().min(1, userMessage('enterText')),
+  imapHost: z.string().trim().min(1, userMessage('enterText')),
   imapPort: z.number().int().min(1).max(65535),
   imapTls: z.boolean(),
-  imapUser: z.string().trim().min(1),
+  imapUser: z.string().trim().min(1, userMessage('enterText')),
   /** Omitted on edit to keep the stored password. */
   imapPassword: z.string().min(1).optional(),
-  smtpHost: z.string().trim().min(1),
+  smtpHost: z.string().trim().min(1, userMessage('enterText')),
   smtpPort: z.number().int().min(1).max(65535),
   smtpTls: z.boolean(),
   smtpUser: z.string().trim(),
@@ -32,7 +33,7 @@ export const mailAccountInput = z.object({
   fromAddress: z.email(),
   fromName: z.string().trim(),
   /** IMAP folders to sync, each with its own cursor. Default ["INBOX"] on create; omitted on edit keeps the stored ones. */
-  folders: z.array(imapFolderName).min(1, 'Choose at least one folder').max(MAX_SYNC_FOLDERS).optional(),
+  folders: z.array(imapFolderName).min(1, userMessage('chooseFolder')).max(MAX_SYNC_FOLDERS).optional(),
   /**
    * Import only mail that arrived on or after this Tokyo day as new inquiries; older mail is
    * stored as archived history (closed). null: every mail is new. Omitted on edit keeps the stored value.
@@ -46,7 +47,7 @@ export const mailAccountInput = z.object({
    */
   authMethod: mailAuthMethod.optional(),
   /** The OAuth2 access token. Omitted on edit keeps the stored one. */
-  oauthAccessToken: z.string().trim().min(1).optional(),
+  oauthAccessToken: z.string().trim().min(1, userMessage('enterText')).optional(),
   /**
    * To renew an expired access token without staff (RFC 6749 refresh grant): the provider's token
    * endpoint, Madoguchi's client ID there (and secret, for providers that want one) and a refresh

@@ -49,10 +49,18 @@ async function summaryOrThrow(ws: Workspace, id: number): Promise<InquirySummary
 }
 
 /** An inquiry that came by post, fax or phone, typed in by staff. */
+/** How far past now a logged inquiry's received time may be (clocks differ by a little). */
+const FUTURE_LEEWAY_MS = 5 * 60_000;
+
 export async function logOfflineInquiry(ws: Workspace, input: MethodInput<'inquiries.logOffline'>): Promise<InquirySummary> {
   const at = ws.now();
   // Stored as UTC, as every time is: "…+09:00" compared as text would fall on the wrong day of a report.
   const receivedAt = new Date(input.receivedAt).toISOString();
+  // A call logged as received later than now would be answered before it came (a negative response
+  // time in the report). A few minutes' leeway for a clock that differs from the caller's.
+  if (Date.parse(receivedAt) > Date.parse(at) + FUTURE_LEEWAY_MS) {
+    throw new AppError('BAD_REQUEST', userMessage('receivedInFuture', { at: formatTokyoDateTime(receivedAt) }));
+  }
   const id = await ws.db.transaction().execute(async (trx) => {
     let customerId = input.customerId;
     if (customerId === undefined) {

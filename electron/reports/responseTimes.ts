@@ -24,7 +24,9 @@ export function percentile(sorted: readonly number[], p: number): number | null 
 function summarise(channel: ResponseTimeRow['channel'], samples: readonly ResponseSample[]): ResponseTimeRow {
   const minutes = samples
     .filter((s) => s.firstResponseAt !== null)
-    .map((s) => (Date.parse(s.firstResponseAt as string) - Date.parse(s.receivedAt)) / 60000)
+    // Never below zero: a first response recorded before the time received (clocks that differ
+    // by a little) was an immediate one, and must not pull the median below what happened.
+    .map((s) => Math.max(0, Date.parse(s.firstResponseAt as string) - Date.parse(s.receivedAt)) / 60000)
     .sort((x, y) => x - y);
   const round = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
   return {

@@ -15,6 +15,7 @@ import { createElectronTransport } from './electronTransport';
 import { createSocketTransport, takeLoopbackToken } from './socketTransport';
 import { TransportError, type ConnectionState, type Transport } from './transport';
 import { userMessage } from '../../shared/userMessages';
+import i18n, { mainProcessText } from '../i18n';
 
 /**
  * The renderer's only way to reach the main process. Typed from shared/contract.ts, so a
@@ -76,9 +77,15 @@ export function transportKind(): Transport['kind'] {
 }
 
 function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
+  return error.issues.map((issue) => `${fieldOf(issue.path)}${mainProcessText(issue.message)}`).join(' / ');
+}
+
+/** "件名: " for a problem with what staff typed as the subject; the path as written for a field the catalogue does not name. */
+function fieldOf(path: readonly PropertyKey[]): string {
+  const name = [...path].reverse().find((part): part is string => typeof part === 'string');
+  if (name === undefined) return '';
+  const fields = i18n.getResource(i18n.language, 'translation', 'fields') as Record<string, string> | undefined;
+  return `${fields?.[name] ?? path.map(String).join('.')}: `;
 }
 
 export async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {

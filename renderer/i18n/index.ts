@@ -1,5 +1,6 @@
 import i18n from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
+import { z } from 'zod';
 import type { Language } from '../../shared/domain';
 import type { Purpose } from '../../shared/purposes';
 import { localizeUserMessage } from '../../shared/userMessages';
@@ -44,7 +45,14 @@ void i18n.use(initReactI18next).init({
   interpolation: { escapeValue: false },
 });
 
+/** Zod's own messages (a wrong e-mail address, a number out of range) in the staff's language too. */
+function setZodLanguage(language: string): void {
+  z.config(language === 'en' ? z.locales.en() : z.locales.ja());
+}
+setZodLanguage(i18n.language);
+
 i18n.on('languageChanged', (lng) => {
+  setZodLanguage(lng);
   document.documentElement.lang = lng;
   try {
     localStorage.setItem(MIRROR_KEY, lng);

@@ -22,11 +22,27 @@ describe('response times: inquiries logged by staff and answered outside Madoguc
 
   it('reports a phone inquiry logged with a Tokyo time on its Tokyo day', async () => {
     // 2026-11-25 05:00 in Tokyo is 2026-11-24T20:00Z: the 25th's report has it, the 24th's not.
+    now = '2026-11-25T00:00:00.000Z';
     const logged = await t.call('inquiries.logOffline', { channel: 'phone', newCustomer: { name: '時刻の顧客' }, receivedAt: '2026-11-25T05:00:00+09:00', subject: '朝の電話', body: '用件' });
     expect(logged.receivedAt).toBe('2026-11-24T20:00:00.000Z');
     expect((await report()).find((r) => r.channel === 'phone')).toMatchObject({ received: 0 });
     const next = (await t.call('reports.responseTimes', { from: '2026-11-25', to: '2026-11-25' })).rows;
     expect(next.find((r) => r.channel === 'phone')).toMatchObject({ received: 1 });
+  });
+
+  it('refuses an inquiry logged as received later than now, and says so in both languages', async () => {
+    const later = { channel: 'phone' as const, newCustomer: { name: '未来の顧客' }, subject: '未来の電話', body: '用件' };
+    await expect(t.call('inquiries.logOffline', { ...later, receivedAt: '2026-11-24T01:30:00.000Z' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: 'The time received (2026-11-24 10:30) is later than now: check the date and time.',
+    });
+    const { localizeUserMessage } = await import('../../shared/userMessages');
+    expect(localizeUserMessage('The time received (2026-11-24 10:30) is later than now: check the date and time.', 'ja')).toBe(
+      '受付日時（2026-11-24 10:30）が現在より後になっています。日付と時刻を確認してください。',
+    );
+    expect(await t.call('customers.search', { query: '未来の顧客' })).toEqual([]);
+    // A clock a minute or two ahead of the app's is not refused.
+    expect((await t.call('inquiries.logOffline', { ...later, receivedAt: '2026-11-24T01:02:00.000Z' })).receivedAt).toBe('2026-11-24T01:02:00.000Z');
   });
 
   it('takes the moment a phone or post inquiry is marked answered as its first response, once; closing one unanswered is no response', async () => {

@@ -24,6 +24,14 @@ describe('response-time report', () => {
     expect(rows.find((r) => r.channel === 'fax')).toEqual({ channel: 'fax', received: 0, answered: 0, medianMinutes: null, p90Minutes: null });
     expect(rows.find((r) => r.channel === 'all')).toMatchObject({ received: 4, answered: 3, medianMinutes: 30 });
   });
+
+  it('counts a first response recorded a little before the time received as immediate, never negative', () => {
+    const rows = responseTimeRows([
+      { channel: 'phone', receivedAt: at(10), firstResponseAt: at(5) },
+      { channel: 'phone', receivedAt: at(0), firstResponseAt: at(20) },
+    ]);
+    expect(rows.find((r) => r.channel === 'phone')).toMatchObject({ answered: 2, medianMinutes: 10 });
+  });
 });
 
 describe('CSV', () => {
