@@ -4,6 +4,7 @@ import { AppError } from '../../shared/result';
 import type { Workspace } from '../app/workspace';
 import { getCustomer } from '../customers/customerRepository';
 import { requireInquiryOfCustomer } from '../customers/sourceInquiry';
+import { listInquiries } from '../inquiries/inquiryRepository';
 import { cancelUnsentRepliesToCustomer } from '../replies/outbox';
 import { appendConsentEvent, INQUIRY_RESPONSE } from './consentRepository';
 import { channelsForPurpose } from './consentState';
@@ -49,5 +50,10 @@ export async function recordConsent(ws: Workspace, input: MethodInput<'consent.r
   });
   ws.logger.info('consent.recorded', { customerId: input.customerId, action: input.action, records: recorded.count, repliesTakenBack: recorded.inquiryIds.length });
   if (recorded.inquiryIds.length) ws.push('outbox.changed', { inquiryIds: recorded.inquiryIds });
+  if (input.purposes.includes(INQUIRY_RESPONSE)) {
+    // Whether their inquiries can be answered changed: an inquiry open on screen shows it (the reply box, or why not).
+    const inquiryIds = (await listInquiries(ws.db, { customerId: input.customerId })).map((inquiry) => inquiry.id);
+    if (inquiryIds.length > 0) ws.push('inquiries.changed', { inquiryIds });
+  }
   return { recorded: recorded.count };
 }

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import i18n, { mainProcessText } from '../i18n';
 import { tokyoDateTimeOrNone } from '../lib/format';
@@ -10,7 +11,18 @@ export function OutboxPanel() {
   const outbox = useInquiry((s) => s.outbox);
   const cancelReply = useInquiry((s) => s.cancelReply);
   const sendNow = useInquiry((s) => s.sendNow);
+  // The reply being sent now or taken back: its buttons wait, so a second click does not do it twice.
+  const [busy, setBusy] = useState<number | null>(null);
   if (outbox.length === 0) return null;
+  const act = async (id: number, work: () => Promise<unknown>) => {
+    if (busy !== null) return;
+    setBusy(id);
+    try {
+      await work();
+    } finally {
+      setBusy(null);
+    }
+  };
   return (
     <section className="card outbox" data-testid="outbox">
       <h3>{t('mail.outboxTitle')}</h3>
@@ -28,15 +40,18 @@ export function OutboxPanel() {
               <span className="spacer" />
               {item.status !== 'sending' && item.status !== 'sent' && (
                 <>
-                  <button type="button" data-testid="outbox-send-now" onClick={() => void sendNow(item.id)}>
+                  <button type="button" data-testid="outbox-send-now" disabled={busy !== null} onClick={() => void act(item.id, () => sendNow(item.id))}>
                     {t('mail.sendNow')}
                   </button>
                   <button
                     type="button"
                     data-testid="outbox-cancel"
-                    onClick={async () => {
-                      if (await cancelReply(item.id)) useNotices.getState().show(i18n.t('mail.sendCancelled'));
-                    }}
+                    disabled={busy !== null}
+                    onClick={() =>
+                      void act(item.id, async () => {
+                        if (await cancelReply(item.id)) useNotices.getState().show(i18n.t('mail.sendCancelled'));
+                      })
+                    }
                   >
                     {t('mail.undoSend')}
                   </button>

@@ -3,7 +3,6 @@ import { useTranslation } from 'react-i18next';
 import type { CustomerDetail } from '../../shared/domain';
 import i18n from '../i18n';
 import { useCustomer } from '../stores/customer';
-import { useCustomers } from '../stores/customers';
 import { useNotices } from '../stores/notices';
 import { NEW_REQUEST, RequestFields, requestInput } from './RequestFields';
 
@@ -36,8 +35,6 @@ export function CancelRegistrationForm({ detail, onDone, onCancel }: { detail: C
       const cancelled = await cancelRegistration({ id: customer.id, deleteInquiryContents: contents === 'delete', ...requestInput(request) });
       if (!cancelled) return setAsking(false);
       useNotices.getState().show(i18n.t('cancelRegistration.recorded', { id: customer.id }));
-      // The list beside the page still shows the details as they were.
-      void useCustomers.getState().search(useCustomers.getState().query);
       onDone();
     } finally {
       setBusy(false);

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { inquiryStatus, type InquiryDetail, type InquiryStatus } from '../../shared/domain';
 import { ChannelBadge } from '../components/Badges';
@@ -61,13 +61,26 @@ function Thread({ detail }: { detail: InquiryDetail }) {
   );
 }
 
+/** A template put into what is typed: where the caret is (or in place of the selection), the whole text when nothing is typed yet. */
+function insertAtCaret(current: string, text: string, field: HTMLTextAreaElement | null): string {
+  if (current.trim() === '') return text;
+  const start = field?.selectionStart ?? current.length;
+  const end = field?.selectionEnd ?? start;
+  return `${current.slice(0, start)}${text}${current.slice(end)}`;
+}
+
 function ReplyBox({ detail }: { detail: InquiryDetail }) {
   const { t } = useTranslation();
   const queueReply = useInquiry((s) => s.queueReply);
-  const [body, setBody] = useState('');
+  const { inquiry, customer } = detail;
+  const body = useInquiry((s) => s.drafts[inquiry.id] ?? '');
+  const setBody = (next: string | ((current: string) => string)) => {
+    const { drafts, setDraft } = useInquiry.getState();
+    setDraft(inquiry.id, typeof next === 'string' ? next : next(drafts[inquiry.id] ?? ''));
+  };
+  const textarea = useRef<HTMLTextAreaElement>(null);
   const [quote, setQuote] = useState(true);
   const [sending, setSending] = useState(false);
-  const { inquiry, customer } = detail;
   // A reply taken back (from the notice or the outbox) comes back here, after what is typed already.
   const returned = useInquiry((s) => (s.returned?.inquiryId === inquiry.id ? s.returned.text : null));
   useEffect(() => {
@@ -133,9 +146,10 @@ function ReplyBox({ detail }: { detail: InquiryDetail }) {
       )}
       <TemplatePicker
         values={{ customerName: customer.name, inquiryNumber: inquiry.id }}
-        onPick={(text) => setBody(text)}
+        onPick={(text) => setBody((current) => insertAtCaret(current, text, textarea.current))}
       />
       <textarea
+        ref={textarea}
         id="reply-body"
         data-testid="reply-body"
         rows={8}
@@ -175,8 +189,7 @@ function StatusControl({ detail }: { detail: InquiryDetail }) {
         {
           label: i18n.t('common.undo'),
           run: async () => {
-            if (useInquiry.getState().id !== id) await useInquiry.getState().open(id);
-            const undone = await useInquiry.getState().setStatus(previous);
+            const undone = await useInquiry.getState().setStatus(previous, id);
             if (undone) useNotices.getState().show(i18n.t('inquiry.statusChanged', { id, status: i18n.t(`status.${previous}`) }));
           },
         },

@@ -26,9 +26,15 @@ export function ReportsScreen() {
     }
   };
 
+  const [exporting, setExporting] = useState(false);
   const csv = async () => {
-    const file = await useReports.getState().csv();
-    if (file) downloadText(file.filename, file.csv);
+    setExporting(true);
+    try {
+      const file = await useReports.getState().csv();
+      if (file) downloadText(file.filename, file.csv);
+    } finally {
+      setExporting(false);
+    }
   };
 
   return (
@@ -48,7 +54,7 @@ export function ReportsScreen() {
         <button type="submit" className="primary" data-testid="report-run" disabled={busy}>
           {t('reports.run')}
         </button>
-        <button type="button" data-testid="report-csv" onClick={() => void csv()}>
+        <button type="button" data-testid="report-csv" disabled={!result || exporting} title={result ? t('reports.range', { from: result.from, to: result.to }) : undefined} onClick={() => void csv()}>
           {t('reports.csv')}
         </button>
       </form>

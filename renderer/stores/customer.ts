@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import { call } from '../api/client';
 import type { CustomerDetail } from '../../shared/domain';
 import type { MethodInput, MethodOutput } from '../../shared/contract';
+import { useCustomers } from './customers';
 import { attempt } from './errors';
 
 export type ConsentRecordInput = MethodInput<'consent.record'>;
@@ -47,6 +48,7 @@ export const useCustomer = create<CustomerState>()((set, get) => ({
   async amend(input) {
     const detail = await attempt(() => call('customers.amend', input));
     if (detail && get().id === input.id) set({ detail });
+    if (detail) void useCustomers.getState().refresh();
     return detail;
   },
   async disclose(input) {
@@ -57,6 +59,7 @@ export const useCustomer = create<CustomerState>()((set, get) => ({
   async cancelRegistration(input) {
     const detail = await attempt(() => call('customers.cancelRegistration', input));
     if (detail && get().id === input.id) set({ detail });
+    if (detail) void useCustomers.getState().refresh();
     return detail;
   },
   reset() {

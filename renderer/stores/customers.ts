@@ -8,13 +8,15 @@ interface CustomersState {
   results: Customer[];
   searched: boolean;
   search(query: string): Promise<void>;
+  /** The same search again, once a customer's details changed (the list shows them as they were). */
+  refresh(): Promise<void>;
   reset(): void;
 }
 
 let generation = 0;
 
 /** The customers list screen's search. */
-export const useCustomers = create<CustomersState>()((set) => ({
+export const useCustomers = create<CustomersState>()((set, get) => ({
   query: '',
   results: [],
   searched: false,
@@ -24,6 +26,9 @@ export const useCustomers = create<CustomersState>()((set) => ({
     const results = await attempt(() => call('customers.search', { query: query.trim() }));
     if (mine !== generation || !results) return;
     set({ results, searched: true });
+  },
+  async refresh() {
+    if (get().searched) await get().search(get().query);
   },
   reset() {
     generation++;

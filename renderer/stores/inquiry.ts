@@ -19,10 +19,20 @@ interface InquiryState {
   /** The text of a reply taken back, until the reply box of its inquiry takes it (now, or when staff open it again). */
   returned: { inquiryId: number; text: string } | null;
   takeReturned(inquiryId: number): string | null;
+  /**
+   * What staff have typed and not sent, per inquiry: kept while they look elsewhere (another
+   * inquiry, the customer's page), in memory only, and forgotten when the app locks.
+   */
+  drafts: Record<number, string>;
+  setDraft(inquiryId: number, text: string): void;
   sendNow(outboxId: number): Promise<OutboxItem | undefined>;
-  setStatus(status: InquiryStatus): Promise<InquirySummary | undefined>;
+  /** Sets the status of the inquiry on screen, or of `inquiryId`. */
+  setStatus(status: InquiryStatus, inquiryId?: number): Promise<InquirySummary | undefined>;
   reset(): void;
 }
+
+/** Replies being taken back now. */
+const cancelling = new Set<number>();
 
 export const useInquiry = create<InquiryState>()((set, get) => ({
   id: null,
@@ -30,6 +40,7 @@ export const useInquiry = create<InquiryState>()((set, get) => ({
   loading: false,
   outbox: [],
   returned: null,
+  drafts: {},
   async open(id) {
     if (get().id !== id) set({ id, detail: null, outbox: [] });
     await get().reload();
@@ -57,7 +68,10 @@ export const useInquiry = create<InquiryState>()((set, get) => ({
     return queued;
   },
   async cancelReply(outboxId) {
-    const cancelled = await attempt(() => call('outbox.cancel', { id: outboxId }));
+    // Taken back from the notice and the outbox at once, or clicked twice: its text returns once.
+    if (cancelling.has(outboxId)) return undefined;
+    cancelling.add(outboxId);
+    const cancelled = await attempt(() => call('outbox.cancel', { id: outboxId })).finally(() => cancelling.delete(outboxId));
     if (cancelled) {
       set({ returned: { inquiryId: cancelled.inquiryId, text: cancelled.body } });
       await get().loadOutbox();
@@ -70,19 +84,27 @@ export const useInquiry = create<InquiryState>()((set, get) => ({
     set({ returned: null });
     return returned.text;
   },
+  setDraft(inquiryId, text) {
+    set((state) => {
+      const drafts = { ...state.drafts };
+      if (text === '') delete drafts[inquiryId];
+      else drafts[inquiryId] = text;
+      return { drafts };
+    });
+  },
   async sendNow(outboxId) {
     const item = await attempt(() => call('outbox.sendNow', { id: outboxId }));
     if (item) await get().loadOutbox();
     return item;
   },
-  async setStatus(status) {
-    const id = get().id;
-    if (id === null) return undefined;
-    const summary = await attempt(() => call('inquiries.setStatus', { inquiryId: id, status }));
-    if (summary) await get().reload();
+  async setStatus(status, inquiryId = get().id ?? undefined) {
+    if (inquiryId === undefined) return undefined;
+    const summary = await attempt(() => call('inquiries.setStatus', { inquiryId, status }));
+    // Only the inquiry on screen is read again: an undo from the notice must not open another one.
+    if (summary && get().id === inquiryId) await get().reload();
     return summary;
   },
   reset() {
-    set({ id: null, detail: null, loading: false, outbox: [], returned: null });
+    set({ id: null, detail: null, loading: false, outbox: [], returned: null, drafts: {} });
   },
 }));

@@ -10,6 +10,7 @@ interface ReportsState {
   result: { from: string; to: string; rows: ResponseTimeRow[] } | null;
   setRange(from: string, to: string): void;
   load(): Promise<void>;
+  /** The report on screen as a CSV file: its range, whatever has been typed into the dates since. */
   csv(): Promise<{ filename: string; csv: string } | undefined>;
   reset(): void;
 }
@@ -32,8 +33,9 @@ export const useReports = create<ReportsState>()((set, get) => ({
     if (result) set({ result });
   },
   async csv() {
-    const { from, to } = get();
-    return attempt(() => call('reports.responseTimesCsv', { from, to }));
+    const shown = get().result;
+    if (!shown) return undefined;
+    return attempt(() => call('reports.responseTimesCsv', { from: shown.from, to: shown.to }));
   },
   reset() {
     set({ ...defaultRange(), result: null });

@@ -54,11 +54,25 @@ test('a refused reply is marked failed with the reason, in the inquiry and in th
 test('a failed reply taken back from the outbox returns its text to the reply box, after what was typed meanwhile', async () => {
   const item = page.getByTestId(/^outbox-item-\d+$/);
   await page.getByTestId('reply-body').fill('住所を確認します。');
-  await item.getByTestId('outbox-cancel').click();
+  // Clicked twice in a hurry: taken back once, its text returned once.
+  await item.getByTestId('outbox-cancel').dblclick();
   await expect(item).toHaveCount(0);
   // Nothing typed is lost: the reply comes back after what was typed meanwhile.
   await expect(page.getByTestId('reply-body')).toHaveValue('住所を確認します。\n\n承知しました。');
   expect(world.smtp.received).toHaveLength(0);
+});
+
+test('once the customer asks that their data no longer be used to answer them, the open inquiry says so instead of offering a reply', async () => {
+  await page.getByTestId('record-optout').click();
+  const form = page.getByTestId('inquiry-consent-panel').getByTestId('consent-form');
+  await form.getByTestId('consent-purpose-new_product_information').uncheck();
+  await form.getByTestId('consent-purpose-inquiry_response').check();
+  await form.getByTestId('consent-evidence').fill('メールで「今後の連絡は不要」との申し出');
+  await form.getByTestId('consent-submit').click();
+  await expect(page.getByTestId('notice-text')).toContainText('記録しました');
+  // The inquiry on screen follows at once: no reply box, and why.
+  await expect(page.getByTestId('reply-body')).toHaveCount(0);
+  await expect(page.getByTestId('reply-unavailable')).toContainText('お問い合わせへの対応に個人情報を利用しないよう求めています。返信はできません');
 });
 
 test('the page ran without script errors', () => {

@@ -181,6 +181,13 @@ test('2 and 7. logs a phone inquiry for a new customer; the card number is kept 
   await form.getByTestId('log-new-phone').fill('03-1234-5678');
   const tenMinutesAgo = formatTokyoDateTime(new Date(Date.now() - 10 * 60_000).toISOString()).replace(' ', 'T');
   await form.getByTestId('log-received-at').fill(tenMinutesAgo);
+  // A subject of spaces alone passes the browser's "required", not the app's check: said in Japanese, naming the field.
+  await form.getByTestId('log-subject').fill('   ');
+  await form.getByTestId('log-body').fill('用件');
+  await form.getByTestId('log-submit').click();
+  await expect(page.getByTestId('error-banner')).toHaveAttribute('data-code', 'BAD_REQUEST');
+  await expect(page.getByTestId('error-message')).toHaveText('件名: 空白だけでなく、内容を入力してください');
+  await page.getByTestId('error-dismiss').click();
   await form.getByTestId('log-subject').fill(PHONE_SUBJECT);
   await form.getByTestId('log-body').fill(`お電話にて。カード番号 ${CARD} で支払ったが引き落とされていないとのこと。`);
   await expect(form.getByTestId('log-card-warning')).toBeVisible();
@@ -203,6 +210,9 @@ test('2b. amends the phone customer\'s details at their request, then discloses 
   const inquiryId = await idOf(page.getByTestId('inquiry-view'), 'data-inquiry-id');
   await page.getByTestId('inquiry-customer-link').click();
   await expect(page.getByTestId('customer-name')).toHaveText('高橋 次郎');
+  await page.getByTestId('customer-search').fill('高橋');
+  const listed = row('customer-row', '高橋 次郎');
+  await expect(listed).toContainText('03-1234-5678');
   await page.getByTestId('customer-amend').click();
   const form = page.getByTestId('amend-form');
   await expect(form.getByTestId('amend-phone')).toHaveValue('03-1234-5678');
@@ -216,6 +226,8 @@ test('2b. amends the phone customer\'s details at their request, then discloses 
   await expect(page.getByTestId('notice-text')).toHaveText('高橋 次郎様の登録内容を訂正しました（電話番号・住所）。');
   await expect(page.getByTestId('amend-form')).toHaveCount(0);
   await expect(page.getByTestId('customer-phone')).toHaveText('090-8765-4321');
+  // The list beside the page follows.
+  await expect(listed).toContainText('090-8765-4321');
   await expect(page.getByTestId('customer-address')).toHaveText('神奈川県横浜市西区みなとみらい1-1');
   const record = page.getByTestId(/^amendment-row-\d+$/);
   await expect(record).toHaveCount(1);
@@ -277,6 +289,29 @@ test('3. replies in Japanese; the mail is threaded (In-Reply-To) and sets the fi
   await expect(view.getByTestId('inquiry-first-response')).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
   await expect(view.getByTestId('inquiry-status-select')).toHaveValue('answered');
   await expect(page.getByTestId('notice-text')).toContainText(HANAKO.email);
+
+  // The draft for Taro waited with his inquiry while staff answered Hanako.
+  await row('inquiry-row', CATALOGUE_SUBJECT).click();
+  await expect(view.getByTestId('inquiry-subject')).toHaveText(CATALOGUE_SUBJECT);
+  await expect(view.getByTestId('reply-body')).toHaveValue('佐藤様への下書き');
+  await view.getByTestId('reply-body').fill('');
+});
+
+test('3b. undoing a status change from the notice, after opening another inquiry, keeps that other inquiry on screen', async () => {
+  const view = page.getByTestId('inquiry-view');
+  await expect(view.getByTestId('inquiry-subject')).toHaveText(CATALOGUE_SUBJECT);
+  await view.getByTestId('inquiry-status-select').selectOption('closed');
+  await expect(page.getByTestId('notice-text')).toContainText('完了');
+  await page.getByTestId('nav-inbox').click();
+  await page.getByTestId('inbox-filter-status').selectOption('');
+  await row('inquiry-row', STOCK_SUBJECT).click();
+  await expect(view.getByTestId('inquiry-subject')).toHaveText(STOCK_SUBJECT);
+  await page.getByTestId('notice-undo').click();
+  await expect(page.getByTestId('notice-text')).toContainText('未対応');
+  // Still Hanako's inquiry, not stuck loading; Taro's is open again.
+  await expect(view.getByTestId('inquiry-subject')).toHaveText(STOCK_SUBJECT);
+  await expect(row('inquiry-row', CATALOGUE_SUBJECT)).toHaveAttribute('data-status', 'open');
+  await page.getByTestId('inbox-filter-status').selectOption('open');
 });
 
 test('4. records consent by e-mail for two customers, then an opt-out from the inquiry for one', async () => {
@@ -372,8 +407,11 @@ test('6. the response-time report counts received and answered inquiries by chan
   await expect(all.getByTestId('report-received')).toHaveText('3');
   await expect(all.getByTestId('report-answered')).toHaveText('1');
 
+  // Dates changed but not run: the CSV is still the report on screen (yesterday to today), not another range.
+  await page.getByTestId('report-from').fill('2020-01-01');
   const { download, text } = await downloadText(() => page.getByTestId('report-csv').click());
   expect(download.suggestedFilename()).toContain(tokyoToday());
+  expect(download.suggestedFilename()).toContain(tokyoYesterday());
   expect(text.charCodeAt(0)).toBe(0xfeff); // BOM, so Excel in Japan reads it as UTF-8
   expect(text).toMatch(/email,2,1,/);
   expect(text).toMatch(/phone,1,0,/);
