@@ -45,6 +45,11 @@ describe('response times: inquiries logged by staff and answered outside Madoguc
     expect((await t.call('inquiries.logOffline', { ...later, receivedAt: '2026-11-24T01:02:00.000Z' })).receivedAt).toBe('2026-11-24T01:02:00.000Z');
   });
 
+  it('refuses a report day that does not exist instead of reading it as another', async () => {
+    await expect(t.call('reports.responseTimes', { from: '2026-02-31', to: '2026-03-05' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('Enter a date that exists, as YYYY-MM-DD') });
+    expect((await t.call('reports.responseTimes', { from: '2024-02-29', to: '2024-03-01' })).from).toBe('2024-02-29');
+  });
+
   it('takes the moment a phone or post inquiry is marked answered as its first response, once; closing one unanswered is no response', async () => {
     const phone = await log('phone', '電話');
     const post = await log('post', '郵便');
