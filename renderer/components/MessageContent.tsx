@@ -25,7 +25,7 @@ function MailHtmlFrame({ document: html, onLink, title }: { document: string; on
     const element = frame.current;
     if (!element) return;
     let attachedTo: Document | null = null;
-    const onClick = (event: MouseEvent) => {
+    const onClick = (event: Event) => {
       // The target belongs to the frame's realm, so `instanceof Element` (this realm's) would be false.
       const target = event.target as Partial<Element> | null;
       const link = typeof target?.closest === 'function' ? target.closest(`[${LINK_ATTRIBUTE}]`) : null;
@@ -33,12 +33,17 @@ function MailHtmlFrame({ document: html, onLink, title }: { document: string; on
       event.preventDefault();
       onLink(link.getAttribute(LINK_ATTRIBUTE) ?? '');
     };
+    // A link reached with Tab opens (after the same confirmation) with Enter, as a link does.
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key === 'Enter') onClick(event);
+    };
     const attach = () => {
       const doc = element.contentDocument;
       if (!doc || doc.URL !== 'about:srcdoc' || !doc.documentElement || attachedTo === doc) return;
       attachedTo = doc;
       setHeight(Math.min(MAX_FRAME_HEIGHT, Math.max(80, doc.documentElement.scrollHeight + 4)));
       doc.addEventListener('click', onClick);
+      doc.addEventListener('keydown', onKeyDown);
     };
     element.addEventListener('load', attach);
     // The frame may have finished loading before this effect ran.
@@ -46,6 +51,7 @@ function MailHtmlFrame({ document: html, onLink, title }: { document: string; on
     return () => {
       element.removeEventListener('load', attach);
       attachedTo?.removeEventListener('click', onClick);
+      attachedTo?.removeEventListener('keydown', onKeyDown);
     };
   }, [html, onLink]);
 
@@ -66,6 +72,22 @@ function MailHtmlFrame({ document: html, onLink, title }: { document: string; on
 function LinkConfirm({ url, onClose }: { url: string; onClose: () => void }) {
   const { t } = useTranslation();
   const openable = isOpenableLink(url);
+  const dialog = useRef<HTMLDivElement>(null);
+  const close = useRef(onClose);
+  close.current = onClose;
+  // A modal dialog: focus moves into it (to the safe choice), Escape closes it, and focus goes back to where it was.
+  useEffect(() => {
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    dialog.current?.querySelector<HTMLButtonElement>('[data-testid="link-confirm-cancel"]')?.focus();
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') close.current();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      before?.focus();
+    };
+  }, []);
   const open = () => {
     // noopener: the opened page gets no handle on Madoguchi. (In Electron the shell's window-open
     // handler decides; see electron/shell/hardening.ts.)
@@ -74,7 +96,7 @@ function LinkConfirm({ url, onClose }: { url: string; onClose: () => void }) {
   };
   return (
     <div className="dialog-backdrop" role="presentation">
-      <div className="dialog card" role="dialog" aria-modal="true" aria-labelledby="link-confirm-title" data-testid="link-confirm">
+      <div ref={dialog} className="dialog card" role="dialog" aria-modal="true" aria-labelledby="link-confirm-title" data-testid="link-confirm">
         <h3 id="link-confirm-title">{t('mail.linkTitle')}</h3>
         {openable ? <p>{t('mail.linkBody')}</p> : <p className="warning">{t('mail.linkUnsupported')}</p>}
         <p className="link-url" data-testid="link-confirm-url">

@@ -139,6 +139,9 @@ function getPurifier(): ReturnType<typeof DOMPurify> {
       if (href && !href.trim().startsWith('#')) {
         node.setAttribute(LINK_ATTRIBUTE, href.trim());
         node.setAttribute('title', href.trim());
+        // Without its href a link leaves the tab order: put back, so it opens from the keyboard too (Enter).
+        node.setAttribute('tabindex', '0');
+        node.setAttribute('role', 'link');
         state.links++;
       }
     }

@@ -164,6 +164,16 @@ test('3. opens a link only after confirming its real address', async () => {
   await expect(dialog).toHaveCount(0);
   expect(popups).toEqual([]);
 
+  // From the keyboard: the link is in the tab order and opens the same confirmation with Enter; the
+  // dialog takes the focus (on the safe choice) and Escape closes it.
+  await frame.locator('#shop').focus();
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByTestId('link-confirm-cancel')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  expect(popups).toEqual([]);
+
   // The shop is not on this network: answer for it, so the opened tab has a page to show.
   await world.context.route('https://shop.example.jp/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>shop</title>' }));
   await frame.locator('#shop').click();
