@@ -7,6 +7,7 @@ export const en: Messages = {
   app: { name: 'Madoguchi', company: 'TOOT Co., Ltd. customer desk' },
   common: {
     listSeparator: ', ',
+    itemSeparator: '; ',
     all: 'All',
     cancel: 'Cancel',
     change: 'Change',

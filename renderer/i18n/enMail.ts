@@ -99,7 +99,7 @@ export const enMail: typeof jaMail = {
     outboxTitle: 'Replies waiting to be sent',
     outboxStatus: { queued: 'Waiting', sending: 'Sending', retrying: 'Will retry', sent: 'Sent', failed: 'Failed', cancelled: 'Cancelled' },
     nextAttempt: 'Sends at: {{at}}',
-    attempts: '{{count}} attempt(s)',
+    attempts: 'Attempts: {{count}}',
     sendNow: 'Send now',
     sendFailedReason: 'Could not send: {{error}}',
     showHtml: 'HTML view',

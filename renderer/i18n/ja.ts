@@ -12,6 +12,7 @@ export const ja = {
   app: { name: '窓口', company: 'TOOT株式会社 お客様窓口' },
   common: {
     listSeparator: '・',
+    itemSeparator: '、',
     all: 'すべて',
     cancel: 'キャンセル',
     change: '変更',

@@ -52,7 +52,7 @@ export function ConsentForm({
     if (request.evidence.trim() === '') return setProblem(t('consent.evidenceRequired'));
     const { channels: toSend, withoutChannel } = consentChannelsToSend(purposes, channels);
     if (withoutChannel.length > 0) {
-      const names = withoutChannel.map((k) => purposeLabel(purposeByKey(k), language)).join('、');
+      const names = withoutChannel.map((k) => purposeLabel(purposeByKey(k), language)).join(t('common.listSeparator'));
       return setProblem(t('consent.chooseChannel', { purposes: names }));
     }
     const input: ConsentRecordInput = {
@@ -71,9 +71,9 @@ export function ConsentForm({
       const what = PURPOSES.filter((p) => purposes.includes(p.key))
         .map((p) => {
           const via = p.channels.includes('any') ? ['any' as const] : p.channels.filter((c) => toSend.includes(c));
-          return `${purposeLabel(p, lang)} (${via.map((ch) => i18n.t(`consentChannel.${ch}`)).join('・')})`;
+          return `${purposeLabel(p, lang)} (${via.map((ch) => i18n.t(`consentChannel.${ch}`)).join(i18n.t('common.listSeparator'))})`;
         })
-        .join('; ');
+        .join(i18n.t('common.itemSeparator'));
       useNotices.getState().show(
         i18n.t('consent.recorded', {
           action: i18n.t(`consent.action.${action}`),
