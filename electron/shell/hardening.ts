@@ -46,7 +46,7 @@ export function hardenAllWebContents(logger: Logger): void {
 /**
  * The session the window uses: every permission refused (camera, microphone, notifications,
  * geolocation, clipboard reads, devices...), and the CSP header added to anything served over
- * http(s) or file. Our own app:// responses carry the header from the protocol handler, because
+ * http(s) or file, which is never kept in the disk cache. Our own app:// responses carry the header from the protocol handler, because
  * Chromium does not run webRequest header hooks for custom protocols.
  */
 export function hardenSession(session: Session, logger: Logger): void {
@@ -57,10 +57,14 @@ export function hardenSession(session: Session, logger: Logger): void {
   session.setPermissionCheckHandler(() => false);
   session.setDevicePermissionHandler(() => false);
   session.webRequest.onHeadersReceived((details, callback) => {
+    const headers = Object.fromEntries(Object.entries(details.responseHeaders ?? {}).filter(([name]) => !/^(?:cache-control|expires|pragma)$/i.test(name)));
     callback({
       responseHeaders: {
-        ...details.responseHeaders,
+        ...headers,
         'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
+        // A mail's remote images (loaded when staff choose to) and their addresses, which often
+        // name the recipient, must not stay in Chromium's disk cache, which is not encrypted.
+        'Cache-Control': ['no-store'],
       },
     });
   });
