@@ -7,6 +7,8 @@
  * With SYNC_WORKER_STEP=1 the worker stops after printing "unlocked" and after each progress
  * line until a byte arrives on stdin, so the test decides exactly where the sync is when it
  * kills it (a sync takes milliseconds, faster than a kill could be aimed from outside).
+ * Mails are parsed, and the log checkpointed, on worker threads as in the app, so a kill lands
+ * on those too.
  */
 import { readSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +22,7 @@ const app = createApp({
   keychain: null,
   settings: jsonSettingsStore(join(dataDir, 'settings.json')),
   logger: createLogger(null),
+  workersDir: join(import.meta.dirname, '..', '..', 'electron', 'workers'),
   sync: { background: false, ...(batchMails ? { limits: { batchMails: Number(batchMails), batchMs: 1000 } } : {}) },
 });
 const unlocked = await app.router.call('session.unlock', { passphrase: 'correct horse battery staple', operator: 'worker' });
