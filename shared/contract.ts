@@ -35,6 +35,14 @@ const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) =
 const empty = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
 const id = z.object({ id: z.number().int().positive() }).strict();
+/**
+ * How long what staff type may be: far more than any reply or note, and far less than the
+ * loopback host's 4 MiB frame (a Japanese character is 3 bytes), so a paste that is too long is
+ * refused here, with the reason, instead of ending the connection.
+ */
+const MAX_TEXT = 100_000;
+const MAX_SUBJECT = 1_000;
+const MAX_EVIDENCE = 10_000;
 const operatorName = z.string().trim().min(1, userMessage('enterOperator')).max(80);
 const passphrase = z.string().min(10, userMessage('passphraseTooShort'));
 
@@ -103,8 +111,8 @@ export const contract = {
           .strict()
           .optional(),
         receivedAt: z.iso.datetime({ offset: true }),
-        subject: z.string().trim().min(1, userMessage('enterText')),
-        body: z.string().trim().min(1, userMessage('enterText')),
+        subject: z.string().trim().min(1, userMessage('enterText')).max(MAX_SUBJECT),
+        body: z.string().trim().min(1, userMessage('enterText')).max(MAX_TEXT),
       })
       .strict()
       .refine((v) => (v.customerId === undefined) !== (v.newCustomer === undefined), {
@@ -122,7 +130,7 @@ export const contract = {
     z
       .object({
         inquiryId: z.number().int().positive(),
-        body: z.string().trim().min(1, userMessage('enterText')),
+        body: z.string().trim().min(1, userMessage('enterText')).max(MAX_TEXT),
         /**
          * Quote the message answered below the reply ("> " lines under an attribution line in
          * Tokyo time). Default true. The account's signature is always added.
@@ -153,7 +161,7 @@ export const contract = {
    * back-off when the SMTP server fails, the reason kept on the item.
    */
   'outbox.queue': method(
-    z.object({ inquiryId: z.number().int().positive(), body: z.string().trim().min(1, userMessage('enterText')), quoteOriginal: z.boolean().optional() }).strict(),
+    z.object({ inquiryId: z.number().int().positive(), body: z.string().trim().min(1, userMessage('enterText')).max(MAX_TEXT), quoteOriginal: z.boolean().optional() }).strict(),
     outboxItem,
   ),
   /** Takes back a reply that has not started sending; the answer holds its text for the reply box. */
@@ -194,7 +202,7 @@ export const contract = {
         before: z.object({ name: z.string(), email: z.string().nullable(), phone: z.string().nullable(), postalAddress: z.string().nullable() }).strict(),
         source: consentSource,
         sourceInquiryId: z.number().int().positive().optional(),
-        evidence: z.string().trim().min(1, userMessage('describeAmendmentEvidence')),
+        evidence: z.string().trim().min(1, userMessage('describeAmendmentEvidence')).max(MAX_EVIDENCE),
       })
       .strict(),
     customerDetail,
@@ -214,7 +222,7 @@ export const contract = {
         deleteInquiryContents: z.boolean(),
         source: consentSource,
         sourceInquiryId: z.number().int().positive().optional(),
-        evidence: z.string().trim().min(1, userMessage('describeRequest')),
+        evidence: z.string().trim().min(1, userMessage('describeRequest')).max(MAX_EVIDENCE),
       })
       .strict(),
     customerDetail,
@@ -230,7 +238,7 @@ export const contract = {
         id: z.number().int().positive(),
         source: consentSource,
         sourceInquiryId: z.number().int().positive().optional(),
-        evidence: z.string().trim().min(1, userMessage('describeRequest')),
+        evidence: z.string().trim().min(1, userMessage('describeRequest')).max(MAX_EVIDENCE),
       })
       .strict(),
     z.object({
@@ -252,7 +260,7 @@ export const contract = {
         channels: z.array(consentChannel).min(1, userMessage('chooseChannel')),
         source: consentSource,
         sourceInquiryId: z.number().int().positive().optional(),
-        evidence: z.string().trim().min(1, userMessage('describeConsentEvidence')),
+        evidence: z.string().trim().min(1, userMessage('describeConsentEvidence')).max(MAX_EVIDENCE),
       })
       .strict(),
     z.object({ recorded: z.number().int() }),

@@ -56,12 +56,22 @@ export async function startLoopbackHost({ router, rendererDir, port = 0, logger 
   const server = createServer((req, res) => {
     if (req.headers.host !== hostHeader) return refuse(res, 421, 'Misdirected request');
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed');
-    serveStatic(rendererDir, req, res);
+    try {
+      serveStatic(rendererDir, req, res);
+    } catch {
+      // An address that does not decode ("/%"): refused, and the host goes on serving.
+      refuse(res, 400, 'Bad request');
+    }
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', origin);
+    const url = URL.parse(req.url ?? '/', origin);
+    if (!url) {
+      socket.write('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
     const given = Buffer.from(url.searchParams.get('token') ?? '');
     const expected = Buffer.from(token);
     const tokenOk = given.length === expected.length && timingSafeEqual(given, expected);
@@ -71,7 +81,7 @@ export async function startLoopbackHost({ router, rendererDir, port = 0, logger 
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serveConnection(ws, router));
+    wss.handleUpgrade(req, socket, head, (ws) => serveConnection(ws, router, logger));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -94,11 +104,13 @@ export async function startLoopbackHost({ router, rendererDir, port = 0, logger 
   };
 }
 
-function serveConnection(ws: WebSocket, router: Router): void {
+function serveConnection(ws: WebSocket, router: Router, logger: Logger): void {
   const unsubscribe = router.onPush((frame) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
   });
   ws.on('close', unsubscribe);
+  // A frame over the size limit, or not valid UTF-8: that connection ends (ws closes it), the host and its other connections go on.
+  ws.on('error', (error) => logger.warn('host.ws_error', { reason: error.message }));
   ws.on('message', async (data) => {
     let frame: CallFrame;
     try {
@@ -133,5 +145,7 @@ function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): v
     'cache-control': 'no-store',
   });
   if (req.method === 'HEAD') return void res.end();
-  createReadStream(file).pipe(res);
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }

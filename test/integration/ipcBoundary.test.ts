@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -17,6 +18,11 @@ describe('the router refuses wrong calls with clear errors', () => {
   it('names the field that is wrong', async () => {
     const result = await t.app.router.call('inquiries.reply', { inquiryId: 'one', body: '' });
     expect(result).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/inquiries\.reply: inquiryId: .*; body: /) } });
+  });
+
+  it('refuses a text too long to be a reply before it reaches the outbox', async () => {
+    const result = await t.app.router.call('outbox.queue', { inquiryId: 1, body: 'あ'.repeat(100_001) });
+    expect(result).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/outbox\.queue: body: /) } });
   });
 
   it('refuses unknown methods and extra fields', async () => {
@@ -91,6 +97,42 @@ describe('the loopback host', () => {
     await expect(connect('', { origin: origin() })).rejects.toThrow(/403/);
     await expect(connect('?token=guess', { origin: origin() })).rejects.toThrow(/403/);
     await expect(connect(`?token=${token()}`, { origin: 'http://evil.example' })).rejects.toThrow(/403/);
+  });
+
+  /** A raw HTTP request as a hostile page or program could send it: the status line of the answer, or the error. */
+  function rawRequest(lines: string[]): Promise<string> {
+    return new Promise((resolve) => {
+      const socket = createConnection({ host: '127.0.0.1', port: host.port }, () => socket.write(`${lines.join('\r\n')}\r\n\r\n`));
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk.toString()));
+      socket.on('close', () => resolve(answer.split('\r\n')[0] ?? ''));
+      socket.on('error', (error) => resolve(error.message));
+      socket.setTimeout(5000, () => socket.destroy());
+    });
+  }
+
+  it('survives addresses that do not decode, a WebSocket to a malformed address, and a frame over the size limit', async () => {
+    const hostLine = `Host: 127.0.0.1:${host.port}`;
+    expect(await rawRequest(['GET /% HTTP/1.1', hostLine, 'Connection: close'])).toBe('HTTP/1.1 400 Bad Request');
+    expect(await rawRequest(['GET // HTTP/1.1', hostLine, 'Connection: close'])).toMatch(/^HTTP\/1\.1 (?:400|404)/);
+    const upgrade = ['Connection: Upgrade', 'Upgrade: websocket', 'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=='];
+    expect(await rawRequest(['GET //x:y@ HTTP/1.1', hostLine, ...upgrade])).toMatch(/^HTTP\/1\.1 (?:400|403)/);
+    expect(await rawRequest(['GET http://a:b/ipc HTTP/1.1', hostLine, ...upgrade])).toMatch(/^HTTP\/1\.1 (?:400|403)/);
+
+    // A frame over 4 MiB ends that connection only.
+    const big = await connect(`?token=${token()}`, { origin: origin() });
+    const closed = new Promise<number>((resolve) => big.once('close', (code) => resolve(code)));
+    big.on('error', () => undefined);
+    big.send(JSON.stringify({ id: 1, method: 'inquiries.reply', input: { inquiryId: 1, body: 'あ'.repeat(1_500_000) } }));
+    expect(await closed).toBe(1009);
+
+    // Still serving: the page, and calls on a new connection.
+    expect((await fetch(origin() + '/')).status).toBe(200);
+    const ws = await connect(`?token=${token()}`, { origin: origin() });
+    const answer = new Promise<unknown>((resolve) => ws.once('message', (data) => resolve(JSON.parse(data.toString()))));
+    ws.send(JSON.stringify({ id: 2, method: 'session.status', input: {} }));
+    expect(await answer).toMatchObject({ id: 2, result: { ok: true } });
+    ws.close();
   });
 
   it('refuses requests addressed to another host name (DNS rebinding)', async () => {
