@@ -133,6 +133,19 @@ export function createApp(options: AppOptions): App {
     }
   };
 
+  /**
+   * Setting up, unlocking and locking run one at a time, in the order asked: two windows
+   * unlocking at once would each open a session (the first left running, unseen by lock()), and
+   * a lock asked for while an unlock derives its key (the computer going to sleep) would find
+   * nothing to lock and be lost.
+   */
+  let sessionChanges: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(change: () => Promise<T>): Promise<T> => {
+    const done = sessionChanges.then(change, change);
+    sessionChanges = done.catch(() => undefined);
+    return done;
+  };
+
   const router = createRouter(
     {
       'session.status': async () => ({
@@ -141,22 +154,25 @@ export function createApp(options: AppOptions): App {
         operator: session?.workspace.operator ?? null,
         keychainUnlock: vault.canUnlockWithKeychain(),
       }),
-      'session.create': async ({ passphrase, operator }) => {
-        const key = await vault.create(passphrase);
-        open(key, operator);
-        options.logger.info('session.created');
-        return { ok: true };
-      },
-      'session.unlock': async ({ passphrase, operator }) => {
-        if (session) await lock();
-        open(await vault.unlock(passphrase), operator);
-        options.logger.info('session.unlocked');
-        return { ok: true };
-      },
-      'session.lock': async () => {
-        await lock();
-        return { ok: true };
-      },
+      'session.create': ({ passphrase, operator }) =>
+        oneAtATime(async () => {
+          const key = await vault.create(passphrase);
+          open(key, operator);
+          options.logger.info('session.created');
+          return { ok: true as const };
+        }),
+      'session.unlock': ({ passphrase, operator }) =>
+        oneAtATime(async () => {
+          if (session) await lock();
+          open(await vault.unlock(passphrase), operator);
+          options.logger.info('session.unlocked');
+          return { ok: true as const };
+        }),
+      'session.lock': () =>
+        oneAtATime(async () => {
+          await lock();
+          return { ok: true as const };
+        }),
 
       'settings.get': async () => ({ language: options.settings.get('language') }),
       'settings.set': async ({ language }) => {
@@ -274,7 +290,7 @@ export function createApp(options: AppOptions): App {
     options.logger,
   );
 
-  return { router, close: lock };
+  return { router, close: () => oneAtATime(lock) };
 }
 
 /**

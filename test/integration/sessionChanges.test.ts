@@ -1,0 +1,47 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/testApp';
+
+/**
+ * Unlocking, locking and setting up happen one at a time, in the order asked, however they
+ * overlap: two windows of the loopback host unlocking at once, or the computer going to sleep
+ * (a lock) while an unlock still derives its key.
+ */
+describe('session changes that overlap', () => {
+  let t: TestApp;
+  afterEach(async () => t?.dispose());
+
+  /** Every session opened is closed again: as many "unlocked" pushes as "locked" ones once all is locked. */
+  function sessionPushes(): { opened: number; closed: number } {
+    const counts = { opened: 0, closed: 0 };
+    t.app.router.onPush((frame) => {
+      if (frame.push !== 'session.changed') return;
+      if ((frame.payload as { unlocked: boolean }).unlocked) counts.opened++;
+      else counts.closed++;
+    });
+    return counts;
+  }
+
+  it('two unlocks at once leave one session, which the lock closes', async () => {
+    t = await startTestApp();
+    await t.call('session.lock', {});
+    const counts = sessionPushes();
+    await Promise.all([
+      t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' }),
+      t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '鈴木' }),
+    ]);
+    // The later one is the session: its operator is who acts.
+    expect(await t.call('session.status', {})).toMatchObject({ unlocked: true, operator: '鈴木' });
+    await t.call('session.lock', {});
+    expect(counts).toEqual({ opened: 2, closed: 2 });
+  });
+
+  it('a lock asked for while an unlock is under way locks once the unlock is done', async () => {
+    t = await startTestApp();
+    await t.call('session.lock', {});
+    const unlocking = t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
+    const locking = t.call('session.lock', {});
+    await Promise.all([unlocking, locking]);
+    expect(await t.call('session.status', {})).toMatchObject({ unlocked: false });
+    await expect(t.call('inquiries.list', {})).rejects.toMatchObject({ code: 'LOCKED' });
+  });
+});
