@@ -21,3 +21,8 @@ export function changesMailLogin(before: MailAccount, after: MailAccount, input:
     Boolean(input.oauthRefreshToken)
   );
 }
+
+/** Whether an edit points the account at another mailbox: another IMAP server or user (not only another port or TLS setting). */
+export function changesMailbox(before: MailAccount, after: MailAccount): boolean {
+  return after.imapHost.trim().toLowerCase() !== before.imapHost.trim().toLowerCase() || after.imapUser !== before.imapUser;
+}

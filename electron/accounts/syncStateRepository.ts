@@ -40,6 +40,22 @@ export async function setNextRetry(db: Executor, id: number, at: string | null):
   await db.updateTable('mailAccounts').set({ nextRetryAt: at }).where('id', '=', id).execute();
 }
 
+/**
+ * The account now reads another mailbox (another server or user): its folders' positions are
+ * forgotten, so the next sync reads the new mailbox from the start (mails already stored are
+ * known by their Message-ID and not stored twice). Stored and set-aside mails keep their place
+ * in the old mailbox's numbering under a mark that matches no server's, so that a UID of the new
+ * mailbox, which may name another mail, is never taken for theirs.
+ */
+export async function forgetMailboxPositions(db: Executor, accountId: number): Promise<void> {
+  const mark = (column: 'imap_uid_validity' | 'uid_validity') => sql.raw(`'${OLD_MAILBOX}' || coalesce(${column}, '')`);
+  await db.deleteFrom('syncState').where('mailAccountId', '=', accountId).execute();
+  await sql`UPDATE messages SET imap_uid_validity = ${mark('imap_uid_validity')} WHERE mail_account_id = ${accountId} AND imap_uid_validity NOT LIKE ${OLD_MAILBOX + '%'}`.execute(db);
+  await sql`UPDATE quarantine SET uid_validity = ${mark('uid_validity')} WHERE mail_account_id = ${accountId} AND coalesce(uid_validity, '') NOT LIKE ${OLD_MAILBOX + '%'}`.execute(db);
+}
+/** The mark of a numbering of a mailbox the account no longer reads (UIDVALIDITY is digits). */
+const OLD_MAILBOX = 'old-mailbox:';
+
 export async function getSyncState(db: Executor, accountId: number, folder: string): Promise<Selectable<SyncStateTable> | null> {
   return (
     (await db

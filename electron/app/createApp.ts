@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import type { Language } from '../../shared/domain';
 import { AppError } from '../../shared/result';
 import { assertAccountRemovable, removeAccount } from '../accounts/accountRemoval';
-import { changesMailLogin } from '../accounts/mailLoginChange';
+import { changesMailbox, changesMailLogin } from '../accounts/mailLoginChange';
 import { listAccounts, saveAccount } from '../accounts/accountRepository';
-import { listQuarantine } from '../accounts/syncStateRepository';
+import { forgetMailboxPositions, listQuarantine } from '../accounts/syncStateRepository';
 import { recordConsent } from '../consent/consentService';
 import { getCustomerDetail } from '../customers/customerDetail';
 import { searchCustomers } from '../customers/customerRepository';
@@ -192,6 +192,7 @@ export function createApp(options: AppOptions): App {
         const before = account.id === undefined ? undefined : (await listAccounts(ws.db)).find((a) => a.id === account.id);
         const result = await ws.db.transaction().execute(async (trx) => {
           const saved = await saveAccount(trx, ws.secrets, account);
+          if (before && changesMailbox(before, saved)) await forgetMailboxPositions(trx, saved.id);
           if (signature !== undefined) await saveSignature(trx, saved.id, signature);
           return { ...saved, signature: (await signatureOf(trx, saved.id)) ?? '' };
         });

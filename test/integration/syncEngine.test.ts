@@ -52,6 +52,34 @@ describe('the sync engine against a real Dovecot and a real encrypted database',
     return keys.sort();
   }
 
+  describe('an account pointed at another mailbox', () => {
+    it('reads the new mailbox from its start, even where its folder happens to have the old one\'s UIDVALIDITY, storing no mail twice', async () => {
+      await dovecot.appendMails([mail(1), mail(2), mail(3)]);
+      const account = await addAccount(dovecot);
+      expect(await t.call('sync.run', { accountId: account.id })).toMatchObject({ fetched: 3, newInquiries: 3 });
+      const oldValidity = (await t.call('sync.status', {}))[0]!.folders[0]!.uidValidity;
+
+      // Another user's mailbox (info@ instead of support@), numbered alike: the same UIDVALIDITY, UIDs 1 to 5 again.
+      const other = await startDovecot({ user: 'info@toot.example' });
+      try {
+        await other.appendMails([mail(11), mail(2), mail(12), mail(13), mail(14)]);
+        other.setUidValidity('INBOX', Number(oldValidity));
+        await t.call('accounts.save', { ...testMailAccount(other, smtp, { smtpUser: '', smtpPassword: undefined, label: 'サポート窓口', fromAddress: SUPPORT }), id: account.id });
+        const report = await t.call('sync.run', { accountId: account.id });
+        // Every mail of the new mailbox is read; the one already stored (from the old) is not stored again.
+        expect(report).toMatchObject({ newInquiries: 4, skippedDuplicates: 1 });
+        expect((await t.call('sync.status', {}))[0]!.folders[0]).toMatchObject({ uidValidity: oldValidity, lastUid: 5 });
+        expect((await everyMessageKey()).filter((key) => key.startsWith('<m'))).toEqual([1, 2, 3, 11, 12, 13, 14].map((n) => `<m${n}@example.jp>`).sort());
+        // The old mailbox's mails are not taken for gone from the new one.
+        for (const inquiry of await t.call('inquiries.list', {})) {
+          for (const message of (await t.call('inquiries.get', { id: inquiry.id })).messages) expect(message.removedOnServerAt).toBeNull();
+        }
+      } finally {
+        await other.stop();
+      }
+    });
+  });
+
   describe('UIDVALIDITY change', () => {
     it('re-syncs a recreated folder by Message-ID (and content hash): no duplicates, no losses, only unknown mail downloaded', async () => {
       const originals = [mail(1), mail(2), mail(3), noMessageIdMail({ from: 'noid@example.jp', to: SUPPORT, subject: 'IDなし', text: 'Message-IDのないメール' })];

@@ -23,6 +23,8 @@ export interface DovecotServer {
   appendMail(raw: string | Buffer, folder?: string, options?: AppendOptions): Promise<number>;
   /** Appends many mails over one connection, in order; resolves to their UIDs. */
   appendMails(raws: ReadonlyArray<string | Buffer>, folder?: string, options?: AppendOptions): Promise<number[]>;
+  /** Gives the folder this UIDVALIDITY (doveadm), as another server's folder may happen to have the same. */
+  setUidValidity(folder: string, uidValidity: number): void;
   /** Runs `work` with a logged-in client of the test user (to delete, create or inspect folders). */
   withClient<T>(work: (client: ImapFlow) => Promise<T>): Promise<T>;
 }
@@ -131,6 +133,10 @@ async function startOnce(user: string, password: string, options: DovecotOptions
       stopped = true;
       await cleanup();
     },
+    setUidValidity(folder, uidValidity) {
+      const run = spawnSync('doveadm', ['-c', join(dir, 'dovecot.conf'), 'mailbox', 'update', '-u', user, '--uid-validity', String(uidValidity), folder], { encoding: 'utf8' });
+      if (run.status !== 0) throw new Error(`doveadm could not set the UIDVALIDITY of ${folder}: ${run.stderr}`);
+    },
     async appendMail(raw, folder = 'INBOX', options = {}) {
       const [uid] = await server.appendMails([raw], folder, options);
       return uid as number;
@@ -228,7 +234,8 @@ ${options.namespacePrefix ? `namespace inbox {\n  inbox = yes\n  separator = .\n
 }
 ${oauth2}userdb {
   driver = static
-  args = uid=${mailUid} gid=${mailGid} home=${dir}/home/%n
+  # allow_all_users: doveadm, which asks no passdb, finds the user too (setUidValidity).
+  args = uid=${mailUid} gid=${mailGid} home=${dir}/home/%n allow_all_users=yes
 }
 # chroot needs root; the tests gain nothing from it, so it is off for every user.
 service anvil {
