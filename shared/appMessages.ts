@@ -46,6 +46,10 @@ export const APP_MESSAGES = {
     en: 'Mail account "{label}" has no IMAP password: enter it in Settings.',
     ja: 'メールアカウント「{label}」に IMAP パスワードがありません。設定で入力してください。',
   },
+  accountPasswordNeeded: {
+    en: 'Enter the IMAP password: this account now logs in with a password, and none is stored for it.',
+    ja: 'IMAP パスワードを入力してください。このアカウントはパスワードでログインする設定ですが、パスワードが保存されていません。',
+  },
   newAccountPassword: { en: 'Enter the IMAP password for the new account.', ja: '新しいアカウントの IMAP パスワードを入力してください。' },
   newAccountOAuthSettings: {
     en: 'Enter the OAuth2 authorization URL, token URL and client ID to sign in with the provider (or an access token, or a refresh token with the token URL and client ID).',

@@ -212,6 +212,12 @@ export async function saveAccount(db: Executor, secrets: SecretBox, input: MailA
       .executeTakeFirstOrThrow();
     return toMailAccount(row);
   }
+  if (!imapPassword) {
+    // Switched to a password (from OAuth2) without typing one: the sync could never log in.
+    const stored = await db.selectFrom('mailAccounts').select(['imapPassword', 'authMethod']).where('id', '=', id).executeTakeFirst();
+    const signsInWithPassword = (input.authMethod ?? stored?.authMethod) !== 'oauth2';
+    if (stored && signsInWithPassword && stored.imapPassword === null) throw new AppError('BAD_REQUEST', userMessage('accountPasswordNeeded'));
+  }
   const row = await db.updateTable('mailAccounts').set(values).where('id', '=', id).returningAll().executeTakeFirst();
   if (!row) throw new AppError('NOT_FOUND', userMessage('accountNotFound', { id }));
   return toMailAccount(row);

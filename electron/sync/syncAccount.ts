@@ -57,8 +57,9 @@ type StoredOutcome = IngestOutcome | { kind: 'skipped' } | { kind: 'quarantined'
 export async function syncAccount(ws: Workspace, accountId: number, options: SyncOptions = {}): Promise<SyncReport> {
   const { signal } = options;
   const { account, imap: config } = await openMailLogin(ws, accountId).catch(async (error: unknown) => {
-    // An OAuth2 token that is missing or cannot be renewed is the account's health to show too.
-    if (error instanceof AppError && error.code.startsWith('OAUTH_')) await recordSyncHealth(ws.db, accountId, ws.now(), error.message);
+    // What stops the sync before it can log in (an OAuth2 token missing or not renewed, no password
+    // stored) is the account's health to show too: the background sync has no one else to tell.
+    if (error instanceof AppError && error.code !== 'NOT_FOUND') await recordSyncHealth(ws.db, accountId, ws.now(), error.message);
     throw error;
   });
   const report: SyncReport & { folders: FolderSyncResult[] } = {

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from '../support/dovecot';
+import { inspectDatabase } from '../support/inspectDatabase';
 import { testMailAccount, type MailAccountInput } from '../support/mailAccount';
 import { japaneseMail } from '../support/mailFixtures';
 import { startOAuthProvider, type OAuthProvider } from '../support/oauthProvider';
@@ -190,6 +191,24 @@ describe('mail accounts that log in with OAuth2 access tokens', () => {
     expect(cleartext.message).toContain('must start with https://');
     const nothing = await failure(t.call('accounts.save', oauthAccount({})));
     expect(nothing.message).toContain('Enter the OAuth2 authorization URL, token URL and client ID to sign in with the provider (or an access token');
+  });
+
+  it('refuses switching an OAuth2 account to a password without one, and shows a sync that cannot log in on the account', async () => {
+    const account = await t.call('accounts.save', oauthAccount({ oauthAccessToken: provider.issue(dovecot.user).accessToken }));
+    const { imapPassword: _password, ...asPassword } = testMailAccount(dovecot, smtp);
+    const refused = await failure(t.call('accounts.save', { ...asPassword, id: account.id, authMethod: 'password' }));
+    expect(refused).toMatchObject({ code: 'BAD_REQUEST', message: 'Enter the IMAP password: this account now logs in with a password, and none is stored for it.' });
+    // An edit that leaves the sign-in method out keeps OAuth2, and needs no password.
+    const { authMethod: _method, ...unchanged } = oauthAccount({});
+    await t.call('accounts.save', { ...unchanged, id: account.id, label: '改名' });
+
+    // Whatever stops a sync before it logs in is on the account's health, as the background sync would leave it.
+    await t.app.close();
+    await inspectDatabase(t.dataDir, (raw) => raw.prepare("UPDATE mail_accounts SET auth_method = 'password', imap_password = NULL WHERE id = ?").run(account.id));
+    await t.restart();
+    await failure(t.call('sync.run', { accountId: account.id }));
+    const [status] = await t.call('sync.status', {});
+    expect(status).toMatchObject({ accountId: account.id, lastError: expect.stringContaining('has no IMAP password: enter it in Settings'), failureCount: 1 });
   });
 });
 
