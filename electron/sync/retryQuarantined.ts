@@ -2,7 +2,7 @@ import type { QuarantineRetry } from '../../shared/mailAccounts';
 import { AppError } from '../../shared/result';
 import type { Workspace } from '../app/workspace';
 import { FORGOTTEN, getQuarantined } from '../accounts/syncStateRepository';
-import { openMailLogin } from '../accounts/mailLogin';
+import { withMailLogin } from '../accounts/mailLogin';
 import { fetchOneMail } from '../mail/imapFetch';
 import { parseOutcome } from './ingestPipeline';
 import { fileSetAsideMail } from './setAsideFiling';
@@ -30,8 +30,11 @@ export async function retryQuarantinedMail(ws: Workspace, id: number, parse: Mai
   if (!row) throw new AppError('NOT_FOUND', userMessage('setAsideGone'));
   // Its sender asked for their registration, and what they wrote, to be deleted: it is not filed again.
   if (row.reasonKey === FORGOTTEN) throw new AppError('CONFLICT', userMessage(FORGOTTEN));
-  const { account, imap } = await openMailLogin(ws, row.accountId);
-  const { uidValidity, mail: fetched } = await fetchOneMail(imap, row.folder, row.uid);
+  // An OAuth2 token the server refuses is renewed once, as for a sync.
+  const { account, uidValidity, mail: fetched } = await withMailLogin(ws, row.accountId, async ({ account, imap }) => ({
+    account,
+    ...(await fetchOneMail(imap, row.folder, row.uid)),
+  }));
   if (row.uidValidity !== null && row.uidValidity !== uidValidity) {
     throw new AppError('CONFLICT', userMessage('setAsideRenumbered', { folder: row.folder, uid: row.uid }));
   }

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startDovecot, type DovecotServer } from '../support/dovecot';
 import { inspectDatabase } from '../support/inspectDatabase';
 import { testMailAccount, type MailAccountInput } from '../support/mailAccount';
-import { japaneseMail } from '../support/mailFixtures';
+import { autoReplyMail, japaneseMail } from '../support/mailFixtures';
 import { startOAuthProvider, type OAuthProvider } from '../support/oauthProvider';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
 import { CallFailed, startTestApp, type TestApp } from '../support/testApp';
@@ -124,6 +124,24 @@ describe('mail accounts that log in with OAuth2 access tokens', () => {
     await t.call('sync.run', { accountId: account.id });
     expect(provider.refreshCount).toBe(refreshesBefore + 2);
     expect((await t.call('sync.status', {}))[0]).toMatchObject({ lastError: null, failureCount: 0 });
+  });
+
+  it('renews a refused token to fetch a set-aside mail again, as a sync does', async () => {
+    const { accessToken, refreshToken } = provider.issue(dovecot.user);
+    const account = await t.call(
+      'accounts.save',
+      oauthAccount({ oauthAccessToken: accessToken, oauthRefreshToken: refreshToken, oauthTokenUrl: provider.tokenUrl, oauthClientId: provider.clientId }),
+    );
+    await dovecot.appendMail(autoReplyMail('auto-submitted', { from: 'form@shop.example', messageId: '<form-1@shop.example>' }));
+    await expect(t.call('sync.run', { accountId: account.id })).resolves.toMatchObject({ automatic: 1 });
+    const [setAside] = await t.call('sync.quarantine', {});
+    const renewalsBefore = provider.refreshCount;
+    provider.expire(accessToken);
+
+    // Staff judge it an inquiry: the token the server now refuses is renewed, and the mail is fetched.
+    await expect(t.call('sync.retryQuarantined', { id: setAside!.id, asInquiry: true })).resolves.toMatchObject({ outcome: 'new' });
+    expect(provider.refreshCount).toBe(renewalsBefore + 1);
+    expect(await t.call('inquiries.list', {})).toHaveLength(1);
   });
 
   it('with a provider that rotates refresh tokens, a sync and a reply that find the token expired together both go through, and the rotated token is kept', async () => {
