@@ -2,7 +2,8 @@ import type { MailAccount, MailAccountInput } from '../../shared/mailAccounts';
 
 /**
  * Whether an edit of an account (`before` and `after` as stored, from `input`) changes how its
- * mail is read: the IMAP server, user or sign-in method, a new password or token, or the folders.
+ * mail is read: the IMAP server, user or sign-in method, a new password or token, the OAuth2
+ * client settings that renew the token, or the folders.
  * Such an edit is synced again at once with the new settings (a corrected password should not
  * wait out the back-off of the old one); one that only renames the account or changes its
  * signature or SMTP server leaves the background sync as it is, its IDLE connections open.
@@ -18,7 +19,11 @@ export function changesMailLogin(before: MailAccount, after: MailAccount, input:
     folders(after) !== folders(before) ||
     input.imapPassword !== undefined ||
     input.oauthAccessToken !== undefined ||
-    Boolean(input.oauthRefreshToken)
+    Boolean(input.oauthRefreshToken) ||
+    // Corrected client settings may be what the renewal of the token failed on.
+    after.oauthTokenUrl !== before.oauthTokenUrl ||
+    after.oauthClientId !== before.oauthClientId ||
+    Boolean(input.oauthClientSecret)
   );
 }
 
