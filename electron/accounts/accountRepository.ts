@@ -162,6 +162,9 @@ export async function saveAccount(db: Executor, secrets: SecretBox, input: MailA
     ...rest
   } = input;
   requireUsableOAuth(input);
+  // Refused here, when staff can fix it, rather than on every sync and reply.
+  if (!imapTls && !isLoopbackHost(rest.imapHost)) throw new AppError('BAD_REQUEST', userMessage('imapNeedsTlsSetting', { host: rest.imapHost }));
+  if (!smtpTls && !isLoopbackHost(rest.smtpHost)) throw new AppError('BAD_REQUEST', userMessage('smtpNeedsTls', { host: rest.smtpHost }));
   // '' removes an optional OAuth2 secret; omitted keeps it.
   const optionalSecret = (value: string) => (value === '' ? null : secrets.seal(value));
   const values = {

@@ -12,7 +12,8 @@ export function SyncAlert() {
   // A string, not a new array: the header re-renders only when the list of names changes.
   const failing = useAccounts((s) =>
     s.accounts
-      .filter((a) => (s.status[a.id]?.failureCount ?? 0) > 0 && !s.status[a.id]?.running)
+      // A failed sync, or a folder of it that failed (that folder's mail does not come in either).
+      .filter((a) => ((s.status[a.id]?.failureCount ?? 0) > 0 || Boolean(s.status[a.id]?.lastError)) && !s.status[a.id]?.running)
       .map((a) => a.label)
       .join(t('common.listSeparator')),
   );

@@ -153,7 +153,11 @@ function SyncHealth({ account }: { account: MailAccount }) {
         <dd data-testid={`account-health-error-${account.id}`} className={status.lastError ? 'field-error' : undefined}>
           {status.lastError ? (
             <>
-              {mainProcessText(status.lastError)} <span data-testid={`account-failures-${account.id}`}>{t('sync.health.failureCount', { n: status.failureCount })}</span>
+              {mainProcessText(status.lastError)}{' '}
+              <span data-testid={`account-failures-${account.id}`}>
+                {/* No failure in a row: the sync went through, but a folder of it did not (a folder renamed on the server). */}
+                {status.failureCount > 0 ? t('sync.health.failureCount', { n: status.failureCount }) : t('sync.health.someFolders')}
+              </span>
             </>
           ) : (
             t('sync.health.noError')

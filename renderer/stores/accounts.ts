@@ -3,6 +3,7 @@ import { call } from '../api/client';
 import type { AccountSyncStatus, MailAccount, MailAccountInput, SyncReport } from '../../shared/mailAccounts';
 import type { PushPayload } from '../../shared/contract';
 import { attempt, useErrors } from './errors';
+import { useQuarantine } from './quarantine';
 
 export type SyncProgress = PushPayload<'sync.progress'>;
 
@@ -85,7 +86,11 @@ export const useAccounts = create<AccountsState>()((set, get) => ({
   },
   async remove(id) {
     const done = await attempt(() => call('accounts.remove', { id }));
-    if (done) await get().load();
+    if (done) {
+      await get().load();
+      // The mails it set aside went with it.
+      if (useQuarantine.getState().loaded) void useQuarantine.getState().load();
+    }
     return done !== undefined;
   },
   async signIn(id, open) {

@@ -31,6 +31,16 @@ describe('the router refuses wrong calls with clear errors', () => {
     expect(await t.app.router.call('customers.get', { id: 1, sql: 'DROP TABLE customers' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
   });
 
+  it('refuses a mail account that would log in without TLS to a server not on this computer, when it is saved', async () => {
+    const account = {
+      label: 'サポート', imapHost: 'imap.example.jp', imapPort: 143, imapTls: false, imapUser: 'support', imapPassword: 'secret-123',
+      smtpHost: '127.0.0.1', smtpPort: 25, smtpTls: false, smtpUser: '', fromAddress: 'support@toot.example', fromName: 'TOOT',
+    };
+    expect(await t.app.router.call('accounts.save', account)).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('IMAP server imap.example.jp needs TLS: turn TLS on') } });
+    expect(await t.app.router.call('accounts.save', { ...account, imapHost: 'localhost', smtpHost: 'smtp.example.jp' })).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('SMTP server smtp.example.jp needs TLS') } });
+    expect(await t.app.router.call('accounts.list', {})).toEqual({ ok: true, value: [] });
+  });
+
   it('says what to do when something does not exist', async () => {
     expect(await t.app.router.call('inquiries.get', { id: 4242 })).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'Inquiry #4242 does not exist.' } });
   });
