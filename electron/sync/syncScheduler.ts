@@ -187,6 +187,8 @@ export class SyncScheduler {
     state.newMailDuringSync = false;
     this.clock.clearTimeout(state.timer);
     state.timer = null;
+    // The run it was waiting for is this one: no next run until this one ends (the health said a time now past).
+    state.nextRunAt = null;
     const current = state;
     // Only the latest sync's end counts: an earlier one's late report must not end the sync that runs.
     return (failures) => {

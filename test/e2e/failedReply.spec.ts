@@ -49,6 +49,8 @@ test('a refused reply is marked failed with the reason, in the inquiry and in th
   // The notice that offered to take the reply back goes: it can no longer be.
   await expect(page.getByTestId('notice-undo')).toHaveCount(0);
   expect(world.smtp.received).toHaveLength(0);
+  // Tried once (the server refused it at RCPT TO), and not again on its own.
+  expect(world.smtp.attempted).toEqual(['moved@example.jp']);
 });
 
 test('a failed reply taken back from the outbox returns its text to the reply box, after what was typed meanwhile', async () => {
@@ -60,6 +62,7 @@ test('a failed reply taken back from the outbox returns its text to the reply bo
   // Nothing typed is lost: the reply comes back after what was typed meanwhile.
   await expect(page.getByTestId('reply-body')).toHaveValue('住所を確認します。\n\n承知しました。');
   expect(world.smtp.received).toHaveLength(0);
+  expect(world.smtp.attempted).toEqual(['moved@example.jp']);
 });
 
 test('once the customer asks that their data no longer be used to answer them, the open inquiry says so instead of offering a reply', async () => {

@@ -46,7 +46,7 @@ describe('background sync while unlocked', () => {
     await waitFor('mail reported by IDLE', async () => (await subjects()).includes('問い合わせ 2'), 5000);
 
     // Meanwhile the misconfigured account fails again and again, each retry later than the one before.
-    const failing = await waitFor('three failed syncs', async () => (await t.call('sync.status', {})).find((s) => s.accountId === bad.id && s.failureCount >= 3));
+    const failing = await waitFor('three failed syncs', async () => (await t.call('sync.status', {})).find((s) => s.accountId === bad.id && s.failureCount >= 3 && !s.running));
     expect(failing.lastError).toMatch(/password/i);
     expect(failing.idle).toBe(false);
     expect(Date.parse(failing.nextRetryAt!)).toBeGreaterThan(Date.now());

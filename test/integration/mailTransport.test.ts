@@ -218,11 +218,9 @@ describe('fetchNewMail against Dovecot', () => {
     await expect(testImapLogin(config)).resolves.toBeUndefined();
   });
 
-  it('maps a closed port to IMAP_UNREACHABLE within a few seconds', async () => {
+  it('maps a closed port to IMAP_UNREACHABLE', async () => {
     const port = await closedPort();
-    const started = Date.now();
     const error = await appFailure(testImapLogin({ ...config, port }));
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(error.code).toBe('IMAP_UNREACHABLE');
     expect(error.message).toBe(`Cannot reach IMAP server 127.0.0.1:${port}: check the host, port and network`);
   });
@@ -345,11 +343,9 @@ describe('sendMail against a real SMTP server', () => {
     expect(error.code).toBe('SMTP_AUTH_FAILED');
   });
 
-  it('maps a closed port to SMTP_UNREACHABLE within a few seconds', async () => {
+  it('maps a closed port to SMTP_UNREACHABLE', async () => {
     const port = await closedPort();
-    const started = Date.now();
     const error = await appFailure(sendMail({ ...config, port }, { from: { name: 'T', address: 'support@toot.example' }, to: 'a@example.jp', subject: 's', text: 't', messageIdDomain: 'toot.example' }));
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(error.code).toBe('SMTP_UNREACHABLE');
     expect(error.message).toBe(`Cannot reach SMTP server 127.0.0.1:${port}: check the host, port and network`);
   });

@@ -117,9 +117,11 @@ describe('signing in with the OAuth2 provider', () => {
       const completed = t.call('accounts.oauthComplete', { id: saved.id });
       const back = await fetch(authorizeUrl, { redirect: 'manual' });
       const callback = back.headers.get('location') as string;
-      const [once, twice] = await Promise.all([openInBrowser(callback), new Promise((resolve) => setTimeout(resolve, 100)).then(() => openInBrowser(callback))]);
-      expect(once.text).toContain('サインインしました');
-      expect(twice.text).toContain('already handled');
+      // Whichever arrives first redeems the code; the other is told it was handled (on a busy machine either may be first).
+      const answers = await Promise.all([openInBrowser(callback), openInBrowser(callback)]);
+      const texts = answers.map((answer) => answer.text);
+      expect(texts.filter((text) => text.includes('サインインしました'))).toHaveLength(1);
+      expect(texts.filter((text) => text.includes('already handled'))).toHaveLength(1);
       expect(await completed).toMatchObject({ hasOAuthAccessToken: true });
     } finally {
       provider.setTokenDelay(0);

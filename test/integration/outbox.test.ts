@@ -33,7 +33,8 @@ describe('the reply outbox: undo window, retries with back-off and the reason sh
   afterAll(async () => smtp.stop());
   beforeEach(async () => {
     dovecot = await startDovecot();
-    t = await startTestApp({ operator: '佐藤', outbox: { undoMs: 1500, retryBaseMs: 400, tickMs: 50 } });
+    // Back-off from 1 s: each state a test looks at (retrying after one attempt) lasts long enough to be seen on a busy machine.
+    t = await startTestApp({ operator: '佐藤', outbox: { undoMs: 1500, retryBaseMs: 1000, tickMs: 50 } });
     accountId = (await t.call('accounts.save', account(smtp.port))).id;
     await dovecot.appendMail(japaneseMail({ from: 'hanako@example.jp', fromName: '山田花子', to: 'support@toot.example', subject: '返品について', text: '返品できますか' }));
     await t.call('sync.run', { accountId });
@@ -155,8 +156,8 @@ describe('the reply outbox: undo window, retries with back-off and the reason sh
     expect(Date.parse(failing!.sendAt)).toBeGreaterThan(Date.now());
     const [again] = await until(() => t.call('outbox.list', { inquiryId }), (l) => (l[0]?.attempts ?? 0) >= 2);
     expect(again!.attempts).toBeGreaterThanOrEqual(2);
-    // Back-off doubles: the second wait is longer than the first.
-    expect(Date.parse(again!.sendAt) - Date.now()).toBeGreaterThan(400);
+    // Back-off doubles: the second wait (2 s) is longer than the first (1 s).
+    expect(Date.parse(again!.sendAt) - Date.now()).toBeGreaterThan(1000);
 
     await t.call('accounts.save', { id: accountId, ...account(smtp.port) });
     await smtp.waitFor(1, 10_000);
@@ -166,7 +167,7 @@ describe('the reply outbox: undo window, retries with back-off and the reason sh
 
   it('gives a reply that used up its attempts a fresh round when staff send it again', async () => {
     await t.dispose();
-    t = await startTestApp({ operator: '佐藤', outbox: { undoMs: 1500, retryBaseMs: 100, tickMs: 50, maxAttempts: 2 } });
+    t = await startTestApp({ operator: '佐藤', outbox: { undoMs: 1500, retryBaseMs: 1500, tickMs: 50, maxAttempts: 2 } });
     accountId = (await t.call('accounts.save', account(smtp.port))).id;
     await t.call('sync.run', { accountId });
     inquiryId = (await t.call('inquiries.list', {}))[0]!.id;
@@ -200,6 +201,8 @@ describe('the reply outbox: undo window, retries with back-off and the reason sh
       expect((await t.call('customers.get', { id: customerId })).customer.emailUndeliverable).toBe(true);
       await sleep(1500);
       expect((await t.call('outbox.list', { inquiryId }))[0]).toMatchObject({ status: 'failed', attempts: 1 });
+      // The server was asked once, and not again.
+      expect(refusing.attempted).toEqual(['hanako@example.jp']);
       // The inbox marks the inquiry, so staff working elsewhere learn of it.
       expect((await t.call('inquiries.list', {}))[0]).toMatchObject({ id: inquiryId, replyFailed: true });
       await t.call('outbox.cancel', { id: refused.id });

@@ -20,6 +20,8 @@ export interface SmtpReceiver {
   user: string;
   password: string;
   received: CapturedMail[];
+  /** Every recipient a client asked to send to (RCPT TO), refused ones too, in order: how often a mail was tried. */
+  attempted: string[];
   /** Resolves once at least `count` mails arrived (with all of them), or rejects after `timeoutMs` (default 10 s). */
   waitFor(count: number, timeoutMs?: number): Promise<CapturedMail[]>;
   stop(): Promise<void>;
@@ -39,6 +41,7 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
   const user = options.user ?? 'support@toot.example';
   const password = options.password ?? 'smtp-test-password';
   const received: CapturedMail[] = [];
+  const attempted: string[] = [];
   const waiters = new Set<() => void>();
 
   const serverOptions: SMTPServerOptions = {
@@ -65,6 +68,7 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
       return callback(error);
     },
     onRcptTo(address, _session, callback) {
+      attempted.push(address.address.toLowerCase());
       const code = options.refuseRecipients?.[address.address.toLowerCase()];
       if (code === undefined) return callback();
       const error: Error & { responseCode?: number } = new Error(code >= 500 ? '5.1.1 Recipient address rejected: User unknown' : '4.2.0 Mailbox busy, try again later');
@@ -106,6 +110,7 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
     user,
     password,
     received,
+    attempted,
     waitFor(count, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         if (received.length >= count) return resolve([...received]);
