@@ -5,6 +5,7 @@ import { maskCardNumbers } from '../../shared/cardMask';
 import type { Executor } from '../db/executor';
 import { cachedPerHandle } from '../db/rawTransaction';
 import type { CustomersTable } from '../db/schema';
+import { searchKey } from '../../shared/searchKey';
 
 export function toCustomer(row: Selectable<CustomersTable>): Customer {
   return {
@@ -65,10 +66,11 @@ export async function getCustomer(db: Executor, id: number): Promise<Customer | 
 export async function searchCustomers(db: Executor, query: string, limit = 100): Promise<Customer[]> {
   const q = query.trim();
   let select = db.selectFrom('customers').selectAll().where('registrationCancelledAt', 'is', null).orderBy('id', 'desc').limit(limit);
-  if (q) {
-    const needle = q.toLowerCase();
+  const needle = searchKey(q);
+  if (needle) {
+    // search_key is shared/searchKey.ts, registered on the connection (see openDatabase).
     select = select.where(
-      sql<boolean>`(instr(lower(name), ${needle}) > 0 OR instr(email, ${needle}) > 0 OR instr(phone, ${q}) > 0)`,
+      sql<boolean>`(instr(search_key(name), ${needle}) > 0 OR instr(search_key(email), ${needle}) > 0 OR instr(search_key(phone), ${needle}) > 0)`,
     );
   }
   return (await select.execute()).map(toCustomer);

@@ -5,6 +5,7 @@ import { openEncrypted } from './cipher';
 import { migrate } from './migrate';
 import { MIGRATIONS } from './migrations';
 import type { Database } from './schema';
+import { searchKey } from '../../shared/searchKey';
 
 export interface OpenedDatabase {
   /** Typed queries. */
@@ -49,6 +50,8 @@ export function openDatabase({ file, key, nativeBinding, workersDir }: OpenDatab
   // each checkpoint wrote them all out again. The WAL file is cut back to that size afterwards.
   raw.pragma('wal_autocheckpoint = 8192');
   raw.pragma('journal_size_limit = 33554432');
+  // The customer search compares names, addresses and numbers as shared/searchKey.ts reads them.
+  raw.function('search_key', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? searchKey(text) : null));
   try {
     migrate(raw, MIGRATIONS);
   } catch (error) {

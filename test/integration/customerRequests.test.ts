@@ -32,6 +32,14 @@ describe("a customer's requests under the policy: amending their details, disclo
     evidence: '登録住所からの郵便で申し出',
   });
 
+  it('finds the customer however the name, address or number is typed: full-width, with spaces or hyphens', async () => {
+    const found = async (query: string) => (await t.call('customers.search', { query })).map((c) => c.id);
+    for (const query of ['山田花子', '山田　花子', '０３－１１１１', '0311112222', '1111-2222', 'HANAKO@example', 'ｈａｎａｋｏ']) {
+      expect(await found(query), query).toEqual([customerId]);
+    }
+    expect(await found('山田太郎')).toEqual([]);
+  });
+
   it('changes the details and records who, when, how, the evidence and which fields: not what they were', async () => {
     const detail = await t.call('customers.amend', {
       ...unchanged(),
