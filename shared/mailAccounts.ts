@@ -72,6 +72,8 @@ export const mailAccount = mailAccountInput
   .omit({ imapPassword: true, smtpPassword: true, oauthAccessToken: true, oauthRefreshToken: true, oauthClientSecret: true })
   .extend({
     id: z.number().int(),
+    // As stored: a day an earlier version let through ("2026-02-30") must not stop the list of accounts from showing.
+    importSince: z.string().nullable().optional(),
     hasImapPassword: z.boolean(),
     hasSmtpPassword: z.boolean(),
     authMethod: mailAuthMethod,

@@ -146,6 +146,10 @@ const MAIL_MESSAGES = {
     ja: 'メールアカウントが設定されていません。返信するには、設定でアカウントを追加してください。',
   },
   accountBeingRemoved: { en: 'This mail account is being removed: it is not synced any more.', ja: 'このメールアカウントは削除中のため、同期しません。' },
+  accountBeingChanged: {
+    en: 'This mail account is being pointed at another mailbox: sync it again in a moment.',
+    ja: 'このメールアカウントは別のメールボックスへの切り替え中です。少ししてからもう一度同期してください。',
+  },
   accountHasInquiries: {
     en: 'This account has inquiries; it cannot be removed without losing their link. Stop syncing it instead.',
     ja: 'このアカウントから始まった問い合わせがあるため、削除するとそのつながりが失われます。削除はできません。',

@@ -45,6 +45,11 @@ export interface SyncService {
    * then the background sync forgets the account.
    */
   removeAccount(accountId: number, remove: () => Promise<void>): Promise<void>;
+  /**
+   * Runs `change`, which points the account at another mailbox, with its sync stopped as for a
+   * removal: a sync still reading the old mailbox would store its positions after `change` forgot them.
+   */
+  changeMailbox<T>(accountId: number, change: () => Promise<T>): Promise<T>;
   /** An account was added or removed, or `edited`: the background sync follows (an edited account is synced again soon, with its new settings). */
   accountsChanged(edited?: number): void;
   status(): Promise<AccountSyncStatus[]>;
@@ -61,15 +66,16 @@ interface Running {
 
 export function createSyncService(ws: Workspace, options: SyncServiceOptions): SyncService {
   const running = new Map<number, Running>();
-  /** Accounts being removed: none of their syncs may start. */
-  const removing = new Set<number>();
+  /** Accounts being removed, or pointed at another mailbox: none of their syncs may start (the message says why). */
+  const stopping = new Map<number, 'accountBeingRemoved' | 'accountBeingChanged'>();
   let stopped = false;
   const parsePool = options.workersDir
     ? new ParsePool({ workersDir: options.workersDir, size: options.parseThreads ?? Math.max(1, Math.min(2, availableParallelism() - 1)), logger: ws.logger })
     : null;
 
   const run = (accountId: number): Promise<SyncReport> => {
-    if (removing.has(accountId)) return Promise.reject(new AppError('CONFLICT', userMessage('accountBeingRemoved')));
+    const stopped = stopping.get(accountId);
+    if (stopped) return Promise.reject(new AppError('CONFLICT', userMessage(stopped)));
     const current = running.get(accountId);
     if (current) return current.promise;
     const controller = new AbortController();
@@ -150,6 +156,21 @@ export function createSyncService(ws: Workspace, options: SyncServiceOptions): S
     return true;
   };
 
+  /** Runs `work` with the account's sync cancelled and waited for, and none started until it is done. */
+  const withSyncStopped = async <T>(accountId: number, why: 'accountBeingRemoved' | 'accountBeingChanged', work: () => Promise<T>): Promise<T> => {
+    stopping.set(accountId, why);
+    try {
+      const current = running.get(accountId);
+      if (current) {
+        cancel(accountId);
+        await current.promise.catch(() => undefined);
+      }
+      return await work();
+    } finally {
+      stopping.delete(accountId);
+    }
+  };
+
   return {
     async start() {
       await scheduler?.start();
@@ -158,19 +179,13 @@ export function createSyncService(ws: Workspace, options: SyncServiceOptions): S
     cancel,
     isRunning: (accountId) => running.has(accountId),
     async removeAccount(accountId, remove) {
-      removing.add(accountId);
       try {
-        const current = running.get(accountId);
-        if (current) {
-          cancel(accountId);
-          await current.promise.catch(() => undefined);
-        }
-        await remove();
+        await withSyncStopped(accountId, 'accountBeingRemoved', remove);
       } finally {
-        removing.delete(accountId);
         accountsChanged();
       }
     },
+    changeMailbox: (accountId, change) => withSyncStopped(accountId, 'accountBeingChanged', change),
     accountsChanged,
     async status() {
       const accounts = await listAccounts(ws.db);

@@ -3,6 +3,7 @@ import { call } from '../api/client';
 import type { CustomerDetail } from '../../shared/domain';
 import type { MethodInput, MethodOutput } from '../../shared/contract';
 import { useCustomers } from './customers';
+import { useInquiry } from './inquiry';
 import { attempt } from './errors';
 
 export type ConsentRecordInput = MethodInput<'consent.record'>;
@@ -59,7 +60,11 @@ export const useCustomer = create<CustomerState>()((set, get) => ({
   async cancelRegistration(input) {
     const detail = await attempt(() => call('customers.cancelRegistration', input));
     if (detail && get().id === input.id) set({ detail });
-    if (detail) void useCustomers.getState().refresh();
+    if (detail) {
+      void useCustomers.getState().refresh();
+      // What staff typed to them is personal data too.
+      useInquiry.getState().dropDrafts(detail.inquiries.map((inquiry) => inquiry.id));
+    }
     return detail;
   },
   reset() {

@@ -25,6 +25,8 @@ interface InquiryState {
    */
   drafts: Record<number, string>;
   setDraft(inquiryId: number, text: string): void;
+  /** Forgets what was typed for these inquiries (their customer's registration was cancelled). */
+  dropDrafts(inquiryIds: readonly number[]): void;
   sendNow(outboxId: number): Promise<OutboxItem | undefined>;
   /** Sets the status of the inquiry on screen, or of `inquiryId`. */
   setStatus(status: InquiryStatus, inquiryId?: number): Promise<InquirySummary | undefined>;
@@ -91,6 +93,9 @@ export const useInquiry = create<InquiryState>()((set, get) => ({
       else drafts[inquiryId] = text;
       return { drafts };
     });
+  },
+  dropDrafts(inquiryIds) {
+    set((state) => ({ drafts: Object.fromEntries(Object.entries(state.drafts).filter(([id]) => !inquiryIds.includes(Number(id)))) }));
   },
   async sendNow(outboxId) {
     const item = await attempt(() => call('outbox.sendNow', { id: outboxId }));

@@ -1,11 +1,13 @@
 import { mailAccountInput, type MailAccount, type MailAccountInput } from '../../shared/mailAccounts';
-import { testMailAccount } from '../support/mailAccount';
+import { proxiedSyncAccount, testMailAccount } from '../support/mailAccount';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from '../support/dovecot';
 import { inspectDatabase } from '../support/inspectDatabase';
 import { autoReplyMail, bounceMail, japaneseMail, mailWithAttachment, noMessageIdMail, replyMail } from '../support/mailFixtures';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
 import { startTestApp, type TestApp } from '../support/testApp';
+import { startTcpProxy } from '../support/tcpProxy';
+import { waitFor } from '../support/waitFor';
 
 const SUPPORT = 'support@toot.example';
 
@@ -76,6 +78,30 @@ describe('the sync engine against a real Dovecot and a real encrypted database',
         }
       } finally {
         await other.stop();
+      }
+    });
+
+    it('stops a sync still reading the old mailbox before forgetting its positions, so that it cannot store them again', async () => {
+      await dovecot.appendMails(Array.from({ length: 40 }, (_, i) => mail(100 + i, { text: `本文 ${i}\n`.repeat(200) })));
+      const proxy = await startTcpProxy(dovecot);
+      const other = await startDovecot({ user: 'info@toot.example' });
+      try {
+        const account = await t.call('accounts.save', proxiedSyncAccount(dovecot, proxy));
+        const validity = await dovecot.withClient(async (client) => (await client.mailboxOpen('INBOX')).uidValidity);
+        await other.appendMails([mail(11), mail(12), mail(13)]);
+        other.setUidValidity('INBOX', Number(validity));
+        // The old mailbox is read slowly: the sync is still at it when the account is saved.
+        proxy.throttle(20_000);
+        const reading = t.call('sync.run', { accountId: account.id }).catch((error: unknown) => error);
+        await waitFor('the sync to be fetching', async () => (await t.call('sync.status', {}))[0]?.running === true);
+        await t.call('accounts.save', { ...testMailAccount(other, smtp, { smtpUser: '', smtpPassword: undefined, label: 'サポート窓口', fromAddress: SUPPORT }), id: account.id });
+        expect(await reading).toMatchObject({ cancelled: true });
+        const report = await t.call('sync.run', { accountId: account.id });
+        expect(report).toMatchObject({ fetched: 3, newInquiries: 3 });
+        expect((await t.call('sync.status', {}))[0]!.folders[0]).toMatchObject({ lastUid: 3 });
+      } finally {
+        await other.stop();
+        await proxy.stop();
       }
     });
   });
@@ -239,11 +265,13 @@ describe('the sync engine against a real Dovecot and a real encrypted database',
       const rows = (await t.call('reports.responseTimes', { from: '2025-03-01', to: '2099-12-31' })).rows;
       expect(rows.find((r) => r.channel === 'all')?.received).toBe(1);
 
+      // Staff had marked the history answered: that answered the history, not what the customer writes next.
+      await t.call('inquiries.setStatus', { inquiryId: old!.id, status: 'answered' });
       // The customer writes again today: the archived inquiry becomes open work.
       await dovecot.appendMail(replyMail({ from: 'customer1@example.jp', to: SUPPORT, subject: 'Re: 古い問い合わせ', text: 'その後どうなりましたか', parentMessageId: '<old-reply@example.jp>', date: new Date().toUTCString() }));
       expect(await t.call('sync.run', { accountId: account.id })).toMatchObject({ addedToThreads: 1, archived: 0 });
       const reopened = (await t.call('inquiries.get', { id: old!.id })).inquiry;
-      expect(reopened).toMatchObject({ status: 'open', archived: false, messageCount: 3 });
+      expect(reopened).toMatchObject({ status: 'open', archived: false, messageCount: 3, firstResponseAt: null });
       // Received now, as new work: the old months' reports stay as they were, and the wait counts from today.
       expect(Date.now() - Date.parse(reopened.receivedAt)).toBeLessThan(10 * 60_000);
       const before = (await t.call('reports.responseTimes', { from: '2025-03-01', to: '2025-04-30' })).rows;
