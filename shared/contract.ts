@@ -91,6 +91,8 @@ export const contract = {
         status: inquiryStatus.optional(),
         channel: inquiryChannel.optional(),
         customerId: z.number().int().optional(),
+        /** Words of the subject, the customer's name or address, or the inquiry's number ("#123"). */
+        query: z.string().trim().max(200).optional(),
       })
       .strict(),
     z.array(inquirySummary),

@@ -6,6 +6,7 @@ import type { Executor } from '../db/executor';
 import { cachedPerHandle } from '../db/rawTransaction';
 import { erasedMessageKey } from '../mail/messageIdentity';
 import type { InquiriesTable, MessagesTable } from '../db/schema';
+import { searchKey } from '../../shared/searchKey';
 
 /** Every text that reaches storage passes through here: card numbers are masked first (policy: no card data kept). */
 const clean = (text: string) => maskCardNumbers(text);
@@ -85,6 +86,8 @@ export interface InquiryFilter {
   status?: InquiriesTable['status'];
   channel?: InquiriesTable['channel'];
   customerId?: number;
+  /** Found in the subject, the customer's name or e-mail address (as shared/searchKey.ts reads them), or the inquiry's number. */
+  query?: string;
 }
 
 /** Newest first; at most `limit` (null: all of them). */
@@ -94,6 +97,16 @@ export async function listInquiries(db: Executor, filter: InquiryFilter, limit: 
   if (filter.status) q = q.where('i.status', '=', filter.status);
   if (filter.channel) q = q.where('i.channel', '=', filter.channel);
   if (filter.customerId !== undefined) q = q.where('i.customerId', '=', filter.customerId);
+  const needle = searchKey(filter.query ?? '');
+  if (needle) {
+    // "#123", "123" or "＃１２３": that inquiry too.
+    const number = /^#?(\d{1,9})$/.exec(needle)?.[1];
+    q = q.where(
+      sql<boolean>`(instr(search_key(i.subject), ${needle}) > 0 OR instr(search_key(c.name), ${needle}) > 0 OR instr(search_key(c.email), ${needle}) > 0${
+        number ? sql` OR i.id = ${Number(number)}` : sql``
+      })`,
+    );
+  }
   return (await q.execute()).map(toSummary);
 }
 
@@ -179,9 +192,14 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   // Archived history was never work in Madoguchi: reopened, it is received when the customer wrote
-  // again (so the response-time report counts it then, not in the month the history began).
+  // again (so the response-time report counts it then, not in the month the history began), and
+  // not answered yet, whatever staff wrote to the history before.
   const reopen = raw.prepare(
-    "UPDATE inquiries SET status = 'open', received_at = CASE WHEN archived = 1 THEN @receivedAt ELSE received_at END, archived = 0 WHERE id = @id",
+    `UPDATE inquiries SET status = 'open',
+       received_at = CASE WHEN archived = 1 THEN @receivedAt ELSE received_at END,
+       first_response_at = CASE WHEN archived = 1 THEN NULL ELSE first_response_at END,
+       archived = 0
+     WHERE id = @id`,
   );
   const relocate = raw.prepare(
     `UPDATE messages SET imap_uid = @uid, imap_uid_validity = @uidValidity

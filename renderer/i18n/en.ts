@@ -117,6 +117,8 @@ export const en: Messages = {
     in_person: 'In person',
   },
   inbox: {
+    search: 'Search inquiries',
+    searchPlaceholder: 'Subject, customer or number (#123)',
     title: 'Inbox',
     replyFailed: 'Not sent',
     replyFailedHint: 'A reply could not be sent: open the inquiry to see why, then send it again or take it back.',

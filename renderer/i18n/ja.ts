@@ -123,6 +123,8 @@ export const ja = {
     in_person: '対面',
   },
   inbox: {
+    search: '問い合わせを検索',
+    searchPlaceholder: '件名・お客様・番号（#123）で検索',
     title: '受信箱',
     replyFailed: '送信失敗',
     replyFailedHint: '返信を送信できませんでした。問い合わせを開いて理由を確認し、再送するか取り消してください。',

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { INQUIRY_CHANNELS, inquiryStatus, type InquiryChannel, type InquiryStatus } from '../../shared/domain';
 import { ChannelBadge, StatusBadge } from '../components/Badges';
@@ -20,6 +20,13 @@ function InboxList({ selectedId }: { selectedId: number | undefined }) {
   const setFilters = useInbox((s) => s.setFilters);
   const go = useNav((s) => s.go);
   const rows = useVirtualRows(items.length, ROW_HEIGHT);
+  // Typed into at once, searched once typing pauses.
+  const [query, setQuery] = useState(filters.query ?? '');
+  useEffect(() => {
+    if (query === (useInbox.getState().filters.query ?? '')) return;
+    const timer = setTimeout(() => void setFilters({ ...useInbox.getState().filters, query }), 250);
+    return () => clearTimeout(timer);
+  }, [query, setFilters]);
 
   return (
     <section className="pane list-pane" aria-label={t('inbox.title')}>
@@ -61,7 +68,18 @@ function InboxList({ selectedId }: { selectedId: number | undefined }) {
             ))}
           </select>
         </label>
-        <span className="spacer" />
+        <input
+          type="search"
+          className="grow"
+          data-testid="inbox-search"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') void setFilters({ ...filters, query });
+          }}
+          placeholder={t('inbox.searchPlaceholder')}
+          aria-label={t('inbox.search')}
+        />
         <button type="button" data-testid="inbox-refresh" onClick={() => void useInbox.getState().load()} disabled={loading}>
           {t('common.refresh')}
         </button>

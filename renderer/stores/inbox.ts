@@ -6,6 +6,8 @@ import { attempt } from './errors';
 export interface InboxFilters {
   status?: InquiryStatus;
   channel?: InquiryChannel;
+  /** Subject, customer or number, as typed in the search box. */
+  query?: string;
 }
 
 interface InboxState {
@@ -33,8 +35,8 @@ export const useInbox = create<InboxState>()((set, get) => ({
     // Filters can change while a list is in flight: only the newest answer is shown.
     const mine = ++generation;
     set({ loading: true });
-    const { filters } = get();
-    const items = await attempt(() => call('inquiries.list', filters));
+    const { query, ...rest } = get().filters;
+    const items = await attempt(() => call('inquiries.list', { ...rest, ...(query?.trim() ? { query: query.trim() } : {}) }));
     if (mine !== generation) return;
     set({ loading: false, ...(items ? { items, loaded: true } : {}) });
   },

@@ -311,6 +311,16 @@ test('3b. undoing a status change from the notice, after opening another inquiry
   // Still Hanako's inquiry, not stuck loading; Taro's is open again.
   await expect(view.getByTestId('inquiry-subject')).toHaveText(STOCK_SUBJECT);
   await expect(row('inquiry-row', CATALOGUE_SUBJECT)).toHaveAttribute('data-status', 'open');
+
+  // The search box finds an inquiry by a word of its subject, or by the customer, however typed.
+  await page.getByTestId('inbox-search').fill('在庫');
+  await expect(page.getByTestId(/^inquiry-row-\d+$/)).toHaveCount(1);
+  await expect(row('inquiry-row', STOCK_SUBJECT)).toHaveCount(1);
+  await page.getByTestId('inbox-search').fill('佐藤　太郎');
+  await expect(page.getByTestId(/^inquiry-row-\d+$/)).toHaveCount(1);
+  await expect(row('inquiry-row', CATALOGUE_SUBJECT)).toHaveCount(1);
+  await page.getByTestId('inbox-search').fill('');
+  await expect(page.getByTestId(/^inquiry-row-\d+$/)).toHaveCount(3);
   await page.getByTestId('inbox-filter-status').selectOption('open');
 });
 

@@ -40,6 +40,16 @@ describe("a customer's requests under the policy: amending their details, disclo
     expect(await found('山田太郎')).toEqual([]);
   });
 
+  it('finds the inquiry by words of its subject, the customer, or its number, typed any of those ways', async () => {
+    await t.call('inquiries.logOffline', { channel: 'phone', newCustomer: { name: '佐藤太郎' }, receivedAt: '2026-11-24T02:00:00.000Z', subject: '見積もりの依頼', body: '見積もりをお願いします。' });
+    const found = async (query: string) => (await t.call('inquiries.list', { query })).map((i) => i.id);
+    for (const query of ['住所変更', '山田　花子', 'ｈａｎａｋｏ@', `#${inquiryId}`, `＃${inquiryId}`, String(inquiryId)]) {
+      expect(await found(query), query).toEqual([inquiryId]);
+    }
+    expect(await found('返品')).toEqual([]);
+    expect(await t.call('inquiries.list', { query: '' })).toHaveLength(2);
+  });
+
   it('changes the details and records who, when, how, the evidence and which fields: not what they were', async () => {
     const detail = await t.call('customers.amend', {
       ...unchanged(),
