@@ -88,6 +88,7 @@ export const APP_MESSAGES = {
     en: 'The time received ({at}) is later than now: check the date and time.',
     ja: '受付日時（{at}）が現在より後になっています。日付と時刻を確認してください。',
   },
+  provisionInFuture: { en: 'The day provided ({day}) is later than today: check the date.', ja: '提供日（{day}）が今日より後になっています。日付を確認してください。' },
   customerNotFoundSearchAgain: {
     en: 'Customer {id} does not exist: search again or enter a new customer.',
     ja: '顧客 {id} はいません。もう一度検索するか、新しい顧客として入力してください。',
@@ -163,6 +164,12 @@ export const APP_MESSAGES = {
   choosePurpose: { en: 'Choose at least one purpose', ja: '利用目的を1つ以上選んでください' },
   chooseChannel: { en: 'Choose at least one channel', ja: '経路を1つ以上選んでください' },
   describeConsentEvidence: { en: 'Describe the evidence (what the customer said, where)', ja: '根拠（お客様が何を、どこで伝えたか）を入力してください' },
+  nameRecipient: { en: 'Name who received the information (organisation, department)', ja: '提供先（組織名・部署名）を入力してください' },
+  describeProvidedItems: { en: 'Describe what was provided', ja: '提供した情報の項目を入力してください' },
+  describeProvisionEvidence: {
+    en: 'Describe the grounds (the consent, the request and the law it cites, or the emergency)',
+    ja: '根拠（同意の内容、要請とその根拠法令、または緊急の事情）を入力してください',
+  },
   useDayFormat: { en: 'Enter a date that exists, as YYYY-MM-DD', ja: '実在する日付を「年-月-日」（例: 2026-04-01）で入力してください' },
   nameTemplate: { en: 'Name the template', ja: 'テンプレートの名前を入力してください' },
   writeTemplate: { en: 'Write the text of the template', ja: 'テンプレートの本文を入力してください' },

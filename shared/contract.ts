@@ -17,6 +17,7 @@ import {
   message,
   outboxItem,
   purposeKey,
+  provisionBasis,
   replyTemplate,
   replyTemplateInput,
   responseTimeRow,
@@ -205,6 +206,24 @@ export const contract = {
         source: consentSource,
         sourceInquiryId: z.number().int().positive().optional(),
         evidence: z.string().trim().min(1, userMessage('describeAmendmentEvidence')).max(MAX_EVIDENCE),
+      })
+      .strict(),
+    customerDetail,
+  ),
+  /**
+   * Records that the customer's personal information was provided to a third party, on one of the
+   * policy's grounds (append-only); answers with the customer page as it is now.
+   */
+  'customers.recordProvision': method(
+    z
+      .object({
+        customerId: z.number().int().positive(),
+        recipient: z.string().trim().min(1, userMessage('nameRecipient')).max(300),
+        items: z.string().trim().min(1, userMessage('describeProvidedItems')).max(MAX_EVIDENCE),
+        basis: provisionBasis,
+        providedOn: tokyoDay,
+        sourceInquiryId: z.number().int().positive().optional(),
+        evidence: z.string().trim().min(1, userMessage('describeProvisionEvidence')).max(MAX_EVIDENCE),
       })
       .strict(),
     customerDetail,

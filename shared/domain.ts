@@ -192,6 +192,25 @@ export const disclosureEntry = z.object({
 });
 export type DisclosureEntry = z.infer<typeof disclosureEntry>;
 
+/** The policy's grounds for providing personal information to a third party: the customer's consent, the protection of life, health or property (consent cannot be had), a request under a law. */
+export const provisionBasis = z.enum(['consent', 'protection_of_life', 'legal_request']);
+export type ProvisionBasis = z.infer<typeof provisionBasis>;
+
+/** One provision of a customer's personal information to a third party, append-only. */
+export const thirdPartyProvision = z.object({
+  id: z.number().int(),
+  customerId: z.number().int(),
+  recipient: z.string(),
+  items: z.string(),
+  basis: provisionBasis,
+  evidence: z.string(),
+  providedOn: tokyoDay,
+  recordedBy: z.string(),
+  recordedAt: isoDateTime,
+  sourceInquiryId: z.number().int().nullable(),
+});
+export type ThirdPartyProvision = z.infer<typeof thirdPartyProvision>;
+
 /** The cancellation of a customer's registration at their request (append-only; one per customer). */
 export const registrationCancellation = z.object({
   id: z.number().int(),
@@ -228,6 +247,8 @@ export const customerDetail = z.object({
   inquiries: z.array(inquirySummary),
   /** Mailing-list exports that held the customer's address, oldest first. */
   mailingListExports: z.array(exportLogEntry),
+  /** Provisions of their information to third parties, oldest first. */
+  provisions: z.array(thirdPartyProvision),
 });
 export type CustomerDetail = z.infer<typeof customerDetail>;
 

@@ -31,6 +31,7 @@ import { userMessage } from '../../shared/userMessages';
 import { amendCustomer } from '../customers/amendCustomer';
 import { cancelRegistration } from '../customers/cancelRegistration';
 import { discloseCustomer } from '../customers/discloseCustomer';
+import { recordThirdPartyProvision } from '../customers/recordThirdPartyProvision';
 
 /** Non-personal settings only (electron-store in the shell, a JSON file in the loopback host). */
 export interface SettingsStore {
@@ -280,6 +281,7 @@ export function createApp(options: AppOptions): App {
       'customers.amend': async (input) => amendCustomer(requireWorkspace(), input),
       'customers.disclose': async (input) => discloseCustomer(requireWorkspace(), input),
       'customers.cancelRegistration': async (input) => cancelRegistration(requireWorkspace(), input),
+      'customers.recordProvision': async (input) => recordThirdPartyProvision(requireWorkspace(), input),
       'consent.record': async (input) => recordConsent(requireWorkspace(), input),
 
       'marketing.preview': async () => {

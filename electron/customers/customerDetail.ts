@@ -9,8 +9,9 @@ import { listExportsOfCustomer } from '../marketing/mailingList';
 import { getCustomer, listCustomerAmendments } from './customerRepository';
 import { listDisclosures } from './disclosureRepository';
 import { getRegistrationCancellation } from './registrationCancellationRepository';
+import { listThirdPartyProvisions } from './thirdPartyProvisionRepository';
 
-/** Everything the customer page shows: the details, the consents now and their history, the amendments, the disclosures, a cancelled registration, the inquiries and the mailing-list exports that held them. */
+/** Everything the customer page shows: the details, the consents now and their history, the amendments, the disclosures, a cancelled registration, the inquiries, the mailing-list exports that held them and the provisions to third parties. */
 export async function getCustomerDetail(ws: Workspace, customerId: number): Promise<CustomerDetail> {
   const customer = await getCustomer(ws.db, customerId);
   if (!customer) throw new AppError('NOT_FOUND', userMessage('customerNotFound', { id: customerId }));
@@ -24,5 +25,6 @@ export async function getCustomerDetail(ws: Workspace, customerId: number): Prom
     cancellation: await getRegistrationCancellation(ws.db, customerId),
     inquiries: await listInquiries(ws.db, { customerId }),
     mailingListExports: await listExportsOfCustomer(ws.db, customerId),
+    provisions: await listThirdPartyProvisions(ws.db, customerId),
   };
 }

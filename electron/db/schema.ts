@@ -145,6 +145,19 @@ export interface CustomerAmendmentsTable {
   evidence: string;
 }
 
+export interface ThirdPartyProvisionsTable {
+  id: Generated<number>;
+  customerId: number;
+  recipient: string;
+  items: string;
+  basis: 'consent' | 'protection_of_life' | 'legal_request';
+  evidence: string;
+  providedOn: string;
+  recordedBy: string;
+  recordedAt: string;
+  sourceInquiryId: number | null;
+}
+
 export interface DisclosureLogTable {
   id: Generated<number>;
   customerId: number;
@@ -254,6 +267,7 @@ export interface Database {
   consentEvents: ConsentEventsTable;
   customerAmendments: CustomerAmendmentsTable;
   disclosureLog: DisclosureLogTable;
+  thirdPartyProvisions: ThirdPartyProvisionsTable;
   registrationCancellations: RegistrationCancellationsTable;
   forgottenMail: ForgottenMailTable;
   exportLog: ExportLogTable;

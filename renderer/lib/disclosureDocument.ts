@@ -92,6 +92,13 @@ export function disclosureDocument(disclosure: Disclosure, t: TFunction, languag
   );
 
   section(
+    t('disclose.document.provisions'),
+    detail.provisions.map((p) =>
+      t('disclose.document.provision', { day: p.providedOn, recipient: p.recipient, items: p.items, basis: t(`provision.basisOption.${p.basis}`), evidence: p.evidence }),
+    ),
+  );
+
+  section(
     t('disclose.document.mailingListExports'),
     detail.mailingListExports.map((entry) => t('disclose.document.mailingListExport', { at: tokyoDateTimeOrNone(entry.exportedAt) })),
   );

@@ -10,6 +10,7 @@ import { useNav } from '../stores/nav';
 import { CancelRegistrationForm } from './CancelRegistrationForm';
 import { ConsentForm } from './ConsentForm';
 import { CustomerAmendForm } from './CustomerAmendForm';
+import { ThirdPartyProvisions } from './ThirdPartyProvisions';
 import { DisclosureForm } from './DisclosureForm';
 
 const CONTACT_COLUMNS: readonly ConsentChannel[] = ['email', 'post', 'phone'];
@@ -337,6 +338,8 @@ export function CustomerView({ id }: { id: number }) {
           records={detail.disclosures.map((d) => ({ id: d.id, at: d.disclosedAt, who: d.disclosedBy, source: d.source, evidence: d.evidence, inquiryId: d.sourceInquiryId }))}
         />
       </section>
+
+      <ThirdPartyProvisions detail={detail} />
 
       <section>
         <h3>{t('customer.mailingListExports')}</h3>

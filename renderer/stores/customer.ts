@@ -22,6 +22,8 @@ interface CustomerState {
   disclose(input: MethodInput<'customers.disclose'>): Promise<MethodOutput<'customers.disclose'> | undefined>;
   /** Cancels the registration (append-only record); the page shows the customer as now. */
   cancelRegistration(input: MethodInput<'customers.cancelRegistration'>): Promise<CustomerDetail | undefined>;
+  /** Records a provision of their information to a third party (append-only); the page shows the answer. */
+  recordProvision(input: MethodInput<'customers.recordProvision'>): Promise<CustomerDetail | undefined>;
   reset(): void;
 }
 
@@ -65,6 +67,11 @@ export const useCustomer = create<CustomerState>()((set, get) => ({
       // What staff typed to them is personal data too.
       useInquiry.getState().dropDrafts(detail.inquiries.map((inquiry) => inquiry.id));
     }
+    return detail;
+  },
+  async recordProvision(input) {
+    const detail = await attempt(() => call('customers.recordProvision', input));
+    if (detail && get().id === input.customerId) set({ detail });
     return detail;
   },
   reset() {

@@ -235,6 +235,23 @@ test('2b. amends the phone customer\'s details at their request, then discloses 
   await expect(record.getByTestId('amendment-who')).toHaveText(OPERATOR);
   await expect(record.getByTestId('amendment-evidence')).toHaveText('お電話で生年月日と旧住所を確認のうえ、転居の申し出');
 
+  // The police ask, under a law, for his phone number: the provision is recorded, with its ground.
+  await page.getByTestId('provision-record').click();
+  const provisionForm = page.getByTestId('provision-form');
+  await provisionForm.getByTestId('provision-recipient-input').fill('神奈川県警察 港北警察署');
+  await provisionForm.getByTestId('provision-items-input').fill('氏名、電話番号');
+  await provisionForm.getByTestId('provision-evidence-input').fill('捜査関係事項照会書（刑事訴訟法第197条第2項）第123号');
+  await provisionForm.getByTestId('provision-submit').click();
+  // No ground is chosen for staff.
+  await expect(provisionForm.getByTestId('provision-problem')).toHaveText('提供の根拠を選んでください。');
+  await provisionForm.getByTestId('provision-basis').selectOption('legal_request');
+  await provisionForm.getByTestId('provision-submit').click();
+  await expect(page.getByTestId('notice-text')).toHaveText('「神奈川県警察 港北警察署」への提供を記録しました。');
+  const provided = page.getByTestId(/^provision-row-\d+$/);
+  await expect(provided).toHaveCount(1);
+  await expect(provided).toHaveAttribute('data-basis', 'legal_request');
+  await expect(provided.getByTestId('provision-who')).toContainText(OPERATOR);
+
   // The customer asks what is held about them: recorded, then saved as a document for them.
   await page.getByTestId('customer-disclose').click();
   const disclosureForm = page.getByTestId('disclosure-form');
@@ -250,6 +267,7 @@ test('2b. amends the phone customer\'s details at their request, then discloses 
   expect(text).toContain('住所: 神奈川県横浜市西区みなとみらい1-1');
   expect(text).toContain(`#${inquiryId} ${PHONE_SUBJECT}`);
   expect(text).toContain('(3) 新商品・サービスのご案内 — メール: 同意なし / 郵便: 同意なし / 電話: 同意なし');
+  expect(text).toContain(`■ 第三者への提供の記録\n${tokyoToday()}  提供先: 神奈川県警察 港北警察署  提供した項目: 氏名、電話番号  根拠: 法令に基づく要請（捜査関係事項照会書（刑事訴訟法第197条第2項）第123号）`);
   // The card number said on the phone is in it as it was kept: masked.
   expect(text).toContain('**** **** **** 1111');
   expect(text).not.toContain(CARD);

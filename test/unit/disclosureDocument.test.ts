@@ -20,6 +20,12 @@ const disclosure = {
     disclosures: [entry],
     inquiries: [inquiry],
     mailingListExports: [{ id: 5, listKey: 'new_product_information/email', exportedBy: 'Sato', exportedAt: '2026-11-27T03:00:00.000Z', rowCount: 40 }],
+    provisions: [
+      {
+        id: 8, customerId: 1, recipient: 'Yokohama police station', items: 'name, phone number', basis: 'legal_request', providedOn: '2026-11-28',
+        evidence: 'written inquiry no. 123', recordedBy: 'Sato', recordedAt: '2026-11-28T01:00:00.000Z', sourceInquiryId: null,
+      },
+    ],
   },
   inquiries: [
     {
@@ -60,6 +66,7 @@ describe('the document a customer receives when they ask what is held about them
     expect(text).toContain('■ Amendments of registered details\n2026-11-25 14:00  Fields amended: Address  Source: E-mail  Details: moved');
     expect(text).toContain('■ Disclosures\n2026-12-01 09:30  Source: Phone  Details: called back');
     expect(text).toContain('■ Mailing lists (information on new products and services) that held the address\n2026-11-27 12:00  The e-mail address was exported to the mailing list');
+    expect(text).toContain('■ Provisions to third parties\n2026-11-28  to: Yokohama police station  what: name, phone number  ground: Request under a law (written inquiry no. 123)');
     expect(text).toContain('#3 Moving house\nE-mail  Received: 2026-11-25 12:00  Status: Answered');
     expect(text).toContain('--- 2026-11-25 12:00  From you  hanako@example.jp → support@toot.example\nMoving house\n\nI moved. Card **** **** **** 1111.\nAttachment: lease.pdf (2.0 KB)');
     expect(text).toContain('--- 2026-11-25 13:00  From us  support@toot.example → hanako@example.jp\nRe: Moving house [#3]\n\nWe updated it.');
@@ -86,12 +93,13 @@ describe('the document a customer receives when they ask what is held about them
   });
 
   it('says so where there is nothing, in Japanese too', () => {
-    const empty = { ...disclosure, customer: { ...disclosure.customer, history: [], amendments: [], mailingListExports: [] }, inquiries: [], unsentReplies: [], setAside: [] } as Disclosure;
+    const empty = { ...disclosure, customer: { ...disclosure.customer, history: [], amendments: [], mailingListExports: [], provisions: [] }, inquiries: [], unsentReplies: [], setAside: [] } as Disclosure;
     const text = disclosureDocument(empty, i18n.getFixedT('ja'), 'ja');
     expect(text).toContain('■ 同意・オプトアウトの記録\nなし');
     expect(text).toContain('■ 登録内容の訂正の記録\nなし');
     expect(text).toContain('■ お問い合わせ\nなし');
     expect(text).toContain('■ ご案内メール（新商品・サービスのご案内）の送付リストへの記載\nなし');
+    expect(text).toContain('■ 第三者への提供の記録\nなし');
     expect(text).toContain('■ 送信していない返信\nなし');
     expect(text).toContain('■ 問い合わせにしなかったお客様からのメール\nなし');
     expect(text).toContain('作成日時: 2026-12-01 09:30（日本時間）');
