@@ -170,6 +170,10 @@ export const APP_MESSAGES = {
     en: 'Describe the grounds (the consent, the request and the law it cites, or the emergency)',
     ja: '根拠（同意の内容、要請とその根拠法令、または緊急の事情）を入力してください',
   },
+  nameListRecipient: {
+    en: 'Name to whom the list is handed (the contractor or department that sends the mail)',
+    ja: 'リストを渡す先（配信を委託する業者や部署）を入力してください',
+  },
   useDayFormat: { en: 'Enter a date that exists, as YYYY-MM-DD', ja: '実在する日付を「年-月-日」（例: 2026-04-01）で入力してください' },
   nameTemplate: { en: 'Name the template', ja: 'テンプレートの名前を入力してください' },
   writeTemplate: { en: 'Write the text of the template', ja: 'テンプレートの本文を入力してください' },

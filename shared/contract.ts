@@ -292,7 +292,7 @@ export const contract = {
     z.object({ count: z.number().int(), rows: z.array(mailingListRow) }),
   ),
   'marketing.exportCsv': method(
-    empty,
+    z.object({ handedTo: z.string().trim().min(1, userMessage('nameListRecipient')).max(300) }).strict(),
     z.object({ filename: z.string(), csv: z.string(), count: z.number().int() }),
   ),
   'marketing.exportLog': method(empty, z.array(exportLogEntry)),

@@ -231,6 +231,8 @@ export const exportLogEntry = z.object({
   exportedBy: z.string(),
   exportedAt: isoDateTime,
   rowCount: z.number().int(),
+  /** To whom the list was handed (the outsourced sender); null for exports made before it was asked. */
+  handedTo: z.string().nullable(),
 });
 export type ExportLogEntry = z.infer<typeof exportLogEntry>;
 

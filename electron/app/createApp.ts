@@ -288,7 +288,7 @@ export function createApp(options: AppOptions): App {
         const rows = await permittedMailingList(requireWorkspace());
         return { count: rows.length, rows: rows.slice(0, 200) };
       },
-      'marketing.exportCsv': async () => exportMailingList(requireWorkspace()),
+      'marketing.exportCsv': async ({ handedTo }) => exportMailingList(requireWorkspace(), handedTo),
       'marketing.exportLog': async () => listExportLog(requireWorkspace()),
 
       'reports.responseTimes': async ({ from, to }) => ({ from, to, rows: await responseTimeReport(requireWorkspace(), from, to) }),

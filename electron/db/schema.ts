@@ -185,6 +185,8 @@ export interface ExportLogTable {
   exportedBy: string;
   exportedAt: string;
   rowCount: number;
+  /** To whom the list was handed (the contractor or department that sends the mail); null for earlier exports. */
+  handedTo: Generated<string | null>;
 }
 
 export interface ExportRecipientsTable {

@@ -1,4 +1,5 @@
 import type { ExportLogEntry, MailingListRow } from '../../shared/domain';
+import { maskCardNumbers } from '../../shared/cardMask';
 import { toCsv } from '../../shared/csv';
 import { formatTokyoDateTime } from '../../shared/tokyoTime';
 import type { Workspace } from '../app/workspace';
@@ -13,14 +14,14 @@ export async function permittedMailingList(ws: Workspace): Promise<MailingListRo
   return listPermittedEmailRecipients(ws.db, PURPOSE);
 }
 
-/** Builds the CSV and logs the export (who, when, how many, and whom it holds) in the same transaction. */
-export async function exportMailingList(ws: Workspace): Promise<{ filename: string; csv: string; count: number }> {
+/** Builds the CSV and logs the export (who, when, how many, to whom it is handed, and whom it holds) in the same transaction. */
+export async function exportMailingList(ws: Workspace, handedTo: string): Promise<{ filename: string; csv: string; count: number }> {
   const at = ws.now();
   const rows = await ws.db.transaction().execute(async (trx) => {
     const recipients = await listPermittedEmailRecipients(trx, PURPOSE);
     const { id } = await trx
       .insertInto('exportLog')
-      .values({ listKey: NEW_PRODUCT_EMAIL_LIST, exportedBy: ws.operator, exportedAt: at, rowCount: recipients.length })
+      .values({ listKey: NEW_PRODUCT_EMAIL_LIST, exportedBy: ws.operator, exportedAt: at, rowCount: recipients.length, handedTo: maskCardNumbers(handedTo) })
       .returning('id')
       .executeTakeFirstOrThrow();
     for (const recipient of recipients) await trx.insertInto('exportRecipients').values({ exportId: id, customerId: recipient.customerId }).execute();

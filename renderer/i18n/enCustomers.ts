@@ -23,7 +23,7 @@ export const enCustomers: typeof jaCustomers = {
     noHistory: 'Nothing recorded yet.',
     inquiries: "This customer's inquiries",
     mailingListExports: 'On the mailing lists exported (export log)',
-    mailingListExport: '{{at}}  Exported by: {{by}}',
+    mailingListExport: '{{at}}  Exported by: {{by}}  Handed to: {{to}}',
     noMailingListExports: 'Never on an exported mailing list.',
   },
   history: {
@@ -75,7 +75,7 @@ export const enCustomers: typeof jaCustomers = {
       provisions: 'Provisions to third parties',
       provision: '{{day}}  to: {{recipient}}  what: {{items}}  ground: {{basis}} ({{evidence}})',
       mailingListExports: 'Mailing lists (information on new products and services) that held the address',
-      mailingListExport: '{{at}}  The e-mail address was exported to the mailing list',
+      mailingListExport: '{{at}}  The e-mail address was exported to the mailing list, handed to {{to}}',
       inquiries: 'Inquiries',
       inquiry: '{{channel}}  Received: {{received}}  Status: {{status}}',
       none: 'None',

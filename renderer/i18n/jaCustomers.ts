@@ -21,7 +21,7 @@ export const jaCustomers = {
     noHistory: '記録はまだありません。',
     inquiries: 'このお客様の問い合わせ',
     mailingListExports: 'ご案内メールの送付リストへの記載（書き出しの記録）',
-    mailingListExport: '{{at}}  書き出した担当者: {{by}}',
+    mailingListExport: '{{at}}  書き出した担当者: {{by}}  渡す先: {{to}}',
     noMailingListExports: '送付リストに書き出されたことはありません。',
   },
   history: {
@@ -73,7 +73,7 @@ export const jaCustomers = {
       provisions: '第三者への提供の記録',
       provision: '{{day}}  提供先: {{recipient}}  提供した項目: {{items}}  根拠: {{basis}}（{{evidence}}）',
       mailingListExports: 'ご案内メール（新商品・サービスのご案内）の送付リストへの記載',
-      mailingListExport: '{{at}}  メールアドレスを送付リストに書き出しました',
+      mailingListExport: '{{at}}  メールアドレスを送付リストに書き出し、{{to}}に渡しました',
       inquiries: 'お問い合わせ',
       inquiry: '{{channel}}  受付: {{received}}  状態: {{status}}',
       none: 'なし',

@@ -100,7 +100,7 @@ export function disclosureDocument(disclosure: Disclosure, t: TFunction, languag
 
   section(
     t('disclose.document.mailingListExports'),
-    detail.mailingListExports.map((entry) => t('disclose.document.mailingListExport', { at: tokyoDateTimeOrNone(entry.exportedAt) })),
+    detail.mailingListExports.map((entry) => t('disclose.document.mailingListExport', { at: tokyoDateTimeOrNone(entry.exportedAt), to: entry.handedTo ?? '—' })),
   );
 
   section(

@@ -348,7 +348,7 @@ export function CustomerView({ id }: { id: number }) {
         ) : (
           <ul data-testid="mailing-list-exports">
             {detail.mailingListExports.map((entry) => (
-              <li key={entry.id}>{t('customer.mailingListExport', { at: tokyoDateTimeOrNone(entry.exportedAt), by: entry.exportedBy })}</li>
+              <li key={entry.id}>{t('customer.mailingListExport', { at: tokyoDateTimeOrNone(entry.exportedAt), by: entry.exportedBy, to: entry.handedTo ?? '—' })}</li>
             ))}
           </ul>
         )}

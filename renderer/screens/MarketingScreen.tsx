@@ -15,6 +15,9 @@ export function MarketingScreen() {
   const preview = useMarketing((s) => s.preview);
   const log = useMarketing((s) => s.log);
   const [exporting, setExporting] = useState(false);
+  const [handedTo, setHandedTo] = useState('');
+  // Those the list went to before, to pick from.
+  const earlierRecipients = [...new Set(log.map((entry) => entry.handedTo).filter((to): to is string => Boolean(to)))];
 
   useEffect(() => {
     void useMarketing.getState().load();
@@ -23,7 +26,7 @@ export function MarketingScreen() {
   const exportCsv = async () => {
     setExporting(true);
     try {
-      const file = await useMarketing.getState().exportCsv();
+      const file = await useMarketing.getState().exportCsv(handedTo.trim());
       if (!file) return;
       downloadText(file.filename, file.csv);
       useNotices.getState().show(i18n.t('marketing.exported', { count: file.count, filename: file.filename }));
@@ -50,7 +53,23 @@ export function MarketingScreen() {
         <button type="button" data-testid="marketing-refresh" onClick={() => void useMarketing.getState().load()}>
           {t('common.refresh')}
         </button>
-        <button type="button" className="primary" data-testid="marketing-export" disabled={exporting || !preview} onClick={() => void exportCsv()}>
+        <label className="inline-field" title={t('marketing.handedToHint')}>
+          {t('marketing.handedToLabel')}
+          <input
+            data-testid="marketing-handed-to"
+            list="marketing-handed-to-earlier"
+            value={handedTo}
+            maxLength={300}
+            onChange={(e) => setHandedTo(e.target.value)}
+            placeholder={t('marketing.handedToPlaceholder')}
+          />
+          <datalist id="marketing-handed-to-earlier">
+            {earlierRecipients.map((to) => (
+              <option key={to} value={to} />
+            ))}
+          </datalist>
+        </label>
+        <button type="button" className="primary" data-testid="marketing-export" disabled={exporting || !preview || handedTo.trim() === ''} onClick={() => void exportCsv()}>
           {t('marketing.exportCsv')}
         </button>
       </div>
@@ -94,6 +113,7 @@ export function MarketingScreen() {
                 <th>{t('marketing.exportedAt')}</th>
                 <th>{t('marketing.exportedBy')}</th>
                 <th>{t('marketing.rowCount')}</th>
+                <th>{t('marketing.handedTo')}</th>
               </tr>
             </thead>
             <tbody>
@@ -102,6 +122,7 @@ export function MarketingScreen() {
                   <td className="nowrap">{tokyoDateTimeOrNone(entry.exportedAt)}</td>
                   <td data-testid="export-log-who">{entry.exportedBy}</td>
                   <td data-testid="export-log-count">{entry.rowCount}</td>
+                  <td data-testid="export-log-handed-to">{entry.handedTo ?? '—'}</td>
                 </tr>
               ))}
             </tbody>

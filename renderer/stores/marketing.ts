@@ -8,7 +8,8 @@ interface MarketingState {
   log: ExportLogEntry[];
   load(): Promise<void>;
   /** Returns the file to download, or undefined when the export failed. */
-  exportCsv(): Promise<{ filename: string; csv: string; count: number } | undefined>;
+  /** `handedTo`: the contractor or department the list goes to (recorded with the export). */
+  exportCsv(handedTo: string): Promise<{ filename: string; csv: string; count: number } | undefined>;
   reset(): void;
 }
 
@@ -22,8 +23,8 @@ export const useMarketing = create<MarketingState>()((set, get) => ({
     ]);
     set({ ...(preview ? { preview } : {}), ...(log ? { log } : {}) });
   },
-  async exportCsv() {
-    const file = await attempt(() => call('marketing.exportCsv', {}));
+  async exportCsv(handedTo) {
+    const file = await attempt(() => call('marketing.exportCsv', { handedTo }));
     await get().load();
     return file;
   },

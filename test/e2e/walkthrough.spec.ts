@@ -404,6 +404,9 @@ test('5. the mailing list holds only the customer who consented and did not opt 
   await expect(page.getByTestId(`marketing-row-${hanakoId}`)).toHaveCount(0);
   await expect(page.getByTestId('export-log-empty')).toBeVisible();
 
+  // Not before it is said to whom the list goes (the contractor entrusted with sending the mail).
+  await expect(page.getByTestId('marketing-export')).toBeDisabled();
+  await page.getByTestId('marketing-handed-to').fill('株式会社メール配信');
   const { download, text } = await downloadText(() => page.getByTestId('marketing-export').click());
   expect(download.suggestedFilename()).toMatch(/\.csv$/);
   expect(text).toContain(TARO.email);
@@ -413,6 +416,7 @@ test('5. the mailing list holds only the customer who consented and did not opt 
   await expect(log).toHaveCount(1);
   await expect(log.getByTestId('export-log-who')).toHaveText(OPERATOR);
   await expect(log.getByTestId('export-log-count')).toHaveText('1');
+  await expect(log.getByTestId('export-log-handed-to')).toHaveText('株式会社メール配信');
   await expect(log).toContainText(tokyoToday());
 });
 

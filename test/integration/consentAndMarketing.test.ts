@@ -133,7 +133,9 @@ describe('consent records and the permitted mailing list', () => {
     expect(preview.count).toBe(1);
     expect(preview.rows.map((r) => r.email)).toEqual(['yes@example.jp']);
 
-    const exported = await t.call('marketing.exportCsv', {});
+    // The list must say where it goes: the contractor entrusted with sending the mail.
+    await expect(t.call('marketing.exportCsv', { handedTo: ' ' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('Name to whom the list is handed') });
+    const exported = await t.call('marketing.exportCsv', { handedTo: '株式会社メール配信' });
     expect(exported.count).toBe(1);
     expect(exported.filename).toMatch(/^madoguchi-new-products-email-\d{12}\.csv$/);
     const lines = exported.csv.replace(/^\uFEFF/, '').trim().split('\r\n');
@@ -143,7 +145,7 @@ describe('consent records and the permitted mailing list', () => {
     expect(exported.csv).not.toContain('never@example.jp');
 
     const log = await t.call('marketing.exportLog', {});
-    expect(log).toEqual([expect.objectContaining({ exportedBy: '佐藤', rowCount: 1, listKey: 'new_product_information/email' })]);
+    expect(log).toEqual([expect.objectContaining({ exportedBy: '佐藤', rowCount: 1, listKey: 'new_product_information/email', handedTo: '株式会社メール配信' })]);
 
     // Each export is traced to whom it held: the customer's page (and so a disclosure to them) says when their address went out.
     expect((await t.call('customers.get', { id: consenting.customerId })).mailingListExports).toEqual([log[0]]);

@@ -19,7 +19,7 @@ const disclosure = {
     amendments: [{ id: 1, customerId: 7, fields: ['postalAddress'], recordedBy: 'Sato', recordedAt: '2026-11-25T05:00:00.000Z', source: 'email', sourceInquiryId: 3, evidence: 'moved' }],
     disclosures: [entry],
     inquiries: [inquiry],
-    mailingListExports: [{ id: 5, listKey: 'new_product_information/email', exportedBy: 'Sato', exportedAt: '2026-11-27T03:00:00.000Z', rowCount: 40 }],
+    mailingListExports: [{ id: 5, listKey: 'new_product_information/email', exportedBy: 'Sato', exportedAt: '2026-11-27T03:00:00.000Z', rowCount: 40, handedTo: 'Mail Delivery Co.' }],
     provisions: [
       {
         id: 8, customerId: 1, recipient: 'Yokohama police station', items: 'name, phone number', basis: 'legal_request', providedOn: '2026-11-28',
@@ -65,7 +65,7 @@ describe('the document a customer receives when they ask what is held about them
     expect(text).toMatch(/2026-11-26 09:00 {2}Opt-out \(stop use\) {2}Purpose: \(3\) [^\n]+ {2}Channel: E-mail {2}Source: E-mail {2}Details: asked to stop/);
     expect(text).toContain('■ Amendments of registered details\n2026-11-25 14:00  Fields amended: Address  Source: E-mail  Details: moved');
     expect(text).toContain('■ Disclosures\n2026-12-01 09:30  Source: Phone  Details: called back');
-    expect(text).toContain('■ Mailing lists (information on new products and services) that held the address\n2026-11-27 12:00  The e-mail address was exported to the mailing list');
+    expect(text).toContain('■ Mailing lists (information on new products and services) that held the address\n2026-11-27 12:00  The e-mail address was exported to the mailing list, handed to Mail Delivery Co.');
     expect(text).toContain('■ Provisions to third parties\n2026-11-28  to: Yokohama police station  what: name, phone number  ground: Request under a law (written inquiry no. 123)');
     expect(text).toContain('#3 Moving house\nE-mail  Received: 2026-11-25 12:00  Status: Answered');
     expect(text).toContain('--- 2026-11-25 12:00  From you  hanako@example.jp → support@toot.example\nMoving house\n\nI moved. Card **** **** **** 1111.\nAttachment: lease.pdf (2.0 KB)');

@@ -19,6 +19,7 @@ import { forgottenSetAsideMail } from './0017-forgotten-set-aside-mail';
 import { erasedMessageKeys } from './0018-erased-message-keys';
 import { exportRecipients } from './0019-export-recipients';
 import { thirdPartyProvisions } from './0020-third-party-provisions';
+import { exportHandedTo } from './0021-export-handed-to';
 
 /** Every migration, in order. Add a new file per change; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, syncFoldersAndHealth, archivedInquiries, mailReading, forwardedMessages, oauth2Accounts, serverChanges, oauthSignIn, quarantineUidValidity, messageUidValidity, quarantineSummary, attachmentRemovedByStaff, customerAmendments, disclosureLog, quarantineReasonKey, registrationCancellations, forgottenSetAsideMail, erasedMessageKeys, exportRecipients, thirdPartyProvisions];
+export const MIGRATIONS: readonly Migration[] = [initial, syncFoldersAndHealth, archivedInquiries, mailReading, forwardedMessages, oauth2Accounts, serverChanges, oauthSignIn, quarantineUidValidity, messageUidValidity, quarantineSummary, attachmentRemovedByStaff, customerAmendments, disclosureLog, quarantineReasonKey, registrationCancellations, forgottenSetAsideMail, erasedMessageKeys, exportRecipients, thirdPartyProvisions, exportHandedTo];
