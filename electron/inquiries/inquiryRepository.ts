@@ -94,18 +94,22 @@ export interface InquiryFilter {
 export async function listInquiries(db: Executor, filter: InquiryFilter, limit: number | null = 500): Promise<InquirySummary[]> {
   let q = summaryQuery(db).orderBy('i.receivedAt', 'desc').orderBy('i.id', 'desc');
   if (limit !== null) q = q.limit(limit);
+  const needle = searchKey(filter.query ?? '');
+  // "#123" (or "＃１２３"): that inquiry alone, whatever its status or channel.
+  const numbered = /^#(\d{1,9})$/.exec(needle)?.[1];
+  if (numbered) return (await summaryQuery(db).where('i.id', '=', Number(numbered)).execute()).map(toSummary);
   if (filter.status) q = q.where('i.status', '=', filter.status);
   if (filter.channel) q = q.where('i.channel', '=', filter.channel);
   if (filter.customerId !== undefined) q = q.where('i.customerId', '=', filter.customerId);
-  const needle = searchKey(filter.query ?? '');
   if (needle) {
-    // "#123", "123" or "＃１２３": that inquiry too.
-    const number = /^#?(\d{1,9})$/.exec(needle)?.[1];
+    // A bare number is also the inquiry of that number, listed first (before subjects and addresses that hold it).
+    const number = /^\d{1,9}$/.test(needle) ? Number(needle) : null;
     q = q.where(
       sql<boolean>`(instr(search_key(i.subject), ${needle}) > 0 OR instr(search_key(c.name), ${needle}) > 0 OR instr(search_key(c.email), ${needle}) > 0${
-        number ? sql` OR i.id = ${Number(number)}` : sql``
+        number !== null ? sql` OR i.id = ${number}` : sql``
       })`,
     );
+    if (number !== null) q = q.clearOrderBy().orderBy(sql`i.id = ${number}`, 'desc').orderBy('i.receivedAt', 'desc').orderBy('i.id', 'desc');
   }
   return (await q.execute()).map(toSummary);
 }

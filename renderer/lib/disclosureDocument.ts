@@ -93,14 +93,18 @@ export function disclosureDocument(disclosure: Disclosure, t: TFunction, languag
 
   section(
     t('disclose.document.provisions'),
-    detail.provisions.map((p) =>
-      t('disclose.document.provision', { day: p.providedOn, recipient: p.recipient, items: p.items, basis: t(`provision.basisOption.${p.basis}`), evidence: p.evidence }),
-    ),
+    detail.provisions.map((p) => {
+      const line = t('disclose.document.provision', { day: p.providedOn, recipient: p.recipient, items: p.items, basis: t(`provision.basisOption.${p.basis}`), evidence: p.evidence });
+      // Disclosing a provision to the police (or in an emergency) may hinder what it was for: staff decide before handing it over.
+      return p.basis === 'consent' ? line : `${t('disclose.document.checkProvision')} ${line}`;
+    }),
   );
 
   section(
     t('disclose.document.mailingListExports'),
-    detail.mailingListExports.map((entry) => t('disclose.document.mailingListExport', { at: tokyoDateTimeOrNone(entry.exportedAt), to: entry.handedTo ?? '—' })),
+    detail.mailingListExports.map((entry) => entry.handedTo
+        ? t('disclose.document.mailingListExport', { at: tokyoDateTimeOrNone(entry.exportedAt), to: entry.handedTo })
+        : t('disclose.document.mailingListExportUnnamed', { at: tokyoDateTimeOrNone(entry.exportedAt) })),
   );
 
   section(

@@ -24,7 +24,10 @@ function InboxList({ selectedId }: { selectedId: number | undefined }) {
   const [query, setQuery] = useState(filters.query ?? '');
   useEffect(() => {
     if (query === (useInbox.getState().filters.query ?? '')) return;
-    const timer = setTimeout(() => void setFilters({ ...useInbox.getState().filters, query }), 250);
+    const timer = setTimeout(() => {
+      // Searched already (Enter): not again.
+      if (query !== (useInbox.getState().filters.query ?? '')) void setFilters({ ...useInbox.getState().filters, query });
+    }, 250);
     return () => clearTimeout(timer);
   }, [query, setFilters]);
 
@@ -73,6 +76,7 @@ function InboxList({ selectedId }: { selectedId: number | undefined }) {
           className="grow"
           data-testid="inbox-search"
           value={query}
+          maxLength={200}
           onChange={(e) => setQuery(e.target.value)}
           onKeyDown={(e) => {
             if (e.key === 'Enter') void setFilters({ ...filters, query });

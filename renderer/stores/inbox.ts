@@ -42,6 +42,7 @@ export const useInbox = create<InboxState>()((set, get) => ({
   },
   reset() {
     generation++;
-    set({ items: [], loaded: false, loading: false });
+    // The search can name a customer: it goes on lock, like the list.
+    set({ filters: { status: 'open' }, items: [], loaded: false, loading: false });
   },
 }));

@@ -267,7 +267,7 @@ test('2b. amends the phone customer\'s details at their request, then discloses 
   expect(text).toContain('住所: 神奈川県横浜市西区みなとみらい1-1');
   expect(text).toContain(`#${inquiryId} ${PHONE_SUBJECT}`);
   expect(text).toContain('(3) 新商品・サービスのご案内 — メール: 同意なし / 郵便: 同意なし / 電話: 同意なし');
-  expect(text).toContain(`■ 第三者への提供の記録\n${tokyoToday()}  提供先: 神奈川県警察 港北警察署  提供した項目: 氏名、電話番号  根拠: 法令に基づく要請（捜査関係事項照会書（刑事訴訟法第197条第2項）第123号）`);
+  expect(text).toContain(`■ 第三者への提供の記録\n【要確認: 開示すると捜査や保護の妨げにならないか】 ${tokyoToday()}  提供先: 神奈川県警察 港北警察署  提供した項目: 氏名、電話番号  根拠: 法令に基づく要請（捜査関係事項照会書（刑事訴訟法第197条第2項）第123号）`);
   // The card number said on the phone is in it as it was kept: masked.
   expect(text).toContain('**** **** **** 1111');
   expect(text).not.toContain(CARD);

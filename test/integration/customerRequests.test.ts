@@ -46,8 +46,15 @@ describe("a customer's requests under the policy: amending their details, disclo
     for (const query of ['住所変更', '山田　花子', 'ｈａｎａｋｏ@', `#${inquiryId}`, `＃${inquiryId}`, String(inquiryId)]) {
       expect(await found(query), query).toEqual([inquiryId]);
     }
+    // "#N" is that inquiry alone, whatever the status filter, never a subject that holds "#N…".
+    const numbered = await t.call('inquiries.logOffline', { channel: 'post', customerId, receivedAt: '2026-11-24T03:00:00.000Z', subject: `Re: 住所変更 [#${inquiryId}0]`, body: '続き' });
+    await t.call('inquiries.setStatus', { inquiryId, status: 'closed' });
+    expect((await t.call('inquiries.list', { query: `#${inquiryId}`, status: 'open' })).map((i) => i.id)).toEqual([inquiryId]);
+    // A bare number lists the inquiry of that number first.
+    expect((await found(String(inquiryId)))[0]).toBe(inquiryId);
+    expect(await found(String(inquiryId))).toContain(numbered.id);
     expect(await found('返品')).toEqual([]);
-    expect(await t.call('inquiries.list', { query: '' })).toHaveLength(2);
+    expect(await t.call('inquiries.list', { query: '' })).toHaveLength(3);
   });
 
   it('changes the details and records who, when, how, the evidence and which fields: not what they were', async () => {

@@ -66,7 +66,7 @@ describe('the document a customer receives when they ask what is held about them
     expect(text).toContain('■ Amendments of registered details\n2026-11-25 14:00  Fields amended: Address  Source: E-mail  Details: moved');
     expect(text).toContain('■ Disclosures\n2026-12-01 09:30  Source: Phone  Details: called back');
     expect(text).toContain('■ Mailing lists (information on new products and services) that held the address\n2026-11-27 12:00  The e-mail address was exported to the mailing list, handed to Mail Delivery Co.');
-    expect(text).toContain('■ Provisions to third parties\n2026-11-28  to: Yokohama police station  what: name, phone number  ground: Request under a law (written inquiry no. 123)');
+    expect(text).toContain('■ Provisions to third parties\n[Check: would disclosing this hinder an investigation or a protection?] 2026-11-28  to: Yokohama police station  what: name, phone number  ground: Request under a law (written inquiry no. 123)');
     expect(text).toContain('#3 Moving house\nE-mail  Received: 2026-11-25 12:00  Status: Answered');
     expect(text).toContain('--- 2026-11-25 12:00  From you  hanako@example.jp → support@toot.example\nMoving house\n\nI moved. Card **** **** **** 1111.\nAttachment: lease.pdf (2.0 KB)');
     expect(text).toContain('--- 2026-11-25 13:00  From us  support@toot.example → hanako@example.jp\nRe: Moving house [#3]\n\nWe updated it.');
