@@ -64,6 +64,8 @@ export const contract = {
     ok,
   ),
   'session.lock': method(empty, ok),
+  /** Staff are at the screen (a key, a click): the session is not locked for being left alone. */
+  'session.touch': method(empty, ok),
 
   'settings.get': method(empty, z.object({ language })),
   'settings.set': method(z.object({ language }).strict(), ok),

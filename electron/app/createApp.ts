@@ -62,7 +62,12 @@ export interface AppOptions {
   sync?: SyncServiceOptions;
   /** Undo window and retry timing of the reply outbox (shorter in tests). */
   outbox?: OutboxOptions;
+  /** The session locks itself after this long (ms) with no sign of staff at any screen (session.touch); default 15 minutes. */
+  idleLockMs?: number;
 }
+
+/** Left alone this long, the customer data on screen is locked away (an unattended desk). */
+const DEFAULT_IDLE_LOCK_MS = 15 * 60_000;
 
 export interface App {
   router: Router;
@@ -98,6 +103,11 @@ export function createApp(options: AppOptions): App {
     return session.workspace;
   };
 
+  // Locked when no screen has reported staff at it for idleLockMs: the Electron shell also locks
+  // on sleep and the system's lock screen, but a desk left with Windows unlocked would stay open.
+  const idleLockMs = options.idleLockMs ?? DEFAULT_IDLE_LOCK_MS;
+  let lastActivity = Date.now();
+
   const open = (key: Buffer, operator: string) => {
     const database = openDatabase({
       file: databaseFile,
@@ -115,6 +125,7 @@ export function createApp(options: AppOptions): App {
       push: (name, payload) => router.push(name, payload),
       now,
     };
+    lastActivity = Date.now();
     session = { database, workspace, syncs: createSyncService(workspace, syncOptions), outbox: createOutbox(workspace, options.outbox) };
     router.push('session.changed', { unlocked: true });
     // Mail syncs in the background while unlocked; stopped again by lock().
@@ -147,6 +158,13 @@ export function createApp(options: AppOptions): App {
     return done;
   };
 
+  const idleCheck = setInterval(() => {
+    if (!session || Date.now() - lastActivity < idleLockMs) return;
+    options.logger.info('session.idle_lock', { idleMinutes: Math.round(idleLockMs / 60_000) });
+    void oneAtATime(lock).catch(() => undefined);
+  }, Math.min(30_000, Math.max(100, Math.floor(idleLockMs / 4))));
+  idleCheck.unref();
+
   const router = createRouter(
     {
       'session.status': async () => ({
@@ -169,6 +187,10 @@ export function createApp(options: AppOptions): App {
           options.logger.info('session.unlocked');
           return { ok: true as const };
         }),
+      'session.touch': async () => {
+        lastActivity = Date.now();
+        return { ok: true as const };
+      },
       'session.lock': () =>
         oneAtATime(async () => {
           await lock();
@@ -297,7 +319,13 @@ export function createApp(options: AppOptions): App {
     options.logger,
   );
 
-  return { router, close: () => oneAtATime(lock) };
+  return {
+    router,
+    close: () => {
+      clearInterval(idleCheck);
+      return oneAtATime(lock);
+    },
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { MethodInput } from '../../shared/contract';
 import type { Message, OutboxItem } from '../../shared/domain';
 import { maskCardNumbers } from '../../shared/cardMask';
-import { unknownPlaceholderProblem } from '../../shared/replyText';
+import { fillTemplate, unknownPlaceholderProblem } from '../../shared/replyText';
 import { AppError } from '../../shared/result';
 import type { Workspace } from '../app/workspace';
 import type { OutboxTable } from '../db/schema';
@@ -120,7 +120,7 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
     const customer = await ws.db
       .selectFrom('inquiries')
       .innerJoin('customers', 'customers.id', 'inquiries.customerId')
-      .select(['customers.id', 'customers.registrationCancelledAt'])
+      .select(['customers.id', 'customers.name', 'customers.registrationCancelledAt'])
       .where('inquiries.id', '=', input.inquiryId)
       .executeTakeFirst();
     if (customer?.registrationCancelledAt) throw new AppError('CONFLICT', userMessage('customerRegistrationCancelled', { id: customer.id }));
@@ -130,7 +130,8 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
       .insertInto('outbox')
       .values({
         inquiryId: input.inquiryId,
-        body: maskCardNumbers(input.body),
+        // A placeholder written right but by hand (pasted from a template's text) is filled in too, not sent in braces.
+        body: maskCardNumbers(customer ? fillTemplate(input.body, { customerName: customer.name, inquiryNumber: input.inquiryId, operator: ws.operator }) : input.body),
         quoteOriginal: input.quoteOriginal === false ? 0 : 1,
         status,
         attempts: status === 'sending' ? 1 : 0,

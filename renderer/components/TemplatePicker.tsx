@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fillTemplate } from '../../shared/replyText';
 import { useSession } from '../stores/session';
@@ -15,25 +15,40 @@ export function TemplatePicker({ values, onPick }: { values: { customerName: str
     if (!loaded) void useTemplates.getState().load();
   }, [loaded]);
 
+  // Chosen, then put in with the button: a select that inserted on every change put in the first
+  // template as soon as the arrow keys moved through the list.
+  const [chosenId, setChosenId] = useState('');
   if (templates.length === 0) return null;
+  const chosen = templates.find((x) => String(x.id) === chosenId);
+  const nameIsAddress = values.customerName.includes('@');
   return (
-    <label className="inline-field">
-      {t('templates.pick')}
-      <select
-        data-testid="reply-template"
-        value=""
-        onChange={(e) => {
-          const chosen = templates.find((x) => String(x.id) === e.target.value);
+    <div className="inline-field template-picker">
+      <label className="inline-field">
+        {t('templates.pick')}
+        <select data-testid="reply-template" value={chosen ? chosenId : ''} onChange={(e) => setChosenId(e.target.value)}>
+          <option value="">{t('templates.choose')}</option>
+          {templates.map((x) => (
+            <option key={x.id} value={x.id}>
+              [{t(`templates.language.${x.language}`)}] {x.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button
+        type="button"
+        data-testid="reply-template-insert"
+        disabled={!chosen}
+        onClick={() => {
           if (chosen) onPick(fillTemplate(chosen.body, { ...values, operator }));
         }}
       >
-        <option value="">{t('templates.choose')}</option>
-        {templates.map((x) => (
-          <option key={x.id} value={x.id}>
-            [{t(`templates.language.${x.language}`)}] {x.name}
-          </option>
-        ))}
-      </select>
-    </label>
+        {t('templates.insert')}
+      </button>
+      {chosen && nameIsAddress && (
+        <span className="hint" data-testid="reply-template-name-is-address">
+          {t('templates.nameIsAddress')}
+        </span>
+      )}
+    </div>
   );
 }

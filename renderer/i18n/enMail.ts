@@ -172,5 +172,9 @@ export const enMail: typeof jaMail = {
     removed: 'Canned reply "{{name}}" deleted.',
     pick: 'Canned reply',
     choose: 'Choose a canned reply…',
+    insert: 'Insert',
+    removeQuestion: 'Remove the canned reply “{{name}}”?',
+    removeNamed: 'Remove the canned reply “{{name}}”',
+    nameIsAddress: 'The customer’s name is not known: the e-mail address is used in its place. Check before sending.',
   },
 };

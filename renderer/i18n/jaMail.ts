@@ -170,5 +170,9 @@ export const jaMail = {
     removed: '定型文「{{name}}」を削除しました。',
     pick: '定型文',
     choose: '定型文を選ぶ…',
+    insert: '挿入',
+    removeQuestion: '定型文「{{name}}」を削除しますか？',
+    removeNamed: '定型文「{{name}}」を削除',
+    nameIsAddress: 'お客様の氏名が分からないため、宛名にはメールアドレスが入ります。送信前に確認してください。',
   },
 };

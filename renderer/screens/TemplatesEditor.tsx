@@ -68,6 +68,8 @@ export function TemplatesEditor() {
   const loaded = useTemplates((s) => s.loaded);
   const remove = useTemplates((s) => s.remove);
   const [editing, setEditing] = useState<null | 'new' | number>(null);
+  /** The template whose removal waits for a second click (as an account's does). */
+  const [confirming, setConfirming] = useState<number | null>(null);
 
   useEffect(() => {
     void useTemplates.getState().load();
@@ -75,7 +77,10 @@ export function TemplatesEditor() {
 
   const edited = typeof editing === 'number' ? (templates.find((x) => x.id === editing) ?? null) : null;
   const removeOne = async (template: ReplyTemplate) => {
+    setConfirming(null);
     if (await remove(template.id)) {
+      // Its edit form, if open, would save a copy of what is gone.
+      if (editing === template.id) setEditing(null);
       useNotices.getState().show(i18n.t('templates.removed', { name: template.name }), {
         label: i18n.t('common.undo'),
         run: async () => {
@@ -107,9 +112,21 @@ export function TemplatesEditor() {
               <button type="button" data-testid={`template-edit-${x.id}`} onClick={() => setEditing(x.id)}>
                 {t('templates.edit')}
               </button>
-              <button type="button" data-testid={`template-remove-${x.id}`} onClick={() => void removeOne(x)}>
-                {t('templates.remove')}
-              </button>
+              {confirming === x.id ? (
+                <>
+                  <span className="warning">{t('templates.removeQuestion', { name: x.name })}</span>
+                  <button type="button" data-testid={`template-remove-cancel-${x.id}`} autoFocus onClick={() => setConfirming(null)}>
+                    {t('common.cancel')}
+                  </button>
+                  <button type="button" className="danger" data-testid={`template-remove-confirm-${x.id}`} onClick={() => void removeOne(x)}>
+                    {t('templates.remove')}
+                  </button>
+                </>
+              ) : (
+                <button type="button" data-testid={`template-remove-${x.id}`} aria-label={t('templates.removeNamed', { name: x.name })} onClick={() => setConfirming(x.id)}>
+                  {t('templates.remove')}
+                </button>
+              )}
             </div>
             <div className="message-body muted">{x.body}</div>
           </li>

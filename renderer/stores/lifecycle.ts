@@ -1,4 +1,4 @@
-import { onConnectionChange, onPush } from '../api/client';
+import { call, onConnectionChange, onPush } from '../api/client';
 import { syncLanguageWithSettings } from '../i18n/language';
 import { useAccounts } from './accounts';
 import { useAttachments } from './attachments';
@@ -54,9 +54,25 @@ let started = false;
  * Wires main's pushes into the stores (Mailspring's model: the sync engine writes, the UI
  * listens) and loads the session state. Idempotent.
  */
+/** How often at most a screen tells the main process that staff are at it (session.touch): the idle lock counts from the last. */
+const TOUCH_EVERY_MS = 60_000;
+
+/** A key, a click or a scroll while unlocked keeps the session from locking itself for being left alone. */
+function reportActivity(): void {
+  let last = 0;
+  const touch = () => {
+    if (!useSession.getState().status?.unlocked || Date.now() - last < TOUCH_EVERY_MS) return;
+    last = Date.now();
+    // Nothing to tell staff if it fails: at worst the app locks, as it would have.
+    call('session.touch', {}).catch(() => undefined);
+  };
+  for (const type of ['keydown', 'pointerdown', 'wheel'] as const) window.addEventListener(type, touch, { capture: true, passive: true });
+}
+
 export function startApp(): void {
   if (started) return;
   started = true;
+  reportActivity();
 
   useSession.subscribe((state, previous) => {
     const was = previous.status?.unlocked ?? false;

@@ -106,6 +106,20 @@ test('1. sets up the account with a signature and a canned reply, and syncs an H
   await expect(page.getByTestId(/^template-row-\d+$/)).toHaveCount(1);
   await expect(page.getByTestId('template-row-name')).toHaveText('キャンペーンのご案内');
 
+  // A template is removed only on a second, confirming click.
+  await page.getByTestId('template-add').click();
+  await templateForm.getByTestId('template-name').fill('試しの定型文');
+  await templateForm.getByTestId('template-body').fill('試しです。');
+  await templateForm.getByTestId('template-save').click();
+  const trial = page.getByTestId(/^template-row-\d+$/).filter({ hasText: '試しの定型文' });
+  await trial.getByTestId(/^template-remove-\d+$/).click();
+  await expect(trial).toContainText('定型文「試しの定型文」を削除しますか？');
+  await trial.getByTestId(/^template-remove-cancel-\d+$/).click();
+  await expect(page.getByTestId(/^template-row-\d+$/)).toHaveCount(2);
+  await trial.getByTestId(/^template-remove-\d+$/).click();
+  await trial.getByTestId(/^template-remove-confirm-\d+$/).click();
+  await expect(page.getByTestId(/^template-row-\d+$/)).toHaveCount(1);
+
   const account = page.getByTestId(/^account-row-\d+$/).first();
   await account.getByTestId(/^account-sync-\d+$/).click();
   await expect(account.getByTestId(/^sync-report-\d+$/)).toBeVisible({ timeout: 60_000 });
@@ -233,6 +247,9 @@ test('4. lists attachments with sizes and a warning, and saves one through the c
 
 test('5. replies from a canned reply, with the signature and the quoted original, through the outbox with undo', async () => {
   await page.getByTestId('reply-template').selectOption({ label: '[日本語] キャンペーンのご案内' });
+  // Chosen, not yet put in: the button does that.
+  await expect(page.getByTestId('reply-body')).toHaveValue('');
+  await page.getByTestId('reply-template-insert').click();
   const body = page.getByTestId('reply-body');
   const inquiryId = await page.getByTestId('inquiry-view').getAttribute('data-inquiry-id');
   await expect(body).toHaveValue(`山田 花子様\n\nお問い合わせ（番号 ${inquiryId}）ありがとうございます。\n担当の鈴木 一郎です。`);

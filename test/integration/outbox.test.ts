@@ -146,6 +146,12 @@ describe('the reply outbox: undo window, retries with back-off and the reason sh
     expect(smtp.received).toHaveLength(1);
   });
 
+  it('fills in placeholders typed or pasted by hand, as a template\'s are, rather than sending them in braces', async () => {
+    const queued = await t.call('outbox.queue', { inquiryId, body: '{{customerName}}様\nお問い合わせ番号 {{ inquiryNumber }} について、担当の{{operator}}です。', quoteOriginal: false });
+    expect(queued.body).toBe(`山田花子様\nお問い合わせ番号 ${inquiryId} について、担当の佐藤です。`);
+    await t.call('outbox.cancel', { id: queued.id });
+  });
+
   it('retries a failed send with back-off, keeping the reason, and sends once the server is back', async () => {
     await t.call('accounts.save', { id: accountId, ...account(1) });
     const queued = await t.call('outbox.queue', { inquiryId, body: '回答です', quoteOriginal: false });

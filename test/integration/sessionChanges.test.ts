@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/testApp';
+import { waitFor } from '../support/waitFor';
 
 /**
  * Unlocking, locking and setting up happen one at a time, in the order asked, however they
@@ -33,6 +34,22 @@ describe('session changes that overlap', () => {
     expect(await t.call('session.status', {})).toMatchObject({ unlocked: true, operator: '鈴木' });
     await t.call('session.lock', {});
     expect(counts).toEqual({ opened: 2, closed: 2 });
+  });
+
+  it('locks by itself when no screen has shown staff at it for the idle time, and not while they are', async () => {
+    t = await startTestApp({ idleLockMs: 3000 });
+    const counts = sessionPushes();
+    // Someone at the screen: a key or a click every half second.
+    const started = Date.now();
+    while (Date.now() - started < 4500) {
+      await t.call('session.touch', {});
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(await t.call('session.status', {})).toMatchObject({ unlocked: true });
+    // Left alone.
+    await waitFor('the idle lock', async () => !(await t.call('session.status', {})).unlocked);
+    expect(counts.closed).toBe(1);
+    await expect(t.call('inquiries.list', {})).rejects.toMatchObject({ code: 'LOCKED' });
   });
 
   it('a lock asked for while an unlock is under way locks once the unlock is done', async () => {

@@ -41,6 +41,7 @@ export async function startTestApp(
     sync?: SyncServiceOptions;
     /** The worker threads to run (default: their sources, under tsx; the benchmark runs the built ones). */
     workersDir?: string;
+    idleLockMs?: number;
   } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'madoguchi-test-'));
@@ -55,6 +56,7 @@ export async function startTestApp(
       workersDir: options.workersDir ?? WORKERS_SOURCE,
       ...(options.now ? { now: options.now } : {}),
       ...(options.outbox ? { outbox: options.outbox } : {}),
+      ...(options.idleLockMs ? { idleLockMs: options.idleLockMs } : {}),
       // Tests sync when they say so, unless they test the background sync itself.
       sync: { background: false, ...options.sync },
     });
