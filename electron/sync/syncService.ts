@@ -74,8 +74,8 @@ export function createSyncService(ws: Workspace, options: SyncServiceOptions): S
     : null;
 
   const run = (accountId: number): Promise<SyncReport> => {
-    const stopped = stopping.get(accountId);
-    if (stopped) return Promise.reject(new AppError('CONFLICT', userMessage(stopped)));
+    const blocked = stopping.get(accountId);
+    if (blocked) return Promise.reject(new AppError('CONFLICT', userMessage(blocked)));
     const current = running.get(accountId);
     if (current) return current.promise;
     const controller = new AbortController();
