@@ -25,6 +25,10 @@ export const APP_MESSAGES = {
     en: 'This database was written by a newer Madoguchi (schema {current}, this app knows {newest}). Update the app; your data is untouched.',
     ja: 'このデータベースは新しいバージョンの窓口で書き込まれています（スキーマ {current}、このアプリは {newest} まで）。アプリを更新してください。データはそのままです。',
   },
+  screensNotLoaded: {
+    en: 'Madoguchi\'s screens could not be loaded from {folder}. Run "node scripts/build.mjs" (or reinstall Madoguchi) and start it again.',
+    ja: '窓口の画面を {folder} から読み込めませんでした。「node scripts/build.mjs」を実行するか窓口を再インストールしてから、もう一度起動してください。',
+  },
   couldNotStart: {
     en: 'Madoguchi could not start: {detail}\n\nCheck that {folder} exists and is writable, then start Madoguchi again.',
     ja: '窓口を起動できませんでした: {detail}\n\n{folder} があり、書き込めることを確認してから、もう一度起動してください。',

@@ -117,10 +117,7 @@ function createMainWindow(settings: ShellSettings, logger: Logger): BrowserWindo
   window.webContents.on('preload-error', (_event, _path, error) => logger.error('window.preload_failed', { error: error.name }));
   window.loadURL(RENDERER_URL).catch((error: unknown) => {
     logger.error('window.load_failed', { error: error instanceof Error ? error.message : 'unknown' });
-    dialog.showErrorBox(
-      PRODUCT_NAME,
-      `Madoguchi's screens could not be loaded from ${RENDERER_DIR}. Run "node scripts/build.mjs" (or reinstall Madoguchi) and start it again.`,
-    );
+    dialog.showErrorBox(PRODUCT_NAME, localizeUserMessage(userMessage('screensNotLoaded', { folder: RENDERER_DIR }), systemLanguage()));
   });
   return window;
 }
@@ -169,12 +166,15 @@ function closeOnQuit(madoguchi: App, logger: Logger): void {
   });
 }
 
+/** Before (or without) the window there is no UI language: the system's decides. */
+function systemLanguage(): 'ja' | 'en' {
+  return app.getLocale().toLowerCase().startsWith('ja') ? 'ja' : 'en';
+}
+
 function fail(logger: Logger | null, error: unknown): void {
   const detail = error instanceof Error ? error.message : String(error);
   logger?.error('main.start_failed', { error: error instanceof Error ? error.name : 'unknown' });
-  // Before the window there is no UI language yet: the system's decides.
-  const language = app.getLocale().toLowerCase().startsWith('ja') ? 'ja' : 'en';
   const message = userMessage('couldNotStart', { detail, folder: app.getPath('userData') });
-  dialog.showErrorBox(PRODUCT_NAME, localizeUserMessage(message, language));
+  dialog.showErrorBox(PRODUCT_NAME, localizeUserMessage(message, systemLanguage()));
   app.exit(1);
 }
