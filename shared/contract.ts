@@ -344,6 +344,8 @@ export const pushes = {
   'session.changed': z.object({ unlocked: z.boolean() }),
   /** An outbox item of these inquiries changed (queued, sent, failed, cancelled). */
   'outbox.changed': z.object({ inquiryIds: z.array(z.number().int()) }),
+  /** A canned reply was saved or removed (in any window): pickers and the editor read the list again. */
+  'templates.changed': z.object({}),
 } as const;
 export type Pushes = typeof pushes;
 export type PushName = keyof Pushes;

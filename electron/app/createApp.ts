@@ -136,12 +136,13 @@ export function createApp(options: AppOptions): App {
     const current = session;
     session = null;
     if (current) {
+      // Screens forget what they show at once, while syncs and the outbox stop (which can take seconds).
+      router.push('session.changed', { unlocked: false });
       cancelOAuthSignIns(current.workspace);
       // Running syncs are cancelled (what they fetched is stored first) before the database closes.
       await current.syncs.stop();
       await current.outbox.stop();
       await current.database.close();
-      router.push('session.changed', { unlocked: false });
     }
   };
 
@@ -290,10 +291,13 @@ export function createApp(options: AppOptions): App {
       'templates.list': async () => listTemplates(requireWorkspace().db),
       'templates.save': async (input) => {
         const ws = requireWorkspace();
-        return saveTemplate(ws.db, input, ws.operator, ws.now());
+        const saved = await saveTemplate(ws.db, input, ws.operator, ws.now());
+        router.push('templates.changed', {});
+        return saved;
       },
       'templates.remove': async ({ id }) => {
         await removeTemplate(requireWorkspace().db, id);
+        router.push('templates.changed', {});
         return { ok: true };
       },
       'inquiries.setStatus': async ({ inquiryId, status }) => setInquiryStatus(requireWorkspace(), inquiryId, status),

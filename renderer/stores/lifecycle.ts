@@ -99,6 +99,11 @@ export function startApp(): void {
   // A sync ended (the background one too), after any renewed login: the header's alert of failing accounts follows.
   onPush('sync.ended', () => void loadSyncHealth());
 
+  // Saved or removed in another window: the picker must not offer what is gone.
+  onPush('templates.changed', () => {
+    if (useSession.getState().status?.unlocked && useTemplates.getState().loaded) void useTemplates.getState().load();
+  });
+
   onPush('outbox.changed', ({ inquiryIds }) => {
     if (!useSession.getState().status?.unlocked) return;
     // The inbox marks inquiries whose reply failed: a send that fails while staff are elsewhere shows there.

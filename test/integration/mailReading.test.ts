@@ -216,6 +216,11 @@ describe('reading HTML mail and attachments, and replying with quote, signature,
   });
 
   it('keeps canned replies in Japanese and English: create, edit, list and delete', async () => {
+    // Every window is told of each change, so that no picker offers what is gone.
+    let changes = 0;
+    t.app.router.onPush((frame) => {
+      if (frame.push === 'templates.changed') changes++;
+    });
     const ja = await t.call('templates.save', { name: '返品の受付', language: 'ja', body: '{{customerName}}様\nお問い合わせ（{{inquiryNumber}}）ありがとうございます。担当: {{operator}}' });
     const en = await t.call('templates.save', { name: 'Return accepted', language: 'en', body: 'Dear {{customerName}},' });
     expect(ja).toMatchObject({ language: 'ja', updatedBy: '佐藤' });
@@ -227,6 +232,7 @@ describe('reading HTML mail and attachments, and replying with quote, signature,
     await expect(t.call('templates.save', { name: '誤記', language: 'ja', body: '{{customername}}様' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('{{customername}}') });
     await t.call('templates.remove', { id: ja.id });
     expect((await t.call('templates.list', {})).map((x) => x.id)).toEqual([en.id]);
+    expect(changes).toBe(4);
     await expect(t.call('templates.remove', { id: ja.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
