@@ -1,13 +1,11 @@
 import { mailAccountInput, type MailAccount, type MailAccountInput } from '../../shared/mailAccounts';
-import { proxiedSyncAccount, testMailAccount } from '../support/mailAccount';
+import { testMailAccount } from '../support/mailAccount';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from '../support/dovecot';
 import { inspectDatabase } from '../support/inspectDatabase';
 import { autoReplyMail, bounceMail, japaneseMail, mailWithAttachment, noMessageIdMail, replyMail } from '../support/mailFixtures';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
 import { startTestApp, type TestApp } from '../support/testApp';
-import { startTcpProxy } from '../support/tcpProxy';
-import { waitFor } from '../support/waitFor';
 
 const SUPPORT = 'support@toot.example';
 
@@ -53,58 +51,6 @@ describe('the sync engine against a real Dovecot and a real encrypted database',
     }
     return keys.sort();
   }
-
-  describe('an account pointed at another mailbox', () => {
-    it('reads the new mailbox from its start, even where its folder happens to have the old one\'s UIDVALIDITY, storing no mail twice', async () => {
-      await dovecot.appendMails([mail(1), mail(2), mail(3)]);
-      const account = await addAccount(dovecot);
-      expect(await t.call('sync.run', { accountId: account.id })).toMatchObject({ fetched: 3, newInquiries: 3 });
-      const oldValidity = (await t.call('sync.status', {}))[0]!.folders[0]!.uidValidity;
-
-      // Another user's mailbox (info@ instead of support@), numbered alike: the same UIDVALIDITY, UIDs 1 to 5 again.
-      const other = await startDovecot({ user: 'info@toot.example' });
-      try {
-        await other.appendMails([mail(11), mail(2), mail(12), mail(13), mail(14)]);
-        other.setUidValidity('INBOX', Number(oldValidity));
-        await t.call('accounts.save', { ...testMailAccount(other, smtp, { smtpUser: '', smtpPassword: undefined, label: 'サポート窓口', fromAddress: SUPPORT }), id: account.id });
-        const report = await t.call('sync.run', { accountId: account.id });
-        // Every mail of the new mailbox is read; the one already stored (from the old) is not stored again.
-        expect(report).toMatchObject({ newInquiries: 4, skippedDuplicates: 1 });
-        expect((await t.call('sync.status', {}))[0]!.folders[0]).toMatchObject({ uidValidity: oldValidity, lastUid: 5 });
-        expect((await everyMessageKey()).filter((key) => key.startsWith('<m'))).toEqual([1, 2, 3, 11, 12, 13, 14].map((n) => `<m${n}@example.jp>`).sort());
-        // The old mailbox's mails are not taken for gone from the new one.
-        for (const inquiry of await t.call('inquiries.list', {})) {
-          for (const message of (await t.call('inquiries.get', { id: inquiry.id })).messages) expect(message.removedOnServerAt).toBeNull();
-        }
-      } finally {
-        await other.stop();
-      }
-    });
-
-    it('stops a sync still reading the old mailbox before forgetting its positions, so that it cannot store them again', async () => {
-      await dovecot.appendMails(Array.from({ length: 40 }, (_, i) => mail(100 + i, { text: `本文 ${i}\n`.repeat(200) })));
-      const proxy = await startTcpProxy(dovecot);
-      const other = await startDovecot({ user: 'info@toot.example' });
-      try {
-        const account = await t.call('accounts.save', proxiedSyncAccount(dovecot, proxy));
-        const validity = await dovecot.withClient(async (client) => (await client.mailboxOpen('INBOX')).uidValidity);
-        await other.appendMails([mail(11), mail(12), mail(13)]);
-        other.setUidValidity('INBOX', Number(validity));
-        // The old mailbox is read slowly: the sync is still at it when the account is saved.
-        proxy.throttle(20_000);
-        const reading = t.call('sync.run', { accountId: account.id }).catch((error: unknown) => error);
-        await waitFor('the sync to be fetching', async () => (await t.call('sync.status', {}))[0]?.running === true);
-        await t.call('accounts.save', { ...testMailAccount(other, smtp, { smtpUser: '', smtpPassword: undefined, label: 'サポート窓口', fromAddress: SUPPORT }), id: account.id });
-        expect(await reading).toMatchObject({ cancelled: true });
-        const report = await t.call('sync.run', { accountId: account.id });
-        expect(report).toMatchObject({ fetched: 3, newInquiries: 3 });
-        expect((await t.call('sync.status', {}))[0]!.folders[0]).toMatchObject({ lastUid: 3 });
-      } finally {
-        await other.stop();
-        await proxy.stop();
-      }
-    });
-  });
 
   describe('UIDVALIDITY change', () => {
     it('re-syncs a recreated folder by Message-ID (and content hash): no duplicates, no losses, only unknown mail downloaded', async () => {
