@@ -70,21 +70,33 @@ export async function retryWithRenewedToken<T>(
   }
 }
 
-/** Renewals under way, per workspace and account. */
-const renewing = new WeakMap<Workspace, Map<number, Promise<void>>>();
+/**
+ * Renewals under way, per database and account: keyed by the database, not the Workspace object,
+ * since a reply is sent with a copy of it that names who queued it (see outbox.ts), and a
+ * renewal keyed by that copy was not shared with the sync's (a rotated refresh token was then
+ * spent twice, and the sync failed with "sign in again").
+ */
+const renewing = new WeakMap<object, Map<number, Promise<void>>>();
 
 /**
  * Renews the account's access token with its refresh token and stores the new one. A sync and a
  * reply that both find the token expired share one renewal: a provider that rotates refresh
  * tokens would refuse the second use of the old one, and staff would be asked to sign in again
- * for nothing.
+ * for nothing. So does one that read the account before another renewal ended: `account` is the
+ * account as the caller read it, and nothing is renewed if its token has changed since.
  */
 export function renewAccessToken(ws: Workspace, account: MailAccountWithSecrets): Promise<void> {
-  const underWay = renewing.get(ws) ?? new Map<number, Promise<void>>();
-  renewing.set(ws, underWay);
+  const underWay = renewing.get(ws.raw) ?? new Map<number, Promise<void>>();
+  renewing.set(ws.raw, underWay);
   const current = underWay.get(account.id);
   if (current) return current;
-  const renewal = renewOnce(ws, account).finally(() => underWay.delete(account.id));
+  const renewal = (async () => {
+    // Renewed meanwhile, by a sync or a reply that found the token expired a moment before and
+    // whose renewal has ended: its refresh token may be spent (rotated), and the new one is stored.
+    const now = await getAccountWithSecrets(ws.db, ws.secrets, account.id);
+    if (now.oauthAccessToken !== account.oauthAccessToken) return;
+    await renewOnce(ws, now);
+  })().finally(() => underWay.delete(account.id));
   underWay.set(account.id, renewal);
   return renewal;
 }
