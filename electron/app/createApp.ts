@@ -214,15 +214,15 @@ export function createApp(options: AppOptions): App {
         // The signature lives in its own table (replies/signatureRepository), not in the account row.
         const { signature, ...account } = input;
         const before = account.id === undefined ? undefined : (await listAccounts(ws.db)).find((a) => a.id === account.id);
+        const movesMailbox = before !== undefined && changesMailbox(before, { ...before, imapHost: account.imapHost, imapUser: account.imapUser });
         const save = () =>
           ws.db.transaction().execute(async (trx) => {
             const saved = await saveAccount(trx, ws.secrets, account);
-            if (before && changesMailbox(before, saved)) await forgetMailboxPositions(trx, saved.id);
+            if (movesMailbox) await forgetMailboxPositions(trx, saved.id);
             if (signature !== undefined) await saveSignature(trx, saved.id, signature);
             return { ...saved, signature: (await signatureOf(trx, saved.id)) ?? '' };
           });
         // Another mailbox: a sync still reading the old one is stopped first, or it would store the old positions again.
-        const movesMailbox = before !== undefined && changesMailbox(before, { ...before, imapHost: account.imapHost, imapUser: account.imapUser });
         const result = await (movesMailbox && session ? session.syncs.changeMailbox(before.id, save) : save());
         // An edit of how mail is read (a new password, server or folders) is synced soon with the new settings, as a new account is.
         session?.syncs.accountsChanged(before && changesMailLogin(before, result, input) ? before.id : undefined);

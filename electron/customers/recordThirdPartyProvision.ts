@@ -8,6 +8,7 @@ import type { Workspace } from '../app/workspace';
 import { getCustomerDetail } from './customerDetail';
 import { getCustomer } from './customerRepository';
 import { requireInquiryOfCustomer } from './sourceInquiry';
+import { appendThirdPartyProvision } from './thirdPartyProvisionRepository';
 
 /**
  * Records a provision of the customer's personal information to a third party (the policy allows
@@ -21,20 +22,17 @@ export async function recordThirdPartyProvision(ws: Workspace, input: MethodInpu
   await ws.db.transaction().execute(async (trx) => {
     if (!(await getCustomer(trx, input.customerId))) throw new AppError('NOT_FOUND', userMessage('customerNotFound', { id: input.customerId }));
     await requireInquiryOfCustomer(trx, input.customerId, input.sourceInquiryId);
-    await trx
-      .insertInto('thirdPartyProvisions')
-      .values({
-        customerId: input.customerId,
-        recipient: maskCardNumbers(input.recipient),
-        items: maskCardNumbers(input.items),
-        basis: input.basis,
-        evidence: maskCardNumbers(input.evidence),
-        providedOn: input.providedOn,
-        recordedBy: ws.operator,
-        recordedAt: at,
-        sourceInquiryId: input.sourceInquiryId ?? null,
-      })
-      .execute();
+    await appendThirdPartyProvision(trx, {
+      customerId: input.customerId,
+      recipient: maskCardNumbers(input.recipient),
+      items: maskCardNumbers(input.items),
+      basis: input.basis,
+      evidence: maskCardNumbers(input.evidence),
+      providedOn: input.providedOn,
+      recordedBy: ws.operator,
+      recordedAt: at,
+      sourceInquiryId: input.sourceInquiryId ?? null,
+    });
   });
   // Ids and the ground only: whom it went to, and what, are about the customer.
   ws.logger.info('customer.provision_recorded', { customerId: input.customerId, basis: input.basis });

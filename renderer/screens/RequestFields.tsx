@@ -42,21 +42,7 @@ export function RequestFields({
         </select>
       </label>
       {inquiries && (
-        <label>
-          {t('request.inquiry')}
-          <select
-            data-testid={`${testId}-inquiry`}
-            value={value.sourceInquiryId ?? ''}
-            onChange={(e) => onChange({ ...value, sourceInquiryId: e.target.value === '' ? null : Number(e.target.value) })}
-          >
-            <option value="">{t('request.noInquiry')}</option>
-            {inquiries.map((inquiry) => (
-              <option key={inquiry.id} value={inquiry.id}>
-                #{inquiry.id} {inquiry.subject}
-              </option>
-            ))}
-          </select>
-        </label>
+        <InquiryChoice inquiries={inquiries} value={value.sourceInquiryId} onChange={(sourceInquiryId) => onChange({ ...value, sourceInquiryId })} testId={`${testId}-inquiry`} />
       )}
       <label className="wide">
         {evidenceLabel}
@@ -70,6 +56,34 @@ export function RequestFields({
         />
       </label>
     </>
+  );
+}
+
+/** Which of the customer's inquiries a record concerns, or none. */
+export function InquiryChoice({
+  inquiries,
+  value,
+  onChange,
+  testId,
+}: {
+  inquiries: readonly InquirySummary[];
+  value: number | null;
+  onChange: (inquiryId: number | null) => void;
+  testId: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <label>
+      {t('request.inquiry')}
+      <select data-testid={testId} value={value ?? ''} onChange={(e) => onChange(e.target.value === '' ? null : Number(e.target.value))}>
+        <option value="">{t('request.noInquiry')}</option>
+        {inquiries.map((inquiry) => (
+          <option key={inquiry.id} value={inquiry.id}>
+            #{inquiry.id} {inquiry.subject}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 

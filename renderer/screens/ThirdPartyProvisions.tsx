@@ -6,6 +6,7 @@ import i18n from '../i18n';
 import { tokyoDateTimeOrNone } from '../lib/format';
 import { useCustomer } from '../stores/customer';
 import { useNotices } from '../stores/notices';
+import { InquiryChoice } from './RequestFields';
 
 /**
  * The customer's information provided to third parties (the policy allows it with their consent,
@@ -138,17 +139,7 @@ function ProvisionForm({ detail, onDone }: { detail: CustomerDetail; onDone: () 
           {t('provision.providedOn')}
           <input data-testid="provision-provided-on" type="date" value={providedOn} max={today} required onChange={(e) => setProvidedOn(e.target.value)} />
         </label>
-        <label>
-          {t('request.inquiry')}
-          <select data-testid="provision-inquiry" value={inquiryId ?? ''} onChange={(e) => setInquiryId(e.target.value === '' ? null : Number(e.target.value))}>
-            <option value="">{t('request.noInquiry')}</option>
-            {detail.inquiries.map((inquiry) => (
-              <option key={inquiry.id} value={inquiry.id}>
-                #{inquiry.id} {inquiry.subject}
-              </option>
-            ))}
-          </select>
-        </label>
+        <InquiryChoice inquiries={detail.inquiries} value={inquiryId} onChange={setInquiryId} testId="provision-inquiry" />
         <label className="wide">
           {t('provision.evidence')}
           <textarea data-testid="provision-evidence-input" rows={3} value={evidence} required onChange={(e) => setEvidence(e.target.value)} placeholder={t('provision.evidencePlaceholder')} />

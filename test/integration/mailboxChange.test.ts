@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startDovecot, type DovecotServer } from '../support/dovecot';
 import { japaneseMail } from '../support/mailFixtures';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
+import { storedMessageIds } from '../support/storedMail';
 import { startTcpProxy } from '../support/tcpProxy';
 import { startTestApp, type TestApp } from '../support/testApp';
 import { waitFor } from '../support/waitFor';
@@ -37,14 +38,6 @@ describe('the sync of an account pointed at another mailbox, against real Doveco
   const mail = (i: number, extra: Partial<Parameters<typeof japaneseMail>[0]> = {}) =>
     japaneseMail({ from: `customer${i}@example.jp`, fromName: `顧客${i}`, to: SUPPORT, subject: `問い合わせ ${i}`, text: `本文 ${i}`, messageId: `<m${i}@example.jp>`, ...extra });
 
-  async function everyMessageKey(): Promise<string[]> {
-    const keys: string[] = [];
-    for (const inquiry of await t.call('inquiries.list', {})) {
-      for (const message of (await t.call('inquiries.get', { id: inquiry.id })).messages) keys.push(message.messageId ?? '');
-    }
-    return keys.sort();
-  }
-
   it('reads the new mailbox from its start, even where its folder happens to have the old one\'s UIDVALIDITY, storing no mail twice', async () => {
     await dovecot.appendMails([mail(1), mail(2), mail(3)]);
     const account = await addAccount(dovecot);
@@ -61,7 +54,7 @@ describe('the sync of an account pointed at another mailbox, against real Doveco
       // Every mail of the new mailbox is read; the one already stored (from the old) is not stored again.
       expect(report).toMatchObject({ newInquiries: 4, skippedDuplicates: 1 });
       expect((await t.call('sync.status', {}))[0]!.folders[0]).toMatchObject({ uidValidity: oldValidity, lastUid: 5 });
-      expect((await everyMessageKey()).filter((key) => key.startsWith('<m'))).toEqual([1, 2, 3, 11, 12, 13, 14].map((n) => `<m${n}@example.jp>`).sort());
+      expect((await storedMessageIds(t)).filter((key) => key.startsWith('<m'))).toEqual([1, 2, 3, 11, 12, 13, 14].map((n) => `<m${n}@example.jp>`).sort());
       // The old mailbox's mails are not taken for gone from the new one.
       for (const inquiry of await t.call('inquiries.list', {})) {
         for (const message of (await t.call('inquiries.get', { id: inquiry.id })).messages) expect(message.removedOnServerAt).toBeNull();
