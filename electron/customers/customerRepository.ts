@@ -62,18 +62,25 @@ export async function getCustomer(db: Executor, id: number): Promise<Customer | 
   return row ? toCustomer(row) : null;
 }
 
-/** Matches name, e-mail or phone, case-insensitively; an empty query lists the newest customers. Cancelled registrations are not found. */
+/**
+ * Matches name, e-mail or phone, case-insensitively; an empty query lists the newest customers.
+ * Cancelled registrations are not found by what they were (it is erased), only by their number:
+ * "#123" (or "＃１２３") is that customer alone, a bare "123" is also that customer, listed first.
+ */
 export async function searchCustomers(db: Executor, query: string, limit = 100): Promise<Customer[]> {
-  const q = query.trim();
-  let select = db.selectFrom('customers').selectAll().where('registrationCancelledAt', 'is', null).orderBy('id', 'desc').limit(limit);
-  const needle = searchKey(q);
+  const needle = searchKey(query);
+  const numbered = /^#(\d{1,9})$/.exec(needle)?.[1];
+  if (numbered) return (await db.selectFrom('customers').selectAll().where('id', '=', Number(numbered)).execute()).map(toCustomer);
+  const number = /^\d{1,9}$/.test(needle) ? Number(needle) : null;
+  let select = db.selectFrom('customers').selectAll().limit(limit);
   if (needle) {
     // search_key is shared/searchKey.ts, registered on the connection (see openDatabase).
-    select = select.where(
-      sql<boolean>`(instr(search_key(name), ${needle}) > 0 OR instr(search_key(email), ${needle}) > 0 OR instr(search_key(phone), ${needle}) > 0)`,
-    );
+    const matches = sql<boolean>`(registration_cancelled_at IS NULL AND (instr(search_key(name), ${needle}) > 0 OR instr(search_key(email), ${needle}) > 0 OR instr(search_key(phone), ${needle}) > 0))`;
+    select = number !== null ? select.where(sql<boolean>`(${matches} OR id = ${number})`).orderBy(sql`id = ${number}`, 'desc') : select.where(matches);
+  } else {
+    select = select.where('registrationCancelledAt', 'is', null);
   }
-  return (await select.execute()).map(toCustomer);
+  return (await select.orderBy('id', 'desc').execute()).map(toCustomer);
 }
 
 export async function markEmailUndeliverable(db: Executor, id: number): Promise<void> {

@@ -5,7 +5,8 @@ export const enCustomers: typeof jaCustomers = {
   customers: {
     title: 'Customers',
     search: 'Search customers',
-    searchPlaceholder: 'Name, e-mail or phone',
+    searchPlaceholder: 'Name, e-mail, phone or number (#123)',
+    cancelledBadge: 'Cancelled',
     noResults: 'No customers match.',
     selectHint: 'Choose a customer from the list.',
   },

@@ -3,7 +3,8 @@ export const jaCustomers = {
   customers: {
     title: '顧客',
     search: '顧客を検索',
-    searchPlaceholder: '名前・メール・電話番号で検索',
+    searchPlaceholder: '名前・メール・電話番号・顧客番号（#123）で検索',
+    cancelledBadge: '登録抹消',
     noResults: '該当するお客様はいません。',
     selectHint: '左の一覧からお客様を選んでください。',
   },

@@ -66,7 +66,14 @@ function CustomerList({ selectedId }: { selectedId: number | undefined }) {
                   if (e.key === 'Enter') go({ screen: 'customers', customerId: c.id });
                 }}
               >
-                <td className="ellipsis">{c.name}</td>
+                <td className="ellipsis">
+                  {c.name}
+                  {c.registrationCancelledAt !== null && (
+                    <span className="badge muted-badge" data-testid={`customer-row-cancelled-${c.id}`}>
+                      {t('customers.cancelledBadge')}
+                    </span>
+                  )}
+                </td>
                 <td className="ellipsis">
                   {c.email ?? '—'}
                   {c.emailUndeliverable && (

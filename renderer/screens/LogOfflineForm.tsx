@@ -29,7 +29,8 @@ function CustomerPicker({ selected, onSelect }: { selected: Customer | null; onS
     let current = true;
     const timer = setTimeout(async () => {
       const found = await attempt(() => call('customers.search', { query: query.trim() }));
-      if (current && found) setResults(found.slice(0, 20));
+      // A cancelled registration, found by its number, can be given no new inquiry.
+      if (current && found) setResults(found.filter((c) => c.registrationCancelledAt === null).slice(0, 20));
     }, 200);
     return () => {
       current = false;

@@ -473,8 +473,10 @@ test('6b. cancels the phone customer\'s registration at their request, deleting 
   const customerId = await idOf(page.getByTestId('customer-view'), 'data-customer-id');
   await expect(page.getByTestId('notice-text')).toHaveText(`顧客 #${customerId} の登録を抹消しました。`);
   await expect(page.getByTestId('customer-name')).toHaveText('(登録抹消済み)');
-  // The list beside the page no longer finds them.
+  // The list beside the page no longer finds them, except by their number, marked cancelled.
   await expect(page.getByTestId(`customer-row-${customerId}`)).toHaveCount(0);
+  await page.getByTestId('customer-search').fill(`#${customerId}`);
+  await expect(page.getByTestId(`customer-row-cancelled-${customerId}`)).toHaveText('登録抹消');
   await expect(page.getByTestId('customer-phone')).toHaveText('—');
   await expect(page.getByTestId('customer-address')).toHaveText('—');
   await expect(page.getByTestId('customer-cancelled')).toContainText(`${OPERATOR} が抹消しました（受付経路: 電話）。 問い合わせの内容も削除しました。`);

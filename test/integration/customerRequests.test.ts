@@ -38,6 +38,9 @@ describe("a customer's requests under the policy: amending their details, disclo
       expect(await found(query), query).toEqual([customerId]);
     }
     expect(await found('山田太郎')).toEqual([]);
+    // Their number: "#N" is that customer alone, a bare N lists them first.
+    expect(await found(`#${customerId}`)).toEqual([customerId]);
+    expect((await found(String(customerId)))[0]).toBe(customerId);
   });
 
   it('finds the inquiry by words of its subject, the customer, or its number, typed any of those ways', async () => {

@@ -116,8 +116,12 @@ describe("cancelling a customer's registration at their request", () => {
     await expect(t.call('sync.retryQuarantined', { id: setAside!.id, asInquiry: true })).rejects.toMatchObject({ code: 'CONFLICT' });
     // An inquiry view opened before cannot queue a reply to them.
     await expect(t.call('outbox.queue', { inquiryId, body: 'まだ開いていた画面から' })).rejects.toMatchObject({ code: 'CONFLICT' });
-    // Not found by search, and nothing more can be recorded for the number.
+    // Not found by search, only by their number; and nothing more can be recorded for it.
     expect(await t.call('customers.search', { query: '' })).toEqual([]);
+    expect(await t.call('customers.search', { query: '山田' })).toEqual([]);
+    for (const query of [`#${customerId}`, `＃${String(customerId).replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)))}`, String(customerId)]) {
+      expect((await t.call('customers.search', { query })).map((c) => ({ id: c.id, name: c.name, cancelled: c.registrationCancelledAt !== null }))).toEqual([{ id: customerId, name: '(登録抹消済み)', cancelled: true }]);
+    }
     const refused = { code: 'CONFLICT', message: expect.stringMatching(/^The registration of customer \d+ was cancelled at their request/) };
     await expect(t.call('customers.cancelRegistration', { id: customerId, deleteInquiryContents: true, source: 'email', evidence: '再度' })).rejects.toMatchObject(refused);
     await expect(t.call('consent.record', { customerId, action: 'grant', purposes: ['new_product_information'], channels: ['email'], source: 'email', evidence: '同意' })).rejects.toMatchObject(refused);
