@@ -146,6 +146,14 @@ export const APP_MESSAGES = {
   sendNowCancelled: { en: 'This reply is cancelled.', ja: 'この返信は取り消されています。' },
   sendNowBeingSent: { en: 'This reply is being sent.', ja: 'この返信は送信中です。' },
   templateNotFound: { en: 'Template {id} does not exist.', ja: 'テンプレート {id} はありません。' },
+  templateChangedMeanwhile: {
+    en: 'The canned reply "{name}" was changed by {by} since you opened it (perhaps in another window): copy your text, cancel, and open it again.',
+    ja: 'テンプレート「{name}」は開いた後に {by} が変更しました（別のウィンドウの可能性もあります）。入力した文をコピーし、キャンセルして開き直してください。',
+  },
+  templateBeforeNeeded: {
+    en: 'An edit of a canned reply must say which version it was made from.',
+    ja: 'テンプレートの変更には、変更前の内容が必要です。',
+  },
   templateGone: {
     en: 'Template {id} does not exist (another user may have deleted it): save it as a new one.',
     ja: 'テンプレート {id} はありません（他の担当者が削除した可能性があります）。新しいテンプレートとして保存してください。',

@@ -181,7 +181,18 @@ export const contract = {
 
   /** Canned replies (Japanese and English) with {{customerName}}, {{inquiryNumber}}, {{operator}}. */
   'templates.list': method(empty, z.array(replyTemplate)),
-  'templates.save': method(replyTemplateInput.strict(), replyTemplate),
+  /**
+   * An edit (with `id`) names the version it was made from (`before`): when the canned reply was
+   * changed meanwhile, in another window or by another operator, it is refused instead of
+   * overwriting that change unseen.
+   */
+  'templates.save': method(
+    replyTemplateInput
+      .extend({ before: replyTemplateInput.pick({ name: true, language: true, body: true }).strict().optional() })
+      .strict()
+      .refine((input) => input.id === undefined || input.before !== undefined, { message: userMessage('templateBeforeNeeded'), path: ['before'] }),
+    replyTemplate,
+  ),
   'templates.remove': method(id, ok),
   'inquiries.setStatus': method(
     z.object({ inquiryId: z.number().int().positive(), status: inquiryStatus }).strict(),

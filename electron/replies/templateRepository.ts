@@ -20,12 +20,16 @@ export async function saveTemplate(
   const problem = unknownPlaceholderProblem(input.body);
   if (problem) throw new AppError('BAD_REQUEST', problem);
   const values = { name: maskCardNumbers(input.name), language: input.language, body: maskCardNumbers(input.body), updatedBy: who, updatedAt: at };
-  if (input.id !== undefined) {
-    const updated = await db.updateTable('replyTemplates').set(values).where('id', '=', input.id).returningAll().executeTakeFirst();
-    if (!updated) throw new AppError('NOT_FOUND', userMessage('templateGone', { id: input.id }));
-    return updated;
-  }
-  return db.insertInto('replyTemplates').values(values).returningAll().executeTakeFirstOrThrow();
+  const { id, before } = input;
+  if (id === undefined) return db.insertInto('replyTemplates').values(values).returningAll().executeTakeFirstOrThrow();
+  return db.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom('replyTemplates').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!current) throw new AppError('NOT_FOUND', userMessage('templateGone', { id }));
+    if (!before || before.name !== current.name || before.language !== current.language || before.body !== current.body) {
+      throw new AppError('CONFLICT', userMessage('templateChangedMeanwhile', { name: current.name, by: current.updatedBy }));
+    }
+    return trx.updateTable('replyTemplates').set(values).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  });
 }
 
 export async function removeTemplate(db: Executor, id: number): Promise<void> {

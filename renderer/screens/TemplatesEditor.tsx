@@ -14,12 +14,14 @@ function TemplateForm({ template, onClose }: { template: ReplyTemplate | null; o
   const [language, setLanguage] = useState<Language>(template?.language ?? 'ja');
   const [body, setBody] = useState(template?.body ?? '');
   const [busy, setBusy] = useState(false);
+  // The version this form was opened on: the list may show a newer one saved elsewhere meanwhile.
+  const [opened] = useState(template);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
     try {
-      const saved = await save({ ...(template ? { id: template.id } : {}), name, language, body });
+      const saved = await save({ ...(opened ? { id: opened.id, before: { name: opened.name, language: opened.language, body: opened.body } } : {}), name, language, body });
       if (saved) {
         useNotices.getState().show(i18n.t('templates.saved', { name: saved.name }));
         onClose();

@@ -106,12 +106,33 @@ test('1. sets up the account with a signature and a canned reply, and syncs an H
   await expect(page.getByTestId(/^template-row-\d+$/)).toHaveCount(1);
   await expect(page.getByTestId('template-row-name')).toHaveText('キャンペーンのご案内');
 
-  // A template is removed only on a second, confirming click.
   await page.getByTestId('template-add').click();
   await templateForm.getByTestId('template-name').fill('試しの定型文');
   await templateForm.getByTestId('template-body').fill('試しです。');
   await templateForm.getByTestId('template-save').click();
   const trial = page.getByTestId(/^template-row-\d+$/).filter({ hasText: '試しの定型文' });
+  // Two windows edit the same canned reply: the later save is refused, not a silent overwrite of the first.
+  await trial.getByTestId(/^template-edit-\d+$/).click();
+  await templateForm.getByTestId('template-body').fill('こちらの窓では消えてはいけない文です。');
+  const other = await world.context.newPage();
+  try {
+    await other.goto(world.host.url);
+    await other.getByTestId('nav-settings').click();
+    await other.getByTestId(/^template-row-\d+$/).filter({ hasText: '試しの定型文' }).getByTestId(/^template-edit-\d+$/).click();
+    await other.getByTestId('template-body').fill('別の窓で直した試しです。');
+    await other.getByTestId('template-save').click();
+    await expect(other.getByTestId('template-form')).toHaveCount(0);
+  } finally {
+    await other.close();
+  }
+  await templateForm.getByTestId('template-save').click();
+  await expect(page.getByTestId('error-banner')).toHaveAttribute('data-code', 'CONFLICT');
+  await expect(page.getByTestId('error-banner')).toContainText('テンプレート「試しの定型文」は開いた後に 鈴木 一郎 が変更しました');
+  await expect(templateForm.getByTestId('template-body')).toHaveValue('こちらの窓では消えてはいけない文です。');
+  await templateForm.getByTestId('template-cancel').click();
+  await expect(trial).toContainText('別の窓で直した試しです。');
+
+  // A template is removed only on a second, confirming click.
   await trial.getByTestId(/^template-remove-\d+$/).click();
   await expect(trial).toContainText('定型文「試しの定型文」を削除しますか？');
   await trial.getByTestId(/^template-remove-cancel-\d+$/).click();

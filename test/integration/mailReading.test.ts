@@ -224,7 +224,11 @@ describe('reading HTML mail and attachments, and replying with quote, signature,
     const ja = await t.call('templates.save', { name: '返品の受付', language: 'ja', body: '{{customerName}}様\nお問い合わせ（{{inquiryNumber}}）ありがとうございます。担当: {{operator}}' });
     const en = await t.call('templates.save', { name: 'Return accepted', language: 'en', body: 'Dear {{customerName}},' });
     expect(ja).toMatchObject({ language: 'ja', updatedBy: '佐藤' });
-    await t.call('templates.save', { id: en.id, name: 'Return accepted', language: 'en', body: 'Dear {{customerName}}, thank you.' });
+    const edit = { id: en.id, name: 'Return accepted', language: 'en', before: { name: en.name, language: en.language, body: en.body } } as const;
+    await t.call('templates.save', { ...edit, body: 'Dear {{customerName}}, thank you.' });
+    // A second edit made from the same version (another window) does not overwrite the first unseen.
+    await expect(t.call('templates.save', { ...edit, body: 'Dear {{customerName}}, regards.' })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/^The canned reply "Return accepted" was changed by 佐藤 since you opened it/) });
+    await expect(t.call('templates.save', { id: en.id, name: 'x', language: 'en', body: 'y' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     expect((await t.call('templates.list', {})).map((x) => [x.language, x.name, x.body])).toEqual([
       ['en', 'Return accepted', 'Dear {{customerName}}, thank you.'],
       ['ja', '返品の受付', ja.body],
