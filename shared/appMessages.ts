@@ -16,6 +16,10 @@ export const APP_MESSAGES = {
     en: 'Enter the passphrase: the system keychain cannot unlock this database.',
     ja: 'パスフレーズを入力してください。システムのキーチェーンではこのデータベースのロックを解除できません。',
   },
+  passphraseAfterLock: {
+    en: 'Enter the passphrase: after a lock, the keychain no longer unlocks Madoguchi until it is started again.',
+    ja: 'パスフレーズを入力してください。ロックの後は、窓口を起動し直すまでキーチェーンでは解除できません。',
+  },
   keychainCannotUnlock: {
     en: 'The system keychain could not unlock Madoguchi: enter your passphrase.',
     ja: 'システムのキーチェーンで窓口のロックを解除できませんでした。パスフレーズを入力してください。',

@@ -132,10 +132,18 @@ export function createApp(options: AppOptions): App {
     session.syncs.start().catch((error: unknown) => options.logger.warn('sync.start_failed', { error: error instanceof Error ? error.name : 'unknown' }));
   };
 
+  /**
+   * The keychain unlocks without a passphrase only at the app's start (the computer's own login
+   * stands in for it there). After a lock (idle, by hand, or the computer sleeping) the passphrase
+   * is needed: otherwise anyone passing an unattended desk could unlock with a blank one.
+   */
+  let lockedSinceStart = false;
+
   const lock = async () => {
     const current = session;
     session = null;
     if (current) {
+      lockedSinceStart = true;
       // Screens forget what they show at once, while syncs and the outbox stop (which can take seconds).
       router.push('session.changed', { unlocked: false });
       cancelOAuthSignIns(current.workspace);
@@ -172,7 +180,7 @@ export function createApp(options: AppOptions): App {
         initialized: vault.exists(),
         unlocked: session !== null,
         operator: session?.workspace.operator ?? null,
-        keychainUnlock: vault.canUnlockWithKeychain(),
+        keychainUnlock: !lockedSinceStart && vault.canUnlockWithKeychain(),
       }),
       'session.create': ({ passphrase, operator }) =>
         oneAtATime(async () => {
@@ -183,9 +191,10 @@ export function createApp(options: AppOptions): App {
         }),
       'session.unlock': ({ passphrase, operator }) =>
         oneAtATime(async () => {
+          if (passphrase === undefined && lockedSinceStart) throw new AppError('WRONG_PASSPHRASE', userMessage('passphraseAfterLock'));
           if (session) await lock();
           open(await vault.unlock(passphrase), operator);
-          options.logger.info('session.unlocked');
+          options.logger.info('session.unlocked', { with: passphrase === undefined ? 'keychain' : 'passphrase' });
           return { ok: true as const };
         }),
       'session.touch': async () => {

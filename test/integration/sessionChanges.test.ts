@@ -1,4 +1,8 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Keychain } from '../../electron/security/keyVault';
 import { startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/testApp';
 import { waitFor } from '../support/waitFor';
 
@@ -61,4 +65,39 @@ describe('session changes that overlap', () => {
     expect(await t.call('session.status', {})).toMatchObject({ unlocked: false });
     await expect(t.call('inquiries.list', {})).rejects.toMatchObject({ code: 'LOCKED' });
   });
+
+  it('the keychain unlocks without the passphrase only at the start: after any lock the passphrase is needed', async () => {
+    t = await startTestApp({ keychain: testKeychain() });
+    await t.restart({ unlock: false });
+    expect(await t.call('session.status', {})).toMatchObject({ unlocked: false, keychainUnlock: true });
+    await t.call('session.unlock', { operator: '佐藤' });
+    await t.call('session.lock', {});
+    // An unattended desk after the idle lock: a blank passphrase no longer opens the data.
+    expect(await t.call('session.status', {})).toMatchObject({ unlocked: false, keychainUnlock: false });
+    await expect(t.call('session.unlock', { operator: '佐藤' })).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE', message: expect.stringContaining('after a lock') });
+    await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
+    expect(await t.call('session.status', {})).toMatchObject({ unlocked: true });
+    const log = readFileSync(join(t.dataDir, 'madoguchi.log'), 'utf8');
+    expect(log).toMatch(/session\.unlocked.*"with":"keychain"/);
+    expect(log).toMatch(/session\.unlocked.*"with":"passphrase"/);
+  });
 });
+
+/** Electron's safeStorage cannot run here: a key held in this process wraps the database key as the OS keychain would. */
+function testKeychain(): Keychain {
+  const key = randomBytes(32);
+  return {
+    backend: 'test',
+    encrypt(plain) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const sealed = Buffer.concat([cipher.update(plain), cipher.final()]);
+      return Buffer.concat([iv, cipher.getAuthTag(), sealed]);
+    },
+    decrypt(wrapped) {
+      const decipher = createDecipheriv('aes-256-gcm', key, wrapped.subarray(0, 12));
+      decipher.setAuthTag(wrapped.subarray(12, 28));
+      return Buffer.concat([decipher.update(wrapped.subarray(28)), decipher.final()]);
+    },
+  };
+}

@@ -7,6 +7,7 @@ import { createApp, type App } from '../../electron/app/createApp';
 import type { OutboxOptions } from '../../electron/replies/outbox';
 import type { SyncServiceOptions } from '../../electron/sync/syncService';
 import { createLogger } from '../../electron/logging/logger';
+import type { Keychain } from '../../electron/security/keyVault';
 import { jsonSettingsStore } from '../../electron/host/jsonSettingsStore';
 
 const WORKERS_SOURCE = fileURLToPath(new URL('../../electron/workers', import.meta.url));
@@ -18,8 +19,8 @@ export interface TestApp {
   dataDir: string;
   /** Calls through the router, as a transport does; throws the router's error data on failure. */
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
-  /** Restarts the main process on the same data directory (a relaunch). */
-  restart(): Promise<void>;
+  /** Restarts the main process on the same data directory (a relaunch), unlocked with the passphrase unless told otherwise. */
+  restart(options?: { unlock?: boolean }): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -42,13 +43,15 @@ export async function startTestApp(
     /** The worker threads to run (default: their sources, under tsx; the benchmark runs the built ones). */
     workersDir?: string;
     idleLockMs?: number;
+    /** Stands in for the OS keychain (Electron's safeStorage), which cannot run here. */
+    keychain?: Keychain;
   } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'madoguchi-test-'));
   const make = () =>
     createApp({
       dataDir,
-      keychain: null,
+      keychain: options.keychain ?? null,
       settings: jsonSettingsStore(join(dataDir, 'settings.json')),
       logger: createLogger(join(dataDir, 'madoguchi.log')),
       scryptCost: { N: 2 ** 12, r: 8, p: 1 },
@@ -68,10 +71,10 @@ export async function startTestApp(
       if (!result.ok) throw new CallFailed(result.error.code, result.error.message);
       return result.value as never;
     },
-    async restart() {
+    async restart({ unlock = true } = {}) {
       await testApp.app.close();
       testApp.app = make();
-      await testApp.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: options.operator ?? '佐藤' });
+      if (unlock) await testApp.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: options.operator ?? '佐藤' });
     },
     async dispose() {
       await testApp.app.close();
