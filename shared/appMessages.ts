@@ -92,6 +92,7 @@ export const APP_MESSAGES = {
   inquiryNotFound: { en: 'Inquiry #{id} does not exist.', ja: '問い合わせ #{id} はありません。' },
   inquiryCustomerNotFound: { en: 'The customer of inquiry #{id} does not exist.', ja: '問い合わせ #{id} の顧客が見つかりません。' },
   customerNotFound: { en: 'Customer {id} does not exist.', ja: '顧客 {id} はいません。' },
+  exportNotFound: { en: 'Mailing-list export {id} does not exist.', ja: '配信リストの出力 {id} はありません。' },
   receivedInFuture: {
     en: 'The time received ({at}) is later than now: check the date and time.',
     ja: '受付日時（{at}）が現在より後になっています。日付と時刻を確認してください。',

@@ -7,7 +7,7 @@ import {
   customer,
   customerDetail,
   disclosureEntry,
-  exportLogEntry,
+  exportLogRow,
   inquiryChannel,
   inquiryDetail,
   inquiryStatus,
@@ -308,7 +308,9 @@ export const contract = {
     z.object({ handedTo: z.string().trim().min(1, userMessage('nameListRecipient')).max(300) }).strict(),
     z.object({ filename: z.string(), csv: z.string(), count: z.number().int() }),
   ),
-  'marketing.exportLog': method(empty, z.array(exportLogEntry)),
+  'marketing.exportLog': method(empty, z.array(exportLogRow)),
+  /** The customers an earlier export held who may no longer be mailed, as a CSV for its holder to delete them (customer ids and why, no addresses). */
+  'marketing.stopList': method(z.object({ exportId: z.number().int().positive() }).strict(), z.object({ filename: z.string(), csv: z.string(), count: z.number().int() })),
 
   'reports.responseTimes': method(
     z.object({ from: tokyoDay, to: tokyoDay }).strict(),

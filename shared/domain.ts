@@ -236,6 +236,13 @@ export const exportLogEntry = z.object({
 });
 export type ExportLogEntry = z.infer<typeof exportLogEntry>;
 
+/** An export as the marketing screen lists it. */
+export const exportLogRow = exportLogEntry.extend({
+  /** Of the customers it held, how many may no longer be mailed (opted out, registration cancelled, address bouncing or gone): the holder of the list is to delete them. */
+  noLongerMailable: z.number().int(),
+});
+export type ExportLogRow = z.infer<typeof exportLogRow>;
+
 export const customerDetail = z.object({
   customer,
   consents: z.array(consentState),
@@ -249,6 +256,8 @@ export const customerDetail = z.object({
   inquiries: z.array(inquirySummary),
   /** Mailing-list exports that held the customer's address, oldest first. */
   mailingListExports: z.array(exportLogEntry),
+  /** Whether they are on the new-products e-mail list now (those exports still hold them when not). */
+  onMailingList: z.boolean(),
   /** Provisions of their information to third parties, oldest first. */
   provisions: z.array(thirdPartyProvision),
 });

@@ -17,7 +17,7 @@ import { listInquiries } from '../inquiries/inquiryRepository';
 import { getInquiryDetail, logOfflineInquiry, setInquiryStatus } from '../inquiries/inquiryService';
 import { downloadAttachment, removeAttachment } from '../inquiries/attachmentService';
 import type { Logger } from '../logging/logger';
-import { exportMailingList, listExportLog, permittedMailingList } from '../marketing/mailingList';
+import { exportMailingList, listExportLog, permittedMailingList, stopListOfExport } from '../marketing/mailingList';
 import { createOutbox, type Outbox, type OutboxOptions } from '../replies/outbox';
 import { allSignatures, saveSignature, signatureOf } from '../replies/signatureRepository';
 import { listTemplates, removeTemplate, saveTemplate } from '../replies/templateRepository';
@@ -325,6 +325,7 @@ export function createApp(options: AppOptions): App {
       },
       'marketing.exportCsv': async ({ handedTo }) => exportMailingList(requireWorkspace(), handedTo),
       'marketing.exportLog': async () => listExportLog(requireWorkspace()),
+      'marketing.stopList': async ({ exportId }) => stopListOfExport(requireWorkspace(), exportId),
 
       'reports.responseTimes': async ({ from, to }) => ({ from, to, rows: await responseTimeReport(requireWorkspace(), from, to) }),
       'reports.responseTimesCsv': async ({ from, to }) => responseTimeCsv(from, to, await responseTimeReport(requireWorkspace(), from, to)),

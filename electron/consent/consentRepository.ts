@@ -45,6 +45,17 @@ export interface PermittedRecipient {
   consentedAt: string;
 }
 
+/** Joins `e`, the customer `c`'s latest record for (purpose, e-mail), onto `customers c`. */
+export function latestEmailRecord(purpose: string) {
+  return sql`consent_events e ON e.id = (
+    SELECT max(id) FROM consent_events
+    WHERE customer_id = c.id AND purpose = ${purpose} AND channel = 'email'
+  )`;
+}
+
+/** Whether `c` (with its `latestEmailRecord` `e`) may be mailed: the latest record is a grant, and an address is known that does not bounce. */
+export const MAILABLE = sql`(e.action = 'grant' AND c.email IS NOT NULL AND c.email_undeliverable = 0)`;
+
 /**
  * Customers whose LATEST record for (purpose, channel) is a grant, who have an e-mail address
  * that is not known to bounce. Never-consented and withdrawn customers are excluded by construction.
@@ -52,12 +63,8 @@ export interface PermittedRecipient {
 export async function listPermittedEmailRecipients(db: Executor, purpose: string): Promise<PermittedRecipient[]> {
   const result = await sql<PermittedRecipient>`
     SELECT c.id AS customer_id, c.name, c.email, e.recorded_at AS consented_at
-    FROM customers c
-    JOIN consent_events e ON e.id = (
-      SELECT max(id) FROM consent_events
-      WHERE customer_id = c.id AND purpose = ${purpose} AND channel = 'email'
-    )
-    WHERE e.action = 'grant' AND c.email IS NOT NULL AND c.email_undeliverable = 0
+    FROM customers c JOIN ${latestEmailRecord(purpose)}
+    WHERE ${MAILABLE}
     ORDER BY c.id`.execute(db);
   return result.rows;
 }

@@ -5,7 +5,7 @@ import type { Workspace } from '../app/workspace';
 import { listConsentEvents } from '../consent/consentRepository';
 import { currentConsentStates } from '../consent/consentState';
 import { listInquiries } from '../inquiries/inquiryRepository';
-import { listExportsOfCustomer } from '../marketing/mailingList';
+import { isOnMailingList, listExportsOfCustomer } from '../marketing/mailingList';
 import { getCustomer, listCustomerAmendments } from './customerRepository';
 import { listDisclosures } from './disclosureRepository';
 import { getRegistrationCancellation } from './registrationCancellationRepository';
@@ -25,6 +25,7 @@ export async function getCustomerDetail(ws: Workspace, customerId: number): Prom
     cancellation: await getRegistrationCancellation(ws.db, customerId),
     inquiries: await listInquiries(ws.db, { customerId }),
     mailingListExports: await listExportsOfCustomer(ws.db, customerId),
+    onMailingList: await isOnMailingList(ws.db, customerId),
     provisions: await listThirdPartyProvisions(ws.db, customerId),
   };
 }

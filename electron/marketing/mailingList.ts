@@ -1,10 +1,13 @@
-import type { ExportLogEntry, MailingListRow } from '../../shared/domain';
+import { sql } from 'kysely';
+import type { ExportLogEntry, ExportLogRow, MailingListRow } from '../../shared/domain';
+import { AppError } from '../../shared/result';
+import { userMessage } from '../../shared/userMessages';
 import { maskCardNumbers } from '../../shared/cardMask';
 import { toCsv } from '../../shared/csv';
 import { formatTokyoDateTime } from '../../shared/tokyoTime';
 import type { Workspace } from '../app/workspace';
 import type { Executor } from '../db/executor';
-import { listPermittedEmailRecipients } from '../consent/consentRepository';
+import { latestEmailRecord, listPermittedEmailRecipients, MAILABLE } from '../consent/consentRepository';
 
 /** The one list marketing may mail today: purpose 3 ("information on new products and services") by e-mail. */
 export const NEW_PRODUCT_EMAIL_LIST = 'new_product_information/email';
@@ -36,8 +39,63 @@ export async function exportMailingList(ws: Workspace, handedTo: string): Promis
   return { filename: `madoguchi-new-products-email-${stamp}.csv`, csv, count: rows.length };
 }
 
-export async function listExportLog(ws: Workspace): Promise<ExportLogEntry[]> {
-  return ws.db.selectFrom('exportLog').selectAll().orderBy('id', 'desc').limit(200).execute();
+export async function listExportLog(ws: Workspace): Promise<ExportLogRow[]> {
+  const entries = await ws.db.selectFrom('exportLog').selectAll().orderBy('id', 'desc').limit(200).execute();
+  if (entries.length === 0) return [];
+  const counts = await sql<{ exportId: number; count: number }>`
+    SELECT r.export_id, count(*) AS count
+    FROM export_recipients r JOIN customers c ON c.id = r.customer_id LEFT JOIN ${latestEmailRecord(PURPOSE)}
+    WHERE r.export_id IN (${sql.join(entries.map((entry) => entry.id))}) AND NOT coalesce(${MAILABLE}, 0)
+    GROUP BY r.export_id`.execute(ws.db);
+  const byExport = new Map(counts.rows.map((row) => [row.exportId, row.count]));
+  return entries.map((entry) => ({ ...entry, noLongerMailable: byExport.get(entry.id) ?? 0 }));
+}
+
+interface NoLongerMailable {
+  customerId: number;
+  registrationCancelledAt: string | null;
+  action: 'grant' | 'withdraw' | null;
+  recordedAt: string | null;
+  emailUndeliverable: number;
+}
+
+/**
+ * Those an earlier export held who may no longer be mailed, for whoever holds that list to delete
+ * (the policy's discontinuation of use reaches the contractor too). It names them by the customer id
+ * the list carries and says why; it hands out no address.
+ */
+export async function stopListOfExport(ws: Workspace, exportId: number): Promise<{ filename: string; csv: string; count: number }> {
+  const entry = await ws.db.selectFrom('exportLog').selectAll().where('id', '=', exportId).executeTakeFirst();
+  if (!entry) throw new AppError('NOT_FOUND', userMessage('exportNotFound', { id: exportId }));
+  const { rows } = await sql<NoLongerMailable>`
+    SELECT r.customer_id, c.registration_cancelled_at, e.action, e.recorded_at, c.email_undeliverable
+    FROM export_recipients r JOIN customers c ON c.id = r.customer_id LEFT JOIN ${latestEmailRecord(PURPOSE)}
+    WHERE r.export_id = ${exportId} AND NOT coalesce(${MAILABLE}, 0)
+    ORDER BY r.customer_id`.execute(ws.db);
+  const why = (row: NoLongerMailable): [string, string | null] => {
+    if (row.registrationCancelledAt !== null) return ['登録抹消 (registration cancelled)', row.registrationCancelledAt];
+    if (row.action === 'withdraw') return ['配信停止 (opted out)', row.recordedAt];
+    if (row.emailUndeliverable) return ['宛先不達 (address bounces)', null];
+    return ['メールアドレスなし (no address)', null];
+  };
+  const csv = toCsv(
+    ['顧客ID (customer id)', '理由 (reason)', '日時 JST (since)'],
+    rows.map((row) => {
+      const [reason, since] = why(row);
+      return [row.customerId, reason, since === null ? '' : formatTokyoDateTime(since)];
+    }),
+  );
+  ws.logger.info('marketing.stopListExported', { exportId, count: rows.length });
+  const stamp = formatTokyoDateTime(entry.exportedAt).replace(/[-: ]/g, '').slice(0, 12);
+  return { filename: `madoguchi-new-products-email-${stamp}-stop.csv`, csv, count: rows.length };
+}
+
+/** Whether the customer is on the new-products e-mail list now. */
+export async function isOnMailingList(db: Executor, customerId: number): Promise<boolean> {
+  const { rows } = await sql<{ one: number }>`
+    SELECT 1 AS one FROM customers c JOIN ${latestEmailRecord(PURPOSE)}
+    WHERE c.id = ${customerId} AND ${MAILABLE}`.execute(db);
+  return rows.length > 0;
 }
 
 /** The exports that held the customer, oldest first: when their address was handed out, and by whom. */

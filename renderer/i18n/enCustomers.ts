@@ -26,6 +26,7 @@ export const enCustomers: typeof jaCustomers = {
     mailingListExports: 'On the mailing lists exported (export log)',
     mailingListExport: '{{at}}  Exported by: {{by}}  Handed to: {{to}}',
     noMailingListExports: 'Never on an exported mailing list.',
+    stillOnExportedLists: 'This customer may no longer be mailed, but the lists above still hold them: export the stop list from the export log on the Marketing screen and ask whoever holds each list to delete them.',
   },
   history: {
     when: 'When',

@@ -24,6 +24,7 @@ export const jaCustomers = {
     mailingListExports: 'ご案内メールの送付リストへの記載（書き出しの記録）',
     mailingListExport: '{{at}}  書き出した担当者: {{by}}  渡す先: {{to}}',
     noMailingListExports: '送付リストに書き出されたことはありません。',
+    stillOnExportedLists: 'このお客様には今はご案内メールを送れませんが、上の送付リストにはまだ載っています。マーケティング画面の出力履歴から「停止リスト」を書き出し、渡した先に削除を依頼してください。',
   },
   history: {
     when: '日時',

@@ -352,6 +352,11 @@ export function CustomerView({ id }: { id: number }) {
             ))}
           </ul>
         )}
+        {!detail.onMailingList && detail.mailingListExports.length > 0 && (
+          <p className="warning" data-testid="still-on-exported-lists">
+            {t('customer.stillOnExportedLists')}
+          </p>
+        )}
       </section>
 
       <section>

@@ -35,6 +35,13 @@ export function MarketingScreen() {
     }
   };
 
+  const downloadStopList = async (exportId: number) => {
+    const file = await useMarketing.getState().stopList(exportId);
+    if (!file) return;
+    downloadText(file.filename, file.csv);
+    useNotices.getState().show(i18n.t('marketing.stopListExported', { count: file.count, filename: file.filename }));
+  };
+
   return (
     <div className="page" data-testid="marketing-screen">
       <div className="toolbar">
@@ -114,6 +121,7 @@ export function MarketingScreen() {
                 <th>{t('marketing.exportedBy')}</th>
                 <th>{t('marketing.rowCount')}</th>
                 <th>{t('marketing.handedTo')}</th>
+                <th title={t('marketing.noLongerMailableHint')}>{t('marketing.noLongerMailable')}</th>
               </tr>
             </thead>
             <tbody>
@@ -123,6 +131,14 @@ export function MarketingScreen() {
                   <td data-testid="export-log-who">{entry.exportedBy}</td>
                   <td data-testid="export-log-count">{entry.rowCount}</td>
                   <td data-testid="export-log-handed-to">{entry.handedTo ?? '—'}</td>
+                  <td className="nowrap">
+                    <span data-testid="export-log-no-longer-mailable">{entry.noLongerMailable}</span>
+                    {entry.noLongerMailable > 0 && (
+                      <button type="button" data-testid={`export-log-stop-list-${entry.id}`} onClick={() => void downloadStopList(entry.id)}>
+                        {t('marketing.stopList')}
+                      </button>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

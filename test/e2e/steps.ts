@@ -1,4 +1,5 @@
-import { expect, type Locator, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { expect, type Download, type Locator, type Page } from '@playwright/test';
 import type { DovecotServer } from '../support/dovecot';
 import type { SmtpReceiver } from '../support/smtpReceiver';
 
@@ -51,4 +52,30 @@ export function firstAccountRow(page: Page): Locator {
 export async function firstAccountId(page: Page): Promise<number> {
   const testId = await firstAccountRow(page).getAttribute('data-testid');
   return Number(/\d+$/.exec(testId ?? '')?.[0]);
+}
+
+/** Runs what makes the page download a file, and reads the file. */
+export async function downloadText(page: Page, trigger: () => Promise<void>): Promise<{ download: Download; text: string }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), trigger()]);
+  const path = await download.path();
+  return { download, text: readFileSync(path, 'utf8') };
+}
+
+/** Fills in and submits the consent form open on the page (purpose 3, new products), and waits for the notice. */
+export async function recordConsent(
+  page: Page,
+  options: { action: 'grant' | 'withdraw'; channels?: ('email' | 'post' | 'phone')[]; source?: string; evidence: string },
+): Promise<void> {
+  const form = page.getByTestId('consent-form');
+  await form.getByTestId(`consent-action-${options.action}`).check();
+  await form.getByTestId('consent-purpose-new_product_information').check();
+  if (options.channels) {
+    for (const channel of ['email', 'post', 'phone'] as const) {
+      await form.getByTestId(`consent-channel-${channel}`).setChecked(options.channels.includes(channel));
+    }
+  }
+  if (options.source) await form.getByTestId('consent-source').selectOption(options.source);
+  await form.getByTestId('consent-evidence').fill(options.evidence);
+  await form.getByTestId('consent-submit').click();
+  await expect(page.getByTestId('notice-text')).toContainText('記録しました');
 }

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { expect, test, type Download, type Locator, type Page } from '@playwright/test';
-import { fillNewMailAccount, saveAccountForm, setUpSession } from './steps';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { downloadText, fillNewMailAccount, recordConsent, saveAccountForm, setUpSession } from './steps';
 import { simpleParser } from 'mailparser';
 import { formatTokyoDateTime, tokyoDate } from '../../shared/tokyoTime';
 import type { DovecotServer } from '../support/dovecot';
@@ -42,12 +41,6 @@ const mailDate = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_0
 const tokyoToday = () => tokyoDate(new Date().toISOString());
 const tokyoYesterday = () => tokyoDate(new Date(Date.now() - 24 * 3600_000).toISOString());
 
-async function downloadText(trigger: () => Promise<void>): Promise<{ download: Download; text: string }> {
-  const [download] = await Promise.all([page.waitForEvent('download'), trigger()]);
-  const path = await download.path();
-  return { download, text: readFileSync(path, 'utf8') };
-}
-
 const row = (prefix: string, text: string): Locator => page.getByTestId(new RegExp(`^${prefix}-\\d+$`)).filter({ hasText: text });
 
 async function idOf(locator: Locator, attribute: string): Promise<number> {
@@ -65,25 +58,6 @@ async function syncAccountNow(): Promise<Locator> {
   return account;
 }
 
-async function recordConsent(options: {
-  action: 'grant' | 'withdraw';
-  channels?: ('email' | 'post' | 'phone')[];
-  source?: string;
-  evidence: string;
-}): Promise<void> {
-  const form = page.getByTestId('consent-form');
-  await form.getByTestId(`consent-action-${options.action}`).check();
-  await form.getByTestId('consent-purpose-new_product_information').check();
-  if (options.channels) {
-    for (const channel of ['email', 'post', 'phone'] as const) {
-      await form.getByTestId(`consent-channel-${channel}`).setChecked(options.channels.includes(channel));
-    }
-  }
-  if (options.source) await form.getByTestId('consent-source').selectOption(options.source);
-  await form.getByTestId('consent-evidence').fill(options.evidence);
-  await form.getByTestId('consent-submit').click();
-  await expect(page.getByTestId('notice-text')).toContainText('記録しました');
-}
 
 test.beforeAll(async ({ browser }) => {
   world = await startWorld(browser, { name: 'walk', dovecot: { user: SUPPORT }, smtp: { user: SUPPORT } });
@@ -257,7 +231,7 @@ test('2b. amends the phone customer\'s details at their request, then discloses 
   const disclosureForm = page.getByTestId('disclosure-form');
   await disclosureForm.getByTestId('disclosure-source').selectOption('phone');
   await disclosureForm.getByTestId('disclosure-evidence').fill('電話で開示の申し出。登録の電話番号へ折り返して本人確認');
-  const { download, text } = await downloadText(() => disclosureForm.getByTestId('disclosure-submit').click());
+  const { download, text } = await downloadText(page, () => disclosureForm.getByTestId('disclosure-submit').click());
   const customerId = await idOf(page.getByTestId('customer-view'), 'data-customer-id');
   // Named by number: the file leaves the encrypted database.
   expect(download.suggestedFilename()).toBe(`開示_顧客${customerId}_${tokyoToday().replaceAll('-', '')}.txt`);
@@ -350,7 +324,7 @@ test('4. records consent by e-mail for two customers, then an opt-out from the i
   await expect(page.getByTestId('customer-name')).toHaveText(TARO.name);
   taroId = await idOf(page.getByTestId('customer-view'), 'data-customer-id');
   await expect(page.getByTestId('consent-cell-new_product_information-email')).toHaveAttribute('data-state', 'not_consented');
-  await recordConsent({ action: 'grant', channels: ['email'], source: 'web_form', evidence: 'Webフォームでメールでの新商品案内を希望' });
+  await recordConsent(page, { action: 'grant', channels: ['email'], source: 'web_form', evidence: 'Webフォームでメールでの新商品案内を希望' });
   await expect(page.getByTestId('consent-cell-new_product_information-email')).toHaveAttribute('data-state', 'permitted');
   await expect(page.getByTestId('consent-cell-new_product_information-post')).toHaveAttribute('data-state', 'not_consented');
 
@@ -359,7 +333,7 @@ test('4. records consent by e-mail for two customers, then an opt-out from the i
   await row('customer-row', HANAKO.name).click();
   await expect(page.getByTestId('customer-name')).toHaveText(HANAKO.name);
   hanakoId = await idOf(page.getByTestId('customer-view'), 'data-customer-id');
-  await recordConsent({ action: 'grant', channels: ['email'], source: 'email', evidence: 'メールで新商品案内の受信を希望' });
+  await recordConsent(page, { action: 'grant', channels: ['email'], source: 'email', evidence: 'メールで新商品案内の受信を希望' });
   await expect(page.getByTestId('consent-cell-new_product_information-email')).toHaveAttribute('data-state', 'permitted');
 
   // ...and later asks, in her inquiry, to stop: recorded from the inquiry itself.
@@ -372,7 +346,7 @@ test('4. records consent by e-mail for two customers, then an opt-out from the i
   await expect(panel.getByTestId('consent-source')).toHaveValue('email');
   await expect(panel.getByTestId('consent-purpose-new_product_information')).toBeChecked();
   const evidence = 'お問い合わせメールにて「今後、新商品の案内は不要です」との申し出';
-  await recordConsent({ action: 'withdraw', evidence });
+  await recordConsent(page, { action: 'withdraw', evidence });
   await expect(page.getByTestId('inquiry-consent-panel')).toHaveCount(0);
 
   await page.getByTestId('inquiry-customer-link').click();
@@ -407,7 +381,7 @@ test('5. the mailing list holds only the customer who consented and did not opt 
   // Not before it is said to whom the list goes (the contractor entrusted with sending the mail).
   await expect(page.getByTestId('marketing-export')).toBeDisabled();
   await page.getByTestId('marketing-handed-to').fill('株式会社メール配信');
-  const { download, text } = await downloadText(() => page.getByTestId('marketing-export').click());
+  const { download, text } = await downloadText(page, () => page.getByTestId('marketing-export').click());
   expect(download.suggestedFilename()).toMatch(/\.csv$/);
   expect(text).toContain(TARO.email);
   expect(text).not.toContain(HANAKO.email);
@@ -441,7 +415,7 @@ test('6. the response-time report counts received and answered inquiries by chan
 
   // Dates changed but not run: the CSV is still the report on screen (yesterday to today), not another range.
   await page.getByTestId('report-from').fill('2020-01-01');
-  const { download, text } = await downloadText(() => page.getByTestId('report-csv').click());
+  const { download, text } = await downloadText(page, () => page.getByTestId('report-csv').click());
   expect(download.suggestedFilename()).toContain(tokyoToday());
   expect(download.suggestedFilename()).toContain(tokyoYesterday());
   expect(text.charCodeAt(0)).toBe(0xfeff); // BOM, so Excel in Japan reads it as UTF-8

@@ -148,10 +148,12 @@ describe('consent records and the permitted mailing list', () => {
     expect(log).toEqual([expect.objectContaining({ exportedBy: '佐藤', rowCount: 1, listKey: 'new_product_information/email', handedTo: '株式会社メール配信' })]);
 
     // Each export is traced to whom it held: the customer's page (and so a disclosure to them) says when their address went out.
-    expect((await t.call('customers.get', { id: consenting.customerId })).mailingListExports).toEqual([log[0]]);
+    const { noLongerMailable, ...exportOfThem } = log[0]!;
+    expect(noLongerMailable).toBe(0);
+    expect((await t.call('customers.get', { id: consenting.customerId })).mailingListExports).toEqual([exportOfThem]);
     expect((await t.call('customers.get', { id: withdrawn.customerId })).mailingListExports).toEqual([]);
     const disclosure = await t.call('customers.disclose', { id: consenting.customerId, source: 'email', evidence: '本人から開示請求' });
-    expect(disclosure.customer.mailingListExports).toEqual([log[0]]);
+    expect(disclosure.customer.mailingListExports).toEqual([exportOfThem]);
     // Append-only, like the export log.
     await t.call('session.lock', {});
     const attempts = await inspectDatabase(t.dataDir, (raw) =>
@@ -166,4 +168,46 @@ describe('consent records and the permitted mailing list', () => {
     );
     expect(attempts).toEqual(['export_recipients is append-only', 'export_recipients is append-only']);
   });
+
+  it('tells which customers an earlier export held may no longer be mailed, for its holder to delete them', async () => {
+    const staying = await customer('継続 一郎', 'stay@example.jp');
+    const optingOut = await customer('停止 二郎', 'stop@example.jp');
+    const leaving = await customer('退会 三郎', 'leave@example.jp');
+    for (const { customerId } of [staying, optingOut, leaving]) {
+      await t.call('consent.record', { customerId, action: 'grant', purposes: ['new_product_information'], channels: ['email'], source: 'web_form', evidence: 'フォームで同意' });
+    }
+    await t.call('marketing.exportCsv', { handedTo: '株式会社メール配信' });
+    const [sent] = await t.call('marketing.exportLog', {});
+    expect(sent).toMatchObject({ rowCount: 3, noLongerMailable: 0 });
+    expect((await t.call('customers.get', { id: optingOut.customerId })).onMailingList).toBe(true);
+
+    await t.call('consent.record', { customerId: optingOut.customerId, action: 'withdraw', purposes: ['new_product_information'], channels: ['email'], source: 'phone', sourceInquiryId: optingOut.inquiryId, evidence: '電話で配信停止の依頼' });
+    await t.call('customers.cancelRegistration', { id: leaving.customerId, deleteInquiryContents: true, source: 'email', evidence: '退会の依頼' });
+    // A second export after both: it does not hold them, the first still does.
+    await t.call('marketing.exportCsv', { handedTo: '株式会社メール配信' });
+    const [later, first] = await t.call('marketing.exportLog', {});
+    expect(later).toMatchObject({ rowCount: 1, noLongerMailable: 0 });
+    expect(first).toMatchObject({ id: sent!.id, noLongerMailable: 2 });
+    expect((await t.call('customers.get', { id: optingOut.customerId })).onMailingList).toBe(false);
+    expect((await t.call('customers.get', { id: staying.customerId })).onMailingList).toBe(true);
+
+    const stop = await t.call('marketing.stopList', { exportId: sent!.id });
+    expect(stop.count).toBe(2);
+    expect(stop.filename).toMatch(/^madoguchi-new-products-email-\d{12}-stop\.csv$/);
+    const lines = stop.csv.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines).toEqual([
+      '顧客ID (customer id),理由 (reason),日時 JST (since)',
+      expect.stringMatching(new RegExp(`^${optingOut.customerId},配信停止 \\(opted out\\),2026-11-24 \\d{2}:\\d{2}$`)),
+      expect.stringMatching(new RegExp(`^${leaving.customerId},登録抹消 \\(registration cancelled\\),2026-11-24 \\d{2}:\\d{2}$`)),
+    ]);
+    // Ids and reasons only: the holder has the addresses already, and the list hands out no more.
+    expect(stop.csv).not.toContain('@');
+    expect((await t.call('marketing.stopList', { exportId: later!.id })).count).toBe(0);
+    await expect(t.call('marketing.stopList', { exportId: 999 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+    // Opting in again takes them off the stop list.
+    await t.call('consent.record', { customerId: optingOut.customerId, action: 'grant', purposes: ['new_product_information'], channels: ['email'], source: 'web_form', evidence: '再度同意' });
+    expect((await t.call('marketing.exportLog', {}))[1]).toMatchObject({ noLongerMailable: 1 });
+  });
 });
+
