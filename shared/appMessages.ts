@@ -79,6 +79,10 @@ export const APP_MESSAGES = {
     en: 'This mail is no longer in the list of mails set aside: reopen Settings.',
     ja: 'このメールは、取り込まなかったメールの一覧にもうありません。設定を開き直してください。',
   },
+  setAsideFromOldMailbox: {
+    en: 'This mail was set aside from the mailbox the account read before it was pointed at another (folder {folder}, UID {uid}): it cannot be fetched from the mailbox read now. Look for it in the old mailbox with your mail client.',
+    ja: 'このメールは、アカウントが別のメールボックスに切り替わる前に読んでいたメールボックスで取り込まなかったものです（フォルダー {folder}、UID {uid}）。今のメールボックスからは取得できません。メールソフトで以前のメールボックスを探してください。',
+  },
   setAsideRenumbered: {
     en: 'The server renumbered the folder {folder} since this mail was set aside: UID {uid} may now be another mail, so it is not fetched. The sync has read the folder again; look for the mail in your mail client.',
     ja: 'このメールを取り込まなかった後に、サーバーがフォルダー {folder} の番号を振り直しました。UID {uid} は今は別のメールかもしれないため、取得しません。同期がフォルダーを読み直しました。メールソフトでこのメールを探してください。',

@@ -45,16 +45,23 @@ export async function setNextRetry(db: Executor, id: number, at: string | null):
  * forgotten, so the next sync reads the new mailbox from the start (mails already stored are
  * known by their Message-ID and not stored twice). Stored and set-aside mails keep their place
  * in the old mailbox's numbering under a mark that matches no server's, so that a UID of the new
- * mailbox, which may name another mail, is never taken for theirs.
+ * mailbox, which may name another mail, is never taken for theirs. Set-aside mails stay listed
+ * (no sync of the new mailbox finds them), for staff to look for in the old mailbox.
  */
-export async function forgetMailboxPositions(db: Executor, accountId: number): Promise<void> {
-  const mark = (column: 'imap_uid_validity' | 'uid_validity') => sql.raw(`'${OLD_MAILBOX}' || coalesce(${column}, '')`);
+export async function forgetMailboxPositions(db: Executor, accountId: number, at: string): Promise<void> {
+  // The time of the change tells apart two mailboxes read before that happened to share a numbering.
+  const mark = (column: 'imap_uid_validity' | 'uid_validity') => sql`${`${OLD_MAILBOX}${at}:`} || coalesce(${sql.raw(column)}, '')`;
   await db.deleteFrom('syncState').where('mailAccountId', '=', accountId).execute();
   await sql`UPDATE messages SET imap_uid_validity = ${mark('imap_uid_validity')} WHERE mail_account_id = ${accountId} AND imap_uid_validity NOT LIKE ${OLD_MAILBOX + '%'}`.execute(db);
   await sql`UPDATE quarantine SET uid_validity = ${mark('uid_validity')} WHERE mail_account_id = ${accountId} AND coalesce(uid_validity, '') NOT LIKE ${OLD_MAILBOX + '%'}`.execute(db);
 }
 /** The mark of a numbering of a mailbox the account no longer reads (UIDVALIDITY is digits). */
 const OLD_MAILBOX = 'old-mailbox:';
+
+/** Whether a stored or set-aside mail's numbering is of a mailbox the account no longer reads. */
+export function isOfOldMailbox(uidValidity: string | null): boolean {
+  return uidValidity?.startsWith(OLD_MAILBOX) === true;
+}
 
 export async function getSyncState(db: Executor, accountId: number, folder: string): Promise<Selectable<SyncStateTable> | null> {
   return (
@@ -213,26 +220,27 @@ export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database
      ON CONFLICT (mail_account_id, folder) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid,
        highest_modseq = CASE WHEN uid_validity = excluded.uid_validity THEN highest_modseq END`,
   );
-  // Set aside again in the same numbering, it is the same mail: what was read of it before stays when
-  // it cannot be read this time. In a new numbering the UID names another mail: nothing of the old one stays.
-  const kept = (column: string) => `${column} = CASE WHEN uid_validity IS excluded.uid_validity THEN coalesce(excluded.${column}, ${column}) ELSE excluded.${column} END`;
+  // Set aside again (the same UID in the same numbering), it is the same mail: what was read of it
+  // before stays when it cannot be read this time.
+  const kept = (column: string) => `${column} = coalesce(excluded.${column}, ${column})`;
   const quarantine = raw.prepare(
     `INSERT INTO quarantine (mail_account_id, folder, imap_uid, reason, reason_key, at, uid_validity, from_text, subject, sent_at, message_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (mail_account_id, folder, imap_uid) DO UPDATE SET reason = excluded.reason, reason_key = excluded.reason_key, at = excluded.at, uid_validity = excluded.uid_validity,
+     ON CONFLICT (mail_account_id, folder, uid_validity, imap_uid) DO UPDATE SET reason = excluded.reason, reason_key = excluded.reason_key, at = excluded.at,
        ${['from_text', 'subject', 'sent_at', 'message_key'].map(kept).join(', ')}`,
   );
   // A mail of a customer whose registration was cancelled, found again: set aside with nothing of it.
   const quarantineForgotten = raw.prepare(
     `INSERT INTO quarantine (mail_account_id, folder, imap_uid, reason, reason_key, at, uid_validity) VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (mail_account_id, folder, imap_uid) DO UPDATE SET reason = excluded.reason, reason_key = excluded.reason_key, at = excluded.at, uid_validity = excluded.uid_validity,
+     ON CONFLICT (mail_account_id, folder, uid_validity, imap_uid) DO UPDATE SET reason = excluded.reason, reason_key = excluded.reason_key, at = excluded.at,
        from_text = NULL, subject = NULL, sent_at = NULL, message_key = NULL`,
   );
   // Mails set aside under an earlier numbering of the folder: their UIDs name other mails now, and
   // the sync that moves the cursor into the new numbering finds them again (listed anew, once).
-  // A row without a numbering (set aside before migration 0009) is of the folder's numbering as last saved.
+  // Those set aside from a mailbox the account read before stay listed: no sync of this one finds them.
+  // A row without a numbering (set aside before migration 0009, its folder never saved) goes too.
   const forgetOldNumbering = raw.prepare(
     `DELETE FROM quarantine WHERE mail_account_id = ? AND folder = ?
-       AND coalesce(uid_validity, (SELECT s.uid_validity FROM sync_state s WHERE s.mail_account_id = quarantine.mail_account_id AND s.folder = quarantine.folder)) IS NOT ?`,
+       AND uid_validity IS NOT ? AND coalesce(uid_validity, '') NOT LIKE '${OLD_MAILBOX}%'`,
   );
   const isForgotten = raw.prepare('SELECT 1 FROM forgotten_mail WHERE key_hash = ?').pluck();
   const reasonOf = raw.prepare('SELECT reason FROM quarantine WHERE id = ?').pluck();

@@ -227,7 +227,7 @@ export function createApp(options: AppOptions): App {
         const save = () =>
           ws.db.transaction().execute(async (trx) => {
             const saved = await saveAccount(trx, ws.secrets, account);
-            if (movesMailbox) await forgetMailboxPositions(trx, saved.id);
+            if (movesMailbox) await forgetMailboxPositions(trx, saved.id, ws.now());
             if (signature !== undefined) await saveSignature(trx, saved.id, signature);
             return { ...saved, signature: (await signatureOf(trx, saved.id)) ?? '' };
           });

@@ -1,7 +1,7 @@
 import type { QuarantineRetry } from '../../shared/mailAccounts';
 import { AppError } from '../../shared/result';
 import type { Workspace } from '../app/workspace';
-import { FORGOTTEN, getQuarantined } from '../accounts/syncStateRepository';
+import { FORGOTTEN, getQuarantined, isOfOldMailbox } from '../accounts/syncStateRepository';
 import { withMailLogin } from '../accounts/mailLogin';
 import { fetchOneMail } from '../mail/imapFetch';
 import { parseOutcome } from './ingestPipeline';
@@ -30,6 +30,7 @@ export async function retryQuarantinedMail(ws: Workspace, id: number, parse: Mai
   if (!row) throw new AppError('NOT_FOUND', userMessage('setAsideGone'));
   // Its sender asked for their registration, and what they wrote, to be deleted: it is not filed again.
   if (row.reasonKey === FORGOTTEN) throw new AppError('CONFLICT', userMessage(FORGOTTEN));
+  if (isOfOldMailbox(row.uidValidity)) throw new AppError('CONFLICT', userMessage('setAsideFromOldMailbox', { folder: row.folder, uid: row.uid }));
   // An OAuth2 token the server refuses is renewed once, as for a sync.
   const { account, uidValidity, mail: fetched } = await withMailLogin(ws, row.accountId, async ({ account, imap }) => ({
     account,

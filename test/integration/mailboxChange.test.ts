@@ -1,7 +1,7 @@
 import { proxiedSyncAccount, testMailAccount } from '../support/mailAccount';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from '../support/dovecot';
-import { japaneseMail } from '../support/mailFixtures';
+import { autoReplyMail, japaneseMail } from '../support/mailFixtures';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
 import { storedMessageIds } from '../support/storedMail';
 import { startTcpProxy } from '../support/tcpProxy';
@@ -87,4 +87,40 @@ describe('the sync of an account pointed at another mailbox, against real Doveco
       await proxy.stop();
     }
   });
+
+  it('keeps listing the mails set aside from the old mailbox beside those of the new one, where the same UID names another mail', async () => {
+    await dovecot.appendMails([mail(1), autoReplyMail('auto-submitted', { subject: '自動応答: 旧メールボックス', messageId: '<auto-old@example.jp>' }), mail(3)]);
+    const account = await addAccount(dovecot);
+    await t.call('sync.run', { accountId: account.id });
+    const [oldSetAside] = await t.call('sync.quarantine', {});
+    expect(oldSetAside).toMatchObject({ uid: 2, subject: '自動応答: 旧メールボックス' });
+    const oldValidity = (await t.call('sync.status', {}))[0]!.folders[0]!.uidValidity;
+
+    const other = await startDovecot({ user: 'info@toot.example' });
+    try {
+      // Numbered alike, UID 2 is another automatic mail.
+      await other.appendMails([mail(11), autoReplyMail('x-autoreply', { subject: '自動応答: 新メールボックス', messageId: '<auto-new@example.jp>' }), mail(12)]);
+      other.setUidValidity('INBOX', Number(oldValidity));
+      await t.call('accounts.save', { ...testMailAccount(other, smtp, { smtpUser: '', smtpPassword: undefined, label: 'サポート窓口', fromAddress: SUPPORT }), id: account.id });
+      expect(await t.call('sync.run', { accountId: account.id })).toMatchObject({ newInquiries: 2 });
+      await t.call('sync.run', { accountId: account.id });
+      const listed = await t.call('sync.quarantine', {});
+      expect(listed.map((x) => [x.uid, x.subject])).toEqual(
+        expect.arrayContaining([
+          [2, '自動応答: 旧メールボックス'],
+          [2, '自動応答: 新メールボックス'],
+        ]),
+      );
+      expect(listed).toHaveLength(2);
+      expect(listed.find((x) => x.subject === '自動応答: 旧メールボックス')?.id).toBe(oldSetAside!.id);
+      // The old one cannot be fetched from the mailbox read now, and says where to look instead.
+      await expect(t.call('sync.retryQuarantined', { id: oldSetAside!.id })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('the mailbox the account read before') });
+      const newSetAside = listed.find((x) => x.subject === '自動応答: 新メールボックス')!;
+      expect(await t.call('sync.retryQuarantined', { id: newSetAside.id, asInquiry: true })).toMatchObject({ outcome: 'new' });
+      expect((await t.call('sync.quarantine', {})).map((x) => x.id)).toEqual([oldSetAside!.id]);
+    } finally {
+      await other.stop();
+    }
+  });
 });
+
