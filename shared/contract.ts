@@ -283,6 +283,8 @@ export const contract = {
       unsentReplies: z.array(outboxItem),
       /** Mail from the customer's address that was set aside (sender, subject, date, why). */
       setAside: z.array(quarantinedMail),
+      /** What they wrote in other customers' threads (copied on them, replying to all), oldest first: those messages alone. */
+      writtenElsewhere: z.array(z.object({ inquiryId: z.number().int(), message })),
     }),
   ),
   'consent.record': method(

@@ -3,7 +3,7 @@ import { AppError } from '../../shared/result';
 import { userMessage } from '../../shared/userMessages';
 import type { Workspace } from '../app/workspace';
 import { listQuarantineFrom } from '../accounts/syncStateRepository';
-import { addressesOfCustomer, listInquiries } from '../inquiries/inquiryRepository';
+import { addressesOfCustomer, listInquiries, messagesOfSenderElsewhere } from '../inquiries/inquiryRepository';
 import { listUnsentRepliesOfCustomer } from '../replies/outbox';
 import { getInquiryDetail } from '../inquiries/inquiryService';
 import { getCustomer } from './customerRepository';
@@ -14,7 +14,8 @@ import { requireInquiryOfCustomer } from './sourceInquiry';
 /**
  * Gathers everything held about a customer, to disclose to them at their request (the policy's
  * "disclosure"): their details, consents and their history, amendments, earlier disclosures, every
- * inquiry with its messages, replies not sent, and mail from their address that was set aside.
+ * inquiry with its messages, replies not sent, mail from their address that was set aside, and
+ * what they wrote in other customers' threads.
  * The disclosure is logged first, append-only, with who, when, how the request came and the
  * evidence (how the customer was identified); what was disclosed is not copied into the log.
  */
@@ -38,6 +39,13 @@ export async function discloseCustomer(ws: Workspace, input: MethodInput<'custom
   const unsentReplies = await listUnsentRepliesOfCustomer(ws.db, input.id);
   // Mail set aside from the address they have now, and from any they wrote from before (as a cancellation erases it).
   const setAside = await listQuarantineFrom(ws.db, await addressesOfCustomer(ws.db, input.id, customer.customer.email));
+  // Their mail in other customers' threads: those messages, not the rest of the thread.
+  const writtenElsewhere = [];
+  const elsewhere = await messagesOfSenderElsewhere(ws.db, input.id);
+  for (const inquiryId of new Set(elsewhere.map((m) => m.inquiryId))) {
+    const ids = new Set(elsewhere.filter((m) => m.inquiryId === inquiryId).map((m) => m.id));
+    for (const message of (await getInquiryDetail(ws, inquiryId)).messages) if (ids.has(message.id)) writtenElsewhere.push({ inquiryId, message });
+  }
   ws.logger.info('customer.disclosed', { customerId: input.id, inquiries: inquiries.length });
-  return { entry, customer, inquiries, unsentReplies, setAside };
+  return { entry, customer, inquiries, unsentReplies, setAside, writtenElsewhere };
 }

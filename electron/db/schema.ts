@@ -79,6 +79,8 @@ export interface MessagesTable {
   imapUid: number | null;
   /** The folder's UIDVALIDITY when imapUid was given (see migration 0010); null before, or for mail from no folder. */
   imapUidValidity: string | null;
+  /** The customer a received message is from (see migration 0023); null for replies staff sent. */
+  senderCustomerId: number | null;
 }
 
 export interface SyncStateTable {

@@ -2,8 +2,8 @@ import type { Executor } from '../db/executor';
 import { erasedMessageKey } from '../mail/messageIdentity';
 
 /**
- * Deletes what a customer's inquiries said (their registration was cancelled with the contents of
- * their mail): the subjects become `subject`; every message's text, HTML, addresses, threading
+ * Deletes what a customer's inquiries said, and what they wrote in other customers' threads (their
+ * registration was cancelled with the contents of their mail): the subjects become `subject`; every message's text, HTML, addresses, threading
  * headers, attachments and forwarded mail go, and so do the texts of replies in the outbox (and the
  * server's words on them, which can quote an address). What stays says only that something was
  * asked and answered, and when: the inquiries' channel, status and dates (the response-time
@@ -13,7 +13,11 @@ import { erasedMessageKey } from '../mail/messageIdentity';
  */
 export async function eraseInquiryContentsOfCustomer(db: Executor, customerId: number, subject: string): Promise<number> {
   const inquiryIds = db.selectFrom('inquiries').select('id').where('customerId', '=', customerId);
-  const messageIds = db.selectFrom('messages').select('id').where('inquiryId', 'in', inquiryIds);
+  // Their inquiries' messages, and what they wrote in another customer's thread (copied on it, replying to all).
+  const messageIds = db
+    .selectFrom('messages')
+    .select('id')
+    .where((eb) => eb.or([eb('inquiryId', 'in', inquiryIds), eb('senderCustomerId', '=', customerId)]));
   // Attachments first: some belong to forwarded mail, which they refer to.
   await db.deleteFrom('attachments').where('messageId', 'in', messageIds).execute();
   await db.deleteFrom('forwardedMessages').where('messageId', 'in', messageIds).execute();
@@ -21,9 +25,9 @@ export async function eraseInquiryContentsOfCustomer(db: Executor, customerId: n
   const emptied = await db
     .updateTable('messages')
     .set({ subject, body: '', fromAddress: null, toAddress: null, inReplyTo: null, referenceIds: null })
-    .where('inquiryId', 'in', inquiryIds)
+    .where('id', 'in', messageIds)
     .executeTakeFirst();
-  const keyed = await db.selectFrom('messages').select(['id', 'messageKey']).where('inquiryId', 'in', inquiryIds).where('messageKey', 'is not', null).execute();
+  const keyed = await db.selectFrom('messages').select(['id', 'messageKey']).where('id', 'in', messageIds).where('messageKey', 'is not', null).execute();
   for (const { id, messageKey } of keyed) {
     await db.updateTable('messages').set({ messageKey: erasedMessageKey(messageKey as string) }).where('id', '=', id).execute();
   }

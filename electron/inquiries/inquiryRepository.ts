@@ -192,8 +192,8 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
   );
   const insertMessage = raw.prepare(
     `INSERT INTO messages (inquiry_id, direction, message_key, in_reply_to, reference_ids, from_address, to_address,
-       subject, body, at, author, mail_account_id, imap_folder, imap_uid, imap_uid_validity)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       subject, body, at, author, mail_account_id, imap_folder, imap_uid, imap_uid_validity, sender_customer_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   // Archived history was never work in Madoguchi: reopened, it is received when the customer wrote
   // again (so the response-time report counts it then, not in the month the history began), and
@@ -236,6 +236,7 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
           m.imapFolder,
           m.imapUid,
           m.imapUidValidity,
+          m.senderCustomerId,
         ).lastInsertRowid,
       ),
     reopen: (id, receivedAt) => void reopen.run({ id, receivedAt }),
@@ -248,15 +249,25 @@ export async function addressesOfCustomer(db: Executor, customerId: number, curr
   return [...(current ? [current] : []), ...(await addressesCustomerWroteFrom(db, customerId))];
 }
 
-/** Every address the customer's mail came from (the one they have now, and any they wrote from before). */
+/** The messages the customer sent into other customers' inquiries (see migration 0023), oldest first. */
+export async function messagesOfSenderElsewhere(db: Executor, customerId: number): Promise<Array<{ id: number; inquiryId: number }>> {
+  return db
+    .selectFrom('messages')
+    .innerJoin('inquiries', 'inquiries.id', 'messages.inquiryId')
+    .select(['messages.id', 'messages.inquiryId'])
+    .where('messages.senderCustomerId', '=', customerId)
+    .where('inquiries.customerId', '!=', customerId)
+    .orderBy('messages.id')
+    .execute();
+}
+
+/** Every address the customer's mail came from (the one they have now, and any they wrote from before), not those of others who wrote in their threads. */
 export async function addressesCustomerWroteFrom(db: Executor, customerId: number): Promise<string[]> {
   const rows = await db
     .selectFrom('messages')
-    .innerJoin('inquiries', 'inquiries.id', 'messages.inquiryId')
     .select('messages.fromAddress')
     .distinct()
-    .where('inquiries.customerId', '=', customerId)
-    .where('messages.direction', '=', 'in')
+    .where('messages.senderCustomerId', '=', customerId)
     .where('messages.fromAddress', 'is not', null)
     .execute();
   return rows.map((row) => row.fromAddress as string);

@@ -94,6 +94,7 @@ export async function logOfflineInquiry(ws: Workspace, input: MethodInput<'inqui
       imapFolder: null,
       imapUid: null,
       imapUidValidity: null,
+      senderCustomerId: customerId,
     });
     return inquiryId;
   });
@@ -189,6 +190,7 @@ async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOrig
         imapFolder: null,
         imapUid: null,
         imapUidValidity: null,
+        senderCustomerId: null,
       });
       await repo.recordResponse(trx, inquiryId, at);
       const reply = { ...stored, html: null, attachments: [] };

@@ -96,12 +96,12 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
   // When the customer wrote, but never after the mail reached their server: a sender's clock that
   // runs fast would make a prompt answer look given before the question (a negative response time).
   const receivedAt = mail.date < arrived.internalDate ? mail.date : arrived.internalDate;
+  const knownSender = mail.fromAddress ? store.customers.idByEmail(mail.fromAddress) : null;
+  let senderCustomerId: number | null;
   if (inquiryId === null) {
-    const customerId =
-      (mail.fromAddress ? store.customers.idByEmail(mail.fromAddress) : null) ??
-      store.customers.insert({ name: mail.fromName || mail.fromAddress || '(差出人不明)', email: mail.fromAddress }, ctx.now);
+    senderCustomerId = knownSender ?? store.customers.insert({ name: mail.fromName || mail.fromAddress || '(差出人不明)', email: mail.fromAddress }, ctx.now);
     inquiryId = store.inquiries.insertInquiry({
-      customerId,
+      customerId: senderCustomerId,
       channel: 'email',
       subject: mail.subject || '(件名なし)',
       receivedAt,
@@ -110,9 +110,12 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
       status: archived ? 'closed' : 'open',
       archived,
     });
-  } else if (!archived) {
+  } else {
+    // In the thread by its headers, whoever sent it: the mail is the customer's whose address it came
+    // from (someone they copied, replying to all), or from an address no customer has, presumed their own.
+    senderCustomerId = knownSender ?? store.inquiries.customerOfInquiry(inquiryId);
     // The customer wrote again: the inquiry needs attention.
-    store.inquiries.reopen(inquiryId, receivedAt);
+    if (!archived) store.inquiries.reopen(inquiryId, receivedAt);
   }
   const messageId = store.inquiries.insertMessage({
     inquiryId,
@@ -130,6 +133,7 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
     imapFolder: ctx.folder,
     imapUid: arrived.uid,
     imapUidValidity: ctx.uidValidity,
+    senderCustomerId,
   });
   // The HTML part, attachments (kept encrypted, size-limited) and forwarded messages go with the message.
   store.content?.store(messageId, { html: mail.html ?? null, attachments: mail.attachments, forwarded: mail.forwarded ?? [] });

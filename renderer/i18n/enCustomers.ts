@@ -91,6 +91,8 @@ export const enCustomers: typeof jaCustomers = {
       checkOtherSender: '[Check: not sent by the customer]',
       checkForwarded: "[Check: another person's forwarded mail]",
       unsentReplies: 'Replies not sent',
+      writtenElsewhere: "Mail they sent in other customers' inquiries (those messages alone)",
+      inThreadOf: 'In the thread of inquiry #{{inquiry}}',
       unsentReply: '{{at}}  Inquiry #{{inquiry}}  Status: {{status}}',
       setAside: 'Mail from you not taken in as an inquiry',
       setAsideMail: '{{at}}  Subject: {{subject}}  Why: {{reason}}',

@@ -89,6 +89,8 @@ export const jaCustomers = {
       checkOtherSender: '【要確認: お客様以外の差出人】',
       checkForwarded: '【要確認: 転送された他の方のメール】',
       unsentReplies: '送信していない返信',
+      writtenElsewhere: '他のお客様のお問い合わせに寄せたメール（そのメールのみ）',
+      inThreadOf: '問い合わせ #{{inquiry}} のスレッド内',
       unsentReply: '{{at}}  問い合わせ #{{inquiry}}  状態: {{status}}',
       setAside: '問い合わせにしなかったお客様からのメール',
       setAsideMail: '{{at}}  件名: {{subject}}  理由: {{reason}}',

@@ -11,7 +11,8 @@ export type Disclosure = MethodOutput<'customers.disclose'>;
  * The document handed to a customer who asked what is held about them: plain text in `t`'s
  * language (`language` names the purposes), readable as it is, printed or attached to a reply.
  * Everything the main process gave is in it (details, consents and their records, amendments,
- * disclosures, every inquiry with its messages and what was forwarded in them, replies not sent,
+ * disclosures, every inquiry with its messages and what was forwarded in them, their mail in other
+ * customers' threads (those messages alone), replies not sent,
  * mail from them that was set aside), as stored: card
  * numbers already masked. What may be someone else's (a mail in the thread from another sender,
  * a forwarded mail) is marked for staff to check before handing it over.
@@ -115,6 +116,11 @@ export function disclosureDocument(disclosure: Disclosure, t: TFunction, languag
       t('disclose.document.inquiry', { channel: t(`channel.${inquiry.channel}`), received: tokyoDateTimeOrNone(inquiry.receivedAt), status: t(`status.${inquiry.status}`) }),
       ...messages.flatMap((message) => messageLines(message, customer.email, t)),
     ]),
+  );
+
+  section(
+    t('disclose.document.writtenElsewhere'),
+    disclosure.writtenElsewhere.flatMap(({ inquiryId, message }) => [t('disclose.document.inThreadOf', { inquiry: inquiryId }), ...messageLines(message, message.fromAddress, t), '']),
   );
 
   section(

@@ -48,6 +48,9 @@ const disclosure = {
   setAside: [
     { id: 9, accountId: 1, folder: 'INBOX', uid: 4, reason: 'Automatic mail (auto-reply or delivery report): no inquiry opened', at: '2026-11-28T00:00:00.000Z', from: 'Hanako <hanako@example.jp>', subject: 'Out of office', sentAt: '2026-11-27T23:00:00.000Z' },
   ],
+  writtenElsewhere: [
+    { inquiryId: 21, message: { id: 30, direction: 'in', fromAddress: 'hanako@example.jp', toAddress: 'support@toot.example', subject: 'Re: Training', body: 'I will join too.', at: '2026-11-29T00:00:00.000Z', author: null, messageId: '<d@x>', attachments: [] } },
+  ],
 } as unknown as Disclosure;
 
 // The app's catalogs in an instance of their own: the app's i18n module needs a DOM.
@@ -72,6 +75,8 @@ describe('the document a customer receives when they ask what is held about them
     expect(text).toContain('--- 2026-11-25 13:00  From us  support@toot.example → hanako@example.jp\nRe: Moving house [#3]\n\nWe updated it.');
     expect(text).toContain('■ Replies not sent\n2026-11-27 09:00  Inquiry #3  Status: Failed\nDraft that failed.');
     expect(text).toContain('■ Mail from you not taken in as an inquiry\n2026-11-28 08:00  Subject: Out of office  Why: Automatic mail (auto-reply or delivery report): no inquiry opened');
+    // What they wrote in another customer's thread: that mail alone, their own (not marked for checking).
+    expect(text).toContain("■ Mail they sent in other customers' inquiries (those messages alone)\nIn the thread of inquiry #21\n\n--- 2026-11-29 09:00  From you  hanako@example.jp → support@toot.example\nRe: Training\n\nI will join too.\n");
     expect(disclosureDocument(disclosure, i18n.getFixedT('ja'), 'ja')).toContain('理由: 自動送信メール（自動返信または配信通知）のため、問い合わせにしませんでした');
   });
 
@@ -93,11 +98,12 @@ describe('the document a customer receives when they ask what is held about them
   });
 
   it('says so where there is nothing, in Japanese too', () => {
-    const empty = { ...disclosure, customer: { ...disclosure.customer, history: [], amendments: [], mailingListExports: [], provisions: [] }, inquiries: [], unsentReplies: [], setAside: [] } as Disclosure;
+    const empty = { ...disclosure, customer: { ...disclosure.customer, history: [], amendments: [], mailingListExports: [], provisions: [] }, inquiries: [], unsentReplies: [], setAside: [], writtenElsewhere: [] } as Disclosure;
     const text = disclosureDocument(empty, i18n.getFixedT('ja'), 'ja');
     expect(text).toContain('■ 同意・オプトアウトの記録\nなし');
     expect(text).toContain('■ 登録内容の訂正の記録\nなし');
     expect(text).toContain('■ お問い合わせ\nなし');
+    expect(text).toContain('■ 他のお客様のお問い合わせに寄せたメール（そのメールのみ）\nなし');
     expect(text).toContain('■ ご案内メール（新商品・サービスのご案内）の送付リストへの記載\nなし');
     expect(text).toContain('■ 第三者への提供の記録\nなし');
     expect(text).toContain('■ 送信していない返信\nなし');

@@ -21,6 +21,7 @@ import { exportRecipients } from './0019-export-recipients';
 import { thirdPartyProvisions } from './0020-third-party-provisions';
 import { exportHandedTo } from './0021-export-handed-to';
 import { quarantinePerNumbering } from './0022-quarantine-per-numbering';
+import { messageSenderCustomer } from './0023-message-sender-customer';
 
 /** Every migration, in order. Add a new file per change; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, syncFoldersAndHealth, archivedInquiries, mailReading, forwardedMessages, oauth2Accounts, serverChanges, oauthSignIn, quarantineUidValidity, messageUidValidity, quarantineSummary, attachmentRemovedByStaff, customerAmendments, disclosureLog, quarantineReasonKey, registrationCancellations, forgottenSetAsideMail, erasedMessageKeys, exportRecipients, thirdPartyProvisions, exportHandedTo, quarantinePerNumbering];
+export const MIGRATIONS: readonly Migration[] = [initial, syncFoldersAndHealth, archivedInquiries, mailReading, forwardedMessages, oauth2Accounts, serverChanges, oauthSignIn, quarantineUidValidity, messageUidValidity, quarantineSummary, attachmentRemovedByStaff, customerAmendments, disclosureLog, quarantineReasonKey, registrationCancellations, forgottenSetAsideMail, erasedMessageKeys, exportRecipients, thirdPartyProvisions, exportHandedTo, quarantinePerNumbering, messageSenderCustomer];

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import type { DovecotServer } from '../support/dovecot';
+import { autoReplyMail, japaneseMail, replyMail } from '../support/mailFixtures';
+import { useSupportMailbox } from '../support/supportMailbox';
+import type { TestApp } from '../support/testApp';
+
+const SUPPORT = 'support@toot.example';
+
+/**
+ * A mail joins a thread by its headers whoever sent it: another customer copied on it, replying
+ * to all. What they wrote there is theirs, not the thread owner's: disclosed to them (and not taken
+ * for the owner's address), and deleted with their registration.
+ */
+describe("another customer's mail in a customer's thread, against real Dovecot", () => {
+  let dovecot: DovecotServer;
+  let t: TestApp;
+  let accountId: number;
+  useSupportMailbox((mailbox) => ({ dovecot, t, accountId } = mailbox));
+
+  async function threadWithAnotherCustomer() {
+    await dovecot.appendMails([
+      japaneseMail({ from: 'hanako@example.jp', fromName: '山田花子', to: SUPPORT, subject: '社内研修の申込み', text: '研修に申し込みます。', messageId: '<hanako-1@example.jp>' }),
+      japaneseMail({ from: 'taro@example.jp', fromName: '佐藤太郎', to: SUPPORT, subject: '見積もりの依頼', text: '見積もりをお願いします。', messageId: '<taro-1@example.jp>' }),
+    ]);
+    await t.call('sync.run', { accountId });
+    // Taro, copied on Hanako's mail, answers in her thread; someone no customer is, too; then an auto-reply from Taro.
+    await dovecot.appendMails([
+      replyMail({ from: 'taro@example.jp', fromName: '佐藤太郎', to: SUPPORT, subject: 'Re: 社内研修の申込み', text: '私も参加します。佐藤の携帯 090-1111-2222', messageId: '<taro-2@example.jp>', parentMessageId: '<hanako-1@example.jp>' }),
+      replyMail({ from: 'hanako.home@example.jp', fromName: '山田花子', to: SUPPORT, subject: 'Re: 社内研修の申込み', text: '自宅から失礼します。', messageId: '<hanako-2@example.jp>', parentMessageId: '<hanako-1@example.jp>' }),
+      autoReplyMail('auto-submitted', { from: 'taro@example.jp', fromName: '佐藤太郎', subject: '不在: 佐藤太郎' }),
+    ]);
+    await t.call('sync.run', { accountId });
+    const inquiries = await t.call('inquiries.list', {});
+    const hanako = inquiries.find((i) => i.subject === '社内研修の申込み')!;
+    const taro = inquiries.find((i) => i.subject === '見積もりの依頼')!;
+    expect((await t.call('inquiries.get', { id: hanako.id })).messages.map((m) => m.fromAddress)).toEqual(['hanako@example.jp', 'taro@example.jp', 'hanako.home@example.jp']);
+    return { hanako, taro };
+  }
+
+  const disclose = (id: number) => t.call('customers.disclose', { id, source: 'email', evidence: '本人確認済み' });
+
+  it('discloses to the other customer what they wrote in the thread, alone, and does not take their address for the owner’s', async () => {
+    const { hanako, taro } = await threadWithAnotherCustomer();
+    const toTaro = await disclose(taro.customerId);
+    expect(toTaro.writtenElsewhere.map(({ inquiryId, message }) => [inquiryId, message.body])).toEqual([[hanako.id, '私も参加します。佐藤の携帯 090-1111-2222']]);
+    expect(toTaro.inquiries.map((i) => i.inquiry.id)).toEqual([taro.id]);
+    expect(toTaro.setAside.map((mail) => mail.subject)).toEqual(['不在: 佐藤太郎']);
+
+    // Hanako's thread holds Taro's mail (the document marks it for staff to check), but his set-aside mail is not hers;
+    // the address no customer has is presumed hers (her other address).
+    const toHanako = await disclose(hanako.customerId);
+    expect(toHanako.setAside).toEqual([]);
+    expect(toHanako.writtenElsewhere).toEqual([]);
+  });
+
+  it('deletes what the other customer wrote in the thread with their registration, and leaves the owner’s mail', async () => {
+    const { hanako, taro } = await threadWithAnotherCustomer();
+    await t.call('customers.cancelRegistration', { id: taro.customerId, deleteInquiryContents: true, source: 'email', evidence: '退会の依頼' });
+    const thread = (await t.call('inquiries.get', { id: hanako.id })).messages;
+    expect(thread.map((m) => [m.fromAddress, m.body])).toEqual([
+      ['hanako@example.jp', '研修に申し込みます。'],
+      [null, ''],
+      ['hanako.home@example.jp', '自宅から失礼します。'],
+    ]);
+    expect((await t.call('inquiries.get', { id: hanako.id })).inquiry.subject).toBe('社内研修の申込み');
+    expect(JSON.stringify(await disclose(hanako.customerId))).not.toContain('090-1111-2222');
+  });
+});
