@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, renameSync, statSync } from 'node:fs';
 
 /**
  * The app's log: events, ids, counts and error codes only. The policy's access logs "do not
@@ -21,21 +21,41 @@ export function redact(text: string): string {
   return text.replace(EMAIL, '[email]').replace(LONG_DIGITS, '[number]');
 }
 
-export function createLogger(file: string | null, echo = false): Logger {
+/** Past this size the log is moved to `<file>.1` (replacing the one before) and begun anew: it never grows without end. */
+export const LOG_ROTATE_BYTES = 5 * 1024 * 1024;
+
+export function createLogger(file: string | null, echo = false, rotateBytes = LOG_ROTATE_BYTES): Logger {
+  let size = file ? sizeOf(file) : 0;
   const write = (level: string, event: string, fields: LogFields = {}) => {
     const safe: LogFields = {};
     for (const [k, v] of Object.entries(fields)) safe[k] = typeof v === 'string' ? redact(v) : v;
-    const line = JSON.stringify({ at: new Date().toISOString(), level, event, ...safe });
+    const line = JSON.stringify({ at: new Date().toISOString(), level, event, ...safe }) + '\n';
     try {
-      if (file) appendFileSync(file, line + '\n', { mode: 0o600 });
+      if (file) {
+        if (size > 0 && size + Buffer.byteLength(line) > rotateBytes) {
+          renameSync(file, `${file}.1`);
+          size = 0;
+        }
+        appendFileSync(file, line, { mode: 0o600 });
+        size += Buffer.byteLength(line);
+      }
     } catch {
       // A line that cannot be written (a full disk, a removed data folder) must not break what was being logged.
+      if (file) size = sizeOf(file);
     }
-    if (echo) console.log(line);
+    if (echo) console.log(line.trimEnd());
   };
   return {
     info: (e, f) => write('info', e, f),
     warn: (e, f) => write('warn', e, f),
     error: (e, f) => write('error', e, f),
   };
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }

@@ -1,0 +1,38 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../electron/logging/logger';
+
+describe('the app log', () => {
+  let dir: string;
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is moved aside past its size and begun anew, so it never grows without end; no line is lost at the move', () => {
+    dir = mkdtempSync(join(tmpdir(), 'madoguchi-log-'));
+    const file = join(dir, 'madoguchi.log');
+    const log = createLogger(file, false, 1000);
+    for (let n = 0; n < 40; n++) log.info('sync.done', { n });
+    const lines = (path: string) => readFileSync(path, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as { n: number });
+    expect(statSync(file).size).toBeLessThanOrEqual(1000);
+    expect(statSync(`${file}.1`).size).toBeLessThanOrEqual(1000);
+    // The older file ends where the current one begins.
+    const older = lines(`${file}.1`).map((line) => line.n);
+    const current = lines(file).map((line) => line.n);
+    expect([...older, ...current]).toEqual(Array.from({ length: older.length + current.length }, (_, i) => 40 - older.length - current.length + i));
+    expect(current.at(-1)).toBe(39);
+
+    // A restart goes on from the size already written.
+    const again = createLogger(file, false, 1000);
+    const before = statSync(file).size;
+    again.info('app.started');
+    expect(statSync(file).size).toBeGreaterThan(before);
+  });
+
+  it('redacts what looks like an address, a phone or a card number', () => {
+    dir = mkdtempSync(join(tmpdir(), 'madoguchi-log-'));
+    const file = join(dir, 'madoguchi.log');
+    createLogger(file).warn('mail.failed', { detail: 'to hanako@example.jp ; tel 03-1234-5678 ; card 4111 1111 1111 1111' });
+    expect(readFileSync(file, 'utf8')).toContain('"detail":"to [email] ; tel [number] ; card [number]"');
+  });
+});
