@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { MethodOutput } from '../../shared/contract';
-import type { ForwardedMessage, Language, Message } from '../../shared/domain';
+import type { AttachmentInfo, ForwardedMessage, Language, Message } from '../../shared/domain';
 import { PURPOSES } from '../../shared/purposes';
 import { localizeUserMessage } from '../../shared/userMessages';
 import { formatBytes, tokyoDateTimeOrNone } from './format';
@@ -153,16 +153,20 @@ function messageLines(message: Message, customerEmail: string | null, t: TFuncti
     [message.fromAddress, message.toAddress].filter(Boolean).join(' → '),
     fromSomeoneElse ? t('disclose.document.checkOtherSender') : '',
   ];
-  const lines = ['', head.filter(Boolean).join('  '), message.subject, '', message.body];
-  for (const a of message.attachments ?? []) {
-    const values = { name: a.fileName || t('mail.unnamed'), size: formatBytes(a.size) };
-    lines.push(a.kept ? t('disclose.document.attachment', values) : t('disclose.document.attachmentNotKept', values));
-  }
+  const lines = ['', head.filter(Boolean).join('  '), message.subject, '', message.body, ...attachmentLines(message.attachments ?? [], t)];
   for (const forwarded of message.forwarded ?? []) lines.push(...forwardedLines(forwarded, t));
   return lines;
 }
 
+function attachmentLines(attachments: readonly AttachmentInfo[], t: TFunction): string[] {
+  return attachments.map((a) => {
+    const values = { name: a.fileName || t('mail.unnamed'), size: formatBytes(a.size) };
+    return a.kept ? t('disclose.document.attachment', values) : t('disclose.document.attachmentNotKept', values);
+  });
+}
+
 function forwardedLines(forwarded: ForwardedMessage, t: TFunction): string[] {
   const head = t('disclose.document.forwarded', { from: forwarded.from, date: tokyoDateTimeOrNone(forwarded.date), subject: forwarded.subject });
-  return ['', `> ${head}  ${t('disclose.document.checkForwarded')}`, ...forwarded.body.split('\n').map((line) => `> ${line}`)];
+  const quoted = [...forwarded.body.split('\n'), ...attachmentLines(forwarded.attachments, t)];
+  return ['', `> ${head}  ${t('disclose.document.checkForwarded')}`, ...quoted.map((line) => `> ${line}`)];
 }

@@ -36,7 +36,7 @@ const disclosure = {
         {
           id: 12, direction: 'in', fromAddress: 'taro@example.jp', toAddress: 'support@toot.example', subject: 'Re: Moving house', body: 'Her husband here.', at: '2026-11-25T03:30:00.000Z', author: null, messageId: '<c@x>',
           attachments: [{ id: 5, fileName: 'card.png', contentType: 'image/png', size: 100, kept: false, dangerous: false, contentId: null, withheld: true }],
-          forwarded: [{ id: 1, parentId: null, from: 'Jiro <jiro@example.jp>', to: 'taro@example.jp', cc: '', date: '2026-11-20T00:00:00.000Z', subject: 'Old note', body: 'line one\nline two', html: null, attachments: [] }],
+          forwarded: [{ id: 1, parentId: null, from: 'Jiro <jiro@example.jp>', to: 'taro@example.jp', cc: '', date: '2026-11-20T00:00:00.000Z', subject: 'Old note', body: 'line one\nline two', html: null, attachments: [{ id: 6, fileName: '見積書.pdf', contentType: 'application/pdf', size: 4096, kept: true, dangerous: false, contentId: null }] }],
         },
         { id: 11, direction: 'out', fromAddress: 'support@toot.example', toAddress: 'hanako@example.jp', subject: 'Re: Moving house [#3]', body: 'We updated it.', at: '2026-11-25T04:00:00.000Z', author: 'Sato', messageId: '<b@x>' },
       ],
@@ -84,7 +84,7 @@ describe('the document a customer receives when they ask what is held about them
     const text = disclosureDocument(disclosure, i18n.getFixedT('ja'), 'ja');
     expect(text).toContain('--- 2026-11-25 12:30  お客様から  taro@example.jp → support@toot.example  【要確認: お客様以外の差出人】\nRe: Moving house\n\nHer husband here.');
     expect(text).toContain('添付ファイル: card.png（100 B。当社では保存していません）');
-    expect(text).toContain('> 転送されたメール: 差出人 Jiro <jiro@example.jp>  日時 2026-11-20 09:00  件名 Old note  【要確認: 転送された他の方のメール】\n> line one\n> line two');
+    expect(text).toContain('> 転送されたメール: 差出人 Jiro <jiro@example.jp>  日時 2026-11-20 09:00  件名 Old note  【要確認: 転送された他の方のメール】\n> line one\n> line two\n> 添付ファイル: 見積書.pdf（4.0 KB）');
     // The customer's own mail is not marked.
     expect(text).not.toMatch(/hanako@example\.jp → support@toot\.example {2}【要確認/);
   });
