@@ -30,18 +30,24 @@ export function createLogger(file: string | null, echo = false, rotateBytes = LO
     const safe: LogFields = {};
     for (const [k, v] of Object.entries(fields)) safe[k] = typeof v === 'string' ? redact(v) : v;
     const line = JSON.stringify({ at: new Date().toISOString(), level, event, ...safe }) + '\n';
-    try {
-      if (file) {
-        if (size > 0 && size + Buffer.byteLength(line) > rotateBytes) {
+    if (file) {
+      if (size > 0 && size + Buffer.byteLength(line) > rotateBytes) {
+        try {
           renameSync(file, `${file}.1`);
           size = 0;
+        } catch {
+          // The file is held open elsewhere (a log viewer, a virus scanner): the line goes on the end
+          // of it, and the move is tried again after another rotation's worth of lines.
+          size -= rotateBytes;
         }
+      }
+      try {
         appendFileSync(file, line, { mode: 0o600 });
         size += Buffer.byteLength(line);
+      } catch {
+        // A line that cannot be written (a full disk, a removed data folder) must not break what was being logged.
+        size = sizeOf(file);
       }
-    } catch {
-      // A line that cannot be written (a full disk, a removed data folder) must not break what was being logged.
-      if (file) size = sizeOf(file);
     }
     if (echo) console.log(line.trimEnd());
   };

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -27,6 +27,20 @@ describe('the app log', () => {
     const before = statSync(file).size;
     again.info('app.started');
     expect(statSync(file).size).toBeGreaterThan(before);
+  });
+
+  it('goes on writing when the file cannot be moved aside (held open elsewhere), and moves it later', () => {
+    dir = mkdtempSync(join(tmpdir(), 'madoguchi-log-'));
+    const file = join(dir, 'madoguchi.log');
+    // A folder in the way of the move: renaming onto it fails, as a file held open on Windows does.
+    mkdirSync(join(`${file}.1`, 'in-the-way'), { recursive: true });
+    const log = createLogger(file, false, 1000);
+    for (let n = 0; n < 40; n++) log.info('sync.done', { n });
+    const written = readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => (JSON.parse(line) as { n: number }).n);
+    expect(written).toEqual(Array.from({ length: 40 }, (_, n) => n));
+    rmSync(`${file}.1`, { recursive: true });
+    for (let n = 40; n < 80; n++) log.info('sync.done', { n });
+    expect(statSync(`${file}.1`).isFile()).toBe(true);
   });
 
   it('redacts what looks like an address, a phone or a card number', () => {
