@@ -17,8 +17,8 @@ export const APP_MESSAGES = {
     ja: 'パスフレーズを入力してください。システムのキーチェーンではこのデータベースのロックを解除できません。',
   },
   passphraseAfterLock: {
-    en: 'Enter the passphrase: after a lock, the keychain no longer unlocks Madoguchi until it is started again.',
-    ja: 'パスフレーズを入力してください。ロックの後は、窓口を起動し直すまでキーチェーンでは解除できません。',
+    en: 'Enter the passphrase: Madoguchi was locked, and the keychain unlocks it again only once the passphrase has been entered.',
+    ja: 'パスフレーズを入力してください。窓口はロックされたため、パスフレーズを一度入力するまではキーチェーンで解除できません。',
   },
   keychainCannotUnlock: {
     en: 'The system keychain could not unlock Madoguchi: enter your passphrase.',

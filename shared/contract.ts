@@ -54,7 +54,7 @@ export const contract = {
       initialized: z.boolean(),
       unlocked: z.boolean(),
       operator: z.string().nullable(),
-      /** True where the OS keychain holds the key (Electron) and nothing locked the app since it started: unlocking needs no passphrase. */
+      /** True where the OS keychain holds the key (Electron) and no lock disarmed it since the passphrase was last entered: unlocking needs no passphrase. */
       keychainUnlock: z.boolean(),
     }),
   ),

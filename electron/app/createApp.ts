@@ -132,18 +132,13 @@ export function createApp(options: AppOptions): App {
     session.syncs.start().catch((error: unknown) => options.logger.warn('sync.start_failed', { error: error instanceof Error ? error.name : 'unknown' }));
   };
 
-  /**
-   * The keychain unlocks without a passphrase only at the app's start (the computer's own login
-   * stands in for it there). After a lock (idle, by hand, or the computer sleeping) the passphrase
-   * is needed: otherwise anyone passing an unattended desk could unlock with a blank one.
-   */
-  let lockedSinceStart = false;
-
-  const lock = async () => {
+  /** `quitting`: the app closes with the session open; the next start may be unlocked by the keychain as this one was. */
+  const lock = async ({ quitting = false } = {}) => {
     const current = session;
     session = null;
+    // From now on only the passphrase unlocks, even after a restart (see KeyVault.disarmKeychain).
+    if (!quitting) vault.disarmKeychain();
     if (current) {
-      lockedSinceStart = true;
       // Screens forget what they show at once, while syncs and the outbox stop (which can take seconds).
       router.push('session.changed', { unlocked: false });
       cancelOAuthSignIns(current.workspace);
@@ -170,7 +165,7 @@ export function createApp(options: AppOptions): App {
   const idleCheck = setInterval(() => {
     if (!session || Date.now() - lastActivity < idleLockMs) return;
     options.logger.info('session.idle_lock', { idleMinutes: Math.round(idleLockMs / 60_000) });
-    void oneAtATime(lock).catch(() => undefined);
+    void oneAtATime(() => lock()).catch(() => undefined);
   }, Math.min(30_000, Math.max(100, Math.floor(idleLockMs / 4))));
   idleCheck.unref();
 
@@ -180,7 +175,7 @@ export function createApp(options: AppOptions): App {
         initialized: vault.exists(),
         unlocked: session !== null,
         operator: session?.workspace.operator ?? null,
-        keychainUnlock: !lockedSinceStart && vault.canUnlockWithKeychain(),
+        keychainUnlock: vault.canUnlockWithKeychain(),
       }),
       'session.create': ({ passphrase, operator }) =>
         oneAtATime(async () => {
@@ -191,7 +186,8 @@ export function createApp(options: AppOptions): App {
         }),
       'session.unlock': ({ passphrase, operator }) =>
         oneAtATime(async () => {
-          if (passphrase === undefined && lockedSinceStart) throw new AppError('WRONG_PASSPHRASE', userMessage('passphraseAfterLock'));
+          // A lock would disarm the keychain: a session already open is taken over with the passphrase only.
+          if (passphrase === undefined && session) throw new AppError('WRONG_PASSPHRASE', userMessage('passphraseNeeded'));
           if (session) await lock();
           open(await vault.unlock(passphrase), operator);
           options.logger.info('session.unlocked', { with: passphrase === undefined ? 'keychain' : 'passphrase' });
@@ -337,7 +333,7 @@ export function createApp(options: AppOptions): App {
     router,
     close: () => {
       clearInterval(idleCheck);
-      return oneAtATime(lock);
+      return oneAtATime(() => lock({ quitting: true }));
     },
   };
 }

@@ -39,6 +39,8 @@ interface VaultFile {
   version: 1;
   passphrase: PassphraseWrap;
   keychain?: { backend: string; wrappedKey: string };
+  /** Set by a lock, cleared by unlocking with the passphrase: until then the keychain does not unlock (see disarmKeychain). */
+  keychainDisarmed?: true;
 }
 
 /** scrypt cost: 2^17 × 8 × 128 B = 128 MiB of memory per attempt, about 0.3–0.5 s here. */
@@ -47,7 +49,8 @@ export const DEFAULT_SCRYPT = { N: 2 ** 17, r: 8, p: 1 };
 /**
  * Keeps the database key (32 random bytes) only in wrapped form: always under the staff
  * passphrase (scrypt + AES-256-GCM), and additionally under the OS keychain where one serves,
- * so that Electron on a desktop with a keychain unlocks without typing the passphrase.
+ * so that Electron on a desktop with a keychain unlocks without typing the passphrase, until
+ * the app is locked: then only the passphrase unlocks it, even after a restart.
  */
 export class KeyVault {
   constructor(
@@ -63,7 +66,20 @@ export class KeyVault {
   /** True when the key can be unwrapped without a passphrase. */
   canUnlockWithKeychain(): boolean {
     if (!this.keychain || !this.exists()) return false;
-    return this.read().keychain?.backend === this.keychain.backend;
+    const vault = this.read();
+    return vault.keychain?.backend === this.keychain.backend && !vault.keychainDisarmed;
+  }
+
+  /**
+   * After a lock (by hand, idle, the computer sleeping) only the passphrase unlocks, until it has:
+   * otherwise anyone passing an unattended desk could unlock with a blank one, or close the app and
+   * start it again to. Kept in the file, so a restart does not undo it.
+   */
+  disarmKeychain(): void {
+    if (!this.exists()) return;
+    const vault = this.read();
+    if (!vault.keychain || vault.keychainDisarmed) return;
+    this.write({ ...vault, keychainDisarmed: true });
   }
 
   async create(passphrase: string): Promise<Buffer> {
@@ -82,6 +98,7 @@ export class KeyVault {
       if (!this.keychain || vault.keychain?.backend !== this.keychain.backend) {
         throw new AppError('WRONG_PASSPHRASE', userMessage('passphraseNeeded'));
       }
+      if (vault.keychainDisarmed) throw new AppError('WRONG_PASSPHRASE', userMessage('passphraseAfterLock'));
       return this.keychain.decrypt(Buffer.from(vault.keychain.wrappedKey, 'base64'));
     }
     const w = vault.passphrase;
@@ -91,13 +108,20 @@ export class KeyVault {
       p: w.p,
       maxmem: 256 * 1024 * 1024,
     });
+    let key: Buffer;
     try {
       const decipher = createDecipheriv('aes-256-gcm', kek, Buffer.from(w.iv, 'base64'));
       decipher.setAuthTag(Buffer.from(w.tag, 'base64'));
-      return Buffer.concat([decipher.update(Buffer.from(w.wrappedKey, 'base64')), decipher.final()]);
+      key = Buffer.concat([decipher.update(Buffer.from(w.wrappedKey, 'base64')), decipher.final()]);
     } catch {
       throw new AppError('WRONG_PASSPHRASE', userMessage('wrongPassphrase'));
     }
+    // The passphrase was given: the keychain serves again (at the next start, or after a sleep the OS locked).
+    if (vault.keychainDisarmed) {
+      const { keychainDisarmed: _, ...armed } = vault;
+      this.write(armed);
+    }
+    return key;
   }
 
   private async wrapWithPassphrase(key: Buffer, passphrase: string): Promise<PassphraseWrap> {

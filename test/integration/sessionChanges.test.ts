@@ -66,7 +66,7 @@ describe('session changes that overlap', () => {
     await expect(t.call('inquiries.list', {})).rejects.toMatchObject({ code: 'LOCKED' });
   });
 
-  it('the keychain unlocks without the passphrase only at the start: after any lock the passphrase is needed', async () => {
+  it('after a lock only the passphrase unlocks, a restart too, until it has been entered: then the keychain serves again', async () => {
     t = await startTestApp({ keychain: testKeychain() });
     await t.restart({ unlock: false });
     expect(await t.call('session.status', {})).toMatchObject({ unlocked: false, keychainUnlock: true });
@@ -74,9 +74,22 @@ describe('session changes that overlap', () => {
     await t.call('session.lock', {});
     // An unattended desk after the idle lock: a blank passphrase no longer opens the data.
     expect(await t.call('session.status', {})).toMatchObject({ unlocked: false, keychainUnlock: false });
-    await expect(t.call('session.unlock', { operator: '佐藤' })).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE', message: expect.stringContaining('after a lock') });
+    await expect(t.call('session.unlock', { operator: '佐藤' })).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE', message: expect.stringContaining('Madoguchi was locked') });
+    // Closing the app and starting it again does not undo the lock.
+    await t.restart({ unlock: false });
+    expect(await t.call('session.status', {})).toMatchObject({ unlocked: false, keychainUnlock: false });
+    await expect(t.call('session.unlock', { operator: '佐藤' })).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
+    await expect(t.call('session.unlock', { passphrase: 'not the passphrase', operator: '佐藤' })).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
+    expect(await t.call('session.status', {})).toMatchObject({ keychainUnlock: false });
     await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
     expect(await t.call('session.status', {})).toMatchObject({ unlocked: true });
+    // An open session is not taken over by the keychain (that would lock it first).
+    await expect(t.call('session.unlock', { operator: '鈴木' })).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
+    expect(await t.call('session.status', {})).toMatchObject({ unlocked: true, operator: '佐藤' });
+    // Quit while unlocked: the next start is unlocked by the keychain again.
+    await t.restart({ unlock: false });
+    expect(await t.call('session.status', {})).toMatchObject({ keychainUnlock: true });
+    await t.call('session.unlock', { operator: '佐藤' });
     const log = readFileSync(join(t.dataDir, 'madoguchi.log'), 'utf8');
     expect(log).toMatch(/session\.unlocked.*"with":"keychain"/);
     expect(log).toMatch(/session\.unlocked.*"with":"passphrase"/);
