@@ -97,16 +97,20 @@ export async function getQuarantined(db: Executor, id: number): Promise<(Quarant
 }
 
 /**
- * Mails of the folder set aside because the server would not hand them over, oldest first: the
- * sync asks for them again (see syncAccount), so a refusal that passes needs no one to notice it.
+ * Mails of the folder's numbering `uidValidity` set aside because the server would not hand them
+ * over, oldest first: the sync asks for them again (see syncAccount), so a refusal that passes
+ * needs no one to notice it. A row without a numbering (set aside before migration 0009) is taken
+ * for this one. Those of another numbering, or of a mailbox read before, are not asked for: their
+ * UIDs name other mails now, and the limit is not spent on them.
  */
-export async function listRefusedByServer(db: Executor, accountId: number, folder: string, limit: number): Promise<Array<{ id: number; uid: number; uidValidity: string | null }>> {
+export async function listRefusedByServer(db: Executor, accountId: number, folder: string, uidValidity: string, limit: number): Promise<Array<{ id: number; uid: number }>> {
   return db
     .selectFrom('quarantine')
-    .select(['id', 'imapUid as uid', 'uidValidity'])
+    .select(['id', 'imapUid as uid'])
     .where('mailAccountId', '=', accountId)
     .where('folder', '=', folder)
     .where('reasonKey', '=', SERVER_REFUSED)
+    .where((eb) => eb.or([eb('uidValidity', '=', uidValidity), eb('uidValidity', 'is', null)]))
     .orderBy('imapUid')
     .limit(limit)
     .execute();

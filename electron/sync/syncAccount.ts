@@ -261,7 +261,7 @@ async function syncFolder(
   const parse = options.parse ?? defaultParse;
   const pipeline = new IngestPipeline(parse, storeBatch, limits, undefined, options.signal);
   // Mails the server would not hand over last time: a refusal that passed files them now, with no one to ask.
-  const refusedBefore = state ? (await listRefusedByServer(ws.db, accountId, folder, REFUSED_RETRIES_PER_SYNC)).filter((r) => (r.uidValidity ?? state.uidValidity) === state.uidValidity) : [];
+  const refusedBefore = state ? await listRefusedByServer(ws.db, accountId, folder, state.uidValidity, REFUSED_RETRIES_PER_SYNC) : [];
   const refusedByUid = new Map(refusedBefore.map((r) => [r.uid, r.id]));
   const retryRefused = state && refusedBefore.length
     ? {

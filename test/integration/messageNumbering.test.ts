@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { syncCursorStatements } from '../../electron/accounts/syncStateRepository';
+import { listRefusedByServer, SERVER_REFUSED, syncCursorStatements } from '../../electron/accounts/syncStateRepository';
 import { migrate } from '../../electron/db/migrate';
 import { MIGRATIONS } from '../../electron/db/migrations';
 import { openDatabase, type OpenedDatabase } from '../../electron/db/openDatabase';
@@ -100,6 +100,16 @@ describe('the numbering of a stored mail’s UID', () => {
       expect(modseq()).toBe('42');
       cursor.save(1, 'INBOX', '200', 1);
       expect(modseq()).toBeNull();
+    });
+
+    it('asks the server again only for refused mails of the folder’s numbering: those of a mailbox read before do not use up the limit', async () => {
+      const insert = opened.raw.prepare("INSERT INTO quarantine (mail_account_id, folder, imap_uid, reason, reason_key, at, uid_validity) VALUES (1, 'INBOX', ?, 'refused', ?, '2026-11-25T00:00:00.000Z', ?)");
+      for (let uid = 1; uid <= 60; uid++) insert.run(uid, SERVER_REFUSED, 'old-mailbox:2026-11-24T00:00:00.000Z:100');
+      insert.run(5, SERVER_REFUSED, '200');
+      insert.run(6, 'automaticMail', '200');
+      insert.run(7, SERVER_REFUSED, '300');
+      const refused = await listRefusedByServer(opened.db, 1, 'INBOX', '200', 50);
+      expect(refused.map((row) => row.uid)).toEqual([5]);
     });
 
     it('gives a mail set aside under a new numbering none of the summary of the mail its UID named before', () => {
