@@ -1,5 +1,6 @@
 import type { Executor } from '../db/executor';
 import { erasedMessageKey } from '../mail/messageIdentity';
+import { ownMailIdsOf } from './inquiryRepository';
 
 /**
  * Deletes what a customer's inquiries said, and what they wrote in other customers' threads (their
@@ -14,6 +15,8 @@ import { erasedMessageKey } from '../mail/messageIdentity';
 export async function eraseInquiryContentsOfCustomer(db: Executor, customerId: number, subject: string): Promise<number> {
   const inquiryIds = db.selectFrom('inquiries').select('id').where('customerId', '=', customerId);
   // Their inquiries' messages, and what they wrote in another customer's thread (copied on it, replying to all).
+  // Their own mail is marked theirs first: it is known partly by its address, which is erased below.
+  await db.updateTable('messages').set({ senderCustomerId: customerId }).where('id', 'in', ownMailIdsOf(db, customerId)).execute();
   const messageIds = db
     .selectFrom('messages')
     .select('id')

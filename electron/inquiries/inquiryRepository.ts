@@ -249,13 +249,39 @@ export async function addressesOfCustomer(db: Executor, customerId: number, curr
   return [...(current ? [current] : []), ...(await addressesCustomerWroteFrom(db, customerId))];
 }
 
-/** The messages the customer sent into other customers' inquiries (see migration 0023), oldest first. */
-export async function messagesOfSenderElsewhere(db: Executor, customerId: number): Promise<Array<{ id: number; inquiryId: number }>> {
+/**
+ * The customer's own mail, wherever it is stored (their inquiries, or another customer's thread it
+ * joined): the messages from them (see migration 0023), and those from the address they have now,
+ * but not those from another customer's address now (a mail presumed theirs before that address
+ * became someone's).
+ */
+function ownMailOf(db: Executor, customerId: number) {
+  const theirAddress = db.selectFrom('customers').select('email').where('id', '=', customerId);
+  const othersAddresses = db.selectFrom('customers').select('email').where('id', '!=', customerId).where('email', 'is not', null);
   return db
     .selectFrom('messages')
+    .where('messages.direction', '=', 'in')
+    .where((eb) =>
+      eb.or([
+        eb(eb.fn('lower', ['messages.fromAddress']), '=', theirAddress),
+        eb.and([
+          eb('messages.senderCustomerId', '=', customerId),
+          eb.or([eb('messages.fromAddress', 'is', null), eb(eb.fn('lower', ['messages.fromAddress']), 'not in', othersAddresses)]),
+        ]),
+      ]),
+    );
+}
+
+/** Ids of the customer's own mail (see ownMailOf), for a subquery. */
+export function ownMailIdsOf(db: Executor, customerId: number) {
+  return ownMailOf(db, customerId).select('messages.id');
+}
+
+/** The customer's own mail stored in other customers' inquiries, oldest first. */
+export async function messagesOfSenderElsewhere(db: Executor, customerId: number): Promise<Array<{ id: number; inquiryId: number }>> {
+  return ownMailOf(db, customerId)
     .innerJoin('inquiries', 'inquiries.id', 'messages.inquiryId')
     .select(['messages.id', 'messages.inquiryId'])
-    .where('messages.senderCustomerId', '=', customerId)
     .where('inquiries.customerId', '!=', customerId)
     .orderBy('messages.id')
     .execute();
@@ -263,12 +289,6 @@ export async function messagesOfSenderElsewhere(db: Executor, customerId: number
 
 /** Every address the customer's mail came from (the one they have now, and any they wrote from before), not those of others who wrote in their threads. */
 export async function addressesCustomerWroteFrom(db: Executor, customerId: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom('messages')
-    .select('messages.fromAddress')
-    .distinct()
-    .where('messages.senderCustomerId', '=', customerId)
-    .where('messages.fromAddress', 'is not', null)
-    .execute();
+  const rows = await ownMailOf(db, customerId).select('messages.fromAddress').distinct().where('messages.fromAddress', 'is not', null).execute();
   return rows.map((row) => row.fromAddress as string);
 }

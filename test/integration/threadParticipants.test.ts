@@ -65,4 +65,30 @@ describe("another customer's mail in a customer's thread, against real Dovecot",
     expect((await t.call('inquiries.get', { id: hanako.id })).inquiry.subject).toBe('社内研修の申込み');
     expect(JSON.stringify(await disclose(hanako.customerId))).not.toContain('090-1111-2222');
   });
+
+  it('a mail presumed the owner’s, from an address that became another customer’s later, is that customer’s from then on', async () => {
+    await dovecot.appendMails([
+      japaneseMail({ from: 'hanako@example.jp', fromName: '山田花子', to: SUPPORT, subject: '社内研修の申込み', text: '研修に申し込みます。', messageId: '<hanako-1@example.jp>' }),
+      // Taro is no customer yet when he answers in her thread.
+      replyMail({ from: 'taro@example.jp', fromName: '佐藤太郎', to: SUPPORT, subject: 'Re: 社内研修の申込み', text: '私も参加します。', messageId: '<taro-2@example.jp>', parentMessageId: '<hanako-1@example.jp>' }),
+    ]);
+    await t.call('sync.run', { accountId });
+    await dovecot.appendMails([
+      japaneseMail({ from: 'taro@example.jp', fromName: '佐藤太郎', to: SUPPORT, subject: '見積もりの依頼', text: '見積もりをお願いします。', messageId: '<taro-1@example.jp>' }),
+      autoReplyMail('auto-submitted', { from: 'taro@example.jp', fromName: '佐藤太郎', subject: '不在: 佐藤太郎' }),
+    ]);
+    await t.call('sync.run', { accountId });
+    const inquiries = await t.call('inquiries.list', {});
+    const hanako = inquiries.find((i) => i.subject === '社内研修の申込み')!;
+    const taro = inquiries.find((i) => i.subject === '見積もりの依頼')!;
+
+    expect((await disclose(hanako.customerId)).setAside).toEqual([]);
+    expect((await disclose(taro.customerId)).writtenElsewhere.map(({ inquiryId, message }) => [inquiryId, message.body])).toEqual([[hanako.id, '私も参加します。']]);
+    await t.call('customers.cancelRegistration', { id: taro.customerId, deleteInquiryContents: true, source: 'email', evidence: '退会の依頼' });
+    expect((await t.call('inquiries.get', { id: hanako.id })).messages.map((m) => [m.fromAddress, m.body, m.messageId === '<taro-2@example.jp>'])).toEqual([
+      ['hanako@example.jp', '研修に申し込みます。', false],
+      [null, '', false],
+    ]);
+  });
 });
+
