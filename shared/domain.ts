@@ -238,7 +238,7 @@ export type ExportLogEntry = z.infer<typeof exportLogEntry>;
 
 /** An export as the marketing screen lists it. */
 export const exportLogRow = exportLogEntry.extend({
-  /** Of the customers it held, how many may no longer be mailed (opted out, registration cancelled, address bouncing or gone): the holder of the list is to delete them. */
+  /** Of the customers it held, how many may no longer be mailed at the address it holds (opted out, registration cancelled, address changed, bouncing or gone): the holder of the list is to delete them. */
   noLongerMailable: z.number().int(),
 });
 export type ExportLogRow = z.infer<typeof exportLogRow>;

@@ -44,37 +44,49 @@ export async function listExportLog(ws: Workspace): Promise<ExportLogRow[]> {
   if (entries.length === 0) return [];
   const counts = await sql<{ exportId: number; count: number }>`
     SELECT r.export_id, count(*) AS count
-    FROM export_recipients r JOIN customers c ON c.id = r.customer_id LEFT JOIN ${latestEmailRecord(PURPOSE)}
-    WHERE r.export_id IN (${sql.join(entries.map((entry) => entry.id))}) AND NOT coalesce(${MAILABLE}, 0)
+    FROM ${RECIPIENTS}
+    WHERE r.export_id IN (${sql.join(entries.map((entry) => entry.id))}) AND ${TO_DELETE}
     GROUP BY r.export_id`.execute(ws.db);
   const byExport = new Map(counts.rows.map((row) => [row.exportId, row.count]));
   return entries.map((entry) => ({ ...entry, noLongerMailable: byExport.get(entry.id) ?? 0 }));
 }
+
+/** An export's recipients `r`, as customers `c` with their latest e-mail record `e`, and the export `x`. */
+const RECIPIENTS = sql`export_recipients r JOIN export_log x ON x.id = r.export_id JOIN customers c ON c.id = r.customer_id LEFT JOIN ${latestEmailRecord(PURPOSE)}`;
+/** When the customer's e-mail address was last amended after the export: the address the list holds is not theirs any more. */
+const ADDRESS_CHANGED_AT = sql`(SELECT max(a.recorded_at) FROM customer_amendments a
+  WHERE a.customer_id = c.id AND a.recorded_at > x.exported_at AND EXISTS (SELECT 1 FROM json_each(a.fields) WHERE value = 'email'))`;
+/** Of the RECIPIENTS, those the holder of the list is to delete: no longer to be mailed at the address it holds. */
+const TO_DELETE = sql`(NOT coalesce(${MAILABLE}, 0) OR ${ADDRESS_CHANGED_AT} IS NOT NULL)`;
 
 interface NoLongerMailable {
   customerId: number;
   registrationCancelledAt: string | null;
   action: 'grant' | 'withdraw' | null;
   recordedAt: string | null;
+  addressChangedAt: string | null;
   emailUndeliverable: number;
 }
 
 /**
- * Those an earlier export held who may no longer be mailed, for whoever holds that list to delete
- * (the policy's discontinuation of use reaches the contractor too). It names them by the customer id
+ * Those an earlier export held who may no longer be mailed at the address it holds, for whoever holds
+ * that list to delete (the policy's discontinuation of use reaches the contractor too, and an address
+ * corrected since may be someone else's). It names them by the customer id
  * the list carries and says why; it hands out no address.
  */
 export async function stopListOfExport(ws: Workspace, exportId: number): Promise<{ filename: string; csv: string; count: number }> {
   const entry = await ws.db.selectFrom('exportLog').selectAll().where('id', '=', exportId).executeTakeFirst();
   if (!entry) throw new AppError('NOT_FOUND', userMessage('exportNotFound', { id: exportId }));
   const { rows } = await sql<NoLongerMailable>`
-    SELECT r.customer_id, c.registration_cancelled_at, e.action, e.recorded_at, c.email_undeliverable
-    FROM export_recipients r JOIN customers c ON c.id = r.customer_id LEFT JOIN ${latestEmailRecord(PURPOSE)}
-    WHERE r.export_id = ${exportId} AND NOT coalesce(${MAILABLE}, 0)
+    SELECT r.customer_id, c.registration_cancelled_at, e.action, e.recorded_at, ${ADDRESS_CHANGED_AT} AS address_changed_at, c.email_undeliverable
+    FROM ${RECIPIENTS}
+    WHERE r.export_id = ${exportId} AND ${TO_DELETE}
     ORDER BY r.customer_id`.execute(ws.db);
   const why = (row: NoLongerMailable): [string, string | null] => {
     if (row.registrationCancelledAt !== null) return ['登録抹消 (registration cancelled)', row.registrationCancelledAt];
     if (row.action === 'withdraw') return ['配信停止 (opted out)', row.recordedAt];
+    // The next export holds the new address, if they may still be mailed.
+    if (row.addressChangedAt !== null) return ['アドレス変更 (address changed)', row.addressChangedAt];
     if (row.emailUndeliverable) return ['宛先不達 (address bounces)', null];
     return ['メールアドレスなし (no address)', null];
   };

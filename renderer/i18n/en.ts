@@ -193,7 +193,7 @@ export const en: Messages = {
     exportedBy: 'By',
     handedTo: 'Handed to',
     noLongerMailable: 'No longer mailable',
-    noLongerMailableHint: 'How many on this list may no longer be mailed (opted out, registration cancelled, address bouncing).',
+    noLongerMailableHint: 'How many on this list may no longer be mailed at the address it holds (opted out, registration cancelled, address changed, bouncing).',
     stopList: 'Stop list',
     stopListExported: 'Exported the stop list of {{count}} to {{filename}}: ask whoever holds the list to delete them.',
     handedToLabel: 'Handed to (the contractor or department that sends the mail)',

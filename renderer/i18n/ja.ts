@@ -200,7 +200,7 @@ export const ja = {
     rowCount: '件数',
     handedTo: '渡す先',
     noLongerMailable: 'その後に配信不可',
-    noLongerMailableHint: 'このリストに載っていて、今は送れないお客様の数（配信停止・登録抹消・宛先不達）。',
+    noLongerMailableHint: 'このリストに載っていて、そのアドレスには今は送れないお客様の数（配信停止・登録抹消・アドレス変更・宛先不達）。',
     stopList: '停止リスト',
     stopListExported: '{{filename}} に{{count}}件の停止リストを書き出しました。渡した先に削除を依頼してください。',
     handedToLabel: 'リストを渡す先（配信を委託する業者や部署）',

@@ -205,9 +205,26 @@ describe('consent records and the permitted mailing list', () => {
     expect((await t.call('marketing.stopList', { exportId: later!.id })).count).toBe(0);
     await expect(t.call('marketing.stopList', { exportId: 999 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
+    // An address corrected since (it may have been someone else's): the old one is to go too; the next export holds the new one.
+    await t.call('customers.amend', {
+      id: staying.customerId,
+      name: '継続 一郎',
+      email: 'stay-new@example.jp',
+      phone: '',
+      postalAddress: '',
+      before: { name: '継続 一郎', email: 'stay@example.jp', phone: null, postalAddress: null },
+      source: 'phone',
+      evidence: '電話でアドレス変更の依頼',
+    });
+    const stopAfterAmendment = await t.call('marketing.stopList', { exportId: sent!.id });
+    expect(stopAfterAmendment.csv).toMatch(new RegExp(`\\r\\n${staying.customerId},アドレス変更 \\(address changed\\),2026-11-24 \\d{2}:\\d{2}\\r\\n`));
+    expect((await t.call('marketing.exportLog', {}))[0]).toMatchObject({ id: later!.id, noLongerMailable: 1 });
+    await t.call('marketing.exportCsv', { handedTo: '株式会社メール配信' });
+    expect((await t.call('marketing.exportLog', {}))[0]).toMatchObject({ rowCount: 1, noLongerMailable: 0 });
+
     // Opting in again takes them off the stop list.
     await t.call('consent.record', { customerId: optingOut.customerId, action: 'grant', purposes: ['new_product_information'], channels: ['email'], source: 'web_form', evidence: '再度同意' });
-    expect((await t.call('marketing.exportLog', {}))[1]).toMatchObject({ noLongerMailable: 1 });
+    expect((await t.call('marketing.exportLog', {})).find((entry) => entry.id === sent!.id)).toMatchObject({ noLongerMailable: 2 });
   });
 });
 
