@@ -83,6 +83,10 @@ export const APP_MESSAGES = {
     en: 'This mail was set aside from the mailbox the account read before it was pointed at another (folder {folder}, UID {uid}): it cannot be fetched from the mailbox read now. Look for it in the old mailbox with your mail client.',
     ja: 'このメールは、アカウントが別のメールボックスに切り替わる前に読んでいたメールボックスで取り込まなかったものです（フォルダー {folder}、UID {uid}）。今のメールボックスからは取得できません。メールソフトで以前のメールボックスを探してください。',
   },
+  setAsideStillReadable: {
+    en: 'Only a mail set aside from a mailbox the account no longer reads can be taken off the list: this one is in the mailbox read now. Try it again instead.',
+    ja: '一覧から外せるのは、アカウントが今は読んでいないメールボックスで取り込まなかったメールだけです。このメールは今のメールボックスにあります。再試行してください。',
+  },
   setAsideRenumbered: {
     en: 'The server renumbered the folder {folder} since this mail was set aside: UID {uid} may now be another mail, so it is not fetched. The sync has read the folder again; look for the mail in your mail client.',
     ja: 'このメールを取り込まなかった後に、サーバーがフォルダー {folder} の番号を振り直しました。UID {uid} は今は別のメールかもしれないため、取得しません。同期がフォルダーを読み直しました。メールソフトでこのメールを探してください。',

@@ -87,6 +87,8 @@ export const contract = {
   /** Fetches a set-aside mail again and reads it anew (after a parser fix, or a changed sending address). */
   /** `asInquiry`: staff judge an automatic mail (a web form's "bulk" mail, say) to be a customer's inquiry: it is filed as one. */
   'sync.retryQuarantined': method(z.object({ id: z.number().int().positive(), asInquiry: z.boolean().optional() }).strict(), quarantineRetry),
+  /** Takes a mail set aside from a mailbox the account no longer reads off the list (`fromOldMailbox`); others are refused. */
+  'sync.dismissQuarantined': method(z.object({ id: z.number().int().positive() }).strict(), ok),
 
   'inquiries.list': method(
     z

@@ -133,6 +133,8 @@ export const quarantinedMail = z.object({
   sentAt: isoDateTime.nullable(),
   /** Staff may file it as an inquiry after all (set aside as automatic mail, which it may only look like). */
   fileable: z.boolean(),
+  /** Set aside from a mailbox the account read before it was pointed at another: it cannot be fetched again, and staff may take it off the list. */
+  fromOldMailbox: z.boolean(),
 });
 export type QuarantinedMail = z.infer<typeof quarantinedMail>;
 

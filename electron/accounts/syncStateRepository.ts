@@ -123,12 +123,26 @@ export const SERVER_REFUSED: UserMessageKey = 'serverRefusedMail';
 const FILEABLE_REASONS: ReadonlySet<string | null> = new Set<UserMessageKey>(['automaticMail', 'bounce']);
 
 function quarantinedMailQuery(db: Executor) {
-  return db.selectFrom('quarantine').select(['id', 'mailAccountId as accountId', 'folder', 'imapUid as uid', 'reason', 'reasonKey', 'at', 'fromText as from', 'subject', 'sentAt']);
+  return db.selectFrom('quarantine').select(['id', 'mailAccountId as accountId', 'folder', 'imapUid as uid', 'reason', 'reasonKey', 'at', 'fromText as from', 'subject', 'sentAt', 'uidValidity']);
 }
 
-function toQuarantinedMail({ reasonKey, ...row }: Omit<QuarantinedMail, 'fileable'> & { reasonKey: string | null }): QuarantinedMail {
-  // Rows set aside before the key was stored are read back from their wording.
-  return { ...row, fileable: FILEABLE_REASONS.has(reasonKey ?? userMessageKeyOf(row.reason)) };
+function toQuarantinedMail({ reasonKey, uidValidity, ...row }: Omit<QuarantinedMail, 'fileable' | 'fromOldMailbox'> & { reasonKey: string | null; uidValidity: string | null }): QuarantinedMail {
+  const fromOldMailbox = isOfOldMailbox(uidValidity);
+  // Rows set aside before the key was stored are read back from their wording. One of a mailbox read before cannot be fetched to be filed.
+  return { ...row, fileable: !fromOldMailbox && FILEABLE_REASONS.has(reasonKey ?? userMessageKeyOf(row.reason)), fromOldMailbox };
+}
+
+/**
+ * Takes a mail set aside from a mailbox the account read before off the list (the mail stays in
+ * that mailbox). Mails of the mailbox read now stay listed until the sync files them or they are
+ * tried again: they can still be fetched.
+ */
+export async function dismissOldMailboxSetAside(db: Executor, id: number): Promise<'dismissed' | 'notFound' | 'stillReadable'> {
+  const row = await db.selectFrom('quarantine').select('uidValidity').where('id', '=', id).executeTakeFirst();
+  if (!row) return 'notFound';
+  if (!isOfOldMailbox(row.uidValidity)) return 'stillReadable';
+  await db.deleteFrom('quarantine').where('id', '=', id).execute();
+  return 'dismissed';
 }
 
 export async function listQuarantine(db: Executor, accountId?: number, limit = 500): Promise<QuarantinedMail[]> {

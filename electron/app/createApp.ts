@@ -6,7 +6,7 @@ import { AppError } from '../../shared/result';
 import { assertAccountRemovable, removeAccount } from '../accounts/accountRemoval';
 import { changesMailbox, changesMailLogin } from '../accounts/mailLoginChange';
 import { listAccounts, saveAccount } from '../accounts/accountRepository';
-import { forgetMailboxPositions, listQuarantine } from '../accounts/syncStateRepository';
+import { dismissOldMailboxSetAside, forgetMailboxPositions, listQuarantine } from '../accounts/syncStateRepository';
 import { recordConsent } from '../consent/consentService';
 import { getCustomerDetail } from '../customers/customerDetail';
 import { searchCustomers } from '../customers/customerRepository';
@@ -266,6 +266,14 @@ export function createApp(options: AppOptions): App {
       'sync.retryQuarantined': async ({ id, asInquiry }) => {
         requireWorkspace();
         return (session as Session).syncs.retryQuarantined(id, { asInquiry: asInquiry ?? false });
+      },
+      'sync.dismissQuarantined': async ({ id }) => {
+        const ws = requireWorkspace();
+        const outcome = await dismissOldMailboxSetAside(ws.db, id);
+        if (outcome === 'notFound') throw new AppError('NOT_FOUND', userMessage('setAsideGone'));
+        if (outcome === 'stillReadable') throw new AppError('CONFLICT', userMessage('setAsideStillReadable'));
+        ws.logger.info('sync.setAsideDismissed', { id });
+        return { ok: true as const };
       },
 
       'inquiries.list': async (filter) => listInquiries(requireWorkspace().db, filter),

@@ -41,6 +41,10 @@ export function QuarantineList() {
     }
   };
 
+  const dismiss = async (id: number) => {
+    if (await useQuarantine.getState().dismiss(id)) useNotices.getState().show(i18n.t('quarantine.dismissed'));
+  };
+
   return (
     <section data-testid="quarantine">
       <div className="toolbar">
@@ -79,12 +83,25 @@ export function QuarantineList() {
                 <td>{label(mail.accountId)}</td>
                 <td>
                   {mail.folder} / UID {mail.uid}
+                  {mail.fromOldMailbox && (
+                    <div>
+                      <span className="badge muted-badge" data-testid={`quarantine-old-mailbox-${mail.id}`} title={t('quarantine.oldMailboxHint')}>
+                        {t('quarantine.oldMailbox')}
+                      </span>
+                    </div>
+                  )}
                 </td>
                 <td data-testid="quarantine-reason">{mainProcessText(mail.reason)}</td>
                 <td>
-                  <button type="button" data-testid={`quarantine-retry-${mail.id}`} disabled={retrying !== null} onClick={() => void retry(mail.id)}>
-                    {retrying === mail.id ? t('quarantine.retrying') : t('quarantine.retry')}
-                  </button>
+                  {mail.fromOldMailbox ? (
+                    <button type="button" data-testid={`quarantine-dismiss-${mail.id}`} disabled={retrying !== null} onClick={() => void dismiss(mail.id)}>
+                      {t('quarantine.dismiss')}
+                    </button>
+                  ) : (
+                    <button type="button" data-testid={`quarantine-retry-${mail.id}`} disabled={retrying !== null} onClick={() => void retry(mail.id)}>
+                      {retrying === mail.id ? t('quarantine.retrying') : t('quarantine.retry')}
+                    </button>
+                  )}
                   {mail.fileable && (
                     <>
                       {' '}

@@ -9,6 +9,8 @@ interface QuarantineState {
   load(): Promise<void>;
   /** Fetches the mail again and files it anew (`asInquiry`: as an inquiry, though it looks automatic); the list then shows what is still set aside. */
   retry(id: number, asInquiry?: boolean): Promise<QuarantineRetry | undefined>;
+  /** Takes a mail set aside from a mailbox no longer read off the list; true when it was. */
+  dismiss(id: number): Promise<boolean>;
   reset(): void;
 }
 
@@ -24,6 +26,11 @@ export const useQuarantine = create<QuarantineState>()((set, get) => ({
     const result = await attempt(() => call('sync.retryQuarantined', { id, asInquiry }));
     await get().load();
     return result;
+  },
+  async dismiss(id) {
+    const done = await attempt(() => call('sync.dismissQuarantined', { id }));
+    await get().load();
+    return done !== undefined;
   },
   reset() {
     set({ mails: [], loaded: false });

@@ -116,8 +116,15 @@ describe('the sync of an account pointed at another mailbox, against real Doveco
       // The old one cannot be fetched from the mailbox read now, and says where to look instead.
       await expect(t.call('sync.retryQuarantined', { id: oldSetAside!.id })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('the mailbox the account read before') });
       const newSetAside = listed.find((x) => x.subject === '自動応答: 新メールボックス')!;
+      expect([oldSetAside!.id, newSetAside.id].map((id) => listed.find((x) => x.id === id)?.fromOldMailbox)).toEqual([true, false]);
+      expect(listed.find((x) => x.id === oldSetAside!.id)?.fileable).toBe(false);
+      // Only the old mailbox's can be taken off the list: the other can still be fetched.
+      await expect(t.call('sync.dismissQuarantined', { id: newSetAside.id })).rejects.toMatchObject({ code: 'CONFLICT' });
       expect(await t.call('sync.retryQuarantined', { id: newSetAside.id, asInquiry: true })).toMatchObject({ outcome: 'new' });
       expect((await t.call('sync.quarantine', {})).map((x) => x.id)).toEqual([oldSetAside!.id]);
+      await t.call('sync.dismissQuarantined', { id: oldSetAside!.id });
+      expect(await t.call('sync.quarantine', {})).toEqual([]);
+      await expect(t.call('sync.dismissQuarantined', { id: oldSetAside!.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     } finally {
       await other.stop();
     }
