@@ -43,21 +43,28 @@ export async function listExportLog(ws: Workspace): Promise<ExportLogRow[]> {
   const entries = await ws.db.selectFrom('exportLog').selectAll().orderBy('id', 'desc').limit(200).execute();
   if (entries.length === 0) return [];
   const counts = await sql<{ exportId: number; count: number }>`
+    WITH ${STANDING}
     SELECT r.export_id, count(*) AS count
-    FROM ${RECIPIENTS}
+    FROM ${HELD}
     WHERE r.export_id IN (${sql.join(entries.map((entry) => entry.id))}) AND ${TO_DELETE}
     GROUP BY r.export_id`.execute(ws.db);
   const byExport = new Map(counts.rows.map((row) => [row.exportId, row.count]));
   return entries.map((entry) => ({ ...entry, noLongerMailable: byExport.get(entry.id) ?? 0 }));
 }
 
-/** An export's recipients `r`, as customers `c` with their latest e-mail record `e`, and the export `x`. */
-const RECIPIENTS = sql`export_recipients r JOIN export_log x ON x.id = r.export_id JOIN customers c ON c.id = r.customer_id LEFT JOIN ${latestEmailRecord(PURPOSE)}`;
-/** When the customer's e-mail address was last amended after the export: the address the list holds is not theirs any more. */
-const ADDRESS_CHANGED_AT = sql`(SELECT max(a.recorded_at) FROM customer_amendments a
-  WHERE a.customer_id = c.id AND a.recorded_at > x.exported_at AND EXISTS (SELECT 1 FROM json_each(a.fields) WHERE value = 'email'))`;
-/** Of the RECIPIENTS, those the holder of the list is to delete: no longer to be mailed at the address it holds. */
-const TO_DELETE = sql`(NOT coalesce(${MAILABLE}, 0) OR ${ADDRESS_CHANGED_AT} IS NOT NULL)`;
+/**
+ * Each customer's standing `s`, found once per customer rather than per export that held them:
+ * whether they may be mailed now, why not, and when their e-mail address was last amended.
+ */
+const STANDING = sql`standing AS MATERIALIZED (
+  SELECT c.id, coalesce(${MAILABLE}, 0) AS mailable, c.registration_cancelled_at, e.action, e.recorded_at, c.email_undeliverable,
+    (SELECT max(a.recorded_at) FROM customer_amendments a
+      WHERE a.customer_id = c.id AND EXISTS (SELECT 1 FROM json_each(a.fields) WHERE value = 'email')) AS address_changed_at
+  FROM customers c LEFT JOIN ${latestEmailRecord(PURPOSE)})`;
+/** An export `x`'s recipients `r`, with their STANDING `s`. */
+const HELD = sql`export_recipients r JOIN export_log x ON x.id = r.export_id JOIN standing s ON s.id = r.customer_id`;
+/** Of those HELD, whom the holder of the list is to delete: no longer to be mailed at the address it holds (or their address changed since). */
+const TO_DELETE = sql`(NOT s.mailable OR s.address_changed_at > x.exported_at)`;
 
 interface NoLongerMailable {
   customerId: number;
@@ -78,8 +85,10 @@ export async function stopListOfExport(ws: Workspace, exportId: number): Promise
   const entry = await ws.db.selectFrom('exportLog').selectAll().where('id', '=', exportId).executeTakeFirst();
   if (!entry) throw new AppError('NOT_FOUND', userMessage('exportNotFound', { id: exportId }));
   const { rows } = await sql<NoLongerMailable>`
-    SELECT r.customer_id, c.registration_cancelled_at, e.action, e.recorded_at, ${ADDRESS_CHANGED_AT} AS address_changed_at, c.email_undeliverable
-    FROM ${RECIPIENTS}
+    WITH ${STANDING}
+    SELECT r.customer_id, s.registration_cancelled_at, s.action, s.recorded_at, s.email_undeliverable,
+      CASE WHEN s.address_changed_at > x.exported_at THEN s.address_changed_at END AS address_changed_at
+    FROM ${HELD}
     WHERE r.export_id = ${exportId} AND ${TO_DELETE}
     ORDER BY r.customer_id`.execute(ws.db);
   const why = (row: NoLongerMailable): [string, string | null] => {
