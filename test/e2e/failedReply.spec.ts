@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { fillNewMailAccount, firstAccountId, firstAccountRow, saveAccountForm, setUpSession } from './steps';
+import { fillNewMailAccount, firstAccountId, saveAccountForm, setUpSession, syncFirstAccountNow } from './steps';
 import { japaneseMail } from '../support/mailFixtures';
 import { startWorld, type World } from './world';
 
@@ -31,8 +31,7 @@ test('a refused reply is marked failed with the reason, in the inquiry and in th
   await fillNewMailAccount(page, world.dovecot, world.smtp, SUPPORT);
   await saveAccountForm(page);
   const id = await firstAccountId(page);
-  await firstAccountRow(page).getByTestId(`account-sync-${id}`).click();
-  await expect(firstAccountRow(page).getByTestId(`sync-report-${id}`)).toBeVisible({ timeout: 60_000 });
+  await syncFirstAccountNow(page, id);
 
   await page.getByTestId('nav-inbox').click();
   const row = page.getByTestId(/^inquiry-row-\d+$/).filter({ hasText: '住所変更のお願い' });

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { startDovecot, type DovecotServer } from '../support/dovecot';
 import { autoReplyMail } from '../support/mailFixtures';
-import { fillNewMailAccount, firstAccountId, firstAccountRow, saveAccountForm, setUpSession } from './steps';
+import { fillNewMailAccount, firstAccountId, firstAccountRow, saveAccountForm, setUpSession, syncFirstAccountNow } from './steps';
 import { startWorld, type World } from './world';
 
 /**
@@ -33,8 +33,7 @@ test('the old mailbox’s set-aside mail is marked, cannot be read again, and is
   await fillNewMailAccount(page, world.dovecot, world.smtp, SUPPORT);
   await saveAccountForm(page);
   const id = await firstAccountId(page);
-  await firstAccountRow(page).getByTestId(`account-sync-${id}`).click();
-  await expect(firstAccountRow(page).getByTestId(`sync-report-${id}`)).toBeVisible({ timeout: 60_000 });
+  await syncFirstAccountNow(page, id);
   const row = page.getByTestId(/^quarantine-row-\d+$/).filter({ hasText: '不在のお知らせ（旧）' });
   await expect(row.getByTestId(/^quarantine-retry-\d+$/)).toBeVisible();
   await expect(row.getByTestId(/^quarantine-old-mailbox-\d+$/)).toHaveCount(0);
@@ -46,8 +45,7 @@ test('the old mailbox’s set-aside mail is marked, cannot be read again, and is
   await form.getByTestId('account-imap-user').fill(other.user);
   await form.getByTestId('account-imap-password').fill(other.password);
   await saveAccountForm(page);
-  await firstAccountRow(page).getByTestId(`account-sync-${id}`).click();
-  await expect(firstAccountRow(page).getByTestId(`sync-report-${id}`)).toBeVisible({ timeout: 60_000 });
+  await syncFirstAccountNow(page, id);
 
   await expect(row.getByTestId(/^quarantine-old-mailbox-\d+$/)).toHaveText('以前のメールボックス');
   await expect(row.getByTestId(/^quarantine-retry-\d+$/)).toHaveCount(0);

@@ -48,6 +48,12 @@ export function firstAccountRow(page: Page): Locator {
   return page.getByTestId(/^account-row-\d+$/).first();
 }
 
+/** Syncs the first mail account now (**今すぐ同期**) and waits for its report. */
+export async function syncFirstAccountNow(page: Page, id: number): Promise<void> {
+  await firstAccountRow(page).getByTestId(`account-sync-${id}`).click();
+  await expect(firstAccountRow(page).getByTestId(`sync-report-${id}`)).toBeVisible({ timeout: 60_000 });
+}
+
 /** The id of the first mail account, read from its row. */
 export async function firstAccountId(page: Page): Promise<number> {
   const testId = await firstAccountRow(page).getAttribute('data-testid');
