@@ -132,20 +132,36 @@ export function createApp(options: AppOptions): App {
     session.syncs.start().catch((error: unknown) => options.logger.warn('sync.start_failed', { error: error instanceof Error ? error.name : 'unknown' }));
   };
 
+  /**
+   * From a lock on, only the passphrase unlocks, even after a restart (see KeyVault.disarmKeychain):
+   * known here at once, so that a key file that cannot be written does not leave the keychain serving.
+   */
+  let keychainDisarmed = false;
+
   /** `quitting`: the app closes with the session open; the next start may be unlocked by the keychain as this one was. */
   const lock = async ({ quitting = false } = {}) => {
     const current = session;
     session = null;
-    // From now on only the passphrase unlocks, even after a restart (see KeyVault.disarmKeychain).
-    if (!quitting) vault.disarmKeychain();
-    if (current) {
-      // Screens forget what they show at once, while syncs and the outbox stop (which can take seconds).
-      router.push('session.changed', { unlocked: false });
-      cancelOAuthSignIns(current.workspace);
-      // Running syncs are cancelled (what they fetched is stored first) before the database closes.
-      await current.syncs.stop();
-      await current.outbox.stop();
-      await current.database.close();
+    if (!quitting) keychainDisarmed = true;
+    try {
+      if (current) {
+        // Screens forget what they show at once, while syncs and the outbox stop (which can take seconds).
+        router.push('session.changed', { unlocked: false });
+        cancelOAuthSignIns(current.workspace);
+        // Running syncs are cancelled (what they fetched is stored first) before the database closes.
+        await current.syncs.stop();
+        await current.outbox.stop();
+        await current.database.close();
+      }
+    } finally {
+      // After the session is closed: a full disk or a held key file must not keep it open.
+      if (!quitting) {
+        try {
+          vault.disarmKeychain();
+        } catch (error) {
+          options.logger.error('session.keychain_disarm_failed', { code: (error as NodeJS.ErrnoException).code ?? 'unknown' });
+        }
+      }
     }
   };
 
@@ -175,7 +191,7 @@ export function createApp(options: AppOptions): App {
         initialized: vault.exists(),
         unlocked: session !== null,
         operator: session?.workspace.operator ?? null,
-        keychainUnlock: vault.canUnlockWithKeychain(),
+        keychainUnlock: !keychainDisarmed && vault.canUnlockWithKeychain(),
       }),
       'session.create': ({ passphrase, operator }) =>
         oneAtATime(async () => {
@@ -188,8 +204,10 @@ export function createApp(options: AppOptions): App {
         oneAtATime(async () => {
           // A lock would disarm the keychain: a session already open is taken over with the passphrase only.
           if (passphrase === undefined && session) throw new AppError('WRONG_PASSPHRASE', userMessage('passphraseNeeded'));
+          if (passphrase === undefined && keychainDisarmed) throw new AppError('WRONG_PASSPHRASE', userMessage('passphraseAfterLock'));
           if (session) await lock();
           open(await vault.unlock(passphrase), operator);
+          if (passphrase !== undefined) keychainDisarmed = false;
           options.logger.info('session.unlocked', { with: passphrase === undefined ? 'keychain' : 'passphrase' });
           return { ok: true as const };
         }),

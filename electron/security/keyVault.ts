@@ -119,7 +119,11 @@ export class KeyVault {
     // The passphrase was given: the keychain serves again (at the next start, or after a sleep the OS locked).
     if (vault.keychainDisarmed) {
       const { keychainDisarmed: _, ...armed } = vault;
-      this.write(armed);
+      try {
+        this.write(armed);
+      } catch {
+        // The file cannot be written now (a full disk): it stays disarmed, the safe side, and the passphrase unlocks.
+      }
     }
     return key;
   }

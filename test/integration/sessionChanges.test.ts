@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Keychain } from '../../electron/security/keyVault';
@@ -93,6 +93,21 @@ describe('session changes that overlap', () => {
     const log = readFileSync(join(t.dataDir, 'madoguchi.log'), 'utf8');
     expect(log).toMatch(/session\.unlocked.*"with":"keychain"/);
     expect(log).toMatch(/session\.unlocked.*"with":"passphrase"/);
+  });
+
+  it('a key file that cannot be written at a lock still locks, and the keychain no longer unlocks', async () => {
+    t = await startTestApp({ keychain: testKeychain() });
+    await t.restart({ unlock: false });
+    await t.call('session.unlock', { operator: '佐藤' });
+    // Something in the way of the key file's rewrite (a full disk, a file held open on Windows).
+    mkdirSync(join(t.dataDir, 'key.json.tmp', 'in-the-way'), { recursive: true });
+    await t.call('session.lock', {});
+    expect(await t.call('session.status', {})).toMatchObject({ unlocked: false, keychainUnlock: false });
+    await expect(t.call('inquiries.list', {})).rejects.toMatchObject({ code: 'LOCKED' });
+    await expect(t.call('session.unlock', { operator: '通りがかり' })).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
+    await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
+    expect(await t.call('session.status', {})).toMatchObject({ unlocked: true });
+    expect(readFileSync(join(t.dataDir, 'madoguchi.log'), 'utf8')).toContain('session.keychain_disarm_failed');
   });
 });
 
