@@ -81,6 +81,8 @@ export interface MessagesTable {
   imapUidValidity: string | null;
   /** The customer a received message is from (see migration 0023); null for replies staff sent. */
   senderCustomerId: number | null;
+  /** 1: from an address no customer had, so presumed the inquiry's customer's (see migration 0023). */
+  senderPresumed: number;
 }
 
 export interface SyncStateTable {

@@ -16,7 +16,7 @@ export async function eraseInquiryContentsOfCustomer(db: Executor, customerId: n
   const inquiryIds = db.selectFrom('inquiries').select('id').where('customerId', '=', customerId);
   // Their inquiries' messages, and what they wrote in another customer's thread (copied on it, replying to all).
   // Their own mail is marked theirs first: it is known partly by its address, which is erased below.
-  await db.updateTable('messages').set({ senderCustomerId: customerId }).where('id', 'in', ownMailIdsOf(db, customerId)).execute();
+  await db.updateTable('messages').set({ senderCustomerId: customerId, senderPresumed: 0 }).where('id', 'in', ownMailIdsOf(db, customerId)).execute();
   const messageIds = db
     .selectFrom('messages')
     .select('id')

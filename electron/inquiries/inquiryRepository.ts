@@ -192,8 +192,8 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
   );
   const insertMessage = raw.prepare(
     `INSERT INTO messages (inquiry_id, direction, message_key, in_reply_to, reference_ids, from_address, to_address,
-       subject, body, at, author, mail_account_id, imap_folder, imap_uid, imap_uid_validity, sender_customer_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       subject, body, at, author, mail_account_id, imap_folder, imap_uid, imap_uid_validity, sender_customer_id, sender_presumed)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   // Archived history was never work in Madoguchi: reopened, it is received when the customer wrote
   // again (so the response-time report counts it then, not in the month the history began), and
@@ -237,6 +237,7 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
           m.imapUid,
           m.imapUidValidity,
           m.senderCustomerId,
+          m.senderPresumed,
         ).lastInsertRowid,
       ),
     reopen: (id, receivedAt) => void reopen.run({ id, receivedAt }),
@@ -251,9 +252,9 @@ export async function addressesOfCustomer(db: Executor, customerId: number, curr
 
 /**
  * The customer's own mail, wherever it is stored (their inquiries, or another customer's thread it
- * joined): the messages from them (see migration 0023), and those from the address they have now,
- * but not those from another customer's address now (a mail presumed theirs before that address
- * became someone's).
+ * joined): the messages from them (see migration 0023), except one only presumed theirs (from an
+ * address no customer had) that is from another customer's address now, which is that customer's
+ * instead. Addresses are stored in lower case, customers' and messages' alike.
  */
 function ownMailOf(db: Executor, customerId: number) {
   const theirAddress = db.selectFrom('customers').select('email').where('id', '=', customerId);
@@ -263,11 +264,8 @@ function ownMailOf(db: Executor, customerId: number) {
     .where('messages.direction', '=', 'in')
     .where((eb) =>
       eb.or([
-        eb(eb.fn('lower', ['messages.fromAddress']), '=', theirAddress),
-        eb.and([
-          eb('messages.senderCustomerId', '=', customerId),
-          eb.or([eb('messages.fromAddress', 'is', null), eb(eb.fn('lower', ['messages.fromAddress']), 'not in', othersAddresses)]),
-        ]),
+        eb.and([eb('messages.senderCustomerId', '=', customerId), eb.or([eb('messages.senderPresumed', '=', 0), eb('messages.fromAddress', 'not in', othersAddresses)])]),
+        eb.and([eb('messages.senderPresumed', '=', 1), eb('messages.fromAddress', '=', theirAddress)]),
       ]),
     );
 }

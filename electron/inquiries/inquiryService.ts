@@ -95,6 +95,7 @@ export async function logOfflineInquiry(ws: Workspace, input: MethodInput<'inqui
       imapUid: null,
       imapUidValidity: null,
       senderCustomerId: customerId,
+      senderPresumed: 0,
     });
     return inquiryId;
   });
@@ -191,6 +192,7 @@ async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOrig
         imapUid: null,
         imapUidValidity: null,
         senderCustomerId: null,
+        senderPresumed: 0,
       });
       await repo.recordResponse(trx, inquiryId, at);
       const reply = { ...stored, html: null, attachments: [] };

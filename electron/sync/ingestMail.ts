@@ -98,6 +98,7 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
   const receivedAt = mail.date < arrived.internalDate ? mail.date : arrived.internalDate;
   const knownSender = mail.fromAddress ? store.customers.idByEmail(mail.fromAddress) : null;
   let senderCustomerId: number | null;
+  let senderPresumed = 0;
   if (inquiryId === null) {
     senderCustomerId = knownSender ?? store.customers.insert({ name: mail.fromName || mail.fromAddress || '(差出人不明)', email: mail.fromAddress }, ctx.now);
     inquiryId = store.inquiries.insertInquiry({
@@ -114,6 +115,7 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
     // In the thread by its headers, whoever sent it: the mail is the customer's whose address it came
     // from (someone they copied, replying to all), or from an address no customer has, presumed their own.
     senderCustomerId = knownSender ?? store.inquiries.customerOfInquiry(inquiryId);
+    if (knownSender === null && mail.fromAddress) senderPresumed = 1;
     // The customer wrote again: the inquiry needs attention.
     if (!archived) store.inquiries.reopen(inquiryId, receivedAt);
   }
@@ -134,6 +136,7 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
     imapUid: arrived.uid,
     imapUidValidity: ctx.uidValidity,
     senderCustomerId,
+    senderPresumed,
   });
   // The HTML part, attachments (kept encrypted, size-limited) and forwarded messages go with the message.
   store.content?.store(messageId, { html: mail.html ?? null, attachments: mail.attachments, forwarded: mail.forwarded ?? [] });

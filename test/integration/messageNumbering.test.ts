@@ -33,6 +33,7 @@ describe('the numbering of a stored mail’s UID', () => {
     // Another customer's mail in the thread (migration 0023 gives it its sender; others are the inquiry's customer's).
     db.prepare("INSERT INTO customers (id, name, email, created_at) VALUES (2, '佐藤', 'b@example.jp', '2026-01-01T00:00:00Z')").run();
     db.prepare("INSERT INTO messages (inquiry_id, direction, message_key, from_address, subject, body, at) VALUES (1, 'in', '<c@example.jp>', 'B@example.jp', 'Re: 件名', '本文', '2026-01-03T00:00:00Z')").run();
+    db.prepare("INSERT INTO messages (inquiry_id, direction, message_key, from_address, subject, body, at) VALUES (1, 'in', '<d@example.jp>', 'nobody@example.jp', 'Re: 件名', '本文', '2026-01-04T00:00:00Z')").run();
     // Mails set aside then: they take the same numbering (migration 0022 keys them by it).
     const setAside = db.prepare("INSERT INTO quarantine (mail_account_id, folder, imap_uid, reason, at) VALUES (1, ?, ?, '読めないメール', '2026-01-01T00:00:00Z')");
     setAside.run('INBOX', 2);
@@ -45,8 +46,16 @@ describe('the numbering of a stored mail’s UID', () => {
       { mail: '<b@example.jp>', v: null },
       { mail: 'out', v: null },
       { mail: '<c@example.jp>', v: null },
+      { mail: '<d@example.jp>', v: null },
     ]);
-    expect(db.prepare('SELECT sender_customer_id AS sender FROM messages ORDER BY id').pluck().all()).toEqual([1, 1, null, 2]);
+    // From an address no customer has: presumed the inquiry's customer's.
+    expect(db.prepare('SELECT sender_customer_id AS sender, sender_presumed AS presumed FROM messages ORDER BY id').all()).toEqual([
+      { sender: 1, presumed: 0 },
+      { sender: 1, presumed: 0 },
+      { sender: null, presumed: 0 },
+      { sender: 2, presumed: 0 },
+      { sender: 1, presumed: 1 },
+    ]);
     expect(db.prepare('SELECT folder, imap_uid AS uid, reason, uid_validity AS v FROM quarantine ORDER BY id').all()).toEqual([
       { folder: 'INBOX', uid: 2, reason: '読めないメール', v: '777' },
       { folder: 'Never synced', uid: 2, reason: '読めないメール', v: null },

@@ -90,5 +90,33 @@ describe("another customer's mail in a customer's thread, against real Dovecot",
       [null, '', false],
     ]);
   });
+
+  it('a mail matched to its sender stays theirs when their old address becomes another customer’s', async () => {
+    await dovecot.appendMail(japaneseMail({ from: 'tanaka@corp.example', fromName: '田中一郎', to: SUPPORT, subject: '請求書の件', text: '田中の請求書について。', messageId: '<tanaka-1@corp.example>' }));
+    await t.call('sync.run', { accountId });
+    const [first] = await t.call('inquiries.list', {});
+    const tanakaId = first!.customerId;
+    await t.call('customers.amend', {
+      id: tanakaId,
+      name: '田中一郎',
+      email: 'tanaka-new@corp.example',
+      phone: '',
+      postalAddress: '',
+      before: { name: '田中一郎', email: 'tanaka@corp.example', phone: null, postalAddress: null },
+      source: 'email',
+      evidence: 'アドレス変更の連絡',
+    });
+    // The successor in the job writes from the old address: a new customer with it.
+    await dovecot.appendMail(japaneseMail({ from: 'tanaka@corp.example', fromName: '鈴木次郎', to: SUPPORT, subject: '担当交代のご挨拶', text: '後任の鈴木です。', messageId: '<suzuki-1@corp.example>' }));
+    await t.call('sync.run', { accountId });
+    const successor = (await t.call('inquiries.list', {})).find((i) => i.subject === '担当交代のご挨拶')!;
+    expect(successor.customerId).not.toBe(tanakaId);
+
+    const toSuccessor = await disclose(successor.customerId);
+    expect(toSuccessor.writtenElsewhere).toEqual([]);
+    expect(JSON.stringify(toSuccessor)).not.toContain('田中の請求書');
+    await t.call('customers.cancelRegistration', { id: successor.customerId, deleteInquiryContents: true, source: 'email', evidence: '退会の依頼' });
+    expect((await t.call('inquiries.get', { id: first!.id })).messages.map((m) => m.body)).toEqual(['田中の請求書について。']);
+  });
 });
 
