@@ -211,6 +211,13 @@ export interface SyncCursorStatements {
   quarantineReason(id: number): string | null;
   /** The mail is filed after all: it leaves the list. */
   release(id: number): void;
+  /**
+   * The row that stands for set-aside mail `id`, at `place` in the folder's numbering now: a row
+   * without a numbering (set aside before migration 0009) is given it, so that setting the mail
+   * aside again updates that row instead of adding one; where the mail is also listed under its
+   * numbering, the row without one goes and that one stands for it.
+   */
+  numbered(id: number, place: QuarantinePlace & { uidValidity: string }): number;
 }
 
 /** What staff recognise a set-aside mail by, and its key (what the sync recognises it by). */
@@ -263,6 +270,9 @@ export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database
   const isForgotten = raw.prepare('SELECT 1 FROM forgotten_mail WHERE key_hash = ?').pluck();
   const reasonOf = raw.prepare('SELECT reason FROM quarantine WHERE id = ?').pluck();
   const release = raw.prepare('DELETE FROM quarantine WHERE id = ?');
+  const giveNumbering = raw.prepare('UPDATE OR IGNORE quarantine SET uid_validity = ? WHERE id = ? AND uid_validity IS NULL');
+  const rowAt = raw.prepare('SELECT id FROM quarantine WHERE mail_account_id = ? AND folder = ? AND uid_validity = ? AND imap_uid = ?').pluck();
+  const releaseUnnumbered = raw.prepare('DELETE FROM quarantine WHERE id = ? AND uid_validity IS NULL');
   return {
     save: (accountId, folder, uidValidity, lastUid) => {
       forgetOldNumbering.run(accountId, folder, uidValidity);
@@ -289,5 +299,12 @@ export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database
     },
     quarantineReason: (id) => (reasonOf.get(id) as string | undefined) ?? null,
     release: (id) => void release.run(id),
+    numbered: (id, place) => {
+      if (giveNumbering.run(place.uidValidity, id).changes > 0) return id;
+      const listed = rowAt.get(place.accountId, place.folder, place.uidValidity, place.uid) as number | undefined;
+      if (listed === undefined || listed === id) return id;
+      releaseUnnumbered.run(id);
+      return listed;
+    },
   };
 });

@@ -22,6 +22,7 @@ export async function fileSetAsideMail(
   const now = ws.now();
   const store = ingestStore(ws.raw);
   return rawTransaction(ws.db, ws.raw, (): QuarantineRetry => {
+    const id = store.cursor.numbered(row.id, { accountId: row.accountId, folder: row.folder, uidValidity, uid: row.uid });
     if (!parsed.ok) {
       store.cursor.quarantine({ accountId: row.accountId, folder: row.folder, uidValidity, uid: row.uid }, parsed.reason, now);
       return { outcome: 'setAside', inquiryId: null, reason: parsed.reason };
@@ -34,9 +35,9 @@ export async function fileSetAsideMail(
     );
     if (outcome.kind === 'automatic' || outcome.kind === 'own') {
       // ingestMail set it aside again, with the reason as it is now.
-      return { outcome: 'setAside', inquiryId: null, reason: store.cursor.quarantineReason(row.id) };
+      return { outcome: 'setAside', inquiryId: null, reason: store.cursor.quarantineReason(id) };
     }
-    store.cursor.release(row.id);
+    store.cursor.release(id);
     return { outcome: outcome.kind, inquiryId: outcome.kind === 'duplicate' ? null : outcome.inquiryId, reason: null };
   });
 }

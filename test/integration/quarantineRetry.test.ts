@@ -76,6 +76,48 @@ describe('reading a set-aside mail again', () => {
     expect((await t.call('sync.quarantine', {})).map((q) => q.id)).toEqual([own!.id]);
   });
 
+  it('gives a mail set aside before numberings were kept the folder\'s numbering when read again: it stays listed once', async () => {
+    await dovecot.appendMail(japaneseMail({ from: 'info@toot.example', to: 'support@toot.example', subject: '転送された顧客の声', text: 'お客様からの声です。', messageId: '<voice@toot.example>' }));
+    const account = await t.call('accounts.save', testMailAccount(dovecot, smtp, { fromAddress: 'info@toot.example' }));
+    await t.call('sync.run', { accountId: account.id });
+    const [setAside] = await t.call('sync.quarantine', {});
+    // As a row of a version before migration 0009 left it: no numbering.
+    await t.call('session.lock', {});
+    await inspectDatabase(t.dataDir, (raw) => raw.prepare('UPDATE quarantine SET uid_validity = NULL WHERE id = ?').run(setAside!.id));
+    await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
+
+    expect(await t.call('sync.retryQuarantined', { id: setAside!.id })).toMatchObject({ outcome: 'setAside', reason: expect.stringMatching(/own addresses/) });
+    expect((await t.call('sync.quarantine', {})).map((q) => q.id)).toEqual([setAside!.id]);
+    // Numbered now, it is the row the sync finds: filed after all, it leaves the list.
+    await t.call('accounts.save', { ...testMailAccount(dovecot, smtp), id: account.id, fromAddress: 'support@toot.example' });
+    expect(await t.call('sync.retryQuarantined', { id: setAside!.id })).toMatchObject({ outcome: 'new' });
+    expect(await t.call('sync.quarantine', {})).toHaveLength(0);
+  });
+
+  it('keeps one row when a mail without a numbering is also listed under its numbering', async () => {
+    await dovecot.appendMail(japaneseMail({ from: 'info@toot.example', to: 'support@toot.example', subject: '転送された顧客の声', text: 'お客様からの声です。', messageId: '<voice@toot.example>' }));
+    const account = await t.call('accounts.save', testMailAccount(dovecot, smtp, { fromAddress: 'info@toot.example' }));
+    await t.call('sync.run', { accountId: account.id });
+    const [setAside] = await t.call('sync.quarantine', {});
+    // The row an older version left, beside the one set aside since under the folder's numbering.
+    await t.call('session.lock', {});
+    const legacyId = await inspectDatabase(t.dataDir, (raw) =>
+      Number(
+        raw
+          .prepare(
+            `INSERT INTO quarantine (mail_account_id, folder, imap_uid, reason, reason_key, at, uid_validity)
+             SELECT mail_account_id, folder, imap_uid, reason, reason_key, at, NULL FROM quarantine WHERE id = ?`,
+          )
+          .run(setAside!.id).lastInsertRowid,
+      ),
+    );
+    await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
+    expect(await t.call('sync.quarantine', {})).toHaveLength(2);
+
+    expect(await t.call('sync.retryQuarantined', { id: legacyId })).toMatchObject({ outcome: 'setAside', reason: expect.stringMatching(/own addresses/) });
+    expect((await t.call('sync.quarantine', {})).map((q) => q.id)).toEqual([setAside!.id]);
+  });
+
   it('does not fetch by a UID of an older numbering of the folder', async () => {
     await dovecot.appendMail(japaneseMail({ from: 'support@toot.example', to: 'x@example.jp', subject: '自分の送信', text: '本文', messageId: '<own-1@toot.example>' }), 'Support');
     const account = await t.call('accounts.save', testMailAccount(dovecot, smtp, { folders: ['Support'] }));
