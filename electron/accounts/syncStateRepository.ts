@@ -218,6 +218,12 @@ export interface SyncCursorStatements {
    * numbering, the row without one goes and that one stands for it.
    */
   numbered(id: number, place: QuarantinePlace & { uidValidity: string }): number;
+  /**
+   * The mail with this key (Message-ID or content hash) is found in the mailbox the account reads
+   * now, filed or set aside there: it leaves the list of those set aside from a mailbox the account
+   * read before (gone back to, or holding the same mail), where it would be listed a second time.
+   */
+  foundInMailboxReadNow(accountId: number, messageKey: string): void;
 }
 
 /** What staff recognise a set-aside mail by, and its key (what the sync recognises it by). */
@@ -273,6 +279,7 @@ export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database
   const giveNumbering = raw.prepare('UPDATE OR IGNORE quarantine SET uid_validity = ? WHERE id = ? AND uid_validity IS NULL');
   const rowAt = raw.prepare('SELECT id FROM quarantine WHERE mail_account_id = ? AND folder = ? AND uid_validity = ? AND imap_uid = ?').pluck();
   const releaseUnnumbered = raw.prepare('DELETE FROM quarantine WHERE id = ? AND uid_validity IS NULL');
+  const releaseFromOldMailbox = raw.prepare(`DELETE FROM quarantine WHERE mail_account_id = ? AND message_key = ? AND message_key IS NOT NULL AND uid_validity LIKE '${OLD_MAILBOX}%'`);
   return {
     save: (accountId, folder, uidValidity, lastUid) => {
       forgetOldNumbering.run(accountId, folder, uidValidity);
@@ -306,5 +313,6 @@ export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database
       releaseUnnumbered.run(id);
       return listed;
     },
+    foundInMailboxReadNow: (accountId, messageKey) => void releaseFromOldMailbox.run(accountId, messageKey),
   };
 });

@@ -68,6 +68,7 @@ export function ingestStore(raw: BetterSqlite3.Database): IngestStore {
  */
 export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: IngestContext): IngestOutcome {
   const { mail } = arrived;
+  store.cursor.foundInMailboxReadNow(ctx.accountId, mail.messageKey);
   if (store.inquiries.messageKeyExists(mail.messageKey)) {
     // Perhaps fetched again after its folder was renumbered (a sync cut short before it could skip it).
     foundAgain(store, mail.messageKey, arrived.uid, ctx);

@@ -129,5 +129,49 @@ describe('the sync of an account pointed at another mailbox, against real Doveco
       await other.stop();
     }
   });
+  it('lists a mail set aside in a mailbox read again (A, then B, then A) once, where it can be fetched; one filed from it leaves the list', async () => {
+    await dovecot.appendMails([mail(1), autoReplyMail('auto-submitted', { subject: '自動応答: A', messageId: '<auto-a@example.jp>' })]);
+    const account = await addAccount(dovecot);
+    await t.call('sync.run', { accountId: account.id });
+    expect(await t.call('sync.quarantine', {})).toHaveLength(1);
+
+    const other = await startDovecot({ user: 'info@toot.example' });
+    try {
+      await other.appendMails([mail(11)]);
+      await t.call('accounts.save', { ...testMailAccount(other, smtp, { smtpUser: '', smtpPassword: undefined, label: 'サポート窓口', fromAddress: SUPPORT }), id: account.id });
+      await t.call('sync.run', { accountId: account.id });
+      expect((await t.call('sync.quarantine', {})).map((x) => [x.subject, x.fromOldMailbox])).toEqual([['自動応答: A', true]]);
+    } finally {
+      await other.stop();
+    }
+
+    // Back to A: its automatic mail is set aside anew, and listed once, as A's.
+    await t.call('accounts.save', { ...testMailAccount(dovecot, smtp, { smtpUser: '', smtpPassword: undefined, label: 'サポート窓口', fromAddress: SUPPORT }), id: account.id });
+    await t.call('sync.run', { accountId: account.id });
+    const listed = await t.call('sync.quarantine', {});
+    expect(listed.map((x) => [x.subject, x.fromOldMailbox])).toEqual([['自動応答: A', false]]);
+    // Filed from A on staff's word, nothing of it is left on the list.
+    expect(await t.call('sync.retryQuarantined', { id: listed[0]!.id, asInquiry: true })).toMatchObject({ outcome: 'new' });
+    expect(await t.call('sync.quarantine', {})).toEqual([]);
+    expect(await storedMessageIds(t)).toEqual(expect.arrayContaining(['<m1@example.jp>', '<auto-a@example.jp>', '<m11@example.jp>']));
+  });
+
+  it('takes a mail set aside in the mailbox read before off the list once the mailbox read now has it filed', async () => {
+    await dovecot.appendMails([japaneseMail({ from: SUPPORT, to: 'customer2@example.jp', subject: '自分の送信', text: '本文', messageId: '<own@toot.example>' })]);
+    const account = await addAccount(dovecot);
+    await t.call('sync.run', { accountId: account.id });
+    expect(await t.call('sync.quarantine', {})).toHaveLength(1);
+
+    const other = await startDovecot({ user: 'info@toot.example' });
+    try {
+      // The same mail is in the new mailbox, which the account reads sending from another address: there it is an inquiry.
+      await other.appendMails([japaneseMail({ from: SUPPORT, to: 'customer2@example.jp', subject: '自分の送信', text: '本文', messageId: '<own@toot.example>' })]);
+      await t.call('accounts.save', { ...testMailAccount(other, smtp, { smtpUser: '', smtpPassword: undefined, label: 'サポート窓口', fromAddress: 'info@toot.example' }), id: account.id });
+      expect(await t.call('sync.run', { accountId: account.id })).toMatchObject({ newInquiries: 1 });
+      expect(await t.call('sync.quarantine', {})).toEqual([]);
+    } finally {
+      await other.stop();
+    }
+  });
 });
 

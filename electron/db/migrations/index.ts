@@ -22,6 +22,7 @@ import { thirdPartyProvisions } from './0020-third-party-provisions';
 import { exportHandedTo } from './0021-export-handed-to';
 import { quarantinePerNumbering } from './0022-quarantine-per-numbering';
 import { messageSenderCustomer } from './0023-message-sender-customer';
+import { quarantineByMessageKey } from './0024-quarantine-by-message-key';
 
 /** Every migration, in order. Add a new file per change; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, syncFoldersAndHealth, archivedInquiries, mailReading, forwardedMessages, oauth2Accounts, serverChanges, oauthSignIn, quarantineUidValidity, messageUidValidity, quarantineSummary, attachmentRemovedByStaff, customerAmendments, disclosureLog, quarantineReasonKey, registrationCancellations, forgottenSetAsideMail, erasedMessageKeys, exportRecipients, thirdPartyProvisions, exportHandedTo, quarantinePerNumbering, messageSenderCustomer];
+export const MIGRATIONS: readonly Migration[] = [initial, syncFoldersAndHealth, archivedInquiries, mailReading, forwardedMessages, oauth2Accounts, serverChanges, oauthSignIn, quarantineUidValidity, messageUidValidity, quarantineSummary, attachmentRemovedByStaff, customerAmendments, disclosureLog, quarantineReasonKey, registrationCancellations, forgottenSetAsideMail, erasedMessageKeys, exportRecipients, thirdPartyProvisions, exportHandedTo, quarantinePerNumbering, messageSenderCustomer, quarantineByMessageKey];
