@@ -7,6 +7,7 @@ import type { Executor } from '../db/executor';
 import { cachedPerHandle } from '../db/rawTransaction';
 import type { SyncStateTable } from '../db/schema';
 import { messageKeyHash } from '../mail/messageIdentity';
+import type { SenderSpan } from '../inquiries/inquiryRepository';
 
 /*
  * An account's sync as stored: its health (last sync, error, failures, next try), each folder's
@@ -151,12 +152,11 @@ export async function listQuarantine(db: Executor, accountId?: number, limit = 5
   return (await query.execute()).map(toQuarantinedMail);
 }
 
-/** Mail set aside that came from any of these addresses (as its sender's "name <address>" or the address alone). */
-export async function listQuarantineFrom(db: Executor, addresses: readonly string[]): Promise<QuarantinedMail[]> {
-  const unique = [...new Set(addresses.map((a) => a.toLowerCase()))];
-  if (unique.length === 0) return [];
+/** Mail set aside that came from these senders (see setAsideSendersOf), oldest first. */
+export async function listQuarantineFrom(db: Executor, senders: readonly SenderSpan[]): Promise<QuarantinedMail[]> {
+  if (senders.length === 0) return [];
   const rows = await quarantinedMailQuery(db)
-    .where(sql<boolean>`(${sql.join(unique.map(sentFrom), sql` OR `)})`)
+    .where(sql<boolean>`(${sql.join(senders.map(sentBy), sql` OR `)})`)
     .orderBy('at')
     .orderBy('id')
     .execute();
@@ -173,21 +173,30 @@ export const FORGOTTEN: UserMessageKey = 'setAsideOfCancelledRegistration';
  * is remembered as a hash, so that the mail is set aside without them should it be fetched again
  * (after the folder is renumbered). Answers how many.
  */
-export async function forgetQuarantineFrom(db: Executor, addresses: readonly string[]): Promise<number> {
+export async function forgetQuarantineFrom(db: Executor, senders: readonly SenderSpan[]): Promise<number> {
   let forgotten = 0;
-  for (const address of new Set(addresses.map((a) => a.toLowerCase()))) {
-    const keys = await db.selectFrom('quarantine').select('messageKey').where(sentFrom(address)).where('messageKey', 'is not', null).execute();
+  for (const sender of senders) {
+    const keys = await db.selectFrom('quarantine').select('messageKey').where(sentBy(sender)).where('messageKey', 'is not', null).execute();
     for (const { messageKey } of keys) {
       await db.insertInto('forgottenMail').values({ keyHash: messageKeyHash(messageKey as string) }).onConflict((oc) => oc.doNothing()).execute();
     }
     const result = await db
       .updateTable('quarantine')
       .set({ fromText: null, subject: null, sentAt: null, messageKey: null, reason: userMessage(FORGOTTEN), reasonKey: FORGOTTEN })
-      .where(sentFrom(address))
+      .where(sentBy(sender))
       .executeTakeFirst();
     forgotten += Number(result.numUpdatedRows);
   }
   return forgotten;
+}
+
+/**
+ * A set-aside mail is from this sender: its address, within the span. A mail is taken as sent when
+ * its Date says, or when it was set aside if that is earlier (a sender's clock that runs fast).
+ */
+function sentBy({ address, since, before }: SenderSpan) {
+  const sent = sql`min(coalesce(sent_at, at), at)`;
+  return sql<boolean>`(${sentFrom(address)}${since !== undefined ? sql` AND ${sent} >= ${since}` : sql``}${before !== undefined ? sql` AND ${sent} < ${before}` : sql``})`;
 }
 
 /** A set-aside mail's sender is this address ("a@b" or "Name <a@b>"). */

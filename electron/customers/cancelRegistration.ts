@@ -8,7 +8,7 @@ import { appendConsentEvent, listConsentEvents } from '../consent/consentReposit
 import { currentConsentStates } from '../consent/consentState';
 import { foldWriteAheadLogNow } from '../db/foldWriteAheadLog';
 import { eraseInquiryContentsOfCustomer } from '../inquiries/inquiryContentErasure';
-import { addressesOfCustomer, listInquiries } from '../inquiries/inquiryRepository';
+import { setAsideSendersOf, listInquiries } from '../inquiries/inquiryRepository';
 import { cancelUnsentRepliesToCustomer, isReplyToCustomerBeingSent } from '../replies/outbox';
 import { getCustomerDetail } from './customerDetail';
 import { eraseCustomerDetails, getCustomer } from './customerRepository';
@@ -56,7 +56,7 @@ export async function cancelRegistration(ws: Workspace, input: MethodInput<'cust
     await cancelUnsentRepliesToCustomer(trx, input.id);
     if (input.deleteInquiryContents) {
       // Their mail set aside, from the address they have now and from any they wrote from before.
-      const from = await addressesOfCustomer(trx, input.id, customer.email);
+      const from = await setAsideSendersOf(trx, input.id, customer.email);
       await eraseInquiryContentsOfCustomer(trx, input.id, DELETED_CONTENT_SUBJECT);
       await forgetQuarantineFrom(trx, from);
     }

@@ -3,7 +3,7 @@ import { AppError } from '../../shared/result';
 import { userMessage } from '../../shared/userMessages';
 import type { Workspace } from '../app/workspace';
 import { listQuarantineFrom } from '../accounts/syncStateRepository';
-import { addressesOfCustomer, listInquiries, messagesOfSenderElsewhere } from '../inquiries/inquiryRepository';
+import { setAsideSendersOf, listInquiries, messagesOfSenderElsewhere } from '../inquiries/inquiryRepository';
 import { listUnsentRepliesOfCustomer } from '../replies/outbox';
 import { getInquiryDetail } from '../inquiries/inquiryService';
 import { getCustomer } from './customerRepository';
@@ -38,7 +38,7 @@ export async function discloseCustomer(ws: Workspace, input: MethodInput<'custom
   for (const inquiry of (await listInquiries(ws.db, { customerId: input.id }, null)).reverse()) inquiries.push(await getInquiryDetail(ws, inquiry.id));
   const unsentReplies = await listUnsentRepliesOfCustomer(ws.db, input.id);
   // Mail set aside from the address they have now, and from any they wrote from before (as a cancellation erases it).
-  const setAside = await listQuarantineFrom(ws.db, await addressesOfCustomer(ws.db, input.id, customer.customer.email));
+  const setAside = await listQuarantineFrom(ws.db, await setAsideSendersOf(ws.db, input.id, customer.customer.email));
   // Their mail in other customers' threads: those messages, not the rest of the thread.
   const writtenElsewhere = [];
   const elsewhere = await messagesOfSenderElsewhere(ws.db, input.id);

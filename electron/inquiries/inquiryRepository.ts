@@ -245,9 +245,55 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
   };
 });
 
-/** The customer's address now (if any) and every address their mail came from: where their set-aside mail may be from. */
-export async function addressesOfCustomer(db: Executor, customerId: number, current: string | null): Promise<string[]> {
-  return [...(current ? [current] : []), ...(await addressesCustomerWroteFrom(db, customerId))];
+/**
+ * Where the customer's set-aside mail is from: their address now (if any) and every address their
+ * mail came from, each over the time it was theirs. Set-aside mail is known by its sender's address
+ * alone, and an address can pass from one customer to another (a successor in a job): mail set
+ * aside from one that another customer has now is theirs from when they had it, and the earlier
+ * holders' before; mail from the customer's own address is theirs from when they had it where
+ * someone else wrote from it before, and all of it otherwise.
+ */
+export async function setAsideSendersOf(db: Executor, customerId: number, current: string | null): Promise<SenderSpan[]> {
+  const addresses = [...new Set([...(current ? [current] : []), ...(await addressesCustomerWroteFrom(db, customerId))])];
+  const spans: SenderSpan[] = [];
+  for (const address of addresses) {
+    const holder = await db.selectFrom('customers').select(['id', 'createdAt']).where('email', '=', address).executeTakeFirst();
+    if (!holder) spans.push({ address });
+    else if (holder.id !== customerId) spans.push({ address, before: await addressHeldSince(db, holder) });
+    else if (await othersWroteFrom(db, customerId, address)) spans.push({ address, since: await addressHeldSince(db, holder) });
+    else spans.push({ address });
+  }
+  return spans;
+}
+
+/** An address, and the time (ISO) mail from it is someone's from (`since`) or until (`before`). */
+export interface SenderSpan {
+  address: string;
+  since?: string;
+  before?: string;
+}
+
+/** When the customer's address became theirs: when they were registered, or last amended it. */
+async function addressHeldSince(db: Executor, customer: { id: number; createdAt: string }): Promise<string> {
+  const amended = await db
+    .selectFrom('customerAmendments')
+    .select((eb) => eb.fn.max('recordedAt').as('at'))
+    .where('customerId', '=', customer.id)
+    .where(sql<boolean>`exists (SELECT 1 FROM json_each(fields) WHERE value = 'email')`)
+    .executeTakeFirst();
+  return amended?.at && amended.at > customer.createdAt ? amended.at : customer.createdAt;
+}
+
+async function othersWroteFrom(db: Executor, customerId: number, address: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('messages')
+    .select('id')
+    .where('direction', '=', 'in')
+    .where('fromAddress', '=', address)
+    .where((eb) => eb.or([eb('senderCustomerId', '!=', customerId), eb('senderCustomerId', 'is', null)]))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /**
