@@ -91,8 +91,9 @@ describe("another customer's mail in a customer's thread, against real Dovecot",
     ]);
   });
 
-  it('a mail matched to its sender stays theirs when their old address becomes another customer’s', async () => {
-    await dovecot.appendMail(japaneseMail({ from: 'tanaka@corp.example', fromName: '田中一郎', to: SUPPORT, subject: '請求書の件', text: '田中の請求書について。', messageId: '<tanaka-1@corp.example>' }));
+  /** Tanaka writes (and `alsoFromTanaka`), then changes his address; his successor writes from the old one, a new customer with it. */
+  async function addressPassesToSuccessor(alsoFromTanaka: Buffer[] = []) {
+    await dovecot.appendMails([japaneseMail({ from: 'tanaka@corp.example', fromName: '田中一郎', to: SUPPORT, subject: '請求書の件', text: '田中の請求書について。', messageId: '<tanaka-1@corp.example>' }), ...alsoFromTanaka]);
     await t.call('sync.run', { accountId });
     const [first] = await t.call('inquiries.list', {});
     const tanakaId = first!.customerId;
@@ -106,48 +107,34 @@ describe("another customer's mail in a customer's thread, against real Dovecot",
       source: 'email',
       evidence: 'アドレス変更の連絡',
     });
-    // The successor in the job writes from the old address: a new customer with it.
     await dovecot.appendMail(japaneseMail({ from: 'tanaka@corp.example', fromName: '鈴木次郎', to: SUPPORT, subject: '担当交代のご挨拶', text: '後任の鈴木です。', messageId: '<suzuki-1@corp.example>' }));
     await t.call('sync.run', { accountId });
     const successor = (await t.call('inquiries.list', {})).find((i) => i.subject === '担当交代のご挨拶')!;
     expect(successor.customerId).not.toBe(tanakaId);
+    return { first: first!, tanakaId, successorId: successor.customerId };
+  }
 
-    const toSuccessor = await disclose(successor.customerId);
+  it('a mail matched to its sender stays theirs when their old address becomes another customer’s', async () => {
+    const { first, successorId } = await addressPassesToSuccessor();
+    const toSuccessor = await disclose(successorId);
     expect(toSuccessor.writtenElsewhere).toEqual([]);
     expect(JSON.stringify(toSuccessor)).not.toContain('田中の請求書');
-    await t.call('customers.cancelRegistration', { id: successor.customerId, deleteInquiryContents: true, source: 'email', evidence: '退会の依頼' });
-    expect((await t.call('inquiries.get', { id: first!.id })).messages.map((m) => m.body)).toEqual(['田中の請求書について。']);
+    await t.call('customers.cancelRegistration', { id: successorId, deleteInquiryContents: true, source: 'email', evidence: '退会の依頼' });
+    expect((await t.call('inquiries.get', { id: first.id })).messages.map((m) => m.body)).toEqual(['田中の請求書について。']);
   });
   it('a mail set aside from an address that passed to another customer is theirs from when they had it, and the earlier holder’s before', async () => {
-    await dovecot.appendMails([
-      japaneseMail({ from: 'tanaka@corp.example', fromName: '田中一郎', to: SUPPORT, subject: '請求書の件', text: '田中の請求書について。', messageId: '<tanaka-1@corp.example>' }),
+    const { tanakaId, successorId } = await addressPassesToSuccessor([
       autoReplyMail('auto-submitted', { from: 'tanaka@corp.example', fromName: '田中一郎', subject: '不在: 田中一郎', messageId: '<tanaka-away@corp.example>' }),
     ]);
-    await t.call('sync.run', { accountId });
-    const [first] = await t.call('inquiries.list', {});
-    const tanakaId = first!.customerId;
-    await t.call('customers.amend', {
-      id: tanakaId,
-      name: '田中一郎',
-      email: 'tanaka-new@corp.example',
-      phone: '',
-      postalAddress: '',
-      before: { name: '田中一郎', email: 'tanaka@corp.example', phone: null, postalAddress: null },
-      source: 'email',
-      evidence: 'アドレス変更の連絡',
-    });
-    // The successor writes from the old address (a new customer with it), and their auto-reply follows.
-    await dovecot.appendMail(japaneseMail({ from: 'tanaka@corp.example', fromName: '鈴木次郎', to: SUPPORT, subject: '担当交代のご挨拶', text: '後任の鈴木です。', messageId: '<suzuki-1@corp.example>' }));
-    await t.call('sync.run', { accountId });
+    // Then the successor's auto-reply.
     const later = new Date(Date.now() + 60_000).toUTCString();
     await dovecot.appendMail(autoReplyMail('auto-submitted', { from: 'tanaka@corp.example', fromName: '鈴木次郎', subject: '不在: 鈴木次郎', messageId: '<suzuki-away@corp.example>', date: later }));
     await t.call('sync.run', { accountId });
-    const successor = (await t.call('inquiries.list', {})).find((i) => i.subject === '担当交代のご挨拶')!;
 
     expect((await disclose(tanakaId)).setAside.map((m) => m.subject)).toEqual(['不在: 田中一郎']);
-    expect((await disclose(successor.customerId)).setAside.map((m) => m.subject)).toEqual(['不在: 鈴木次郎']);
+    expect((await disclose(successorId)).setAside.map((m) => m.subject)).toEqual(['不在: 鈴木次郎']);
     // The successor's cancellation forgets their set-aside mail, not the earlier holder's.
-    await t.call('customers.cancelRegistration', { id: successor.customerId, deleteInquiryContents: true, source: 'email', evidence: '退会の依頼' });
+    await t.call('customers.cancelRegistration', { id: successorId, deleteInquiryContents: true, source: 'email', evidence: '退会の依頼' });
     expect((await disclose(tanakaId)).setAside.map((m) => m.subject)).toEqual(['不在: 田中一郎']);
   });
 });
