@@ -158,3 +158,16 @@ export async function listCustomerAmendments(db: Executor, customerId: number): 
     evidence: row.evidence,
   }));
 }
+
+/** The customer whose address this is now, and since when (ISO): when they were registered, or last amended their address. */
+export async function holderOfAddress(db: Executor, address: string): Promise<{ id: number; since: string } | null> {
+  const holder = await db.selectFrom('customers').select(['id', 'createdAt']).where('email', '=', address).executeTakeFirst();
+  if (!holder) return null;
+  const amended = await db
+    .selectFrom('customerAmendments')
+    .select((eb) => eb.fn.max('recordedAt').as('at'))
+    .where('customerId', '=', holder.id)
+    .where(sql<boolean>`exists (SELECT 1 FROM json_each(fields) WHERE value = 'email')`)
+    .executeTakeFirst();
+  return { id: holder.id, since: amended?.at && amended.at > holder.createdAt ? amended.at : holder.createdAt };
+}

@@ -4,6 +4,7 @@ import type { InquirySummary, Message } from '../../shared/domain';
 import { maskCardNumbers } from '../../shared/cardMask';
 import type { Executor } from '../db/executor';
 import { cachedPerHandle } from '../db/rawTransaction';
+import { holderOfAddress } from '../customers/customerRepository';
 import { erasedMessageKey } from '../mail/messageIdentity';
 import type { InquiriesTable, MessagesTable } from '../db/schema';
 import { searchKey } from '../../shared/searchKey';
@@ -257,10 +258,10 @@ export async function setAsideSendersOf(db: Executor, customerId: number, curren
   const addresses = [...new Set([...(current ? [current] : []), ...(await addressesCustomerWroteFrom(db, customerId))])];
   const spans: SenderSpan[] = [];
   for (const address of addresses) {
-    const holder = await db.selectFrom('customers').select(['id', 'createdAt']).where('email', '=', address).executeTakeFirst();
+    const holder = await holderOfAddress(db, address);
     if (!holder) spans.push({ address });
-    else if (holder.id !== customerId) spans.push({ address, before: await addressHeldSince(db, holder) });
-    else if (await othersWroteFrom(db, customerId, address)) spans.push({ address, since: await addressHeldSince(db, holder) });
+    else if (holder.id !== customerId) spans.push({ address, before: holder.since });
+    else if (await othersWroteFrom(db, customerId, address)) spans.push({ address, since: holder.since });
     else spans.push({ address });
   }
   return spans;
@@ -271,17 +272,6 @@ export interface SenderSpan {
   address: string;
   since?: string;
   before?: string;
-}
-
-/** When the customer's address became theirs: when they were registered, or last amended it. */
-async function addressHeldSince(db: Executor, customer: { id: number; createdAt: string }): Promise<string> {
-  const amended = await db
-    .selectFrom('customerAmendments')
-    .select((eb) => eb.fn.max('recordedAt').as('at'))
-    .where('customerId', '=', customer.id)
-    .where(sql<boolean>`exists (SELECT 1 FROM json_each(fields) WHERE value = 'email')`)
-    .executeTakeFirst();
-  return amended?.at && amended.at > customer.createdAt ? amended.at : customer.createdAt;
 }
 
 async function othersWroteFrom(db: Executor, customerId: number, address: string): Promise<boolean> {
