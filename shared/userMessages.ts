@@ -234,6 +234,10 @@ const MAIL_MESSAGES = {
     en: 'The IMAP server would not hand over this mail (the server said: {reply}): retry later, or open it in webmail',
     ja: 'IMAP サーバーがこのメールを渡しませんでした（サーバーの応答: {reply}）。後でもう一度試すか、Web メールで開いてください。',
   },
+  serverHungUpOnMail: {
+    en: 'The connection to the IMAP server dropped each time this mail was fetched: retry later, or open it in webmail',
+    ja: 'このメールを取得するたびに IMAP サーバーとの接続が切れました。後でもう一度試すか、Web メールで開いてください。',
+  },
   unreadableMail: {
     en: 'Unreadable mail: {detail}',
     ja: '読み取れないメール: {detail}',
@@ -241,6 +245,7 @@ const MAIL_MESSAGES = {
   // Fragments, inside the messages above.
   noAnswerInTime: { en: ' (no answer in time)', ja: '（時間内に応答がありません）' },
   serverSaid: { en: ' (the server said: {reply})', ja: '（サーバーの応答: {reply}）' },
+  answeredWithoutContent: { en: "OK, but without the mail's content", ja: 'OK（メールの内容なし）' },
   tlsUntrusted: {
     en: 'presented a certificate that is not signed by a trusted authority (self-signed or with an incomplete chain): ask your mail provider for the correct host name, or have the certificate fixed',
     ja: '信頼された認証局の署名がない証明書（自己署名、または中間証明書の不足）を提示しました。正しいホスト名をメール事業者に確認するか、証明書を直してもらってください。',

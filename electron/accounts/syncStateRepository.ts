@@ -120,6 +120,12 @@ export async function listRefusedByServer(db: Executor, accountId: number, folde
 /** Why a mail the server would not hand over is set aside. */
 export const SERVER_REFUSED: UserMessageKey = 'serverRefusedMail';
 
+/**
+ * Why a mail is set aside when the connection dropped each time it was fetched (a server that
+ * crashes on it): not asked for again by the sync, which would only be hung up on again, but when staff retry it.
+ */
+export const SERVER_HUNG_UP: UserMessageKey = 'serverHungUpOnMail';
+
 /** Reasons staff may overrule by filing the mail as an inquiry: it only looks automatic (a web form that sends as "bulk"). */
 const FILEABLE_REASONS: ReadonlySet<string | null> = new Set<UserMessageKey>(['automaticMail', 'bounce']);
 

@@ -3,9 +3,11 @@ import type { Logger } from '../logging/logger';
 import { openFolderWithChanges, type FolderChanges } from './folderChanges';
 import { createImapClient, type ImapConfig } from './imapClient';
 import { toImapAppError } from './imapError';
-import { fetchAloneUnlessRefused, fetchedMail, isMailRefusal } from './imapFetchAlone';
-import { groupForFetch, knownByMessageId, listNewMail, toSequenceSet, type FetchGroup } from './imapFetchPlan';
+import { fetchAloneUnlessRefused } from './imapFetchAlone';
+import { fetchInUidOrder, handOverAlone } from './imapFetchInUidOrder';
+import { groupForFetch, knownByMessageId, listNewMail } from './imapFetchPlan';
 import { MAX_MAIL_BYTES } from './mailLimits';
+import { classifyTransportFailure } from './transportFailure';
 
 export type { ImapConfig } from './imapClient';
 
@@ -54,7 +56,21 @@ export interface FolderFetchOptions {
    * for again, each on its own, before the new mail, and each one the server hands over now goes
    * to onRetrieved (one still refused, or gone, stays as it is). Ignored once the folder was renumbered.
    */
-  retryRefused?: { uidValidity: string; uids: number[]; onRetrieved(mail: FetchedMail): Promise<void> | void };
+  retryRefused?: {
+    uidValidity: string;
+    uids: number[];
+    onRetrieved(mail: FetchedMail): Promise<void> | void;
+    /** The connection dropped while this mail was asked for again (a mail the server hangs up on): called before the drop is thrown. */
+    onHungUp(uid: number): Promise<void> | void;
+  };
+  /**
+   * The connection dropped at the last try before a mail of this folder came: the first new mail is
+   * fetched on its own, and when the connection drops while it comes, it is handed to this (in its
+   * place in UID order, like onRefused) before the drop is thrown, so that the caller sets it aside
+   * and moves its cursor past it. One mail the server always hangs up on then does not stop its
+   * folder and account from syncing for good.
+   */
+  onHungUpOnFirst?(uid: number, uidValidity: string): Promise<void> | void;
   /** Called once the new mails are listed: how many will be handed over (mails and skips). */
   onListed?(total: number, uidValidity: string): void;
   onProgress?(done: number, total: number): void;
@@ -90,13 +106,11 @@ export interface ImapSession {
   close(): Promise<void>;
 }
 
+/** A mail fetched on its own: its first MAX_MAIL_BYTES, as for one listed as oversized. */
+const ALONE_QUERY = { uid: true, internalDate: true, flags: true, source: { maxLength: MAX_MAIL_BYTES } } as const;
+
 /** UIDs handled per step (Message-ID checks, grouping): the answers stay small, the round trips few. */
 const UID_BATCH = 2000;
-/**
- * Mails that arrive ahead of their turn (out of UID order) are held up to this many bytes
- * together; any more are dropped and fetched again on their own, so memory stays bounded.
- */
-const OUT_OF_ORDER_BYTES = 16 * 1024 * 1024;
 
 /**
  * Connects and logs in. Mailboxes are opened read-only (EXAMINE) and bodies are read with
@@ -197,10 +211,23 @@ async function fetchFolderWith(
 
   if (changes.removed.length || changes.answered.length || changes.stillOnServer) await callCaller(() => options.onChanges?.(changes));
 
+  // A drop while one mail alone is being fetched is told to the caller before it is thrown.
+  const fetchAloneOrHangUp = async (uid: number, patience: { patient: boolean }, onHungUp: () => Promise<void> | void) => {
+    try {
+      return await fetchAloneUnlessRefused(client, uid, ALONE_QUERY, patience);
+    } catch (error) {
+      if (!signal?.aborted && !client.usable && classifyTransportFailure(error)?.kind === 'unreachable') {
+        logger?.warn('imap.hung_up_on_mail', { uid });
+        await callCaller(onHungUp);
+      }
+      throw error;
+    }
+  };
+
   const retry = options.retryRefused;
   if (retry && retry.uidValidity === uidValidity) {
     for (const uid of retry.uids) {
-      const outcome = await fetchAloneUnlessRefused(client, uid, { uid: true, internalDate: true, flags: true, source: { maxLength: MAX_MAIL_BYTES } }, { patient: false });
+      const outcome = await fetchAloneOrHangUp(uid, { patient: false }, () => retry.onHungUp(uid));
       const mail = 'mail' in outcome ? outcome.mail : undefined;
       if (mail) await callCaller(() => retry.onRetrieved(mail));
     }
@@ -239,6 +266,17 @@ async function fetchFolderWith(
         }
       : null;
     const toFetch = batch.filter((uid) => !known.has(uid));
+    const onHungUp = options.onHungUpOnFirst;
+    if (start === 0 && onHungUp && toFetch.length) {
+      const first = toFetch.shift() as number;
+      const outcome = await fetchAloneOrHangUp(first, { patient: true }, async () => {
+        await skipUpTo(first);
+        await onHungUp(first, uidValidity);
+        result.refused++;
+        handedOver();
+      });
+      await handOverAlone(first, outcome, deliver, refuse);
+    }
     for (const group of groupForFetch(toFetch, oversized)) await fetchInUidOrder(client, group, deliver, refuse);
     await skipUpTo(Number.POSITIVE_INFINITY);
   }
@@ -250,17 +288,18 @@ async function fetchFolderWith(
 /**
  * One mail by UID, read-only (a quarantined mail fetched again when staff ask), with the folder's
  * UIDVALIDITY; `mail` null when it is no longer in the folder. Like the sync, only the first
- * MAX_MAIL_BYTES of a huge mail.
+ * MAX_MAIL_BYTES of a huge mail. A server that answers for the mail without its content fails.
  */
 export async function fetchOneMail(config: ImapConfig, folder: string, uid: number): Promise<{ uidValidity: string; mail: FetchedMail | null }> {
   const client = createImapClient(config);
   try {
     await client.connect();
     const mailbox = await client.mailboxOpen(folder, { readOnly: true });
-    const message = await client.fetchOne(String(uid), { uid: true, internalDate: true, flags: true, source: { maxLength: MAX_MAIL_BYTES } }, { uid: true });
+    // As the sync asks for a mail alone: one the server withholds, though it answers for its flags, is not taken for gone.
+    const outcome = await fetchAloneUnlessRefused(client, uid, ALONE_QUERY, { patient: false });
+    if ('refusal' in outcome) throw outcome.error;
     await client.logout();
-    const mail = message && message.uid === uid && message.source ? fetchedMail(message, message.source) : null;
-    return { uidValidity: mailbox.uidValidity.toString(), mail };
+    return { uidValidity: mailbox.uidValidity.toString(), mail: outcome.mail ?? null };
   } catch (error) {
     client.close();
     throw toImapAppError(error, config, folder);
@@ -276,76 +315,6 @@ export async function testImapLogin(config: ImapConfig): Promise<void> {
   } catch (error) {
     client.close();
     throw toImapAppError(error, config);
-  }
-}
-
-/**
- * Fetches mails and hands them over strictly in UID order. Servers answer in mailbox order, which
- * is UID order, so normally each mail goes straight through; one that arrives early waits for
- * those before it (beyond OUT_OF_ORDER_BYTES it is fetched again later instead), and a mail
- * expunged meanwhile is simply never handed over. An oversized mail comes as its first MAX_MAIL_BYTES.
- *
- * A server that will not hand over some mail answers the others and ends the FETCH with NO. Then
- * (given `refuse`) each mail it did not send is asked for on its own: one it sends, or that is
- * gone, is dealt with as above; one it refuses again is handed to `refuse` if the server still
- * answers for that mail's flags, so that one unreadable mail does not hold up its folder for good.
- * When the server answers nothing for it, the fault is the server's: the FETCH's error is thrown.
- */
-async function fetchInUidOrder(
-  client: ImapFlow,
-  group: FetchGroup,
-  deliver: (mail: FetchedMail) => Promise<void>,
-  refuse: ((uid: number, serverText: string) => Promise<void>) | null,
-): Promise<void> {
-  const { uids } = group;
-  // The flags too: a mail answered from another client before it was fetched is never reported as a change later.
-  const query = { uid: true, internalDate: true, flags: true, source: group.truncate ? { maxLength: MAX_MAIL_BYTES } : true } as const;
-  const wanted = new Set(uids);
-  const waiting = new Map<number, FetchedMail>();
-  const dropped = new Set<number>();
-  let waitingBytes = 0;
-  let next = 0;
-  let refused = false;
-  try {
-    for await (const message of client.fetch(toSequenceSet(uids), query, { uid: true })) {
-      if (!message.source || !wanted.has(message.uid)) continue;
-      wanted.delete(message.uid);
-      const mail = fetchedMail(message, message.source);
-      if (message.uid !== uids[next]) {
-        if (waitingBytes + mail.raw.length > OUT_OF_ORDER_BYTES) dropped.add(mail.uid);
-        else {
-          waiting.set(mail.uid, mail);
-          waitingBytes += mail.raw.length;
-        }
-        continue;
-      }
-      next++;
-      await deliver(mail);
-      for (let held = waiting.get(uids[next] as number); held; held = waiting.get(uids[next] as number)) {
-        waiting.delete(held.uid);
-        waitingBytes -= held.raw.length;
-        next++;
-        await deliver(held);
-      }
-    }
-  } catch (error) {
-    if (!refuse || !isMailRefusal(error) || !client.usable) throw error;
-    refused = true;
-  }
-  // What is left was preceded by a mail that disappeared from the server (or that it refused): keep the order among the rest.
-  for (; next < uids.length; next++) {
-    const uid = uids[next] as number;
-    const held = waiting.get(uid);
-    if (held) {
-      await deliver(held);
-      continue;
-    }
-    if (!dropped.has(uid) && !(refused && wanted.has(uid))) continue;
-    const outcome = await fetchAloneUnlessRefused(client, uid, query, { patient: true });
-    if ('refusal' in outcome) {
-      if (!refuse) throw outcome.error;
-      await refuse(uid, outcome.refusal);
-    } else if (outcome.mail) await deliver(outcome.mail);
   }
 }
 

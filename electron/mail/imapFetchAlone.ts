@@ -1,4 +1,5 @@
 import type { ImapFlow } from 'imapflow';
+import { userMessage } from '../../shared/userMessages';
 import type { FetchedMail } from './imapFetch';
 
 /**
@@ -8,12 +9,24 @@ import type { FetchedMail } from './imapFetch';
  * mails ended in NO, and how it asks again for mails set aside for such a refusal.
  */
 
-async function fetchAlone(client: ImapFlow, uid: number, query: Parameters<ImapFlow['fetch']>[1]): Promise<FetchedMail | undefined> {
-  let found: FetchedMail | undefined;
+/** The server answered for the mail (its flags, or `BODY[] NIL`) but sent none of its content. */
+const WITHHELD = 'withheld';
+
+async function fetchAlone(client: ImapFlow, uid: number, query: Parameters<ImapFlow['fetch']>[1]): Promise<FetchedMail | typeof WITHHELD | undefined> {
+  let found: FetchedMail | typeof WITHHELD | undefined;
   for await (const message of client.fetch(String(uid), query, { uid: true })) {
-    if (message.uid === uid && message.source) found = fetchedMail(message, message.source);
+    if (message.uid !== uid) continue;
+    found = message.source ? fetchedMail(message, message.source) : (found ?? WITHHELD);
   }
   return found;
+}
+
+/**
+ * What a FETCH of a mail's content that ended OK without it is taken for: the server's answer
+ * ("OK, but without the mail's content"), as a NO's words are, so that it reads the same to staff.
+ */
+function withheldContent(): Error {
+  return Object.assign(new Error('The IMAP server answered OK without the mail\'s content'), { responseText: userMessage('answeredWithoutContent') });
 }
 
 /** How long a mail the server refused waits to be asked for once more: a refusal that passes (a server busy for a moment) is no reason to set it aside. */
@@ -21,9 +34,11 @@ const REFUSAL_RETRY_MS = 1000;
 
 /**
  * One mail fetched on its own (undefined when it is gone), or why the server will not hand it
- * over: it refused it (a NO that names no fault of its own), `patient`ly once more after a
- * moment, while it still answers for the mail's flags. A server that answers nothing for the mail,
- * or names its own fault, fails: its error is thrown.
+ * over: it refused it (a NO that names no fault of its own), or ended the FETCH OK without its
+ * content (a server that leaves a mail out of its answer), `patient`ly once more after a moment,
+ * while it still answers for the mail's flags. Only a mail the server answers nothing for, not
+ * even its flags, is gone. A server that answers nothing for a mail it refused, or names its own
+ * fault, fails: its error is thrown.
  */
 export async function fetchAloneUnlessRefused(
   client: ImapFlow,
@@ -33,7 +48,14 @@ export async function fetchAloneUnlessRefused(
 ): Promise<{ mail: FetchedMail | undefined } | { refusal: string; error: unknown }> {
   for (let attempt = options.patient ? 2 : 1; ; attempt--) {
     try {
-      return { mail: await fetchAlone(client, uid, query) };
+      const mail = await fetchAlone(client, uid, query);
+      if (mail !== WITHHELD && (mail || !(await answersForFlags(client, uid)))) return { mail };
+      if (attempt > 1) {
+        await new Promise((resolve) => setTimeout(resolve, REFUSAL_RETRY_MS));
+        continue;
+      }
+      const error = withheldContent();
+      return { refusal: serverText(error), error };
     } catch (error) {
       if (!isMailRefusal(error) || !client.usable) throw error;
       if (attempt > 1) {

@@ -4,7 +4,7 @@ import { startOfTokyoDay } from '../../shared/tokyoTime';
 import { userMessage } from '../../shared/userMessages';
 import type { Workspace } from '../app/workspace';
 import { listOwnAddresses, type MailAccountWithSecrets } from '../accounts/accountRepository';
-import { getSyncState, listRefusedByServer, recordSyncHealth, saveSyncState, SERVER_REFUSED } from '../accounts/syncStateRepository';
+import { getSyncState, listRefusedByServer, recordSyncHealth, saveSyncState, SERVER_HUNG_UP, SERVER_REFUSED } from '../accounts/syncStateRepository';
 import { rawTransaction } from '../db/rawTransaction';
 import { openMailLogin } from '../accounts/mailLogin';
 import { markServerChanges, saveFolderModseq } from '../inquiries/serverStateRepository';
@@ -98,6 +98,7 @@ export async function syncAccount(ws: Workspace, accountId: number, options: Syn
       const folderResult: FolderSyncResult = { folder, fetched: 0, error: null };
       report.folders.push(folderResult);
       progress.pendingInFolder = 0;
+      let firstMailAlone = false;
       for (;;) {
         if (!session.usable) {
           await session.close();
@@ -105,13 +106,16 @@ export async function syncAccount(ws: Workspace, accountId: number, options: Syn
         }
         const storedBefore = progress.done;
         try {
-          await syncFolder(ws, account, folder, session, context, options, { report, folderResult, changed, progress });
+          await syncFolder(ws, account, folder, session, context, options, { firstMailAlone, report, folderResult, changed, progress });
           break;
         } catch (error) {
           // Cancelling, or a failure here (the database), stops the whole sync; a server's refusal of one folder does not.
           if (signal?.aborted || !(error instanceof AppError)) throw error;
-          if (progress.done > storedBefore) reconnector.madeProgress();
+          const progressed = progress.done > storedBefore;
+          if (progressed) reconnector.madeProgress();
           if (isDroppedConnection(error)) {
+            // Dropped before a mail came: perhaps by the next mail itself, which the next try fetches alone to tell.
+            firstMailAlone = !progressed;
             // What was fetched is stored (syncFolder stores before it throws): log in again and resume from the cursor.
             ws.logger.warn('sync.connection_lost', { accountId, code: error.code, stored: progress.done });
             await session.close();
@@ -178,6 +182,8 @@ function pushChanged(ws: Workspace, changed: Set<number>): void {
 }
 
 interface Tally {
+  /** The connection dropped at the last try before a mail came: the next mail is fetched alone, and set aside if it drops again. */
+  firstMailAlone: boolean;
   report: SyncReport;
   folderResult: FolderSyncResult;
   changed: Set<number>;
@@ -267,6 +273,9 @@ async function syncFolder(
     ? {
         uidValidity: state.uidValidity,
         uids: [...refusedByUid.keys()],
+        // Set aside for that now: the next sync does not ask for it again, to be hung up on again.
+        onHungUp: (uid: number) =>
+          rawTransaction(ws.db, ws.raw, () => store.cursor.quarantine({ accountId, folder, uidValidity: state.uidValidity, uid }, userMessage(SERVER_HUNG_UP), ws.now())),
         onRetrieved: async (mail: FetchedMail) => {
           const id = refusedByUid.get(mail.uid);
           if (id === undefined) return;
@@ -302,6 +311,7 @@ async function syncFolder(
       onSkip: (uid, _validity, messageId) => pipeline.skip(uid, messageId),
       onRefused: (uid, _validity, serverText) => pipeline.refuse(uid, userMessage(SERVER_REFUSED, { reply: serverText })),
       ...(retryRefused ? { retryRefused } : {}),
+      ...(tally.firstMailAlone ? { onHungUpOnFirst: (uid: number) => pipeline.refuse(uid, userMessage(SERVER_HUNG_UP)) } : {}),
     });
   } catch (error) {
     failure = { error };

@@ -1,14 +1,18 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { abortableSleep, type ReconnectPolicy } from '../../electron/sync/reconnect';
 import { startDovecot, type DovecotServer } from '../support/dovecot';
 import { japaneseMail } from '../support/mailFixtures';
 import { startRefusingImapProxy, type RefusingImapProxy } from '../support/refusingImapProxy';
 import { startTestApp, type TestApp } from '../support/testApp';
 import { proxiedSyncAccount } from '../support/mailAccount';
 import { storedMessageIds } from '../support/storedMail';
+import { localizeUserMessage } from '../../shared/userMessages';
 
 const SUPPORT = 'support@toot.example';
 const MAILS = 8;
 const TIMEOUT_MS = 120_000;
+/** The app's policy (three attempts), quicker. */
+const QUICK_RECONNECT: ReconnectPolicy = { delaysMs: [100, 200, 400], sleep: abortableSleep };
 
 function customerMail(i: number): Buffer {
   return japaneseMail({
@@ -114,6 +118,114 @@ describe('a sync against a server that refuses to hand over mail', () => {
       // Refused in the FETCH of all, then alone; the third ask brought it.
       expect(proxy.contentAsked.get(flaky)).toBe(2);
       expect(proxy.refusals).toBe(2);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'fetches again, on its own, a mail the server left out of a FETCH that still ended OK: it is not taken for deleted, and nothing is lost',
+    async () => {
+      const accountId = await addAccount();
+      const left = uids[4] as number;
+      proxy.omitContent([left], { times: 1 });
+
+      const report = await t.call('sync.run', { accountId });
+
+      expect(report).toMatchObject({ fetched: MAILS, newInquiries: MAILS, quarantined: 0 });
+      expect(await storedMessageIds(t)).toEqual(messageIdsExcept());
+      expect(await t.call('sync.quarantine', { accountId })).toEqual([]);
+      expect(proxy.contentAsked.get(left)).toBe(1);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'sets aside a mail the server always leaves out of its answers, saying so, and files it once the server hands it over',
+    async () => {
+      const accountId = await addAccount();
+      const left = uids[4] as number;
+      proxy.omitContent([left]);
+
+      const report = await t.call('sync.run', { accountId });
+
+      expect(report).toMatchObject({ newInquiries: MAILS - 1, quarantined: 1 });
+      expect(await storedMessageIds(t)).toEqual(messageIdsExcept(4));
+      expect(await inboxCursor()).toBe(uids.at(-1));
+      const [setAside] = await t.call('sync.quarantine', { accountId });
+      expect(setAside).toMatchObject({ uid: left });
+      expect(setAside?.reason).toBe("The IMAP server would not hand over this mail (the server said: OK, but without the mail's content): retry later, or open it in webmail");
+      expect(localizeUserMessage(setAside?.reason ?? '', 'ja')).toBe(
+        'IMAP サーバーがこのメールを渡しませんでした（サーバーの応答: OK（メールの内容なし））。後でもう一度試すか、Web メールで開いてください。',
+      );
+      // Staff's retry while the server still withholds it says so, and does not call it gone.
+      await expect(t.call('sync.retryQuarantined', { id: setAside!.id })).rejects.toMatchObject({
+        code: 'IMAP_ERROR',
+        message: expect.stringMatching(/without the mail's content/),
+      });
+      expect(await t.call('sync.quarantine', { accountId })).toHaveLength(1);
+
+      proxy.forward();
+      await t.call('sync.run', { accountId });
+      expect(await t.call('sync.quarantine', { accountId })).toEqual([]);
+      expect(await storedMessageIds(t)).toEqual(messageIdsExcept());
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'sets aside a mail the server hangs up on each time it is fetched, and syncs every other mail: the account does not fail for good',
+    async () => {
+      await t.dispose();
+      t = await startTestApp({ sync: { reconnect: QUICK_RECONNECT } });
+      const accountId = await addAccount();
+      const poison = uids[2] as number;
+      proxy.hangUpOn([poison]);
+
+      const report = await t.call('sync.run', { accountId });
+
+      expect(report).toMatchObject({ newInquiries: MAILS - 1, quarantined: 1 });
+      expect(report.folders).toEqual([{ folder: 'INBOX', fetched: MAILS, error: null }]);
+      expect(await storedMessageIds(t)).toEqual(messageIdsExcept(2));
+      expect(await inboxCursor()).toBe(uids.at(-1));
+      const [setAside, ...others] = await t.call('sync.quarantine', { accountId });
+      expect(others).toEqual([]);
+      expect(setAside).toMatchObject({ uid: poison, reason: 'The connection to the IMAP server dropped each time this mail was fetched: retry later, or open it in webmail' });
+      expect((await t.call('sync.status', {}))[0]?.lastError).toBeNull();
+
+      // Later syncs do not ask for it again, to be hung up on again.
+      const asked = proxy.contentAsked.get(poison);
+      expect(await t.call('sync.run', { accountId })).toMatchObject({ fetched: 0, quarantined: 0 });
+      expect(proxy.contentAsked.get(poison)).toBe(asked);
+
+      // Staff's retry says the connection was lost, and keeps it; once the server hands it over, it is filed.
+      await expect(t.call('sync.retryQuarantined', { id: setAside!.id })).rejects.toMatchObject({ code: 'IMAP_UNREACHABLE' });
+      expect(await t.call('sync.quarantine', { accountId })).toHaveLength(1);
+      proxy.forward();
+      expect(await t.call('sync.retryQuarantined', { id: setAside!.id })).toMatchObject({ outcome: 'new' });
+      expect(await storedMessageIds(t)).toEqual(messageIdsExcept());
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'stops asking for a set-aside mail that the server hangs up on when the sync asks for it again, and goes on',
+    async () => {
+      await t.dispose();
+      t = await startTestApp({ sync: { reconnect: QUICK_RECONNECT } });
+      const accountId = await addAccount();
+      const mail = uids[5] as number;
+      proxy.refuseContent([mail]);
+      expect(await t.call('sync.run', { accountId })).toMatchObject({ newInquiries: MAILS - 1, quarantined: 1 });
+
+      proxy.hangUpOn([mail]);
+      expect(await t.call('sync.run', { accountId })).toMatchObject({ fetched: 0 });
+
+      const [setAside] = await t.call('sync.quarantine', { accountId });
+      expect(setAside).toMatchObject({ uid: mail, reason: expect.stringMatching(/^The connection to the IMAP server dropped each time/) });
+      expect((await t.call('sync.status', {}))[0]?.lastError).toBeNull();
+      const asked = proxy.contentAsked.get(mail);
+      await t.call('sync.run', { accountId });
+      expect(proxy.contentAsked.get(mail)).toBe(asked);
     },
     TIMEOUT_MS,
   );

@@ -11,6 +11,12 @@ import { listenOnLoopback } from './tcpProxy';
  *   With `times`, each is refused only the first so many times it is asked for (a refusal that
  *   passes); with `code`, the NO carries that response code (`UNAVAILABLE`: the server's storage
  *   is down while its index still answers for flags); `'all'` refuses every mail's content.
+ * - `omitContent(uids)`: those mails are left out of every UID FETCH of message bodies, which still
+ *   ends OK, as a server does that answers for some mails and silently not for others (a FETCH of
+ *   their flags alone still works). `times` as for `refuseContent`.
+ * - `hangUpOn(uids)`: the server drops the connection when it comes to one of those mails in a
+ *   UID FETCH of message bodies, after it sent the mails before it, as a server does that crashes
+ *   on one mail. `times` as for `refuseContent`.
  * - `refuseAllFetches()`: every UID FETCH fails (`NO [UNAVAILABLE]`), as when the server's
  *   storage is down: the fault is the server's, not any one mail's.
  *
@@ -20,6 +26,8 @@ export interface RefusingImapProxy {
   host: '127.0.0.1';
   port: number;
   refuseContent(uids: Iterable<number> | 'all', options?: { times?: number; code?: string }): void;
+  omitContent(uids: Iterable<number>, options?: { times?: number }): void;
+  hangUpOn(uids: Iterable<number>, options?: { times?: number }): void;
   refuseAllFetches(): void;
   /** Nothing is refused any more. */
   forward(): void;
@@ -30,6 +38,8 @@ export interface RefusingImapProxy {
   stop(): Promise<void>;
 }
 
+/** In place of the answer that ends a FETCH: the connection is dropped instead. */
+const HANG_UP = 'hang up';
 const CONTENT_REFUSED = 'NO Some messages could not be FETCHed (Failure)';
 const ALL_REFUSED = 'NO [UNAVAILABLE] Internal error occurred. Refer to server log for more information.';
 const UID_FETCH = /^(\S+) UID FETCH ([0-9:,]+) (.*)$/i;
@@ -37,7 +47,8 @@ const LITERAL_AT_END = /\{(\d+)\+?\}$/;
 
 export async function startRefusingImapProxy(target: { host: string; port: number }): Promise<RefusingImapProxy> {
   let refusedContent: Set<number> | 'all' = new Set<number>();
-  let contentRefusal = { times: Number.POSITIVE_INFINITY, answer: CONTENT_REFUSED };
+  /** How the FETCH that named a withheld mail ends: with this NO, or (null) OK. */
+  let contentRefusal: { times: number; answer: string | null } = { times: Number.POSITIVE_INFINITY, answer: CONTENT_REFUSED };
   const contentAsked = new Map<number, number>();
   let refuseAll = false;
   let refusals = 0;
@@ -95,6 +106,10 @@ export async function startRefusingImapProxy(target: { host: string; port: numbe
         const refusal = failTags.get(tag);
         const completion = /^\S+ (OK|NO|BAD)\b/i.exec(line);
         if (refusal && completion) failTags.delete(tag);
+        if (refusal === HANG_UP && completion) {
+          client.end(Buffer.concat(out), () => forget());
+          return;
+        }
         if (refusal && completion?.[1]?.toUpperCase() === 'OK') {
           refusals++;
           out.push(Buffer.from(`${tag} ${refusal}\r\n`, 'latin1'));
@@ -115,15 +130,17 @@ export async function startRefusingImapProxy(target: { host: string; port: numbe
     }
     if (!/BODY(\.PEEK)?\[/i.test(items)) return line;
     const uids = expand(set);
-    const kept = uids.filter((uid) => {
-      if (refusedContent !== 'all' && !refusedContent.has(uid)) return true;
+    const withheld = (uid: number) => {
+      if (refusedContent !== 'all' && !refusedContent.has(uid)) return false;
       const asked = contentAsked.get(uid) ?? 0;
-      if (asked >= contentRefusal.times) return true;
+      if (asked >= contentRefusal.times) return false;
       contentAsked.set(uid, asked + 1);
-      return false;
-    });
+      return true;
+    };
+    const hangUpAt = contentRefusal.answer === HANG_UP ? uids.findIndex(withheld) : -1;
+    const kept = contentRefusal.answer === HANG_UP ? (hangUpAt < 0 ? uids : uids.slice(0, hangUpAt)) : uids.filter((uid) => !withheld(uid));
     if (kept.length === uids.length) return line;
-    failTags.set(tag, contentRefusal.answer);
+    if (contentRefusal.answer !== null) failTags.set(tag, contentRefusal.answer);
     return kept.length ? `${tag} UID FETCH ${kept.join(',')} ${items}` : `${tag} NOOP`;
   }
 
@@ -137,6 +154,16 @@ export async function startRefusingImapProxy(target: { host: string; port: numbe
         times: options.times ?? Number.POSITIVE_INFINITY,
         answer: options.code ? `NO [${options.code}] Internal error occurred. Refer to server log for more information.` : CONTENT_REFUSED,
       };
+      contentAsked.clear();
+    },
+    omitContent(uids, options = {}) {
+      refusedContent = new Set(uids);
+      contentRefusal = { times: options.times ?? Number.POSITIVE_INFINITY, answer: null };
+      contentAsked.clear();
+    },
+    hangUpOn(uids, options = {}) {
+      refusedContent = new Set(uids);
+      contentRefusal = { times: options.times ?? Number.POSITIVE_INFINITY, answer: HANG_UP };
       contentAsked.clear();
     },
     refuseAllFetches() {
