@@ -159,6 +159,17 @@ export function quarantineSummaryOf(mail: InboundMail): QuarantineSummary {
   return { from, subject: mail.subject, date: mail.date, messageKey: mail.messageKey };
 }
 
+/**
+ * Why a mail is set aside when the database refused its data (a constraint, a value too big):
+ * null for anything else (a full disk, an I/O error, a bug), which fails what was being stored, so
+ * that no mail is ever set aside for a reason that is not its own.
+ */
+export function refusedDataReason(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  const refused = typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_TOOBIG' || code === 'SQLITE_MISMATCH');
+  return refused ? userMessage('notStored', { code }) : null;
+}
+
 /** The first inquiry numbered in the subject (the last written first) that is the sender's own. */
 function inquiryNumberedBySameCustomer(store: IngestStore, mail: InboundMail): number | null {
   if (!mail.fromAddress) return null;

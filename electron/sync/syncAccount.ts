@@ -10,7 +10,7 @@ import { openMailLogin } from '../accounts/mailLogin';
 import { markServerChanges, saveFolderModseq } from '../inquiries/serverStateRepository';
 import { openImapSession, type FetchedMail, type ImapSession } from '../mail/imapFetch';
 import { parseInboundMail, type InboundMail } from '../mail/parseInboundMail';
-import { foundAgain, ingestMail, ingestStore, quarantineSummaryOf, type IngestContext, type IngestOutcome } from './ingestMail';
+import { foundAgain, ingestMail, ingestStore, quarantineSummaryOf, refusedDataReason, type IngestContext, type IngestOutcome } from './ingestMail';
 import { DeadBufferCollector } from './deadBufferCollector';
 import { DEFAULT_PIPELINE_LIMITS, IngestPipeline, limitConcurrency, parseOutcome, type PipelineLimits, type ReadyMail } from './ingestPipeline';
 import { fileSetAsideMail } from './setAsideFiling';
@@ -229,8 +229,9 @@ async function syncFolder(
         try {
           return ingestInSavepoint(arrived, ctx);
         } catch (error) {
-          if (!isRefusedData(error)) throw error;
-          store.cursor.quarantine({ ...ctx, uid: entry.uid }, userMessage('notStored', { code: (error as { code: string }).code }), now, quarantineSummaryOf(entry.result.mail));
+          const reason = refusedDataReason(error);
+          if (reason === null) throw error;
+          store.cursor.quarantine({ ...ctx, uid: entry.uid }, reason, now, quarantineSummaryOf(entry.result.mail));
           return { kind: 'quarantined' };
         }
       });
@@ -242,7 +243,7 @@ async function syncFolder(
       outcomes = await rawTransaction(ws.db, ws.raw, storeAll(false));
     } catch (error) {
       // The whole batch was rolled back; again, mail by mail.
-      if (!isRefusedData(error)) throw error;
+      if (refusedDataReason(error) === null) throw error;
       outcomes = await rawTransaction(ws.db, ws.raw, storeAll(true));
     }
     // Counted only once committed: a failed batch counts nothing.
@@ -358,14 +359,4 @@ function countOutcome(report: SyncReport, outcome: StoredOutcome, changed: Set<n
       report.quarantined++;
       break;
   }
-}
-
-/**
- * The database refused this mail's data (a constraint): quarantine the mail and go on. Anything
- * else (a full disk, an I/O error, a bug) fails the batch, so no mail is ever set aside for a
- * reason that is not its own.
- */
-function isRefusedData(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_TOOBIG' || code === 'SQLITE_MISMATCH');
 }

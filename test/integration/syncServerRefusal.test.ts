@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { abortableSleep, type ReconnectPolicy } from '../../electron/sync/reconnect';
+import { inspectDatabase } from '../support/inspectDatabase';
 import { startDovecot, type DovecotServer } from '../support/dovecot';
 import { japaneseMail } from '../support/mailFixtures';
 import { startRefusingImapProxy, type RefusingImapProxy } from '../support/refusingImapProxy';
@@ -226,6 +227,33 @@ describe('a sync against a server that refuses to hand over mail', () => {
       const asked = proxy.contentAsked.get(mail);
       await t.call('sync.run', { accountId });
       expect(proxy.contentAsked.get(mail)).toBe(asked);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'keeps a mail set aside, saying why, when the server hands it over at last but the database refuses its data: neither the sync nor staff’s retry fails for it',
+    async () => {
+      const accountId = await addAccount();
+      proxy.refuseContent([uids[5] as number]);
+      expect(await t.call('sync.run', { accountId })).toMatchObject({ newInquiries: MAILS - 1, quarantined: 1 });
+      // A rule the database enforces, standing in for any data it could refuse.
+      await t.app.close();
+      await inspectDatabase(t.dataDir, (raw) =>
+        raw.exec("CREATE TRIGGER refuse_mail BEFORE INSERT ON inquiries WHEN NEW.subject = 'お問い合わせ 5' BEGIN SELECT RAISE(ABORT, 'refused'); END"),
+      );
+      await t.restart();
+      proxy.forward();
+
+      expect(await t.call('sync.run', { accountId })).toMatchObject({ fetched: 0 });
+      expect((await t.call('sync.status', {}))[0]?.lastError).toBeNull();
+      const [setAside, ...others] = await t.call('sync.quarantine', { accountId });
+      expect(others).toEqual([]);
+      expect(setAside).toMatchObject({ uid: uids[5], reason: 'The mail could not be stored (SQLITE_CONSTRAINT_TRIGGER)', subject: 'お問い合わせ 5' });
+
+      expect(await t.call('sync.retryQuarantined', { id: setAside!.id })).toMatchObject({ outcome: 'setAside', reason: 'The mail could not be stored (SQLITE_CONSTRAINT_TRIGGER)' });
+      expect(await t.call('sync.quarantine', { accountId })).toHaveLength(1);
+      expect(await storedMessageIds(t)).toEqual(messageIdsExcept(5));
     },
     TIMEOUT_MS,
   );
