@@ -215,6 +215,10 @@ const MAIL_MESSAGES = {
     en: 'Bounce: delivery failed for {failed} address(es); {marked} customer(s) marked undeliverable. No inquiry opened.',
     ja: '配信エラー: {failed} 件のアドレスに届きませんでした。{marked} 人の顧客を配信不能にしました。問い合わせにはしていません。',
   },
+  bounceBeforeImportDate: {
+    en: 'Bounce from before the import date: delivery failed for {failed} address(es) then; no customer marked undeliverable. No inquiry opened.',
+    ja: '取り込み開始日より前の配信エラー: 当時 {failed} 件のアドレスに届きませんでした。顧客は配信不能にしていません。問い合わせにはしていません。',
+  },
   ownAddress: {
     en: "Sent from one of this app's own addresses: not a customer inquiry",
     ja: 'この窓口自身の送信元アドレスから送られたメールのため、お客様の問い合わせではありません',

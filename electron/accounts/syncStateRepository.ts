@@ -127,7 +127,7 @@ export const SERVER_REFUSED: UserMessageKey = 'serverRefusedMail';
 export const SERVER_HUNG_UP: UserMessageKey = 'serverHungUpOnMail';
 
 /** Reasons staff may overrule by filing the mail as an inquiry: it only looks automatic (a web form that sends as "bulk"). */
-const FILEABLE_REASONS: ReadonlySet<string | null> = new Set<UserMessageKey>(['automaticMail', 'bounce']);
+const FILEABLE_REASONS: ReadonlySet<string | null> = new Set<UserMessageKey>(['automaticMail', 'bounce', 'bounceBeforeImportDate']);
 
 function quarantinedMailQuery(db: Executor) {
   return db.selectFrom('quarantine').select(['id', 'mailAccountId as accountId', 'folder', 'imapUid as uid', 'reason', 'reasonKey', 'at', 'fromText as from', 'subject', 'sentAt', 'uidValidity']);

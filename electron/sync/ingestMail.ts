@@ -58,7 +58,8 @@ export function ingestStore(raw: BetterSqlite3.Database): IngestStore {
  *   mail found in several folders or accounts, or found again after a crash or a UIDVALIDITY
  *   change, stays one message;
  * - automatic mail (auto-replies, bounces) opens nothing and is never answered, so no robot can
- *   start a loop with Madoguchi; a bounce marks the failed addresses undeliverable;
+ *   start a loop with Madoguchi; a bounce marks the failed addresses undeliverable, unless it
+ *   arrived before the account's import date;
  * - mail from Madoguchi's own sending addresses is not a customer's inquiry;
  * - a reply joins its thread by In-Reply-To/References, then by an inquiry number "[#123]" in the
  *   subject from the same customer; anything else opens a new inquiry. Subjects alone never merge.
@@ -75,12 +76,13 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
     return { kind: 'duplicate' };
   }
 
+  const archived = ctx.archiveBefore !== null && arrived.internalDate < ctx.archiveBefore;
   if (mail.automatic) {
+    // A bounce from before the import date is history: the address may have been fixed since.
     let undeliverable = 0;
-    for (const address of mail.failedRecipients) undeliverable += store.customers.markEmailUndeliverable(address);
-    const reason = mail.failedRecipients.length
-      ? userMessage('bounce', { failed: mail.failedRecipients.length, marked: undeliverable })
-      : userMessage('automaticMail');
+    if (!archived) for (const address of mail.failedRecipients) undeliverable += store.customers.markEmailUndeliverable(address);
+    const failed = mail.failedRecipients.length;
+    const reason = failed ? userMessage(archived ? 'bounceBeforeImportDate' : 'bounce', { failed, marked: undeliverable }) : userMessage('automaticMail');
     store.cursor.quarantine({ ...ctx, uid: arrived.uid }, reason, ctx.now, quarantineSummaryOf(mail));
     return { kind: 'automatic', undeliverable };
   }
@@ -89,7 +91,6 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
     return { kind: 'own' };
   }
 
-  const archived = ctx.archiveBefore !== null && arrived.internalDate < ctx.archiveBefore;
   let inquiryId = store.inquiries.inquiryOfMessageKeys([...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references]);
   if (inquiryId === null) inquiryId = inquiryNumberedBySameCustomer(store, mail);
 

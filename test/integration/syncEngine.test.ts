@@ -1,4 +1,5 @@
 import { mailAccountInput, type MailAccount, type MailAccountInput } from '../../shared/mailAccounts';
+import { localizeUserMessage } from '../../shared/userMessages';
 import { testMailAccount } from '../support/mailAccount';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from '../support/dovecot';
@@ -244,6 +245,27 @@ describe('the sync engine against a real Dovecot and a real encrypted database',
       expect((await t.call('marketing.preview', {})).count).toBe(0);
       // No customer is made up for an address only a bounce named.
       expect((await t.call('customers.search', { query: 'stranger' }))).toHaveLength(0);
+    });
+
+    it('marks no one undeliverable for a bounce from before the import date: it is history, and the address may have been fixed since', async () => {
+      await dovecot.appendMail(mail(1, { from: 'hanako@example.jp', subject: 'カタログ希望' }));
+      // 2025-04-01 in Tokyo starts at 2025-03-31T15:00Z.
+      await dovecot.appendMail(bounceMail({ failedRecipient: 'hanako@example.jp' }), 'INBOX', { internalDate: new Date('2025-03-31T14:59:00Z') });
+      const account = await addAccount(dovecot, { importSince: '2025-04-01' });
+
+      const report = await t.call('sync.run', { accountId: account.id });
+
+      expect(report).toMatchObject({ fetched: 2, newInquiries: 1, automatic: 1, undeliverable: 0 });
+      const [inquiry] = await t.call('inquiries.list', {});
+      expect((await t.call('customers.get', { id: inquiry!.customerId })).customer.emailUndeliverable).toBe(false);
+      const [setAside] = await t.call('sync.quarantine', { accountId: account.id });
+      expect(setAside?.reason).toBe('Bounce from before the import date: delivery failed for 1 address(es) then; no customer marked undeliverable. No inquiry opened.');
+      expect(localizeUserMessage(setAside?.reason ?? '', 'ja')).toBe('取り込み開始日より前の配信エラー: 当時 1 件のアドレスに届きませんでした。顧客は配信不能にしていません。問い合わせにはしていません。');
+
+      // The same bounce arriving after the import date marks the address.
+      await dovecot.appendMail(Buffer.from(bounceMail({ failedRecipient: 'hanako@example.jp' }).toString('latin1').replace('<bounce-1@', '<bounce-2@'), 'latin1'));
+      expect(await t.call('sync.run', { accountId: account.id })).toMatchObject({ automatic: 1, undeliverable: 1 });
+      expect((await t.call('customers.get', { id: inquiry!.customerId })).customer.emailUndeliverable).toBe(true);
     });
 
     it('never answers or opens an inquiry for an auto-reply to our reply, nor for mail from our own address: no loop', async () => {
