@@ -99,7 +99,7 @@ export async function getQuarantined(db: Executor, id: number): Promise<(Quarant
 
 /**
  * Mails of the folder's numbering `uidValidity` set aside because the server would not hand them
- * over, oldest first: the sync asks for them again (see syncAccount), so a refusal that passes
+ * over (or hung up on them), oldest first: the sync asks for them again (see syncAccount), so a refusal that passes
  * needs no one to notice it. A row without a numbering (set aside before migration 0009) is taken
  * for this one. Those of another numbering, or of a mailbox read before, are not asked for: their
  * UIDs name other mails now, and the limit is not spent on them.
@@ -110,8 +110,10 @@ export async function listRefusedByServer(db: Executor, accountId: number, folde
     .select(['id', 'imapUid as uid'])
     .where('mailAccountId', '=', accountId)
     .where('folder', '=', folder)
-    .where('reasonKey', '=', SERVER_REFUSED)
+    .where('reasonKey', 'in', [SERVER_REFUSED, SERVER_HUNG_UP])
     .where((eb) => eb.or([eb('uidValidity', '=', uidValidity), eb('uidValidity', 'is', null)]))
+    // Those the connection dropped on last: one that drops it again ends the asking for this sync.
+    .orderBy(sql`reason_key = ${SERVER_HUNG_UP}`)
     .orderBy('imapUid')
     .limit(limit)
     .execute();
@@ -122,7 +124,7 @@ export const SERVER_REFUSED: UserMessageKey = 'serverRefusedMail';
 
 /**
  * Why a mail is set aside when the connection dropped each time it was fetched (a server that
- * crashes on it): not asked for again by the sync, which would only be hung up on again, but when staff retry it.
+ * crashes on it). Asked for again like a refused one, after those: a drop then ends the asking for that sync.
  */
 export const SERVER_HUNG_UP: UserMessageKey = 'serverHungUpOnMail';
 

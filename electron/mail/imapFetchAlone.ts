@@ -14,9 +14,15 @@ const WITHHELD = 'withheld';
 
 async function fetchAlone(client: ImapFlow, uid: number, query: Parameters<ImapFlow['fetch']>[1]): Promise<FetchedMail | typeof WITHHELD | undefined> {
   let found: FetchedMail | typeof WITHHELD | undefined;
-  for await (const message of client.fetch(String(uid), query, { uid: true })) {
-    if (message.uid !== uid) continue;
-    found = message.source ? fetchedMail(message, message.source) : (found ?? WITHHELD);
+  try {
+    for await (const message of client.fetch(String(uid), query, { uid: true })) {
+      if (message.uid !== uid) continue;
+      found = message.source ? fetchedMail(message, message.source) : (found ?? WITHHELD);
+    }
+  } catch (error) {
+    // The whole mail came before the connection dropped (or the FETCH ended badly): it is not lost for that.
+    if (found && found !== WITHHELD) return found;
+    throw error;
   }
   return found;
 }
@@ -63,20 +69,20 @@ export async function fetchAloneUnlessRefused(
         continue;
       }
       // Still there, and the server answers for it: the mail is what it cannot hand over.
-      if (!(await answersForFlags(client, uid))) throw error;
+      if (!(await answersForFlags(client, uid).catch(() => false))) throw error;
       return { refusal: serverText(error), error };
     }
   }
 }
 
-/** The server answers a FETCH of this mail's flags alone (with the mail, not with nothing). */
+/**
+ * The server answers a FETCH of this mail's flags alone with the mail (true) or, ending it OK,
+ * with nothing (false: the mail is gone). A FETCH that fails throws: a mail is never taken for
+ * gone because the server could not say.
+ */
 async function answersForFlags(client: ImapFlow, uid: number): Promise<boolean> {
-  try {
-    const message = await client.fetchOne(String(uid), { uid: true, flags: true }, { uid: true });
-    return Boolean(message && message.uid === uid);
-  } catch {
-    return false;
-  }
+  const message = await client.fetchOne(String(uid), { uid: true, flags: true }, { uid: true });
+  return Boolean(message && message.uid === uid);
 }
 
 /**

@@ -35,6 +35,8 @@ export interface SyncOptions {
 const defaultParse: MailParse = limitConcurrency(parseInboundMail, 4);
 /** Mails the server refused before, asked for again per folder and sync (oldest first): enough for a refusal that passed, not a sync's worth of round trips. */
 const REFUSED_RETRIES_PER_SYNC = 50;
+/** Mails set aside per folder and sync because the connection dropped each time one came (see syncAccount). */
+const MAX_HUNG_UP_PER_FOLDER = 1;
 
 interface Progress {
   done: number;
@@ -98,24 +100,32 @@ export async function syncAccount(ws: Workspace, accountId: number, options: Syn
       const folderResult: FolderSyncResult = { folder, fetched: 0, error: null };
       report.folders.push(folderResult);
       progress.pendingInFolder = 0;
-      let firstMailAlone = false;
+      // How the folder is tried again after drops, this sync (see Tally).
+      const tries = { firstMailAlone: false, retryRefused: true, hungUpSetAside: 0 };
       for (;;) {
         if (!session.usable) {
           await session.close();
           session = await reconnector.reopen();
         }
         const storedBefore = progress.done;
+        const attempt: FolderAttempt = { firstMailAlone: tries.firstMailAlone, retryRefused: tries.retryRefused, hungUp: 0, droppedWhileRetrying: false };
         try {
-          await syncFolder(ws, account, folder, session, context, options, { firstMailAlone, report, folderResult, changed, progress });
+          await syncFolder(ws, account, folder, session, context, options, { attempt, report, folderResult, changed, progress });
           break;
         } catch (error) {
           // Cancelling, or a failure here (the database), stops the whole sync; a server's refusal of one folder does not.
           if (signal?.aborted || !(error instanceof AppError)) throw error;
-          const progressed = progress.done > storedBefore;
+          // A mail set aside because the connection dropped on it is no sign that the connection works.
+          const progressed = progress.done - storedBefore > attempt.hungUp;
+          tries.hungUpSetAside += attempt.hungUp;
           if (progressed) reconnector.madeProgress();
           if (isDroppedConnection(error)) {
-            // Dropped before a mail came: perhaps by the next mail itself, which the next try fetches alone to tell.
-            firstMailAlone = !progressed;
+            // Set-aside mail is asked for again at the folder's first try in a sync only: it was then, or the drop came first.
+            tries.retryRefused = false;
+            // Dropped before a mail came: perhaps by the next mail itself, which the next try fetches
+            // alone to tell, once per folder and sync (a connection that drops whatever is fetched
+            // sets aside no more than that, and fails the account as unreachable).
+            tries.firstMailAlone = !progressed && !attempt.droppedWhileRetrying && tries.hungUpSetAside < MAX_HUNG_UP_PER_FOLDER;
             // What was fetched is stored (syncFolder stores before it throws): log in again and resume from the cursor.
             ws.logger.warn('sync.connection_lost', { accountId, code: error.code, stored: progress.done });
             await session.close();
@@ -181,9 +191,20 @@ function pushChanged(ws: Workspace, changed: Set<number>): void {
   changed.clear();
 }
 
-interface Tally {
+/** One try at a folder, after drops of the connection in this sync. */
+interface FolderAttempt {
   /** The connection dropped at the last try before a mail came: the next mail is fetched alone, and set aside if it drops again. */
   firstMailAlone: boolean;
+  /** Set-aside mail the server refused (or hung up on) before is asked for again: at the folder's first try in a sync. */
+  retryRefused: boolean;
+  /** Mails set aside at this try because the connection dropped while each came. */
+  hungUp: number;
+  /** The connection dropped while a set-aside mail was asked for again. */
+  droppedWhileRetrying: boolean;
+}
+
+interface Tally {
+  attempt: FolderAttempt;
   report: SyncReport;
   folderResult: FolderSyncResult;
   changed: Set<number>;
@@ -268,15 +289,16 @@ async function syncFolder(
   const parse = options.parse ?? defaultParse;
   const pipeline = new IngestPipeline(parse, storeBatch, limits, undefined, options.signal);
   // Mails the server would not hand over last time: a refusal that passed files them now, with no one to ask.
-  const refusedBefore = state ? await listRefusedByServer(ws.db, accountId, folder, state.uidValidity, REFUSED_RETRIES_PER_SYNC) : [];
+  const refusedBefore = state && tally.attempt.retryRefused ? await listRefusedByServer(ws.db, accountId, folder, state.uidValidity, REFUSED_RETRIES_PER_SYNC) : [];
   const refusedByUid = new Map(refusedBefore.map((r) => [r.uid, r.id]));
   const retryRefused = state && refusedBefore.length
     ? {
         uidValidity: state.uidValidity,
         uids: [...refusedByUid.keys()],
-        // Set aside for that now: the next sync does not ask for it again, to be hung up on again.
-        onHungUp: (uid: number) =>
-          rawTransaction(ws.db, ws.raw, () => store.cursor.quarantine({ accountId, folder, uidValidity: state.uidValidity, uid }, userMessage(SERVER_HUNG_UP), ws.now())),
+        // It stays set aside as it was; the rest are asked for on the next sync.
+        onHungUp: () => {
+          tally.attempt.droppedWhileRetrying = true;
+        },
         onRetrieved: async (mail: FetchedMail) => {
           const id = refusedByUid.get(mail.uid);
           if (id === undefined) return;
@@ -312,7 +334,14 @@ async function syncFolder(
       onSkip: (uid, _validity, messageId) => pipeline.skip(uid, messageId),
       onRefused: (uid, _validity, serverText) => pipeline.refuse(uid, userMessage(SERVER_REFUSED, { reply: serverText })),
       ...(retryRefused ? { retryRefused } : {}),
-      ...(tally.firstMailAlone ? { onHungUpOnFirst: (uid: number) => pipeline.refuse(uid, userMessage(SERVER_HUNG_UP)) } : {}),
+      ...(tally.attempt.firstMailAlone
+        ? {
+            onHungUpOnFirst: async (uid: number) => {
+              tally.attempt.hungUp++;
+              await pipeline.refuse(uid, userMessage(SERVER_HUNG_UP));
+            },
+          }
+        : {}),
     });
   } catch (error) {
     failure = { error };

@@ -193,10 +193,12 @@ describe('a sync against a server that refuses to hand over mail', () => {
       expect(setAside).toMatchObject({ uid: poison, reason: 'The connection to the IMAP server dropped each time this mail was fetched: retry later, or open it in webmail' });
       expect((await t.call('sync.status', {}))[0]?.lastError).toBeNull();
 
-      // Later syncs do not ask for it again, to be hung up on again.
-      const asked = proxy.contentAsked.get(poison);
+      // A later sync asks for it once, is hung up on, and goes on: the account does not fail for it.
+      const asked = proxy.contentAsked.get(poison) ?? 0;
       expect(await t.call('sync.run', { accountId })).toMatchObject({ fetched: 0, quarantined: 0 });
-      expect(proxy.contentAsked.get(poison)).toBe(asked);
+      expect(proxy.contentAsked.get(poison)).toBe(asked + 1);
+      expect((await t.call('sync.status', {}))[0]?.lastError).toBeNull();
+      expect(await t.call('sync.quarantine', { accountId })).toHaveLength(1);
 
       // Staff's retry says the connection was lost, and keeps it; once the server hands it over, it is filed.
       await expect(t.call('sync.retryQuarantined', { id: setAside!.id })).rejects.toMatchObject({ code: 'IMAP_UNREACHABLE' });
@@ -209,24 +211,62 @@ describe('a sync against a server that refuses to hand over mail', () => {
   );
 
   it(
-    'stops asking for a set-aside mail that the server hangs up on when the sync asks for it again, and goes on',
+    'keeps a set-aside mail set aside when the server hangs up on it as the sync asks for it again, and goes on with the new mail',
+    async () => {
+      await t.dispose();
+      t = await startTestApp({ sync: { reconnect: QUICK_RECONNECT } });
+      const folder = 'AskedAgain';
+      const [, mail] = await dovecot.appendMails([customerMail(200), customerMail(201), customerMail(202)], folder);
+      const accountId = await addAccount([folder]);
+      proxy.refuseContent([mail as number]);
+      expect(await t.call('sync.run', { accountId })).toMatchObject({ newInquiries: 2, quarantined: 1 });
+
+      proxy.hangUpOn([mail as number]);
+      const [later] = await dovecot.appendMails([customerMail(203)], folder);
+      expect(await t.call('sync.run', { accountId })).toMatchObject({ newInquiries: 1, quarantined: 0 });
+
+      expect(proxy.contentAsked.get(mail as number)).toBe(1);
+      expect(await t.call('sync.quarantine', { accountId })).toMatchObject([{ uid: mail, reason: expect.stringMatching(/^The IMAP server would not hand over/) }]);
+      const [status] = await t.call('sync.status', {});
+      expect(status?.lastError).toBeNull();
+      expect(status?.folders.find((f) => f.folder === folder)?.lastUid).toBe(later);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'sets aside no more than one mail per sync when the connection drops whatever is fetched: the account fails as unreachable, and every mail comes in once the server recovers',
     async () => {
       await t.dispose();
       t = await startTestApp({ sync: { reconnect: QUICK_RECONNECT } });
       const accountId = await addAccount();
-      const mail = uids[5] as number;
-      proxy.refuseContent([mail]);
-      expect(await t.call('sync.run', { accountId })).toMatchObject({ newInquiries: MAILS - 1, quarantined: 1 });
+      proxy.hangUpOn(uids);
 
-      proxy.hangUpOn([mail]);
-      expect(await t.call('sync.run', { accountId })).toMatchObject({ fetched: 0 });
+      await expect(t.call('sync.run', { accountId })).rejects.toMatchObject({ code: 'IMAP_UNREACHABLE' });
+      expect(await t.call('sync.quarantine', { accountId })).toHaveLength(1);
+      expect(await storedMessageIds(t)).toEqual([]);
 
-      const [setAside] = await t.call('sync.quarantine', { accountId });
-      expect(setAside).toMatchObject({ uid: mail, reason: expect.stringMatching(/^The connection to the IMAP server dropped each time/) });
-      expect((await t.call('sync.status', {}))[0]?.lastError).toBeNull();
-      const asked = proxy.contentAsked.get(mail);
+      proxy.forward();
       await t.call('sync.run', { accountId });
-      expect(proxy.contentAsked.get(mail)).toBe(asked);
+      expect(await t.call('sync.quarantine', { accountId })).toEqual([]);
+      expect(await storedMessageIds(t)).toEqual(messageIdsExcept());
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'does not take a mail left out of the answer for deleted when the server cannot say whether it is still there: the folder fails, and the mail comes in later',
+    async () => {
+      const accountId = await addAccount();
+      proxy.omitContent([uids[4] as number], { flagsRefused: true });
+
+      await expect(t.call('sync.run', { accountId })).rejects.toMatchObject({ code: 'IMAP_ERROR', message: expect.stringMatching(/Internal error occurred/) });
+      expect(await inboxCursor()).toBeLessThan(uids[4] as number);
+
+      proxy.forward();
+      await t.call('sync.run', { accountId });
+      expect(await storedMessageIds(t)).toEqual(messageIdsExcept());
+      expect(await t.call('sync.quarantine', { accountId })).toEqual([]);
     },
     TIMEOUT_MS,
   );

@@ -13,7 +13,8 @@ import { listenOnLoopback } from './tcpProxy';
  *   is down while its index still answers for flags); `'all'` refuses every mail's content.
  * - `omitContent(uids)`: those mails are left out of every UID FETCH of message bodies, which still
  *   ends OK, as a server does that answers for some mails and silently not for others (a FETCH of
- *   their flags alone still works). `times` as for `refuseContent`.
+ *   their flags alone still works, unless `flagsRefused`: then it fails `NO [UNAVAILABLE]`).
+ *   `times` as for `refuseContent`.
  * - `hangUpOn(uids)`: the server drops the connection when it comes to one of those mails in a
  *   UID FETCH of message bodies, after it sent the mails before it, as a server does that crashes
  *   on one mail. `times` as for `refuseContent`.
@@ -26,7 +27,7 @@ export interface RefusingImapProxy {
   host: '127.0.0.1';
   port: number;
   refuseContent(uids: Iterable<number> | 'all', options?: { times?: number; code?: string }): void;
-  omitContent(uids: Iterable<number>, options?: { times?: number }): void;
+  omitContent(uids: Iterable<number>, options?: { times?: number; flagsRefused?: boolean }): void;
   hangUpOn(uids: Iterable<number>, options?: { times?: number }): void;
   refuseAllFetches(): void;
   /** Nothing is refused any more. */
@@ -51,6 +52,8 @@ export async function startRefusingImapProxy(target: { host: string; port: numbe
   let contentRefusal: { times: number; answer: string | null } = { times: Number.POSITIVE_INFINITY, answer: CONTENT_REFUSED };
   const contentAsked = new Map<number, number>();
   let refuseAll = false;
+  /** A FETCH of flags alone that names a withheld mail fails too. */
+  let flagsRefused = false;
   let refusals = 0;
   const live = new Set<Socket>();
 
@@ -128,8 +131,12 @@ export async function startRefusingImapProxy(target: { host: string; port: numbe
       failTags.set(tag, ALL_REFUSED);
       return `${tag} NOOP`;
     }
-    if (!/BODY(\.PEEK)?\[/i.test(items)) return line;
     const uids = expand(set);
+    if (!/BODY(\.PEEK)?\[/i.test(items)) {
+      if (!flagsRefused || refusedContent === 'all' || !uids.some((uid) => (refusedContent as Set<number>).has(uid))) return line;
+      failTags.set(tag, ALL_REFUSED);
+      return `${tag} NOOP`;
+    }
     const withheld = (uid: number) => {
       if (refusedContent !== 'all' && !refusedContent.has(uid)) return false;
       const asked = contentAsked.get(uid) ?? 0;
@@ -158,6 +165,7 @@ export async function startRefusingImapProxy(target: { host: string; port: numbe
     },
     omitContent(uids, options = {}) {
       refusedContent = new Set(uids);
+      flagsRefused = options.flagsRefused === true;
       contentRefusal = { times: options.times ?? Number.POSITIVE_INFINITY, answer: null };
       contentAsked.clear();
     },
@@ -171,6 +179,7 @@ export async function startRefusingImapProxy(target: { host: string; port: numbe
     },
     forward() {
       refusedContent = new Set();
+      flagsRefused = false;
       refuseAll = false;
     },
     get refusals() {
