@@ -6,7 +6,7 @@ import type { Workspace } from '../app/workspace';
 import type { Executor } from '../db/executor';
 import { listAccounts } from '../accounts/accountRepository';
 import { withMailLogin, type MailLogin } from '../accounts/mailLogin';
-import { getCustomer, insertCustomer } from '../customers/customerRepository';
+import { findCustomerByEmail, getCustomer, insertCustomer } from '../customers/customerRepository';
 import { sendMail } from '../mail/smtpSend';
 import { appendToSentFolder } from '../mail/appendSent';
 import { signatureOf } from '../replies/signatureRepository';
@@ -64,7 +64,11 @@ export async function logOfflineInquiry(ws: Workspace, input: MethodInput<'inqui
   const id = await ws.db.transaction().execute(async (trx) => {
     let customerId = input.customerId;
     if (customerId === undefined) {
-      customerId = (await insertCustomer(trx, input.newCustomer as NonNullable<typeof input.newCustomer>, at)).id;
+      const newCustomer = input.newCustomer as NonNullable<typeof input.newCustomer>;
+      // Addresses are one customer's each: staff are pointed to the one who has it, rather than told of a database error.
+      const holder = newCustomer.email ? await findCustomerByEmail(trx, newCustomer.email) : null;
+      if (holder) throw new AppError('CONFLICT', userMessage('customerEmailTaken', { email: holder.email ?? '', id: holder.id }));
+      customerId = (await insertCustomer(trx, newCustomer, at)).id;
     } else {
       const customer = await getCustomer(trx, customerId);
       if (!customer) throw new AppError('NOT_FOUND', userMessage('customerNotFoundSearchAgain', { id: customerId }));

@@ -41,6 +41,16 @@ describe('the router refuses wrong calls with clear errors', () => {
     expect(await t.app.router.call('accounts.list', {})).toEqual({ ok: true, value: [] });
   });
 
+  it('points to the customer who has an address when staff log a call for a new customer with it, and logs nothing', async () => {
+    const input = { channel: 'phone' as const, newCustomer: { name: '山田 花子', email: 'Hanako@Example.jp' }, receivedAt: '2026-11-24T00:00:00Z', subject: '電話', body: 'カタログ希望' };
+    const first = await t.call('inquiries.logOffline', input);
+    expect(await t.app.router.call('inquiries.logOffline', { ...input, newCustomer: { name: '山田 はなこ', email: 'hanako@example.jp' } })).toEqual({
+      ok: false,
+      error: { code: 'CONFLICT', message: `The address hanako@example.jp is already customer ${first.customerId}'s: open that customer, or use another address.` },
+    });
+    expect(await t.call('inquiries.list', {})).toHaveLength(1);
+  });
+
   it('says what to do when something does not exist', async () => {
     expect(await t.app.router.call('inquiries.get', { id: 4242 })).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'Inquiry #4242 does not exist.' } });
   });
