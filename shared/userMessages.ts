@@ -118,14 +118,18 @@ const MAIL_MESSAGES = {
     ja: 'SMTP サーバー {where} にメールを渡し終えた後、受け付けの返事が来る前に接続が切れました。届いている可能性があります。もう一度送る前に、アカウントの送信済みフォルダーを確認してください（またはお客様に確認してください）。',
   },
   sentNotRecorded: {
-    en: "The reply was sent to the customer, but Madoguchi could not store it ({detail}): do not send it again. Free disk space or restart Madoguchi, then note the reply on the inquiry; its text is in the account's Sent folder.",
-    ja: '返信はお客様に送信されましたが、窓口に保存できませんでした（{detail}）。もう一度送らないでください。ディスクの空きを作るか窓口を再起動してから、問い合わせに返信を記録してください。本文はアカウントの送信済みフォルダーにあります。',
+    en: "The reply was sent to the customer, but Madoguchi could not store it ({detail}): do not send it again. Free disk space or restart Madoguchi, then note the reply on the inquiry; its text is here and, where the copy could be made, in the account's Sent folder.",
+    ja: '返信はお客様に送信されましたが、窓口に保存できませんでした（{detail}）。もう一度送らないでください。ディスクの空きを作るか窓口を再起動してから、問い合わせに返信を記録してください。本文はここと、コピーできた場合はアカウントの送信済みフォルダーにあります。',
   },
   replyNotQueued: { en: 'The reply was not queued: {problem}', ja: '返信を送信待ちにできませんでした。{problem}' },
   // A reply sent at once (inquiries.reply) that failed: what becomes of it, after why.
   replyWillBeRetried: {
     en: '{reason} The reply is kept in the outbox and will be sent again by itself: do not send it again.',
     ja: '{reason} 返信は送信待ちに残り、自動的に再送されます。もう一度送らないでください。',
+  },
+  replyFailedUnexpectedly: {
+    en: 'Something went wrong in Madoguchi while preparing this reply, before it was sent.',
+    ja: 'この返信の準備中、送信する前に窓口で問題が起きました。',
   },
   replyKeptUnsent: {
     en: '{reason} The reply is kept in the outbox, unsent: fix the problem, then send it from there.',

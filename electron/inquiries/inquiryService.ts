@@ -204,8 +204,12 @@ async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOrig
       return reply;
     });
   } catch (error) {
-    ws.logger.error('inquiry.replyNotRecorded', { inquiryId, code: error instanceof AppError ? error.code : 'INTERNAL' });
-    throw new AppError('SENT_NOT_RECORDED', userMessage('sentNotRecorded', { detail: error instanceof Error ? error.message : String(error) }));
+    // The database's code (SQLITE_FULL …), never its words or the mail's.
+    const code = error instanceof AppError ? error.code : typeof (error as { code?: unknown } | null)?.code === 'string' ? (error as { code: string }).code : 'INTERNAL';
+    ws.logger.error('inquiry.replyNotRecorded', { inquiryId, code });
+    // Its copy in Sent is then the record of what went out: staff are told to look there before anything else.
+    await appendToSentFolder(imap, sent.raw).catch(() => ws.logger.warn('inquiry.sentCopyFailed', { inquiryId, code: 'NOT_RECORDED' }));
+    throw new AppError('SENT_NOT_RECORDED', userMessage('sentNotRecorded', { detail: code }));
   }
   ws.logger.info('inquiry.replied', { inquiryId });
   ws.push('inquiries.changed', { inquiryIds: [inquiryId] });

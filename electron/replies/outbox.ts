@@ -55,6 +55,9 @@ const SENT_COPY_WARNING_MS = 24 * 60 * 60 * 1000;
  */
 const FINAL_CODES = new Set(['BAD_REQUEST', 'NOT_FOUND', 'UNKNOWN_METHOD', 'SMTP_AUTH_FAILED', 'SMTP_REJECTED', 'OAUTH_TOKEN_EXPIRED', 'SMTP_OUTCOME_UNKNOWN', 'SENT_NOT_RECORDED']);
 
+/** Failures after which the reply may be with the customer, or is: their message tells staff to check, never to send from the outbox. */
+const MAY_HAVE_GONE = new Set(['SMTP_OUTCOME_UNKNOWN', 'SENT_NOT_RECORDED']);
+
 const toItem = (row: Selectable<OutboxTable>): OutboxItem => ({ ...row, quoteOriginal: row.quoteOriginal === 1 });
 
 /** The ids of the customer's inquiries, as a subquery: the outbox rows about them are the replies to the customer. */
@@ -183,13 +186,16 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
     } catch (error) {
       const code = error instanceof AppError ? error.code : 'INTERNAL';
       const final = FINAL_CODES.has(code) || attempts >= maxAttempts;
-      const message = error instanceof Error ? error.message : String(error);
+      // What staff see: the app's own words; anything else (a bug's text) stays out, its code in the log.
+      const message = error instanceof AppError ? error.message : userMessage('replyFailedUnexpectedly');
+      // Sent, only not stored in the thread: never offered to be sent (or taken back) again.
+      const sentUnrecorded = code === 'SENT_NOT_RECORDED';
       await ws.db
         .updateTable('outbox')
         .set({
-          status: final ? 'failed' : 'retrying',
+          status: sentUnrecorded ? 'sent' : final ? 'failed' : 'retrying',
           lastError: message,
-          sendAt: at(clock() + Math.min(MAX_BACKOFF_MS, retryBaseMs * 2 ** (attempts - 1))),
+          sendAt: sentUnrecorded ? at(clock()) : at(clock() + Math.min(MAX_BACKOFF_MS, retryBaseMs * 2 ** (attempts - 1))),
         })
         .where('id', '=', row.id)
         // Only a reply still being sent failed: one recorded as sent stays sent, never to go twice.
@@ -266,8 +272,11 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
         if ('sent' in outcome) return outcome.sent;
         // Why, and what becomes of the reply: retried by itself, or waiting for staff.
         const { error, final } = outcome;
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new AppError(error instanceof AppError ? error.code : 'INTERNAL', userMessage(final ? 'replyKeptUnsent' : 'replyWillBeRetried', { reason }));
+        const code = error instanceof AppError ? error.code : 'INTERNAL';
+        const reason = error instanceof AppError ? error.message : userMessage('replyFailedUnexpectedly');
+        // A reply that may have gone, or went: its reason says what to do, and nothing is to be sent from the outbox.
+        if (MAY_HAVE_GONE.has(code)) throw new AppError(code, reason);
+        throw new AppError(code, userMessage(final ? 'replyKeptUnsent' : 'replyWillBeRetried', { reason }));
       })();
       sendingAtOnce.add(sending);
       try {
@@ -307,7 +316,8 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
       return toItem(row);
     },
     async list(inquiryId) {
-      // Sent replies whose copy could not be stored in the Sent folder stay listed for a day, to say so.
+      // Sent replies whose copy could not be stored in the Sent folder stay listed for a day, to say so;
+      // those sent but not stored in the thread, for good: the outbox is where their text is.
       const since = new Date(clock() - SENT_COPY_WARNING_MS).toISOString();
       const rows = await ws.db
         .selectFrom('outbox')
@@ -317,6 +327,7 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
           eb.or([
             eb('status', 'not in', ['sent', 'cancelled']),
             eb.and([eb('status', '=', 'sent'), eb('lastError', 'is not', null), eb('sendAt', '>=', since)]),
+            eb.and([eb('status', '=', 'sent'), eb('messageId', 'is', null)]),
           ]),
         )
         .orderBy('id')

@@ -60,9 +60,12 @@ export function OutboxPanel() {
             </div>
             {item.lastError && (
               <p className="warning" data-testid="outbox-error">
-                {item.status === 'sent'
-                  ? t('mail.sentCopyFailedShort', { error: mainProcessText(item.lastError) })
-                  : t('mail.sendFailedReason', { error: mainProcessText(item.lastError) })}
+                {item.status !== 'sent'
+                  ? t('mail.sendFailedReason', { error: mainProcessText(item.lastError) })
+                  : item.messageId === null
+                    ? // Sent, but not stored in the thread: the reason says so, and what to do.
+                      mainProcessText(item.lastError)
+                    : t('mail.sentCopyFailedShort', { error: mainProcessText(item.lastError) })}
               </p>
             )}
             <div className="message-body muted">{item.body}</div>

@@ -131,11 +131,32 @@ describe('a reply reaches the customer once: never sent again after the server m
       raw.exec("CREATE TRIGGER disk_full BEFORE INSERT ON messages WHEN NEW.direction = 'out' BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;"),
     );
     await t.restart();
-    await send('返金いたします');
-    const [item] = await until(() => t.call('outbox.list', { inquiryId }), (list) => list[0]?.status === 'failed');
-    expect(item).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(item!.lastError).toMatch(/sent to the customer.*do not send it again/);
+    const id = await send('返金いたします');
+    // Sent, only not stored: listed as sent, with its text, and never offered to be sent or taken back again.
+    const [item] = await until(() => t.call('outbox.list', { inquiryId }), (list) => list[0]?.status === 'sent');
+    expect(item).toMatchObject({ status: 'sent', attempts: 1, messageId: null, body: '返金いたします' });
+    expect(item!.lastError).toBe(
+      "The reply was sent to the customer, but Madoguchi could not store it (SQLITE_CONSTRAINT_TRIGGER): do not send it again. Free disk space or restart Madoguchi, then note the reply on the inquiry; its text is here and, where the copy could be made, in the account's Sent folder.",
+    );
+    await expect(t.call('outbox.sendNow', { id })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(t.call('outbox.cancel', { id })).rejects.toMatchObject({ code: 'CONFLICT' });
     await sleep(1500);
+    expect(smtp.received).toHaveLength(1);
+    // What went out is in the Sent folder, as the message says.
+    const sent = await dovecot.withClient((client) => client.status('Sent', { messages: true }));
+    expect(sent && sent.messages).toBe(1);
+  });
+
+  it('says only what the failure says when a reply sent at once may have reached the customer: never to send it from the outbox', async () => {
+    await t.app.close();
+    await inspectDatabase(t.dataDir, (raw) =>
+      raw.exec("CREATE TRIGGER disk_full BEFORE INSERT ON messages WHEN NEW.direction = 'out' BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;"),
+    );
+    await t.restart();
+    await expect(t.call('inquiries.reply', { inquiryId, body: '返金いたします', quoteOriginal: false })).rejects.toMatchObject({
+      code: 'SENT_NOT_RECORDED',
+      message: expect.not.stringMatching(/kept in the outbox|send it from there/),
+    });
     expect(smtp.received).toHaveLength(1);
   });
 
