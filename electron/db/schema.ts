@@ -255,6 +255,8 @@ export interface OutboxTable {
   messageId: number | null;
   queuedBy: string;
   queuedAt: string;
+  /** The inquiry's latest message when the reply was written (messages.id); null: queued before this was kept. */
+  threadSeenUpTo: Generated<number | null>;
 }
 
 export interface AccountSignaturesTable {

@@ -111,6 +111,11 @@ export async function logOfflineInquiry(ws: Workspace, input: MethodInput<'inqui
 export interface ReplyOptions {
   quoteOriginal?: boolean;
   /**
+   * The inquiry's latest message when staff wrote the reply: it answers and quotes the thread as it
+   * was then, not a mail that came while the reply waited. Absent or null: the thread as it is now.
+   */
+  threadSeenUpTo?: number | null;
+  /**
    * Runs in the transaction that stores the sent reply, so that whoever sent it (the outbox)
    * records it as sent together with it, before anything else can fail.
    */
@@ -135,7 +140,7 @@ export async function replyToInquiry(ws: Workspace, inquiryId: number, body: str
   const row = await repo.getInquiryRow(ws.db, inquiryId);
   const accountId = row?.mailAccountId ?? (await listAccounts(ws.db))[0]?.id;
   if (accountId === undefined) throw new AppError('BAD_REQUEST', userMessage('noMailAccount'));
-  const reply: Reply = { inquiryId, detail, to, body, quoteOriginal: options.quoteOriginal !== false, recordSent: options.recordSent };
+  const reply: Reply = { inquiryId, detail, to, body, quoteOriginal: options.quoteOriginal !== false, threadSeenUpTo: options.threadSeenUpTo ?? null, recordSent: options.recordSent };
   return withMailLogin(ws, accountId, (login) => sendReply(ws, reply, login));
 }
 
@@ -145,17 +150,20 @@ interface Reply {
   to: string;
   body: string;
   quoteOriginal: boolean;
+  threadSeenUpTo: number | null;
   recordSent: ReplyOptions['recordSent'];
 }
 
-async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOriginal: quote, recordSent }: Reply, { account, imap, smtp }: MailLogin): Promise<Message> {
+async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOriginal: quote, threadSeenUpTo, recordSent }: Reply, { account, imap, smtp }: MailLogin): Promise<Message> {
   const rows = await repo.listMessages(ws.db, inquiryId);
   // Latest first in the order the mails reached Madoguchi: a customer's Date header may be behind
-  // our own reply's (a slow clock, a mail sent late from an outbox), and still answers it.
-  const latestFirst = [...rows].sort((a, b) => b.id - a.id);
+  // our own reply's (a slow clock, a mail sent late from an outbox), and still answers it. Only
+  // what staff saw when they wrote: a mail that came while the reply waited is not what it answers.
+  const seen = rows.filter((m) => threadSeenUpTo === null || m.id <= threadSeenUpTo);
+  const latestFirst = [...seen].sort((a, b) => b.id - a.id);
   // The reply answers the customer's latest mail; where there is none with a Message-ID (a phone inquiry), the latest that has one.
   const parent = latestFirst.find((m) => m.direction === 'in' && hasMessageId(m)) ?? latestFirst.find(hasMessageId);
-  const references = parent ? referencesAfter(parent, rows) : [];
+  const references = parent ? referencesAfter(parent, seen) : [];
   // The reply quotes the customer's latest message (what staff are answering) under an attribution line.
   const original = quote ? latestFirst.find((m) => m.direction === 'in') : undefined;
   // Its attribution line in the language staff wrote the reply in: an English reply says "wrote:", not "様:".

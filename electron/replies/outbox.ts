@@ -129,10 +129,13 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
     if (customer?.registrationCancelledAt) throw new AppError('CONFLICT', userMessage('customerRegistrationCancelled', { id: customer.id }));
     const withdrawnAt = customer ? await inquiryResponseWithdrawnAt(ws.db, customer.id) : null;
     if (customer && withdrawnAt) throw responseWithdrawn(customer.id, withdrawnAt);
+    // What staff answered: the thread as it was when they wrote, whatever comes while the reply waits.
+    const latest = await ws.db.selectFrom('messages').select('id').where('inquiryId', '=', input.inquiryId).orderBy('id', 'desc').limit(1).executeTakeFirst();
     return ws.db
       .insertInto('outbox')
       .values({
         inquiryId: input.inquiryId,
+        threadSeenUpTo: latest?.id ?? null,
         // A placeholder written right but by hand (pasted from a template's text) is filled in too, not sent in braces.
         body: maskCardNumbers(customer ? fillTemplate(input.body, { customerName: customer.name, inquiryNumber: input.inquiryId, operator: ws.operator }) : input.body),
         quoteOriginal: input.quoteOriginal === false ? 0 : 1,
@@ -178,6 +181,7 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
     try {
       sent = await replyToInquiry({ ...ws, operator: row.queuedBy }, row.inquiryId, row.body, {
         quoteOriginal: row.quoteOriginal === 1,
+        threadSeenUpTo: row.threadSeenUpTo,
         // Sent in the same transaction as the reply is stored: a crash or a lock while the copy goes to Sent cannot make it look unsent.
         recordSent: async (trx, message) => {
           await trx.updateTable('outbox').set({ status: 'sent', messageId: message.id, lastError: null, sendAt: at(clock()) }).where('id', '=', row.id).execute();

@@ -171,6 +171,29 @@ describe('the reply outbox: undo window, retries with back-off and the reason sh
     expect((await t.call('inquiries.get', { id: inquiryId })).messages.map((m) => m.direction)).toEqual(['in', 'out']);
   });
 
+  it('answers and quotes the mail staff saw when they wrote the reply, not one the customer sent while it waited to be retried', async () => {
+    await t.call('accounts.save', { id: accountId, ...account(1) });
+    const [first] = (await t.call('inquiries.get', { id: inquiryId })).messages;
+    const queued = await t.call('outbox.queue', { inquiryId, body: '返品を承ります。' });
+    await t.call('outbox.sendNow', { id: queued.id });
+    await until(() => t.call('outbox.list', { inquiryId }), (l) => l[0]?.status === 'retrying');
+    // While it waits, the customer writes again, in the thread.
+    await dovecot.appendMail(
+      japaneseMail({ from: 'hanako@example.jp', fromName: '山田花子', to: 'support@toot.example', subject: 'Re: 返品について', text: 'やはりキャンセルします', messageId: '<later@example.jp>', inReplyTo: first!.messageId! }),
+    );
+    expect(await t.call('sync.run', { accountId })).toMatchObject({ addedToThreads: 1 });
+
+    await t.call('accounts.save', { id: accountId, ...account(smtp.port) });
+    await smtp.waitFor(1, 10_000);
+    const sent = smtp.received[0]!.raw.toString('latin1');
+    expect(sent).toContain(`In-Reply-To: ${first!.messageId}`);
+    expect(sent).not.toContain('<later@example.jp>');
+    const detail = await until(() => t.call('inquiries.get', { id: inquiryId }), (d) => d.messages.length === 3);
+    const reply = detail.messages.find((m) => m.direction === 'out');
+    expect(reply?.body).toContain('> 返品できますか');
+    expect(reply?.body).not.toContain('キャンセル');
+  });
+
   it('gives a reply that used up its attempts a fresh round when staff send it again', async () => {
     await t.dispose();
     t = await startTestApp({ operator: '佐藤', outbox: { undoMs: 1500, retryBaseMs: 1500, tickMs: 50, maxAttempts: 2 } });
