@@ -5,7 +5,7 @@ import type { Workspace } from '../app/workspace';
 import { getCustomer } from '../customers/customerRepository';
 import { requireInquiryOfCustomer } from '../customers/sourceInquiry';
 import { listInquiries } from '../inquiries/inquiryRepository';
-import { cancelUnsentRepliesToCustomer } from '../replies/outbox';
+import { cancelUnsentRepliesToCustomer, isReplyToCustomerBeingSent } from '../replies/outbox';
 import { appendConsentEvent, INQUIRY_RESPONSE } from './consentRepository';
 import { channelsForPurpose } from './consentState';
 import { userMessage } from '../../shared/userMessages';
@@ -21,6 +21,10 @@ export async function recordConsent(ws: Workspace, input: MethodInput<'consent.r
     if (!customer) throw new AppError('NOT_FOUND', userMessage('customerNotFound', { id: input.customerId }));
     if (customer.registrationCancelledAt !== null) throw new AppError('CONFLICT', userMessage('customerRegistrationCancelled', { id: input.customerId }));
     await requireInquiryOfCustomer(trx, input.customerId, input.sourceInquiryId);
+    // No longer to be used to answer them: replies waiting in the outbox are taken back with it.
+    const stopsReplies = input.action === 'withdraw' && input.purposes.includes(INQUIRY_RESPONSE);
+    // One on its way now cannot be: the withdrawal is recorded once it went, so that what it says holds.
+    if (stopsReplies && (await isReplyToCustomerBeingSent(trx, input.customerId))) throw new AppError('CONFLICT', userMessage('replyBeingSentWithdrawAgain'));
     let count = 0;
     for (const key of new Set(input.purposes)) {
       const purpose = purposeByKey(key);
@@ -43,8 +47,6 @@ export async function recordConsent(ws: Workspace, input: MethodInput<'consent.r
         count++;
       }
     }
-    // No longer to be used to answer them: replies waiting in the outbox are taken back with it.
-    const stopsReplies = input.action === 'withdraw' && input.purposes.includes(INQUIRY_RESPONSE);
     const inquiryIds = stopsReplies ? await cancelUnsentRepliesToCustomer(trx, input.customerId) : [];
     return { count, inquiryIds };
   });

@@ -176,6 +176,25 @@ describe('a reply reaches the customer once: never sent again after the server m
     }
   });
 
+  it('records no withdrawal of consent to be answered while a reply to the customer is on its way: staff record it a moment later', async () => {
+    // The SMTP server takes the connection and never answers: the reply stays on its way.
+    const silent = await listen(() => undefined);
+    try {
+      await t.call('accounts.save', { id: accountId, ...testMailAccount(dovecot, smtp, { smtpPort: silent.port, smtpUser: '', smtpPassword: '' }) });
+      await send('回答です');
+      await until(() => t.call('outbox.list', { inquiryId }), (list) => list[0]?.status === 'sending');
+      const customerId = (await t.call('inquiries.get', { id: inquiryId })).customer.id;
+      const withdraw = { customerId, action: 'withdraw' as const, purposes: ['inquiry_response' as const], channels: ['any' as const], source: 'phone' as const, sourceInquiryId: inquiryId, evidence: '電話で「もう連絡しないでほしい」' };
+
+      await expect(t.call('consent.record', withdraw)).rejects.toMatchObject({ code: 'CONFLICT', message: 'A reply to this customer is being sent right now: wait a moment, then record the withdrawal again.' });
+      expect((await t.call('inquiries.get', { id: inquiryId })).inquiryResponseWithdrawnAt).toBeNull();
+      // Any other record goes in as it is.
+      await t.call('consent.record', { ...withdraw, purposes: ['new_product_information'], channels: ['email'] });
+    } finally {
+      await silent.close();
+    }
+  });
+
   it('refuses to queue a reply that still holds a placeholder written wrong', async () => {
     await expect(t.call('outbox.queue', { inquiryId, body: '{{customername}}様\nお問い合わせありがとうございます。' })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
