@@ -7,6 +7,7 @@ import type { Executor } from '../db/executor';
 import { listAccounts } from '../accounts/accountRepository';
 import { withMailLogin, type MailLogin } from '../accounts/mailLogin';
 import { findCustomerByEmail, getCustomer, insertCustomer } from '../customers/customerRepository';
+import { isErasedMessageKey } from '../mail/messageIdentity';
 import { sendMail } from '../mail/smtpSend';
 import { appendToSentFolder } from '../mail/appendSent';
 import { signatureOf } from '../replies/signatureRepository';
@@ -159,7 +160,8 @@ async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOrig
   // Latest first in the order the mails reached Madoguchi: a customer's Date header may be behind
   // our own reply's (a slow clock, a mail sent late from an outbox), and still answers it. Only
   // what staff saw when they wrote: a mail that came while the reply waited is not what it answers.
-  const seen = rows.filter((m) => threadSeenUpTo === null || m.id <= threadSeenUpTo);
+  // Nor what was erased with a registration (someone copied on the thread, who cancelled theirs).
+  const seen = rows.filter((m) => (threadSeenUpTo === null || m.id <= threadSeenUpTo) && !(m.messageKey !== null && isErasedMessageKey(m.messageKey)));
   const latestFirst = [...seen].sort((a, b) => b.id - a.id);
   // The reply answers the customer's latest mail; where there is none with a Message-ID (a phone inquiry), the latest that has one.
   const parent = latestFirst.find((m) => m.direction === 'in' && hasMessageId(m)) ?? latestFirst.find(hasMessageId);
@@ -167,7 +169,7 @@ async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOrig
   // The reply quotes the customer's latest message (what staff are answering) under an attribution line.
   const original = quote ? latestFirst.find((m) => m.direction === 'in') : undefined;
   // Its attribution line in the language staff wrote the reply in: an English reply says "wrote:", not "様:".
-  const quoted = original ? quoteOriginal(original.body, original.at, detail.customer.name, replyLanguage(body)) : null;
+  const quoted = original ? quoteOriginal(original.body, original.at, await senderNameOf(ws, original, detail), replyLanguage(body)) : null;
   const signature = await signatureOf(ws.db, account.id);
   const text = maskCardNumbers(composeReplyText(body, { signature, quote: quoted }));
   const subject = replySubject(detail.inquiry.subject, detail.inquiry.id);
@@ -234,6 +236,12 @@ async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOrig
 }
 
 type StoredMessage = Awaited<ReturnType<typeof repo.listMessages>>[number];
+
+/** Who wrote a quoted mail, for its attribution line: the customer whose address it came from (someone copied, replying to all), or the thread's. */
+async function senderNameOf(ws: Workspace, message: StoredMessage, detail: InquiryDetail): Promise<string> {
+  if (message.senderCustomerId === null || message.senderCustomerId === detail.customer.id) return detail.customer.name;
+  return (await getCustomer(ws.db, message.senderCustomerId))?.name ?? detail.customer.name;
+}
 
 /** A message with a Message-ID of its own (not the content hash of a mail without one, nor a phone note's key). */
 function hasMessageId(message: StoredMessage): boolean {

@@ -63,6 +63,11 @@ export function erasedMessageKey(messageKey: string): string {
 
 const ERASED_KEY_PREFIX = 'sha256:';
 
+/** The key of a message whose content was erased (erasedMessageKey): no Message-ID to answer, nothing to quote. */
+export function isErasedMessageKey(messageKey: string): boolean {
+  return messageKey.startsWith(ERASED_KEY_PREFIX);
+}
+
 /**
  * Message-IDs in a header value, each "<...>". Tolerates what mailers write besides ids
  * ("<a@x> (Yamada's message of ...)") and ids sent without brackets.

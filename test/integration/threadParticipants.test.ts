@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DovecotServer } from '../support/dovecot';
 import { autoReplyMail, japaneseMail, replyMail } from '../support/mailFixtures';
 import { useSupportMailbox } from '../support/supportMailbox';
+import type { SmtpReceiver } from '../support/smtpReceiver';
 import type { TestApp } from '../support/testApp';
 
 const SUPPORT = 'support@toot.example';
@@ -15,7 +16,8 @@ describe("another customer's mail in a customer's thread, against real Dovecot",
   let dovecot: DovecotServer;
   let t: TestApp;
   let accountId: number;
-  useSupportMailbox((mailbox) => ({ dovecot, t, accountId } = mailbox));
+  let smtp: SmtpReceiver;
+  useSupportMailbox((mailbox) => ({ dovecot, t, accountId, smtp } = mailbox));
 
   async function threadWithAnotherCustomer() {
     await dovecot.appendMails([
@@ -64,6 +66,25 @@ describe("another customer's mail in a customer's thread, against real Dovecot",
     ]);
     expect((await t.call('inquiries.get', { id: hanako.id })).inquiry.subject).toBe('社内研修の申込み');
     expect(JSON.stringify(await disclose(hanako.customerId))).not.toContain('090-1111-2222');
+  });
+
+  it('a reply quotes the mail of someone copied on the thread under their own name, and answers nothing erased with their registration', async () => {
+    const { hanako, taro } = await threadWithAnotherCustomer();
+    await dovecot.appendMail(
+      replyMail({ from: 'taro@example.jp', fromName: '佐藤太郎', to: SUPPORT, subject: 'Re: 社内研修の申込み', text: '日程を教えてください。', messageId: '<taro-3@example.jp>', parentMessageId: '<hanako-2@example.jp>' }),
+    );
+    await t.call('sync.run', { accountId });
+
+    const toTaro = await t.call('inquiries.reply', { inquiryId: hanako.id, body: '日程は来週お知らせします。' });
+    expect(toTaro.body).toMatch(/、佐藤太郎様:\n> 日程を教えてください。$/);
+    const inReplyTo = () => /^In-Reply-To: (\S+)/m.exec(smtp.received.at(-1)?.raw.toString('latin1') ?? '')?.[1];
+    expect(inReplyTo()).toBe('<taro-3@example.jp>');
+
+    // Taro's registration is cancelled with what he wrote: the next reply in Hanako's thread answers and quotes her own last mail.
+    await t.call('customers.cancelRegistration', { id: taro.customerId, deleteInquiryContents: true, source: 'email', evidence: '退会の依頼' });
+    const next = await t.call('inquiries.reply', { inquiryId: hanako.id, body: '改めてご案内します。' });
+    expect(next.body).toMatch(/、山田花子様:\n> 自宅から失礼します。$/);
+    expect(inReplyTo()).toBe('<hanako-2@example.jp>');
   });
 
   it('a mail presumed the owner’s, from an address that became another customer’s later, is that customer’s from then on', async () => {
