@@ -13,7 +13,8 @@ import { listenOnLoopback } from './tcpProxy';
  *   is down while its index still answers for flags); `'all'` refuses every mail's content.
  * - `omitContent(uids)`: those mails are left out of every UID FETCH of message bodies, which still
  *   ends OK, as a server does that answers for some mails and silently not for others (a FETCH of
- *   their flags alone still works, unless `flagsRefused`: then it fails `NO [UNAVAILABLE]`).
+ *   their flags alone still works, unless `flagsRefused`: then it fails `NO [UNAVAILABLE]`); with
+ *   `flagsWithoutContent`, such a mail asked for alone is answered with its flags but no content.
  *   `times` as for `refuseContent`.
  * - `hangUpOn(uids)`: the server drops the connection when it comes to one of those mails in a
  *   UID FETCH of message bodies, after it sent the mails before it, as a server does that crashes
@@ -27,7 +28,7 @@ export interface RefusingImapProxy {
   host: '127.0.0.1';
   port: number;
   refuseContent(uids: Iterable<number> | 'all', options?: { times?: number; code?: string }): void;
-  omitContent(uids: Iterable<number>, options?: { times?: number; flagsRefused?: boolean }): void;
+  omitContent(uids: Iterable<number>, options?: { times?: number; flagsRefused?: boolean; flagsWithoutContent?: boolean }): void;
   hangUpOn(uids: Iterable<number>, options?: { times?: number }): void;
   refuseAllFetches(): void;
   /** Nothing is refused any more. */
@@ -54,6 +55,8 @@ export async function startRefusingImapProxy(target: { host: string; port: numbe
   let refuseAll = false;
   /** A FETCH of flags alone that names a withheld mail fails too. */
   let flagsRefused = false;
+  /** A FETCH of a withheld mail alone is answered with its flags, without its content. */
+  let flagsWithoutContent = false;
   let refusals = 0;
   const live = new Set<Socket>();
 
@@ -148,7 +151,10 @@ export async function startRefusingImapProxy(target: { host: string; port: numbe
     const kept = contentRefusal.answer === HANG_UP ? (hangUpAt < 0 ? uids : uids.slice(0, hangUpAt)) : uids.filter((uid) => !withheld(uid));
     if (kept.length === uids.length) return line;
     if (contentRefusal.answer !== null) failTags.set(tag, contentRefusal.answer);
-    return kept.length ? `${tag} UID FETCH ${kept.join(',')} ${items}` : `${tag} NOOP`;
+    if (kept.length) return `${tag} UID FETCH ${kept.join(',')} ${items}`;
+    // Asked for alone: answered for its flags, without content (as `BODY[] NIL`), when so told.
+    if (flagsWithoutContent) return `${tag} UID FETCH ${set} ${items.replace(/\s*BODY(\.PEEK)?\[[^\]]*\](<[\d.]+>)?/gi, '')}`;
+    return `${tag} NOOP`;
   }
 
   const port = await listenOnLoopback(server);
@@ -166,6 +172,7 @@ export async function startRefusingImapProxy(target: { host: string; port: numbe
     omitContent(uids, options = {}) {
       refusedContent = new Set(uids);
       flagsRefused = options.flagsRefused === true;
+      flagsWithoutContent = options.flagsWithoutContent === true;
       contentRefusal = { times: options.times ?? Number.POSITIVE_INFINITY, answer: null };
       contentAsked.clear();
     },
@@ -180,6 +187,7 @@ export async function startRefusingImapProxy(target: { host: string; port: numbe
     forward() {
       refusedContent = new Set();
       flagsRefused = false;
+      flagsWithoutContent = false;
       refuseAll = false;
     },
     get refusals() {
