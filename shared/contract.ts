@@ -11,6 +11,7 @@ import {
   inquiryChannel,
   inquiryDetail,
   inquiryStatus,
+  isoDateTime,
   inquirySummary,
   language,
   mailingListRow,
@@ -197,7 +198,14 @@ export const contract = {
   ),
   'templates.remove': method(id, ok),
   'inquiries.setStatus': method(
-    z.object({ inquiryId: z.number().int().positive(), status: inquiryStatus }).strict(),
+    z
+      .object({
+        inquiryId: z.number().int().positive(),
+        status: inquiryStatus,
+        /** Undoing a change to "answered" that set this first-response time: it is taken back with it. */
+        undoFirstResponseAt: isoDateTime.optional(),
+      })
+      .strict(),
     inquirySummary,
   ),
 

@@ -331,7 +331,7 @@ export function createApp(options: AppOptions): App {
         router.push('templates.changed', {});
         return { ok: true };
       },
-      'inquiries.setStatus': async ({ inquiryId, status }) => setInquiryStatus(requireWorkspace(), inquiryId, status),
+      'inquiries.setStatus': async ({ inquiryId, status, undoFirstResponseAt }) => setInquiryStatus(requireWorkspace(), inquiryId, status, { undoFirstResponseAt }),
 
       'customers.search': async ({ query }) => searchCustomers(requireWorkspace().db, query),
       'customers.get': async ({ id }) => getCustomerDetail(requireWorkspace(), id),

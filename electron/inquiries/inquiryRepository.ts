@@ -142,6 +142,15 @@ export async function recordResponse(db: Executor, id: number, at: string): Prom
 }
 
 /**
+ * A first response set by marking the inquiry answered (at `markedAt`), taken back: the first reply
+ * sent, if one was, is the first response instead. One set otherwise, or since, stays.
+ */
+export async function takeBackFirstResponse(db: Executor, id: number, markedAt: string): Promise<void> {
+  const firstReply = db.selectFrom('messages').select((eb) => eb.fn.min('at').as('at')).where('inquiryId', '=', id).where('direction', '=', 'out');
+  await db.updateTable('inquiries').set({ firstResponseAt: firstReply }).where('id', '=', id).where('firstResponseAt', '=', markedAt).execute();
+}
+
+/**
  * Inquiries received in [fromIso, toIso): what the response-time report needs. Archived history
  * (mail from before an account's import date) was never handled in Madoguchi and is left out.
  */

@@ -277,10 +277,17 @@ function referencesAfter(parent: StoredMessage, thread: StoredMessage[]): string
  * response of an inquiry staff answered by phone, letter or fax (or from another mail program),
  * which the response-time report counts like a reply sent from here.
  */
-export async function setInquiryStatus(ws: Workspace, inquiryId: number, status: InquirySummary['status']): Promise<InquirySummary> {
+export async function setInquiryStatus(
+  ws: Workspace,
+  inquiryId: number,
+  status: InquirySummary['status'],
+  options: { undoFirstResponseAt?: string | undefined } = {},
+): Promise<InquirySummary> {
   await summaryOrThrow(ws, inquiryId);
   if (status === 'answered') await repo.recordResponse(ws.db, inquiryId, ws.now());
   else await repo.setInquiryStatus(ws.db, inquiryId, status);
+  // "Answered" picked by mistake and undone: the first response it set goes with it (the first reply sent since, if any, is the first response).
+  if (options.undoFirstResponseAt !== undefined && status !== 'answered') await repo.takeBackFirstResponse(ws.db, inquiryId, options.undoFirstResponseAt);
   ws.push('inquiries.changed', { inquiryIds: [inquiryId] });
   return summaryOrThrow(ws, inquiryId);
 }

@@ -184,12 +184,14 @@ function StatusControl({ detail }: { detail: InquiryDetail }) {
       const done = await setStatus(next);
       if (!done) return;
       const id = detail.inquiry.id;
+      // The first response this change set, if it set one: undoing it takes that back too.
+      const setFirstResponse = detail.inquiry.firstResponseAt === null && done.firstResponseAt !== null ? done.firstResponseAt : undefined;
       useNotices.getState().show(
         i18n.t('inquiry.statusChanged', { id, status: i18n.t(`status.${next}`) }),
         {
           label: i18n.t('common.undo'),
           run: async () => {
-            const undone = await useInquiry.getState().setStatus(previous, id);
+            const undone = await useInquiry.getState().setStatus(previous, id, setFirstResponse);
             if (undone) useNotices.getState().show(i18n.t('inquiry.statusChanged', { id, status: i18n.t(`status.${previous}`) }));
           },
         },

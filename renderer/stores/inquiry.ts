@@ -29,7 +29,8 @@ interface InquiryState {
   dropDrafts(inquiryIds: readonly number[]): void;
   sendNow(outboxId: number): Promise<OutboxItem | undefined>;
   /** Sets the status of the inquiry on screen, or of `inquiryId`. */
-  setStatus(status: InquiryStatus, inquiryId?: number): Promise<InquirySummary | undefined>;
+  /** `undoFirstResponseAt`: this undoes a change to "answered" that set that first-response time. */
+  setStatus(status: InquiryStatus, inquiryId?: number, undoFirstResponseAt?: string): Promise<InquirySummary | undefined>;
   reset(): void;
 }
 
@@ -102,9 +103,9 @@ export const useInquiry = create<InquiryState>()((set, get) => ({
     if (item) await get().loadOutbox();
     return item;
   },
-  async setStatus(status, inquiryId = get().id ?? undefined) {
+  async setStatus(status, inquiryId = get().id ?? undefined, undoFirstResponseAt) {
     if (inquiryId === undefined) return undefined;
-    const summary = await attempt(() => call('inquiries.setStatus', { inquiryId, status }));
+    const summary = await attempt(() => call('inquiries.setStatus', { inquiryId, status, ...(undoFirstResponseAt ? { undoFirstResponseAt } : {}) }));
     // Only the inquiry on screen is read again: an undo from the notice must not open another one.
     if (summary && get().id === inquiryId) await get().reload();
     return summary;

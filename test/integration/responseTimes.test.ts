@@ -71,4 +71,21 @@ describe('response times: inquiries logged by staff and answered outside Madoguc
     expect(rows.find((r) => r.channel === 'fax')).toMatchObject({ received: 1, answered: 0, medianMinutes: null });
     expect(rows.find((r) => r.channel === 'all')).toMatchObject({ received: 3, answered: 2 });
   });
+
+  it('takes back the first response with an undo of "answered" picked by mistake, and only the one that change set', async () => {
+    const phone = await log('phone', '電話');
+    now = '2026-11-24T01:05:00.000Z';
+    const marked = await t.call('inquiries.setStatus', { inquiryId: phone.id, status: 'answered' });
+    expect(marked.firstResponseAt).toBe(now);
+    now = '2026-11-24T01:06:00.000Z';
+    expect(await t.call('inquiries.setStatus', { inquiryId: phone.id, status: 'open', undoFirstResponseAt: marked.firstResponseAt! })).toMatchObject({ status: 'open', firstResponseAt: null });
+    expect((await report()).find((r) => r.channel === 'phone')).toMatchObject({ received: 1, answered: 0 });
+
+    // Answered for real the next morning: that is the first response.
+    now = '2026-11-25T00:00:00.000Z';
+    const answered = await t.call('inquiries.setStatus', { inquiryId: phone.id, status: 'answered' });
+    expect(answered.firstResponseAt).toBe(now);
+    // An undo that names another time (a later change's) leaves the first response as it is.
+    expect(await t.call('inquiries.setStatus', { inquiryId: phone.id, status: 'open', undoFirstResponseAt: '2026-11-24T01:05:00.000Z' })).toMatchObject({ firstResponseAt: now });
+  });
 });
