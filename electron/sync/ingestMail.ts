@@ -95,9 +95,7 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
   if (inquiryId === null) inquiryId = inquiryNumberedBySameCustomer(store, mail);
 
   const kind = inquiryId === null ? 'new' : 'threaded';
-  // When the customer wrote, but never after the mail reached their server: a sender's clock that
-  // runs fast would make a prompt answer look given before the question (a negative response time).
-  const receivedAt = mail.date < arrived.internalDate ? mail.date : arrived.internalDate;
+  const receivedAt = receivedAtOf(mail.date, arrived.internalDate);
   const knownSender = mail.fromAddress ? store.customers.idByEmail(mail.fromAddress) : null;
   let senderCustomerId: number | null;
   let senderPresumed = 0;
@@ -152,6 +150,21 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
  */
 export function foundAgain(store: IngestStore, messageKey: string, uid: number, ctx: IngestContext): void {
   if (ctx.uidValidity !== null) store.inquiries.relocateMessage(messageKey, { accountId: ctx.accountId, folder: ctx.folder, uid, uidValidity: ctx.uidValidity });
+}
+
+/** How much earlier than its arrival a mail's Date may be and still count as when the customer wrote. */
+const MAX_SENDER_CLOCK_BEHIND_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * When the customer wrote (the Date header), but never after the mail reached their server: a
+ * sender's clock that runs fast would make a prompt answer look given before the question (a
+ * negative response time). Nor more than a day before: a clock years behind, or a mail that sat in
+ * an outbox over a weekend, would put the inquiry in a month already reported, with days of wait
+ * staff could not have cut. Then it is when the mail arrived.
+ */
+export function receivedAtOf(dateHeader: string, arrivedAt: string): string {
+  const behindMs = Date.parse(arrivedAt) - Date.parse(dateHeader);
+  return behindMs > 0 && behindMs <= MAX_SENDER_CLOCK_BEHIND_MS ? dateHeader : arrivedAt;
 }
 
 /** What staff recognise a mail set aside by (its sender, subject and date), and its key. */

@@ -226,6 +226,20 @@ describe('the sync engine against a real Dovecot and a real encrypted database',
     });
   });
 
+  describe('when an inquiry was received', () => {
+    it('takes the Date header for when the customer wrote, unless it is after the mail arrived or more than a day before', async () => {
+      const arrived = new Date('2026-11-24T03:00:00Z');
+      await dovecot.appendMail(mail(1, { subject: '二時間前に書いた', date: new Date('2026-11-24T01:00:00Z').toUTCString() }), 'INBOX', { internalDate: arrived });
+      await dovecot.appendMail(mail(2, { subject: '時計が遅れている', date: new Date('2019-05-01T00:00:00Z').toUTCString() }), 'INBOX', { internalDate: arrived });
+      await dovecot.appendMail(mail(3, { subject: '時計が進んでいる', date: new Date('2026-11-24T05:00:00Z').toUTCString() }), 'INBOX', { internalDate: arrived });
+      const account = await addAccount(dovecot);
+      await t.call('sync.run', { accountId: account.id });
+
+      const received = Object.fromEntries((await t.call('inquiries.list', {})).map((i) => [i.subject, i.receivedAt]));
+      expect(received).toEqual({ 二時間前に書いた: '2026-11-24T01:00:00.000Z', 時計が遅れている: '2026-11-24T03:00:00.000Z', 時計が進んでいる: '2026-11-24T03:00:00.000Z' });
+    });
+  });
+
   describe('bounces and auto-replies', () => {
     it('marks the customer of a failed recipient undeliverable, keeps them off the mailing list, and opens no inquiry', async () => {
       await dovecot.appendMail(mail(1, { from: 'Hanako@Example.jp', subject: 'カタログ希望' }));
