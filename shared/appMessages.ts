@@ -139,6 +139,10 @@ export const APP_MESSAGES = {
     en: 'Customer {id} asked on {at} that their data no longer be used to respond to their inquiries: no reply is sent. Record their consent again first if they ask for an answer.',
     ja: '顧客 {id} は {at} に、お問い合わせへの対応に個人情報を利用しないよう求めています。返信は送信しません。回答を希望された場合は、先に利用の再開を記録してください。',
   },
+  answeredDuringCallIsPhone: {
+    en: 'Only a phone call can be answered during the call: for post or fax, mark the inquiry answered when you answer it.',
+    ja: '通話中の回答は電話の問い合わせだけです。郵便・FAX は、回答したときに回答済みにしてください。',
+  },
   replyBeingSentWithdrawAgain: {
     en: 'A reply to this customer is being sent right now: wait a moment, then record the withdrawal again.',
     ja: 'このお客様への返信を送信中です。少し待ってから、もう一度撤回を記録してください。',

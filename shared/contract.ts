@@ -121,11 +121,14 @@ export const contract = {
         receivedAt: z.iso.datetime({ offset: true }),
         subject: z.string().trim().min(1, userMessage('enterText')).max(MAX_SUBJECT),
         body: z.string().trim().min(1, userMessage('enterText')).max(MAX_TEXT),
+        /** A phone call answered while on the line: its first response is the call itself. */
+        answeredDuringCall: z.boolean().optional(),
       })
       .strict()
       .refine((v) => (v.customerId === undefined) !== (v.newCustomer === undefined), {
         message: userMessage('chooseOneCustomer'),
-      }),
+      })
+      .refine((v) => !v.answeredDuringCall || v.channel === 'phone', { message: userMessage('answeredDuringCallIsPhone') }),
     inquirySummary,
   ),
   /**

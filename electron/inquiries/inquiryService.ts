@@ -102,9 +102,11 @@ export async function logOfflineInquiry(ws: Workspace, input: MethodInput<'inqui
       senderCustomerId: customerId,
       senderPresumed: 0,
     });
+    // Answered on the line: the response time is that of the call, not of when it was typed in.
+    if (input.answeredDuringCall) await repo.recordResponse(trx, inquiryId, receivedAt);
     return inquiryId;
   });
-  ws.logger.info('inquiry.logged', { inquiryId: id, channel: input.channel });
+  ws.logger.info('inquiry.logged', { inquiryId: id, channel: input.channel, answeredDuringCall: input.answeredDuringCall === true });
   ws.push('inquiries.changed', { inquiryIds: [id] });
   return summaryOrThrow(ws, id);
 }

@@ -167,6 +167,8 @@ export const en: Messages = {
     existingCustomer: 'Existing customer',
     receivedAt: 'Received',
     tokyoTime: 'Japan time (Tokyo)',
+    answeredDuringCall: 'Answered during the call',
+    answeredDuringCallHint: 'Its first response is the time of the call, for the response-time report.',
     subject: 'Subject',
     body: 'What the customer said',
     submit: 'Log inquiry',

@@ -173,6 +173,8 @@ export const ja = {
     existingCustomer: '登録済みのお客様',
     receivedAt: '受付日時',
     tokyoTime: '日本時間（東京）',
+    answeredDuringCall: '通話中に回答した',
+    answeredDuringCallHint: '応答時間の集計では、通話の時刻を初回応答にします。',
     subject: '件名',
     body: '内容',
     submit: '記録する',

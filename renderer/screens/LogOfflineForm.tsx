@@ -89,6 +89,7 @@ export function LogOfflineForm() {
   const [receivedLocal, setReceivedLocal] = useState(tokyoNowLocal);
   const [subject, setSubject] = useState('');
   const [body, setBody] = useState('');
+  const [answeredDuringCall, setAnsweredDuringCall] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -113,6 +114,7 @@ export function LogOfflineForm() {
       receivedAt,
       subject,
       body,
+      ...(channel === 'phone' && answeredDuringCall ? { answeredDuringCall: true } : {}),
       ...(mode === 'existing' && existing ? { customerId: existing.id } : { newCustomer }),
     };
     setProblem(null);
@@ -213,6 +215,13 @@ export function LogOfflineForm() {
           {t('logOffline.body')}
           <textarea data-testid="log-body" rows={8} value={body} onChange={(e) => setBody(e.target.value)} required />
         </label>
+        {channel === 'phone' && (
+          <label className="wide choice">
+            <input type="checkbox" data-testid="log-answered-during-call" checked={answeredDuringCall} onChange={(e) => setAnsweredDuringCall(e.target.checked)} />
+            {t('logOffline.answeredDuringCall')}
+            <span className="hint">{t('logOffline.answeredDuringCallHint')}</span>
+          </label>
+        )}
       </div>
       {cardWarning && (
         <p className="warning" data-testid="log-card-warning">

@@ -33,7 +33,10 @@ test('1. a customer who consented is on the list handed to the contractor', asyn
   await form.getByTestId('log-new-email').fill(CUSTOMER.email);
   await form.getByTestId('log-subject').fill('新商品のご案内について');
   await form.getByTestId('log-body').fill('新商品の案内をメールで受け取りたいとのこと。');
+  // Answered on the line: it is logged answered, its first response the call.
+  await form.getByTestId('log-answered-during-call').check();
   await form.getByTestId('log-submit').click();
+  await expect(page.getByTestId('inquiry-status-select')).toHaveValue('answered');
   await page.getByTestId('inquiry-customer-link').click();
   customerId = Number(await page.getByTestId('customer-view').getAttribute('data-customer-id'));
   await recordConsent(page, { action: 'grant', channels: ['email'], source: 'phone', evidence: '電話でメールでの新商品案内を希望' });

@@ -72,6 +72,17 @@ describe('response times: inquiries logged by staff and answered outside Madoguc
     expect(rows.find((r) => r.channel === 'all')).toMatchObject({ received: 3, answered: 2 });
   });
 
+  it('counts a phone call answered during the call as answered at the time of the call, however late it is typed in; post and fax cannot be', async () => {
+    now = '2026-11-24T07:00:00.000Z';
+    const call = { channel: 'phone' as const, newCustomer: { name: '通話の顧客' }, receivedAt: '2026-11-24T01:00:00.000Z', subject: '在庫の確認', body: '在庫を確認してその場で回答', answeredDuringCall: true };
+    expect(await t.call('inquiries.logOffline', call)).toMatchObject({ status: 'answered', firstResponseAt: '2026-11-24T01:00:00.000Z' });
+    expect((await report()).find((r) => r.channel === 'phone')).toMatchObject({ received: 1, answered: 1, medianMinutes: 0 });
+    await expect(t.call('inquiries.logOffline', { ...call, channel: 'fax' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('Only a phone call can be answered during the call'),
+    });
+  });
+
   it('takes back the first response with an undo of "answered" picked by mistake, and only the one that change set', async () => {
     const phone = await log('phone', '電話');
     now = '2026-11-24T01:05:00.000Z';
