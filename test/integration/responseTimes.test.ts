@@ -83,6 +83,21 @@ describe('response times: inquiries logged by staff and answered outside Madoguc
     });
   });
 
+  it('exports the report as CSV that Excel in Japan opens: a BOM, CRLF, the channels named as the headers are', async () => {
+    const phone = await log('phone', '電話');
+    now = '2026-11-24T02:30:00.000Z';
+    await t.call('inquiries.setStatus', { inquiryId: phone.id, status: 'answered' });
+
+    const { filename, csv } = await t.call('reports.responseTimesCsv', { from: '2026-11-24', to: '2026-11-24' });
+
+    expect(filename).toBe('madoguchi-response-times-2026-11-24-2026-11-24.csv');
+    expect(csv.startsWith('\uFEFF"期間開始 (from, JST)","期間終了 (to, JST)",チャネル (channel),')).toBe(true);
+    const lines = csv.slice(1).split('\r\n');
+    expect(lines.at(-1)).toBe('');
+    expect(lines).toContain('2026-11-24,2026-11-24,電話 (phone),1,1,90,90');
+    expect(lines.find((line) => line.includes('合計 (all)'))).toBe('2026-11-24,2026-11-24,合計 (all),1,1,90,90');
+  });
+
   it('takes back the first response with an undo of "answered" picked by mistake, and only the one that change set', async () => {
     const phone = await log('phone', '電話');
     now = '2026-11-24T01:05:00.000Z';
