@@ -8,7 +8,10 @@ interface ReportsState {
   from: string;
   to: string;
   result: { from: string; to: string; rows: ResponseTimeRow[] } | null;
+  /** Staff chose the dates: they stay as chosen. Otherwise they are this month's, worked out afresh. */
+  chosen: boolean;
   setRange(from: string, to: string): void;
+  /** The report for the dates chosen, or for this month so far (today's month, when the app stayed open past its end). */
   load(): Promise<void>;
   /** The report on screen as a CSV file: its range, whatever has been typed into the dates since. */
   csv(): Promise<{ filename: string; csv: string } | undefined>;
@@ -23,11 +26,13 @@ function defaultRange(): { from: string; to: string } {
 
 export const useReports = create<ReportsState>()((set, get) => ({
   ...defaultRange(),
+  chosen: false,
   result: null,
   setRange(from, to) {
-    set({ from, to });
+    set({ from, to, chosen: true });
   },
   async load() {
+    if (!get().chosen) set(defaultRange());
     const { from, to } = get();
     const result = await attempt(() => call('reports.responseTimes', { from, to }));
     if (result) set({ result });
@@ -38,6 +43,6 @@ export const useReports = create<ReportsState>()((set, get) => ({
     return attempt(() => call('reports.responseTimesCsv', { from: shown.from, to: shown.to }));
   },
   reset() {
-    set({ ...defaultRange(), result: null });
+    set({ ...defaultRange(), chosen: false, result: null });
   },
 }));
