@@ -1,26 +1,45 @@
 import { app, Menu, type MenuItemConstructorOptions } from 'electron';
 
+type MenuRole = NonNullable<MenuItemConstructorOptions['role']>;
+
+/** The menu's words in the system's language: Electron names standard roles in English except on macOS. */
+const LABELS = {
+  ja: {
+    file: 'ファイル', edit: '編集', view: '表示', window: 'ウィンドウ',
+    quit: '終了', close: '閉じる', undo: '元に戻す', redo: 'やり直す', cut: '切り取り', copy: 'コピー', paste: '貼り付け', selectAll: 'すべて選択',
+    resetZoom: '実際のサイズ', zoomIn: '拡大', zoomOut: '縮小', togglefullscreen: 'フルスクリーン', minimize: '最小化', zoom: 'ズーム',
+    reload: '再読み込み', toggleDevTools: '開発者ツール',
+  },
+  en: {
+    file: 'File', edit: 'Edit', view: 'View', window: 'Window',
+    quit: 'Quit', close: 'Close', undo: 'Undo', redo: 'Redo', cut: 'Cut', copy: 'Copy', paste: 'Paste', selectAll: 'Select All',
+    resetZoom: 'Actual Size', zoomIn: 'Zoom In', zoomOut: 'Zoom Out', togglefullscreen: 'Full Screen', minimize: 'Minimize', zoom: 'Zoom',
+    reload: 'Reload', toggleDevTools: 'Developer Tools',
+  },
+} as const;
+
+type Labels = Record<keyof (typeof LABELS)['en'], string>;
+
 /**
- * A minimal menu of standard roles (they are translated by the OS). Developer tools appear only
- * in an unpackaged build: staff have no use for them, and they would show customer data raw.
+ * A minimal menu of standard roles, labelled in Japanese or English after the system's language.
+ * Developer tools appear only in an unpackaged build: staff have no use for them, and they would
+ * show customer data raw.
  */
 export function installApplicationMenu(): void {
   const isMac = process.platform === 'darwin';
-  const view: MenuItemConstructorOptions[] = [
-    { role: 'resetZoom' },
-    { role: 'zoomIn' },
-    { role: 'zoomOut' },
-    { type: 'separator' },
-    { role: 'togglefullscreen' },
-  ];
-  if (!app.isPackaged) view.push({ type: 'separator' }, { role: 'reload' }, { role: 'toggleDevTools' });
+  const labels: Labels = app.getLocale().toLowerCase().startsWith('ja') ? LABELS.ja : LABELS.en;
+  const item = (role: MenuRole & keyof Labels): MenuItemConstructorOptions => ({ role, label: labels[role] });
+  const separator: MenuItemConstructorOptions = { type: 'separator' };
+
+  const view = [item('resetZoom'), item('zoomIn'), item('zoomOut'), separator, item('togglefullscreen')];
+  if (!app.isPackaged) view.push(separator, item('reload'), item('toggleDevTools'));
 
   const template: MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' } as MenuItemConstructorOptions] : []),
-    { role: 'fileMenu' },
-    { role: 'editMenu' },
-    { label: 'View', submenu: view },
-    { role: 'windowMenu' },
+    { label: labels.file, submenu: [item(isMac ? 'close' : 'quit')] },
+    { label: labels.edit, submenu: [item('undo'), item('redo'), separator, item('cut'), item('copy'), item('paste'), item('selectAll')] },
+    { label: labels.view, submenu: view },
+    { label: labels.window, submenu: isMac ? [item('minimize'), item('zoom'), separator, item('close')] : [item('minimize'), item('close')] },
   ];
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
