@@ -7,7 +7,7 @@ import type { Workspace } from '../app/workspace';
 import type { OutboxTable } from '../db/schema';
 import type { Executor } from '../db/executor';
 import { inquiryResponseWithdrawnAt } from '../consent/consentRepository';
-import { getInquiryRow } from '../inquiries/inquiryRepository';
+import { getInquiryRow, recordResponse } from '../inquiries/inquiryRepository';
 import { replyToInquiry, responseWithdrawn } from '../inquiries/inquiryService';
 import { markEmailUndeliverable } from '../customers/customerRepository';
 import { isUnknownRecipient } from '../mail/smtpError';
@@ -206,6 +206,11 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
         .where('status', '=', 'sending')
         .execute();
       ws.logger.warn('outbox.sendFailed', { outboxId: row.id, attempts, code, final });
+      // It went: the inquiry was answered then, for the report too, where the database takes that much.
+      if (sentUnrecorded) {
+        await recordResponse(ws.db, row.inquiryId, at(clock())).catch(() => ws.logger.warn('outbox.responseNotRecorded', { outboxId: row.id }));
+        ws.push('inquiries.changed', { inquiryIds: [row.inquiryId] });
+      }
       // The address does not exist: it bounces, like one a bounce told of (off the mailing list, flagged on the customer).
       if (isUnknownRecipient(error)) await markRecipientUndeliverable(row.inquiryId);
       changed(row.inquiryId);

@@ -140,6 +140,8 @@ describe('a reply reaches the customer once: never sent again after the server m
     );
     await expect(t.call('outbox.sendNow', { id })).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(t.call('outbox.cancel', { id })).rejects.toMatchObject({ code: 'CONFLICT' });
+    // It was answered when it went, for the response-time report too.
+    expect((await t.call('inquiries.get', { id: inquiryId })).inquiry).toMatchObject({ status: 'answered', firstResponseAt: expect.stringMatching(/^\d{4}-/) });
     await sleep(1500);
     expect(smtp.received).toHaveLength(1);
     // What went out is in the Sent folder, as the message says.
