@@ -43,6 +43,9 @@ describe("cancelling a customer's registration at their request", () => {
       })
         .compile()
         .build(),
+      'INBOX',
+      // It reached the server minutes after it was written, as mail does.
+      { internalDate: new Date('2026-11-20T01:05:00Z') },
     );
     await dovecot.appendMail(autoReplyMail('auto-submitted', { from: 'hanako@example.jp', fromName: '山田花子', subject: '不在: 山田花子より' }));
     await t.call('sync.run', { accountId });
