@@ -16,7 +16,15 @@
  * breaks (a number wrapped by a mail program or split line by line: "4111 1111\n1111 1111").
  */
 const DIGIT = '0-9０-９';
-const SEPARATORS = ' \t\r\n-\u00a0\u00ad\u2002\u2003\u2009\u202f\u3000－‐\u2011\u2012\u2013\u2014\u2015−.．/／ー';
+const SEPARATORS = ' \t\r\n-\u00a0\u00ad\u200b\u2002\u2003\u2009\u202f\u3000－‐\u2011\u2012\u2013\u2014\u2015−.．/／ー，・';
+/** Separators that read alike: a group set off by one space and the next by two (or a tab) is still written the same way. */
+const SEPARATOR_KINDS: ReadonlyArray<[RegExp, string]> = [
+  [/[ \t\u00a0\u2002\u2003\u2009\u202f\u3000\u200b]+/g, ' '],
+  [/[-－‐\u2011\u2012\u2013\u2014\u2015−ー\u00ad]+/g, '-'],
+];
+function separatorKind(separator: string): string {
+  return SEPARATOR_KINDS.reduce((kind, [chars, as]) => kind.replace(chars, as), separator);
+}
 const SEPARATOR = SEPARATORS.replace('-', '\\-');
 /** Digits and groups of digits, with at most three separators between groups. */
 const NUMBER_RUN = new RegExp(`[${DIGIT}]+(?:[${SEPARATOR}]{1,3}[${DIGIT}]+)*`, 'g');
@@ -82,8 +90,9 @@ function cardDigits(groups: Group[], first: number, last: number): string | null
     const group = groups[i] as Group;
     if (group.digits.length < 3 || group.digits.length > 6) return null;
     if (i > first && !LINE_BREAK.test(group.before)) {
-      separator ??= group.before;
-      if (group.before !== separator) return null;
+      const kind = separatorKind(group.before);
+      separator ??= kind;
+      if (kind !== separator) return null;
     }
     digits += group.digits;
   }
@@ -100,6 +109,7 @@ function cardDigits(groups: Group[], first: number, last: number): string | null
 function maskRun(run: string): string {
   const groups = groupsOf(run);
   const masked = run.split('');
+  for (const group of groups) maskCardAtStart(masked, group);
   for (let first = 0; first < groups.length; first++) {
     let digits = 0;
     for (let last = first; last < groups.length; last++) {
@@ -109,6 +119,25 @@ function maskRun(run: string): string {
     }
   }
   return masked.join('');
+}
+
+/** Digits of the usual card lengths at the start of a longer run (the security code or expiry typed right after it), with a card's first digit. */
+const GLUED_CARD_LENGTHS = [16, 15, 14];
+const GLUED_EXTRA_DIGITS = 4;
+
+/**
+ * A card number with its security code or expiry typed straight after it ("4111111111111111123",
+ * "411111111111111112/27" reads as one group too long for a card): the card at the group's start
+ * is masked, keeping its last four digits. Only a first digit that cards start with (3 to 6) and
+ * at most four digits more, so that long reference and tracking numbers are left as they are.
+ */
+function maskCardAtStart(masked: string[], group: Group): void {
+  const { digits } = group;
+  if (digits.length <= MAX_DIGITS && passesLuhn(digits)) return;
+  if (!/^[3-6]/.test(digits)) return;
+  const length = GLUED_CARD_LENGTHS.find((n) => digits.length > n && digits.length - n <= GLUED_EXTRA_DIGITS && passesLuhn(digits.slice(0, n)));
+  if (length === undefined) return;
+  for (let i = group.start; i < group.start + length - 4; i++) masked[i] = '*';
 }
 
 function maskAllButLastFour(masked: string[], groups: Group[], first: number, last: number): void {

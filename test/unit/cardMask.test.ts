@@ -49,6 +49,22 @@ describe('maskCardNumbers', () => {
     expect(maskCardNumbers(mixed)).toBe(mixed);
   });
 
+  it('masks a number typed unevenly or with the separators Japanese text gives: an extra space, a zero-width space, 「・」 and 「，」', () => {
+    expect(maskCardNumbers('4111 1111  1111 1111')).toBe('**** ****  **** 1111');
+    expect(maskCardNumbers('4111\t1111 1111 1111')).toBe('****\t**** **** 1111');
+    expect(maskCardNumbers('4111\u200b1111\u200b1111\u200b1111')).toBe('****\u200b****\u200b****\u200b1111');
+    expect(maskCardNumbers('４１１１・１１１１・１１１１・１１１１')).toBe('****・****・****・１１１１');
+    expect(maskCardNumbers('4111，1111，1111，1111')).toBe('****，****，****，1111');
+  });
+
+  it('masks a card typed straight before its security code or expiry, and leaves long numbers that no card starts like alone', () => {
+    expect(maskCardNumbers('4111111111111111123')).toBe('************1111123');
+    expect(maskCardNumbers('カード411111111111111112/27')).toBe('カード************111112/27');
+    expect(maskCardNumbers('378282246310005 1234')).toContain('*0005');
+    const tracking = '12345678901234567890 98765432109876543210';
+    expect(maskCardNumbers(tracking)).toBe(tracking);
+  });
+
   it('masks a card that overlaps numbers before it which pass the Luhn check by chance', () => {
     // "1234 5678 9013 4111" passes the check too: masking it alone left the card after it readable.
     expect(maskCardNumbers('1234 5678 9013 4111 1111 1111 1111')).toBe('**** **** **** **** **** **** 1111');
