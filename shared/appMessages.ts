@@ -139,6 +139,10 @@ export const APP_MESSAGES = {
     en: 'Customer {id} asked on {at} that their data no longer be used to respond to their inquiries: no reply is sent. Record their consent again first if they ask for an answer.',
     ja: '顧客 {id} は {at} に、お問い合わせへの対応に個人情報を利用しないよう求めています。返信は送信しません。回答を希望された場合は、先に利用の再開を記録してください。',
   },
+  keyFileMissing: {
+    en: "Madoguchi's data is in {dir}, but its key file (key.json) is missing: put key.json back from your backup, then unlock with the passphrase. Setting up anew cannot open the existing data.",
+    ja: '窓口のデータは {dir} にありますが、鍵ファイル（key.json）がありません。バックアップから key.json を戻してから、パスフレーズで開いてください。新しく設定しても、今あるデータは開けません。',
+  },
   answeredDuringCallIsPhone: {
     en: 'Only a phone call can be answered during the call: for post or fax, mark the inquiry answered when you answer it.',
     ja: '通話中の回答は電話の問い合わせだけです。郵便・FAX は、回答したときに回答済みにしてください。',

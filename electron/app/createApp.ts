@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Language } from '../../shared/domain';
 import { AppError } from '../../shared/result';
@@ -195,6 +195,8 @@ export function createApp(options: AppOptions): App {
       }),
       'session.create': ({ passphrase, operator }) =>
         oneAtATime(async () => {
+          // The data is here but its key file is not: a new key would not open it, and setting up would leave both stuck.
+          if (!vault.exists() && existsSync(databaseFile)) throw new AppError('CONFLICT', userMessage('keyFileMissing', { dir: options.dataDir }));
           const key = await vault.create(passphrase);
           open(key, operator);
           options.logger.info('session.created');

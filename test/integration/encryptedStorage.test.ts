@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -75,6 +76,27 @@ describe('personal data at rest', () => {
     await expect(attempt).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
     await expect(attempt).rejects.toThrow(/Wrong passphrase/);
     await expect(t.call('inquiries.list', {})).rejects.toMatchObject({ code: 'LOCKED' });
+    await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
+    expect(await t.call('inquiries.list', {})).toHaveLength(1);
+  });
+
+  it('refuses to set up anew over data whose key file is missing, says what to restore, and opens once it is back', async () => {
+    t = await startTestApp();
+    await t.call('inquiries.logOffline', { channel: 'phone', newCustomer: { name: '鈴木一郎' }, receivedAt: '2026-11-24T01:00:00.000Z', subject: '電話', body: 'メモ' });
+    await t.app.close();
+    const keyFile = join(t.dataDir, 'key.json');
+    const kept = readFileSync(keyFile);
+    rmSync(keyFile);
+    await t.restart({ unlock: false });
+    expect(await t.call('session.status', {})).toMatchObject({ initialized: false });
+
+    await expect(t.call('session.create', { passphrase: 'a new passphrase here', operator: '佐藤' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('its key file (key.json) is missing: put key.json back from your backup'),
+    });
+    expect(existsSync(keyFile)).toBe(false);
+
+    writeFileSync(keyFile, kept);
     await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
     expect(await t.call('inquiries.list', {})).toHaveLength(1);
   });
