@@ -4,7 +4,7 @@ import { appendFileSync, renameSync, statSync } from 'node:fs';
  * The app's log: events, ids, counts and error codes only. The policy's access logs "do not
  * include information that can identify individuals", and Madoguchi's do the same: callers pass
  * no names, addresses or text, and as a second line of defence anything that looks like an
- * e-mail address, a phone number or a card number is redacted before it is written.
+ * e-mail address, a phone or card number (half- or full-width) or a token is redacted before it is written.
  */
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 
@@ -15,10 +15,13 @@ export interface Logger {
 }
 
 const EMAIL = /[^\s@<>"']+@[^\s@<>"']+/g;
-const LONG_DIGITS = /(?:\+?\d[\d\- ]{7,}\d)/g;
+/** Eight digits or more (half- or full-width), with the separators people write phone and card numbers with, brackets too: "(03) 1234-5678", "０３－１２３４－５６７８", "4111.1111.1111.1111". */
+const LONG_DIGITS = /[+＋]?[(（]?[0-9０-９](?:[0-9０-９\-－ー.．()（） \u3000]*[0-9０-９]){7,}/g;
+/** What looks like a bearer token or a key: a long run of letters, digits and "-_.+/=" with both letters and digits. */
+const TOKEN = /\b(?=[A-Za-z0-9._~+/=-]*[A-Za-z])(?=[A-Za-z0-9._~+/=-]*\d)[A-Za-z0-9._~+/=-]{32,}/g;
 
 export function redact(text: string): string {
-  return text.replace(EMAIL, '[email]').replace(LONG_DIGITS, '[number]');
+  return text.replace(EMAIL, '[email]').replace(TOKEN, '[token]').replace(LONG_DIGITS, '[number]');
 }
 
 /** Past this size the log is moved to `<file>.1` (replacing the one before) and begun anew: it never grows without end. */

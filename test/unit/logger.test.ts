@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../electron/logging/logger';
+import { createLogger, redact } from '../../electron/logging/logger';
 
 describe('the app log', () => {
   let dir: string;
@@ -48,5 +48,15 @@ describe('the app log', () => {
     const file = join(dir, 'madoguchi.log');
     createLogger(file).warn('mail.failed', { detail: 'to hanako@example.jp ; tel 03-1234-5678 ; card 4111 1111 1111 1111' });
     expect(readFileSync(file, 'utf8')).toContain('"detail":"to [email] ; tel [number] ; card [number]"');
+  });
+
+  it('redacts full-width, bracketed and dotted numbers, and what looks like a token', () => {
+    expect(redact('電話 ０３－１２３４－５６７８ 様')).toBe('電話 [number] 様');
+    expect(redact('tel (03) 1234-5678.')).toBe('tel [number].');
+    expect(redact('card 4111.1111.1111.1111')).toBe('card [number]');
+    expect(redact('カード４１１１　１１１１　１１１１　１１１１です')).toBe('カード[number]です');
+    expect(redact('Bearer ya29.a0AfH6SMBx3kL9q_ZpT2vW8nR4eY7uI1oP0aSdFgHjKl')).toBe('Bearer [token]');
+    // Ids, codes and counts stay readable.
+    expect(redact('inquiry 1234 code SQLITE_CONSTRAINT_TRIGGER uid 20481 of 3 attempts')).toBe('inquiry 1234 code SQLITE_CONSTRAINT_TRIGGER uid 20481 of 3 attempts');
   });
 });
