@@ -23,26 +23,72 @@ const MAX_OFFICE_TEXT_BYTES = 64 * 1024 * 1024;
  * The policy keeps no card data, and an attachment cannot be masked without changing the file
  * the customer sent: one that holds a card number is not kept at all, only its name and size,
  * flagged `withheld` (staff ask the customer for it without the number). Text files, office
- * documents (the text of Word, Excel and PowerPoint files, OpenDocument) and PDFs (their text
- * layer) are read; images, and PDFs that are only scanned pictures or locked with a password,
- * cannot be read here and are kept as they are.
+ * documents (the text of Word, Excel and PowerPoint files, OpenDocument, and the .doc, .xls and
+ * .ppt of before 2007), PDFs (their text layer) and the files in a zip archive are read; images,
+ * and PDFs that are only scanned pictures or locked with a password, cannot be read here and are
+ * kept as they are.
  */
 export async function withholdIfCardNumber(attachment: InboundAttachment): Promise<void> {
   const content = attachment.content;
   if (!content || attachment.withheld) return;
-  const text =
-    TEXT_TYPES.test(attachment.contentType) || TEXT_NAMES.test(attachment.fileName)
-      ? textOf(content)
-      : OFFICE_TYPES.test(attachment.contentType) || OFFICE_NAMES.test(attachment.fileName)
-        ? officeTextOf(content)
-        : // Whatever its label: a PDF is known by its first bytes, and anything else reads as null.
-          await pdfTextOf(content);
-  // An HTML file is read as a browser shows it: "4111&nbsp;1111…", or a number split over table cells.
-  const html = HTML_TYPES.test(attachment.contentType) || HTML_NAMES.test(attachment.fileName);
-  if (text !== null && (containsCardNumber(text) || (html && htmlContainsCardNumber(text)))) {
+  if (await holdsCardNumber(attachment.fileName, attachment.contentType, content, true)) {
     delete attachment.content;
     attachment.withheld = true;
   }
+}
+
+async function holdsCardNumber(fileName: string, contentType: string, content: Buffer, unpackArchive: boolean): Promise<boolean> {
+  if (unpackArchive && (ARCHIVE_TYPES.test(contentType) || ARCHIVE_NAMES.test(fileName))) {
+    const entries = archiveEntriesOf(content);
+    if (entries) {
+      // Each file in it as if it came on its own (a zip in the zip is not opened).
+      for (const [name, bytes] of entries) if (await holdsCardNumber(name, '', bytes, false)) return true;
+      return false;
+    }
+  }
+  const text =
+    TEXT_TYPES.test(contentType) || TEXT_NAMES.test(fileName)
+      ? textOf(content)
+      : OFFICE_TYPES.test(contentType) || OFFICE_NAMES.test(fileName)
+        ? officeTextOf(content)
+        : // Whatever its label: a PDF or an Office file of before 2007 is known by its first bytes, and anything else reads as null.
+          (compoundFileTextOf(content) ?? (await pdfTextOf(content)));
+  // An HTML file is read as a browser shows it: "4111&nbsp;1111…", or a number split over table cells.
+  const html = HTML_TYPES.test(contentType) || HTML_NAMES.test(fileName);
+  return text !== null && (containsCardNumber(text) || (html && htmlContainsCardNumber(text)));
+}
+
+/** Zip archives, whose files are read each as an attachment of its own. */
+const ARCHIVE_TYPES = /^application\/(?:zip|x-zip-compressed|x-zip)\b/i;
+const ARCHIVE_NAMES = /\.zip$/i;
+
+/** The files in a zip archive, up to MAX_OFFICE_TEXT_BYTES in all (a zip bomb is read no further); null when it is not a readable zip. */
+function archiveEntriesOf(bytes: Buffer): Array<[string, Buffer]> | null {
+  try {
+    let total = 0;
+    const files = unzipSync(bytes, {
+      filter: (file) => {
+        total += file.originalSize;
+        return !file.name.endsWith('/') && total <= MAX_OFFICE_TEXT_BYTES;
+      },
+    });
+    return Object.entries(files).map(([name, data]) => [name, Buffer.from(data)]);
+  } catch {
+    return null;
+  }
+}
+
+/** Word, Excel and PowerPoint files of before 2007 (.doc, .xls, .ppt): OLE compound files, known by their first bytes. */
+const COMPOUND_FILE = Buffer.from('d0cf11e0a1b11ae1', 'hex');
+
+/**
+ * The text of such a file, as well as it can be read without taking its format apart: what was
+ * typed is stored as it was, a byte a character or UTF-16, so the bytes are read both ways (UTF-16
+ * from an odd byte too). What is not text reads as characters that keep runs of digits apart.
+ */
+function compoundFileTextOf(bytes: Buffer): string | null {
+  if (bytes.length < COMPOUND_FILE.length || !bytes.subarray(0, COMPOUND_FILE.length).equals(COMPOUND_FILE)) return null;
+  return [bytes.toString('latin1'), bytes.toString('utf16le'), bytes.subarray(1).toString('utf16le')].join('\n');
 }
 
 /**

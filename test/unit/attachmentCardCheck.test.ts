@@ -95,6 +95,44 @@ describe('text attachments holding a card number are not kept (the policy keeps 
   });
 });
 
+/** An Office file of before 2007 as far as the check reads it: the compound-file signature, binary records, and the text as Office stores it. */
+function compoundFile(text: Buffer): Buffer {
+  const header = Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(504, 0xff)]);
+  return Buffer.concat([header, Buffer.from([0x00, 0x02, 0x13, 0x00]), text, Buffer.alloc(64, 0)]);
+}
+
+describe('old Office files and zip archives holding a card number are not kept', () => {
+  it('withholds an .xls or .doc whose text holds a card number, stored as UTF-16 (from an odd byte too) or a byte a character', async () => {
+    const utf16 = compoundFile(Buffer.from('カード番号 4111 1111 1111 1111', 'utf16le'));
+    expect(await attachmentOf(mailWith('申込書.xls', 'application/vnd.ms-excel', utf16))).toMatchObject({ withheld: true });
+    const odd = compoundFile(Buffer.concat([Buffer.from([0x01]), Buffer.from('4111-1111-1111-1111', 'utf16le')]));
+    expect(await attachmentOf(mailWith('申込書.doc', 'application/msword', odd))).toMatchObject({ withheld: true });
+    const bytes = compoundFile(Buffer.from('Card 4111111111111111', 'latin1'));
+    expect(await attachmentOf(mailWith('form.doc', 'application/octet-stream', bytes))).toMatchObject({ withheld: true });
+  });
+
+  it('keeps an old Office file without one byte for byte, digits side by side in its binary records apart', async () => {
+    const file = compoundFile(Buffer.concat([Buffer.from('注文番号 1234-5678-9012', 'utf16le'), Buffer.from('41111111\u000011111111', 'latin1')]));
+    const kept = await attachmentOf(mailWith('注文.xls', 'application/vnd.ms-excel', file));
+    expect(kept.withheld).toBeUndefined();
+    expect(kept.content?.equals(file)).toBe(true);
+  });
+
+  it('withholds a zip archive when a file in it holds a card number (text, an office file, an old Office file), and keeps one without', async () => {
+    const withText = Buffer.from(zipSync({ '明細/カード.txt': strToU8('カード 4111 1111 1111 1111') }));
+    expect(await attachmentOf(mailWith('明細.zip', 'application/zip', withText))).toMatchObject({ fileName: '明細.zip', withheld: true });
+    const withDocx = Buffer.from(zipSync({ '申込書.docx': officeFile({ 'word/document.xml': '<w:p><w:t>4111-1111-1111-1111</w:t></w:p>' }) }));
+    expect(await attachmentOf(mailWith('docs.zip', 'application/octet-stream', withDocx))).toMatchObject({ withheld: true });
+    const withXls = Buffer.from(zipSync({ 'old.xls': compoundFile(Buffer.from('4111 1111 1111 1111', 'utf16le')) }));
+    expect(await attachmentOf(mailWith('old.zip', 'application/x-zip-compressed', withXls))).toMatchObject({ withheld: true });
+
+    const clean = Buffer.from(zipSync({ 'readme.txt': strToU8('注文番号 1234-5678-9012 のご案内') }));
+    const kept = await attachmentOf(mailWith('案内.zip', 'application/zip', clean));
+    expect(kept.withheld).toBeUndefined();
+    expect(kept.content?.equals(clean)).toBe(true);
+  });
+});
+
 describe('PDF attachments holding a card number are not kept', () => {
   it('withholds a PDF whose text holds a card number, on any page and written in pieces, whatever its label', async () => {
     const form = await pdfFile([['Application form', 'Card number: 4111 1111 1111 1111']]);
