@@ -419,8 +419,8 @@ test('6. the response-time report counts received and answered inquiries by chan
   expect(download.suggestedFilename()).toContain(tokyoToday());
   expect(download.suggestedFilename()).toContain(tokyoYesterday());
   expect(text.charCodeAt(0)).toBe(0xfeff); // BOM, so Excel in Japan reads it as UTF-8
-  expect(text).toMatch(/email,2,1,/);
-  expect(text).toMatch(/phone,1,0,/);
+  expect(text).toMatch(/,メール \(email\),2,1,/);
+  expect(text).toMatch(/,電話 \(phone\),1,0,/);
 });
 
 test('6b. cancels the phone customer\'s registration at their request, deleting what their inquiry said; the report still counts it', async () => {
