@@ -128,6 +128,12 @@ export async function listMessages(db: Executor, inquiryId: number): Promise<Sel
   return db.selectFrom('messages').selectAll().where('inquiryId', '=', inquiryId).orderBy('at').orderBy('id').execute();
 }
 
+/** The id of the inquiry's latest message (the last to reach Madoguchi); null when it has none. */
+export async function latestMessageId(db: Executor, inquiryId: number): Promise<number | null> {
+  const row = await db.selectFrom('messages').select('id').where('inquiryId', '=', inquiryId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row?.id ?? null;
+}
+
 export async function setInquiryStatus(db: Executor, id: number, status: InquiriesTable['status']): Promise<void> {
   await db.updateTable('inquiries').set({ status }).where('id', '=', id).execute();
 }

@@ -7,7 +7,7 @@ import type { Workspace } from '../app/workspace';
 import type { OutboxTable } from '../db/schema';
 import type { Executor } from '../db/executor';
 import { inquiryResponseWithdrawnAt } from '../consent/consentRepository';
-import { getInquiryRow, recordResponse } from '../inquiries/inquiryRepository';
+import { getInquiryRow, latestMessageId, recordResponse } from '../inquiries/inquiryRepository';
 import { replyToInquiry, responseWithdrawn } from '../inquiries/inquiryService';
 import { markEmailUndeliverable } from '../customers/customerRepository';
 import { isUnknownRecipient } from '../mail/smtpError';
@@ -130,12 +130,12 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
     const withdrawnAt = customer ? await inquiryResponseWithdrawnAt(ws.db, customer.id) : null;
     if (customer && withdrawnAt) throw responseWithdrawn(customer.id, withdrawnAt);
     // What staff answered: the thread as it was when they wrote, whatever comes while the reply waits.
-    const latest = await ws.db.selectFrom('messages').select('id').where('inquiryId', '=', input.inquiryId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    const latest = await latestMessageId(ws.db, input.inquiryId);
     return ws.db
       .insertInto('outbox')
       .values({
         inquiryId: input.inquiryId,
-        threadSeenUpTo: latest?.id ?? null,
+        threadSeenUpTo: latest,
         // A placeholder written right but by hand (pasted from a template's text) is filled in too, not sent in braces.
         body: maskCardNumbers(customer ? fillTemplate(input.body, { customerName: customer.name, inquiryNumber: input.inquiryId, operator: ws.operator }) : input.body),
         quoteOriginal: input.quoteOriginal === false ? 0 : 1,
