@@ -1,6 +1,7 @@
 import type { MethodInput } from '../../shared/contract';
 import type { CustomerDetail } from '../../shared/domain';
 import { AppError } from '../../shared/result';
+import { STORED_PLACEHOLDERS } from '../../shared/storedPlaceholders';
 import { userMessage } from '../../shared/userMessages';
 import type { Workspace } from '../app/workspace';
 import { forgetQuarantineFrom } from '../accounts/syncStateRepository';
@@ -15,10 +16,6 @@ import { eraseCustomerDetails, getCustomer } from './customerRepository';
 import { appendRegistrationCancellation } from './registrationCancellationRepository';
 import { requireInquiryOfCustomer } from './sourceInquiry';
 
-/** The name a cancelled customer is listed by (as "(差出人不明)" names a sender without one). */
-export const CANCELLED_CUSTOMER_NAME = '(登録抹消済み)';
-/** The subject of their inquiries and messages once their contents are deleted. */
-export const DELETED_CONTENT_SUBJECT = '(登録抹消により削除)';
 
 /**
  * Cancels a customer's registration at their request, as the policy promises through the point
@@ -57,10 +54,10 @@ export async function cancelRegistration(ws: Workspace, input: MethodInput<'cust
     if (input.deleteInquiryContents) {
       // Their mail set aside, from the address they have now and from any they wrote from before.
       const from = await setAsideSendersOf(trx, input.id, customer.email);
-      await eraseInquiryContentsOfCustomer(trx, input.id, DELETED_CONTENT_SUBJECT);
+      await eraseInquiryContentsOfCustomer(trx, input.id, STORED_PLACEHOLDERS.deletedWithRegistration);
       await forgetQuarantineFrom(trx, from);
     }
-    await eraseCustomerDetails(trx, input.id, CANCELLED_CUSTOMER_NAME, at);
+    await eraseCustomerDetails(trx, input.id, STORED_PLACEHOLDERS.cancelledCustomer, at);
     await appendRegistrationCancellation(trx, {
       customerId: input.id,
       cancelledBy: ws.operator,

@@ -6,6 +6,7 @@ import { messageContentStatements, type MessageContentStatements } from '../inqu
 import { serverStateIngestStatements, type ServerStateIngestStatements } from '../inquiries/serverStateRepository';
 import type { InboundMail } from '../mail/parseInboundMail';
 import { inquiryNumbersIn } from '../../shared/inquiryNumber';
+import { STORED_PLACEHOLDERS } from '../../shared/storedPlaceholders';
 import { userMessage } from '../../shared/userMessages';
 
 export type IngestOutcome =
@@ -100,11 +101,11 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
   let senderCustomerId: number | null;
   let senderPresumed = 0;
   if (inquiryId === null) {
-    senderCustomerId = knownSender ?? store.customers.insert({ name: mail.fromName || mail.fromAddress || '(差出人不明)', email: mail.fromAddress }, ctx.now);
+    senderCustomerId = knownSender ?? store.customers.insert({ name: mail.fromName || mail.fromAddress || STORED_PLACEHOLDERS.unknownSender, email: mail.fromAddress }, ctx.now);
     inquiryId = store.inquiries.insertInquiry({
       customerId: senderCustomerId,
       channel: 'email',
-      subject: mail.subject || '(件名なし)',
+      subject: mail.subject || STORED_PLACEHOLDERS.noSubject,
       receivedAt,
       mailAccountId: ctx.accountId,
       loggedBy: null,

@@ -21,6 +21,7 @@ export const en: Messages = {
     undo: 'Undo',
   },
   language: { ja: '日本語', en: 'English' },
+  storedPlaceholder: { noSubject: '(no subject)', unknownSender: '(unknown sender)', cancelledCustomer: '(registration cancelled)', deletedWithRegistration: '(deleted with the registration)' },
   connection: {
     connecting: 'Connecting…',
     open: 'Connected',

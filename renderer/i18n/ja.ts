@@ -26,6 +26,8 @@ export const ja = {
     undo: '元に戻す',
   },
   language: { ja: '日本語', en: 'English' },
+  /** Shown for what shared/storedPlaceholders.ts stores where a mail or a customer has no value. */
+  storedPlaceholder: { noSubject: '(件名なし)', unknownSender: '(差出人不明)', cancelledCustomer: '(登録抹消済み)', deletedWithRegistration: '(登録抹消により削除)' },
   connection: {
     connecting: '接続中…',
     open: '接続済み',

@@ -4,6 +4,7 @@ import type { AttachmentInfo, ForwardedMessage, Language, Message } from '../../
 import { PURPOSES } from '../../shared/purposes';
 import { localizeUserMessage } from '../../shared/userMessages';
 import { formatBytes, tokyoDateTimeOrNone } from './format';
+import { shownValue } from './storedPlaceholders';
 
 export type Disclosure = MethodOutput<'customers.disclose'>;
 
@@ -31,14 +32,14 @@ export function disclosureDocument(disclosure: Disclosure, t: TFunction, languag
 
   lines.push(
     t('disclose.document.title'),
-    t('disclose.document.preparedFor', { customer: customer.name }),
+    t('disclose.document.preparedFor', { customer: shownValue(customer.name, t) }),
     t('disclose.document.preparedAt', { at: tokyoDateTimeOrNone(entry.disclosedAt) }),
     t('disclose.document.preparedBy', { company: t('app.company'), operator: entry.disclosedBy }),
     t('disclose.document.cardNote'),
   );
 
   section(t('disclose.document.details'), [
-    `${t('customer.name')}: ${customer.name}`,
+    `${t('customer.name')}: ${shownValue(customer.name, t)}`,
     `${t('customer.email')}: ${value(customer.email)}${customer.emailUndeliverable ? t('disclose.document.undeliverable') : ''}`,
     `${t('customer.phone')}: ${value(customer.phone)}`,
     `${t('customer.address')}: ${value(customer.postalAddress)}`,
@@ -112,7 +113,7 @@ export function disclosureDocument(disclosure: Disclosure, t: TFunction, languag
     t('disclose.document.inquiries'),
     inquiries.flatMap(({ inquiry, messages }) => [
       '',
-      `#${inquiry.id} ${inquiry.subject}`,
+      `#${inquiry.id} ${shownValue(inquiry.subject, t)}`,
       t('disclose.document.inquiry', { channel: t(`channel.${inquiry.channel}`), received: tokyoDateTimeOrNone(inquiry.receivedAt), status: t(`status.${inquiry.status}`) }),
       ...messages.flatMap((message) => messageLines(message, customer.email, t)),
     ]),
@@ -153,7 +154,7 @@ function messageLines(message: Message, customerEmail: string | null, t: TFuncti
     [message.fromAddress, message.toAddress].filter(Boolean).join(' → '),
     fromSomeoneElse ? t('disclose.document.checkOtherSender') : '',
   ];
-  const lines = ['', head.filter(Boolean).join('  '), message.subject, '', message.body, ...attachmentLines(message.attachments ?? [], t)];
+  const lines = ['', head.filter(Boolean).join('  '), shownValue(message.subject, t), '', message.body, ...attachmentLines(message.attachments ?? [], t)];
   for (const forwarded of message.forwarded ?? []) lines.push(...forwardedLines(forwarded, t));
   return lines;
 }

@@ -7,6 +7,7 @@ import i18n, { currentLanguage, purposeLabel, useLanguage } from '../i18n';
 import { useCustomer, type ConsentRecordInput } from '../stores/customer';
 import { useNotices } from '../stores/notices';
 import { RequestFields, requestInput } from './RequestFields';
+import { shownValue } from '../lib/storedPlaceholders';
 
 export interface ConsentPrefill {
   action: ConsentAction;
@@ -77,7 +78,7 @@ export function ConsentForm({
       useNotices.getState().show(
         i18n.t('consent.recorded', {
           action: i18n.t(`consent.action.${action}`),
-          customer: customer.name,
+          customer: shownValue(customer.name, i18n.t),
           what,
           count: result.recorded,
         }),
@@ -91,7 +92,7 @@ export function ConsentForm({
 
   return (
     <form className="consent-form" onSubmit={submit} data-testid="consent-form">
-      <h3>{t('consent.formTitle', { customer: customer.name })}</h3>
+      <h3>{t('consent.formTitle', { customer: shownValue(customer.name, t) })}</h3>
       {prefill?.sourceInquiryId !== undefined && (
         <p className="hint" data-testid="consent-source-inquiry">
           {t('consent.fromInquiry', { id: prefill.sourceInquiryId })}

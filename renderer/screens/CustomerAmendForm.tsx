@@ -5,6 +5,7 @@ import i18n from '../i18n';
 import { useCustomer } from '../stores/customer';
 import { useNotices } from '../stores/notices';
 import { NEW_REQUEST, RequestFields, requestInput } from './RequestFields';
+import { shownValue } from '../lib/storedPlaceholders';
 
 /**
  * Amends a customer's registration details at their request: the details as they are, to edit;
@@ -41,7 +42,7 @@ export function CustomerAmendForm({ detail, onDone, onCancel }: { detail: Custom
       if (!amended) return;
       const fields = amended.amendments.at(-1)?.fields ?? [];
       useNotices.getState().show(
-        i18n.t('amend.recorded', { customer: amended.customer.name, fields: fields.map((field) => i18n.t(`amend.field.${field}`)).join(i18n.t('common.listSeparator')) }),
+        i18n.t('amend.recorded', { customer: shownValue(amended.customer.name, i18n.t), fields: fields.map((field) => i18n.t(`amend.field.${field}`)).join(i18n.t('common.listSeparator')) }),
       );
       onDone();
     } finally {
@@ -51,7 +52,7 @@ export function CustomerAmendForm({ detail, onDone, onCancel }: { detail: Custom
 
   return (
     <form className="amend-form" onSubmit={submit} data-testid="amend-form">
-      <h3>{t('amend.formTitle', { customer: customer.name })}</h3>
+      <h3>{t('amend.formTitle', { customer: shownValue(customer.name, t) })}</h3>
       <p className="hint">{t('amend.explain')}</p>
       <div className="form-grid">
         <label>

@@ -12,6 +12,7 @@ import { ConsentForm } from './ConsentForm';
 import { CustomerAmendForm } from './CustomerAmendForm';
 import { ThirdPartyProvisions } from './ThirdPartyProvisions';
 import { DisclosureForm } from './DisclosureForm';
+import { shownValue } from '../lib/storedPlaceholders';
 
 const CONTACT_COLUMNS: readonly ConsentChannel[] = ['email', 'post', 'phone'];
 
@@ -223,7 +224,7 @@ export function CustomerView({ id }: { id: number }) {
     <article className="customer-view" data-testid="customer-view" data-customer-id={customer.id}>
       <header className="detail-header">
         <div className="detail-title">
-          <h2 data-testid="customer-name">{customer.name}</h2>
+          <h2 data-testid="customer-name">{shownValue(customer.name, t)}</h2>
           <span className="muted">#{customer.id}</span>
           {request === null && (
             <>
@@ -380,7 +381,7 @@ export function CustomerView({ id }: { id: number }) {
                   <td>
                     <ChannelBadge channel={inquiry.channel} />
                   </td>
-                  <td>{inquiry.subject}</td>
+                  <td>{shownValue(inquiry.subject, t)}</td>
                   <td className="nowrap">{tokyoDateTimeOrNone(inquiry.receivedAt)}</td>
                   <td>
                     <StatusBadge status={inquiry.status} />

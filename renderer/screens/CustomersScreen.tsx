@@ -4,6 +4,7 @@ import { useVirtualRows } from '../components/useVirtualRows';
 import { useCustomers } from '../stores/customers';
 import { useNav, type Route } from '../stores/nav';
 import { CustomerView } from './CustomerView';
+import { shownValue } from '../lib/storedPlaceholders';
 
 const ROW_HEIGHT = 34;
 
@@ -67,7 +68,7 @@ function CustomerList({ selectedId }: { selectedId: number | undefined }) {
                 }}
               >
                 <td className="ellipsis">
-                  {c.name}
+                  {shownValue(c.name, t)}
                   {c.registrationCancelledAt !== null && (
                     <span className="badge muted-badge" data-testid={`customer-row-cancelled-${c.id}`}>
                       {t('customers.cancelledBadge')}

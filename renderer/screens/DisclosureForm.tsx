@@ -8,6 +8,7 @@ import { tokyoToday } from '../lib/format';
 import { useCustomer } from '../stores/customer';
 import { useNotices } from '../stores/notices';
 import { NEW_REQUEST, RequestFields, requestInput } from './RequestFields';
+import { shownValue } from '../lib/storedPlaceholders';
 
 /**
  * Discloses what is held about a customer at their request: how the request came and how they
@@ -35,7 +36,7 @@ export function DisclosureForm({ detail, onDone, onCancel }: { detail: CustomerD
       // Named by number, not by name: the file leaves the encrypted database.
       const fileName = t('disclose.fileName', { id: customer.id, date: tokyoToday().replaceAll('-', '') });
       downloadText(fileName, disclosureDocument(disclosure, t, documentLanguage), 'text/plain;charset=utf-8');
-      useNotices.getState().show(i18n.t('disclose.recorded', { customer: customer.name }));
+      useNotices.getState().show(i18n.t('disclose.recorded', { customer: shownValue(customer.name, i18n.t) }));
       onDone();
     } finally {
       setBusy(false);
@@ -44,7 +45,7 @@ export function DisclosureForm({ detail, onDone, onCancel }: { detail: CustomerD
 
   return (
     <form className="disclosure-form" onSubmit={submit} data-testid="disclosure-form">
-      <h3>{t('disclose.formTitle', { customer: customer.name })}</h3>
+      <h3>{t('disclose.formTitle', { customer: shownValue(customer.name, t) })}</h3>
       <p className="hint">{t('disclose.explain')}</p>
       <p className="hint warning">{t('disclose.review')}</p>
       <div className="form-grid">

@@ -8,6 +8,7 @@ import { useInbox } from '../stores/inbox';
 import { useNav, type Route } from '../stores/nav';
 import { InquiryView } from './InquiryView';
 import { LogOfflineForm } from './LogOfflineForm';
+import { shownValue } from '../lib/storedPlaceholders';
 
 const ROW_HEIGHT = 50;
 
@@ -132,16 +133,16 @@ function InboxList({ selectedId }: { selectedId: number | undefined }) {
                   <ChannelBadge channel={item.channel} />
                 </td>
                 <td>
-                  <div className="ellipsis row-subject" title={item.subject} data-testid="inquiry-row-subject">
-                    {item.subject}
+                  <div className="ellipsis row-subject" title={shownValue(item.subject, t)} data-testid="inquiry-row-subject">
+                    {shownValue(item.subject, t)}
                     {item.messageCount > 1 && (
                       <span className="count-pill" title={t('inbox.messages', { count: item.messageCount })}>
                         {item.messageCount}
                       </span>
                     )}
                   </div>
-                  <div className="ellipsis muted" title={item.customerName} data-testid="inquiry-row-customer">
-                    {item.customerName}
+                  <div className="ellipsis muted" title={shownValue(item.customerName, t)} data-testid="inquiry-row-customer">
+                    {shownValue(item.customerName, t)}
                   </div>
                 </td>
                 <td className="nowrap row-times">

@@ -11,6 +11,7 @@ import { useInquiry } from '../stores/inquiry';
 import { useNav } from '../stores/nav';
 import { useNotices } from '../stores/notices';
 import { ConsentForm, type ConsentPrefill } from './ConsentForm';
+import { shownValue } from '../lib/storedPlaceholders';
 
 function Thread({ detail }: { detail: InquiryDetail }) {
   const { t } = useTranslation();
@@ -28,7 +29,7 @@ function Thread({ detail }: { detail: InquiryDetail }) {
             <span className="message-from" data-testid="message-from">
               {message.direction === 'out' && message.author
                 ? t('inquiry.sentBy', { author: message.author, address: message.fromAddress ?? '—' })
-                : (message.fromAddress ?? detail.customer.name)}
+                : (message.fromAddress ?? shownValue(detail.customer.name, t))}
             </span>
             {message.toAddress && (
               <span className="muted">
@@ -51,7 +52,7 @@ function Thread({ detail }: { detail: InquiryDetail }) {
             </time>
           </div>
           {message.subject && message.subject !== detail.inquiry.subject && (
-            <div className="message-subject">{message.subject}</div>
+            <div className="message-subject">{shownValue(message.subject, t)}</div>
           )}
           {/* HTML only sanitised, in a sandboxed frame, remote content blocked: see MessageContent. */}
           <MessageContent message={message} />
@@ -240,7 +241,7 @@ export function InquiryView({ id }: { id: number }) {
       <header className="detail-header">
         <div className="detail-title">
           <ChannelBadge channel={inquiry.channel} />
-          <h2 data-testid="inquiry-subject">{inquiry.subject}</h2>
+          <h2 data-testid="inquiry-subject">{shownValue(inquiry.subject, t)}</h2>
           <span className="muted">#{inquiry.id}</span>
         </div>
         <dl className="facts">
@@ -253,7 +254,7 @@ export function InquiryView({ id }: { id: number }) {
                 data-testid="inquiry-customer-link"
                 onClick={() => go({ screen: 'customers', customerId: customer.id })}
               >
-                {customer.name}
+                {shownValue(customer.name, t)}
               </button>
               {customer.email && <span className="muted"> &lt;{customer.email}&gt;</span>}
             </dd>

@@ -11,6 +11,7 @@ import { attempt, useErrors } from '../stores/errors';
 import { useInbox } from '../stores/inbox';
 import { useNav } from '../stores/nav';
 import { useNotices } from '../stores/notices';
+import { shownValue } from '../lib/storedPlaceholders';
 
 const OFFLINE_CHANNELS = ['phone', 'post', 'fax'] as const;
 type OfflineChannel = (typeof OFFLINE_CHANNELS)[number];
@@ -41,7 +42,7 @@ function CustomerPicker({ selected, onSelect }: { selected: Customer | null; onS
   if (selected) {
     return (
       <div className="picked" data-testid="log-customer-selected">
-        <strong>{selected.name}</strong>
+        <strong>{shownValue(selected.name, t)}</strong>
         <span className="muted">{[selected.email, selected.phone].filter(Boolean).join(' / ')}</span>
         <button type="button" className="link-button" data-testid="log-customer-change" onClick={() => onSelect(null)}>
           {t('common.change')}
@@ -64,7 +65,7 @@ function CustomerPicker({ selected, onSelect }: { selected: Customer | null; onS
           {results.map((c) => (
             <li key={c.id}>
               <button type="button" data-testid={`log-customer-result-${c.id}`} onClick={() => onSelect(c)}>
-                <strong>{c.name}</strong> <span className="muted">{[c.email, c.phone].filter(Boolean).join(' / ')}</span>
+                <strong>{shownValue(c.name, t)}</strong> <span className="muted">{[c.email, c.phone].filter(Boolean).join(' / ')}</span>
               </button>
             </li>
           ))}
@@ -126,7 +127,7 @@ export function LogOfflineForm() {
         i18n.t(mode === 'new' ? 'logOffline.doneNewCustomer' : 'logOffline.done', {
           id: summary.id,
           channel: i18n.t(`channel.${summary.channel}`),
-          customer: summary.customerName,
+          customer: shownValue(summary.customerName, i18n.t),
         }),
         masked ? i18n.t('logOffline.maskedNote') : '',
       ]

@@ -6,6 +6,7 @@ import { downloadText } from '../lib/download';
 import { tokyoDateTimeOrNone } from '../lib/format';
 import { useMarketing } from '../stores/marketing';
 import { useNotices } from '../stores/notices';
+import { shownValue } from '../lib/storedPlaceholders';
 
 const NEW_PRODUCT_INFORMATION = PURPOSES.find((p) => p.key === 'new_product_information')!;
 
@@ -94,7 +95,7 @@ export function MarketingScreen() {
             <tbody>
               {preview?.rows.map((row) => (
                 <tr key={row.customerId} data-testid={`marketing-row-${row.customerId}`}>
-                  <td>{row.name}</td>
+                  <td>{shownValue(row.name, t)}</td>
                   <td>{row.email}</td>
                   <td className="nowrap">{tokyoDateTimeOrNone(row.consentedAt)}</td>
                 </tr>

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { consentSource, type ConsentSource, type InquirySummary } from '../../shared/domain';
+import { shownValue } from '../lib/storedPlaceholders';
 
 /** How a customer's request came, the inquiry it came in, and the evidence: what a record of their word needs. */
 export interface RequestDetails {
@@ -79,7 +80,7 @@ export function InquiryChoice({
         <option value="">{t('request.noInquiry')}</option>
         {inquiries.map((inquiry) => (
           <option key={inquiry.id} value={inquiry.id}>
-            #{inquiry.id} {inquiry.subject}
+            #{inquiry.id} {shownValue(inquiry.subject, t)}
           </option>
         ))}
       </select>

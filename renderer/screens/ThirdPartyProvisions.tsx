@@ -7,6 +7,7 @@ import { tokyoDateTimeOrNone } from '../lib/format';
 import { useCustomer } from '../stores/customer';
 import { useNotices } from '../stores/notices';
 import { InquiryChoice } from './RequestFields';
+import { shownValue } from '../lib/storedPlaceholders';
 
 /**
  * The customer's information provided to third parties (the policy allows it with their consent,
@@ -114,7 +115,7 @@ function ProvisionForm({ detail, onDone }: { detail: CustomerDetail; onDone: () 
 
   return (
     <form onSubmit={submit} data-testid="provision-form">
-      <h3>{t('provision.formTitle', { customer: detail.customer.name })}</h3>
+      <h3>{t('provision.formTitle', { customer: shownValue(detail.customer.name, t) })}</h3>
       <div className="form-grid">
         <label className="wide">
           {t('provision.recipient')}

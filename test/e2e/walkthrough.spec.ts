@@ -480,6 +480,9 @@ test('switches to English (kept after a reload), and a locked session needs the 
   await page.getByTestId('language-switch').selectOption('en');
   await expect(page.getByTestId('nav-inbox')).toContainText('Inbox');
   await expect(page.getByTestId('nav-reports')).toContainText('Reports');
+  // What Madoguchi stored in place of a value reads in English too.
+  await page.getByTestId('nav-inbox').click();
+  await expect(row('inquiry-row', '(deleted with the registration)')).toHaveCount(1);
 
   await page.reload();
   await expect(page.getByTestId('header-operator')).toHaveText(OPERATOR);

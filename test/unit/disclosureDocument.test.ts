@@ -95,6 +95,11 @@ describe('the document a customer receives when they ask what is held about them
     const text = disclosureDocument(cancelled, i18n.getFixedT('ja'), 'ja');
     expect(text).toContain('住所: 未登録\n登録日時: 2026-11-24 10:00\n登録の抹消: 2026-12-02 10:00（問い合わせは業務記録として残しています。）');
     expect(disclosureDocument(disclosure, i18n.getFixedT('ja'), 'ja')).not.toContain('登録の抹消');
+    // The name stored in place of theirs reads in the document's language.
+    expect(text).toContain('氏名: (登録抹消済み)');
+    const english = disclosureDocument(cancelled, i18n.getFixedT('en'), 'en');
+    expect(english).toContain('(registration cancelled)');
+    expect(english).not.toContain('登録抹消済み');
   });
 
   it('says so where there is nothing, in Japanese too', () => {
