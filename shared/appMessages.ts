@@ -139,6 +139,18 @@ export const APP_MESSAGES = {
     en: 'Customer {id} asked on {at} that their data no longer be used to respond to their inquiries: no reply is sent. Record their consent again first if they ask for an answer.',
     ja: '顧客 {id} は {at} に、お問い合わせへの対応に個人情報を利用しないよう求めています。返信は送信しません。回答を希望された場合は、先に利用の再開を記録してください。',
   },
+  passphraseChangeNoSpace: {
+    en: 'The passphrase could not be changed: there is not enough free disk space. Changing it re-encrypts the data, and needs about as much free space as the data takes, for a copy kept meanwhile. Nothing was changed: the current passphrase still unlocks.',
+    ja: 'パスフレーズを変更できませんでした。ディスクの空き容量が足りません。変更ではデータを暗号化し直すため、その間の控えとして、データとほぼ同じ大きさの空き容量が必要です。何も変更していません。今のパスフレーズで引き続き開けます。',
+  },
+  passphraseChangeFailed: {
+    en: 'The passphrase could not be changed ({code}). Nothing was changed: the current passphrase still unlocks.',
+    ja: 'パスフレーズを変更できませんでした（{code}）。何も変更していません。今のパスフレーズで引き続き開けます。',
+  },
+  newPassphraseSame: {
+    en: 'The new passphrase is the same as the current one: choose another.',
+    ja: '新しいパスフレーズが今のものと同じです。別のパスフレーズにしてください。',
+  },
   keyFileMissing: {
     en: "Madoguchi's data is in {dir}, but its key file (key.json) is missing: put key.json back from your backup, then unlock with the passphrase. Setting up anew cannot open the existing data.",
     ja: '窓口のデータは {dir} にありますが、鍵ファイル（key.json）がありません。バックアップから key.json を戻してから、パスフレーズで開いてください。新しく設定しても、今あるデータは開けません。',

@@ -23,6 +23,7 @@ import {
   replyTemplateInput,
   responseTimeRow,
   tokyoDay,
+  MIN_PASSPHRASE,
 } from './domain';
 import { accountSyncStatus, mailAccount, mailAccountInput, quarantinedMail, quarantineRetry, syncReport } from './mailAccounts';
 import { userMessage } from './userMessages';
@@ -46,7 +47,7 @@ const MAX_TEXT = 100_000;
 const MAX_SUBJECT = 1_000;
 const MAX_EVIDENCE = 10_000;
 const operatorName = z.string().trim().min(1, userMessage('enterOperator')).max(80);
-const passphrase = z.string().min(10, userMessage('passphraseTooShort'));
+const passphrase = z.string().min(MIN_PASSPHRASE, userMessage('passphraseTooShort'));
 
 export const contract = {
   'session.status': method(
@@ -62,6 +63,14 @@ export const contract = {
   'session.create': method(z.object({ passphrase, operator: operatorName }).strict(), ok),
   'session.unlock': method(
     z.object({ passphrase: z.string().min(1).optional(), operator: operatorName }).strict(),
+    ok,
+  ),
+  /** Changes the passphrase, and the database key with it (the data is re-encrypted): the session stays unlocked. */
+  'session.changePassphrase': method(
+    z
+      .object({ current: z.string().min(1), next: passphrase })
+      .strict()
+      .refine((change) => change.next.normalize('NFC') !== change.current.normalize('NFC'), { message: userMessage('newPassphraseSame'), path: ['next'] }),
     ok,
   ),
   'session.lock': method(empty, ok),

@@ -3,6 +3,9 @@ import { CONTACT_CHANNELS, PURPOSE_KEYS } from './purposes';
 import { userMessage } from './userMessages';
 
 /** How an inquiry reached the company. */
+/** The shortest passphrase accepted, at setup and when it is changed. */
+export const MIN_PASSPHRASE = 10;
+
 export const INQUIRY_CHANNELS = ['email', 'post', 'fax', 'phone'] as const;
 export const inquiryChannel = z.enum(INQUIRY_CHANNELS);
 export type InquiryChannel = z.infer<typeof inquiryChannel>;

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Language } from '../../shared/domain';
 import { AppError } from '../../shared/result';
@@ -11,22 +10,20 @@ import { recordConsent } from '../consent/consentService';
 import { getCustomerDetail } from '../customers/customerDetail';
 import { searchCustomers } from '../customers/customerRepository';
 import { nowIso } from '../db/executor';
-import { openDatabase, type OpenedDatabase } from '../db/openDatabase';
-import { beginOAuthSignIn, cancelOAuthSignIns, completeOAuthSignIn } from '../accounts/oauthSignIn';
+import { beginOAuthSignIn, completeOAuthSignIn } from '../accounts/oauthSignIn';
 import { listInquiries } from '../inquiries/inquiryRepository';
 import { getInquiryDetail, logOfflineInquiry, setInquiryStatus } from '../inquiries/inquiryService';
 import { downloadAttachment, removeAttachment } from '../inquiries/attachmentService';
 import type { Logger } from '../logging/logger';
 import { exportMailingList, listExportLog, permittedMailingList, stopListOfExport } from '../marketing/mailingList';
-import { createOutbox, type Outbox, type OutboxOptions } from '../replies/outbox';
+import type { OutboxOptions } from '../replies/outbox';
 import { allSignatures, saveSignature, signatureOf } from '../replies/signatureRepository';
 import { listTemplates, removeTemplate, saveTemplate } from '../replies/templateRepository';
 import { responseTimeCsv, responseTimeReport } from '../reports/responseTimeReport';
 import { KeyVault, type Keychain } from '../security/keyVault';
-import { SecretBox } from '../security/secretBox';
-import { createSyncService, type SyncService, type SyncServiceOptions } from '../sync/syncService';
+import { createSessions } from './sessions';
+import type { SyncServiceOptions } from '../sync/syncService';
 import { createRouter, type Router } from './router';
-import type { Workspace } from './workspace';
 import { userMessage } from '../../shared/userMessages';
 import { amendCustomer } from '../customers/amendCustomer';
 import { cancelRegistration } from '../customers/cancelRegistration';
@@ -66,20 +63,12 @@ export interface AppOptions {
   idleLockMs?: number;
 }
 
-/** Left alone this long, the customer data on screen is locked away (an unattended desk). */
-const DEFAULT_IDLE_LOCK_MS = 15 * 60_000;
 
 export interface App {
   router: Router;
   close(): Promise<void>;
 }
 
-interface Session {
-  database: OpenedDatabase;
-  workspace: Workspace;
-  syncs: SyncService;
-  outbox: Outbox;
-}
 
 /**
  * Composes Madoguchi's main process from plain Node parts: the key vault, the encrypted
@@ -96,132 +85,12 @@ export function createApp(options: AppOptions): App {
     ...options.sync,
     background: options.sync?.background ?? (process.env.MADOGUCHI_BACKGROUND_SYNC === '0' ? false : {}),
   };
-  let session: Session | null = null;
-
-  const requireWorkspace = (): Workspace => {
-    if (!session) throw new AppError('LOCKED', userMessage('locked'));
-    return session.workspace;
-  };
-
-  // Locked when no screen has reported staff at it for idleLockMs: the Electron shell also locks
-  // on sleep and the system's lock screen, but a desk left with Windows unlocked would stay open.
-  const idleLockMs = options.idleLockMs ?? DEFAULT_IDLE_LOCK_MS;
-  let lastActivity = Date.now();
-
-  const open = (key: Buffer, operator: string) => {
-    const database = openDatabase({
-      file: databaseFile,
-      key,
-      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-      ...(options.workersDir ? { workersDir: options.workersDir } : {}),
-    });
-    key.fill(0);
-    const workspace: Workspace = {
-      db: database.db,
-      raw: database.raw,
-      secrets: new SecretBox(fieldKey(database)),
-      operator,
-      logger: options.logger,
-      push: (name, payload) => router.push(name, payload),
-      now,
-    };
-    lastActivity = Date.now();
-    session = { database, workspace, syncs: createSyncService(workspace, syncOptions), outbox: createOutbox(workspace, options.outbox) };
-    router.push('session.changed', { unlocked: true });
-    // Mail syncs in the background while unlocked; stopped again by lock().
-    session.syncs.start().catch((error: unknown) => options.logger.warn('sync.start_failed', { error: error instanceof Error ? error.name : 'unknown' }));
-  };
-
-  /**
-   * From a lock on, only the passphrase unlocks, even after a restart (see KeyVault.disarmKeychain):
-   * known here at once, so that a key file that cannot be written does not leave the keychain serving.
-   */
-  let keychainDisarmed = false;
-
-  /** `quitting`: the app closes with the session open; the next start may be unlocked by the keychain as this one was. */
-  const lock = async ({ quitting = false } = {}) => {
-    const current = session;
-    session = null;
-    if (!quitting) keychainDisarmed = true;
-    try {
-      if (current) {
-        // Screens forget what they show at once, while syncs and the outbox stop (which can take seconds).
-        router.push('session.changed', { unlocked: false });
-        cancelOAuthSignIns(current.workspace);
-        // Running syncs are cancelled (what they fetched is stored first) before the database closes.
-        await current.syncs.stop();
-        await current.outbox.stop();
-        await current.database.close();
-      }
-    } finally {
-      // After the session is closed: a full disk or a held key file must not keep it open.
-      if (!quitting) {
-        try {
-          vault.disarmKeychain();
-        } catch (error) {
-          options.logger.error('session.keychain_disarm_failed', { code: (error as NodeJS.ErrnoException).code ?? 'unknown' });
-        }
-      }
-    }
-  };
-
-  /**
-   * Setting up, unlocking and locking run one at a time, in the order asked: two windows
-   * unlocking at once would each open a session (the first left running, unseen by lock()), and
-   * a lock asked for while an unlock derives its key (the computer going to sleep) would find
-   * nothing to lock and be lost.
-   */
-  let sessionChanges: Promise<unknown> = Promise.resolve();
-  const oneAtATime = <T>(change: () => Promise<T>): Promise<T> => {
-    const done = sessionChanges.then(change, change);
-    sessionChanges = done.catch(() => undefined);
-    return done;
-  };
-
-  const idleCheck = setInterval(() => {
-    if (!session || Date.now() - lastActivity < idleLockMs) return;
-    options.logger.info('session.idle_lock', { idleMinutes: Math.round(idleLockMs / 60_000) });
-    void oneAtATime(() => lock()).catch(() => undefined);
-  }, Math.min(30_000, Math.max(100, Math.floor(idleLockMs / 4))));
-  idleCheck.unref();
+  const sessions = createSessions(options, { vault, databaseFile, now, syncOptions, push: (name, payload) => router.push(name, payload) });
+  const { requireWorkspace } = sessions;
 
   const router = createRouter(
     {
-      'session.status': async () => ({
-        initialized: vault.exists(),
-        unlocked: session !== null,
-        operator: session?.workspace.operator ?? null,
-        keychainUnlock: !keychainDisarmed && vault.canUnlockWithKeychain(),
-      }),
-      'session.create': ({ passphrase, operator }) =>
-        oneAtATime(async () => {
-          // The data is here but its key file is not: a new key would not open it, and setting up would leave both stuck.
-          if (!vault.exists() && existsSync(databaseFile)) throw new AppError('CONFLICT', userMessage('keyFileMissing', { dir: options.dataDir }));
-          const key = await vault.create(passphrase);
-          open(key, operator);
-          options.logger.info('session.created');
-          return { ok: true as const };
-        }),
-      'session.unlock': ({ passphrase, operator }) =>
-        oneAtATime(async () => {
-          // A lock would disarm the keychain: a session already open is taken over with the passphrase only.
-          if (passphrase === undefined && session) throw new AppError('WRONG_PASSPHRASE', userMessage('passphraseNeeded'));
-          if (passphrase === undefined && keychainDisarmed) throw new AppError('WRONG_PASSPHRASE', userMessage('passphraseAfterLock'));
-          if (session) await lock();
-          open(await vault.unlock(passphrase), operator);
-          if (passphrase !== undefined) keychainDisarmed = false;
-          options.logger.info('session.unlocked', { with: passphrase === undefined ? 'keychain' : 'passphrase' });
-          return { ok: true as const };
-        }),
-      'session.touch': async () => {
-        lastActivity = Date.now();
-        return { ok: true as const };
-      },
-      'session.lock': () =>
-        oneAtATime(async () => {
-          await lock();
-          return { ok: true as const };
-        }),
+      ...sessions.handlers,
 
       'settings.get': async () => ({ language: options.settings.get('language') }),
       'settings.set': async ({ language }) => {
@@ -248,9 +117,9 @@ export function createApp(options: AppOptions): App {
             return { ...saved, signature: (await signatureOf(trx, saved.id)) ?? '' };
           });
         // Another mailbox: a sync still reading the old one is stopped first, or it would store the old positions again.
-        const result = await (movesMailbox && session ? session.syncs.changeMailbox(before.id, save) : save());
+        const result = await (movesMailbox ? (sessions.current()?.syncs.changeMailbox(before.id, save) ?? save()) : save());
         // An edit of how mail is read (a new password, server or folders) is synced soon with the new settings, as a new account is.
-        session?.syncs.accountsChanged(before && changesMailLogin(before, result, input) ? before.id : undefined);
+        sessions.current()?.syncs.accountsChanged(before && changesMailLogin(before, result, input) ? before.id : undefined);
         return result;
       },
       'accounts.remove': async ({ id }) => {
@@ -259,33 +128,33 @@ export function createApp(options: AppOptions): App {
         await assertAccountRemovable(ws.db, id);
         // Its running sync would fail on storing mail for an account that is gone, and say so to staff.
         const remove = () => removeAccount(ws.db, id);
-        await (session ? session.syncs.removeAccount(id, remove) : remove());
+        await (sessions.current()?.syncs.removeAccount(id, remove) ?? remove());
         return { ok: true };
       },
       'accounts.oauthBegin': async ({ id }) => beginOAuthSignIn(requireWorkspace(), id),
       'accounts.oauthComplete': async ({ id }) => {
         const account = await completeOAuthSignIn(requireWorkspace(), id);
         // Signed in: the mail that waited for it is fetched now (IDLE too, with the new token), and the sync's health shows the result.
-        session?.syncs.accountsChanged(id);
-        session?.syncs.run(id).catch(() => undefined);
+        sessions.current()?.syncs.accountsChanged(id);
+        sessions.current()?.syncs.run(id).catch(() => undefined);
         return account;
       },
       'sync.run': async ({ accountId }) => {
         requireWorkspace();
-        return (session as Session).syncs.run(accountId);
+        return sessions.require().syncs.run(accountId);
       },
       'sync.status': async () => {
         requireWorkspace();
-        return (session as Session).syncs.status();
+        return sessions.require().syncs.status();
       },
       'sync.cancel': async ({ accountId }) => {
         requireWorkspace();
-        return { cancelled: (session as Session).syncs.cancel(accountId) };
+        return { cancelled: sessions.require().syncs.cancel(accountId) };
       },
       'sync.quarantine': async ({ accountId }) => listQuarantine(requireWorkspace().db, accountId),
       'sync.retryQuarantined': async ({ id, asInquiry }) => {
         requireWorkspace();
-        return (session as Session).syncs.retryQuarantined(id, { asInquiry: asInquiry ?? false });
+        return sessions.require().syncs.retryQuarantined(id, { asInquiry: asInquiry ?? false });
       },
       'sync.dismissQuarantined': async ({ id }) => {
         const ws = requireWorkspace();
@@ -301,25 +170,25 @@ export function createApp(options: AppOptions): App {
       'inquiries.logOffline': async (input) => logOfflineInquiry(requireWorkspace(), input),
       'inquiries.reply': async (input) => {
         requireWorkspace();
-        return (session as Session).outbox.sendAtOnce(input);
+        return sessions.require().outbox.sendAtOnce(input);
       },
       'attachments.download': async ({ id }) => downloadAttachment(requireWorkspace(), id),
       'attachments.remove': async ({ id }) => removeAttachment(requireWorkspace(), id),
       'outbox.queue': async (input) => {
         requireWorkspace();
-        return (session as Session).outbox.queue(input);
+        return sessions.require().outbox.queue(input);
       },
       'outbox.cancel': async ({ id }) => {
         requireWorkspace();
-        return (session as Session).outbox.cancel(id);
+        return sessions.require().outbox.cancel(id);
       },
       'outbox.sendNow': async ({ id }) => {
         requireWorkspace();
-        return (session as Session).outbox.sendNow(id);
+        return sessions.require().outbox.sendNow(id);
       },
       'outbox.list': async ({ inquiryId }) => {
         requireWorkspace();
-        return (session as Session).outbox.list(inquiryId);
+        return sessions.require().outbox.list(inquiryId);
       },
       'templates.list': async () => listTemplates(requireWorkspace().db),
       'templates.save': async (input) => {
@@ -359,21 +228,6 @@ export function createApp(options: AppOptions): App {
 
   return {
     router,
-    close: () => {
-      clearInterval(idleCheck);
-      return oneAtATime(() => lock({ quitting: true }));
-    },
+    close: () => sessions.close(),
   };
-}
-
-/**
- * Mail passwords are sealed with a field key kept inside the encrypted database (made on first
- * use), so they are unreadable without unlocking and a dump of a query never shows them.
- */
-function fieldKey(database: OpenedDatabase): Buffer {
-  const row = database.raw.prepare("SELECT value FROM app_secrets WHERE name = 'field_key'").get() as { value: Buffer } | undefined;
-  if (row) return row.value;
-  const key = randomBytes(32);
-  database.raw.prepare("INSERT INTO app_secrets (name, value) VALUES ('field_key', ?)").run(key);
-  return key;
 }

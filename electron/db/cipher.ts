@@ -77,38 +77,99 @@ function wrongKey(): AppError {
   return new AppError('WRONG_PASSPHRASE', userMessage('databaseWrongKey'));
 }
 
-/** Where the copy of a database being converted is kept, and where it is written before it counts as kept. */
-function conversionBackup(file: string): { kept: string; writing: string } {
+/** Where the copy of a database is kept while its pages are rewritten, and where it is written before it counts as kept. */
+interface KeptCopy {
+  kept: string;
+  writing: string;
+}
+
+/** The copy kept while a database is converted from a former scheme. */
+function conversionBackup(file: string): KeptCopy {
   return { kept: `${file}.converting`, writing: `${file}.converting-partial` };
 }
 
-/**
- * Re-encrypts every page in the current scheme with the same key, in one transaction, with a
- * copy of the file kept until it is done (SQLite3MultipleCiphers cannot rekey in WAL mode, so the
- * log is folded into the file first).
- */
-function convertToCurrent(raw: BetterSqlite3.Database, file: string, hex: string): void {
-  const wal = String(raw.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
-  if (wal) raw.pragma('journal_mode = DELETE');
-  const backup = conversionBackup(file);
-  copyFileSync(file, backup.writing);
-  syncToDisk(backup.writing, 'file');
-  renameSync(backup.writing, backup.kept);
+/** The copy, under the old key, kept while a database's key is changed (see electron/security/keyChange.ts). */
+function keyChangeBackup(file: string): KeptCopy {
+  return { kept: `${file}.rekeying`, writing: `${file}.rekeying-partial` };
+}
+
+/** Copies the closed (or folded: no write-ahead log) database file, on the disk before anything rewrites it. */
+function keepCopy(file: string, copy: KeptCopy): void {
+  copyFileSync(file, copy.writing);
+  syncToDisk(copy.writing, 'file');
+  renameSync(copy.writing, copy.kept);
   syncToDisk(dirname(file), 'folder');
-  for (const pragma of CURRENT.pragmas) raw.pragma(pragma);
-  raw.pragma(`rekey="x'${hex}'"`);
-  if (wal) raw.pragma('journal_mode = WAL');
-  rmSync(backup.kept);
 }
 
 /**
- * A conversion that did not finish is undone: its copy of the former file takes the file's place.
- * The half-converted file's journal goes first, so that SQLite never plays it back onto the copy.
+ * Puts a kept copy back in the file's place, if there is one. The rewritten file's journal goes
+ * first, so that SQLite never plays it back onto the copy. True if it did.
  */
-function restoreInterruptedConversion(file: string): void {
-  const backup = conversionBackup(file);
-  rmSync(backup.writing, { force: true });
-  if (!existsSync(backup.kept)) return;
+function restoreCopy(file: string, copy: KeptCopy): boolean {
+  // Whatever stands at the half-written copy's name is ours to clear (recursive: even a folder), or nothing would ever open again.
+  rmSync(copy.writing, { force: true, recursive: true });
+  if (!existsSync(copy.kept)) return false;
   for (const suffix of ['-journal', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
-  renameSync(backup.kept, file);
+  renameSync(copy.kept, file);
+  syncToDisk(dirname(file), 'folder');
+  return true;
+}
+
+/**
+ * Rewrites every page in place, in one transaction, after keeping a copy of the file as it was:
+ * SQLite cannot always roll a rekey back after a crash (a former scheme keeps its key material in
+ * the first page, which the rewrite overwrites), so the copy is what a crash is undone from.
+ * SQLite3MultipleCiphers cannot rekey in WAL mode, so the log is folded into the file first.
+ */
+function rewritePages(raw: BetterSqlite3.Database, file: string, copy: KeptCopy, hex: string, pragmas: string[]): void {
+  const wal = String(raw.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
+  if (wal) raw.pragma('journal_mode = DELETE');
+  keepCopy(file, copy);
+  for (const pragma of pragmas) raw.pragma(pragma);
+  raw.pragma(`rekey="x'${hex}'"`);
+  if (wal) raw.pragma('journal_mode = WAL');
+}
+
+/** Re-encrypts every page in the current scheme with the same key; the copy goes once it is done. */
+function convertToCurrent(raw: BetterSqlite3.Database, file: string, hex: string): void {
+  const copy = conversionBackup(file);
+  rewritePages(raw, file, copy, hex, CURRENT.pragmas);
+  rmSync(copy.kept);
+}
+
+/** A conversion that did not finish is undone: its copy of the former file takes the file's place. */
+function restoreInterruptedConversion(file: string): void {
+  restoreCopy(file, conversionBackup(file));
+}
+
+/**
+ * Re-encrypts the database `file`, which no connection may hold open, from `oldKey` to `newKey`.
+ * A copy under the old key is left beside it: the caller drops it (dropCopyBeforeKeyChange) once
+ * the new key is kept where the next start finds it, or puts it back (restoreCopyBeforeKeyChange)
+ * if that fails, so that the file always opens with a key that is kept.
+ */
+export function changeDatabaseKey(file: string, oldKey: Uint8Array, newKey: Uint8Array, nativeBinding?: string): void {
+  const raw = openEncrypted(file, oldKey, nativeBinding);
+  try {
+    rewritePages(raw, file, keyChangeBackup(file), Buffer.from(newKey).toString('hex'), []);
+  } finally {
+    raw.close();
+  }
+}
+
+/** The database as it was before its key was changed, back in its place; true if there was a copy to restore. */
+export function restoreCopyBeforeKeyChange(file: string): boolean {
+  return restoreCopy(file, keyChangeBackup(file));
+}
+
+/** Whether a copy from before a key change is still beside the database. */
+export function hasCopyBeforeKeyChange(file: string): boolean {
+  return existsSync(keyChangeBackup(file).kept);
+}
+
+/** The new key is kept: the copy under the old one goes (and one left half written). */
+export function dropCopyBeforeKeyChange(file: string): void {
+  const copy = keyChangeBackup(file);
+  rmSync(copy.writing, { force: true, recursive: true });
+  rmSync(copy.kept, { force: true });
 }

@@ -35,12 +35,28 @@ interface PassphraseWrap {
   wrappedKey: string;
 }
 
+interface KeychainWrap {
+  backend: string;
+  wrappedKey: string;
+}
+
 interface VaultFile {
   version: 1;
   passphrase: PassphraseWrap;
-  keychain?: { backend: string; wrappedKey: string };
+  keychain?: KeychainWrap;
   /** Set by a lock, cleared by unlocking with the passphrase: until then the keychain does not unlock (see disarmKeychain). */
   keychainDisarmed?: true;
+  /**
+   * A new key and passphrase while the database is being re-encrypted with them (see
+   * electron/security/keyChange.ts): the key above still opens the database until they replace it.
+   */
+  pending?: { passphrase: PassphraseWrap; keychain?: KeychainWrap };
+}
+
+/** The database's key now, and the one it is being changed to. */
+export interface KeyChange {
+  oldKey: Buffer;
+  newKey: Buffer;
 }
 
 /** scrypt cost: 2^17 × 8 × 128 B = 128 MiB of memory per attempt, about 0.3–0.5 s here. */
@@ -86,9 +102,44 @@ export class KeyVault {
     if (this.exists()) throw new AppError('ALREADY_INITIALIZED', userMessage('alreadySetUp'));
     const key = randomBytes(32);
     const vault: VaultFile = { version: 1, passphrase: await this.wrapWithPassphrase(key, passphrase) };
-    if (this.keychain) vault.keychain = { backend: this.keychain.backend, wrappedKey: this.keychain.encrypt(key).toString('base64') };
+    const keychain = this.wrapWithKeychain(key);
+    if (keychain) vault.keychain = keychain;
     this.write(vault);
     return key;
+  }
+
+  /**
+   * Starts changing the passphrase, and with it the database key: `current` must unlock (else
+   * WRONG_PASSPHRASE, and nothing changes); a new random key is kept wrapped under `next` as
+   * pending, beside the key in use. The caller re-encrypts the database with it, then calls
+   * commitKeyChange, or abandonKeyChange if that failed.
+   */
+  async beginKeyChange(current: string, next: string): Promise<KeyChange> {
+    const oldKey = await this.unlock(current);
+    const newKey = randomBytes(32);
+    const keychain = this.wrapWithKeychain(newKey);
+    const pending = { passphrase: await this.wrapWithPassphrase(newKey, next), ...(keychain ? { keychain } : {}) };
+    this.write({ ...this.read(), pending });
+    return { oldKey, newKey };
+  }
+
+  /** True while a key change was started and neither committed nor abandoned (a crash in between). */
+  hasPendingKeyChange(): boolean {
+    return this.exists() && this.read().pending !== undefined;
+  }
+
+  /** The database is re-encrypted with the pending key: it replaces the old one, under the new passphrase (and keychain). */
+  commitKeyChange(): void {
+    const { pending } = this.read();
+    if (!pending) return;
+    // The passphrase was given: the keychain, where there is one, serves again.
+    this.write({ version: 1, passphrase: pending.passphrase, ...(pending.keychain ? { keychain: pending.keychain } : {}) });
+  }
+
+  /** The database still has the old key: the pending one is dropped. */
+  abandonKeyChange(): void {
+    const { pending: _, ...vault } = this.read();
+    this.write(vault);
   }
 
   async unlock(passphrase: string | undefined): Promise<Buffer> {
@@ -126,6 +177,10 @@ export class KeyVault {
       }
     }
     return key;
+  }
+
+  private wrapWithKeychain(key: Buffer): KeychainWrap | null {
+    return this.keychain ? { backend: this.keychain.backend, wrappedKey: this.keychain.encrypt(key).toString('base64') } : null;
   }
 
   private async wrapWithPassphrase(key: Buffer, passphrase: string): Promise<PassphraseWrap> {

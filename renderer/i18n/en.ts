@@ -95,6 +95,17 @@ export const en: Messages = {
     unlockKeychainHint: "Enter your name. This computer's keychain unlocks the data, so the passphrase may stay blank.",
     unlock: 'Unlock',
   },
+  passphraseChange: {
+    title: 'Change the passphrase',
+    hint: 'Change it when someone who knew it leaves, for example. The data is encrypted again with a new key, so neither the old passphrase nor an old copy of the key file (key.json) opens it any more. With much data this takes a few seconds, during which syncing and sending pause.',
+    current: 'Current passphrase',
+    next: 'New passphrase',
+    confirm: 'New passphrase (again)',
+    submit: 'Change the passphrase',
+    changing: 'Encrypting again…',
+    same: 'The new passphrase is the same as the current one.',
+    changed: 'The passphrase is changed, and the data is encrypted with a new key. Unlock with the new passphrase from now on, and back up the key file (key.json) again.',
+  },
   header: { operator: 'Operator', lock: 'Lock', syncFailing: 'Mail is not coming in: {{accounts}} (see Settings)' },
   nav: {
     label: 'Main menu',

@@ -4,8 +4,7 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { useErrors } from '../stores/errors';
 import { useSession } from '../stores/session';
-
-const MIN_PASSPHRASE = 10;
+import { MIN_PASSPHRASE } from '../../shared/domain';
 
 /** First run: choose the passphrase that encrypts the database, and say who is operating. */
 function SetupForm() {

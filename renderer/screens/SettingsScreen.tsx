@@ -7,6 +7,7 @@ import { tokyoDateTimeOrNone } from '../lib/format';
 import { useAccounts } from '../stores/accounts';
 import { useNotices } from '../stores/notices';
 import { AccountForm } from './AccountForm';
+import { PassphraseChangeForm } from './PassphraseChangeForm';
 import { QuarantineList } from './QuarantineList';
 import { TemplatesEditor } from './TemplatesEditor';
 
@@ -377,6 +378,7 @@ export function SettingsScreen() {
       </section>
       <QuarantineList />
       <TemplatesEditor />
+      <PassphraseChangeForm />
     </div>
   );
 }

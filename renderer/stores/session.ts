@@ -15,6 +15,8 @@ interface SessionState {
   /** Without a passphrase where the OS keychain holds the key (status.keychainUnlock). */
   unlock(operator: string, passphrase?: string): Promise<boolean>;
   lock(): Promise<void>;
+  /** Changes the passphrase (and the database key); the session stays unlocked. True when it did. */
+  changePassphrase(current: string, next: string): Promise<boolean>;
 }
 
 export const useSession = create<SessionState>()((set, get) => {
@@ -49,6 +51,9 @@ export const useSession = create<SessionState>()((set, get) => {
       set({ lastOperator: operator });
       await get().refresh();
       return true;
+    },
+    async changePassphrase(current, next) {
+      return (await busyWhile(() => attempt(() => call('session.changePassphrase', { current, next })))) !== undefined;
     },
     async lock() {
       await attempt(() => call('session.lock', {}));

@@ -1,9 +1,8 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Keychain } from '../../electron/security/keyVault';
 import { startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/testApp';
+import { testKeychain } from '../support/testKeychain';
 import { waitFor } from '../support/waitFor';
 
 /**
@@ -110,22 +109,3 @@ describe('session changes that overlap', () => {
     expect(readFileSync(join(t.dataDir, 'madoguchi.log'), 'utf8')).toContain('session.keychain_disarm_failed');
   });
 });
-
-/** Electron's safeStorage cannot run here: a key held in this process wraps the database key as the OS keychain would. */
-function testKeychain(): Keychain {
-  const key = randomBytes(32);
-  return {
-    backend: 'test',
-    encrypt(plain) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      const sealed = Buffer.concat([cipher.update(plain), cipher.final()]);
-      return Buffer.concat([iv, cipher.getAuthTag(), sealed]);
-    },
-    decrypt(wrapped) {
-      const decipher = createDecipheriv('aes-256-gcm', key, wrapped.subarray(0, 12));
-      decipher.setAuthTag(wrapped.subarray(12, 28));
-      return Buffer.concat([decipher.update(wrapped.subarray(28)), decipher.final()]);
-    },
-  };
-}

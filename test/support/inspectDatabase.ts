@@ -9,8 +9,8 @@ import { TEST_PASSPHRASE } from './testApp';
  * `read` on the raw handle: for white-box checks of what a crashed process left behind, such as
  * the sync cursor against the stored mails.
  */
-export async function inspectDatabase<T>(dataDir: string, read: (raw: BetterSqlite3.Database) => T): Promise<T> {
-  const key = await new KeyVault(join(dataDir, 'key.json'), null).unlock(TEST_PASSPHRASE);
+export async function inspectDatabase<T>(dataDir: string, read: (raw: BetterSqlite3.Database) => T, passphrase = TEST_PASSPHRASE): Promise<T> {
+  const key = await new KeyVault(join(dataDir, 'key.json'), null).unlock(passphrase);
   const database = openDatabase({ file: join(dataDir, 'madoguchi.db'), key });
   try {
     return read(database.raw);
