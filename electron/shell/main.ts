@@ -24,11 +24,19 @@ const PRELOAD = join(__dirname, 'preload.cjs');
 const RENDERER_DIR = join(__dirname, '..', 'renderer');
 const WORKERS_DIR = join(__dirname, '..', 'workers');
 
+/**
+ * An environment variable that only a development or test run may use: in the packaged app no one
+ * can point it at other data, or load another native module into the process that holds the key.
+ */
+function developmentOnly(name: 'MADOGUCHI_DATA_DIR' | 'MADOGUCHI_NATIVE_BINDING'): string | undefined {
+  return app.isPackaged ? undefined : process.env[name];
+}
+
 // One folder per installation: set before anything reads it (the single-instance lock lives
 // there). Launched as `electron dist/electron/main.cjs` Electron would otherwise call the app
 // "Electron". MADOGUCHI_DATA_DIR lets tests run against a throwaway folder.
 app.setName(PRODUCT_NAME);
-app.setPath('userData', process.env.MADOGUCHI_DATA_DIR ?? join(app.getPath('appData'), PRODUCT_NAME));
+app.setPath('userData', developmentOnly('MADOGUCHI_DATA_DIR') ?? join(app.getPath('appData'), PRODUCT_NAME));
 
 if (!app.requestSingleInstanceLock()) {
   // Another Madoguchi already has this data folder open: it gets focus (second-instance below).
@@ -54,7 +62,7 @@ function start(): void {
     log.info('main.starting', { version: app.getVersion(), electron: process.versions.electron, packaged: app.isPackaged });
 
     const settings = shellSettings(dataDir);
-    const nativeBinding = process.env.MADOGUCHI_NATIVE_BINDING;
+    const nativeBinding = developmentOnly('MADOGUCHI_NATIVE_BINDING');
     const madoguchi = createApp({
       dataDir,
       keychain: safeStorageKeychain(log),
