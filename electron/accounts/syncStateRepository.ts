@@ -297,6 +297,13 @@ export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database
   const rowAt = raw.prepare('SELECT id FROM quarantine WHERE mail_account_id = ? AND folder = ? AND uid_validity = ? AND imap_uid = ?').pluck();
   const releaseUnnumbered = raw.prepare('DELETE FROM quarantine WHERE id = ? AND uid_validity IS NULL');
   const releaseFromOldMailbox = raw.prepare(`DELETE FROM quarantine WHERE mail_account_id = ? AND message_key = ? AND message_key IS NOT NULL AND uid_validity LIKE '${OLD_MAILBOX}%'`);
+  // A mail with no key (nothing of it could be read) is known by its place: set aside at the same
+  // UID of the same numbering (see forgetMailboxPositions' mark: ...:<UIDVALIDITY>) of the same
+  // folder, for the same reason, by a mailbox read before, it is the same mail: the mailbox was read again.
+  const releaseUnkeyedFromOldMailbox = raw.prepare(
+    `DELETE FROM quarantine WHERE mail_account_id = ? AND folder = ? AND imap_uid = ? AND reason = ? AND message_key IS NULL
+       AND uid_validity LIKE '${OLD_MAILBOX}%:' || ?`,
+  );
   return {
     save: (accountId, folder, uidValidity, lastUid) => {
       forgetOldNumbering.run(accountId, folder, uidValidity);
@@ -307,6 +314,7 @@ export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database
         quarantineForgotten.run(mail.accountId, mail.folder, mail.uid, userMessage(FORGOTTEN), FORGOTTEN, at, mail.uidValidity);
         return;
       }
+      if (!summary && mail.uidValidity !== null) releaseUnkeyedFromOldMailbox.run(mail.accountId, mail.folder, mail.uid, reason, mail.uidValidity);
       quarantine.run(
         mail.accountId,
         mail.folder,

@@ -156,6 +156,31 @@ describe('the sync of an account pointed at another mailbox, against real Doveco
     expect(await storedMessageIds(t)).toEqual(expect.arrayContaining(['<m1@example.jp>', '<auto-a@example.jp>', '<m11@example.jp>']));
   });
 
+  it('lists a mail that could not be read at all once when its mailbox is read again (A, then B, then A), though it has no key to know it by', async () => {
+    // No header at all: nothing of it can be read, not even a Message-ID.
+    await dovecot.appendMails([Buffer.from('ただのバイト列です。\r\n\r\nヘッダーがありません。\r\n')]);
+    const account = await addAccount(dovecot);
+    await t.call('sync.run', { accountId: account.id });
+    const first = await t.call('sync.quarantine', {});
+    expect(first.map((x) => [x.uid, x.fromOldMailbox])).toEqual([[1, false]]);
+
+    const other = await startDovecot({ user: 'info@toot.example' });
+    try {
+      await other.appendMails([mail(11)]);
+      await t.call('accounts.save', { ...testMailAccount(other, smtp, { smtpUser: '', smtpPassword: undefined, label: 'サポート窓口', fromAddress: SUPPORT }), id: account.id });
+      await t.call('sync.run', { accountId: account.id });
+      expect((await t.call('sync.quarantine', {})).map((x) => [x.uid, x.fromOldMailbox])).toEqual([[1, true]]);
+    } finally {
+      await other.stop();
+    }
+
+    // Back to A: the same UID of the same numbering is the same mail, listed once, as A's.
+    await t.call('accounts.save', { ...testMailAccount(dovecot, smtp, { smtpUser: '', smtpPassword: undefined, label: 'サポート窓口', fromAddress: SUPPORT }), id: account.id });
+    await t.call('sync.run', { accountId: account.id });
+    const listed = await t.call('sync.quarantine', {});
+    expect(listed.map((x) => [x.uid, x.fromOldMailbox, x.reason])).toEqual([[1, false, first[0]!.reason]]);
+  });
+
   it('takes a mail set aside in the mailbox read before off the list once the mailbox read now has it filed', async () => {
     await dovecot.appendMails([japaneseMail({ from: SUPPORT, to: 'customer2@example.jp', subject: '自分の送信', text: '本文', messageId: '<own@toot.example>' })]);
     const account = await addAccount(dovecot);
