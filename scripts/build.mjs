@@ -122,7 +122,7 @@ await bundle('The loopback host (electron/host/cli.ts)', {
 
 // The worker threads (electron/workers): each an entry file of its own, found by both the
 // Electron shell and the loopback host in dist/workers (see electron/workers/startWorker.ts).
-for (const name of ['parseWorker', 'checkpointWorker']) {
+for (const name of ['parseWorker', 'checkpointWorker', 'keyChangeWorker']) {
   await bundle(`The worker thread electron/workers/${name}.ts`, {
     entryPoints: [`electron/workers/${name}.ts`],
     outfile: `dist/workers/${name}.cjs`,

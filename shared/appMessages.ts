@@ -140,8 +140,12 @@ export const APP_MESSAGES = {
     ja: '顧客 {id} は {at} に、お問い合わせへの対応に個人情報を利用しないよう求めています。返信は送信しません。回答を希望された場合は、先に利用の再開を記録してください。',
   },
   passphraseChangeNoSpace: {
-    en: 'The passphrase could not be changed: there is not enough free disk space. Changing it re-encrypts the data, and needs about as much free space as the data takes, for a copy kept meanwhile. Nothing was changed: the current passphrase still unlocks.',
-    ja: 'パスフレーズを変更できませんでした。ディスクの空き容量が足りません。変更ではデータを暗号化し直すため、その間の控えとして、データとほぼ同じ大きさの空き容量が必要です。何も変更していません。今のパスフレーズで引き続き開けます。',
+    en: 'The passphrase could not be changed: there is not enough free disk space. Changing it re-encrypts the data, and needs about twice as much free space as the data takes (for a copy kept meanwhile, and a journal). Free some space and try again. Nothing was changed: the current passphrase still unlocks.',
+    ja: 'パスフレーズを変更できませんでした。ディスクの空き容量が足りません。変更ではデータを暗号化し直すため、その間の控えと作業用に、データの約2倍の空き容量が必要です。空き容量を増やしてから、もう一度お試しください。何も変更していません。今のパスフレーズで引き続き開けます。',
+  },
+  passphraseBeingChanged: {
+    en: 'The passphrase is being changed and the data encrypted again: try again in a moment.',
+    ja: 'パスフレーズを変更し、データを暗号化し直しています。少し待ってから、もう一度お試しください。',
   },
   passphraseChangeFailed: {
     en: 'The passphrase could not be changed ({code}). Nothing was changed: the current passphrase still unlocks.',

@@ -5,7 +5,7 @@ import { userMessage } from '../../shared/userMessages';
 import { cancelOAuthSignIns } from '../accounts/oauthSignIn';
 import { openDatabase, type OpenedDatabase } from '../db/openDatabase';
 import { createOutbox, type Outbox } from '../replies/outbox';
-import { completeKeyChange, settleInterruptedKeyChange } from '../security/keyChange';
+import { assertRoomForKeyChange, completeKeyChange, settleInterruptedKeyChange } from '../security/keyChange';
 import type { KeyVault } from '../security/keyVault';
 import { SecretBox } from '../security/secretBox';
 import { createSyncService, type SyncService, type SyncServiceOptions } from '../sync/syncService';
@@ -47,10 +47,16 @@ export function createSessions(
   { vault, databaseFile, now, syncOptions, push }: { vault: KeyVault; databaseFile: string; now: () => string; syncOptions: SyncServiceOptions; push: Workspace['push'] },
 ): Sessions {
   let session: Session | null = null;
+  /** While the passphrase is changed, the session is closed for a moment, but not locked: staff stay at their screen. */
+  let changingPassphrase = false;
 
   const requireSession = (): Session => {
-    if (!session) throw new AppError('LOCKED', userMessage('locked'));
+    if (!session) throw new AppError('LOCKED', userMessage(changingPassphrase ? 'passphraseBeingChanged' : 'locked'));
     return session;
+  };
+  // What the syncs and the outbox tell the screens; not while the passphrase is changed (they stop and start again then).
+  const workspacePush: Workspace['push'] = (name, payload) => {
+    if (!changingPassphrase) push(name, payload);
   };
 
   // Locked when no screen has reported staff at it for idleLockMs: the Electron shell also locks
@@ -62,20 +68,24 @@ export function createSessions(
     // A passphrase change the app did not live to finish, settled before the database is read.
     const keyChange = settleInterruptedKeyChange(vault, databaseFile);
     if (keyChange !== 'none') options.logger.warn('session.key_change_settled', { how: keyChange });
-    const database = openDatabase({
-      file: databaseFile,
-      key,
-      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-      ...(options.workersDir ? { workersDir: options.workersDir } : {}),
-    });
-    key.fill(0);
+    let database: OpenedDatabase;
+    try {
+      database = openDatabase({
+        file: databaseFile,
+        key,
+        ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+        ...(options.workersDir ? { workersDir: options.workersDir } : {}),
+      });
+    } finally {
+      key.fill(0);
+    }
     const workspace: Workspace = {
       db: database.db,
       raw: database.raw,
       secrets: new SecretBox(fieldKey(database)),
       operator,
       logger: options.logger,
-      push,
+      push: workspacePush,
       now,
     };
     lastActivity = Date.now();
@@ -112,13 +122,15 @@ export function createSessions(
       }
     } finally {
       // After the session is closed: a full disk or a held key file must not keep it open.
-      if (!quitting) {
-        try {
-          vault.disarmKeychain();
-        } catch (error) {
-          options.logger.error('session.keychain_disarm_failed', { code: (error as NodeJS.ErrnoException).code ?? 'unknown' });
-        }
-      }
+      if (!quitting) disarmKeychain();
+    }
+  };
+
+  const disarmKeychain = () => {
+    try {
+      vault.disarmKeychain();
+    } catch (error) {
+      options.logger.error('session.keychain_disarm_failed', { code: (error as NodeJS.ErrnoException).code ?? 'unknown' });
     }
   };
 
@@ -145,7 +157,7 @@ export function createSessions(
   const handlers: Sessions['handlers'] = {
     'session.status': async () => ({
       initialized: vault.exists(),
-      unlocked: session !== null,
+      unlocked: session !== null || changingPassphrase,
       operator: session?.workspace.operator ?? null,
       keychainUnlock: !keychainDisarmed && vault.canUnlockWithKeychain(),
     }),
@@ -171,29 +183,48 @@ export function createSessions(
       }),
     'session.changePassphrase': ({ current, next }) =>
       oneAtATime(async () => {
-        const operator = requireSession().workspace.operator;
+        const changing = requireSession();
+        const operator = changing.workspace.operator;
+        try {
+          assertRoomForKeyChange(databaseFile);
+        } catch (error) {
+          throw passphraseChangeFailed(error);
+        }
         // A wrong current passphrase changes nothing, and leaves the session open.
         const keys = await vault.beginKeyChange(current, next);
-        // Staff keep their screen: the session is closed only while the database is re-encrypted.
-        const closing = session as Session;
+        changingPassphrase = true;
         session = null;
+        let failure: unknown = null;
+        let reopenFailure: unknown = null;
         try {
-          await close(closing);
-          completeKeyChange(vault, databaseFile, keys, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
-        } catch (error) {
-          keys.newKey.fill(0);
-          options.logger.error('session.passphrase_change_failed', { code: (error as NodeJS.ErrnoException).code ?? 'unknown' });
           try {
-            open(keys.oldKey, operator);
-          } catch {
-            // Not even the old key opens it now: the screens lock, and unlocking says why.
-            push('session.changed', { unlocked: false });
+            await close(changing);
+            await completeKeyChange(vault, databaseFile, keys, { ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), workersDir: options.workersDir });
+          } catch (error) {
+            failure = error;
           }
-          const code = (error as NodeJS.ErrnoException).code;
-          throw new AppError('INTERNAL', code === 'ENOSPC' ? userMessage('passphraseChangeNoSpace') : userMessage('passphraseChangeFailed', { code: code ?? 'unknown' }));
+          // Opened again with the key it has now: the new one, or the old one where the change was undone.
+          try {
+            open(failure === null ? keys.newKey : keys.oldKey, operator);
+          } catch (error) {
+            reopenFailure = error;
+          }
+        } finally {
+          keys.oldKey.fill(0);
+          keys.newKey.fill(0);
+          changingPassphrase = false;
         }
-        keys.oldKey.fill(0);
-        open(keys.newKey, operator);
+        if (reopenFailure !== null) {
+          // No session after all: the screens lock, and only a passphrase unlocks (the next unlock settles what is left).
+          keychainDisarmed = true;
+          disarmKeychain();
+          push('session.changed', { unlocked: false });
+        }
+        if (failure !== null) {
+          options.logger.error('session.passphrase_change_failed', { code: (failure as NodeJS.ErrnoException).code ?? 'unknown' });
+          throw passphraseChangeFailed(failure);
+        }
+        if (reopenFailure !== null) throw reopenFailure;
         options.logger.info('session.passphrase_changed');
         return { ok: true as const };
       }),
@@ -218,6 +249,13 @@ export function createSessions(
       return oneAtATime(() => lock({ quitting: true }));
     },
   };
+}
+
+/** What staff are told when a passphrase change failed (and was undone): a full disk in words of its own. */
+function passphraseChangeFailed(error: unknown): AppError {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ENOSPC' || code === 'SQLITE_FULL') return new AppError('INTERNAL', userMessage('passphraseChangeNoSpace'));
+  return new AppError('INTERNAL', userMessage('passphraseChangeFailed', { code: typeof code === 'string' ? code : 'unknown' }));
 }
 
 /**

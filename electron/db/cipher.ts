@@ -123,7 +123,8 @@ function restoreCopy(file: string, copy: KeptCopy): boolean {
  */
 function rewritePages(raw: BetterSqlite3.Database, file: string, copy: KeptCopy, hex: string, pragmas: string[]): void {
   const wal = String(raw.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
-  if (wal) raw.pragma('journal_mode = DELETE');
+  // SQLite stays in WAL mode while another connection has the file open: the copy would then miss what the log holds.
+  if (wal && String(raw.pragma('journal_mode = DELETE', { simple: true })).toLowerCase() !== 'delete') throw new Error('The database is open elsewhere: it cannot be re-encrypted now');
   keepCopy(file, copy);
   for (const pragma of pragmas) raw.pragma(pragma);
   raw.pragma(`rekey="x'${hex}'"`);

@@ -1,4 +1,9 @@
+import { statfsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { changeDatabaseKey, dropCopyBeforeKeyChange, hasCopyBeforeKeyChange, restoreCopyBeforeKeyChange } from '../db/cipher';
+import { startWorker } from '../workers/startWorker';
+import type { KeyChangeWorkerData, KeyChangeWorkerReply } from '../workers/keyChangeWorker';
 import type { KeyChange, KeyVault } from './keyVault';
 
 /**
@@ -19,27 +24,54 @@ import type { KeyChange, KeyVault } from './keyVault';
 
 export type KeyChangeStep = 'rekeyed' | 'committed';
 
-/** Steps 2 to 4, on a database no connection holds open; `onStep` is told after each (for tests that stop the process there). */
-export function completeKeyChange(
-  vault: KeyVault,
-  databaseFile: string,
-  keys: KeyChange,
-  options: { nativeBinding?: string; onStep?: (step: KeyChangeStep) => void } = {},
-): void {
+export interface KeyChangeOptions {
+  nativeBinding?: string;
+  /** The worker threads' folder: the pages are re-encrypted on one, or on this thread without it. */
+  workersDir?: string | undefined;
+  /** Told after each step (for tests that stop the process there). */
+  onStep?: (step: KeyChangeStep) => void;
+}
+
+/**
+ * Throws ENOSPC unless the disk holding the database has room for the change: a copy of the file,
+ * and SQLite's journal of every page it rewrites, each about the database's size.
+ */
+export function assertRoomForKeyChange(databaseFile: string): void {
+  const size = ['', '-wal'].reduce((total, suffix) => total + (statSync(`${databaseFile}${suffix}`, { throwIfNoEntry: false })?.size ?? 0), 0);
+  const disk = statfsSync(dirname(databaseFile));
+  if (disk.bavail * disk.bsize < 2 * size + 16 * 1024 * 1024) throw Object.assign(new Error('Not enough free disk space for a key change'), { code: 'ENOSPC' });
+}
+
+/**
+ * Steps 2 to 4, on a database no connection holds open. Throws only where it has undone the change
+ * (the old key still opens the database); once the new key is in the key file, the change stands.
+ */
+export async function completeKeyChange(vault: KeyVault, databaseFile: string, keys: KeyChange, options: KeyChangeOptions = {}): Promise<void> {
   try {
-    changeDatabaseKey(databaseFile, keys.oldKey, keys.newKey, options.nativeBinding);
+    await rewriteWithNewKey(databaseFile, keys, options);
     options.onStep?.('rekeyed');
+  } catch (error) {
+    settleInterruptedKeyChange(vault, databaseFile);
+    throw error;
+  }
+  try {
     vault.commitKeyChange();
   } catch (error) {
-    // Unless the new key did land in the key file (only its folder's flush to the disk failed),
-    // the old key and passphrase stay: the file is put back as it was.
     if (vault.hasPendingKeyChange()) {
       settleInterruptedKeyChange(vault, databaseFile);
       throw error;
     }
+    // The new key is in the key file, but whether it is on the disk is not known (its folder could
+    // not be flushed): the copy stays, so that a power cut that took the key file back to pending
+    // still finds what to undo with. The next start drops it (settleInterruptedKeyChange).
+    return;
   }
   options.onStep?.('committed');
-  dropCopyBeforeKeyChange(databaseFile);
+  try {
+    dropCopyBeforeKeyChange(databaseFile);
+  } catch {
+    // Held by something else for a moment (a virus scanner): the next start drops it.
+  }
 }
 
 /**
@@ -53,7 +85,36 @@ export function settleInterruptedKeyChange(vault: KeyVault, databaseFile: string
     vault.abandonKeyChange();
     return 'undone';
   }
-  const finished = hasCopyBeforeKeyChange(databaseFile);
-  dropCopyBeforeKeyChange(databaseFile);
-  return finished ? 'finished' : 'none';
+  if (!hasCopyBeforeKeyChange(databaseFile)) return 'none';
+  try {
+    dropCopyBeforeKeyChange(databaseFile);
+  } catch {
+    // Left for the next start: it stands in the way of nothing.
+  }
+  return 'finished';
+}
+
+/** Step 2, on a worker thread where there is one: a large database takes seconds, and the main thread must keep answering. */
+function rewriteWithNewKey(databaseFile: string, keys: KeyChange, options: KeyChangeOptions): Promise<void> {
+  if (!options.workersDir) {
+    changeDatabaseKey(databaseFile, keys.oldKey, keys.newKey, options.nativeBinding);
+    return Promise.resolve();
+  }
+  // The worker gets copies of the keys (workerData is copied), and zeroes them when done.
+  const data: KeyChangeWorkerData = { file: databaseFile, oldKey: new Uint8Array(keys.oldKey), newKey: new Uint8Array(keys.newKey), nativeBinding: options.nativeBinding };
+  let worker: Worker;
+  try {
+    worker = startWorker(options.workersDir, 'keyChangeWorker', { workerData: data });
+  } catch {
+    // No worker can start (a broken install): the pages are re-encrypted here.
+    return rewriteWithNewKey(databaseFile, keys, { ...options, workersDir: undefined });
+  } finally {
+    data.oldKey.fill(0);
+    data.newKey.fill(0);
+  }
+  return new Promise<void>((resolve, reject) => {
+    worker.once('message', (reply: KeyChangeWorkerReply) => (reply.ok ? resolve() : reject(Object.assign(new Error(reply.message), reply.code ? { code: reply.code } : {}))));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`The key change worker stopped (exit ${code})`)));
+  });
 }

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /** The worker threads Madoguchi runs: each an entry file of its own in electron/workers. */
-export type WorkerName = 'parseWorker' | 'checkpointWorker';
+export type WorkerName = 'parseWorker' | 'checkpointWorker' | 'keyChangeWorker';
 
 /**
  * Starts a worker thread from `workersDir`: the folder of the built workers (dist/workers/NAME.cjs,

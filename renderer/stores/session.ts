@@ -53,7 +53,8 @@ export const useSession = create<SessionState>()((set, get) => {
       return true;
     },
     async changePassphrase(current, next) {
-      return (await busyWhile(() => attempt(() => call('session.changePassphrase', { current, next })))) !== undefined;
+      // Not `busy`: that is the lock screen's, which this leaves alone.
+      return (await attempt(() => call('session.changePassphrase', { current, next }))) !== undefined;
     },
     async lock() {
       await attempt(() => call('session.lock', {}));

@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -57,9 +58,12 @@ describe('changing the passphrase', () => {
     copyFileSync(keyFile, join(t.dataDir, 'kept-by-someone-who-left.json'));
     const oldKey = await new KeyVault(keyFile, null).unlock(TEST_PASSPHRASE);
 
+    const sessionPushes: boolean[] = [];
+    t.app.router.onPush((frame) => frame.push === 'session.changed' && sessionPushes.push((frame.payload as { unlocked: boolean }).unlocked));
     await t.call('session.changePassphrase', { current: TEST_PASSPHRASE, next: NEW_PASSPHRASE });
-    // Staff carry on where they were: the session stays open, under the same operator.
+    // Staff carry on where they were: the session stays open, under the same operator, and no screen was told it locked.
     expect(await t.call('session.status', {})).toMatchObject({ unlocked: true, operator: '佐藤' });
+    expect(sessionPushes).toEqual([true]);
     expect((await t.call('inquiries.list', {})).map((inquiry) => inquiry.subject)).toEqual([MARKER]);
     await t.call('session.lock', {});
 
@@ -113,6 +117,47 @@ describe('changing the passphrase', () => {
     expect(await subjectsWith(t, NEW_PASSPHRASE)).toBe('WRONG_PASSPHRASE');
     expect(await subjectsWith(t, TEST_PASSPHRASE)).toEqual([MARKER]);
     expect(readFileSync(join(t.dataDir, 'madoguchi.log'), 'utf8')).toContain('session.passphrase_change_failed');
+  });
+
+  it('refuses at once, saying why, when the disk has no room for the copy and the journal', async (context) => {
+    // A small disk of its own: a tmpfs, where this machine lets the tests mount one (as root).
+    const disk = mkdtempSync(join(tmpdir(), 'madoguchi-small-disk-'));
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=40m', 'tmpfs', disk]).status !== 0) {
+      rmSync(disk, { recursive: true, force: true });
+      console.log('No tmpfs can be mounted here (not root): the full-disk passphrase change test was skipped');
+      return context.skip();
+    }
+    const tmp = process.env.TMPDIR;
+    try {
+      process.env.TMPDIR = disk;
+      t = await startTestApp();
+      await logInquiry(t);
+      await t.call('session.lock', {});
+      // About 14 MB of data: a change would need twice that and more, on a disk with some 26 MB left.
+      await inspectDatabase(t.dataDir, (raw) => {
+        raw.exec('CREATE TABLE probe (b BLOB NOT NULL)');
+        const insert = raw.prepare('INSERT INTO probe (b) VALUES (randomblob(100000))');
+        raw.transaction(() => {
+          for (let n = 0; n < 140; n++) insert.run();
+        })();
+      });
+      await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
+      await expect(t.call('session.changePassphrase', { current: TEST_PASSPHRASE, next: NEW_PASSPHRASE })).rejects.toMatchObject({
+        code: 'INTERNAL',
+        message: expect.stringContaining('not enough free disk space'),
+      });
+      expect(await t.call('session.status', {})).toMatchObject({ unlocked: true });
+      expect(JSON.parse(readFileSync(join(t.dataDir, 'key.json'), 'utf8'))).not.toHaveProperty('pending');
+      await t.call('session.lock', {});
+      expect(await subjectsWith(t, TEST_PASSPHRASE)).toEqual([MARKER]);
+      await t.dispose();
+      t = null;
+    } finally {
+      process.env.TMPDIR = tmp;
+      if (tmp === undefined) delete process.env.TMPDIR;
+      spawnSync('umount', [disk]);
+      rmSync(disk, { recursive: true, force: true });
+    }
   });
 
   it('refuses a new passphrase that is too short, or the same as the current one, saying so', async () => {

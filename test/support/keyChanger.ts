@@ -19,5 +19,5 @@ const vault = new KeyVault(join(dataDir, 'key.json'), null, { N: 2 ** 12, r: 8, 
 const keys = await vault.beginKeyChange(current, next);
 stop('begun');
 process.stdout.write('rekeying\n');
-completeKeyChange(vault, join(dataDir, 'madoguchi.db'), keys, { onStep: stop });
+await completeKeyChange(vault, join(dataDir, 'madoguchi.db'), keys, { onStep: stop });
 process.stdout.write('done\n');
