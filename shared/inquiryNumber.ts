@@ -25,6 +25,6 @@ export function inquiryNumbersIn(subject: string): number[] {
 
 /** "Re: 件名 [#123]": a reply's subject, with "Re:" once and the inquiry's number once. */
 export function replySubject(subject: string, inquiryId: number): string {
-  const answered = /^\s*(re|ｒｅ)\s*[:：]/i.test(subject) ? subject : `Re: ${subject}`;
+  const answered = /^\s*(re|ｒｅ)\s*[:：]/i.test(subject) ? subject : `Re: ${subject}`.trimEnd();
   return inquiryNumbersIn(answered).includes(inquiryId) ? answered : `${answered} ${inquiryNumberTag(inquiryId)}`;
 }

@@ -37,6 +37,7 @@ export function replyLanguage(typed: string): 'ja' | 'en' {
  */
 export function attributionLine(atIso: string, name: string, language: 'ja' | 'en'): string {
   const at = formatTokyoDateTime(atIso);
+  if (!name) return language === 'ja' ? `${at}（日本時間）のメール:` : `On ${at} (Japan time), you wrote:`;
   return language === 'ja' ? `${at}（日本時間）、${name}様:` : `On ${at} (Japan time), ${name} wrote:`;
 }
 

@@ -252,6 +252,8 @@ const MAIL_MESSAGES = {
   },
   // Fragments, inside the messages above.
   noAnswerInTime: { en: ' (no answer in time)', ja: '（時間内に応答がありません）' },
+  noUserName: { en: '(no user name)', ja: '（ユーザー名なし）' },
+  tlsErrorWithoutCode: { en: 'TLS error', ja: 'TLS エラー' },
   serverSaid: { en: ' (the server said: {reply})', ja: '（サーバーの応答: {reply}）' },
   answeredWithoutContent: { en: "OK, but without the mail's content", ja: 'OK（メールの内容なし）' },
   tlsUntrusted: {

@@ -17,6 +17,7 @@ import * as repo from './inquiryRepository';
 import { serverStateOfMessages } from './serverStateRepository';
 import { attachmentsOfMessages, htmlOfMessages } from './messageContentRepository';
 import { forwardedOfMessages } from './forwardedMessageRepository';
+import { storedPlaceholderOf } from '../../shared/storedPlaceholders';
 import { userMessage } from '../../shared/userMessages';
 import { formatTokyoDateTime } from '../../shared/tokyoTime';
 import { inquiryResponseWithdrawnAt } from '../consent/consentRepository';
@@ -174,7 +175,8 @@ async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOrig
   const quoted = original ? quoteOriginal(original.body, original.at, await senderNameOf(ws, original, detail), replyLanguage(body)) : null;
   const signature = await signatureOf(ws.db, account.id);
   const text = maskCardNumbers(composeReplyText(body, { signature, quote: quoted }));
-  const subject = replySubject(detail.inquiry.subject, detail.inquiry.id);
+  // A subject stored for a mail without one is not the customer's words: "Re: [#12]", as a mail client answers such a mail.
+  const subject = replySubject(storedPlaceholderOf(detail.inquiry.subject) ? '' : detail.inquiry.subject, detail.inquiry.id);
   const sent = await sendMail(
     smtp,
     {
@@ -241,8 +243,9 @@ type StoredMessage = Awaited<ReturnType<typeof repo.listMessages>>[number];
 
 /** Who wrote a quoted mail, for its attribution line: the customer whose address it came from (someone copied, replying to all), or the thread's. */
 async function senderNameOf(ws: Workspace, message: StoredMessage, detail: InquiryDetail): Promise<string> {
-  if (message.senderCustomerId === null || message.senderCustomerId === detail.customer.id) return detail.customer.name;
-  return (await getCustomer(ws.db, message.senderCustomerId))?.name ?? detail.customer.name;
+  const name = message.senderCustomerId === null || message.senderCustomerId === detail.customer.id ? detail.customer.name : ((await getCustomer(ws.db, message.senderCustomerId))?.name ?? detail.customer.name);
+  // A name stored for a sender who gave none is not theirs to be called by: the attribution goes without it.
+  return storedPlaceholderOf(name) ? '' : name;
 }
 
 /** A message with a Message-ID of its own (not the content hash of a mail without one, nor a phone note's key). */

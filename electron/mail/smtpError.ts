@@ -26,7 +26,7 @@ export function toSmtpAppError(error: unknown, target: { host: string; port: num
 
   if (code === 'EAUTH' || code === 'ENOAUTH' || responseCode === 535 || responseCode === 534) {
     if (target.accessToken) return oauthTokenRefused('SMTP', target.user);
-    return new AppError('SMTP_AUTH_FAILED', userMessage('smtpAuthFailed', { user: target.user || '(no user name)' }));
+    return new AppError('SMTP_AUTH_FAILED', userMessage('smtpAuthFailed', { user: target.user || userMessage('noUserName') }));
   }
   if (responseCode === 530 && !/^(?:RCPT|DATA)/i.test(command)) {
     return new AppError(

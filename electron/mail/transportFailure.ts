@@ -119,7 +119,7 @@ function describeTlsProblem(code: string, message: string, flaggedTls: boolean):
     return userMessage('tlsNoStartTls');
   }
   if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || code === 'ETLS' || code === 'EPROTO' || flaggedTls) {
-    return userMessage('tlsRefused', { code: code || 'TLS error' });
+    return userMessage('tlsRefused', { code: code || userMessage('tlsErrorWithoutCode') });
   }
   return null;
 }

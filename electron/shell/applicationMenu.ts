@@ -1,8 +1,9 @@
 import { app, Menu, type MenuItemConstructorOptions } from 'electron';
+import type { Language } from '../../shared/domain';
 
 type MenuRole = NonNullable<MenuItemConstructorOptions['role']>;
 
-/** The menu's words in the system's language: Electron names standard roles in English except on macOS. */
+/** The menu's words in each language of the app: Electron names standard roles in English except on macOS. */
 const LABELS = {
   ja: {
     file: 'ファイル', edit: '編集', view: '表示', window: 'ウィンドウ',
@@ -21,13 +22,14 @@ const LABELS = {
 type Labels = Record<keyof (typeof LABELS)['en'], string>;
 
 /**
- * A minimal menu of standard roles, labelled in Japanese or English after the system's language.
+ * A minimal menu of standard roles, labelled in the language staff chose in the app (installed
+ * again when they change it), not the system's: English staff on a Japanese Windows read English.
  * Developer tools appear only in an unpackaged build: staff have no use for them, and they would
  * show customer data raw.
  */
-export function installApplicationMenu(): void {
+export function installApplicationMenu(language: Language): void {
   const isMac = process.platform === 'darwin';
-  const labels: Labels = app.getLocale().toLowerCase().startsWith('ja') ? LABELS.ja : LABELS.en;
+  const labels: Labels = LABELS[language];
   const item = (role: MenuRole & keyof Labels): MenuItemConstructorOptions => ({ role, label: labels[role] });
   const separator: MenuItemConstructorOptions = { type: 'separator' };
 

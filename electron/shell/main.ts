@@ -61,7 +61,15 @@ function start(): void {
     process.on('unhandledRejection', (reason) => log.error('main.unhandled_rejection', { error: reason instanceof Error ? reason.name : 'unknown' }));
     log.info('main.starting', { version: app.getVersion(), electron: process.versions.electron, packaged: app.isPackaged });
 
-    const settings = shellSettings(dataDir);
+    const stored = shellSettings(dataDir);
+    // The menu speaks the language staff chose in the app, and changes with it.
+    const settings: ShellSettings = {
+      ...stored,
+      set: (key, language) => {
+        stored.set(key, language);
+        installApplicationMenu(language);
+      },
+    };
     const nativeBinding = developmentOnly('MADOGUCHI_NATIVE_BINDING');
     const madoguchi = createApp({
       dataDir,
@@ -76,7 +84,7 @@ function start(): void {
     hardenSession(session.defaultSession, log);
     serveRenderer(session.defaultSession, RENDERER_DIR);
     serveRouterOverIpc(madoguchi.router, () => mainWindow, log);
-    installApplicationMenu();
+    installApplicationMenu(settings.get('language'));
     lockWhenAway(madoguchi, log);
     closeOnQuit(madoguchi, log);
 

@@ -5,6 +5,7 @@ import i18n from '../i18n';
 import { useCustomer } from '../stores/customer';
 import { useNotices } from '../stores/notices';
 import { NEW_REQUEST, RequestFields, requestInput } from './RequestFields';
+import { shownValue } from '../lib/storedPlaceholders';
 
 /**
  * Cancels a customer's registration at their request: how the request came, how they were
@@ -43,7 +44,7 @@ export function CancelRegistrationForm({ detail, onDone, onCancel }: { detail: C
 
   return (
     <form className="cancel-registration-form" onSubmit={review} data-testid="cancel-registration-form">
-      <h3>{t('cancelRegistration.formTitle', { customer: customer.name })}</h3>
+      <h3>{t('cancelRegistration.formTitle', { customer: shownValue(customer.name, t) })}</h3>
       <p className="hint">{t('cancelRegistration.explain')}</p>
       <fieldset disabled={asking}>
         <legend>{t('cancelRegistration.contents')}</legend>
@@ -72,7 +73,7 @@ export function CancelRegistrationForm({ detail, onDone, onCancel }: { detail: C
       )}
       {asking ? (
         <div className="form-actions" role="group" data-testid="cancel-registration-question">
-          <span className="warning">{t('cancelRegistration.question', { customer: customer.name })}</span>
+          <span className="warning">{t('cancelRegistration.question', { customer: shownValue(customer.name, t) })}</span>
           <button type="button" disabled={busy} onClick={() => setAsking(false)}>
             {t('common.cancel')}
           </button>

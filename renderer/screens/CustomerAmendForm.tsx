@@ -6,6 +6,7 @@ import { useCustomer } from '../stores/customer';
 import { useNotices } from '../stores/notices';
 import { NEW_REQUEST, RequestFields, requestInput } from './RequestFields';
 import { shownValue } from '../lib/storedPlaceholders';
+import { storedPlaceholderOf } from '../../shared/storedPlaceholders';
 
 /**
  * Amends a customer's registration details at their request: the details as they are, to edit;
@@ -15,7 +16,8 @@ export function CustomerAmendForm({ detail, onDone, onCancel }: { detail: Custom
   const { t } = useTranslation();
   const amend = useCustomer((s) => s.amend);
   const { customer } = detail;
-  const [name, setName] = useState(customer.name);
+  // A name stored for a sender who gave none is not a name to edit: the field starts empty.
+  const [name, setName] = useState(storedPlaceholderOf(customer.name) ? '' : customer.name);
   const [email, setEmail] = useState(customer.email ?? '');
   const [phone, setPhone] = useState(customer.phone ?? '');
   const [postalAddress, setPostalAddress] = useState(customer.postalAddress ?? '');

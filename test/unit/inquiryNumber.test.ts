@@ -17,6 +17,8 @@ describe('the inquiry number in mail subjects', () => {
 
   it('writes "Re:" and the number into a reply subject once each', () => {
     expect(replySubject('返品について', 12)).toBe('Re: 返品について [#12]');
+    // A mail without a subject (stored as "(件名なし)", which the reply leaves out) is answered as mail clients do.
+    expect(replySubject('', 12)).toBe('Re: [#12]');
     expect(replySubject('Re: 返品について [#12]', 12)).toBe('Re: 返品について [#12]');
     expect(replySubject('ｒｅ：返品について', 12)).toBe('ｒｅ：返品について [#12]');
     // The customer quoted another inquiry's number: this one's is added.

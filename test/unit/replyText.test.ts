@@ -17,6 +17,9 @@ describe('reply text: templates, quoting and signature', () => {
   it('quotes every line with "> " under a Tokyo-time attribution line in the reply\'s language', () => {
     expect(quoteOriginal('一行目\r\n\r\n三行目\n', '2026-11-23T15:30:00.000Z', '山田 花子', 'ja')).toBe('2026-11-24 00:30（日本時間）、山田 花子様:\n> 一行目\n>\n> 三行目');
     expect(quoteOriginal('Hello\n', '2026-11-23T15:30:00.000Z', 'John Smith', 'en')).toBe('On 2026-11-24 00:30 (Japan time), John Smith wrote:\n> Hello');
+    // A sender who gave no name is not called "(差出人不明)様".
+    expect(quoteOriginal('本文\n', '2026-11-23T15:30:00.000Z', '', 'ja')).toBe('2026-11-24 00:30（日本時間）のメール:\n> 本文');
+    expect(quoteOriginal('Hello\n', '2026-11-23T15:30:00.000Z', '', 'en')).toBe('On 2026-11-24 00:30 (Japan time), you wrote:\n> Hello');
   });
 
   it('takes a reply for Japanese when staff typed any kana or kanji, else for English', () => {

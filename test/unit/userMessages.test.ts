@@ -22,6 +22,9 @@ describe('messages from the main process, in the staff\'s language', () => {
     const tls = userMessage('imapTlsFailed', { where: 'imap.toot.example:993', problem: userMessage('tlsUntrusted') });
     expect(localizeUserMessage(tls, 'ja')).toMatch(/^IMAP サーバー imap\.toot\.example:993 との暗号化接続に失敗しました。サーバーが信頼された認証局/);
     expect(localizeUserMessage(userMessage('unreadableMail', { detail: userMessage('parserStopped') }), 'ja')).toBe('読み取れないメール: このメールを読み取る途中でメールの解析が止まりました');
+    // An account without a user name, and a TLS failure without a code: the words put in for them are translated too.
+    expect(localizeUserMessage(userMessage('smtpAuthFailed', { user: userMessage('noUserName') }), 'ja')).toBe('SMTP サーバーにログインできませんでした（（ユーザー名なし））。ユーザー名とパスワードを確認してください。');
+    expect(localizeUserMessage(userMessage('tlsRefused', { code: userMessage('tlsErrorWithoutCode') }), 'ja')).toContain('（TLS エラー）');
     const notQueued = userMessage('replyNotQueued', { problem: unknownPlaceholderProblem('{{customername}}様、{{customerName}}') ?? '' });
     expect(localizeUserMessage(notQueued, 'ja')).toBe('返信を送信待ちにできませんでした。{{customername}} は窓口が差し込む項目ではありません。{{customerName}} {{inquiryNumber}} {{operator}} のいずれかに直すか、削除してください。');
   });
