@@ -259,8 +259,10 @@ export const customerDetail = z.object({
   inquiries: z.array(inquirySummary),
   /** Mailing-list exports that held the customer's address, oldest first. */
   mailingListExports: z.array(exportLogEntry),
-  /** Whether they are on the new-products e-mail list now (those exports still hold them when not). */
+  /** Whether they are on the new-products e-mail list now. */
   onMailingList: z.boolean(),
+  /** Whether a list handed out holds them still, for its holder to delete (they are on its stop list). */
+  onAStopList: z.boolean(),
   /** Provisions of their information to third parties, oldest first. */
   provisions: z.array(thirdPartyProvision),
 });

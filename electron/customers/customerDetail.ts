@@ -5,7 +5,7 @@ import type { Workspace } from '../app/workspace';
 import { listConsentEvents } from '../consent/consentRepository';
 import { currentConsentStates } from '../consent/consentState';
 import { listInquiries } from '../inquiries/inquiryRepository';
-import { isOnMailingList, listExportsOfCustomer } from '../marketing/mailingList';
+import { isOnAStopList, isOnMailingList, listExportsOfCustomer } from '../marketing/mailingList';
 import { getCustomer, listCustomerAmendments } from './customerRepository';
 import { listDisclosures } from './disclosureRepository';
 import { getRegistrationCancellation } from './registrationCancellationRepository';
@@ -26,6 +26,7 @@ export async function getCustomerDetail(ws: Workspace, customerId: number): Prom
     inquiries: await listInquiries(ws.db, { customerId }),
     mailingListExports: await listExportsOfCustomer(ws.db, customerId),
     onMailingList: await isOnMailingList(ws.db, customerId),
+    onAStopList: await isOnAStopList(ws.db, customerId),
     provisions: await listThirdPartyProvisions(ws.db, customerId),
   };
 }

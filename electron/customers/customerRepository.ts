@@ -83,8 +83,9 @@ export async function searchCustomers(db: Executor, query: string, limit = 100):
   return (await select.orderBy('id', 'desc').execute()).map(toCustomer);
 }
 
-export async function markEmailUndeliverable(db: Executor, id: number): Promise<void> {
-  await db.updateTable('customers').set({ emailUndeliverable: 1 }).where('id', '=', id).execute();
+/** Marks the customer's address undeliverable, if it is still `address` (the one that bounced): not a new one given meanwhile. */
+export async function markEmailUndeliverable(db: Executor, id: number, address: string): Promise<void> {
+  await db.updateTable('customers').set({ emailUndeliverable: 1 }).where('id', '=', id).where('email', '=', address).execute();
 }
 
 /** The customer lookups of the mail ingest path, as prepared statements run inside its synchronous transaction. */

@@ -58,16 +58,16 @@ export async function listExportLog(ws: Workspace): Promise<ExportLogRow[]> {
  * when their e-mail address was last amended. For the whole log, all customers: choosing those of
  * its exports reads every recipient row once more, and took as long as the rest together.
  */
-const standingOf = (exportId?: number) => sql`standing AS MATERIALIZED (
+const standingOf = (of: { exportId?: number; customerId?: number } = {}) => sql`standing AS MATERIALIZED (
   SELECT c.id, coalesce(${MAILABLE}, 0) AS mailable, c.registration_cancelled_at, e.action, e.recorded_at, c.email_undeliverable,
     (SELECT max(a.recorded_at) FROM customer_amendments a
       WHERE a.customer_id = c.id AND EXISTS (SELECT 1 FROM json_each(a.fields) WHERE value = 'email')) AS address_changed_at
   FROM customers c LEFT JOIN ${latestEmailRecord(PURPOSE)}
-  ${exportId === undefined ? sql`` : sql`WHERE c.id IN (SELECT customer_id FROM export_recipients WHERE export_id = ${exportId})`})`;
+  ${of.exportId !== undefined ? sql`WHERE c.id IN (SELECT customer_id FROM export_recipients WHERE export_id = ${of.exportId})` : of.customerId !== undefined ? sql`WHERE c.id = ${of.customerId}` : sql``})`;
 /** An export `x`'s recipients `r`, with their standing `s` (standingOf). */
 const HELD = sql`export_recipients r JOIN export_log x ON x.id = r.export_id JOIN standing s ON s.id = r.customer_id`;
 /** Of those HELD, whom the holder of the list is to delete: no longer to be mailed at the address it holds (or their address changed since). */
-const TO_DELETE = sql`(NOT s.mailable OR s.address_changed_at > x.exported_at)`;
+const TO_DELETE = sql`(NOT s.mailable OR s.address_changed_at >= x.exported_at)`;
 
 interface NoLongerMailable {
   customerId: number;
@@ -88,9 +88,9 @@ export async function stopListOfExport(ws: Workspace, exportId: number): Promise
   const entry = await ws.db.selectFrom('exportLog').selectAll().where('id', '=', exportId).executeTakeFirst();
   if (!entry) throw new AppError('NOT_FOUND', userMessage('exportNotFound', { id: exportId }));
   const { rows } = await sql<NoLongerMailable>`
-    WITH ${standingOf(exportId)}
+    WITH ${standingOf({ exportId })}
     SELECT r.customer_id, s.registration_cancelled_at, s.action, s.recorded_at, s.email_undeliverable,
-      CASE WHEN s.address_changed_at > x.exported_at THEN s.address_changed_at END AS address_changed_at
+      CASE WHEN s.address_changed_at >= x.exported_at THEN s.address_changed_at END AS address_changed_at
     FROM ${HELD}
     WHERE r.export_id = ${exportId} AND ${TO_DELETE}
     ORDER BY r.customer_id`.execute(ws.db);
@@ -119,6 +119,17 @@ export async function isOnMailingList(db: Executor, customerId: number): Promise
   const { rows } = await sql<{ one: number }>`
     SELECT 1 AS one FROM customers c JOIN ${latestEmailRecord(PURPOSE)}
     WHERE c.id = ${customerId} AND ${MAILABLE}`.execute(db);
+  return rows.length > 0;
+}
+
+/**
+ * Whether a list handed out still holds the customer for its holder to delete (on the stop list of
+ * one of their exports): what the customer page warns of, decided as the stop list decides it.
+ */
+export async function isOnAStopList(db: Executor, customerId: number): Promise<boolean> {
+  const { rows } = await sql<{ one: number }>`
+    WITH ${standingOf({ customerId })}
+    SELECT 1 AS one FROM ${HELD} WHERE r.customer_id = ${customerId} AND ${TO_DELETE} LIMIT 1`.execute(db);
   return rows.length > 0;
 }
 

@@ -9,7 +9,7 @@ import type { Executor } from '../db/executor';
 import { inquiryResponseWithdrawnAt } from '../consent/consentRepository';
 import { getInquiryRow, latestMessageId, recordResponse } from '../inquiries/inquiryRepository';
 import { replyToInquiry, responseWithdrawn } from '../inquiries/inquiryService';
-import { markEmailUndeliverable } from '../customers/customerRepository';
+import { getCustomer, markEmailUndeliverable } from '../customers/customerRepository';
 import { isUnknownRecipient } from '../mail/smtpError';
 import type { Selectable } from 'kysely';
 import { userMessage } from '../../shared/userMessages';
@@ -156,9 +156,16 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
     return row;
   };
 
-  const markRecipientUndeliverable = async (inquiryId: number) => {
+  /** The address a reply goes to: the customer's as the send starts. */
+  const recipientOf = async (inquiryId: number): Promise<{ customerId: number; address: string } | null> => {
     const inquiry = await getInquiryRow(ws.db, inquiryId);
-    if (inquiry) await markEmailUndeliverable(ws.db, inquiry.customerId);
+    const address = inquiry ? (await getCustomer(ws.db, inquiry.customerId))?.email : null;
+    return inquiry && address ? { customerId: inquiry.customerId, address } : null;
+  };
+
+  /** The server said the address does not exist: that address is marked, not one staff gave the customer while it was being sent. */
+  const markRecipientUndeliverable = async (inquiryId: number, recipient: { customerId: number; address: string } | null) => {
+    if (recipient) await markEmailUndeliverable(ws.db, recipient.customerId, recipient.address);
     ws.logger.info('outbox.recipientUndeliverable', { inquiryId });
   };
 
@@ -178,6 +185,7 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
   /** Sends a claimed reply (its status 'sending', this its `attempts`th try); what went wrong is kept on it, and given back with whether it is final. */
   const deliver = async (row: Selectable<OutboxTable>, attempts: number): Promise<{ sent: Message } | { error: unknown; final: boolean }> => {
     let sent: Message;
+    const recipient = await recipientOf(row.inquiryId);
     try {
       sent = await replyToInquiry({ ...ws, operator: row.queuedBy }, row.inquiryId, row.body, {
         quoteOriginal: row.quoteOriginal === 1,
@@ -212,7 +220,7 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
         ws.push('inquiries.changed', { inquiryIds: [row.inquiryId] });
       }
       // The address does not exist: it bounces, like one a bounce told of (off the mailing list, flagged on the customer).
-      if (isUnknownRecipient(error)) await markRecipientUndeliverable(row.inquiryId);
+      if (isUnknownRecipient(error)) await markRecipientUndeliverable(row.inquiryId, recipient);
       changed(row.inquiryId);
       return { error, final };
     }

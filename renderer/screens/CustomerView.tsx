@@ -78,7 +78,8 @@ function History({ detail }: { detail: CustomerDetail }) {
   const { t } = useTranslation();
   const language = useLanguage();
   // Append-only: shown newest first; nothing here can be edited or deleted.
-  const events = [...detail.history].sort((a, b) => b.recordedAt.localeCompare(a.recordedAt) || b.id - a.id);
+  // In the order they were recorded, as the state above is decided (a clock set back does not reorder them).
+  const events = [...detail.history].sort((a, b) => b.id - a.id);
   if (events.length === 0) return <p className="empty">{t('customer.noHistory')}</p>;
   return (
     <table className="data-table history-table" data-testid="consent-history">
@@ -353,7 +354,7 @@ export function CustomerView({ id }: { id: number }) {
             ))}
           </ul>
         )}
-        {!detail.onMailingList && detail.mailingListExports.length > 0 && (
+        {detail.onAStopList && (
           <p className="warning" data-testid="still-on-exported-lists">
             {t('customer.stillOnExportedLists')}
           </p>

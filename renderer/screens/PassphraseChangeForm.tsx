@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { MIN_PASSPHRASE } from '../../shared/domain';
+import { NewPassphraseFields, newPassphraseProblem } from '../components/NewPassphraseFields';
 import i18n from '../i18n';
 import { useErrors } from '../stores/errors';
 import { useNotices } from '../stores/notices';
@@ -21,10 +21,9 @@ export function PassphraseChangeForm() {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (next.length < MIN_PASSPHRASE) return setProblem(t('session.passphraseTooShort', { min: MIN_PASSPHRASE }));
-    if (next !== confirm) return setProblem(t('session.passphraseMismatch'));
-    if (next.normalize('NFC') === current.normalize('NFC')) return setProblem(t('passphraseChange.same'));
-    setProblem(null);
+    const wrong = newPassphraseProblem(next, confirm, t) ?? (next.normalize('NFC') === current.normalize('NFC') ? t('passphraseChange.same') : null);
+    setProblem(wrong);
+    if (wrong) return;
     useErrors.getState().clear();
     setChanging(true);
     const changed = await changePassphrase(current, next);
@@ -45,14 +44,15 @@ export function PassphraseChangeForm() {
           {t('passphraseChange.current')}
           <input data-testid="passphrase-change-current" type="password" value={current} onChange={(e) => setCurrent(e.target.value)} required autoComplete="current-password" />
         </label>
-        <label>
-          {t('passphraseChange.next')}
-          <input data-testid="passphrase-change-next" type="password" value={next} onChange={(e) => setNext(e.target.value)} required autoComplete="new-password" />
-        </label>
-        <label>
-          {t('passphraseChange.confirm')}
-          <input data-testid="passphrase-change-confirm" type="password" value={confirm} onChange={(e) => setConfirm(e.target.value)} required autoComplete="new-password" />
-        </label>
+        <NewPassphraseFields
+          label={t('passphraseChange.next')}
+          confirmLabel={t('passphraseChange.confirm')}
+          testIds={{ passphrase: 'passphrase-change-next', confirm: 'passphrase-change-confirm' }}
+          passphrase={next}
+          confirm={confirm}
+          onPassphrase={setNext}
+          onConfirm={setConfirm}
+        />
         {problem && (
           <p className="field-error" data-testid="passphrase-change-problem">
             {problem}

@@ -4,7 +4,7 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { useErrors } from '../stores/errors';
 import { useSession } from '../stores/session';
-import { MIN_PASSPHRASE } from '../../shared/domain';
+import { NewPassphraseFields, newPassphraseProblem } from '../components/NewPassphraseFields';
 
 /** First run: choose the passphrase that encrypts the database, and say who is operating. */
 function SetupForm() {
@@ -18,9 +18,9 @@ function SetupForm() {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (passphrase.length < MIN_PASSPHRASE) return setProblem(t('session.passphraseTooShort', { min: MIN_PASSPHRASE }));
-    if (passphrase !== confirm) return setProblem(t('session.passphraseMismatch'));
-    setProblem(null);
+    const wrong = newPassphraseProblem(passphrase, confirm, t);
+    setProblem(wrong);
+    if (wrong) return;
     useErrors.getState().clear();
     await create(operator.trim(), passphrase);
   };
@@ -33,14 +33,15 @@ function SetupForm() {
         {t('session.operator')}
         <input data-testid="setup-operator" value={operator} onChange={(e) => setOperator(e.target.value)} required autoComplete="name" autoFocus />
       </label>
-      <label>
-        {t('session.passphrase')}
-        <input data-testid="setup-passphrase" type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} required autoComplete="new-password" />
-      </label>
-      <label>
-        {t('session.confirmPassphrase')}
-        <input data-testid="setup-confirm" type="password" value={confirm} onChange={(e) => setConfirm(e.target.value)} required autoComplete="new-password" />
-      </label>
+      <NewPassphraseFields
+        label={t('session.passphrase')}
+        confirmLabel={t('session.confirmPassphrase')}
+        testIds={{ passphrase: 'setup-passphrase', confirm: 'setup-confirm' }}
+        passphrase={passphrase}
+        confirm={confirm}
+        onPassphrase={setPassphrase}
+        onConfirm={setConfirm}
+      />
       {problem && (
         <p className="field-error" data-testid="setup-problem">
           {problem}

@@ -8,6 +8,7 @@ import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openEncrypted, unlockCipher } from '../../electron/db/cipher';
 import { openDatabase } from '../../electron/db/openDatabase';
+import { runKillable } from '../support/killableChild';
 import { startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/testApp';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -138,23 +139,11 @@ describe('a database from an earlier version (SQLCipher scheme)', () => {
     rewriteInFormerScheme(pristine, key);
 
     /** Converts a fresh copy of the former database in a child process, killed `killAfterMs` after it starts converting (null: never). */
-    const convertCopy = (killAfterMs: number | null) =>
-      new Promise<{ finished: boolean; ms: number }>((resolve, reject) => {
-        for (const suffix of ['', '-journal', '-wal', '-shm', '.converting', '.converting-partial']) rmSync(file + suffix, { force: true });
-        copyFileSync(pristine, file);
-        const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'support', 'cipherConverter.ts'), file, key.toString('hex')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-        let out = '';
-        let started = 0;
-        child.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          if (!started && out.includes('converting')) {
-            started = performance.now();
-            if (killAfterMs !== null) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-          }
-        });
-        child.on('error', reject);
-        child.on('exit', () => resolve({ finished: out.includes('done'), ms: performance.now() - started }));
-      });
+    const convertCopy = (killAfterMs: number | null) => {
+      for (const suffix of ['', '-journal', '-wal', '-shm', '.converting', '.converting-partial']) rmSync(file + suffix, { force: true });
+      copyFileSync(pristine, file);
+      return runKillable('cipherConverter.ts', [file, key.toString('hex')], 'converting', killAfterMs);
+    };
 
     const whole = await convertCopy(null);
     expect(whole.finished).toBe(true);

@@ -84,6 +84,11 @@ describe('consent records and the permitted mailing list', () => {
     const opened = openDatabase({ file: join(t.dataDir, 'madoguchi.db'), key });
     expect(() => opened.raw.prepare("UPDATE consent_events SET action = 'withdraw'").run()).toThrow(/append-only/);
     expect(() => opened.raw.prepare('DELETE FROM consent_events').run()).toThrow(/append-only/);
+    // Nor can a record be replaced by one under its id (SQLite's REPLACE deletes without firing delete triggers).
+    const forge = "INTO consent_events (id, customer_id, purpose, channel, action, recorded_by, recorded_at, source, evidence) SELECT id, customer_id, purpose, channel, 'withdraw', recorded_by, recorded_at, source, 'forged' FROM consent_events";
+    expect(() => opened.raw.prepare(`INSERT OR REPLACE ${forge}`).run()).toThrow(/append-only/);
+    expect(() => opened.raw.prepare(`REPLACE ${forge}`).run()).toThrow(/append-only/);
+    expect(opened.raw.prepare('SELECT action, evidence FROM consent_events').all()).toEqual([{ action: 'grant', evidence: 'メールで同意' }]);
     await opened.close();
   });
 
@@ -216,11 +221,15 @@ describe('consent records and the permitted mailing list', () => {
       source: 'phone',
       evidence: '電話でアドレス変更の依頼',
     });
+    // Their page warns that a list handed out still holds them (the old address), though they are on the list (the new one).
+    expect(await t.call('customers.get', { id: staying.customerId })).toMatchObject({ onMailingList: true, onAStopList: true });
     const stopAfterAmendment = await t.call('marketing.stopList', { exportId: sent!.id });
     expect(stopAfterAmendment.csv).toMatch(new RegExp(`\\r\\n${staying.customerId},アドレス変更 \\(address changed\\),2026-11-24 \\d{2}:\\d{2}\\r\\n`));
     expect((await t.call('marketing.exportLog', {}))[0]).toMatchObject({ id: later!.id, noLongerMailable: 1 });
     await t.call('marketing.exportCsv', { handedTo: '株式会社メール配信' });
     expect((await t.call('marketing.exportLog', {}))[0]).toMatchObject({ rowCount: 1, noLongerMailable: 0 });
+    expect((await t.call('customers.get', { id: staying.customerId })).onAStopList).toBe(true);
+    expect((await t.call('customers.get', { id: optingOut.customerId })).onAStopList).toBe(true);
 
     // Opting in again takes them off the stop list.
     await t.call('consent.record', { customerId: optingOut.customerId, action: 'grant', purposes: ['new_product_information'], channels: ['email'], source: 'web_form', evidence: '再度同意' });

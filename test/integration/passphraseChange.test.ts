@@ -1,16 +1,15 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openEncrypted } from '../../electron/db/cipher';
 import { KeyVault } from '../../electron/security/keyVault';
 import { inspectDatabase } from '../support/inspectDatabase';
+import { runKillable } from '../support/killableChild';
 import { startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/testApp';
 import { testKeychain } from '../support/testKeychain';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const NEW_PASSPHRASE = '新しいパスフレーズ 2026-12';
 const MARKER = 'パスフレーズ変更の確認用の個人データ';
 
@@ -187,21 +186,7 @@ describe('changing the passphrase', () => {
     const dataDir = t.dataDir;
 
     /** Runs the change in a child process, stopped at `stopAt` or killed `killAfterMs` after it starts re-encrypting. */
-    const change = (current: string, next: string, stopAt: string, killAfterMs: number | null = null) =>
-      new Promise<{ finished: boolean; ms: number }>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'support', 'keyChanger.ts'), dataDir, current, next, stopAt], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-        let out = '';
-        let started = 0;
-        child.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          if (!started && out.includes('rekeying')) {
-            started = performance.now();
-            if (killAfterMs !== null) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-          }
-        });
-        child.on('error', reject);
-        child.on('exit', () => resolve({ finished: out.includes('done'), ms: performance.now() - started }));
-      });
+    const change = (current: string, next: string, stopAt: string, killAfterMs: number | null = null) => runKillable('keyChanger.ts', [dataDir, current, next, stopAt], 'rekeying', killAfterMs);
 
     /** After a stop, the app settles what was left: exactly one of the two opens, with every row. Returns which. */
     const opensWith = async (current: string, next: string): Promise<string> => {
