@@ -18,7 +18,7 @@ export interface ImapConfig {
 /** Unreachable servers should fail while the user still looks at the settings screen. */
 export const IMAP_CONNECT_TIMEOUT_MS = 15_000;
 /** Silence this long mid-session means the connection is dead (a mail being stored between two fetches counts as silence too). */
-const IMAP_SOCKET_TIMEOUT_MS = 120_000;
+export const IMAP_SOCKET_TIMEOUT_MS = 120_000;
 const STARTTLS_PORT = 143;
 
 /**
@@ -26,7 +26,7 @@ const STARTTLS_PORT = 143;
  * addresses and subjects included), never idles, and never sends credentials in cleartext
  * except to this machine.
  */
-export function createImapClient(config: ImapConfig, options: { maxIdleTimeMs?: number } = {}): ImapFlow {
+export function createImapClient(config: ImapConfig, options: { maxIdleTimeMs?: number; socketTimeoutMs?: number } = {}): ImapFlow {
   requireTlsUnlessLoopback(config);
   const implicitTls = config.tls && config.port !== STARTTLS_PORT;
   const client = new ImapFlow({
@@ -41,7 +41,7 @@ export function createImapClient(config: ImapConfig, options: { maxIdleTimeMs?: 
     disableAutoIdle: true,
     connectionTimeout: IMAP_CONNECT_TIMEOUT_MS,
     greetingTimeout: IMAP_CONNECT_TIMEOUT_MS,
-    socketTimeout: IMAP_SOCKET_TIMEOUT_MS,
+    socketTimeout: options.socketTimeoutMs ?? IMAP_SOCKET_TIMEOUT_MS,
     clientInfo: { name: 'Madoguchi' },
     // Where the server offers it, what changed in a folder since the last sync (deleted mails, flags) comes with EXAMINE.
     qresync: true,

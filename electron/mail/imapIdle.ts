@@ -1,5 +1,5 @@
 import type { Logger } from '../logging/logger';
-import { createImapClient, type ImapConfig } from './imapClient';
+import { createImapClient, IMAP_SOCKET_TIMEOUT_MS, type ImapConfig } from './imapClient';
 import { toImapAppError } from './imapError';
 
 /** A connection that waits in IMAP IDLE for new mail in one folder. */
@@ -9,8 +9,12 @@ export interface MailWatch {
   close(): Promise<void>;
 }
 
-/** IDLE is renewed this often (RFC 2177 asks for less than 29 minutes; a dead connection shows at renewal). */
-const MAX_IDLE_MS = 5 * 60 * 1000;
+/**
+ * IDLE is renewed this often (RFC 2177 asks for less than 29 minutes; a dead connection shows at
+ * renewal). Sooner than the socket's silence timeout, so that a quiet mailbox is not taken for a
+ * dead connection: renewing is traffic both ways.
+ */
+const MAX_IDLE_MS = IMAP_SOCKET_TIMEOUT_MS - 20_000;
 
 /**
  * How long closing a watch waits for the server to answer LOGOUT before it drops the connection.
@@ -18,6 +22,13 @@ const MAX_IDLE_MS = 5 * 60 * 1000;
  * locking Madoguchi closes every watch: it must not wait on one.
  */
 const LOGOUT_WAIT_MS = 1000;
+
+export interface WatchOptions {
+  logger?: Logger;
+  maxIdleTimeMs?: number;
+  /** For tests: a shorter silence before the connection is checked (see IMAP_SOCKET_TIMEOUT_MS). */
+  socketTimeoutMs?: number;
+}
 
 /** Waits for `work`, or `ms` at most. */
 async function atMost(work: Promise<unknown>, ms: number): Promise<void> {
@@ -35,9 +46,9 @@ export async function watchFolder(
   config: ImapConfig,
   folder: string,
   onNewMail: () => void,
-  options: { logger?: Logger; maxIdleTimeMs?: number } = {},
+  options: WatchOptions = {},
 ): Promise<MailWatch | null> {
-  const client = createImapClient(config, { maxIdleTimeMs: options.maxIdleTimeMs ?? MAX_IDLE_MS });
+  const client = createImapClient(config, { maxIdleTimeMs: options.maxIdleTimeMs ?? MAX_IDLE_MS, ...(options.socketTimeoutMs ? { socketTimeoutMs: options.socketTimeoutMs } : {}) });
   try {
     await client.connect();
     if (!client.capabilities.has('IDLE')) {
@@ -53,9 +64,18 @@ export async function watchFolder(
     if (event.count > event.prevCount) onNewMail();
   });
   const ended = new Promise<void>((resolve) => client.once('close', () => resolve()));
-  // idle() returns when the connection ends (imapflow renews IDLE itself every maxIdleTime).
-  void client
-    .idle()
+  // idle() returns when the connection ends (imapflow renews IDLE itself every maxIdleTime), and
+  // also when a silence made imapflow check the connection with a NOOP (which ends IDLE): while
+  // the connection still serves, the watch idles again, and ends only with the connection.
+  const keepIdling = async () => {
+    for (;;) {
+      const started = Date.now();
+      const idled = await client.idle();
+      // Ended with the connection, refused, or at once (no folder open any more): the watch ends, not a spin.
+      if (!client.usable || idled === false || Date.now() - started < 200) return;
+    }
+  };
+  void keepIdling()
     .catch(() => undefined)
     .finally(() => client.close());
   options.logger?.info('imap.idle_started');
@@ -89,7 +109,7 @@ export async function watchFolders(
   config: ImapConfig,
   folders: readonly string[],
   onNewMail: () => void,
-  options: { logger?: Logger; maxIdleTimeMs?: number } = {},
+  options: WatchOptions = {},
 ): Promise<MailWatch | null> {
   const watches: MailWatch[] = [];
   const closeAll = () => Promise.all(watches.map((watch) => watch.close())).then(() => undefined);
