@@ -43,6 +43,14 @@ const rateStarts = new Map<number, RateStart>();
 const signInAttempts = new Map<number, number>();
 let statusInFlight: Promise<void> | null = null;
 let statusAgain = false;
+/** Counts resets (a lock): an answer that comes after one belongs to a session whose data is gone. */
+let generation = 0;
+
+/** The record without the account's entry. */
+function without<T>(record: Record<number, T>, id: number): Record<number, T> {
+  const { [id]: _, ...rest } = record;
+  return rest;
+}
 
 export const useAccounts = create<AccountsState>()((set, get) => ({
   accounts: [],
@@ -87,6 +95,9 @@ export const useAccounts = create<AccountsState>()((set, get) => ({
   async remove(id) {
     const done = await attempt(() => call('accounts.remove', { id }));
     if (done) {
+      // Its sync's figures go with it: an account added later may be given its id.
+      rateStarts.delete(id);
+      set((s) => ({ progress: without(s.progress, id), reports: without(s.reports, id), syncing: without(s.syncing, id), status: without(s.status, id), rates: without(s.rates, id) }));
       await get().load();
       // The mails it set aside went with it.
       if (useQuarantine.getState().loaded) void useQuarantine.getState().load();
@@ -111,7 +122,10 @@ export const useAccounts = create<AccountsState>()((set, get) => ({
   async sync(accountId) {
     rateStarts.delete(accountId);
     set((s) => ({ syncing: { ...s.syncing, [accountId]: true }, rates: { ...s.rates, [accountId]: null } }));
+    const mine = generation;
     const report = await attempt(() => call('sync.run', { accountId }));
+    // Locked meanwhile (the sync was stopped for it): nothing of it is brought back into the next session.
+    if (generation !== mine) return undefined;
     set((s) => ({
       syncing: { ...s.syncing, [accountId]: false },
       ...(report ? { reports: { ...s.reports, [accountId]: report } } : {}),
@@ -136,11 +150,14 @@ export const useAccounts = create<AccountsState>()((set, get) => ({
     const rate = seconds > 0 && progress.done > start.done ? (progress.done - start.done) / seconds : null;
     set((s) => ({
       progress: { ...s.progress, [id]: progress },
+      // A new sync began: the report of the one before no longer stands (a background sync has none of its own).
+      ...(progress.phase === 'connecting' ? { reports: without(s.reports, id) } : {}),
       // Keep the last measured rate when a push brings nothing new to measure (e.g. 'done').
       rates: { ...s.rates, [id]: rate ?? (progress.phase === 'connecting' ? null : (s.rates[id] ?? null)) },
     }));
   },
   reset() {
+    generation++;
     rateStarts.clear();
     set({ accounts: [], loaded: false, progress: {}, reports: {}, syncing: {}, status: {}, rates: {} });
   },
