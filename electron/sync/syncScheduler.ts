@@ -50,9 +50,10 @@ export interface SchedulerDeps {
    * Runs (or joins) a sync of the account; resolves once it has ended. Every sync of an account,
    * whoever starts it, reports its start to SyncScheduler.syncStarted before it first awaits
    * anything (the scheduler tells by that whether this call started a sync or joined one), and its
-   * end through the function that returns.
+   * end through the function that returns. Resolves 'refused' when none could start: the
+   * account's syncs are held while it is removed or pointed at another mailbox.
    */
-  sync(accountId: number): Promise<void>;
+  sync(accountId: number): Promise<'refused' | void>;
   /** Records when the account is tried next (shown as its health); null: not scheduled. */
   recordNextRun(accountId: number, at: string | null): Promise<void>;
   /** Starts an IDLE watch of the account's folders; null when the server offers no IDLE. */
@@ -273,8 +274,14 @@ export class SyncScheduler {
       if (state.syncsStarted !== started) return;
       // It joined a sync begun before the account was edited, on the old settings: sync anew once
       // that ends, unless a sync on the new settings has begun meanwhile.
-      await ended;
+      const outcome = await ended;
       if (this.accounts.get(id) !== state || state.syncsStarted !== started) return;
+      // Held while the account is removed or edited: tried again in a while, not over and over at
+      // once, nor never (an edit that lands refreshes the account sooner; one that fails does not).
+      if (outcome === 'refused') {
+        this.schedule(id, this.retryDelay(1));
+        return;
+      }
     }
   }
 

@@ -132,7 +132,13 @@ export function createSyncService(ws: Workspace, options: SyncServiceOptions): S
       : new SyncScheduler(
           {
             accountIds: async () => (await listAccounts(ws.db)).map((a) => a.id),
-            sync: async (accountId) => void (await run(accountId).catch(() => undefined)),
+            sync: async (accountId) => {
+              try {
+                await run(accountId);
+              } catch {
+                if (stopping.has(accountId)) return 'refused';
+              }
+            },
             recordNextRun: (accountId, at) => setNextRetry(ws.db, accountId, at),
             watch: async (accountId, onNewMail) => {
               const { account, imap } = await openMailLogin(ws, accountId);

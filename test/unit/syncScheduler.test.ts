@@ -43,7 +43,7 @@ const flush = async () => {
 const MINUTE = 60_000;
 
 /** A scheduler over fake accounts: each sync of account N ends with the next of `outcomes[N]` failures (0 once they run out). */
-function fakeScheduler(outcomes: Record<number, number[]>, idle: Record<number, boolean>, options: Partial<SchedulerOptions>) {
+function fakeScheduler(outcomes: Record<number, number[]>, idle: Record<number, boolean>, options: Partial<SchedulerOptions>, isHeld: (id: number) => boolean = () => false) {
   const syncs: Array<{ id: number; at: number }> = [];
   const nextRuns = new Map<number, string | null>();
   const watches = new Map<number, { onNewMail: () => void; end: () => void }>();
@@ -65,7 +65,8 @@ function fakeScheduler(outcomes: Record<number, number[]>, idle: Record<number, 
   };
   const deps: SchedulerDeps = {
     accountIds: async () => accountIds,
-    sync: (id) => runSync(id),
+    // An account being removed or edited: its syncs are refused meanwhile, and none starts.
+    sync: async (id) => (isHeld(id) ? 'refused' : runSync(id)),
     recordNextRun: async (id, at) => void nextRuns.set(id, at),
     watch: async (id, onNewMail): Promise<MailWatch | null> => {
       if (!idle[id]) return null;
@@ -81,6 +82,22 @@ function fakeScheduler(outcomes: Record<number, number[]>, idle: Record<number, 
 }
 
 describe('SyncScheduler: background sync with back-off', () => {
+  it('tries again in a while when a sync is refused while the account is being changed, neither at once over and over nor never', async () => {
+    let holding = true;
+    let refusals = 0;
+    const isHeld = () => holding && ++refusals > 0;
+    const { scheduler, clock, syncs } = fakeScheduler({ 1: [] }, {}, { firstSyncMs: 0, pollMs: 5 * MINUTE, retryBaseMs: MINUTE, idle: false }, isHeld);
+    await scheduler.start();
+    await clock.advance(1000);
+    expect(refusals).toBe(1);
+    expect(syncs).toHaveLength(0);
+    // The change failed: nothing refreshes the account, and its next try comes with the retry delay.
+    holding = false;
+    await clock.advance(MINUTE);
+    expect(syncs).toHaveLength(1);
+    expect(refusals).toBe(1);
+  });
+
   it('syncs each account soon after start, then every poll interval', async () => {
     const { scheduler, clock, syncs, nextRuns } = fakeScheduler({ 1: [], 2: [] }, {}, { firstSyncMs: 3000, pollMs: 5 * MINUTE, idle: false });
     await scheduler.start();
