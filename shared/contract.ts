@@ -121,7 +121,8 @@ export const contract = {
         newCustomer: z
           .object({
             name: z.string().trim().min(1, userMessage('enterText')),
-            email: z.email().optional(),
+            // Full-width letters typed with a Japanese input method read as themselves (see emailKey).
+            email: z.string().trim().normalize('NFKC').pipe(z.email()).optional(),
             phone: z.string().trim().optional(),
             postalAddress: z.string().trim().optional(),
           })

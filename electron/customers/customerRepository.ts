@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
+import { domainToASCII } from 'node:url';
 import { sql, type Selectable } from 'kysely';
 import type { Customer, CustomerAmendment, CustomerField } from '../../shared/domain';
 import { maskCardNumbers } from '../../shared/cardMask';
@@ -27,7 +28,21 @@ export interface NewCustomer {
   postalAddress?: string | null;
 }
 
-/** The registration details as stored: card numbers masked, the e-mail address lower-cased (mail is matched by it), empty as null. */
+/**
+ * An e-mail address as Madoguchi keeps and matches it: full-width letters and digits typed with a
+ * Japanese input method as their ASCII selves (NFKC), lower-cased, and a domain in Japanese (or
+ * any Unicode) in its ASCII form (punycode), as mail carries it. So one address is one customer
+ * however it was typed, and an opt-out recorded for it holds for every way of writing it.
+ */
+export function emailKey(address: string): string {
+  const normal = address.trim().normalize('NFKC').toLowerCase();
+  const at = normal.lastIndexOf('@');
+  if (at < 0 || /^[\x00-\x7f]*$/.test(normal.slice(at + 1))) return normal;
+  // An invalid domain has no ASCII form: it stays as typed (the address check refuses it).
+  return `${normal.slice(0, at)}@${domainToASCII(normal.slice(at + 1)) || normal.slice(at + 1)}`;
+}
+
+/** The registration details as stored: card numbers masked, the e-mail address as emailKey keeps it (mail is matched by it), empty as null. */
 export type CustomerDetails = Pick<Customer, 'name' | 'email' | 'phone' | 'postalAddress'>;
 
 export function cleanCustomerDetails(input: NewCustomer): CustomerDetails {
@@ -37,7 +52,7 @@ export function cleanCustomerDetails(input: NewCustomer): CustomerDetails {
   const postalAddress = text(input.postalAddress);
   return {
     name: maskCardNumbers(input.name.trim()),
-    email: email === null ? null : email.toLowerCase(),
+    email: email === null ? null : emailKey(email),
     phone: phone === null ? null : maskCardNumbers(phone),
     postalAddress: postalAddress === null ? null : maskCardNumbers(postalAddress),
   };
@@ -53,7 +68,7 @@ export async function insertCustomer(db: Executor, input: NewCustomer, at: strin
 }
 
 export async function findCustomerByEmail(db: Executor, email: string): Promise<Customer | null> {
-  const row = await db.selectFrom('customers').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+  const row = await db.selectFrom('customers').selectAll().where('email', '=', emailKey(email)).executeTakeFirst();
   return row ? toCustomer(row) : null;
 }
 
@@ -104,13 +119,13 @@ export const customerIngestStatements = cachedPerHandle((raw: BetterSqlite3.Data
   const insert = raw.prepare('INSERT INTO customers (name, email, phone, postal_address, created_at) VALUES (?, ?, ?, ?, ?)');
   const undeliverable = raw.prepare('UPDATE customers SET email_undeliverable = 1 WHERE email = ? AND email_undeliverable = 0');
   return {
-    idByEmail: (email) => (byEmail.get(email.trim().toLowerCase()) as number | undefined) ?? null,
+    idByEmail: (email) => (byEmail.get(emailKey(email)) as number | undefined) ?? null,
     emailOf: (id) => (emailOf.get(id) as string | null | undefined) ?? null,
     insert: (input, at) => {
       const details = cleanCustomerDetails(input);
       return Number(insert.run(details.name, details.email, details.phone, details.postalAddress, at).lastInsertRowid);
     },
-    markEmailUndeliverable: (email) => undeliverable.run(email.trim().toLowerCase()).changes,
+    markEmailUndeliverable: (email) => undeliverable.run(emailKey(email)).changes,
   };
 });
 

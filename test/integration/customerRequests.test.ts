@@ -107,6 +107,13 @@ describe("a customer's requests under the policy: amending their details, disclo
     await expect(t.call('customers.amend', { ...unchanged({ ...registered, name: '山田 花子', email: 'root@localhost' }), email: 'admin@localhost', name: '山田 花子' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^"admin@localhost" is not an e-mail address/) });
   });
 
+  it('keeps an e-mail address as mail carries it, however it was typed: full-width letters as ASCII, a Japanese domain in its ASCII form', async () => {
+    const detail = await t.call('customers.amend', { ...unchanged(), email: 'Hanako@例え.jp' });
+    expect(detail.customer.email).toBe('hanako@xn--r8jz45g.jp');
+    const logged = await t.call('inquiries.logOffline', { channel: 'phone', newCustomer: { name: '全角 入力', email: 'ＺＥＮＫＡＫＵ@ｅｘａｍｐｌｅ.ｊｐ' }, receivedAt: '2026-11-24T03:00:00.000Z', subject: '全角', body: '全角のアドレス' });
+    expect((await t.call('customers.get', { id: logged.customerId })).customer.email).toBe('zenkaku@example.jp');
+  });
+
   it('masks a card number typed into a field, like everywhere else', async () => {
     const detail = await t.call('customers.amend', { ...unchanged(), postalAddress: '東京都港区1-1 カード4111-1111-1111-1111' });
     expect(detail.customer.postalAddress).toBe('東京都港区1-1 カード****-****-****-1111');
@@ -120,6 +127,8 @@ describe("a customer's requests under the policy: amending their details, disclo
       code: 'CONFLICT',
       message: `The address ichiro@example.jp is already customer ${other.customerId}'s: open that customer, or use another address.`,
     });
+    // The same address typed in full-width letters (a Japanese input method left on) is that customer's too.
+    await expect(t.call('customers.amend', { ...unchanged(), email: 'ＩＣＨＩＲＯ＠ｅｘａｍｐｌｅ．ｊｐ' })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('ichiro@example.jp is already customer') });
     await expect(t.call('customers.amend', { ...unchanged(), name: '山田 花子', sourceInquiryId: other.id })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/is not this customer's/) });
     await expect(t.call('customers.amend', { ...unchanged(), id: 999_999, name: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(t.call('customers.amend', { ...unchanged(), evidence: '  ' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
