@@ -43,6 +43,9 @@ export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
   idleSettleMs: 2000,
 };
 
+/** How long a lock waits for an IDLE watch still being opened (its login, a token renewal) before closing the database. */
+const WATCH_START_WAIT_MS = 5000;
+
 /** What the scheduler drives; createSyncService supplies it. */
 export interface SchedulerDeps {
   accountIds(): Promise<number[]>;
@@ -69,7 +72,8 @@ interface AccountState {
   timer: unknown;
   nextRunAt: number | null;
   watch: MailWatch | null;
-  watchStarting: boolean;
+  /** A watch being opened (logging in, renewing a token, selecting the folders); null when none is. */
+  watchStarting: Promise<void> | null;
   /** A watch was tried and the server offers no IDLE: polling only. */
   noIdle: boolean;
   /** A sync begun under these settings runs (the scheduler's own or staff's Sync now). */
@@ -146,11 +150,22 @@ export class SyncScheduler {
       states.map(async ([id, state]) => {
         this.clock.clearTimeout(state.timer);
         this.clock.clearTimeout(state.settle);
+        // A watch still being opened may be renewing a token, which it stores: the database must
+        // still be open for that (a rotated refresh token lost would mean signing in again). It
+        // closes itself once open, seeing it is no longer wanted. A silent server is not waited on long.
+        if (state.watchStarting) await this.atMost(state.watchStarting, WATCH_START_WAIT_MS);
         // Closing takes a moment at most (see watchFolder): a silent server is not waited on.
         await state.watch?.close().catch(() => undefined);
         await this.deps.recordNextRun(id, null).catch(() => undefined);
       }),
     );
+  }
+
+  /** Waits for `work`, or `ms` at most (on the scheduler's clock). */
+  private async atMost(work: Promise<unknown>, ms: number): Promise<void> {
+    let timer: unknown = null;
+    await Promise.race([work.catch(() => undefined), new Promise<void>((resolve) => (timer = this.clock.setTimeout(resolve, ms)))]);
+    this.clock.clearTimeout(timer);
   }
 
   /** When the account is synced next (ISO), and whether an IDLE connection watches it. */
@@ -227,7 +242,7 @@ export class SyncScheduler {
       timer: null,
       nextRunAt: null,
       watch: null,
-      watchStarting: false,
+      watchStarting: null,
       noIdle: false,
       syncing: false,
       syncsStarted: 0,
@@ -304,7 +319,6 @@ export class SyncScheduler {
 
   private ensureWatch(id: number, state: AccountState): void {
     if (!this.options.idle || state.watch || state.watchStarting || state.noIdle) return;
-    state.watchStarting = true;
     const current = () => this.accounts.get(id) === state && this.running && !state.failing;
     const onNewMail = () => {
       if (!current()) return;
@@ -317,10 +331,10 @@ export class SyncScheduler {
         else this.schedule(id, 0);
       }, this.options.idleSettleMs);
     };
-    this.deps
+    state.watchStarting = this.deps
       .watch(id, onNewMail)
       .then((watch) => {
-        state.watchStarting = false;
+        state.watchStarting = null;
         if (!watch) {
           state.noIdle = true;
           return;
@@ -337,7 +351,7 @@ export class SyncScheduler {
       })
       .catch((error: unknown) => {
         // Could not connect now: the next successful sync tries again.
-        state.watchStarting = false;
+        state.watchStarting = null;
         this.deps.logger.warn('sync.idle_failed', { accountId: id, code: (error as { code?: string } | null)?.code ?? 'unknown' });
       });
   }

@@ -43,7 +43,7 @@ const flush = async () => {
 const MINUTE = 60_000;
 
 /** A scheduler over fake accounts: each sync of account N ends with the next of `outcomes[N]` failures (0 once they run out). */
-function fakeScheduler(outcomes: Record<number, number[]>, idle: Record<number, boolean>, options: Partial<SchedulerOptions>, isHeld: (id: number) => boolean = () => false) {
+function fakeScheduler(outcomes: Record<number, number[]>, idle: Record<number, boolean>, options: Partial<SchedulerOptions>, isHeld: (id: number) => boolean = () => false, opening: () => Promise<void> = async () => undefined) {
   const syncs: Array<{ id: number; at: number }> = [];
   const nextRuns = new Map<number, string | null>();
   const watches = new Map<number, { onNewMail: () => void; end: () => void }>();
@@ -69,6 +69,7 @@ function fakeScheduler(outcomes: Record<number, number[]>, idle: Record<number, 
     sync: async (id) => (isHeld(id) ? 'refused' : runSync(id)),
     recordNextRun: async (id, at) => void nextRuns.set(id, at),
     watch: async (id, onNewMail): Promise<MailWatch | null> => {
+      await opening();
       if (!idle[id]) return null;
       let end = () => undefined as void;
       const ended = new Promise<void>((resolve) => (end = resolve));
@@ -82,6 +83,35 @@ function fakeScheduler(outcomes: Record<number, number[]>, idle: Record<number, 
 }
 
 describe('SyncScheduler: background sync with back-off', () => {
+  it('waits, when stopped (a lock), for an IDLE watch still being opened, which may be storing a renewed token, but not for ever', async () => {
+    let opened = () => undefined as void;
+    const opening = () => new Promise<void>((resolve) => (opened = resolve));
+    const { scheduler, clock, watches } = fakeScheduler({ 1: [] }, { 1: true }, { firstSyncMs: 0, pollMs: 5 * MINUTE }, () => false, opening);
+    await scheduler.start();
+    await clock.advance(0);
+    let stopped = false;
+    const stopping = scheduler.stop().then(() => (stopped = true));
+    await clock.advance(1000);
+    expect(stopped).toBe(false);
+    opened();
+    await stopping;
+    // It closed itself once open, no longer wanted.
+    expect(watches.size).toBe(1);
+    expect(scheduler.status(1).idle).toBe(false);
+
+    // A watch that never opens holds a stop up for five seconds at most.
+    const second = fakeScheduler({ 1: [] }, { 1: true }, { firstSyncMs: 0, pollMs: 5 * MINUTE }, () => false, () => new Promise<void>(() => undefined));
+    await second.scheduler.start();
+    await second.clock.advance(0);
+    let secondStopped = false;
+    const secondStopping = second.scheduler.stop().then(() => (secondStopped = true));
+    await second.clock.advance(4999);
+    expect(secondStopped).toBe(false);
+    await second.clock.advance(1);
+    await secondStopping;
+    expect(secondStopped).toBe(true);
+  });
+
   it('tries again in a while when a sync is refused while the account is being changed, neither at once over and over nor never', async () => {
     let holding = true;
     let refusals = 0;
