@@ -143,6 +143,10 @@ export const APP_MESSAGES = {
     en: 'The passphrase could not be changed: there is not enough free disk space. Changing it re-encrypts the data, and needs about twice as much free space as the data takes (for a copy kept meanwhile, and a journal). Free some space and try again. Nothing was changed: the current passphrase still unlocks.',
     ja: 'パスフレーズを変更できませんでした。ディスクの空き容量が足りません。変更ではデータを暗号化し直すため、その間の控えと作業用に、データの約2倍の空き容量が必要です。空き容量を増やしてから、もう一度お試しください。何も変更していません。今のパスフレーズで引き続き開けます。',
   },
+  passphraseChangedNotReopened: {
+    en: 'The passphrase is changed, but the data could not be opened again just now: unlock with the new passphrase.',
+    ja: 'パスフレーズは変更しましたが、データをすぐに開き直せませんでした。新しいパスフレーズでロックを解除してください。',
+  },
   passphraseBeingChanged: {
     en: 'The passphrase is being changed and the data encrypted again: try again in a moment.',
     ja: 'パスフレーズを変更し、データを暗号化し直しています。少し待ってから、もう一度お試しください。',

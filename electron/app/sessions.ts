@@ -65,11 +65,11 @@ export function createSessions(
   let lastActivity = Date.now();
 
   const open = (key: Buffer, operator: string) => {
-    // A passphrase change the app did not live to finish, settled before the database is read.
-    const keyChange = settleInterruptedKeyChange(vault, databaseFile);
-    if (keyChange !== 'none') options.logger.warn('session.key_change_settled', { how: keyChange });
     let database: OpenedDatabase;
     try {
+      // A passphrase change the app did not live to finish, settled before the database is read.
+      const keyChange = settleInterruptedKeyChange(vault, databaseFile);
+      if (keyChange !== 'none') options.logger.warn('session.key_change_settled', { how: keyChange });
       database = openDatabase({
         file: databaseFile,
         key,
@@ -224,7 +224,8 @@ export function createSessions(
           options.logger.error('session.passphrase_change_failed', { code: (failure as NodeJS.ErrnoException).code ?? 'unknown' });
           throw passphraseChangeFailed(failure);
         }
-        if (reopenFailure !== null) throw reopenFailure;
+        // Changed, but the data would not open again at once: the new passphrase is the one now.
+        if (reopenFailure !== null) throw new AppError('INTERNAL', userMessage('passphraseChangedNotReopened'));
         options.logger.info('session.passphrase_changed');
         return { ok: true as const };
       }),

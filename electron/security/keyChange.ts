@@ -51,16 +51,12 @@ export async function completeKeyChange(vault: KeyVault, databaseFile: string, k
     await rewriteWithNewKey(databaseFile, keys, options);
     options.onStep?.('rekeyed');
   } catch (error) {
-    settleInterruptedKeyChange(vault, databaseFile);
-    throw error;
+    undoWithoutHiding(error, vault, databaseFile);
   }
   try {
     vault.commitKeyChange();
   } catch (error) {
-    if (vault.hasPendingKeyChange()) {
-      settleInterruptedKeyChange(vault, databaseFile);
-      throw error;
-    }
+    if (vault.hasPendingKeyChange()) undoWithoutHiding(error, vault, databaseFile);
     // The new key is in the key file, but whether it is on the disk is not known (its folder could
     // not be flushed): the copy stays, so that a power cut that took the key file back to pending
     // still finds what to undo with. The next start drops it (settleInterruptedKeyChange).
@@ -87,11 +83,24 @@ export function settleInterruptedKeyChange(vault: KeyVault, databaseFile: string
   }
   if (!hasCopyBeforeKeyChange(databaseFile)) return 'none';
   try {
+    // The copy goes only once the new key is known to be on the disk: were the key file to fall
+    // back to pending in a power cut, the copy is what the change is undone with.
+    vault.flush();
     dropCopyBeforeKeyChange(databaseFile);
   } catch {
     // Left for the next start: it stands in the way of nothing.
   }
   return 'finished';
+}
+
+/** Undoes the change after `error`, and throws `error` (not whatever undoing it threw: a full disk must still be called one). */
+function undoWithoutHiding(error: unknown, vault: KeyVault, databaseFile: string): never {
+  try {
+    settleInterruptedKeyChange(vault, databaseFile);
+  } catch {
+    // Left for the next start to settle, before the database is opened.
+  }
+  throw error;
 }
 
 /** Step 2, on a worker thread where there is one: a large database takes seconds, and the main thread must keep answering. */

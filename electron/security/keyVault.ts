@@ -117,9 +117,15 @@ export class KeyVault {
   async beginKeyChange(current: string, next: string): Promise<KeyChange> {
     const oldKey = await this.unlock(current);
     const newKey = randomBytes(32);
-    const keychain = this.wrapWithKeychain(newKey);
-    const pending = { passphrase: await this.wrapWithPassphrase(newKey, next), ...(keychain ? { keychain } : {}) };
-    this.write({ ...this.read(), pending });
+    try {
+      const keychain = this.wrapWithKeychain(newKey);
+      const pending = { passphrase: await this.wrapWithPassphrase(newKey, next), ...(keychain ? { keychain } : {}) };
+      this.write({ ...this.read(), pending });
+    } catch (error) {
+      oldKey.fill(0);
+      newKey.fill(0);
+      throw error;
+    }
     return { oldKey, newKey };
   }
 
@@ -131,7 +137,8 @@ export class KeyVault {
   /** The database is re-encrypted with the pending key: it replaces the old one, under the new passphrase (and keychain). */
   commitKeyChange(): void {
     const { pending } = this.read();
-    if (!pending) return;
+    // Changed from outside meanwhile: the new key is nowhere to be kept, and the change must be undone.
+    if (!pending) throw new Error('The key file no longer holds the new key');
     // The passphrase was given: the keychain, where there is one, serves again.
     this.write({ version: 1, passphrase: pending.passphrase, ...(pending.keychain ? { keychain: pending.keychain } : {}) });
   }
@@ -200,6 +207,11 @@ export class KeyVault {
       tag: cipher.getAuthTag().toString('base64'),
       wrappedKey: wrappedKey.toString('base64'),
     };
+  }
+
+  /** Makes sure the key file's last write is on the disk (its folder flushed); throws if that cannot be known. */
+  flush(): void {
+    syncToDisk(dirname(this.file), 'folder');
   }
 
   private read(): VaultFile {
