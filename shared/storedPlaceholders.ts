@@ -20,3 +20,8 @@ export function storedPlaceholderOf(text: string): StoredPlaceholder | null {
   for (const [key, stored] of Object.entries(STORED_PLACEHOLDERS)) if (text === stored) return key as StoredPlaceholder;
   return null;
 }
+
+/** `text` as the customer's own words: empty where it is a placeholder (a reply does not call anyone "(差出人不明)"). */
+export function ownWords(text: string): string {
+  return storedPlaceholderOf(text) ? '' : text;
+}

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { z } from 'zod';
-import { contract, isMethodName, pushes, type Contract, type MethodName, type MethodOutput, type PushFrame, type PushName, type PushPayload } from '../../shared/contract';
+import { contract, isMethodName, type Contract, type MethodName, type MethodOutput } from '../../shared/contract';
+import { pushes, type PushFrame, type PushName, type PushPayload } from '../../shared/pushes';
 import { AppError, type Result } from '../../shared/result';
 import type { Logger } from '../logging/logger';
 import { userMessage } from '../../shared/userMessages';

@@ -199,7 +199,7 @@ export function createSessions(
         try {
           try {
             await close(changing);
-            await completeKeyChange(vault, databaseFile, keys, { ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), workersDir: options.workersDir });
+            await completeKeyChange(vault, databaseFile, keys, { nativeBinding: options.nativeBinding, workersDir: options.workersDir });
           } catch (error) {
             failure = error;
           }

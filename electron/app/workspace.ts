@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import type { Kysely } from 'kysely';
-import type { PushName, PushPayload } from '../../shared/contract';
+import type { PushName, PushPayload } from '../../shared/pushes';
 import type { Database } from '../db/schema';
 import type { Logger } from '../logging/logger';
 import type { SecretBox } from '../security/secretBox';

@@ -17,7 +17,7 @@ import * as repo from './inquiryRepository';
 import { serverStateOfMessages } from './serverStateRepository';
 import { attachmentsOfMessages, htmlOfMessages } from './messageContentRepository';
 import { forwardedOfMessages } from './forwardedMessageRepository';
-import { storedPlaceholderOf } from '../../shared/storedPlaceholders';
+import { ownWords } from '../../shared/storedPlaceholders';
 import { userMessage } from '../../shared/userMessages';
 import { formatTokyoDateTime } from '../../shared/tokyoTime';
 import { inquiryResponseWithdrawnAt } from '../consent/consentRepository';
@@ -176,7 +176,7 @@ async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOrig
   const signature = await signatureOf(ws.db, account.id);
   const text = maskCardNumbers(composeReplyText(body, { signature, quote: quoted }));
   // A subject stored for a mail without one is not the customer's words: "Re: [#12]", as a mail client answers such a mail.
-  const subject = replySubject(storedPlaceholderOf(detail.inquiry.subject) ? '' : detail.inquiry.subject, detail.inquiry.id);
+  const subject = replySubject(ownWords(detail.inquiry.subject), detail.inquiry.id);
   const sent = await sendMail(
     smtp,
     {
@@ -245,7 +245,7 @@ type StoredMessage = Awaited<ReturnType<typeof repo.listMessages>>[number];
 async function senderNameOf(ws: Workspace, message: StoredMessage, detail: InquiryDetail): Promise<string> {
   const name = message.senderCustomerId === null || message.senderCustomerId === detail.customer.id ? detail.customer.name : ((await getCustomer(ws.db, message.senderCustomerId))?.name ?? detail.customer.name);
   // A name stored for a sender who gave none is not theirs to be called by: the attribution goes without it.
-  return storedPlaceholderOf(name) ? '' : name;
+  return ownWords(name);
 }
 
 /** A message with a Message-ID of its own (not the content hash of a mail without one, nor a phone note's key). */

@@ -25,7 +25,7 @@ import type { KeyChange, KeyVault } from './keyVault';
 export type KeyChangeStep = 'rekeyed' | 'committed';
 
 export interface KeyChangeOptions {
-  nativeBinding?: string;
+  nativeBinding?: string | undefined;
   /** The worker threads' folder: the pages are re-encrypted on one, or on this thread without it. */
   workersDir?: string | undefined;
   /** Told after each step (for tests that stop the process there). */

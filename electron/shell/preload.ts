@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { PushFrame } from '../../shared/contract';
+import type { PushFrame } from '../../shared/pushes';
 import type { Result } from '../../shared/result';
 import { CALL_CHANNEL, PUSH_CHANNEL } from './channels';
 

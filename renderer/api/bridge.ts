@@ -1,4 +1,4 @@
-import type { PushFrame } from '../../shared/contract';
+import type { PushFrame } from '../../shared/pushes';
 import type { Result } from '../../shared/result';
 
 /**

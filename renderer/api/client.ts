@@ -1,14 +1,6 @@
 import type { z } from 'zod';
-import {
-  contract,
-  pushes,
-  type MethodInput,
-  type MethodName,
-  type MethodOutput,
-  type PushFrame,
-  type PushName,
-  type PushPayload,
-} from '../../shared/contract';
+import { contract, type MethodInput, type MethodName, type MethodOutput } from '../../shared/contract';
+import { pushes, type PushFrame, type PushName, type PushPayload } from '../../shared/pushes';
 import type { ErrorCode } from '../../shared/result';
 import './bridge';
 import { createElectronTransport } from './electronTransport';

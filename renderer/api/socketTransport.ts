@@ -1,4 +1,5 @@
-import type { CallFrame, PushFrame, ReplyFrame } from '../../shared/contract';
+import type { CallFrame, ReplyFrame } from '../../shared/contract';
+import type { PushFrame } from '../../shared/pushes';
 import type { Result } from '../../shared/result';
 import { TransportError, type ConnectionState, type Transport } from './transport';
 import { userMessage } from '../../shared/userMessages';

@@ -6,7 +6,7 @@ import { useCustomer } from '../stores/customer';
 import { useNotices } from '../stores/notices';
 import { NEW_REQUEST, RequestFields, requestInput } from './RequestFields';
 import { shownValue } from '../lib/storedPlaceholders';
-import { storedPlaceholderOf } from '../../shared/storedPlaceholders';
+import { ownWords } from '../../shared/storedPlaceholders';
 
 /**
  * Amends a customer's registration details at their request: the details as they are, to edit;
@@ -17,7 +17,7 @@ export function CustomerAmendForm({ detail, onDone, onCancel }: { detail: Custom
   const amend = useCustomer((s) => s.amend);
   const { customer } = detail;
   // A name stored for a sender who gave none is not a name to edit: the field starts empty.
-  const [name, setName] = useState(storedPlaceholderOf(customer.name) ? '' : customer.name);
+  const [name, setName] = useState(ownWords(customer.name));
   const [email, setEmail] = useState(customer.email ?? '');
   const [phone, setPhone] = useState(customer.phone ?? '');
   const [postalAddress, setPostalAddress] = useState(customer.postalAddress ?? '');

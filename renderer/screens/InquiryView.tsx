@@ -12,7 +12,7 @@ import { useNav } from '../stores/nav';
 import { useNotices } from '../stores/notices';
 import { ConsentForm, type ConsentPrefill } from './ConsentForm';
 import { shownValue } from '../lib/storedPlaceholders';
-import { storedPlaceholderOf } from '../../shared/storedPlaceholders';
+import { ownWords } from '../../shared/storedPlaceholders';
 
 function Thread({ detail }: { detail: InquiryDetail }) {
   const { t } = useTranslation();
@@ -147,7 +147,7 @@ function ReplyBox({ detail }: { detail: InquiryDetail }) {
         </p>
       )}
       <TemplatePicker
-        values={{ customerName: storedPlaceholderOf(customer.name) ? '' : customer.name, inquiryNumber: inquiry.id }}
+        values={{ customerName: ownWords(customer.name), inquiryNumber: inquiry.id }}
         onPick={(text) => setBody((current) => insertAtCaret(current, text, textarea.current))}
       />
       <textarea

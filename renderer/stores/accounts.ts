@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { call } from '../api/client';
 import type { AccountSyncStatus, MailAccount, MailAccountInput, SyncReport } from '../../shared/mailAccounts';
-import type { PushPayload } from '../../shared/contract';
+import type { PushPayload } from '../../shared/pushes';
 import { attempt, useErrors } from './errors';
 import { useQuarantine } from './quarantine';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { PushPayload } from '../../shared/contract';
+import type { PushPayload } from '../../shared/pushes';
 import { openImapSession } from '../../electron/mail/imapFetch';
 import { abortableSleep, Reconnector, type ReconnectHooks, type ReconnectPolicy } from '../../electron/sync/reconnect';
 import { startDovecot, type DovecotServer } from '../support/dovecot';

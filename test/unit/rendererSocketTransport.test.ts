@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSocketTransport } from '../../renderer/api/socketTransport';
 import { TransportError } from '../../renderer/api/transport';
-import type { PushFrame } from '../../shared/contract';
+import type { PushFrame } from '../../shared/pushes';
 import { localizeUserMessage } from '../../shared/userMessages';
 
 /** A stand-in for the browser's WebSocket that the test drives by hand. */
