@@ -6,7 +6,7 @@ import type { Workspace } from '../app/workspace';
 import { listOwnAddresses, type MailAccountWithSecrets } from '../accounts/accountRepository';
 import { getSyncState, listRefusedByServer, recordSyncHealth, saveSyncState, SERVER_HUNG_UP, SERVER_REFUSED } from '../accounts/syncStateRepository';
 import { rawTransaction } from '../db/rawTransaction';
-import { openMailLogin } from '../accounts/mailLogin';
+import { openMailLogin, retryWithRenewedToken } from '../accounts/mailLogin';
 import { markServerChanges, saveFolderModseq } from '../inquiries/serverStateRepository';
 import { openImapSession, type FetchedMail, type ImapSession } from '../mail/imapFetch';
 import { parseInboundMail, type InboundMail } from '../mail/parseInboundMail';
@@ -83,7 +83,10 @@ export async function syncAccount(ws: Workspace, accountId: number, options: Syn
   ws.logger.info('sync.start', { accountId, folders: account.folders.length });
 
   const open = () => openImapSession(config, { signal, logger: ws.logger });
-  const reconnector = new Reconnector(open, config, options.reconnect ?? DEFAULT_RECONNECT_POLICY, {
+  // A reconnect logs in afresh: a long sync may outlast its OAuth2 access token, which is renewed
+  // (before use when it is ending, once when the server refuses it) rather than failing the sync.
+  const reopen = () => retryWithRenewedToken(ws, accountId, async () => openImapSession((await openMailLogin(ws, accountId)).imap, { signal, logger: ws.logger }));
+  const reconnector = new Reconnector(reopen, config, options.reconnect ?? DEFAULT_RECONNECT_POLICY, {
     onWaiting: (attempt, attempts, delayMs) => {
       ws.push('sync.progress', { accountId, phase: 'reconnecting', done: progress.done, total: progress.total, bytes: progress.bytes, attempt, attempts });
       ws.logger.warn('sync.reconnecting', { accountId, attempt, attempts, delayMs, stored: progress.done });

@@ -7,6 +7,8 @@ import { testMailAccount, type MailAccountInput } from '../support/mailAccount';
 import { autoReplyMail, japaneseMail } from '../support/mailFixtures';
 import { startOAuthProvider, type OAuthProvider } from '../support/oauthProvider';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
+import { startTcpProxy } from '../support/tcpProxy';
+import { abortableSleep } from '../../electron/sync/reconnect';
 import { CallFailed, startTestApp, type TestApp } from '../support/testApp';
 
 /**
@@ -178,6 +180,43 @@ describe('mail accounts that log in with OAuth2 access tokens', () => {
       await strictSmtp.stop();
       await strictDovecot.stop();
       await rotating.stop();
+    }
+  });
+
+  it('renews the token when a long sync logs in again after a drop and finds it expired, and goes on from where it was', async () => {
+    const MAILS = 200;
+    const mails = Array.from({ length: MAILS }, (_, i) =>
+      japaneseMail({ from: `customer${i}@example.jp`, to: 'support@toot.example', subject: `長い同期 ${i}`, text: 'お世話になっております。\n'.repeat(20), messageId: `<long-${i}@example.jp>` }),
+    );
+    await dovecot.appendMails(mails);
+    const proxy = await startTcpProxy(dovecot);
+    // Small batches, so that the drop lands after some are stored; a quick back-off.
+    const app = await startTestApp({ now: () => clock.toISOString(), sync: { limits: { batchMails: 5, batchMs: 1000 }, reconnect: { delaysMs: [250, 500, 1000], sleep: abortableSleep } } });
+    try {
+      const { accessToken, refreshToken } = provider.issue(dovecot.user);
+      const account = await app.call(
+        'accounts.save',
+        oauthAccount({ imapHost: proxy.host, imapPort: proxy.port, oauthAccessToken: accessToken, oauthRefreshToken: refreshToken, oauthTokenUrl: provider.tokenUrl, oauthClientId: provider.clientId }),
+      );
+      const refreshesBefore = provider.refreshCount;
+      // The connection drops when the token's life has just ended: the login after it is refused with the old one.
+      const cut = proxy.cutAfter(mails.reduce((sum, raw) => sum + raw.length, 0) * 0.4, 'reset').then(() => provider.expire(accessToken));
+
+      const report = await app.call('sync.run', { accountId: account.id });
+      await cut;
+
+      // One sync, one reconnect with a renewed token: all of it counted in this report, not a second sync's resuming.
+      expect(report).toMatchObject({ fetched: MAILS, newInquiries: MAILS, skippedDuplicates: 0 });
+      expect(provider.refreshCount).toBe(refreshesBefore + 1);
+      // The first login, the one after the drop that the server refused, and the one with the renewed token.
+      expect(proxy.connections).toBe(3);
+      expect((await app.call('sync.status', {}))[0]).toMatchObject({ lastError: null, failureCount: 0 });
+      const log = readFileSync(join(app.dataDir, 'madoguchi.log'), 'utf8');
+      expect(log).toContain('"event":"sync.reconnected"');
+      expect(log).not.toContain(accessToken);
+    } finally {
+      await app.dispose();
+      await proxy.stop();
     }
   });
 
