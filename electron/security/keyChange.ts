@@ -4,7 +4,7 @@ import type { Worker } from 'node:worker_threads';
 import { changeDatabaseKey, dropCopyBeforeKeyChange, hasCopyBeforeKeyChange, restoreCopyBeforeKeyChange } from '../db/cipher';
 import { startWorker } from '../workers/startWorker';
 import type { KeyChangeWorkerData, KeyChangeWorkerReply } from '../workers/keyChangeWorker';
-import type { KeyChange, KeyVault } from './keyVault';
+import { PendingKeyLostError, type KeyChange, type KeyVault } from './keyVault';
 
 /**
  * Changing the passphrase changes the database key too: someone who leaves, and kept the key
@@ -57,6 +57,11 @@ export async function completeKeyChange(vault: KeyVault, databaseFile: string, k
     vault.commitKeyChange();
   } catch (error) {
     if (vault.hasPendingKeyChange()) undoWithoutHiding(error, vault, databaseFile);
+    // No key file holds the new key, and the next start would not know to undo: the copy goes back now.
+    if (error instanceof PendingKeyLostError) {
+      restoreCopyBeforeKeyChange(databaseFile);
+      throw error;
+    }
     // The new key is in the key file, but whether it is on the disk is not known (its folder could
     // not be flushed): the copy stays, so that a power cut that took the key file back to pending
     // still finds what to undo with. The next start drops it (settleInterruptedKeyChange).

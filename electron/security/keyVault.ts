@@ -59,6 +59,9 @@ export interface KeyChange {
   newKey: Buffer;
 }
 
+/** The key file lost the pending key before it was committed (it was changed from outside): nothing keeps the new key. */
+export class PendingKeyLostError extends Error {}
+
 /** scrypt cost: 2^17 × 8 × 128 B = 128 MiB of memory per attempt, about 0.3–0.5 s here. */
 export const DEFAULT_SCRYPT = { N: 2 ** 17, r: 8, p: 1 };
 
@@ -138,7 +141,7 @@ export class KeyVault {
   commitKeyChange(): void {
     const { pending } = this.read();
     // Changed from outside meanwhile: the new key is nowhere to be kept, and the change must be undone.
-    if (!pending) throw new Error('The key file no longer holds the new key');
+    if (!pending) throw new PendingKeyLostError('The key file no longer holds the new key');
     // The passphrase was given: the keychain, where there is one, serves again.
     this.write({ version: 1, passphrase: pending.passphrase, ...(pending.keychain ? { keychain: pending.keychain } : {}) });
   }
