@@ -1,19 +1,14 @@
-import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../electron/db/migrate';
 import { MIGRATIONS } from '../../electron/db/migrations';
 import { parseInboundMail } from '../../electron/mail/parseInboundMail';
 import { ingestMail, ingestStore } from '../../electron/sync/ingestMail';
+import { databaseBefore } from '../support/databaseBefore';
 import { japaneseMail } from '../support/mailFixtures';
 
 describe('customers whose e-mail addresses were stored as typed, before addresses were kept as mail carries them', () => {
   it('have them turned into that form, so their mail finds them; one another customer already holds is left for staff', async () => {
-    const db = new BetterSqlite3(':memory:');
-    migrate(db, MIGRATIONS.slice(0, 26));
-    db.prepare(
-      `INSERT INTO mail_accounts (id, label, imap_host, imap_port, imap_tls, imap_user, smtp_host, smtp_port, smtp_tls, smtp_user, from_address, from_name)
-       VALUES (1, 'support', '127.0.0.1', 143, 0, 'u', '127.0.0.1', 25, 0, '', 'support@toot.example', 'TOOT')`,
-    ).run();
+    const db = databaseBefore(26);
     const customer = db.prepare("INSERT INTO customers (id, name, email, created_at) VALUES (?, ?, ?, '2026-01-01T00:00:00Z')");
     customer.run(1, '佐藤 太郎', 'ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ');
     customer.run(2, '山田 花子', 'hanako@例え.jp');

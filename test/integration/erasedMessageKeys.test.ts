@@ -1,19 +1,14 @@
-import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../electron/db/migrate';
 import { MIGRATIONS } from '../../electron/db/migrations';
 import { parseInboundMail } from '../../electron/mail/parseInboundMail';
 import { ingestMail, ingestStore } from '../../electron/sync/ingestMail';
+import { databaseBefore } from '../support/databaseBefore';
 import { japaneseMail } from '../support/mailFixtures';
 
 describe('the Message-IDs of a cancelled registration whose contents were deleted', () => {
   it('are turned into hashes for cancellations made before they were kept so, and the mail is still not imported again', async () => {
-    const db = new BetterSqlite3(':memory:');
-    migrate(db, MIGRATIONS.slice(0, 17));
-    db.prepare(
-      `INSERT INTO mail_accounts (id, label, imap_host, imap_port, imap_tls, imap_user, smtp_host, smtp_port, smtp_tls, smtp_user, from_address, from_name)
-       VALUES (1, 'support', '127.0.0.1', 143, 0, 'u', '127.0.0.1', 25, 0, '', 'support@toot.example', 'TOOT')`,
-    ).run();
+    const db = databaseBefore(17);
     const customer = db.prepare("INSERT INTO customers (id, name, created_at, registration_cancelled_at) VALUES (?, '(登録抹消済み)', '2026-01-01T00:00:00Z', ?)");
     customer.run(1, '2026-11-01T00:00:00Z');
     customer.run(2, '2026-11-01T00:00:00Z');
