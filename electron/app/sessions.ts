@@ -109,7 +109,10 @@ export function createSessions(
     await current.database.close();
   };
 
-  /** `quitting`: the app closes with the session open; the next start may be unlocked by the keychain as this one was. */
+  /**
+   * `quitting`: the app closes with the session open (or another operator takes it over with the
+   * passphrase); the next start may be unlocked by the keychain as this one was.
+   */
   const lock = async ({ quitting = false } = {}) => {
     const current = session;
     session = null;
@@ -175,8 +178,14 @@ export function createSessions(
         // A lock would disarm the keychain: a session already open is taken over with the passphrase only.
         if (passphrase === undefined && session) throw new AppError('WRONG_PASSPHRASE', userMessage('passphraseNeeded'));
         if (passphrase === undefined && keychainDisarmed) throw new AppError('WRONG_PASSPHRASE', userMessage('passphraseAfterLock'));
-        if (session) await lock();
-        open(await vault.unlock(passphrase), operator);
+        // The passphrase is checked first: a wrong one leaves an open session (and the keychain) as they are.
+        const key = await vault.unlock(passphrase);
+        // Taken over with the right passphrase: the keychain serves on as it did (no disarming).
+        if (session) await lock({ quitting: true }).catch((error: unknown) => {
+          key.fill(0);
+          throw error;
+        });
+        open(key, operator);
         if (passphrase !== undefined) keychainDisarmed = false;
         options.logger.info('session.unlocked', { with: passphrase === undefined ? 'keychain' : 'passphrase' });
         return { ok: true as const };

@@ -94,6 +94,24 @@ describe('session changes that overlap', () => {
     expect(log).toMatch(/session\.unlocked.*"with":"passphrase"/);
   });
 
+  it('a wrong passphrase while a session is open leaves it open, and the keychain as it was; the right one takes it over', async () => {
+    t = await startTestApp({ keychain: testKeychain() });
+    await t.restart({ unlock: false });
+    await t.call('session.unlock', { operator: '佐藤' });
+    const counts = sessionPushes();
+    await expect(t.call('session.unlock', { passphrase: 'not the passphrase', operator: '通りがかり' })).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
+    expect(await t.call('session.status', {})).toMatchObject({ unlocked: true, operator: '佐藤', keychainUnlock: true });
+    await expect(t.call('inquiries.list', {})).resolves.toEqual([]);
+    expect(counts).toEqual({ opened: 0, closed: 0 });
+
+    await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '鈴木' });
+    expect(await t.call('session.status', {})).toMatchObject({ unlocked: true, operator: '鈴木' });
+    expect(counts).toEqual({ opened: 1, closed: 1 });
+    // The passphrase was given: the next start is unlocked by the keychain as before.
+    await t.restart({ unlock: false });
+    expect(await t.call('session.status', {})).toMatchObject({ keychainUnlock: true });
+  });
+
   it('a key file that cannot be written at a lock still locks, and the keychain no longer unlocks', async () => {
     t = await startTestApp({ keychain: testKeychain() });
     await t.restart({ unlock: false });
