@@ -6,6 +6,10 @@
 export const APP_MESSAGES = {
   // Locking and the database.
   locked: { en: 'Madoguchi is locked: unlock it with your passphrase.', ja: '窓口はロックされています。パスフレーズでロックを解除してください。' },
+  lockedBeforeAnswer: {
+    en: 'Madoguchi was locked before this was answered: unlock it and look again (what was asked may have been done).',
+    ja: '応答の前に窓口がロックされました。ロックを解除してから確認してください（操作は完了している可能性があります）。',
+  },
   alreadySetUp: { en: 'Madoguchi is already set up on this computer: unlock it instead.', ja: '窓口はこのコンピューターで設定済みです。ロックを解除してください。' },
   notSetUp: { en: 'Madoguchi is not set up yet: create a passphrase first.', ja: '窓口はまだ設定されていません。先にパスフレーズを作成してください。' },
   wrongPassphrase: {

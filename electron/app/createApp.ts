@@ -21,7 +21,7 @@ import { allSignatures, saveSignature, signatureOf } from '../replies/signatureR
 import { listTemplates, removeTemplate, saveTemplate } from '../replies/templateRepository';
 import { responseTimeCsv, responseTimeReport } from '../reports/responseTimeReport';
 import { KeyVault, type Keychain } from '../security/keyVault';
-import { createSessions } from './sessions';
+import { answeredWithinSession, createSessions } from './sessions';
 import type { SyncServiceOptions } from '../sync/syncService';
 import { createRouter, type Router } from './router';
 import { userMessage } from '../../shared/userMessages';
@@ -98,130 +98,132 @@ export function createApp(options: AppOptions): App {
         return { ok: true };
       },
 
-      'accounts.list': async () => {
-        const db = requireWorkspace().db;
-        const signatures = await allSignatures(db);
-        return (await listAccounts(db)).map((a) => ({ ...a, signature: signatures.get(a.id) ?? '' }));
-      },
-      'accounts.save': async (input) => {
-        const ws = requireWorkspace();
-        // The signature lives in its own table (replies/signatureRepository), not in the account row.
-        const { signature, ...account } = input;
-        const before = account.id === undefined ? undefined : (await listAccounts(ws.db)).find((a) => a.id === account.id);
-        const movesMailbox = before !== undefined && changesMailbox(before, { ...before, imapHost: account.imapHost, imapUser: account.imapUser });
-        const save = () =>
-          ws.db.transaction().execute(async (trx) => {
-            const saved = await saveAccount(trx, ws.secrets, account);
-            if (movesMailbox) await forgetMailboxPositions(trx, saved.id, ws.now());
-            if (signature !== undefined) await saveSignature(trx, saved.id, signature);
-            return { ...saved, signature: (await signatureOf(trx, saved.id)) ?? '' };
-          });
-        // Another mailbox: a sync still reading the old one is stopped first, or it would store the old positions again.
-        const result = await (movesMailbox ? (sessions.current()?.syncs.changeMailbox(before.id, save) ?? save()) : save());
-        // An edit of how mail is read (a new password, server or folders) is synced soon with the new settings, as a new account is.
-        sessions.current()?.syncs.accountsChanged(before && changesMailLogin(before, result, input) ? before.id : undefined);
-        return result;
-      },
-      'accounts.remove': async ({ id }) => {
-        const ws = requireWorkspace();
-        // Refused first when the account opened inquiries: its sync is not cancelled for nothing.
-        await assertAccountRemovable(ws.db, id);
-        // Its running sync would fail on storing mail for an account that is gone, and say so to staff.
-        const remove = () => removeAccount(ws.db, id);
-        await (sessions.current()?.syncs.removeAccount(id, remove) ?? remove());
-        return { ok: true };
-      },
-      'accounts.oauthBegin': async ({ id }) => beginOAuthSignIn(requireWorkspace(), id),
-      'accounts.oauthComplete': async ({ id }) => {
-        const account = await completeOAuthSignIn(requireWorkspace(), id);
-        // Signed in: the mail that waited for it is fetched now (IDLE too, with the new token), and the sync's health shows the result.
-        sessions.current()?.syncs.accountsChanged(id);
-        sessions.current()?.syncs.run(id).catch(() => undefined);
-        return account;
-      },
-      'sync.run': async ({ accountId }) => {
-        requireWorkspace();
-        return sessions.require().syncs.run(accountId);
-      },
-      'sync.status': async () => {
-        requireWorkspace();
-        return sessions.require().syncs.status();
-      },
-      'sync.cancel': async ({ accountId }) => {
-        requireWorkspace();
-        return { cancelled: sessions.require().syncs.cancel(accountId) };
-      },
-      'sync.quarantine': async ({ accountId }) => listQuarantine(requireWorkspace().db, accountId),
-      'sync.retryQuarantined': async ({ id, asInquiry }) => {
-        requireWorkspace();
-        return sessions.require().syncs.retryQuarantined(id, { asInquiry: asInquiry ?? false });
-      },
-      'sync.dismissQuarantined': async ({ id }) => {
-        const ws = requireWorkspace();
-        const outcome = await dismissOldMailboxSetAside(ws.db, id);
-        if (outcome === 'notFound') throw new AppError('NOT_FOUND', userMessage('setAsideGone'));
-        if (outcome === 'stillReadable') throw new AppError('CONFLICT', userMessage('setAsideStillReadable'));
-        ws.logger.info('sync.setAsideDismissed', { id });
-        return { ok: true as const };
-      },
+      ...answeredWithinSession(sessions, {
+        'accounts.list': async () => {
+          const db = requireWorkspace().db;
+          const signatures = await allSignatures(db);
+          return (await listAccounts(db)).map((a) => ({ ...a, signature: signatures.get(a.id) ?? '' }));
+        },
+        'accounts.save': async (input) => {
+          const ws = requireWorkspace();
+          // The signature lives in its own table (replies/signatureRepository), not in the account row.
+          const { signature, ...account } = input;
+          const before = account.id === undefined ? undefined : (await listAccounts(ws.db)).find((a) => a.id === account.id);
+          const movesMailbox = before !== undefined && changesMailbox(before, { ...before, imapHost: account.imapHost, imapUser: account.imapUser });
+          const save = () =>
+            ws.db.transaction().execute(async (trx) => {
+              const saved = await saveAccount(trx, ws.secrets, account);
+              if (movesMailbox) await forgetMailboxPositions(trx, saved.id, ws.now());
+              if (signature !== undefined) await saveSignature(trx, saved.id, signature);
+              return { ...saved, signature: (await signatureOf(trx, saved.id)) ?? '' };
+            });
+          // Another mailbox: a sync still reading the old one is stopped first, or it would store the old positions again.
+          const result = await (movesMailbox ? (sessions.current()?.syncs.changeMailbox(before.id, save) ?? save()) : save());
+          // An edit of how mail is read (a new password, server or folders) is synced soon with the new settings, as a new account is.
+          sessions.current()?.syncs.accountsChanged(before && changesMailLogin(before, result, input) ? before.id : undefined);
+          return result;
+        },
+        'accounts.remove': async ({ id }) => {
+          const ws = requireWorkspace();
+          // Refused first when the account opened inquiries: its sync is not cancelled for nothing.
+          await assertAccountRemovable(ws.db, id);
+          // Its running sync would fail on storing mail for an account that is gone, and say so to staff.
+          const remove = () => removeAccount(ws.db, id);
+          await (sessions.current()?.syncs.removeAccount(id, remove) ?? remove());
+          return { ok: true };
+        },
+        'accounts.oauthBegin': async ({ id }) => beginOAuthSignIn(requireWorkspace(), id),
+        'accounts.oauthComplete': async ({ id }) => {
+          const account = await completeOAuthSignIn(requireWorkspace(), id);
+          // Signed in: the mail that waited for it is fetched now (IDLE too, with the new token), and the sync's health shows the result.
+          sessions.current()?.syncs.accountsChanged(id);
+          sessions.current()?.syncs.run(id).catch(() => undefined);
+          return account;
+        },
+        'sync.run': async ({ accountId }) => {
+          requireWorkspace();
+          return sessions.require().syncs.run(accountId);
+        },
+        'sync.status': async () => {
+          requireWorkspace();
+          return sessions.require().syncs.status();
+        },
+        'sync.cancel': async ({ accountId }) => {
+          requireWorkspace();
+          return { cancelled: sessions.require().syncs.cancel(accountId) };
+        },
+        'sync.quarantine': async ({ accountId }) => listQuarantine(requireWorkspace().db, accountId),
+        'sync.retryQuarantined': async ({ id, asInquiry }) => {
+          requireWorkspace();
+          return sessions.require().syncs.retryQuarantined(id, { asInquiry: asInquiry ?? false });
+        },
+        'sync.dismissQuarantined': async ({ id }) => {
+          const ws = requireWorkspace();
+          const outcome = await dismissOldMailboxSetAside(ws.db, id);
+          if (outcome === 'notFound') throw new AppError('NOT_FOUND', userMessage('setAsideGone'));
+          if (outcome === 'stillReadable') throw new AppError('CONFLICT', userMessage('setAsideStillReadable'));
+          ws.logger.info('sync.setAsideDismissed', { id });
+          return { ok: true as const };
+        },
 
-      'inquiries.list': async (filter) => listInquiries(requireWorkspace().db, filter),
-      'inquiries.get': async ({ id }) => getInquiryDetail(requireWorkspace(), id),
-      'inquiries.logOffline': async (input) => logOfflineInquiry(requireWorkspace(), input),
-      'inquiries.reply': async (input) => {
-        requireWorkspace();
-        return sessions.require().outbox.sendAtOnce(input);
-      },
-      'attachments.download': async ({ id }) => downloadAttachment(requireWorkspace(), id),
-      'attachments.remove': async ({ id }) => removeAttachment(requireWorkspace(), id),
-      'outbox.queue': async (input) => {
-        requireWorkspace();
-        return sessions.require().outbox.queue(input);
-      },
-      'outbox.cancel': async ({ id }) => {
-        requireWorkspace();
-        return sessions.require().outbox.cancel(id);
-      },
-      'outbox.sendNow': async ({ id }) => {
-        requireWorkspace();
-        return sessions.require().outbox.sendNow(id);
-      },
-      'outbox.list': async ({ inquiryId }) => {
-        requireWorkspace();
-        return sessions.require().outbox.list(inquiryId);
-      },
-      'templates.list': async () => listTemplates(requireWorkspace().db),
-      'templates.save': async (input) => {
-        const ws = requireWorkspace();
-        const saved = await saveTemplate(ws.db, input, ws.operator, ws.now());
-        router.push('templates.changed', {});
-        return saved;
-      },
-      'templates.remove': async ({ id }) => {
-        await removeTemplate(requireWorkspace().db, id);
-        router.push('templates.changed', {});
-        return { ok: true };
-      },
-      'inquiries.setStatus': async ({ inquiryId, status, undoFirstResponseAt }) => setInquiryStatus(requireWorkspace(), inquiryId, status, { undoFirstResponseAt }),
+        'inquiries.list': async (filter) => listInquiries(requireWorkspace().db, filter),
+        'inquiries.get': async ({ id }) => getInquiryDetail(requireWorkspace(), id),
+        'inquiries.logOffline': async (input) => logOfflineInquiry(requireWorkspace(), input),
+        'inquiries.reply': async (input) => {
+          requireWorkspace();
+          return sessions.require().outbox.sendAtOnce(input);
+        },
+        'attachments.download': async ({ id }) => downloadAttachment(requireWorkspace(), id),
+        'attachments.remove': async ({ id }) => removeAttachment(requireWorkspace(), id),
+        'outbox.queue': async (input) => {
+          requireWorkspace();
+          return sessions.require().outbox.queue(input);
+        },
+        'outbox.cancel': async ({ id }) => {
+          requireWorkspace();
+          return sessions.require().outbox.cancel(id);
+        },
+        'outbox.sendNow': async ({ id }) => {
+          requireWorkspace();
+          return sessions.require().outbox.sendNow(id);
+        },
+        'outbox.list': async ({ inquiryId }) => {
+          requireWorkspace();
+          return sessions.require().outbox.list(inquiryId);
+        },
+        'templates.list': async () => listTemplates(requireWorkspace().db),
+        'templates.save': async (input) => {
+          const ws = requireWorkspace();
+          const saved = await saveTemplate(ws.db, input, ws.operator, ws.now());
+          router.push('templates.changed', {});
+          return saved;
+        },
+        'templates.remove': async ({ id }) => {
+          await removeTemplate(requireWorkspace().db, id);
+          router.push('templates.changed', {});
+          return { ok: true };
+        },
+        'inquiries.setStatus': async ({ inquiryId, status, undoFirstResponseAt }) => setInquiryStatus(requireWorkspace(), inquiryId, status, { undoFirstResponseAt }),
 
-      'customers.search': async ({ query }) => searchCustomers(requireWorkspace().db, query),
-      'customers.get': async ({ id }) => getCustomerDetail(requireWorkspace(), id),
-      'customers.amend': async (input) => amendCustomer(requireWorkspace(), input),
-      'customers.disclose': async (input) => discloseCustomer(requireWorkspace(), input),
-      'customers.cancelRegistration': async (input) => cancelRegistration(requireWorkspace(), input),
-      'customers.recordProvision': async (input) => recordThirdPartyProvision(requireWorkspace(), input),
-      'consent.record': async (input) => recordConsent(requireWorkspace(), input),
+        'customers.search': async ({ query }) => searchCustomers(requireWorkspace().db, query),
+        'customers.get': async ({ id }) => getCustomerDetail(requireWorkspace(), id),
+        'customers.amend': async (input) => amendCustomer(requireWorkspace(), input),
+        'customers.disclose': async (input) => discloseCustomer(requireWorkspace(), input),
+        'customers.cancelRegistration': async (input) => cancelRegistration(requireWorkspace(), input),
+        'customers.recordProvision': async (input) => recordThirdPartyProvision(requireWorkspace(), input),
+        'consent.record': async (input) => recordConsent(requireWorkspace(), input),
 
-      'marketing.preview': async () => {
-        const rows = await permittedMailingList(requireWorkspace());
-        return { count: rows.length, rows: rows.slice(0, 200) };
-      },
-      'marketing.exportCsv': async ({ handedTo }) => exportMailingList(requireWorkspace(), handedTo),
-      'marketing.exportLog': async () => listExportLog(requireWorkspace()),
-      'marketing.stopList': async ({ exportId }) => stopListOfExport(requireWorkspace(), exportId),
+        'marketing.preview': async () => {
+          const rows = await permittedMailingList(requireWorkspace());
+          return { count: rows.length, rows: rows.slice(0, 200) };
+        },
+        'marketing.exportCsv': async ({ handedTo }) => exportMailingList(requireWorkspace(), handedTo),
+        'marketing.exportLog': async () => listExportLog(requireWorkspace()),
+        'marketing.stopList': async ({ exportId }) => stopListOfExport(requireWorkspace(), exportId),
 
-      'reports.responseTimes': async ({ from, to }) => ({ from, to, rows: await responseTimeReport(requireWorkspace(), from, to) }),
-      'reports.responseTimesCsv': async ({ from, to }) => responseTimeCsv(from, to, await responseTimeReport(requireWorkspace(), from, to)),
+        'reports.responseTimes': async ({ from, to }) => ({ from, to, rows: await responseTimeReport(requireWorkspace(), from, to) }),
+        'reports.responseTimesCsv': async ({ from, to }) => responseTimeCsv(from, to, await responseTimeReport(requireWorkspace(), from, to)),
+      }),
     },
     options.logger,
   );

@@ -10,6 +10,7 @@ import type { KeyVault } from '../security/keyVault';
 import { SecretBox } from '../security/secretBox';
 import { createSyncService, type SyncService, type SyncServiceOptions } from '../sync/syncService';
 import type { AppOptions } from './createApp';
+import type { MethodName } from '../../shared/contract';
 import type { Handlers } from './router';
 import type { Workspace } from './workspace';
 
@@ -259,6 +260,24 @@ export function createSessions(
       return oneAtATime(() => lock({ quitting: true }));
     },
   };
+}
+
+/**
+ * The handlers, answering only within the session they started in: a call still running when the
+ * session locks (or is taken over) answers LOCKED, not with what it read, which would reach screens
+ * that have just forgotten the data. What it did stays done, and the message says it may have been.
+ */
+export function answeredWithinSession<M extends MethodName>(sessions: Pick<Sessions, 'current'>, handlers: Pick<Handlers, M>): Pick<Handlers, M> {
+  const wrapped: Record<string, (input: unknown) => Promise<unknown>> = {};
+  for (const [method, handler] of Object.entries(handlers) as Array<[string, (input: unknown) => Promise<unknown>]>) {
+    wrapped[method] = async (input) => {
+      const startedIn = sessions.current();
+      const value = await handler(input);
+      if (sessions.current() !== startedIn) throw new AppError('LOCKED', userMessage('lockedBeforeAnswer'));
+      return value;
+    };
+  }
+  return wrapped as unknown as Pick<Handlers, M>;
 }
 
 /** What staff are told when a passphrase change failed (and was undone): a full disk in words of its own. */

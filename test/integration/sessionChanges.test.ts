@@ -112,6 +112,29 @@ describe('session changes that overlap', () => {
     expect(await t.call('session.status', {})).toMatchObject({ keychainUnlock: true });
   });
 
+  it('a call still running when the session locks answers LOCKED, not with the data it read: the screens have just forgotten it', async () => {
+    t = await startTestApp();
+    const logged = await t.call('inquiries.logOffline', {
+      channel: 'phone',
+      newCustomer: { name: '山田 花子', email: 'hanako@example.jp' },
+      receivedAt: '2026-12-01T00:00:00.000Z',
+      subject: '電話',
+      body: 'カタログ希望',
+    });
+    const order: string[] = [];
+    t.app.router.onPush((frame) => frame.push === 'session.changed' && order.push('locked'));
+    const reading = t.app.router.call('customers.get', { id: logged.customerId }).then((result) => {
+      order.push('answered');
+      return result;
+    });
+    await t.call('session.lock', {});
+    const answer = await reading;
+    // The lock came first: the answer carries no customer data.
+    expect(order).toEqual(['locked', 'answered']);
+    expect(answer).toMatchObject({ ok: false, error: { code: 'LOCKED', message: expect.stringContaining('locked before this was answered') } });
+    expect(JSON.stringify(answer)).not.toContain('山田');
+  });
+
   it('a key file that cannot be written at a lock still locks, and the keychain no longer unlocks', async () => {
     t = await startTestApp({ keychain: testKeychain() });
     await t.restart({ unlock: false });
