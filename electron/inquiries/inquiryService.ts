@@ -6,7 +6,7 @@ import type { Workspace } from '../app/workspace';
 import type { Executor } from '../db/executor';
 import { listAccounts } from '../accounts/accountRepository';
 import { withMailLogin, type MailLogin } from '../accounts/mailLogin';
-import { findCustomerByEmail, getCustomer, insertCustomer } from '../customers/customerRepository';
+import { emailKey, findCustomerByEmail, getCustomer, insertCustomer } from '../customers/customerRepository';
 import { isErasedMessageKey } from '../mail/messageIdentity';
 import { sendMail } from '../mail/smtpSend';
 import { appendToSentFolder } from '../mail/appendSent';
@@ -166,13 +166,18 @@ async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOrig
   // Nor what was erased with a registration (someone copied on the thread, who cancelled theirs).
   const seen = rows.filter((m) => (threadSeenUpTo === null || m.id <= threadSeenUpTo) && !(m.messageKey !== null && isErasedMessageKey(m.messageKey)));
   const latestFirst = [...seen].sort((a, b) => b.id - a.id);
-  // The reply answers the customer's latest mail; where there is none with a Message-ID (a phone inquiry), the latest that has one.
-  const parent = latestFirst.find((m) => m.direction === 'in' && hasMessageId(m)) ?? latestFirst.find(hasMessageId);
+  // The reply goes to the customer, so it answers and quotes their own latest mail: one from someone
+  // else in the thread (a colleague they copied once, who then wrote to us alone) may never have
+  // reached them, and is not theirs to be shown. Where they wrote none with a Message-ID (a phone
+  // inquiry), it follows our own latest reply.
+  const fromCustomer = (m: StoredMessage) => m.direction === 'in' && ((m.senderCustomerId === detail.customer.id && m.senderPresumed === 0) || (m.fromAddress !== null && emailKey(m.fromAddress) === emailKey(to)));
+  const parent = latestFirst.find((m) => fromCustomer(m) && hasMessageId(m)) ?? latestFirst.find((m) => m.direction === 'out' && hasMessageId(m));
   const references = parent ? referencesAfter(parent, seen) : [];
-  // The reply quotes the customer's latest message (what staff are answering) under an attribution line.
-  const original = quote ? latestFirst.find((m) => m.direction === 'in') : undefined;
+  // Quoted under an attribution line: what staff are answering.
+  const original = quote ? latestFirst.find(fromCustomer) : undefined;
   // Its attribution line in the language staff wrote the reply in: an English reply says "wrote:", not "様:".
-  const quoted = original ? quoteOriginal(original.body, original.at, await senderNameOf(ws, original, detail), replyLanguage(body)) : null;
+  // A name stored for a customer who gave none is not theirs to be called by: the attribution goes without it.
+  const quoted = original ? quoteOriginal(original.body, original.at, ownWords(detail.customer.name), replyLanguage(body)) : null;
   const signature = await signatureOf(ws.db, account.id);
   const text = maskCardNumbers(composeReplyText(body, { signature, quote: quoted }));
   // A subject stored for a mail without one is not the customer's words: "Re: [#12]", as a mail client answers such a mail.
@@ -240,13 +245,6 @@ async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOrig
 }
 
 type StoredMessage = Awaited<ReturnType<typeof repo.listMessages>>[number];
-
-/** Who wrote a quoted mail, for its attribution line: the customer whose address it came from (someone copied, replying to all), or the thread's. */
-async function senderNameOf(ws: Workspace, message: StoredMessage, detail: InquiryDetail): Promise<string> {
-  const name = message.senderCustomerId === null || message.senderCustomerId === detail.customer.id ? detail.customer.name : ((await getCustomer(ws.db, message.senderCustomerId))?.name ?? detail.customer.name);
-  // A name stored for a sender who gave none is not theirs to be called by: the attribution goes without it.
-  return ownWords(name);
-}
 
 /** A message with a Message-ID of its own (not the content hash of a mail without one, nor a phone note's key). */
 function hasMessageId(message: StoredMessage): boolean {

@@ -1,3 +1,4 @@
+import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import type { DovecotServer } from '../support/dovecot';
 import { autoReplyMail, japaneseMail, replyMail } from '../support/mailFixtures';
@@ -68,23 +69,30 @@ describe("another customer's mail in a customer's thread, against real Dovecot",
     expect(JSON.stringify(await disclose(hanako.customerId))).not.toContain('090-1111-2222');
   });
 
-  it('a reply quotes the mail of someone copied on the thread under their own name, and answers nothing erased with their registration', async () => {
+  it("a reply, which goes to the thread's customer, answers and quotes only their own mail: not that of someone else in the thread, which may never have reached them", async () => {
     const { hanako, taro } = await threadWithAnotherCustomer();
     await dovecot.appendMail(
       replyMail({ from: 'taro@example.jp', fromName: '佐藤太郎', to: SUPPORT, subject: 'Re: 社内研修の申込み', text: '日程を教えてください。', messageId: '<taro-3@example.jp>', parentMessageId: '<hanako-2@example.jp>' }),
     );
     await t.call('sync.run', { accountId });
 
-    const toTaro = await t.call('inquiries.reply', { inquiryId: hanako.id, body: '日程は来週お知らせします。' });
-    expect(toTaro.body).toMatch(/、佐藤太郎様:\n> 日程を教えてください。$/);
-    const inReplyTo = () => /^In-Reply-To: (\S+)/m.exec(smtp.received.at(-1)?.raw.toString('latin1') ?? '')?.[1];
-    expect(inReplyTo()).toBe('<taro-3@example.jp>');
+    // Taro wrote last (to us alone), and someone from an address no customer has before him: the reply to Hanako shows neither.
+    const toHanako = await t.call('inquiries.reply', { inquiryId: hanako.id, body: '日程は来週お知らせします。' });
+    expect(toHanako.body).toMatch(/、山田花子様:\n> 研修に申し込みます。$/);
+    const sent = () => smtp.received.at(-1)!;
+    expect(sent().to).toEqual(['hanako@example.jp']);
+    const { text } = await simpleParser(sent().raw);
+    for (const notHers of ['日程を教えてください', '090-1111-2222', '自宅から失礼します']) expect(text).not.toContain(notHers);
+    // Nor their Message-IDs in the threading headers (one can carry a name or a domain).
+    for (const notHers of ['taro-', 'hanako-2']) expect(sent().raw.toString('latin1')).not.toContain(notHers);
+    const inReplyTo = () => /^In-Reply-To: (\S+)/m.exec(sent().raw.toString('latin1'))?.[1];
+    expect(inReplyTo()).toBe('<hanako-1@example.jp>');
 
-    // Taro's registration is cancelled with what he wrote: the next reply in Hanako's thread answers and quotes her own last mail.
+    // Taro's registration is cancelled with what he wrote: the next reply still answers Hanako's own mail.
     await t.call('customers.cancelRegistration', { id: taro.customerId, deleteInquiryContents: true, source: 'email', evidence: '退会の依頼' });
     const next = await t.call('inquiries.reply', { inquiryId: hanako.id, body: '改めてご案内します。' });
-    expect(next.body).toMatch(/、山田花子様:\n> 自宅から失礼します。$/);
-    expect(inReplyTo()).toBe('<hanako-2@example.jp>');
+    expect(next.body).toMatch(/、山田花子様:\n> 研修に申し込みます。$/);
+    expect(inReplyTo()).toBe('<hanako-1@example.jp>');
   });
 
   it('a mail presumed the owner’s, from an address that became another customer’s later, is that customer’s from then on', async () => {
