@@ -55,6 +55,19 @@ describe('dangerous attachments', () => {
     ['book.xlsb', 'application/octet-stream'],
     ['setup.cab', 'application/octet-stream'],
     ['open.settingcontent-ms', 'application/octet-stream'],
+    ['請求書.appref-ms', 'application/octet-stream'],
+    ['update.msu', 'application/octet-stream'],
+    ['fix.diagcab', 'application/octet-stream'],
+    ['sandbox.wsb', 'application/octet-stream'],
+    ['run.command', 'application/octet-stream'],
+    ['start.desktop', 'application/octet-stream'],
+    ['tool.pyw', 'application/octet-stream'],
+    ['顧客台帳.accdb', 'application/octet-stream'],
+    ['macro.xlm', 'application/octet-stream'],
+    ['page.xht', 'application/octet-stream'],
+    ['disguised.pdf', 'application/vnd.microsoft.portable-executable'],
+    ['disguised.txt', 'application/x-dosexec'],
+    ['link.dat', 'application/x-ms-shortcut'],
   ])('flags %s (%s)', (name, type) => expect(isDangerousAttachment(name, type)).toBe(true));
 
   it.each([
@@ -62,5 +75,6 @@ describe('dangerous attachments', () => {
     ['photo.jpg', 'image/jpeg'],
     ['report.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
     ['notes.txt', 'text/plain'],
+    ['list.csv', 'application/vnd.ms-excel'],
   ])('does not flag %s (%s)', (name, type) => expect(isDangerousAttachment(name, type)).toBe(false));
 });
