@@ -38,6 +38,8 @@ const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) =
 const empty = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
 const id = z.object({ id: z.number().int().positive() }).strict();
+/** `checked`: staff made sure whether a reply that may have gone did (see OutboxItem.mayHaveGone). */
+const outboxAction = z.object({ id: z.number().int().positive(), checked: z.boolean().optional() }).strict();
 /**
  * How long what staff type may be: far more than any reply or note, and far less than the
  * loopback host's 4 MiB frame (a Japanese character is 3 bytes), so a paste that is too long is
@@ -186,9 +188,9 @@ export const contract = {
     outboxItem,
   ),
   /** Takes back a reply that has not started sending; the answer holds its text for the reply box. */
-  'outbox.cancel': method(id, outboxItem),
+  'outbox.cancel': method(outboxAction, outboxItem),
   /** Sends a waiting or failed reply now (skips the rest of the undo window or the back-off). */
-  'outbox.sendNow': method(id, outboxItem),
+  'outbox.sendNow': method(outboxAction, outboxItem),
   /**
    * Replies of an inquiry not sent yet, or failed (sent and cancelled ones leave the list, except a
    * reply sent in the last day whose Sent-folder copy failed: lastError says why).

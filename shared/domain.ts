@@ -320,5 +320,7 @@ export const outboxItem = z.object({
   messageId: z.number().int().nullable(),
   queuedBy: z.string(),
   queuedAt: isoDateTime,
+  /** Its sending ended without knowing whether it went: it is sent again, or taken back, only with `checked`. */
+  mayHaveGone: z.boolean(),
 });
 export type OutboxItem = z.infer<typeof outboxItem>;

@@ -110,12 +110,16 @@ const MAIL_MESSAGES = {
     ja: 'SMTP サーバー {host} には TLS が必要です。TLS を有効にしてください（ポート 465、または STARTTLS の 587）。TLS なしではパスワードとメールが読める状態でネットワークを流れるため、このコンピューター（localhost）の場合にだけ許されています。',
   },
   replyInterrupted: {
-    en: 'Madoguchi stopped while this reply was being sent: check the Sent folder before sending it again.',
-    ja: 'この返信の送信中に窓口が止まりました。もう一度送る前に、送信済みフォルダーを確認してください。',
+    en: 'Madoguchi stopped while this reply was being sent: it may have reached the customer, and Madoguchi put no copy in the Sent folder. Ask the customer (or your mail administrator, from the mail server\'s log) whether it arrived before sending it again.',
+    ja: 'この返信の送信中に窓口が止まりました。お客様に届いている可能性があり、送信済みフォルダーにはコピーがありません。もう一度送る前に、届いたかどうかをお客様（またはメール管理者にメールサーバーの記録で）確認してください。',
   },
   smtpOutcomeUnknown: {
-    en: "The connection to SMTP server {where} broke after the whole mail was handed over, before the server confirmed it: it may have been delivered. Check the account's Sent folder (or ask the customer) before sending it again.",
-    ja: 'SMTP サーバー {where} にメールを渡し終えた後、受け付けの返事が来る前に接続が切れました。届いている可能性があります。もう一度送る前に、アカウントの送信済みフォルダーを確認してください（またはお客様に確認してください）。',
+    en: "The connection to SMTP server {where} broke after the whole mail was handed over, before the server confirmed it: it may have been delivered, and Madoguchi put no copy in the Sent folder. Ask the customer (or your mail administrator, from the mail server's log) whether it arrived before sending it again.",
+    ja: 'SMTP サーバー {where} にメールを渡し終えた後、受け付けの返事が来る前に接続が切れました。届いている可能性があり、送信済みフォルダーにはコピーがありません。もう一度送る前に、届いたかどうかをお客様（またはメール管理者にメールサーバーの記録で）確認してください。',
+  },
+  replyMayHaveGone: {
+    en: 'This reply may have reached the customer: check whether it arrived, then choose "send again" (it did not) or "take back" (it did, or it is not to go).',
+    ja: 'この返信はお客様に届いている可能性があります。届いたかどうかを確認してから、「再送する」（届いていない）か「取り下げる」（届いている、または送らない）を選んでください。',
   },
   sentNotRecorded: {
     en: "The reply was sent to the customer, but Madoguchi could not store it ({detail}): do not send it again. Free disk space or restart Madoguchi, then note the reply on the inquiry; its text is here and, where the copy could be made, in the account's Sent folder.",

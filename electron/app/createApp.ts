@@ -179,13 +179,13 @@ export function createApp(options: AppOptions): App {
           requireWorkspace();
           return sessions.require().outbox.queue(input);
         },
-        'outbox.cancel': async ({ id }) => {
+        'outbox.cancel': async ({ id, checked }) => {
           requireWorkspace();
-          return sessions.require().outbox.cancel(id);
+          return sessions.require().outbox.cancel(id, { checked: checked === true });
         },
-        'outbox.sendNow': async ({ id }) => {
+        'outbox.sendNow': async ({ id, checked }) => {
           requireWorkspace();
-          return sessions.require().outbox.sendNow(id);
+          return sessions.require().outbox.sendNow(id, { checked: checked === true });
         },
         'outbox.list': async ({ inquiryId }) => {
           requireWorkspace();

@@ -257,6 +257,10 @@ export interface OutboxTable {
   queuedAt: string;
   /** The inquiry's latest message when the reply was written (messages.id); null: queued before this was kept. */
   threadSeenUpTo: Generated<number | null>;
+  /** Its sending ended without knowing whether it went: sent again or taken back only once staff checked. */
+  mayHaveGone: Generated<number>;
+  /** The own part of its Message-ID, the same at every attempt; null: queued before this was kept. */
+  mailMessageId: string | null;
 }
 
 export interface AccountSignaturesTable {

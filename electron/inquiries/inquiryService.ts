@@ -124,6 +124,8 @@ export interface ReplyOptions {
    * records it as sent together with it, before anything else can fail.
    */
   recordSent?: (trx: Executor, message: Message) => Promise<void>;
+  /** The Message-ID's own part (before the @), the same at every attempt of one reply; a new one otherwise. */
+  messageIdLocalPart?: string;
 }
 
 /**
@@ -144,7 +146,7 @@ export async function replyToInquiry(ws: Workspace, inquiryId: number, body: str
   const row = await repo.getInquiryRow(ws.db, inquiryId);
   const accountId = row?.mailAccountId ?? (await listAccounts(ws.db))[0]?.id;
   if (accountId === undefined) throw new AppError('BAD_REQUEST', userMessage('noMailAccount'));
-  const reply: Reply = { inquiryId, detail, to, body, quoteOriginal: options.quoteOriginal !== false, threadSeenUpTo: options.threadSeenUpTo ?? null, recordSent: options.recordSent };
+  const reply: Reply = { inquiryId, detail, to, body, quoteOriginal: options.quoteOriginal !== false, threadSeenUpTo: options.threadSeenUpTo ?? null, recordSent: options.recordSent, messageIdLocalPart: options.messageIdLocalPart };
   return withMailLogin(ws, accountId, (login) => sendReply(ws, reply, login));
 }
 
@@ -156,9 +158,10 @@ interface Reply {
   quoteOriginal: boolean;
   threadSeenUpTo: number | null;
   recordSent: ReplyOptions['recordSent'];
+  messageIdLocalPart: string | undefined;
 }
 
-async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOriginal: quote, threadSeenUpTo, recordSent }: Reply, { account, imap, smtp }: MailLogin): Promise<Message> {
+async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOriginal: quote, threadSeenUpTo, recordSent, messageIdLocalPart }: Reply, { account, imap, smtp }: MailLogin): Promise<Message> {
   const rows = await repo.listMessages(ws.db, inquiryId);
   // Latest first in the order the mails reached Madoguchi: a customer's Date header may be behind
   // our own reply's (a slow clock, a mail sent late from an outbox), and still answers it. Only
@@ -192,6 +195,7 @@ async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOrig
       ...(parent?.messageKey ? { inReplyTo: parent.messageKey } : {}),
       references,
       messageIdDomain: account.fromAddress.split('@')[1] ?? 'madoguchi.local',
+      ...(messageIdLocalPart ? { messageIdLocalPart } : {}),
     },
   );
   const at = ws.now();

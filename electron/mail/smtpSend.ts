@@ -30,6 +30,8 @@ export interface OutgoingMail {
   references?: string[];
   /** Domain for the generated Message-ID. */
   messageIdDomain: string;
+  /** The Message-ID's own part (a UUID), kept by the caller so that sending again sends the same mail; a new one otherwise. */
+  messageIdLocalPart?: string;
 }
 
 const IMPLICIT_TLS_PORT = 465;
@@ -47,7 +49,8 @@ export async function sendMail(config: SmtpConfig, mail: OutgoingMail): Promise<
   if (!config.tls && !isLoopbackHost(config.host)) {
     throw new AppError('SMTP_ERROR', userMessage('smtpNeedsTls', { host: config.host }));
   }
-  const messageId = `<${randomUUID()}@${messageIdDomainOf(mail)}>`;
+  const localPart = mail.messageIdLocalPart && /^[0-9a-f-]{36}$/.test(mail.messageIdLocalPart) ? mail.messageIdLocalPart : randomUUID();
+  const messageId = `<${localPart}@${messageIdDomainOf(mail)}>`;
   const references = [...(mail.references ?? [])];
   if (mail.inReplyTo && !references.includes(mail.inReplyTo)) references.push(mail.inReplyTo);
 

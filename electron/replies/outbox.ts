@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { MethodInput } from '../../shared/contract';
 import type { Message, OutboxItem } from '../../shared/domain';
 import { maskCardNumbers } from '../../shared/cardMask';
@@ -37,8 +38,9 @@ export interface Outbox {
    * like any other.
    */
   sendAtOnce(input: ReplyInput): Promise<Message>;
-  cancel(id: number): Promise<OutboxItem>;
-  sendNow(id: number): Promise<OutboxItem>;
+  /** `checked`: staff made sure whether a reply that may have gone did; without it such a reply is refused (CONFLICT). */
+  cancel(id: number, options?: { checked: boolean }): Promise<OutboxItem>;
+  sendNow(id: number, options?: { checked: boolean }): Promise<OutboxItem>;
   list(inquiryId: number): Promise<OutboxItem[]>;
   /** Stops sending; waits for a send in progress. Queued replies stay queued for the next unlock. */
   stop(): Promise<void>;
@@ -58,7 +60,7 @@ const FINAL_CODES = new Set(['BAD_REQUEST', 'NOT_FOUND', 'UNKNOWN_METHOD', 'SMTP
 /** Failures after which the reply may be with the customer, or is: their message tells staff to check, never to send from the outbox. */
 const MAY_HAVE_GONE = new Set(['SMTP_OUTCOME_UNKNOWN', 'SENT_NOT_RECORDED']);
 
-const toItem = (row: Selectable<OutboxTable>): OutboxItem => ({ ...row, quoteOriginal: row.quoteOriginal === 1 });
+const toItem = (row: Selectable<OutboxTable>): OutboxItem => ({ ...row, quoteOriginal: row.quoteOriginal === 1, mayHaveGone: row.mayHaveGone === 1 });
 
 /** The ids of the customer's inquiries, as a subquery: the outbox rows about them are the replies to the customer. */
 const inquiriesOf = (db: Executor, customerId: number) => db.selectFrom('inquiries').select('id').where('customerId', '=', customerId);
@@ -144,6 +146,8 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
         sendAt: at(clock() + delayMs),
         lastError: null,
         messageId: null,
+        // One Message-ID for every attempt: a reply that went twice is one mail to the customer's mail program.
+        mailMessageId: randomUUID(),
         queuedBy: ws.operator,
         queuedAt: ws.now(),
       })
@@ -190,6 +194,7 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
       sent = await replyToInquiry({ ...ws, operator: row.queuedBy }, row.inquiryId, row.body, {
         quoteOriginal: row.quoteOriginal === 1,
         threadSeenUpTo: row.threadSeenUpTo,
+        ...(row.mailMessageId ? { messageIdLocalPart: row.mailMessageId } : {}),
         // Sent in the same transaction as the reply is stored: a crash or a lock while the copy goes to Sent cannot make it look unsent.
         recordSent: async (trx, message) => {
           await trx.updateTable('outbox').set({ status: 'sent', messageId: message.id, lastError: null, sendAt: at(clock()) }).where('id', '=', row.id).execute();
@@ -207,6 +212,7 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
         .set({
           status: sentUnrecorded ? 'sent' : final ? 'failed' : 'retrying',
           lastError: message,
+          ...(code === 'SMTP_OUTCOME_UNKNOWN' ? { mayHaveGone: 1 } : {}),
           sendAt: sentUnrecorded ? at(clock()) : at(clock() + Math.min(MAX_BACKOFF_MS, retryBaseMs * 2 ** (attempts - 1))),
         })
         .where('id', '=', row.id)
@@ -264,7 +270,7 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
   // A send cut off by a crash or a lock may or may not have reached the server: say so, do not resend.
   const interrupted = ws.db
     .updateTable('outbox')
-    .set({ status: 'failed', lastError: userMessage('replyInterrupted') })
+    .set({ status: 'failed', lastError: userMessage('replyInterrupted'), mayHaveGone: 1 })
     .where('status', '=', 'sending')
     .execute();
   const timer = setInterval(() => void interrupted.then(kick), options.tickMs ?? 500);
@@ -302,31 +308,36 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
         sendingAtOnce.delete(sending);
       }
     },
-    async cancel(id) {
+    async cancel(id, { checked } = { checked: false }) {
       const result = await ws.db
         .updateTable('outbox')
         .set({ status: 'cancelled' })
         .where('id', '=', id)
         .where('status', 'in', ['queued', 'retrying', 'failed'])
+        .where((eb) => (checked ? eb.lit(true) : eb('mayHaveGone', '=', 0)))
         .executeTakeFirst();
       const row = await get(id);
       if (Number(result.numUpdatedRows) === 0) {
         // Taken back already (undo pressed twice, or in two windows): it stays so.
         if (row.status === 'cancelled') return toItem(row);
+        if (row.mayHaveGone === 1 && row.status === 'failed') throw new AppError('CONFLICT', userMessage('replyMayHaveGone'));
         throw new AppError('CONFLICT', userMessage(row.status === 'sent' ? 'replyAlreadySent' : 'replyBeingSent'));
       }
       changed(row.inquiryId);
       return toItem(row);
     },
-    async sendNow(id) {
+    async sendNow(id, { checked } = { checked: false }) {
       const result = await ws.db
         .updateTable('outbox')
         // A reply that failed for good gets a fresh round of attempts: staff fixed what was wrong, or want to try again.
-        .set((eb) => ({ status: 'queued', sendAt: at(clock()), attempts: eb.case().when('status', '=', 'failed').then(0).else(eb.ref('attempts')).end() }))
+        // One that may have gone is sent again only once staff checked it did not (and keeps its Message-ID).
+        .set((eb) => ({ status: 'queued', sendAt: at(clock()), attempts: eb.case().when('status', '=', 'failed').then(0).else(eb.ref('attempts')).end(), mayHaveGone: 0 }))
         .where('id', '=', id)
         .where('status', 'in', ['queued', 'retrying', 'failed'])
+        .where((eb) => (checked ? eb.lit(true) : eb('mayHaveGone', '=', 0)))
         .executeTakeFirst();
       const row = await get(id);
+      if (Number(result.numUpdatedRows) === 0 && row.mayHaveGone === 1 && row.status === 'failed') throw new AppError('CONFLICT', userMessage('replyMayHaveGone'));
       if (Number(result.numUpdatedRows) === 0) throw new AppError('CONFLICT', userMessage(row.status === 'sent' ? 'sendNowAlreadySent' : row.status === 'cancelled' ? 'sendNowCancelled' : 'sendNowBeingSent'));
       changed(row.inquiryId);
       kick();

@@ -38,7 +38,26 @@ export function OutboxPanel() {
               )}
               {item.attempts > 0 && <span className="muted">{t('mail.attempts', { count: item.attempts })}</span>}
               <span className="spacer" />
-              {item.status !== 'sending' && item.status !== 'sent' && (
+              {item.mayHaveGone && item.status === 'failed' && (
+                <>
+                  <button type="button" data-testid="outbox-send-again-checked" disabled={busy !== null} onClick={() => void act(item.id, () => sendNow(item.id, true))}>
+                    {t('mail.sendAgainChecked')}
+                  </button>
+                  <button
+                    type="button"
+                    data-testid="outbox-take-back-checked"
+                    disabled={busy !== null}
+                    onClick={() =>
+                      void act(item.id, async () => {
+                        if (await cancelReply(item.id, true)) useNotices.getState().show(i18n.t('mail.sendCancelled'));
+                      })
+                    }
+                  >
+                    {t('mail.takeBackChecked')}
+                  </button>
+                </>
+              )}
+              {item.status !== 'sending' && item.status !== 'sent' && !(item.mayHaveGone && item.status === 'failed') && (
                 <>
                   <button type="button" data-testid="outbox-send-now" disabled={busy !== null} onClick={() => void act(item.id, () => sendNow(item.id))}>
                     {t('mail.sendNow')}

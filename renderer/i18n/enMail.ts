@@ -102,6 +102,8 @@ export const enMail: typeof jaMail = {
     nextAttempt: 'Sends at: {{at}}',
     attempts: 'Attempts: {{count}}',
     sendNow: 'Send now',
+    sendAgainChecked: 'It did not arrive: send again',
+    takeBackChecked: 'Take back (it arrived, or is not to go)',
     sendFailedReason: 'Could not send: {{error}}',
     showHtml: 'HTML view',
     showText: 'Text view',

@@ -100,6 +100,8 @@ export const jaMail = {
     nextAttempt: '送信予定: {{at}}',
     attempts: '試行 {{count}} 回',
     sendNow: '今すぐ送信',
+    sendAgainChecked: '届いていないので再送する',
+    takeBackChecked: '取り下げる（届いている、または送らない）',
     sendFailedReason: '送信できませんでした: {{error}}',
     showHtml: 'HTML表示',
     showText: 'テキスト表示',

@@ -15,7 +15,8 @@ interface InquiryState {
   /** Queues a reply: it goes out after the undo window. */
   queueReply(body: string, options?: { quoteOriginal?: boolean }): Promise<OutboxItem | undefined>;
   /** Takes a reply back: its text returns to the reply box of its inquiry (see `returned`). */
-  cancelReply(outboxId: number): Promise<OutboxItem | undefined>;
+  /** `checked`: staff made sure whether a reply that may have gone did (OutboxItem.mayHaveGone). */
+  cancelReply(outboxId: number, checked?: boolean): Promise<OutboxItem | undefined>;
   /** The text of a reply taken back, until the reply box of its inquiry takes it (now, or when staff open it again). */
   returned: { inquiryId: number; text: string } | null;
   takeReturned(inquiryId: number): string | null;
@@ -27,7 +28,7 @@ interface InquiryState {
   setDraft(inquiryId: number, text: string): void;
   /** Forgets what was typed for these inquiries (their customer's registration was cancelled). */
   dropDrafts(inquiryIds: readonly number[]): void;
-  sendNow(outboxId: number): Promise<OutboxItem | undefined>;
+  sendNow(outboxId: number, checked?: boolean): Promise<OutboxItem | undefined>;
   /** Sets the status of the inquiry on screen, or of `inquiryId`. */
   /** `undoFirstResponseAt`: this undoes a change to "answered" that set that first-response time. */
   setStatus(status: InquiryStatus, inquiryId?: number, undoFirstResponseAt?: string): Promise<InquirySummary | undefined>;
@@ -70,11 +71,11 @@ export const useInquiry = create<InquiryState>()((set, get) => ({
     if (queued) await get().loadOutbox();
     return queued;
   },
-  async cancelReply(outboxId) {
+  async cancelReply(outboxId, checked) {
     // Taken back from the notice and the outbox at once, or clicked twice: its text returns once.
     if (cancelling.has(outboxId)) return undefined;
     cancelling.add(outboxId);
-    const cancelled = await attempt(() => call('outbox.cancel', { id: outboxId })).finally(() => cancelling.delete(outboxId));
+    const cancelled = await attempt(() => call('outbox.cancel', { id: outboxId, ...(checked ? { checked } : {}) })).finally(() => cancelling.delete(outboxId));
     if (cancelled) {
       set({ returned: { inquiryId: cancelled.inquiryId, text: cancelled.body } });
       await get().loadOutbox();
@@ -98,8 +99,8 @@ export const useInquiry = create<InquiryState>()((set, get) => ({
   dropDrafts(inquiryIds) {
     set((state) => ({ drafts: Object.fromEntries(Object.entries(state.drafts).filter(([id]) => !inquiryIds.includes(Number(id)))) }));
   },
-  async sendNow(outboxId) {
-    const item = await attempt(() => call('outbox.sendNow', { id: outboxId }));
+  async sendNow(outboxId, checked) {
+    const item = await attempt(() => call('outbox.sendNow', { id: outboxId, ...(checked ? { checked } : {}) }));
     if (item) await get().loadOutbox();
     return item;
   },

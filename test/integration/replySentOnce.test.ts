@@ -162,20 +162,51 @@ describe('a reply reaches the customer once: never sent again after the server m
     expect(smtp.received).toHaveLength(1);
   });
 
-  it('does not send again when the connection broke after the whole mail went, before the server confirmed it', async () => {
+  it('does not send again when the connection broke after the whole mail went, before the server confirmed it; only once staff checked, and then the same mail', async () => {
     const received: string[] = [];
     const flaky = await listen(droppingAfterData(received));
+    let id: number;
     try {
       await t.call('accounts.save', { id: accountId, ...testMailAccount(dovecot, smtp, { smtpPort: flaky.port, smtpUser: '', smtpPassword: '' }) });
-      await send('返金いたします');
+      id = await send('返金いたします');
       const [item] = await until(() => t.call('outbox.list', { inquiryId }), (list) => list[0]?.status === 'failed');
-      expect(item).toMatchObject({ status: 'failed', attempts: 1 });
-      expect(item!.lastError).toMatch(/may have been delivered.*Sent folder/);
+      expect(item).toMatchObject({ status: 'failed', attempts: 1, mayHaveGone: true });
+      // Madoguchi appended no copy to Sent (it does so once the server confirmed): the message does not send staff looking there.
+      expect(item!.lastError).toMatch(/may have been delivered, and Madoguchi put no copy in the Sent folder\. Ask the customer/);
       await sleep(1500);
       expect(received).toHaveLength(1);
     } finally {
       await flaky.close();
     }
+    // Neither sent again nor taken back (which would leave the inquiry unanswered) until staff say they checked.
+    await t.call('accounts.save', { id: accountId, ...testMailAccount(dovecot, smtp) });
+    const refusal = { code: 'CONFLICT', message: expect.stringContaining('may have reached the customer') };
+    await expect(t.call('outbox.sendNow', { id })).rejects.toMatchObject(refusal);
+    await expect(t.call('outbox.cancel', { id })).rejects.toMatchObject(refusal);
+    expect(smtp.received).toHaveLength(0);
+
+    // It did not arrive: sent again, with the Message-ID of the first attempt, so a copy that went after all is the same mail.
+    await t.call('outbox.sendNow', { id, checked: true });
+    const [again] = await smtp.waitFor(1);
+    const messageIdOf = (raw: string) => /^Message-ID: (\S+)/im.exec(raw)?.[1];
+    expect(messageIdOf(again!.raw.toString('latin1'))).toBe(messageIdOf(received[0]!));
+    await until(() => t.call('outbox.list', { inquiryId }), (list) => list.length === 0);
+    expect((await t.call('inquiries.get', { id: inquiryId })).inquiry.status).toBe('answered');
+  });
+
+  it('marks a reply Madoguchi stopped in the middle of sending (killed, a power cut) as one that may have gone: not sent again until staff checked', async () => {
+    const queued = await t.call('outbox.queue', { inquiryId, body: '停止中の返信', quoteOriginal: false });
+    await t.app.close();
+    // What a kill in the middle of sending leaves: the reply claimed, not recorded as sent.
+    await inspectDatabase(t.dataDir, (raw) => raw.prepare("UPDATE outbox SET status = 'sending', attempts = 1 WHERE id = ?").run(queued.id));
+    await t.restart();
+    const [item] = await until(() => t.call('outbox.list', { inquiryId }), (list) => list[0]?.status === 'failed');
+    expect(item).toMatchObject({ id: queued.id, mayHaveGone: true, lastError: expect.stringContaining('Madoguchi stopped while this reply was being sent: it may have reached the customer') });
+    await expect(t.call('outbox.sendNow', { id: queued.id })).rejects.toMatchObject({ code: 'CONFLICT' });
+    // It did arrive: taken back, once staff say they checked.
+    await expect(t.call('outbox.cancel', { id: queued.id, checked: true })).resolves.toMatchObject({ status: 'cancelled' });
+    await sleep(1000);
+    expect(smtp.received).toHaveLength(0);
   });
 
   it('records no withdrawal of consent to be answered while a reply to the customer is on its way: staff record it a moment later', async () => {
