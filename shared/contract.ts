@@ -48,8 +48,15 @@ const outboxAction = z.object({ id: z.number().int().positive(), checked: z.bool
 const MAX_TEXT = 100_000;
 const MAX_SUBJECT = 1_000;
 const MAX_EVIDENCE = 10_000;
+/** A customer's details, as logged with an inquiry and as amended: the same limits both ways. */
+const MAX_NAME = 200;
+const MAX_EMAIL = 320;
+const MAX_PHONE = 100;
+const MAX_POSTAL_ADDRESS = 1000;
+/** Nothing staff type is longer: a field without a limit could make a call too large for the loopback host's frame, and drop every call in flight with it. */
+const MAX_PASSPHRASE = 1000;
 const operatorName = z.string().trim().min(1, userMessage('enterOperator')).max(80);
-const passphrase = z.string().min(MIN_PASSPHRASE, userMessage('passphraseTooShort'));
+const passphrase = z.string().min(MIN_PASSPHRASE, userMessage('passphraseTooShort')).max(MAX_PASSPHRASE);
 
 export const contract = {
   'session.status': method(
@@ -64,13 +71,13 @@ export const contract = {
   ),
   'session.create': method(z.object({ passphrase, operator: operatorName }).strict(), ok),
   'session.unlock': method(
-    z.object({ passphrase: z.string().min(1).optional(), operator: operatorName }).strict(),
+    z.object({ passphrase: z.string().min(1).max(MAX_PASSPHRASE).optional(), operator: operatorName }).strict(),
     ok,
   ),
   /** Changes the passphrase, and the database key with it (the data is re-encrypted): the session stays unlocked. */
   'session.changePassphrase': method(
     z
-      .object({ current: z.string().min(1), next: passphrase })
+      .object({ current: z.string().min(1).max(MAX_PASSPHRASE), next: passphrase })
       .strict()
       .refine((change) => change.next.normalize('NFC') !== change.current.normalize('NFC'), { message: userMessage('newPassphraseSame'), path: ['next'] }),
     ok,
@@ -122,11 +129,11 @@ export const contract = {
         customerId: z.number().int().positive().optional(),
         newCustomer: z
           .object({
-            name: z.string().trim().min(1, userMessage('enterText')),
+            name: z.string().trim().min(1, userMessage('enterText')).max(MAX_NAME),
             // Full-width letters typed with a Japanese input method read as themselves (see emailKey).
-            email: z.string().trim().normalize('NFKC').pipe(z.email()).optional(),
-            phone: z.string().trim().optional(),
-            postalAddress: z.string().trim().optional(),
+            email: z.string().trim().max(MAX_EMAIL).normalize('NFKC').pipe(z.email()).optional(),
+            phone: z.string().trim().max(MAX_PHONE).optional(),
+            postalAddress: z.string().trim().max(MAX_POSTAL_ADDRESS).optional(),
           })
           .strict()
           .optional(),
@@ -224,7 +231,7 @@ export const contract = {
     inquirySummary,
   ),
 
-  'customers.search': method(z.object({ query: z.string() }).strict(), z.array(customer)),
+  'customers.search': method(z.object({ query: z.string().max(200) }).strict(), z.array(customer)),
   'customers.get': method(id, customerDetail),
   /**
    * Amends a customer's registration details at their request (the policy's "amendment of
@@ -235,12 +242,17 @@ export const contract = {
     z
       .object({
         id: z.number().int().positive(),
-        name: z.string().trim().min(1, userMessage('enterName')).max(200),
-        email: z.string().trim().max(320),
-        phone: z.string().trim().max(100),
-        postalAddress: z.string().trim().max(1000),
-        /** The details as the form showed them: if they changed meanwhile (another window, another operator), nothing is overwritten. */
-        before: z.object({ name: z.string(), email: z.string().nullable(), phone: z.string().nullable(), postalAddress: z.string().nullable() }).strict(),
+        name: z.string().trim().min(1, userMessage('enterName')).max(MAX_NAME),
+        email: z.string().trim().max(MAX_EMAIL),
+        phone: z.string().trim().max(MAX_PHONE),
+        postalAddress: z.string().trim().max(MAX_POSTAL_ADDRESS),
+        /**
+         * The details as the form showed them: if they changed meanwhile (another window, another
+         * operator), nothing is overwritten. As stored, which may be longer than is typed now.
+         */
+        before: z
+          .object({ name: z.string().max(MAX_TEXT), email: z.string().max(MAX_TEXT).nullable(), phone: z.string().max(MAX_TEXT).nullable(), postalAddress: z.string().max(MAX_TEXT).nullable() })
+          .strict(),
         source: consentSource,
         sourceInquiryId: z.number().int().positive().optional(),
         evidence: z.string().trim().min(1, userMessage('describeAmendmentEvidence')).max(MAX_EVIDENCE),

@@ -16,22 +16,32 @@ export const MAX_SYNC_FOLDERS = 20;
 export const mailAuthMethod = z.enum(['password', 'oauth2']);
 export type MailAuthMethod = z.infer<typeof mailAuthMethod>;
 
+/** Limits on what is typed for an account: none of them is near, and a call too large for the loopback host's frame would drop every call in flight. */
+const MAX_LABEL = 200;
+/** A host name's longest (RFC 1035). */
+const MAX_HOST = 253;
+const MAX_ADDRESS = 320;
+const MAX_SECRET = 1000;
+/** OAuth2 tokens are opaque and some providers' (JWTs) run to a few kilobytes. */
+const MAX_TOKEN = 16_000;
+const MAX_URL = 2000;
+
 export const mailAccountInput = z.object({
   id: z.number().int().optional(),
-  label: z.string().trim().min(1, userMessage('enterText')),
-  imapHost: z.string().trim().min(1, userMessage('enterText')),
+  label: z.string().trim().min(1, userMessage('enterText')).max(MAX_LABEL),
+  imapHost: z.string().trim().min(1, userMessage('enterText')).max(MAX_HOST),
   imapPort: z.number().int().min(1).max(65535),
   imapTls: z.boolean(),
-  imapUser: z.string().trim().min(1, userMessage('enterText')),
+  imapUser: z.string().trim().min(1, userMessage('enterText')).max(MAX_ADDRESS),
   /** Omitted on edit to keep the stored password. */
-  imapPassword: z.string().min(1).optional(),
-  smtpHost: z.string().trim().min(1, userMessage('enterText')),
+  imapPassword: z.string().min(1).max(MAX_SECRET).optional(),
+  smtpHost: z.string().trim().min(1, userMessage('enterText')).max(MAX_HOST),
   smtpPort: z.number().int().min(1).max(65535),
   smtpTls: z.boolean(),
-  smtpUser: z.string().trim(),
-  smtpPassword: z.string().optional(),
-  fromAddress: z.email(),
-  fromName: z.string().trim(),
+  smtpUser: z.string().trim().max(MAX_ADDRESS),
+  smtpPassword: z.string().max(MAX_SECRET).optional(),
+  fromAddress: z.string().max(MAX_ADDRESS).pipe(z.email()),
+  fromName: z.string().trim().max(MAX_LABEL),
   /** IMAP folders to sync, each with its own cursor. Default ["INBOX"] on create; omitted on edit keeps the stored ones. */
   folders: z.array(imapFolderName).min(1, userMessage('chooseFolder')).max(MAX_SYNC_FOLDERS).optional(),
   /**
@@ -47,22 +57,22 @@ export const mailAccountInput = z.object({
    */
   authMethod: mailAuthMethod.optional(),
   /** The OAuth2 access token. Omitted on edit keeps the stored one. */
-  oauthAccessToken: z.string().trim().min(1, userMessage('enterText')).optional(),
+  oauthAccessToken: z.string().trim().min(1, userMessage('enterText')).max(MAX_TOKEN).optional(),
   /**
    * To renew an expired access token without staff (RFC 6749 refresh grant): the provider's token
    * endpoint, Madoguchi's client ID there (and secret, for providers that want one) and a refresh
    * token. Secrets omitted on edit are kept; '' removes them.
    */
-  oauthRefreshToken: z.string().trim().optional(),
-  oauthTokenUrl: z.union([z.url({ protocol: /^https?$/ }), z.literal('')]).optional(),
+  oauthRefreshToken: z.string().trim().max(MAX_TOKEN).optional(),
+  oauthTokenUrl: z.union([z.string().max(MAX_URL).pipe(z.url({ protocol: /^https?$/ })), z.literal('')]).optional(),
   oauthClientId: z.string().trim().max(500).optional(),
-  oauthClientSecret: z.string().trim().optional(),
+  oauthClientSecret: z.string().trim().max(MAX_SECRET).optional(),
   /**
    * To sign in with the provider from Madoguchi instead of pasting tokens (authorization code
    * with PKCE, RFC 7636, redirected to this computer): the provider's authorization endpoint and
    * the permissions to ask for (space-separated, e.g. "https://mail.google.com/"). '' removes them.
    */
-  oauthAuthorizeUrl: z.union([z.url({ protocol: /^https?$/ }), z.literal('')]).optional(),
+  oauthAuthorizeUrl: z.union([z.string().max(MAX_URL).pipe(z.url({ protocol: /^https?$/ })), z.literal('')]).optional(),
   oauthScope: z.string().trim().max(1000).optional(),
 });
 export type MailAccountInput = z.infer<typeof mailAccountInput>;

@@ -25,6 +25,17 @@ describe('the router refuses wrong calls with clear errors', () => {
     expect(result).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/outbox\.queue: body: /) } });
   });
 
+  it('refuses a field typed longer than anything staff type, naming it, so no call can outgrow the loopback host\'s frame', async () => {
+    const call = { channel: 'post', receivedAt: '2026-12-01T00:00:00.000Z', subject: '住所変更', body: '転居しました。' };
+    const address = await t.app.router.call('inquiries.logOffline', { ...call, newCustomer: { name: '山田 花子', postalAddress: '東京都'.repeat(500_000) } });
+    expect(address).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/inquiries\.logOffline: newCustomer\.postalAddress: /) } });
+    // The same limit as an amendment has: a customer logged with a name is one staff can amend.
+    const name = await t.app.router.call('inquiries.logOffline', { ...call, newCustomer: { name: 'あ'.repeat(201) } });
+    expect(name).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/newCustomer\.name: /) } });
+    expect(await t.app.router.call('customers.search', { query: 'x'.repeat(5000) })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await t.app.router.call('session.unlock', { passphrase: 'x'.repeat(2_000_000), operator: '佐藤' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+  });
+
   it('refuses unknown methods and extra fields', async () => {
     expect(await t.app.router.call('fs.readFile', { path: '/etc/passwd' })).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
     expect(await t.app.router.call('__proto__', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
