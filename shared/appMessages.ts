@@ -258,6 +258,10 @@ export const APP_MESSAGES = {
     en: 'Not connected to Madoguchi, so "{method}" was not run. Reconnecting: try again in a moment.',
     ja: '窓口に接続していないため、「{method}」は実行されませんでした。再接続しています。少ししてから、もう一度試してください。',
   },
+  hostNotMadoguchi: {
+    en: 'This window is no longer connected to Madoguchi: what answers at its address is not the Madoguchi that opened it (it stopped or started again). Nothing was sent to it. Open Madoguchi from the link the host printed.',
+    ja: 'この画面は窓口に接続されていません。このアドレスで応答しているのは、この画面を開いた窓口ではありません（停止したか、起動し直しました）。何も送っていません。ホストが表示したリンクから窓口を開き直してください。',
+  },
   noAccessToken: {
     en: 'This page was opened without its access token. Open Madoguchi from the link the host printed (it ends with #token=…).',
     ja: 'このページはアクセストークンなしで開かれました。ホストが表示したリンク（末尾が #token=…）から窓口を開いてください。',

@@ -1,10 +1,11 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { CallFrame, ReplyFrame } from '../../shared/contract';
+import { CHALLENGE_PATTERN, HANDSHAKE_REFUSED, HOST_PROOF, isAuthFrame, WINDOW_PROOF, type HelloFrame } from '../../shared/loopbackHandshake';
 import type { Router } from '../app/router';
 import type { Logger } from '../logging/logger';
 
@@ -46,7 +47,8 @@ const CSP =
 /**
  * Serves the same renderer and the same IPC contract as the Electron shell, to a browser on this
  * computer only: it listens on 127.0.0.1, accepts only requests addressed to 127.0.0.1:PORT (no
- * DNS rebinding), and the WebSocket needs the per-launch random token and our own Origin.
+ * DNS rebinding), and the WebSocket needs our own Origin and a window that proves it holds the
+ * per-launch random token (shared/loopbackHandshake.ts), which never goes over the socket.
  */
 export async function startLoopbackHost({ router, rendererDir, port = 0, logger }: LoopbackHostOptions): Promise<LoopbackHost> {
   const token = randomBytes(32).toString('base64url');
@@ -72,16 +74,15 @@ export async function startLoopbackHost({ router, rendererDir, port = 0, logger 
       socket.destroy();
       return;
     }
-    const given = Buffer.from(url.searchParams.get('token') ?? '');
-    const expected = Buffer.from(token);
-    const tokenOk = given.length === expected.length && timingSafeEqual(given, expected);
-    if (url.pathname !== '/ipc' || !tokenOk || req.headers.origin !== origin || req.headers.host !== hostHeader) {
-      logger.warn('host.ws_refused', { path: url.pathname, tokenOk });
+    const challenge = url.searchParams.get('challenge') ?? '';
+    const challengeOk = CHALLENGE_PATTERN.test(challenge);
+    if (url.pathname !== '/ipc' || !challengeOk || req.headers.origin !== origin || req.headers.host !== hostHeader) {
+      logger.warn('host.ws_refused', { path: url.pathname, challengeOk });
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serveConnection(ws, router, logger));
+    wss.handleUpgrade(req, socket, head, (ws) => handshake(ws, token, challenge, logger, () => serveConnection(ws, router, logger)));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -102,6 +103,42 @@ export async function startLoopbackHost({ router, rendererDir, port = 0, logger 
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** How long a window has to prove itself before its socket is closed. */
+const HANDSHAKE_MS = 10_000;
+
+/**
+ * Proves the host knows the token, then waits for the window to prove it does: only then is the
+ * connection served (`serve`). Anything else first, or nothing in time, closes it.
+ */
+function handshake(ws: WebSocket, token: string, windowChallenge: string, logger: Logger, serve: () => void): void {
+  const challenge = randomBytes(16).toString('base64url');
+  const hello: HelloFrame = { handshake: 'hello', proof: proofOf(token, HOST_PROOF + windowChallenge), challenge };
+  const expected = Buffer.from(proofOf(token, WINDOW_PROOF + challenge));
+  const timer = setTimeout(() => ws.terminate(), HANDSHAKE_MS);
+  ws.on('error', () => undefined);
+  ws.once('message', (data) => {
+    clearTimeout(timer);
+    let frame: unknown = null;
+    try {
+      frame = JSON.parse(data.toString());
+    } catch {
+      // Not JSON: refused below.
+    }
+    const given = Buffer.from(isAuthFrame(frame) ? frame.proof : '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      logger.warn('host.ws_refused', { path: '/ipc', proofOk: false });
+      ws.close(HANDSHAKE_REFUSED, 'Forbidden');
+      return;
+    }
+    serve();
+  });
+  ws.send(JSON.stringify(hello));
+}
+
+function proofOf(token: string, message: string): string {
+  return createHmac('sha256', Buffer.from(token, 'utf8')).update(message, 'utf8').digest('base64url');
 }
 
 function serveConnection(ws: WebSocket, router: Router, logger: Logger): void {

@@ -51,7 +51,7 @@ function chooseTransport(): Transport {
   const token = takeLoopbackToken();
   if (!token) return noTransport();
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return createSocketTransport({ url: `${scheme}://${location.host}/ipc?token=${encodeURIComponent(token)}` });
+  return createSocketTransport({ url: `${scheme}://${location.host}/ipc`, token });
 }
 
 function getTransport(): Transport {

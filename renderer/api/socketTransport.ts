@@ -1,4 +1,5 @@
 import type { CallFrame, ReplyFrame } from '../../shared/contract';
+import { HOST_PROOF, isHelloFrame, WINDOW_PROOF, type AuthFrame } from '../../shared/loopbackHandshake';
 import type { PushFrame } from '../../shared/pushes';
 import type { Result } from '../../shared/result';
 import { TransportError, type ConnectionState, type Transport } from './transport';
@@ -12,8 +13,10 @@ interface Pending {
 }
 
 export interface SocketTransportOptions {
-  /** Full ws:// URL including the token. */
+  /** The host's ws:// URL (…/ipc), without the token: the token never goes over the socket. */
   url: string;
+  /** The per-launch token, which the window and the host prove to each other they hold (shared/loopbackHandshake.ts). */
+  token: string;
   /** Injected for tests; the browser's WebSocket otherwise. */
   WebSocketImpl?: typeof WebSocket;
   /** Delay before the n-th reconnect attempt (n from 1). */
@@ -27,7 +30,9 @@ const defaultBackoff = (attempt: number) => Math.min(5000, 250 * 2 ** (attempt -
  * text. When the socket drops, every call that has not been answered is rejected at once with
  * a clear message (the action may or may not have happened), and the socket reconnects with
  * backoff. Calls made while a connection is being opened wait for it; calls made while there
- * is no connection at all are refused instead of hanging.
+ * is no connection at all are refused instead of hanging. Nothing is sent on a socket until the
+ * host proved it holds the token (shared/loopbackHandshake.ts); a socket that fails to is closed and
+ * the transport stops reconnecting, since what answers there is not the host that opened the window.
  */
 export function createSocketTransport(options: SocketTransportOptions): Transport & { close(): void } {
   const WebSocketImpl = options.WebSocketImpl ?? WebSocket;
@@ -41,6 +46,8 @@ export function createSocketTransport(options: SocketTransportOptions): Transpor
   let attempts = 0;
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   let closedByUs = false;
+  /** The socket's host proved it holds the token, and this window answered: calls may go. */
+  let proven = false;
 
   const setState = (next: ConnectionState) => {
     if (next === state) return;
@@ -49,7 +56,7 @@ export function createSocketTransport(options: SocketTransportOptions): Transpor
   };
 
   const send = (entry: Pending, frame: CallFrame) => {
-    if (socket && socket.readyState === WebSocketImpl.OPEN) {
+    if (socket && socket.readyState === WebSocketImpl.OPEN && proven) {
       socket.send(JSON.stringify(frame));
       entry.sent = true;
     }
@@ -68,29 +75,59 @@ export function createSocketTransport(options: SocketTransportOptions): Transpor
     outbox.clear();
   };
 
+  /** What answers is not the host that opened this window: nothing more goes to it, and no reconnecting. */
+  const refuse = (ws: WebSocket) => {
+    closedByUs = true;
+    socket = null;
+    ws.close();
+    for (const [id, entry] of pending) {
+      entry.reject(new TransportError('DISCONNECTED', userMessage('hostNotMadoguchi')));
+      pending.delete(id);
+    }
+    outbox.clear();
+    setState('refused');
+  };
+
+  /** Step 2 of the handshake: the host's proof checked, this window's sent; then what waited goes. */
+  const answerHello = async (ws: WebSocket, challenge: string, frame: unknown) => {
+    if (!isHelloFrame(frame) || frame.proof !== (await proofOf(options.token, HOST_PROOF + challenge))) return refuse(ws);
+    const auth: AuthFrame = { handshake: 'auth', proof: await proofOf(options.token, WINDOW_PROOF + frame.challenge) };
+    if (socket !== ws || ws.readyState !== WebSocketImpl.OPEN) return;
+    ws.send(JSON.stringify(auth));
+    proven = true;
+    attempts = 0;
+    setState('open');
+    for (const [id, frame] of outbox) {
+      const entry = pending.get(id);
+      if (entry) send(entry, frame);
+    }
+    outbox.clear();
+  };
+
   const connect = () => {
     reconnectTimer = null;
-    const ws = new WebSocketImpl(options.url);
+    proven = false;
+    const challenge = randomChallenge();
+    const ws = new WebSocketImpl(`${options.url}?challenge=${challenge}`);
     socket = ws;
-    ws.addEventListener('open', () => {
-      if (socket !== ws) return;
-      attempts = 0;
-      setState('open');
-      for (const [id, frame] of outbox) {
-        const entry = pending.get(id);
-        if (entry) send(entry, frame);
-      }
-      outbox.clear();
-    });
+    let helloSeen = false;
     ws.addEventListener('message', (event: MessageEvent) => {
       if (socket !== ws || typeof event.data !== 'string') return;
       let frame: unknown;
       try {
         frame = JSON.parse(event.data);
       } catch {
+        if (!helloSeen) return refuse(ws);
         console.warn('Madoguchi: ignored a frame that is not JSON');
         return;
       }
+      // The first frame is the host's proof; nothing else counts until it is checked.
+      if (!helloSeen) {
+        helloSeen = true;
+        void answerHello(ws, challenge, frame).catch(() => refuse(ws));
+        return;
+      }
+      if (!proven) return;
       if (isReplyFrame(frame)) {
         const entry = pending.get(frame.id);
         if (!entry) return;
@@ -103,6 +140,7 @@ export function createSocketTransport(options: SocketTransportOptions): Transpor
     ws.addEventListener('close', () => {
       if (socket !== ws) return;
       socket = null;
+      proven = false;
       failAll();
       if (closedByUs) return;
       setState('reconnecting');
@@ -122,11 +160,11 @@ export function createSocketTransport(options: SocketTransportOptions): Transpor
         const frame: CallFrame = { id, method, input };
         const entry: Pending = { method, sent: false, resolve, reject };
         if (!socket) {
-          reject(new TransportError('DISCONNECTED', userMessage('callNotConnected', { method })));
+          reject(new TransportError('DISCONNECTED', userMessage(state === 'refused' ? 'hostNotMadoguchi' : 'callNotConnected', { method })));
           return;
         }
         pending.set(id, entry);
-        if (socket.readyState === WebSocketImpl.OPEN) send(entry, frame);
+        if (socket.readyState === WebSocketImpl.OPEN && proven) send(entry, frame);
         else outbox.set(id, frame);
       });
     },
@@ -145,6 +183,22 @@ export function createSocketTransport(options: SocketTransportOptions): Transpor
       socket?.close();
     },
   };
+}
+
+/** 16 random bytes, base64url: the window's challenge to the host. */
+function randomChallenge(): string {
+  return base64url(crypto.getRandomValues(new Uint8Array(16)));
+}
+
+/** HMAC-SHA-256 of `message` keyed with the token (WebCrypto: loopback pages are a secure context), base64url. */
+async function proofOf(token: string, message: string): Promise<string> {
+  const encoder = new TextEncoder();
+  const key = await crypto.subtle.importKey('raw', encoder.encode(token), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return base64url(new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(message))));
+}
+
+function base64url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 function isReplyFrame(value: unknown): value is ReplyFrame {

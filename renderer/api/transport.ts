@@ -1,7 +1,8 @@
 import type { PushFrame } from '../../shared/pushes';
 import type { Result } from '../../shared/result';
 
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
+/** `refused`: what answers at the host's address is not the host that opened the window (see shared/loopbackHandshake.ts): no more reconnecting. */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'refused';
 
 /**
  * A way to carry contract calls to the main process. The client is the same over every

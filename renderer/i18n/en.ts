@@ -26,6 +26,7 @@ export const en: Messages = {
     connecting: 'Connecting…',
     open: 'Connected',
     reconnecting: 'Connection lost. Reconnecting…',
+    refused: 'Not connected: open Madoguchi again from the link the host printed',
   },
   fields: {
     subject: 'Subject',

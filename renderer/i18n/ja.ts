@@ -32,6 +32,7 @@ export const ja = {
     connecting: '接続中…',
     open: '接続済み',
     reconnecting: '接続が切れました。再接続しています…',
+    refused: '未接続です。ホストが表示したリンクから窓口を開き直してください',
   },
   /** Names of what staff type, as a problem with it names it ("件名: 空白だけでなく…"). */
   fields: {

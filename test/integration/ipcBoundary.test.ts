@@ -3,9 +3,12 @@ import { request } from 'node:http';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { createHmac } from 'node:crypto';
+import WebSocket, { WebSocketServer } from 'ws';
 import { startLoopbackHost, type LoopbackHost } from '../../electron/host/loopbackHost';
 import { createLogger } from '../../electron/logging/logger';
+import { createSocketTransport } from '../../renderer/api/socketTransport';
+import { HANDSHAKE_REFUSED, HOST_PROOF, WINDOW_PROOF } from '../../shared/loopbackHandshake';
 import { startTestApp, type TestApp } from '../support/testApp';
 
 describe('the router refuses wrong calls with clear errors', () => {
@@ -97,6 +100,22 @@ describe('the loopback host', () => {
     });
   }
 
+  const hmac = (token: string, message: string) => createHmac('sha256', token).update(message).digest('base64url');
+  const CHALLENGE = 'window-challenge-0123456789';
+
+  /** A socket as a window opens it, once the host proved it holds `token` and the window answered with the same. */
+  async function windowSession(withToken = token()): Promise<WebSocket> {
+    // Listening before it opens: the host's hello may come in the same read as the upgrade's answer.
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ipc?challenge=${CHALLENGE}`, { headers: { origin: origin() } });
+    const hello = await new Promise<{ proof: string; challenge: string }>((resolve, reject) => {
+      ws.once('message', (data) => resolve(JSON.parse(data.toString())));
+      ws.once('error', reject);
+    });
+    expect(hello.proof).toBe(hmac(token(), HOST_PROOF + CHALLENGE));
+    ws.send(JSON.stringify({ handshake: 'auth', proof: hmac(withToken, WINDOW_PROOF + hello.challenge) }));
+    return ws;
+  }
+
   it('listens on 127.0.0.1 only and serves the renderer with a strict CSP', async () => {
     expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{40,}$/);
     const res = await fetch(origin() + '/');
@@ -111,7 +130,7 @@ describe('the loopback host', () => {
   });
 
   it('answers calls over the WebSocket with the token and our origin, and pushes changes', async () => {
-    const ws = await connect(`?token=${token()}`, { origin: origin() });
+    const ws = await windowSession();
     const frames: unknown[] = [];
     ws.on('message', (data) => frames.push(JSON.parse(data.toString())));
     ws.send(JSON.stringify({ id: 7, method: 'inquiries.logOffline', input: { channel: 'fax', newCustomer: { name: '高橋' }, receivedAt: '2026-11-24T00:00:00Z', subject: 'FAX', body: '注文書' } }));
@@ -124,10 +143,54 @@ describe('the loopback host', () => {
     ws.close();
   });
 
-  it('refuses a WebSocket without the token, with a wrong token, or from another origin', async () => {
+  it('refuses a WebSocket without a challenge or from another origin, and serves nothing to a window that cannot prove it holds the token', async () => {
     await expect(connect('', { origin: origin() })).rejects.toThrow(/403/);
-    await expect(connect('?token=guess', { origin: origin() })).rejects.toThrow(/403/);
-    await expect(connect(`?token=${token()}`, { origin: 'http://evil.example' })).rejects.toThrow(/403/);
+    await expect(connect('?challenge=short', { origin: origin() })).rejects.toThrow(/403/);
+    await expect(connect(`?challenge=${CHALLENGE}`, { origin: 'http://evil.example' })).rejects.toThrow(/403/);
+    // The old way, the token in the address, opens nothing either.
+    await expect(connect(`?token=${token()}`, { origin: origin() })).rejects.toThrow(/403/);
+
+    const guessing = await windowSession('guess');
+    const frames: unknown[] = [];
+    guessing.on('message', (data) => frames.push(JSON.parse(data.toString())));
+    const closed = new Promise<number>((resolve) => guessing.once('close', (code) => resolve(code)));
+    guessing.send(JSON.stringify({ id: 1, method: 'inquiries.list', input: {} }));
+    expect(await closed).toBe(HANDSHAKE_REFUSED);
+    expect(frames).toEqual([]);
+  });
+
+  it('a window whose host stopped sends nothing, and stops reconnecting, when another program takes the port: the token never went over the socket', async () => {
+    class WindowSocket extends WebSocket {
+      constructor(url: string) {
+        super(url, { headers: { origin: origin() } });
+      }
+    }
+    const window = createSocketTransport({ url: `ws://127.0.0.1:${host.port}/ipc`, token: token(), WebSocketImpl: WindowSocket as unknown as typeof globalThis.WebSocket, backoffMs: () => 100 });
+    await expect.poll(() => window.connectionState()).toBe('open');
+    await expect(window.call('session.status', {})).resolves.toMatchObject({ ok: true });
+
+    await host.close();
+    const port = host.port;
+    const impostor = new WebSocketServer({ host: '127.0.0.1', port });
+    const seen: string[] = [];
+    impostor.on('connection', (ws, req) => {
+      seen.push(req.url ?? '');
+      ws.on('message', (data) => seen.push(data.toString()));
+      // Whatever it claims: it does not hold the token.
+      ws.send(JSON.stringify({ handshake: 'hello', proof: hmac('guess', 'anything'), challenge: CHALLENGE }));
+    });
+    try {
+      await expect.poll(() => window.connectionState(), { timeout: 10_000 }).toBe('refused');
+      await expect(window.call('session.unlock', { passphrase: 'correct horse battery staple', operator: '佐藤' })).rejects.toThrow(/not the Madoguchi that opened it/);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      // One connection, which carried a challenge and nothing else.
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toMatch(/^\/ipc\?challenge=[\w-]{22}$/);
+      expect(seen.join()).not.toContain(token());
+    } finally {
+      window.close();
+      await new Promise<void>((resolve) => impostor.close(() => resolve()));
+    }
   });
 
   /** A raw HTTP request as a hostile page or program could send it: the status line of the answer, or the error. */
@@ -151,7 +214,7 @@ describe('the loopback host', () => {
     expect(await rawRequest(['GET http://a:b/ipc HTTP/1.1', hostLine, ...upgrade])).toMatch(/^HTTP\/1\.1 (?:400|403)/);
 
     // A frame over 4 MiB ends that connection only.
-    const big = await connect(`?token=${token()}`, { origin: origin() });
+    const big = await windowSession();
     const closed = new Promise<number>((resolve) => big.once('close', (code) => resolve(code)));
     big.on('error', () => undefined);
     big.send(JSON.stringify({ id: 1, method: 'inquiries.reply', input: { inquiryId: 1, body: 'あ'.repeat(1_500_000) } }));
@@ -159,7 +222,7 @@ describe('the loopback host', () => {
 
     // Still serving: the page, and calls on a new connection.
     expect((await fetch(origin() + '/')).status).toBe(200);
-    const ws = await connect(`?token=${token()}`, { origin: origin() });
+    const ws = await windowSession();
     const answer = new Promise<unknown>((resolve) => ws.once('message', (data) => resolve(JSON.parse(data.toString()))));
     ws.send(JSON.stringify({ id: 2, method: 'session.status', input: {} }));
     expect(await answer).toMatchObject({ id: 2, result: { ok: true } });
