@@ -8,16 +8,23 @@ export interface TemplateValues {
   operator: string;
 }
 
-const KNOWN_PLACEHOLDER = /\{\{\s*(customerName|inquiryNumber|operator)\s*\}\}/g;
+/** A placeholder; one written \{{…}} is text to send as it is (a customer's "{{ price }}" quoted back), not one. */
+const KNOWN_PLACEHOLDER = /(?<!\\)\{\{\s*(customerName|inquiryNumber|operator)\s*\}\}/g;
+const ANY_PLACEHOLDER = /(?<!\\)\{\{[^{}\n]*\}\}/g;
 
-/** Replaces {{customerName}}, {{inquiryNumber}} and {{operator}}; other text (and unknown {{…}}) stays as written. */
+/** Replaces {{customerName}}, {{inquiryNumber}} and {{operator}}; other text (and unknown {{…}}, and \{{…}}) stays as written. */
 export function fillTemplate(body: string, values: TemplateValues): string {
   return body.replace(KNOWN_PLACEHOLDER, (_, key: keyof TemplateValues) => String(values[key]));
 }
 
 /** Placeholders written wrong ({{customername}}, {{ 顧客名 }}): they would reach the customer as they are. */
 export function unknownPlaceholders(text: string): string[] {
-  return [...new Set(text.replace(KNOWN_PLACEHOLDER, '').match(/\{\{[^{}\n]*\}\}/g) ?? [])];
+  return [...new Set(text.replace(KNOWN_PLACEHOLDER, '').match(ANY_PLACEHOLDER) ?? [])];
+}
+
+/** The text as the customer reads it: braces written \{{ to be sent as they are lose the backslash. Applied last, once placeholders are checked and filled. */
+export function literalBraces(text: string): string {
+  return text.replace(/\\\{\{/g, '{{');
 }
 
 /** What to tell staff about such placeholders, or null when there are none. */

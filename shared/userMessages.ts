@@ -140,8 +140,8 @@ const MAIL_MESSAGES = {
     ja: '{reason} 返信は未送信のまま送信待ちに残っています。問題を直してから、送信待ちから送ってください。',
   },
   unknownPlaceholder: {
-    en: '{names} is not a placeholder Madoguchi fills in: write one of {known}, or remove it.',
-    ja: '{names} は窓口が差し込む項目ではありません。{known} のいずれかに直すか、削除してください。',
+    en: '{names} is not a placeholder Madoguchi fills in: write one of {known}, or remove it. To send the braces as they are, write a backslash before them: \\{{ … }}.',
+    ja: '{names} は窓口が差し込む項目ではありません。{known} のいずれかに直すか、削除してください。括弧をそのまま送るには、前に \\ を付けてください: \\{{ … }}。',
   },
   replyAlreadySent: { en: 'This reply has already been sent: it can no longer be taken back.', ja: 'この返信は送信済みのため、取り消せません。' },
   replyBeingSent: { en: 'This reply is being sent right now: it can no longer be taken back.', ja: 'この返信は送信中のため、取り消せません。' },

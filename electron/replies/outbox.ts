@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MethodInput } from '../../shared/contract';
 import type { Message, OutboxItem } from '../../shared/domain';
 import { maskCardNumbers } from '../../shared/cardMask';
-import { fillTemplate, unknownPlaceholderProblem } from '../../shared/replyText';
+import { fillTemplate, literalBraces, unknownPlaceholderProblem } from '../../shared/replyText';
 import { AppError } from '../../shared/result';
 import type { Workspace } from '../app/workspace';
 import type { OutboxTable } from '../db/schema';
@@ -139,7 +139,7 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
         inquiryId: input.inquiryId,
         threadSeenUpTo: latest,
         // A placeholder written right but by hand (pasted from a template's text) is filled in too, not sent in braces.
-        body: maskCardNumbers(customer ? fillTemplate(input.body, { customerName: customer.name, inquiryNumber: input.inquiryId, operator: ws.operator }) : input.body),
+        body: maskCardNumbers(literalBraces(customer ? fillTemplate(input.body, { customerName: customer.name, inquiryNumber: input.inquiryId, operator: ws.operator }) : input.body)),
         quoteOriginal: input.quoteOriginal === false ? 0 : 1,
         status,
         attempts: status === 'sending' ? 1 : 0,

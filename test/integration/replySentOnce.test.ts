@@ -234,6 +234,9 @@ describe('a reply reaches the customer once: never sent again after the server m
       message: expect.stringMatching(/\{\{customername\}\}.*\{\{customerName\}\}/),
     });
     expect(await t.call('outbox.list', { inquiryId })).toEqual([]);
+    // Braces written with a backslash go as they are: a customer's "{{ price }}" quoted back.
+    const quoted = await t.call('outbox.queue', { inquiryId, body: 'ページに \\{{ price }}円 と表示される件、確認します。', quoteOriginal: false });
+    expect(quoted.body).toBe('ページに {{ price }}円 と表示される件、確認します。');
   });
 
   it('does not retry a refused SMTP login, which could lock the account: staff fix it and send again', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isDangerousAttachment } from '../../shared/attachmentRisk';
-import { composeReplyText, fillTemplate, quoteOriginal, replyLanguage, unknownPlaceholders } from '../../shared/replyText';
+import { composeReplyText, fillTemplate, literalBraces, quoteOriginal, replyLanguage, unknownPlaceholders } from '../../shared/replyText';
 
 describe('reply text: templates, quoting and signature', () => {
   it('fills the three placeholders and leaves other text and unknown placeholders alone', () => {
@@ -12,6 +12,13 @@ describe('reply text: templates, quoting and signature', () => {
   it('finds placeholders written wrong, which would reach the customer as they are', () => {
     expect(unknownPlaceholders('{{customername}}様 {{ 顧客名 }} {{customerName}} {{ operator }} {{customername}}')).toEqual(['{{customername}}', '{{ 顧客名 }}']);
     expect(unknownPlaceholders('{{customerName}}様、{{inquiryNumber}} 担当 {{operator}}')).toEqual([]);
+  });
+
+  it('sends braces written with a backslash as they are: a customer\'s "{{ price }}" quoted back is no placeholder', () => {
+    const typed = 'ページに \\{{ price }}円 と表示される件、\\{{customerName}} も含めて確認します。{{customerName}}様';
+    expect(unknownPlaceholders(typed)).toEqual([]);
+    const filled = fillTemplate(typed, { customerName: '山田 花子', inquiryNumber: 12, operator: '佐藤' });
+    expect(literalBraces(filled)).toBe('ページに {{ price }}円 と表示される件、{{customerName}} も含めて確認します。山田 花子様');
   });
 
   it('quotes every line with "> " under a Tokyo-time attribution line in the reply\'s language', () => {

@@ -26,7 +26,7 @@ describe('messages from the main process, in the staff\'s language', () => {
     expect(localizeUserMessage(userMessage('smtpAuthFailed', { user: userMessage('noUserName') }), 'ja')).toBe('SMTP サーバーにログインできませんでした（（ユーザー名なし））。ユーザー名とパスワードを確認してください。');
     expect(localizeUserMessage(userMessage('tlsRefused', { code: userMessage('tlsErrorWithoutCode') }), 'ja')).toContain('（TLS エラー）');
     const notQueued = userMessage('replyNotQueued', { problem: unknownPlaceholderProblem('{{customername}}様、{{customerName}}') ?? '' });
-    expect(localizeUserMessage(notQueued, 'ja')).toBe('返信を送信待ちにできませんでした。{{customername}} は窓口が差し込む項目ではありません。{{customerName}} {{inquiryNumber}} {{operator}} のいずれかに直すか、削除してください。');
+    expect(localizeUserMessage(notQueued, 'ja')).toBe('返信を送信待ちにできませんでした。{{customername}} は窓口が差し込む項目ではありません。{{customerName}} {{inquiryNumber}} {{operator}} のいずれかに直すか、削除してください。括弧をそのまま送るには、前に \\ を付けてください: \\{{ … }}。');
   });
 
   it('translates each folder of a sync that failed in several, and leaves what it does not know as it came', () => {
