@@ -35,10 +35,12 @@ export function maskCardNumbersInHtml(html: string): string {
   };
 
   let lowerCase: string | null = null;
+  /** Inside a textarea, title, xmp… up to here: no tags, only text (see TEXT_ONLY). */
+  let textUntil = -1;
   let i = 0;
   while (i < html.length) {
     const ch = html[i] as string;
-    if (ch === '<' && /[a-zA-Z/!?]/.test(html[i + 1] ?? '')) {
+    if (ch === '<' && i >= textUntil && /[a-zA-Z/!?]/.test(html[i + 1] ?? '')) {
       const end = tagEnd(html, i);
       const tag = html.slice(i, end);
       const name = /^<\/?([a-zA-Z][a-zA-Z0-9]*)/.exec(tag)?.[1]?.toLowerCase();
@@ -54,6 +56,14 @@ export function maskCardNumbersInHtml(html: string): string {
         const maskedContent = maskCardNumbers(content);
         if (maskedContent !== content) maskedTags.set(end, { end: i, by: maskedContent });
         continue;
+      }
+      if (name && !tag.startsWith('</') && TEXT_ONLY.has(name)) {
+        // What looks like a tag inside is text a browser shows ("<style>" typed into a textarea): read as text up to the closing tag.
+        lowerCase ??= html.toLowerCase();
+        const closing = new RegExp(`</${name}[\\t\\n\\f\\r />]`, 'g');
+        closing.lastIndex = end;
+        const close = name === 'plaintext' ? null : closing.exec(lowerCase);
+        textUntil = close ? close.index : html.length;
       }
       if (name && !INLINE_TAGS.has(name)) see(' ', i, end);
       i = end;
@@ -97,6 +107,9 @@ export function maskCardNumbersInHtml(html: string): string {
 export function htmlContainsCardNumber(html: string): boolean {
   return maskCardNumbersInHtml(html) !== html;
 }
+
+/** Elements whose content is text, not markup, up to their closing tag (HTML's RCDATA and RAWTEXT elements, and plaintext to the end). */
+const TEXT_ONLY = new Set(['textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext']);
 
 /** Tags that do not break a line or a word: text on both sides runs together on screen. */
 const INLINE_TAGS = new Set(['a', 'abbr', 'b', 'bdi', 'bdo', 'cite', 'code', 'data', 'dfn', 'em', 'font', 'i', 'kbd', 'mark', 'q', 's', 'samp', 'small', 'span', 'strike', 'strong', 'sub', 'sup', 'time', 'tt', 'u', 'var', 'wbr', 'o', 'nobr']);
@@ -165,21 +178,38 @@ function isSpace(ch: string): boolean {
   return /^[\s\u00a0\u2000-\u200b\u202f]$/.test(ch);
 }
 
-/** Where the tag starting at `start` ends (after its ">"), quoted attribute values read whole. */
+/**
+ * Where the tag starting at `start` ends (after its ">"), as HTML's tokenizer reads it: a comment
+ * at "-->" or "--!>" ("<!-->" and "<!--->" are whole, empty comments); a bogus comment ("<?…",
+ * "<!…", "</" and no letter) at the first ">", quotes or not; a tag at the first ">" outside a
+ * quoted attribute value (a quote counts only where a value starts, after "=").
+ */
 function tagEnd(html: string, start: number): number {
   if (html.startsWith('<!--', start)) {
-    const close = html.indexOf('-->', start + 4);
-    return close < 0 ? html.length : close + 3;
+    if (html.startsWith('<!-->', start)) return start + 5;
+    if (html.startsWith('<!--->', start)) return start + 6;
+    const ends = [html.indexOf('-->', start + 4), html.indexOf('--!>', start + 4)].filter((at) => at >= 0);
+    if (ends.length === 0) return html.length;
+    const close = Math.min(...ends);
+    return close + (html.startsWith('-->', close) ? 3 : 4);
   }
-  let quote: string | null = null;
+  const bogus = html[start + 1] === '?' || html[start + 1] === '!' || (html[start + 1] === '/' && !/[a-zA-Z]/.test(html[start + 2] ?? ''));
+  if (bogus) {
+    const close = html.indexOf('>', start + 1);
+    return close < 0 ? html.length : close + 1;
+  }
   for (let i = start + 1; i < html.length; i++) {
     const ch = html[i];
-    if (quote) {
-      if (ch === quote) quote = null;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-    } else if (ch === '>') {
-      return i + 1;
+    if (ch === '>') return i + 1;
+    if (ch !== '=') continue;
+    // A value: quoted, it runs to its closing quote, ">" and all.
+    let at = i + 1;
+    while (at < html.length && /[\t\n\f\r ]/.test(html[at] as string)) at++;
+    const quote = html[at];
+    if (quote === '"' || quote === "'") {
+      const close = html.indexOf(quote, at + 1);
+      if (close < 0) return html.length;
+      i = close;
     }
   }
   return html.length;

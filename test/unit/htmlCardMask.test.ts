@@ -28,6 +28,32 @@ describe('card numbers in HTML mail, as a reader sees them', () => {
     }
   });
 
+  it('reads comments, bogus comments, quotes and text-only elements as a browser does, so nothing shown is taken for markup', () => {
+    const shapes = [
+      // "<!-->" is a whole, empty comment: what follows is text.
+      '<p>4111 <!-->1111 1111 1111<!-- --></p>',
+      '<p>4111 <!--->1111 1111 1111<!-- --></p>',
+      // A bogus comment ends at the first ">", quotes or not.
+      '<p>4111 <?">1111 1111 1111<?"></p>',
+      '<p>4111 </ ">1111 1111 1111 </ "></p>',
+      '<p>4111 <!x ">1111 1111 1111 <!x "></p>',
+      // A quote that starts no value (no "=") is part of a name: the tag ends at the first ">".
+      '<p><b "x>4111 1111 1111 1111 <i "></b></p>',
+      // What looks like a tag in a textarea or xmp is text: the number after it is not inside a style.
+      '<textarea><style></textarea><p>4111<b></b>1111<b></b>1111<b></b>1111</p>',
+      '<xmp><style></xmp><p>4111<b></b>1111<b></b>1111<b></b>1111</p>',
+      // A comment closed by "--!>".
+      '<p>4111 <!-- x --!>1111 1111 1111 <!-- --></p>',
+    ];
+    for (const html of shapes) {
+      const masked = maskCardNumbersInHtml(html);
+      expect(masked, html).not.toContain('4111');
+      expect(masked.match(/1111/g) ?? [], html).toHaveLength(1);
+    }
+    // A closing tag's name must end there: "</textareax" closes nothing, and what follows is still the textarea's text.
+    expect(maskCardNumbersInHtml('<textarea></textareax><style></textarea>4111 1111 1111 1111')).toBe('<textarea></textareax><style></textarea>**** **** **** 1111');
+  });
+
   it('masks a number broken by <br> between groups, and one in an attribute value', () => {
     expect(maskCardNumbersInHtml('4111 1111<br>1111 1111')).toBe('**** ****<br>**** 1111');
     expect(maskCardNumbersInHtml('<a href="https://pay.example/?card=4111111111111111">支払い</a>')).toBe('<a href="https://pay.example/?card=************1111">支払い</a>');
