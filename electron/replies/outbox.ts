@@ -272,7 +272,17 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
     .updateTable('outbox')
     .set({ status: 'failed', lastError: userMessage('replyInterrupted'), mayHaveGone: 1 })
     .where('status', '=', 'sending')
-    .execute();
+    .execute()
+    // A reply queued just before Madoguchi closed gets its undo window again, rather than going at the first tick unseen.
+    .then(() =>
+      ws.db
+        .updateTable('outbox')
+        .set({ sendAt: at(clock() + undoMs) })
+        .where('status', '=', 'queued')
+        .where('attempts', '=', 0)
+        .where('sendAt', '<', at(clock() + undoMs))
+        .execute(),
+    );
   const timer = setInterval(() => void interrupted.then(kick), options.tickMs ?? 500);
   timer.unref?.();
 
@@ -344,6 +354,8 @@ export function createOutbox(ws: Workspace, options: OutboxOptions = {}): Outbox
       return toItem(row);
     },
     async list(inquiryId) {
+      // As the start left them: an interrupted send marked, a waiting reply's undo window given back.
+      await interrupted;
       // Sent replies whose copy could not be stored in the Sent folder stay listed for a day, to say so;
       // those sent but not stored in the thread, for good: the outbox is where their text is.
       const since = new Date(clock() - SENT_COPY_WARNING_MS).toISOString();
