@@ -43,7 +43,8 @@ export function maskCardNumbersInHtml(html: string): string {
     if (ch === '<' && i >= textUntil && /[a-zA-Z/!?]/.test(html[i + 1] ?? '')) {
       const end = tagEnd(html, i);
       const tag = html.slice(i, end);
-      const name = /^<\/?([a-zA-Z][a-zA-Z0-9]*)/.exec(tag)?.[1]?.toLowerCase();
+      // The whole name, as the tokenizer reads it ("title-bar" is no title).
+      const name = /^<\/?([a-zA-Z][^\t\n\f\r />]*)/.exec(tag)?.[1]?.toLowerCase();
       const masked = maskTag(tag);
       if (masked !== tag) maskedTags.set(i, { end, by: masked });
       if (name && !tag.startsWith('</') && (name === 'script' || name === 'style')) {
@@ -182,7 +183,8 @@ function isSpace(ch: string): boolean {
  * Where the tag starting at `start` ends (after its ">"), as HTML's tokenizer reads it: a comment
  * at "-->" or "--!>" ("<!-->" and "<!--->" are whole, empty comments); a bogus comment ("<?…",
  * "<!…", "</" and no letter) at the first ">", quotes or not; a tag at the first ">" outside a
- * quoted attribute value (a quote counts only where a value starts, after "=").
+ * quoted attribute value, following the tokenizer's attribute states (a quote opens a value only
+ * right after an attribute's name and "="; an "=" where a name should start is part of one).
  */
 function tagEnd(html: string, start: number): number {
   if (html.startsWith('<!--', start)) {
@@ -198,18 +200,39 @@ function tagEnd(html: string, start: number): number {
     const close = html.indexOf('>', start + 1);
     return close < 0 ? html.length : close + 1;
   }
-  for (let i = start + 1; i < html.length; i++) {
-    const ch = html[i];
+  const space = (ch: string) => ch === ' ' || ch === '\t' || ch === '\n' || ch === '\f' || ch === '\r';
+  let i = start + (html[start + 1] === '/' ? 2 : 1);
+  // The tag's name: quotes and "=" are part of it.
+  while (i < html.length && !space(html[i] as string) && html[i] !== '/' && html[i] !== '>') i++;
+  let state: 'beforeName' | 'name' | 'afterName' | 'beforeValue' | 'unquoted' | 'afterQuoted' = 'beforeName';
+  for (; i < html.length; i++) {
+    const ch = html[i] as string;
+    if (state === 'unquoted') {
+      if (space(ch)) state = 'beforeName';
+      else if (ch === '>') return i + 1;
+      continue;
+    }
     if (ch === '>') return i + 1;
-    if (ch !== '=') continue;
-    // A value: quoted, it runs to its closing quote, ">" and all.
-    let at = i + 1;
-    while (at < html.length && /[\t\n\f\r ]/.test(html[at] as string)) at++;
-    const quote = html[at];
-    if (quote === '"' || quote === "'") {
-      const close = html.indexOf(quote, at + 1);
-      if (close < 0) return html.length;
-      i = close;
+    if (state === 'beforeName') {
+      if (!space(ch) && ch !== '/') state = 'name';
+    } else if (state === 'name') {
+      if (space(ch)) state = 'afterName';
+      else if (ch === '/') state = 'beforeName';
+      else if (ch === '=') state = 'beforeValue';
+    } else if (state === 'afterName') {
+      if (ch === '/') state = 'beforeName';
+      else if (ch === '=') state = 'beforeValue';
+      else if (!space(ch)) state = 'name';
+    } else if (state === 'beforeValue') {
+      if (ch === '"' || ch === "'") {
+        const close = html.indexOf(ch, i + 1);
+        if (close < 0) return html.length;
+        i = close;
+        state = 'afterQuoted';
+      } else if (!space(ch)) state = 'unquoted';
+    } else {
+      // Right after a quoted value: space or "/" before the next name; anything else starts one.
+      state = space(ch) || ch === '/' ? 'beforeName' : 'name';
     }
   }
   return html.length;

@@ -22,6 +22,11 @@ export function unknownPlaceholders(text: string): string[] {
   return [...new Set(text.replace(KNOWN_PLACEHOLDER, '').match(ANY_PLACEHOLDER) ?? [])];
 }
 
+/** The reverse, for a reply taken back to the reply box: every brace in a stored reply is literal (placeholders were filled, wrong ones refused). */
+export function escapedBraces(text: string): string {
+  return text.replace(/(?<!\\)\{\{/g, '\\{{');
+}
+
 /** The text as the customer reads it: braces written \{{ to be sent as they are lose the backslash. Applied last, once placeholders are checked and filled. */
 export function literalBraces(text: string): string {
   return text.replace(/\\\{\{/g, '{{');

@@ -33,6 +33,8 @@ export interface Sessions {
   /** The open session; LOCKED when there is none. */
   require(): Session;
   current(): Session | null;
+  /** How many times a session was locked (or taken over) so far: a passphrase change, which reopens the session, is none. */
+  locksSoFar(): number;
   handlers: Pick<Handlers, SessionMethod>;
   /** The app quits: the session closes, the keychain left as it was (see lock). */
   close(): Promise<void>;
@@ -101,6 +103,8 @@ export function createSessions(
    * known here at once, so that a key file that cannot be written does not leave the keychain serving.
    */
   let keychainDisarmed = false;
+  /** Locks so far (see locksSoFar). */
+  let locks = 0;
 
   const close = async (current: Session) => {
     cancelOAuthSignIns(current.workspace);
@@ -117,6 +121,7 @@ export function createSessions(
   const lock = async ({ quitting = false } = {}) => {
     const current = session;
     session = null;
+    if (current) locks++;
     if (!quitting) keychainDisarmed = true;
     try {
       if (current) {
@@ -254,6 +259,7 @@ export function createSessions(
     requireWorkspace: () => requireSession().workspace,
     require: requireSession,
     current: () => session,
+    locksSoFar: () => locks,
     handlers,
     close: () => {
       clearInterval(idleCheck);
@@ -267,13 +273,13 @@ export function createSessions(
  * session locks (or is taken over) answers LOCKED, not with what it read, which would reach screens
  * that have just forgotten the data. What it did stays done, and the message says it may have been.
  */
-export function answeredWithinSession<M extends MethodName>(sessions: Pick<Sessions, 'current'>, handlers: Pick<Handlers, M>): Pick<Handlers, M> {
+export function answeredWithinSession<M extends MethodName>(sessions: Pick<Sessions, 'locksSoFar'>, handlers: Pick<Handlers, M>): Pick<Handlers, M> {
   const wrapped: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const [method, handler] of Object.entries(handlers) as Array<[string, (input: unknown) => Promise<unknown>]>) {
     wrapped[method] = async (input) => {
-      const startedIn = sessions.current();
+      const locksBefore = sessions.locksSoFar();
       const value = await handler(input);
-      if (sessions.current() !== startedIn) throw new AppError('LOCKED', userMessage('lockedBeforeAnswer'));
+      if (sessions.locksSoFar() !== locksBefore) throw new AppError('LOCKED', userMessage('lockedBeforeAnswer'));
       return value;
     };
   }

@@ -23,6 +23,9 @@ export interface SocketTransportOptions {
   backoffMs?: (attempt: number) => number;
 }
 
+/** How long a window waits for the host's hello before it closes the socket and tries again. */
+const HELLO_MS = 10_000;
+
 const defaultBackoff = (attempt: number) => Math.min(5000, 250 * 2 ** (attempt - 1));
 
 /**
@@ -111,6 +114,10 @@ export function createSocketTransport(options: SocketTransportOptions): Transpor
     const ws = new WebSocketImpl(`${options.url}?challenge=${challenge}`);
     socket = ws;
     let helloSeen = false;
+    // Madoguchi's host says hello at once: something that takes the socket and says nothing is not it.
+    const helloTimer = setTimeout(() => {
+      if (socket === ws && !helloSeen) ws.close();
+    }, HELLO_MS);
     ws.addEventListener('message', (event: MessageEvent) => {
       if (socket !== ws || typeof event.data !== 'string') return;
       let frame: unknown;
@@ -124,6 +131,7 @@ export function createSocketTransport(options: SocketTransportOptions): Transpor
       // The first frame is the host's proof; nothing else counts until it is checked.
       if (!helloSeen) {
         helloSeen = true;
+        clearTimeout(helloTimer);
         void answerHello(ws, challenge, frame).catch(() => refuse(ws));
         return;
       }
@@ -138,6 +146,7 @@ export function createSocketTransport(options: SocketTransportOptions): Transpor
       }
     });
     ws.addEventListener('close', () => {
+      clearTimeout(helloTimer);
       if (socket !== ws) return;
       socket = null;
       proven = false;

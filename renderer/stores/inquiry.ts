@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { escapedBraces } from '../../shared/replyText';
 import { call } from '../api/client';
 import type { InquiryDetail, InquiryStatus, InquirySummary, OutboxItem } from '../../shared/domain';
 import { attempt } from './errors';
@@ -77,7 +78,8 @@ export const useInquiry = create<InquiryState>()((set, get) => ({
     cancelling.add(outboxId);
     const cancelled = await attempt(() => call('outbox.cancel', { id: outboxId, ...(checked ? { checked } : {}) })).finally(() => cancelling.delete(outboxId));
     if (cancelled) {
-      set({ returned: { inquiryId: cancelled.inquiryId, text: cancelled.body } });
+      // Braces sent as they are go back as typed (\{{): queued again, they are not taken for placeholders.
+      set({ returned: { inquiryId: cancelled.inquiryId, text: escapedBraces(cancelled.body) } });
       await get().loadOutbox();
     }
     return cancelled;

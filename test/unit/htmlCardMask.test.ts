@@ -44,12 +44,21 @@ describe('card numbers in HTML mail, as a reader sees them', () => {
       '<xmp><style></xmp><p>4111<b></b>1111<b></b>1111<b></b>1111</p>',
       // A comment closed by "--!>".
       '<p>4111 <!-- x --!>1111 1111 1111 <!-- --></p>',
+      // An "=" where no value can start: a quote after it opens nothing.
+      '<a href=x="y>4111&nbsp;1111&nbsp;1111&nbsp;1111</a><b title="z">',
+      '<a ="x>4111&nbsp;1111&nbsp;1111&nbsp;1111<b c="">',
+      '<p a="b"="c>4111&nbsp;1111&nbsp;1111&nbsp;1111',
+      // A custom element named like a text-only one is not one.
+      '<title-bar>x</title-bar><p>4111<span>1111</span>1111<span>1111</span></p>',
     ];
     for (const html of shapes) {
       const masked = maskCardNumbersInHtml(html);
       expect(masked, html).not.toContain('4111');
       expect(masked.match(/1111/g) ?? [], html).toHaveLength(1);
     }
+    // Values that hold ">" and "=" are read whole: nothing in them is text.
+    expect(maskCardNumbersInHtml('<a title="a>b=c" href=\'x>y\'>4111 1111 1111 1111</a>')).toBe('<a title="a>b=c" href=\'x>y\'>**** **** **** 1111</a>');
+    expect(maskCardNumbersInHtml('<img alt="4111 1111 1111 1111" src=cid:a>')).toBe('<img alt="**** **** **** 1111" src=cid:a>');
     // A closing tag's name must end there: "</textareax" closes nothing, and what follows is still the textarea's text.
     expect(maskCardNumbersInHtml('<textarea></textareax><style></textarea>4111 1111 1111 1111')).toBe('<textarea></textareax><style></textarea>**** **** **** 1111');
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isDangerousAttachment } from '../../shared/attachmentRisk';
-import { composeReplyText, fillTemplate, literalBraces, quoteOriginal, replyLanguage, unknownPlaceholders } from '../../shared/replyText';
+import { composeReplyText, escapedBraces, fillTemplate, literalBraces, quoteOriginal, replyLanguage, unknownPlaceholders } from '../../shared/replyText';
 
 describe('reply text: templates, quoting and signature', () => {
   it('fills the three placeholders and leaves other text and unknown placeholders alone', () => {
@@ -19,6 +19,9 @@ describe('reply text: templates, quoting and signature', () => {
     expect(unknownPlaceholders(typed)).toEqual([]);
     const filled = fillTemplate(typed, { customerName: '山田 花子', inquiryNumber: 12, operator: '佐藤' });
     expect(literalBraces(filled)).toBe('ページに {{ price }}円 と表示される件、{{customerName}} も含めて確認します。山田 花子様');
+    // Taken back to the reply box, they are written as staff typed them, so the reply can be queued again.
+    expect(escapedBraces(literalBraces(filled))).toBe('ページに \\{{ price }}円 と表示される件、\\{{customerName}} も含めて確認します。山田 花子様');
+    expect(unknownPlaceholders(escapedBraces(literalBraces(filled)))).toEqual([]);
   });
 
   it('quotes every line with "> " under a Tokyo-time attribution line in the reply\'s language', () => {

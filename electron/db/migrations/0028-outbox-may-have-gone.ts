@@ -13,5 +13,9 @@ export const outboxMayHaveGone: Migration = {
   sql: `
     ALTER TABLE outbox ADD COLUMN may_have_gone INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE outbox ADD COLUMN mail_message_id TEXT;
+    -- Replies that failed so before: their reasons, as they were worded then.
+    UPDATE outbox SET may_have_gone = 1
+     WHERE status = 'failed'
+       AND (last_error LIKE 'Madoguchi stopped while this reply was being sent%' OR last_error LIKE 'The connection to SMTP server % broke after the whole mail was handed over%');
   `,
 };
