@@ -173,7 +173,8 @@ async function sendReply(ws: Workspace, { inquiryId, detail, to, body, quoteOrig
   // else in the thread (a colleague they copied once, who then wrote to us alone) may never have
   // reached them, and is not theirs to be shown. Where they wrote none with a Message-ID (a phone
   // inquiry), it follows our own latest reply.
-  const fromCustomer = (m: StoredMessage) => m.direction === 'in' && ((m.senderCustomerId === detail.customer.id && m.senderPresumed === 0) || (m.fromAddress !== null && emailKey(m.fromAddress) === emailKey(to)));
+  const customerAddress = emailKey(to);
+  const fromCustomer = (m: StoredMessage) => m.direction === 'in' && ((m.senderCustomerId === detail.customer.id && m.senderPresumed === 0) || (m.fromAddress !== null && emailKey(m.fromAddress) === customerAddress));
   const parent = latestFirst.find((m) => fromCustomer(m) && hasMessageId(m)) ?? latestFirst.find((m) => m.direction === 'out' && hasMessageId(m));
   const references = parent ? referencesAfter(parent, seen) : [];
   // Quoted under an attribution line: what staff are answering.

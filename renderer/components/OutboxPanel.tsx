@@ -4,6 +4,7 @@ import i18n, { mainProcessText } from '../i18n';
 import { tokyoDateTimeOrNone } from '../lib/format';
 import { useInquiry } from '../stores/inquiry';
 import { useNotices } from '../stores/notices';
+import type { OutboxItem } from '../../shared/domain';
 
 /** Replies of the open inquiry that wait in the outbox, are being retried, or failed: with why, and what staff can do. */
 export function OutboxPanel() {
@@ -38,41 +39,28 @@ export function OutboxPanel() {
               )}
               {item.attempts > 0 && <span className="muted">{t('mail.attempts', { count: item.attempts })}</span>}
               <span className="spacer" />
-              {item.mayHaveGone && item.status === 'failed' && (
+              {item.status !== 'sending' && item.status !== 'sent' && (
                 <>
-                  <button type="button" data-testid="outbox-send-again-checked" disabled={busy !== null} onClick={() => void act(item.id, () => sendNow(item.id, true))}>
-                    {t('mail.sendAgainChecked')}
+                  {/* A reply that may have gone is sent again, or taken back, only once staff say they checked. */}
+                  <button
+                    type="button"
+                    data-testid={uncertain(item) ? 'outbox-send-again-checked' : 'outbox-send-now'}
+                    disabled={busy !== null}
+                    onClick={() => void act(item.id, () => sendNow(item.id, uncertain(item)))}
+                  >
+                    {t(uncertain(item) ? 'mail.sendAgainChecked' : 'mail.sendNow')}
                   </button>
                   <button
                     type="button"
-                    data-testid="outbox-take-back-checked"
+                    data-testid={uncertain(item) ? 'outbox-take-back-checked' : 'outbox-cancel'}
                     disabled={busy !== null}
                     onClick={() =>
                       void act(item.id, async () => {
-                        if (await cancelReply(item.id, true)) useNotices.getState().show(i18n.t('mail.sendCancelled'));
+                        if (await cancelReply(item.id, uncertain(item))) useNotices.getState().show(i18n.t('mail.sendCancelled'));
                       })
                     }
                   >
-                    {t('mail.takeBackChecked')}
-                  </button>
-                </>
-              )}
-              {item.status !== 'sending' && item.status !== 'sent' && !(item.mayHaveGone && item.status === 'failed') && (
-                <>
-                  <button type="button" data-testid="outbox-send-now" disabled={busy !== null} onClick={() => void act(item.id, () => sendNow(item.id))}>
-                    {t('mail.sendNow')}
-                  </button>
-                  <button
-                    type="button"
-                    data-testid="outbox-cancel"
-                    disabled={busy !== null}
-                    onClick={() =>
-                      void act(item.id, async () => {
-                        if (await cancelReply(item.id)) useNotices.getState().show(i18n.t('mail.sendCancelled'));
-                      })
-                    }
-                  >
-                    {t('mail.undoSend')}
+                    {t(uncertain(item) ? 'mail.takeBackChecked' : 'mail.undoSend')}
                   </button>
                 </>
               )}
@@ -93,4 +81,9 @@ export function OutboxPanel() {
       </ul>
     </section>
   );
+}
+
+/** Its sending ended without knowing whether it went: its buttons say staff checked (see OutboxItem.mayHaveGone). */
+function uncertain(item: OutboxItem): boolean {
+  return item.mayHaveGone && item.status === 'failed';
 }
