@@ -27,11 +27,12 @@ function separatorKind(separator: string): string {
 }
 const SEPARATOR = SEPARATORS.replace('-', '\\-');
 /** Digits and groups of digits, with at most three separators between groups. */
-const NUMBER_RUN = new RegExp(`[${DIGIT}]+(?:[${SEPARATOR}]{1,3}[${DIGIT}]+)*`, 'g');
+export const NUMBER_RUN = new RegExp(`[${DIGIT}]+(?:[${SEPARATOR}]{1,3}[${DIGIT}]+)*`, 'g');
 const GROUP = new RegExp(`[${DIGIT}]+`, 'g');
 const SEPARATOR_CODES = new Set([...SEPARATORS].map((ch) => ch.charCodeAt(0)));
 const LINE_BREAK = /[\r\n]/;
-const MIN_DIGITS = 13;
+/** The fewest digits of a card number. */
+export const MIN_CARD_DIGITS = 13;
 const MAX_DIGITS = 19;
 
 interface Group {
@@ -81,7 +82,7 @@ function groupsOf(run: string): Group[] {
 function cardDigits(groups: Group[], first: number, last: number): string | null {
   if (first === last) {
     const { digits } = groups[first] as Group;
-    return digits.length >= MIN_DIGITS && digits.length <= MAX_DIGITS && passesLuhn(digits) ? digits : null;
+    return digits.length >= MIN_CARD_DIGITS && digits.length <= MAX_DIGITS && passesLuhn(digits) ? digits : null;
   }
   let digits = '';
   /** The number's separator, taken from its first break that is not a line break. */
@@ -96,7 +97,7 @@ function cardDigits(groups: Group[], first: number, last: number): string | null
     }
     digits += group.digits;
   }
-  return digits.length >= MIN_DIGITS && digits.length <= MAX_DIGITS && passesLuhn(digits) ? digits : null;
+  return digits.length >= MIN_CARD_DIGITS && digits.length <= MAX_DIGITS && passesLuhn(digits) ? digits : null;
 }
 
 /**
@@ -115,7 +116,7 @@ function maskRun(run: string): string {
     for (let last = first; last < groups.length; last++) {
       digits += (groups[last] as Group).digits.length;
       if (digits > MAX_DIGITS) break;
-      if (digits >= MIN_DIGITS && cardDigits(groups, first, last)) maskAllButLastFour(masked, groups, first, last);
+      if (digits >= MIN_CARD_DIGITS && cardDigits(groups, first, last)) maskAllButLastFour(masked, groups, first, last);
     }
   }
   return masked.join('');
@@ -160,7 +161,7 @@ function hasThirteenDigitRun(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (isDigitCode(code)) {
-      if (++digits >= MIN_DIGITS) return true;
+      if (++digits >= MIN_CARD_DIGITS) return true;
       separators = 0;
     } else if (digits > 0 && SEPARATOR_CODES.has(code) && ++separators <= 3) {
       continue;
@@ -178,7 +179,7 @@ export function maskCardNumbers(text: string): string {
     // Most runs are dates, prices and phone numbers: too few digits to hold a card number.
     let digits = 0;
     for (let i = 0; i < run.length; i++) if (isDigitCode(run.charCodeAt(i))) digits++;
-    return digits < MIN_DIGITS ? run : maskRun(run);
+    return digits < MIN_CARD_DIGITS ? run : maskRun(run);
   });
 }
 

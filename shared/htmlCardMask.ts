@@ -1,4 +1,5 @@
-import { maskCardNumbers } from './cardMask';
+import { maskCardNumbers, MIN_CARD_DIGITS, NUMBER_RUN } from './cardMask';
+import { generatedDigits, withoutGeneratedDigits } from './cssGeneratedText';
 
 /**
  * Card numbers masked in HTML as a reader sees them, not as the source spells them. Mail
@@ -23,6 +24,9 @@ export function maskCardNumbersInHtml(html: string): string {
   const to: number[] = [];
   /** Masked tags (their attribute values) and script or style contents, by source start: where each ends in the source, and what it becomes. */
   const maskedTags = new Map<number, { end: number; by: string }>();
+  /** Every tag, and every script or style content, masked once the text is read (see below). */
+  const tags: Array<{ start: number; end: number; tag: string }> = [];
+  const contents: Array<{ start: number; end: number; content: string; css: boolean }> = [];
   const see = (ch: string, start: number, end: number) => {
     if (ch === ' ' && visible.at(-1) === ' ') {
       // White space collapses on screen: the run counts as one space.
@@ -45,17 +49,14 @@ export function maskCardNumbersInHtml(html: string): string {
       const tag = html.slice(i, end);
       // The whole name, as the tokenizer reads it ("title-bar" is no title).
       const name = /^<\/?([a-zA-Z][^\t\n\f\r />]*)/.exec(tag)?.[1]?.toLowerCase();
-      const masked = maskTag(tag);
-      if (masked !== tag) maskedTags.set(i, { end, by: masked });
+      tags.push({ start: i, end, tag });
       if (name && !tag.startsWith('</') && (name === 'script' || name === 'style')) {
         // Their content is not text anyone reads; it ends at the closing tag. It is stored all the
         // same (a shop's JSON-LD, say), so a card number in it is masked as written there.
         lowerCase ??= html.toLowerCase();
         const close = lowerCase.indexOf(`</${name}`, end);
         i = close < 0 ? html.length : close;
-        const content = html.slice(end, i);
-        const maskedContent = maskCardNumbers(content);
-        if (maskedContent !== content) maskedTags.set(end, { end: i, by: maskedContent });
+        contents.push({ start: end, end: i, content: html.slice(end, i), css: name === 'style' });
         continue;
       }
       if (name && !tag.startsWith('</') && TEXT_ONLY.has(name)) {
@@ -84,6 +85,19 @@ export function maskCardNumbersInHtml(html: string): string {
   }
 
   const text = visible.join('');
+  // Digits that CSS writes (generated content, list markers) are in no text read above. Where
+  // they and the longest number on screen could make a card number together, the CSS that
+  // writes them is taken out: where on screen they go is not told by the source.
+  const cssDigits = contents.reduce((sum, c) => sum + (c.css ? generatedDigits(c.content) : 0), 0) + tags.reduce((sum, t) => sum + styleDigits(t.tag), 0);
+  const cssWritesCard = cssDigits > 0 && cssDigits + longestNumber(text) >= MIN_CARD_DIGITS;
+  for (const { start, end, tag } of tags) {
+    const masked = maskTag(tag, cssWritesCard);
+    if (masked !== tag) maskedTags.set(start, { end, by: masked });
+  }
+  for (const { start, end, content, css } of contents) {
+    const masked = maskCardNumbers(css && cssWritesCard ? withoutGeneratedDigits(content) : content);
+    if (masked !== content) maskedTags.set(start, { end, by: masked });
+  }
   const masked = maskCardNumbers(text);
   if (masked === text && maskedTags.size === 0) return html;
 
@@ -151,18 +165,48 @@ function decodeReferences(text: string): string {
 /** A name, "=", and a value quoted either way or unquoted. */
 const ATTRIBUTE = /(\s[^\s"'>/=]+\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/g;
 
-/** A tag whose attribute values hold no card number as a browser reads them: any that does is written anew, masked. */
-function maskTag(tag: string): string {
+/**
+ * A tag whose attribute values hold no card number as a browser reads them: any that does is
+ * written anew, masked. So is a list's first number (`start`, `value`) long enough that counting
+ * on from it could reach one, and, with `withoutCssDigits`, a style that writes digits.
+ */
+function maskTag(tag: string, withoutCssDigits: boolean): string {
   const rewritten = tag.replace(ATTRIBUTE, (whole, prefix: string, double?: string, single?: string, bare?: string) => {
     const value = decodeReferences(double ?? single ?? bare ?? '');
-    for (const reading of [value, percentDecoded(value)]) {
+    const name = attributeName(prefix);
+    const written = (masked: string) => `${prefix}"${masked.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}"`;
+    if ((name === 'start' || name === 'value') && LONG_LIST_NUMBER.test(value)) return written(value.replace(/[0-9]/g, '*'));
+    const css = name === 'style' && withoutCssDigits ? withoutGeneratedDigits(value) : value;
+    for (const reading of [css, percentDecoded(css)]) {
       const masked = maskCardNumbers(reading);
-      if (masked !== reading) return `${prefix}"${masked.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}"`;
+      if (masked !== reading) return written(masked);
     }
-    return whole;
+    return css === value ? whole : written(css);
   });
   // Whatever the attribute syntax above did not take apart is still masked as written.
   return maskCardNumbers(rewritten);
+}
+
+/** A list counted on from a number of twelve digits or more (`<ol start>`, `<li value>`) can show one as long as a card number. */
+const LONG_LIST_NUMBER = /^\s*[-+]?[0-9]{12,}\s*$/;
+
+const attributeName = (prefix: string) => prefix.trim().replace(/\s*=$/, '').toLowerCase();
+
+/** How many digits a tag's style attribute could write on screen (see generatedDigits). */
+function styleDigits(tag: string): number {
+  if (!/style/i.test(tag)) return 0;
+  let digits = 0;
+  for (const [, prefix = '', double, single, bare] of tag.matchAll(ATTRIBUTE)) {
+    if (attributeName(prefix) === 'style') digits += generatedDigits(decodeReferences(double ?? single ?? bare ?? ''));
+  }
+  return digits;
+}
+
+/** The most digits of one number in the text, as maskCardNumbers reads numbers written in groups. */
+function longestNumber(text: string): number {
+  let longest = 0;
+  for (const [run] of text.matchAll(NUMBER_RUN)) longest = Math.max(longest, run.replace(/[^0-9０-９]/g, '').length);
+  return longest;
 }
 
 function percentDecoded(value: string): string {
@@ -243,7 +287,7 @@ function hasThirteenDigits(html: string): boolean {
   let digits = 0;
   for (let i = 0; i < html.length; i++) {
     const code = html.charCodeAt(i);
-    if (((code >= 48 && code <= 57) || (code >= 0xff10 && code <= 0xff19)) && ++digits >= 13) return true;
+    if (((code >= 48 && code <= 57) || (code >= 0xff10 && code <= 0xff19)) && ++digits >= MIN_CARD_DIGITS) return true;
   }
   return false;
 }

@@ -1,4 +1,5 @@
 import DOMPurify, { type Config } from 'dompurify';
+import { cssAsRead } from '../../shared/cssGeneratedText';
 
 /**
  * Mail HTML is untrusted. It is shown only after three layers:
@@ -73,15 +74,6 @@ function cleanCss(css: string, options: SanitizeOptions, count: () => void): str
     return '';
   }
   return cleaned;
-}
-
-/** CSS as the browser reads it: escapes decoded (CSS Syntax 4.3.7) and comments gone. */
-function cssAsRead(css: string): string {
-  return css
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/\\(?:([0-9a-f]{1,6})[ \t\n\f]?|\r\n|([^\r\n\f0-9a-f]))/gi, (_whole, hex: string | undefined, char: string | undefined) =>
-      hex ? String.fromCodePoint(Math.min(Number.parseInt(hex, 16), 0x10ffff) || 0xfffd) : (char ?? ''),
-    );
 }
 
 /** The CSS, as read, still loads a file other than an inline image: an @import, a url(), or an image-set()/image() string. */

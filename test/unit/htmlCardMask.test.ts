@@ -107,4 +107,44 @@ describe('card numbers in HTML mail, as a reader sees them', () => {
       expect(maskCardNumbersInHtml(text)).toBe(maskCardNumbers(text));
     }
   });
+
+  it('takes out CSS that writes digits where they could make a card number: generated content, list markers, counters', () => {
+    const shapes: Array<[string, string]> = [
+      // Spelled in generated content alone, in strings that run together, or with CSS escapes.
+      ['<style>p::after{content:"4111" " 1111" " 1111" " 1111"}</style><p>カード</p>', '<style>p::after{content: none}</style><p>カード</p>'],
+      ['<style>p::after { content: "\\34 111 \\31 111 1111 1111" }</style><p>カード</p>', '<style>p::after { content: none}</style><p>カード</p>'],
+      // Finished there from the text beside it, or from an attribute the style reads.
+      ['<style>.n::after{color:red;content:" 1111"}</style><p class=n>4111 1111 1111</p>', '<style>.n::after{color:red;content: none}</style><p class=n>4111 1111 1111</p>'],
+      ['<style>.n::before{content:attr(data-n)}</style><p class=n data-n="4111">1111 1111 1111</p>', '<style>.n::before{content: none}</style><p class=n data-n="4111">1111 1111 1111</p>'],
+      // A semicolon in the string ends nothing; an escaped name is still the property.
+      ['<style>p::after{c\\6fntent:"a;4111 1111 1111 1111"}</style>', '<style>p::after{c\\6fntent: none}</style>'],
+      // List markers: a string, or counting on from a long number.
+      ['<ul><li style="list-style-type:&quot;4111 1111 1111 1111 &quot;">カード</li></ul>', '<ul><li style="list-style-type: none">カード</li></ul>'],
+      ['<ol style="counter-reset: list-item 4111111111111110"><li>a</li><li>b</li></ol>', '<ol style="counter-reset: none"><li>a</li><li>b</li></ol>'],
+      ['<ol start="4111111111111110"><li>a</li><li>b</li></ol>', '<ol start="****************"><li>a</li><li>b</li></ol>'],
+      // A string left open at the end is still written.
+      ['<ul><li style=\'list-style-type:"4111 1111 1111 1111\'>x</li></ul>', '<ul><li style="list-style-type: none">x</li></ul>'],
+    ];
+    for (const [html, masked] of shapes) {
+      expect(maskCardNumbersInHtml(html), html).toBe(masked);
+      expect(htmlContainsCardNumber(html), html).toBe(true);
+      expect(htmlContainsCardNumber(masked), masked).toBe(false);
+    }
+    // Only the declarations that write digits change.
+    expect(maskCardNumbersInHtml('<style>.n::after{color:red;content:" 1111"} .n{font-size:12px}</style><p class=n>4111 1111 1111</p>')).toBe(
+      '<style>.n::after{color:red;content: none} .n{font-size:12px}</style><p class=n>4111 1111 1111</p>',
+    );
+  });
+
+  it('keeps CSS that writes digits where no card number can come of them, and images named by url()', () => {
+    const shapes = [
+      '<style>li::before{content:"1."} a{color:#123456}</style><p>電話 03-1234-5678 注文番号 20261203</p>',
+      '<style>.logo::before{content:url(cid:logo-20261203-123456789)}</style><p>4111 1111 1111</p>',
+      '<style>p::after{content:"→"}</style><p>4111 1111 1111</p>',
+    ];
+    for (const html of shapes) {
+      expect(maskCardNumbersInHtml(html), html).toBe(html);
+      expect(htmlContainsCardNumber(html), html).toBe(false);
+    }
+  });
 });
