@@ -194,6 +194,33 @@ describe('a reply reaches the customer once: never sent again after the server m
     expect((await t.call('inquiries.get', { id: inquiryId })).inquiry.status).toBe('answered');
   });
 
+  it('records the reply sent again even when a copy of the first attempt came back into a synced folder under the same Message-ID', async () => {
+    const received: string[] = [];
+    const flaky = await listen(droppingAfterData(received));
+    let id: number;
+    try {
+      await t.call('accounts.save', { id: accountId, ...testMailAccount(dovecot, smtp, { smtpPort: flaky.port, smtpUser: '', smtpPassword: '' }) });
+      id = await send('返金いたします');
+      await until(() => t.call('outbox.list', { inquiryId }), (list) => list[0]?.mayHaveGone === true);
+    } finally {
+      await flaky.close();
+    }
+    // The first attempt did go, and its copy reached the account's INBOX (a Bcc to the shared address, a rule that files sent mail): the next sync meets it.
+    await dovecot.appendMail(Buffer.from(received[0]!.replace(/\r\n\.\./g, '\r\n.'), 'latin1'));
+    await t.call('accounts.save', { id: accountId, ...testMailAccount(dovecot, smtp) });
+    await t.call('sync.run', { accountId });
+    // From Madoguchi's own address: set aside, not an inquiry, and not a stored message that the second attempt would collide with.
+    expect(await t.call('inquiries.list', {})).toHaveLength(1);
+    expect((await t.call('inquiries.get', { id: inquiryId })).messages.map((m) => m.direction)).toEqual(['in']);
+
+    await t.call('outbox.sendNow', { id: id!, checked: true });
+    await smtp.waitFor(1);
+    await until(() => t.call('outbox.list', { inquiryId }), (list) => list.length === 0);
+    const detail = await t.call('inquiries.get', { id: inquiryId });
+    expect(detail.messages.map((m) => m.direction)).toEqual(['in', 'out']);
+    expect(detail.inquiry.status).toBe('answered');
+  });
+
   it('marks a reply Madoguchi stopped in the middle of sending (killed, a power cut) as one that may have gone: not sent again until staff checked', async () => {
     const queued = await t.call('outbox.queue', { inquiryId, body: '停止中の返信', quoteOriginal: false });
     await t.app.close();
