@@ -56,7 +56,8 @@ export function OutboxPanel() {
                     disabled={busy !== null}
                     onClick={() =>
                       void act(item.id, async () => {
-                        if (await cancelReply(item.id, uncertain(item))) useNotices.getState().show(i18n.t('mail.sendCancelled'));
+                        // One that may have gone was perhaps not cancelled at all: the notice does not say it was.
+                        if (await cancelReply(item.id, uncertain(item))) useNotices.getState().show(i18n.t(uncertain(item) ? 'mail.takenBack' : 'mail.sendCancelled'));
                       })
                     }
                   >

@@ -97,6 +97,7 @@ export const enMail: typeof jaMail = {
     queued: 'Reply queued: it goes to {{to}} in {{seconds}} s.',
     undoSend: 'Undo send',
     sendCancelled: 'Sending cancelled. The text is back in the reply box.',
+    takenBack: 'Reply taken back. If it did reach the customer, set the inquiry to Answered. The text is back in the reply box.',
     outboxTitle: 'Replies waiting to be sent',
     outboxStatus: { queued: 'Waiting', sending: 'Sending', retrying: 'Will retry', sent: 'Sent', failed: 'Failed', cancelled: 'Cancelled' },
     nextAttempt: 'Sends at: {{at}}',

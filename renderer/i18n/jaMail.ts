@@ -95,6 +95,7 @@ export const jaMail = {
     queued: '返信を送信待ちにしました。{{seconds}}秒後に {{to}} 宛てに送信します。',
     undoSend: '取り消す',
     sendCancelled: '送信を取り消しました。本文は返信欄に戻しました。',
+    takenBack: '返信を取り下げました。お客様に届いていた場合は、状態を「回答済み」にしてください。本文は返信欄に戻しました。',
     outboxTitle: '送信待ちの返信',
     outboxStatus: { queued: '送信待ち', sending: '送信中', retrying: '再試行待ち', sent: '送信済み', failed: '送信失敗', cancelled: '取り消し済み' },
     nextAttempt: '送信予定: {{at}}',

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 
 /**
@@ -35,6 +36,12 @@ export interface SmtpReceiverOptions {
   acceptsToken?: (user: string, accessToken: string) => Promise<boolean>;
   /** Recipients refused at RCPT TO, each with the SMTP code answered (550: no such mailbox, for good; 450: try later). */
   refuseRecipients?: Record<string, number>;
+  /**
+   * The first this many mails are read whole and kept in `received` (they arrived), then the
+   * connection drops before the server answers: a link that broke while the server scanned the
+   * mail, so the sender cannot know whether it went.
+   */
+  dropAfterData?: number;
 }
 
 export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Promise<SmtpReceiver> {
@@ -43,6 +50,7 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
   const received: CapturedMail[] = [];
   const attempted: string[] = [];
   const waiters = new Set<() => void>();
+  let drops = options.dropAfterData ?? 0;
 
   const serverOptions: SMTPServerOptions = {
     secure: false,
@@ -87,6 +95,14 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
           raw: Buffer.concat(chunks),
         });
         for (const wake of [...waiters]) wake();
+        if (drops > 0) {
+          drops--;
+          // smtp-server hands onData no socket: its connection is found by the session it owns.
+          for (const connection of (server as unknown as { connections: Set<{ session: unknown; _socket: Socket }> }).connections) {
+            if (connection.session === session) connection._socket.destroy();
+          }
+          return;
+        }
         callback();
       });
     },
