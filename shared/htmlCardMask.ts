@@ -1,5 +1,7 @@
+import { decodeHTMLAttribute } from 'entities';
 import { maskCardNumbers, MIN_CARD_DIGITS, NUMBER_RUN } from './cardMask';
-import { generatedDigits, withoutGeneratedDigits } from './cssGeneratedText';
+import { COUNTER_DIGITS, generatedDigits, withoutGeneratedDigits, type DigitSources } from './cssGeneratedText';
+import { closingTagAt, readTag, type HtmlTag, type TagAttribute } from './htmlTags';
 
 /**
  * Card numbers masked in HTML as a reader sees them, not as the source spells them. Mail
@@ -14,7 +16,10 @@ import { generatedDigits, withoutGeneratedDigits } from './cssGeneratedText';
  * masked character is masked in the source (a character reference becomes one "*"). Attribute
  * values (a link's query, an image's alt text, a title shown as a tooltip) are read as a browser
  * reads them too, character references and a URL's %-escapes decoded: one that holds a card
- * number is written anew, masked. Everything else in the HTML stays byte for byte.
+ * number is written anew, masked. Digits the CSS writes on screen (see cssGeneratedText.ts) and a
+ * list's own numbers are in no text: where they and the longest number in the text could make a
+ * card number together, the CSS that writes them and the list's numbers are masked (`none`,
+ * "*"). Everything else in the HTML stays byte for byte.
  */
 export function maskCardNumbersInHtml(html: string): string {
   if (!hasThirteenDigits(html)) return html;
@@ -25,7 +30,7 @@ export function maskCardNumbersInHtml(html: string): string {
   /** Masked tags (their attribute values) and script or style contents, by source start: where each ends in the source, and what it becomes. */
   const maskedTags = new Map<number, { end: number; by: string }>();
   /** Every tag, and every script or style content, masked once the text is read (see below). */
-  const tags: Array<{ start: number; end: number; tag: string }> = [];
+  const tags: Array<{ start: number; tag: HtmlTag }> = [];
   const contents: Array<{ start: number; end: number; content: string; css: boolean }> = [];
   const see = (ch: string, start: number, end: number) => {
     if (ch === ' ' && visible.at(-1) === ' ') {
@@ -45,27 +50,21 @@ export function maskCardNumbersInHtml(html: string): string {
   while (i < html.length) {
     const ch = html[i] as string;
     if (ch === '<' && i >= textUntil && /[a-zA-Z/!?]/.test(html[i + 1] ?? '')) {
-      const end = tagEnd(html, i);
-      const tag = html.slice(i, end);
-      // The whole name, as the tokenizer reads it ("title-bar" is no title).
-      const name = /^<\/?([a-zA-Z][^\t\n\f\r />]*)/.exec(tag)?.[1]?.toLowerCase();
-      tags.push({ start: i, end, tag });
-      if (name && !tag.startsWith('</') && (name === 'script' || name === 'style')) {
+      const tag = readTag(html, i);
+      const { end, name } = tag;
+      tags.push({ start: i, tag });
+      if (name && !tag.closing && (name === 'script' || name === 'style')) {
         // Their content is not text anyone reads; it ends at the closing tag. It is stored all the
         // same (a shop's JSON-LD, say), so a card number in it is masked as written there.
         lowerCase ??= html.toLowerCase();
-        const close = lowerCase.indexOf(`</${name}`, end);
-        i = close < 0 ? html.length : close;
+        i = closingTagAt(lowerCase, name, end);
         contents.push({ start: end, end: i, content: html.slice(end, i), css: name === 'style' });
         continue;
       }
-      if (name && !tag.startsWith('</') && TEXT_ONLY.has(name)) {
+      if (name && !tag.closing && TEXT_ONLY.has(name)) {
         // What looks like a tag inside is text a browser shows ("<style>" typed into a textarea): read as text up to the closing tag.
         lowerCase ??= html.toLowerCase();
-        const closing = new RegExp(`</${name}[\\t\\n\\f\\r />]`, 'g');
-        closing.lastIndex = end;
-        const close = name === 'plaintext' ? null : closing.exec(lowerCase);
-        textUntil = close ? close.index : html.length;
+        textUntil = name === 'plaintext' ? html.length : closingTagAt(lowerCase, name, end);
       }
       if (name && !INLINE_TAGS.has(name)) see(' ', i, end);
       i = end;
@@ -87,15 +86,28 @@ export function maskCardNumbersInHtml(html: string): string {
   const text = visible.join('');
   // Digits that CSS writes (generated content, list markers) are in no text read above. Where
   // they and the longest number on screen could make a card number together, the CSS that
-  // writes them is taken out: where on screen they go is not told by the source.
-  const cssDigits = contents.reduce((sum, c) => sum + (c.css ? generatedDigits(c.content) : 0), 0) + tags.reduce((sum, t) => sum + styleDigits(t.tag), 0);
-  const cssWritesCard = cssDigits > 0 && cssDigits + longestNumber(text) >= MIN_CARD_DIGITS;
-  for (const { start, end, tag } of tags) {
-    const masked = maskTag(tag, cssWritesCard);
-    if (masked !== tag) maskedTags.set(start, { end, by: masked });
+  // writes them is taken out, and a list's own numbering: where on screen they go is not told by the source.
+  let attributeDigits: number | undefined;
+  const sources: DigitSources = {
+    get attributeDigits() {
+      return (attributeDigits ??= Math.max(0, ...tags.flatMap(({ tag }) => tag.attributes.map((a) => longestNumber(attributeValue(a))))));
+    },
+  };
+  let cssDigits = 0;
+  for (const { content, css } of contents) if (css) cssDigits += generatedDigits(content, sources);
+  for (const { tag } of tags) {
+    for (const attribute of tag.attributes) {
+      if (attribute.name === 'style') cssDigits += generatedDigits(attributeValue(attribute), sources);
+      else if (numbersList(tag, attribute)) cssDigits += Math.min(attribute.value.match(/[0-9]/g)?.length ?? 0, COUNTER_DIGITS);
+    }
+  }
+  const withoutCssDigits = cssDigits > 0 && cssDigits + longestNumber(text) >= MIN_CARD_DIGITS;
+  for (const { start, tag } of tags) {
+    const masked = maskTag(html, start, tag, withoutCssDigits, sources);
+    if (masked !== html.slice(start, tag.end)) maskedTags.set(start, { end: tag.end, by: masked });
   }
   for (const { start, end, content, css } of contents) {
-    const masked = maskCardNumbers(css && cssWritesCard ? withoutGeneratedDigits(content) : content);
+    const masked = maskCardNumbers(css && withoutCssDigits ? withoutGeneratedDigits(content, sources) : content);
     if (masked !== content) maskedTags.set(start, { end, by: masked });
   }
   const masked = maskCardNumbers(text);
@@ -150,56 +162,44 @@ function readReference(html: string, at: number): { text: string; length: number
   return legacy ? { text: NAMED[legacy] as string, length: legacy.length + 1 } : null;
 }
 
-/** Text with its character references decoded, as a browser reads an attribute's value. */
-function decodeReferences(text: string): string {
-  if (!text.includes('&')) return text;
-  let out = '';
-  for (let i = 0; i < text.length; ) {
-    const reference = text[i] === '&' ? readReference(text, i) : null;
-    out += reference ? reference.text : text[i];
-    i += reference ? reference.length : 1;
-  }
-  return out;
+/** An attribute's value as a browser reads it: character references decoded (all of HTML's names, as an attribute reads them). */
+function attributeValue(attribute: TagAttribute): string {
+  return attribute.value.includes('&') ? decodeHTMLAttribute(attribute.value) : attribute.value;
 }
 
-/** A name, "=", and a value quoted either way or unquoted. */
-const ATTRIBUTE = /(\s[^\s"'>/=]+\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/g;
+/** An attribute that sets the number a list counts from (`<ol start>`, `<li value>`): its marker writes it. */
+function numbersList(tag: HtmlTag, attribute: TagAttribute): boolean {
+  return (tag.name === 'ol' && attribute.name === 'start') || (tag.name === 'li' && attribute.name === 'value');
+}
 
 /**
- * A tag whose attribute values hold no card number as a browser reads them: any that does is
- * written anew, masked. So is a list's first number (`start`, `value`) long enough that counting
- * on from it could reach one, and, with `withoutCssDigits`, a style that writes digits.
+ * The tag at `start`, its attribute values holding no card number as a browser reads them: any
+ * that does is written anew, masked. With `withoutCssDigits`, so is a style that writes digits,
+ * and a list's number.
  */
-function maskTag(tag: string, withoutCssDigits: boolean): string {
-  const rewritten = tag.replace(ATTRIBUTE, (whole, prefix: string, double?: string, single?: string, bare?: string) => {
-    const value = decodeReferences(double ?? single ?? bare ?? '');
-    const name = attributeName(prefix);
-    const written = (masked: string) => `${prefix}"${masked.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}"`;
-    if ((name === 'start' || name === 'value') && LONG_LIST_NUMBER.test(value)) return written(value.replace(/[0-9]/g, '*'));
-    const css = name === 'style' && withoutCssDigits ? withoutGeneratedDigits(value) : value;
-    for (const reading of [css, percentDecoded(css)]) {
+function maskTag(html: string, start: number, tag: HtmlTag, withoutCssDigits: boolean, sources: DigitSources): string {
+  let out = '';
+  let at = start;
+  for (const attribute of tag.attributes) {
+    // A value without a digit (a %-escaped digit is written with two) holds no number to mask.
+    if (!/[0-9０-９]/.test(attribute.value) && !(withoutCssDigits && attribute.name === 'style')) continue;
+    const value = attributeValue(attribute);
+    let rewritten = value;
+    if (withoutCssDigits && attribute.name === 'style') rewritten = withoutGeneratedDigits(value, sources);
+    else if (withoutCssDigits && numbersList(tag, attribute)) rewritten = value.replace(/[0-9]/g, '*');
+    for (const reading of [rewritten, percentDecoded(rewritten)]) {
       const masked = maskCardNumbers(reading);
-      if (masked !== reading) return written(masked);
+      if (masked !== reading) {
+        rewritten = masked;
+        break;
+      }
     }
-    return css === value ? whole : written(css);
-  });
-  // Whatever the attribute syntax above did not take apart is still masked as written.
-  return maskCardNumbers(rewritten);
-}
-
-/** A list counted on from a number of twelve digits or more (`<ol start>`, `<li value>`) can show one as long as a card number. */
-const LONG_LIST_NUMBER = /^\s*[-+]?[0-9]{12,}\s*$/;
-
-const attributeName = (prefix: string) => prefix.trim().replace(/\s*=$/, '').toLowerCase();
-
-/** How many digits a tag's style attribute could write on screen (see generatedDigits). */
-function styleDigits(tag: string): number {
-  if (!/style/i.test(tag)) return 0;
-  let digits = 0;
-  for (const [, prefix = '', double, single, bare] of tag.matchAll(ATTRIBUTE)) {
-    if (attributeName(prefix) === 'style') digits += generatedDigits(decodeReferences(double ?? single ?? bare ?? ''));
+    if (rewritten === value) continue;
+    out += `${html.slice(at, attribute.start)}"${rewritten.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}"`;
+    at = attribute.end;
   }
-  return digits;
+  // Whatever the attribute syntax did not take apart is still masked as written.
+  return maskCardNumbers(out + html.slice(at, tag.end));
 }
 
 /** The most digits of one number in the text, as maskCardNumbers reads numbers written in groups. */
@@ -221,65 +221,6 @@ function percentDecoded(value: string): string {
 /** White space as HTML collapses it, and the spaces that look like one (no-break, en, em, thin…). */
 function isSpace(ch: string): boolean {
   return /^[\s\u00a0\u2000-\u200b\u202f]$/.test(ch);
-}
-
-/**
- * Where the tag starting at `start` ends (after its ">"), as HTML's tokenizer reads it: a comment
- * at "-->" or "--!>" ("<!-->" and "<!--->" are whole, empty comments); a bogus comment ("<?…",
- * "<!…", "</" and no letter) at the first ">", quotes or not; a tag at the first ">" outside a
- * quoted attribute value, following the tokenizer's attribute states (a quote opens a value only
- * right after an attribute's name and "="; an "=" where a name should start is part of one).
- */
-function tagEnd(html: string, start: number): number {
-  if (html.startsWith('<!--', start)) {
-    if (html.startsWith('<!-->', start)) return start + 5;
-    if (html.startsWith('<!--->', start)) return start + 6;
-    const ends = [html.indexOf('-->', start + 4), html.indexOf('--!>', start + 4)].filter((at) => at >= 0);
-    if (ends.length === 0) return html.length;
-    const close = Math.min(...ends);
-    return close + (html.startsWith('-->', close) ? 3 : 4);
-  }
-  const bogus = html[start + 1] === '?' || html[start + 1] === '!' || (html[start + 1] === '/' && !/[a-zA-Z]/.test(html[start + 2] ?? ''));
-  if (bogus) {
-    const close = html.indexOf('>', start + 1);
-    return close < 0 ? html.length : close + 1;
-  }
-  const space = (ch: string) => ch === ' ' || ch === '\t' || ch === '\n' || ch === '\f' || ch === '\r';
-  let i = start + (html[start + 1] === '/' ? 2 : 1);
-  // The tag's name: quotes and "=" are part of it.
-  while (i < html.length && !space(html[i] as string) && html[i] !== '/' && html[i] !== '>') i++;
-  let state: 'beforeName' | 'name' | 'afterName' | 'beforeValue' | 'unquoted' | 'afterQuoted' = 'beforeName';
-  for (; i < html.length; i++) {
-    const ch = html[i] as string;
-    if (state === 'unquoted') {
-      if (space(ch)) state = 'beforeName';
-      else if (ch === '>') return i + 1;
-      continue;
-    }
-    if (ch === '>') return i + 1;
-    if (state === 'beforeName') {
-      if (!space(ch) && ch !== '/') state = 'name';
-    } else if (state === 'name') {
-      if (space(ch)) state = 'afterName';
-      else if (ch === '/') state = 'beforeName';
-      else if (ch === '=') state = 'beforeValue';
-    } else if (state === 'afterName') {
-      if (ch === '/') state = 'beforeName';
-      else if (ch === '=') state = 'beforeValue';
-      else if (!space(ch)) state = 'name';
-    } else if (state === 'beforeValue') {
-      if (ch === '"' || ch === "'") {
-        const close = html.indexOf(ch, i + 1);
-        if (close < 0) return html.length;
-        i = close;
-        state = 'afterQuoted';
-      } else if (!space(ch)) state = 'unquoted';
-    } else {
-      // Right after a quoted value: space or "/" before the next name; anything else starts one.
-      state = space(ch) || ch === '/' ? 'beforeName' : 'name';
-    }
-  }
-  return html.length;
 }
 
 /** At least thirteen digits in the whole source (digits in references included): fewer cannot spell a card number. */

@@ -14,18 +14,15 @@ export const remaskStoredHtml: Migration = {
   name: 'remask-stored-html',
   sql: '',
   transform(db) {
-    // A page at a time: the mails' HTML together can be larger than memory should hold.
+    // One HTML part in memory at a time: a part can be megabytes, and all of them more than memory should hold.
     const remask = (table: string, key: string) => {
-      const page = db.prepare(`SELECT ${key} AS id, html FROM ${table} WHERE ${key} > ? AND html IS NOT NULL ORDER BY ${key} LIMIT 200`);
+      const ids = db.prepare(`SELECT ${key} FROM ${table} WHERE html IS NOT NULL ORDER BY ${key}`).pluck().all() as number[];
+      const read = db.prepare(`SELECT html FROM ${table} WHERE ${key} = ?`).pluck();
       const write = db.prepare(`UPDATE ${table} SET html = ? WHERE ${key} = ?`);
-      for (let after = 0; ; ) {
-        const rows = page.all(after) as Array<{ id: number; html: string }>;
-        if (rows.length === 0) return;
-        for (const { id, html } of rows) {
-          const masked = maskCardNumbersInHtml(html);
-          if (masked !== html) write.run(masked, id);
-        }
-        after = (rows.at(-1) as { id: number }).id;
+      for (const id of ids) {
+        const html = read.get(id) as string;
+        const masked = maskCardNumbersInHtml(html);
+        if (masked !== html) write.run(masked, id);
       }
     };
     remask('message_html', 'message_id');
