@@ -83,6 +83,10 @@ export interface MessagesTable {
   senderCustomerId: number | null;
   /** 1: from an address no customer had, so presumed the inquiry's customer's (see migration 0023). */
   senderPresumed: number;
+  /** A received mail's Date header as written (see migration 0030); null for replies, and for mail stored before. */
+  originDate: string | null;
+  /** 1: another mail came with this message's Message-ID (see migration 0030). */
+  keyReused: Generated<number>;
 }
 
 export interface SyncStateTable {

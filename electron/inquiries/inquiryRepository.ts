@@ -5,7 +5,7 @@ import { maskCardNumbers } from '../../shared/cardMask';
 import type { Executor } from '../db/executor';
 import { cachedPerHandle } from '../db/rawTransaction';
 import { holderOfAddress } from '../customers/customerRepository';
-import { erasedMessageKey } from '../mail/messageIdentity';
+import { erasedMessageKey, reusedIdKey } from '../mail/messageIdentity';
 import type { InquiriesTable, MessagesTable } from '../db/schema';
 import { searchKey } from '../../shared/searchKey';
 
@@ -31,7 +31,7 @@ export async function insertInquiry(db: Executor, input: NewInquiry): Promise<nu
 }
 
 /** A message to store: the table's columns, with References as a list (stored space-separated). */
-export type NewMessage = Omit<MessagesTable, 'id' | 'referenceIds'> & { referenceIds: string[] };
+export type NewMessage = Omit<MessagesTable, 'id' | 'referenceIds' | 'originDate' | 'keyReused'> & { referenceIds: string[]; originDate?: string | null };
 
 export async function insertMessage(db: Executor, input: NewMessage): Promise<Message> {
   const row = await db
@@ -178,8 +178,19 @@ export async function listForResponseTimes(db: Executor, fromIso: string, toIso:
 export interface InquiryIngestStatements {
   /** A message is stored under this key, as it came or erased (see erasedMessageKey). */
   messageKeyExists(messageKey: string): boolean;
-  /** The inquiry holding the newest of these Message-IDs (a mail's In-Reply-To and References). */
-  inquiryOfMessageKeys(keys: readonly string[]): number | null;
+  /**
+   * Of a mail with this key and Date header (see originDateOf): the key a copy of it is stored
+   * under (`copy`); or, when the message stored under its Message-ID is another mail, that
+   * message (`reusedBy`: this mail is to be stored under reusedIdKey); null when neither is stored.
+   */
+  storedCopyOf(messageKey: string, originDate: string | null): { copy: string } | { reusedBy: number } | null;
+  /** Another mail came with this message's Message-ID. */
+  markKeyReused(messageId: number): void;
+  /**
+   * The inquiry holding the newest of these Message-IDs (a mail's In-Reply-To and References), from
+   * `sender`: a Message-ID that another mail came with too (see storedCopyOf) counts only from the inquiry's customer.
+   */
+  inquiryOfMessageKeys(keys: readonly string[], sender: string | null): number | null;
   customerOfInquiry(id: number): number | null;
   insertInquiry(input: NewInquiry & { status: InquiriesTable['status']; archived: boolean }): number;
   insertMessage(input: NewMessage): number;
@@ -198,9 +209,12 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
     // Never a thread of a customer whose registration was cancelled: their new mail starts afresh.
     .prepare(
       `SELECT m.inquiry_id FROM messages m JOIN inquiries i ON i.id = m.inquiry_id JOIN customers c ON c.id = i.customer_id
-       WHERE m.message_key IN (SELECT value FROM json_each(?)) AND c.registration_cancelled_at IS NULL ORDER BY m.id DESC LIMIT 1`,
+       WHERE m.message_key IN (SELECT value FROM json_each(?)) AND c.registration_cancelled_at IS NULL AND (m.key_reused = 0 OR c.email = ?)
+       ORDER BY m.id DESC LIMIT 1`,
     )
     .pluck();
+  const storedUnder = raw.prepare('SELECT id, origin_date AS originDate FROM messages WHERE message_key IN (?, ?)');
+  const markReused = raw.prepare('UPDATE messages SET key_reused = 1 WHERE id = ?');
   const customerOf = raw.prepare('SELECT customer_id FROM inquiries WHERE id = ?').pluck();
   const insertInquiry = raw.prepare(
     `INSERT INTO inquiries (customer_id, channel, status, subject, received_at, first_response_at, mail_account_id, logged_by, archived)
@@ -208,8 +222,8 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
   );
   const insertMessage = raw.prepare(
     `INSERT INTO messages (inquiry_id, direction, message_key, in_reply_to, reference_ids, from_address, to_address,
-       subject, body, at, author, mail_account_id, imap_folder, imap_uid, imap_uid_validity, sender_customer_id, sender_presumed)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       subject, body, at, author, mail_account_id, imap_folder, imap_uid, imap_uid_validity, sender_customer_id, sender_presumed, origin_date)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   // Archived history was never work in Madoguchi: reopened, it is received when the customer wrote
   // again (so the response-time report counts it then, not in the month the history began), and
@@ -227,7 +241,16 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
   );
   return {
     messageKeyExists: (key) => keyExists.get(key, erasedMessageKey(key)) !== undefined,
-    inquiryOfMessageKeys: (keys) => (keys.length ? ((byKeys.get(JSON.stringify(keys)) as number | undefined) ?? null) : null),
+    storedCopyOf(key, originDate) {
+      const stored = storedUnder.get(key, erasedMessageKey(key)) as { id: number; originDate: string | null } | undefined;
+      if (!stored) return null;
+      // Stored before Date headers were kept: told apart by nothing, it is taken for a copy, as it always was.
+      if (stored.originDate === null || stored.originDate === originDate) return { copy: key };
+      const own = reusedIdKey(key, originDate);
+      return keyExists.get(own, erasedMessageKey(own)) !== undefined ? { copy: own } : { reusedBy: stored.id };
+    },
+    markKeyReused: (id) => void markReused.run(id),
+    inquiryOfMessageKeys: (keys, sender) => (keys.length ? ((byKeys.get(JSON.stringify(keys), sender) as number | undefined) ?? null) : null),
     customerOfInquiry: (id) => (customerOf.get(id) as number | undefined) ?? null,
     insertInquiry: (i) =>
       Number(
@@ -254,6 +277,7 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
           m.imapUidValidity,
           m.senderCustomerId,
           m.senderPresumed,
+          m.originDate ?? null,
         ).lastInsertRowid,
       ),
     reopen: (id, receivedAt) => void reopen.run({ id, receivedAt }),

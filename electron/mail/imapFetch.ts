@@ -39,11 +39,12 @@ export interface FolderFetchOptions {
   onMail(mail: FetchedMail, uidValidity: string): Promise<void> | void;
   /**
    * After a UIDVALIDITY change every mail comes again under new UIDs. When given, each one's
-   * Message-ID header is read first and mails whose Message-ID this returns true for are not
-   * downloaded but handed to onSkip (in UID order, like onMail), so the cursor can move past them.
+   * Message-ID and Date headers are read first, and mails this knows (it answers the key their
+   * stored copy has, see storedCopyOf) are not downloaded but handed to onSkip (in UID order, like
+   * onMail) with that key, so the cursor can move past them.
    */
-  isKnownMessageId?(messageId: string): boolean;
-  onSkip?(uid: number, uidValidity: string, messageId: string): Promise<void> | void;
+  storedKeyOf?(messageId: string, originDate: string | null): string | null;
+  onSkip?(uid: number, uidValidity: string, messageKey: string): Promise<void> | void;
   /**
    * The server would not hand over this mail's content (it answered NO to a FETCH of it alone,
    * while it still answered for the mail's flags: the fault is the mail's, as with a mail Gmail
@@ -236,7 +237,7 @@ async function fetchFolderWith(
   const result: FolderFetchResult = { uidValidity, fetched: 0, skipped: 0, refused: 0, bytes: 0, highestModseq };
   const handedOver = () => options.onProgress?.(result.fetched + result.skipped + result.refused, uids.length);
   const onRefused = options.onRefused;
-  const skipCheck = validityChanged && options.isKnownMessageId && options.onSkip ? options.isKnownMessageId : null;
+  const skipCheck = validityChanged && options.storedKeyOf && options.onSkip ? options.storedKeyOf : null;
   for (let start = 0; start < uids.length; start += UID_BATCH) {
     const batch = uids.slice(start, start + UID_BATCH);
     const known = skipCheck ? await knownByMessageId(client, batch, skipCheck) : new Map<number, string>();

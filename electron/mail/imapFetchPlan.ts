@@ -2,7 +2,7 @@ import type { ImapFlow } from 'imapflow';
 import { searchUids } from './folderChanges';
 import { isMailRefusal } from './imapFetchAlone';
 import { MAX_MAIL_BYTES } from './mailLimits';
-import { messageIdOf } from './messageIdentity';
+import { messageIdOf, originDateOf } from './messageIdentity';
 
 /**
  * What a folder sync asks the server for (see imapFetch.ts): the new UIDs and which of them are
@@ -54,15 +54,19 @@ export function groupForFetch(uids: number[], oversized: ReadonlySet<number>): F
   return groups;
 }
 
-/** The UIDs among `uids` whose Message-ID header the caller already knows, with that Message-ID: only the header is read. */
-export async function knownByMessageId(client: ImapFlow, uids: number[], isKnown: (messageId: string) => boolean): Promise<Map<number, string>> {
+/**
+ * The UIDs among `uids` whose mail the caller has stored, by its Message-ID and Date headers
+ * (only those are read), with the key its copy is stored under.
+ */
+export async function knownByMessageId(client: ImapFlow, uids: number[], storedKeyOf: (messageId: string, originDate: string | null) => string | null): Promise<Map<number, string>> {
   const known = new Map<number, string>();
+  const header = (headers: string, name: string) => new RegExp(`^${name}:([^\\r\\n]*(?:\\r?\\n[ \\t][^\\r\\n]*)*)`, 'im').exec(headers)?.[1]?.replace(/\r?\n(?=[ \t])/g, '').trim() ?? null;
   try {
-    for await (const message of client.fetch(toSequenceSet(uids), { uid: true, headers: ['message-id'] }, { uid: true })) {
+    for await (const message of client.fetch(toSequenceSet(uids), { uid: true, headers: ['message-id', 'date'] }, { uid: true })) {
       const headers = message.headers?.toString('latin1') ?? '';
-      const value = /^message-id:([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)/im.exec(headers)?.[1] ?? null;
-      const id = messageIdOf(value === null ? null : value.replace(/\r?\n(?=[ \t])/g, '').trim());
-      if (id && isKnown(id)) known.set(message.uid, id);
+      const id = messageIdOf(header(headers, 'message-id'));
+      const key = id ? storedKeyOf(id, originDateOf(header(headers, 'date'))) : null;
+      if (key) known.set(message.uid, key);
     }
   } catch (error) {
     // Some mail's header refused: the mails not known by now are fetched whole (and a stored one

@@ -21,6 +21,27 @@ export function messageIdOf(rawValue: string | null): string | null {
 }
 
 /**
+ * A mail's Date header as its author's program wrote it (unfolded, white space collapsed), or
+ * null without one. With the Message-ID it tells one mail from another: every copy of a mail
+ * (in another folder or account, fetched again after a renumbering) carries the same, while a
+ * program that gives every mail the same Message-ID (a web form, a printer, a script) still dates
+ * each when it sends it.
+ */
+export function originDateOf(rawValue: string | null): string | null {
+  const date = rawValue?.replace(/\s+/g, ' ').trim().slice(0, 200);
+  return date ? date : null;
+}
+
+/**
+ * The key of a mail whose Message-ID a different, stored mail already has (see originDateOf): a
+ * hash of the two, so that every copy of this one gets the same key, and a key no Message-ID can
+ * be ("@madoguchi.invalid"), so that no reply names it.
+ */
+export function reusedIdKey(messageId: string, originDate: string | null): string {
+  return `<sha256-${createHash('sha256').update(`${messageId}\n${originDate ?? ''}`).digest('hex')}@madoguchi.invalid>`;
+}
+
+/**
  * Headers the author's software wrote. Everything else in a header block is added on the way
  * (Received, Return-Path, Delivered-To, spam and authentication verdicts) and differs between
  * the copies of one mail delivered to several mailboxes, so it is left out of the content hash.

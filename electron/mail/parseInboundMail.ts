@@ -6,7 +6,7 @@ import { readForwardedMessages, type ForwardedMail } from './forwardedMessages';
 import { decodeText, japaneseEncodingOf, repairIso2022JpEscapes } from './japaneseCharsets';
 import { cleanLine, readMailStructure, type MailStructure } from './mailStructure';
 import { MAX_MAIL_BYTES } from './mailLimits';
-import { extractMessageIds, messageKeyOf } from './messageIdentity';
+import { extractMessageIds, messageKeyOf, originDateOf } from './messageIdentity';
 import { bodyStart, headerBytes, rawHeaderValue, rawHeaderValues, type RawHeaderLine } from './rawHeaders';
 
 export { MAX_KEPT_ATTACHMENT_BYTES, UnparseableMailError } from './mailStructure';
@@ -29,6 +29,8 @@ export interface InboundMail {
   text: string;
   /** ISO UTC; Date header, or the fallback passed in when missing/invalid */
   date: string;
+  /** The Date header as written (see originDateOf): what tells this mail from another with its Message-ID. */
+  originDate: string | null;
   /** Auto-replies (Auto-Submitted != no, X-Autoreply, X-Autorespond, Precedence bulk/junk/auto_reply) and bounces (multipart/report, MAILER-DAEMON): they must not open inquiries. */
   automatic: boolean;
   /**
@@ -108,6 +110,7 @@ export async function parseInboundMail(
     subject: subjectOf(parsed, bodyLabel),
     text: textOf(parsed, raw, bodyLabel),
     date: dateOf(rawHeaderValue(parsed.headerLines, 'date'), fallbackDate),
+    originDate: originDateOf(rawHeaderValue(parsed.headerLines, 'date')),
     automatic,
     failedRecipients: automatic ? failedRecipientsOf(parsed) : [],
     attachments,

@@ -5,6 +5,7 @@ import { inquiryIngestStatements, type InquiryIngestStatements } from '../inquir
 import { messageContentStatements, type MessageContentStatements } from '../inquiries/messageContentRepository';
 import { serverStateIngestStatements, type ServerStateIngestStatements } from '../inquiries/serverStateRepository';
 import type { InboundMail } from '../mail/parseInboundMail';
+import { reusedIdKey } from '../mail/messageIdentity';
 import { inquiryNumbersIn } from '../../shared/inquiryNumber';
 import { STORED_PLACEHOLDERS } from '../../shared/storedPlaceholders';
 import { userMessage } from '../../shared/userMessages';
@@ -69,13 +70,21 @@ export function ingestStore(raw: BetterSqlite3.Database): IngestStore {
  * closed and archived, and joining a thread does not reopen it.
  */
 export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: IngestContext): IngestOutcome {
-  const { mail } = arrived;
-  store.cursor.foundInMailboxReadNow(ctx.accountId, mail.messageKey);
-  if (store.inquiries.messageKeyExists(mail.messageKey)) {
+  let { mail } = arrived;
+  const stored = store.inquiries.storedCopyOf(mail.messageKey, mail.originDate);
+  if (stored && 'copy' in stored) {
+    store.cursor.foundInMailboxReadNow(ctx.accountId, stored.copy);
     // Perhaps fetched again after its folder was renumbered (a sync cut short before it could skip it).
-    foundAgain(store, mail.messageKey, arrived.uid, ctx);
+    foundAgain(store, stored.copy, arrived.uid, ctx);
     return { kind: 'duplicate' };
   }
+  if (stored) {
+    // Another mail already came with this Message-ID (its program gives every mail the same): this
+    // one is kept under a key of its own, and the Message-ID no longer threads mail from others.
+    store.inquiries.markKeyReused(stored.reusedBy);
+    mail = { ...mail, messageKey: reusedIdKey(mail.messageKey, mail.originDate) };
+  }
+  store.cursor.foundInMailboxReadNow(ctx.accountId, mail.messageKey);
 
   const archived = ctx.archiveBefore !== null && arrived.internalDate < ctx.archiveBefore;
   if (mail.automatic) {
@@ -92,7 +101,7 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
     return { kind: 'own' };
   }
 
-  let inquiryId = store.inquiries.inquiryOfMessageKeys([...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references]);
+  let inquiryId = store.inquiries.inquiryOfMessageKeys([...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references], mail.fromAddress);
   if (inquiryId === null) inquiryId = inquiryNumberedBySameCustomer(store, mail);
 
   const kind = inquiryId === null ? 'new' : 'threaded';
@@ -138,6 +147,7 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
     imapUidValidity: ctx.uidValidity,
     senderCustomerId,
     senderPresumed,
+    originDate: mail.originDate,
   });
   // The HTML part, attachments (kept encrypted, size-limited) and forwarded messages go with the message.
   store.content?.store(messageId, { html: mail.html ?? null, attachments: mail.attachments, forwarded: mail.forwarded ?? [] });

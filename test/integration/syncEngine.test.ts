@@ -53,6 +53,44 @@ describe('the sync engine against a real Dovecot and a real encrypted database',
     return keys.sort();
   }
 
+  describe('a Message-ID that two different mails came with (a program that gives every mail the same)', () => {
+    const FORM_ID = '<1@localhost>';
+    const alice = japaneseMail({ from: 'alice@example.jp', fromName: '有栖', to: SUPPORT, subject: 'フォームから', text: '注文について', messageId: FORM_ID, date: 'Mon, 30 Nov 2026 10:00:00 +0900' });
+    const bob = japaneseMail({ from: 'bob@example.jp', fromName: '坊', to: SUPPORT, subject: 'フォームから', text: '返品について', messageId: FORM_ID, date: 'Tue, 01 Dec 2026 09:30:00 +0900' });
+
+    it('keeps both, each in its own inquiry, and a copy of either is still a copy: also after the folder is renumbered', async () => {
+      await dovecot.appendMails([alice, bob], 'Support');
+      const account = await addAccount(dovecot, { folders: ['Support', 'INBOX'] });
+      expect(await t.call('sync.run', { accountId: account.id })).toMatchObject({ fetched: 2, newInquiries: 2, skippedDuplicates: 0 });
+      const bodies = async () => (await Promise.all((await t.call('inquiries.list', {})).map(async (i) => (await t.call('inquiries.get', { id: i.id })).messages.map((m) => m.body)))).flat().sort();
+      expect(await bodies()).toEqual(['注文について', '返品について']);
+
+      // A copy of each in another folder, and the first folder renumbered with both in it again.
+      await dovecot.appendMails([bob, alice], 'INBOX');
+      await dovecot.withClient(async (client) => {
+        await client.mailboxDelete('Support');
+        await client.mailboxCreate('Support');
+      });
+      await dovecot.appendMails([bob, alice], 'Support');
+      expect(await t.call('sync.run', { accountId: account.id })).toMatchObject({ newInquiries: 0, skippedDuplicates: 4 });
+      expect(await bodies()).toEqual(['注文について', '返品について']);
+      expect(await t.call('sync.quarantine', {})).toEqual([]);
+    });
+
+    it('threads mail that names the Message-ID only into the inquiry of its own customer', async () => {
+      await dovecot.appendMails([alice, bob], 'Support');
+      const account = await addAccount(dovecot, { folders: ['Support'] });
+      await t.call('sync.run', { accountId: account.id });
+      const aliceInquiry = (await t.call('inquiries.list', {})).find((i) => i.customerName === '有栖')!;
+      const reply = (from: string, messageId: string) =>
+        japaneseMail({ from, to: SUPPORT, subject: 'Re: フォームから', text: `${from} の続き`, messageId, inReplyTo: FORM_ID, references: [FORM_ID], date: 'Wed, 02 Dec 2026 09:00:00 +0900' });
+      await dovecot.appendMails([reply('alice@example.jp', '<a2@example.jp>'), reply('bob@example.jp', '<b2@example.jp>')], 'Support');
+      expect(await t.call('sync.run', { accountId: account.id })).toMatchObject({ fetched: 2, addedToThreads: 1, newInquiries: 1 });
+      const thread = (await t.call('inquiries.get', { id: aliceInquiry.id })).messages.map((m) => m.body);
+      expect(thread).toEqual(['注文について', 'alice@example.jp の続き']);
+    });
+  });
+
   describe('UIDVALIDITY change', () => {
     it('re-syncs a recreated folder by Message-ID (and content hash): no duplicates, no losses, only unknown mail downloaded', async () => {
       const originals = [mail(1), mail(2), mail(3), noMessageIdMail({ from: 'noid@example.jp', to: SUPPORT, subject: 'IDなし', text: 'Message-IDのないメール' })];

@@ -28,6 +28,7 @@ import { appendOnlyNoReplace } from './0026-append-only-no-replace';
 import { emailKeys } from './0027-email-keys';
 import { outboxMayHaveGone } from './0028-outbox-may-have-gone';
 import { remaskStoredHtml } from './0029-remask-stored-html';
+import { reusedMessageIds } from './0030-reused-message-ids';
 
 /** Every migration, in order. Add a new file per change; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, syncFoldersAndHealth, archivedInquiries, mailReading, forwardedMessages, oauth2Accounts, serverChanges, oauthSignIn, quarantineUidValidity, messageUidValidity, quarantineSummary, attachmentRemovedByStaff, customerAmendments, disclosureLog, quarantineReasonKey, registrationCancellations, forgottenSetAsideMail, erasedMessageKeys, exportRecipients, thirdPartyProvisions, exportHandedTo, quarantinePerNumbering, messageSenderCustomer, quarantineByMessageKey, outboxThreadSeen, appendOnlyNoReplace, emailKeys, outboxMayHaveGone, remaskStoredHtml];
+export const MIGRATIONS: readonly Migration[] = [initial, syncFoldersAndHealth, archivedInquiries, mailReading, forwardedMessages, oauth2Accounts, serverChanges, oauthSignIn, quarantineUidValidity, messageUidValidity, quarantineSummary, attachmentRemovedByStaff, customerAmendments, disclosureLog, quarantineReasonKey, registrationCancellations, forgottenSetAsideMail, erasedMessageKeys, exportRecipients, thirdPartyProvisions, exportHandedTo, quarantinePerNumbering, messageSenderCustomer, quarantineByMessageKey, outboxThreadSeen, appendOnlyNoReplace, emailKeys, outboxMayHaveGone, remaskStoredHtml, reusedMessageIds];
