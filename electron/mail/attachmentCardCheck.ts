@@ -46,6 +46,7 @@ async function holdsCardNumber(fileName: string, contentType: string, content: B
       return false;
     }
   }
+  if (isHtmlFile(fileName, contentType)) return htmlFileHoldsCardNumber(content);
   const text =
     TEXT_TYPES.test(contentType) || TEXT_NAMES.test(fileName)
       ? textOf(content)
@@ -53,9 +54,18 @@ async function holdsCardNumber(fileName: string, contentType: string, content: B
         ? officeTextOf(content)
         : // Whatever its label: a PDF or an Office file of before 2007 is known by its first bytes, and anything else reads as null.
           (compoundFileTextOf(content) ?? (await pdfTextOf(content)));
-  // An HTML file is read as a browser shows it: "4111&nbsp;1111…", or a number split over table cells.
-  const html = HTML_TYPES.test(contentType) || HTML_NAMES.test(fileName);
-  return text !== null && (containsCardNumber(text) || (html && htmlContainsCardNumber(text)));
+  return text !== null && containsCardNumber(text);
+}
+
+/** An HTML file, by its type or its name. */
+export function isHtmlFile(fileName: string, contentType: string): boolean {
+  return HTML_TYPES.test(contentType) || HTML_NAMES.test(fileName);
+}
+
+/** An HTML file is read as a browser shows it: "4111&nbsp;1111…", a number split over table cells, or finished by its CSS. */
+export function htmlFileHoldsCardNumber(content: Buffer): boolean {
+  const text = textOf(content);
+  return containsCardNumber(text) || htmlContainsCardNumber(text);
 }
 
 /** Zip archives, whose files are read each as an attachment of its own. */
