@@ -102,6 +102,20 @@ describe('a reply reaches the customer once: never sent again after the server m
     return queued.id;
   };
 
+  /** Sends a reply through an SMTP server that reads it whole and drops the link before answering; resolves once the reply failed, with what that server read. */
+  const sendWhereTheLinkBreaks = async (body: string) => {
+    const received: string[] = [];
+    const flaky = await listen(droppingAfterData(received));
+    try {
+      await t.call('accounts.save', { id: accountId, ...testMailAccount(dovecot, smtp, { smtpPort: flaky.port, smtpUser: '', smtpPassword: '' }) });
+      const id = await send(body);
+      const [item] = await until(() => t.call('outbox.list', { inquiryId }), (list) => list[0]?.status === 'failed');
+      return { id, item: item!, received };
+    } finally {
+      await flaky.close();
+    }
+  };
+
   it('records the reply as sent as soon as the SMTP server took it, before its copy goes to the Sent folder', async () => {
     // The Sent folder's server accepts the connection and never answers: the copy hangs.
     const silent = await listen(() => undefined);
@@ -163,21 +177,12 @@ describe('a reply reaches the customer once: never sent again after the server m
   });
 
   it('does not send again when the connection broke after the whole mail went, before the server confirmed it; only once staff checked, and then the same mail', async () => {
-    const received: string[] = [];
-    const flaky = await listen(droppingAfterData(received));
-    let id: number;
-    try {
-      await t.call('accounts.save', { id: accountId, ...testMailAccount(dovecot, smtp, { smtpPort: flaky.port, smtpUser: '', smtpPassword: '' }) });
-      id = await send('返金いたします');
-      const [item] = await until(() => t.call('outbox.list', { inquiryId }), (list) => list[0]?.status === 'failed');
-      expect(item).toMatchObject({ status: 'failed', attempts: 1, mayHaveGone: true });
-      // Madoguchi appended no copy to Sent (it does so once the server confirmed): the message does not send staff looking there.
-      expect(item!.lastError).toMatch(/may have been delivered, and Madoguchi put no copy in the Sent folder\. Ask the customer/);
-      await sleep(1500);
-      expect(received).toHaveLength(1);
-    } finally {
-      await flaky.close();
-    }
+    const { id, item, received } = await sendWhereTheLinkBreaks('返金いたします');
+    expect(item).toMatchObject({ status: 'failed', attempts: 1, mayHaveGone: true });
+    // Madoguchi appended no copy to Sent (it does so once the server confirmed): the message does not send staff looking there.
+    expect(item.lastError).toMatch(/may have been delivered, and Madoguchi put no copy in the Sent folder\. Ask the customer/);
+    await sleep(1500);
+    expect(received).toHaveLength(1);
     // Neither sent again nor taken back (which would leave the inquiry unanswered) until staff say they checked.
     await t.call('accounts.save', { id: accountId, ...testMailAccount(dovecot, smtp) });
     const refusal = { code: 'CONFLICT', message: expect.stringContaining('may have reached the customer') };
@@ -195,16 +200,7 @@ describe('a reply reaches the customer once: never sent again after the server m
   });
 
   it('records the reply sent again even when a copy of the first attempt came back into a synced folder under the same Message-ID', async () => {
-    const received: string[] = [];
-    const flaky = await listen(droppingAfterData(received));
-    let id: number;
-    try {
-      await t.call('accounts.save', { id: accountId, ...testMailAccount(dovecot, smtp, { smtpPort: flaky.port, smtpUser: '', smtpPassword: '' }) });
-      id = await send('返金いたします');
-      await until(() => t.call('outbox.list', { inquiryId }), (list) => list[0]?.mayHaveGone === true);
-    } finally {
-      await flaky.close();
-    }
+    const { id, received } = await sendWhereTheLinkBreaks('返金いたします');
     // The first attempt did go, and its copy reached the account's INBOX (a Bcc to the shared address, a rule that files sent mail): the next sync meets it.
     await dovecot.appendMail(Buffer.from(received[0]!.replace(/\r\n\.\./g, '\r\n.'), 'latin1'));
     await t.call('accounts.save', { id: accountId, ...testMailAccount(dovecot, smtp) });
@@ -213,7 +209,7 @@ describe('a reply reaches the customer once: never sent again after the server m
     expect(await t.call('inquiries.list', {})).toHaveLength(1);
     expect((await t.call('inquiries.get', { id: inquiryId })).messages.map((m) => m.direction)).toEqual(['in']);
 
-    await t.call('outbox.sendNow', { id: id!, checked: true });
+    await t.call('outbox.sendNow', { id, checked: true });
     await smtp.waitFor(1);
     await until(() => t.call('outbox.list', { inquiryId }), (list) => list.length === 0);
     const detail = await t.call('inquiries.get', { id: inquiryId });
