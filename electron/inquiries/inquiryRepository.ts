@@ -5,7 +5,7 @@ import { maskCardNumbers } from '../../shared/cardMask';
 import type { Executor } from '../db/executor';
 import { cachedPerHandle } from '../db/rawTransaction';
 import { holderOfAddress } from '../customers/customerRepository';
-import { erasedMessageKey, reusedIdKey } from '../mail/messageIdentity';
+import { erasedMessageKey, isAnotherMail, isCopyByHeaders, isErasedMessageKey, reusedIdKey, type ArrivingOrigin, type StoredOrigin } from '../mail/messageIdentity';
 import type { InquiriesTable, MessagesTable } from '../db/schema';
 import { searchKey } from '../../shared/searchKey';
 
@@ -179,11 +179,13 @@ export interface InquiryIngestStatements {
   /** A message is stored under this key, as it came or erased (see erasedMessageKey). */
   messageKeyExists(messageKey: string): boolean;
   /**
-   * Of a mail with this key and Date header (see originDateOf): the key a copy of it is stored
-   * under (`copy`); or, when the message stored under its Message-ID is another mail, that
-   * message (`reusedBy`: this mail is to be stored under reusedIdKey); null when neither is stored.
+   * Of a mail arriving with this key: the key a copy of it is stored under (`copy`); or, when the
+   * message stored under its Message-ID is another mail (isAnotherMail), that message (`reusedBy`:
+   * this mail is to be stored under reusedIdKey); null when neither is stored.
    */
-  storedCopyOf(messageKey: string, originDate: string | null): { copy: string } | { reusedBy: number } | null;
+  storedCopyOf(messageKey: string, arriving: ArrivingOrigin): { copy: string } | { reusedBy: number } | null;
+  /** Of a mail of which only the Message-ID and Date headers were read: the key its stored copy has, if that is sure (isCopyByHeaders). */
+  copyKnownByHeaders(messageId: string, originDate: string | null): string | null;
   /** Another mail came with this message's Message-ID. */
   markKeyReused(messageId: number): void;
   /**
@@ -213,7 +215,13 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
        ORDER BY m.id DESC LIMIT 1`,
     )
     .pluck();
-  const storedUnder = raw.prepare('SELECT id, origin_date AS originDate FROM messages WHERE message_key IN (?, ?)');
+  const storedUnder = raw.prepare(
+    'SELECT id, message_key AS messageKey, direction, from_address AS fromAddress, origin_date AS originDate, at FROM messages WHERE message_key IN (?, ?)',
+  );
+  const originOf = (key: string): (StoredOrigin & { id: number }) | null => {
+    const row = storedUnder.get(key, erasedMessageKey(key)) as (Omit<StoredOrigin, 'erased'> & { id: number; messageKey: string }) | undefined;
+    return row ? { ...row, erased: isErasedMessageKey(row.messageKey) } : null;
+  };
   const markReused = raw.prepare('UPDATE messages SET key_reused = 1 WHERE id = ?');
   const customerOf = raw.prepare('SELECT customer_id FROM inquiries WHERE id = ?').pluck();
   const insertInquiry = raw.prepare(
@@ -241,13 +249,16 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
   );
   return {
     messageKeyExists: (key) => keyExists.get(key, erasedMessageKey(key)) !== undefined,
-    storedCopyOf(key, originDate) {
-      const stored = storedUnder.get(key, erasedMessageKey(key)) as { id: number; originDate: string | null } | undefined;
+    storedCopyOf(key, arriving) {
+      const stored = originOf(key);
       if (!stored) return null;
-      // Stored before Date headers were kept: told apart by nothing, it is taken for a copy, as it always was.
-      if (stored.originDate === null || stored.originDate === originDate) return { copy: key };
-      const own = reusedIdKey(key, originDate);
+      if (!isAnotherMail(stored, arriving)) return { copy: key };
+      const own = reusedIdKey(key, arriving);
       return keyExists.get(own, erasedMessageKey(own)) !== undefined ? { copy: own } : { reusedBy: stored.id };
+    },
+    copyKnownByHeaders(messageId, originDate) {
+      const stored = originOf(messageId);
+      return stored && isCopyByHeaders(stored, originDate) ? messageId : null;
     },
     markKeyReused: (id) => void markReused.run(id),
     inquiryOfMessageKeys: (keys, sender) => (keys.length ? ((byKeys.get(JSON.stringify(keys), sender) as number | undefined) ?? null) : null),

@@ -32,13 +32,59 @@ export function originDateOf(rawValue: string | null): string | null {
   return date ? date : null;
 }
 
+/** What a stored message says of the mail it was, to tell another mail with its Message-ID from a copy. */
+export interface StoredOrigin {
+  direction: 'in' | 'out';
+  /** Its contents were erased with its customer's registration: it must never come back. */
+  erased: boolean;
+  fromAddress: string | null;
+  /** Null for replies, and for mail stored before Date headers were kept. */
+  originDate: string | null;
+  /** Its Date header's time (ISO), or when it arrived where it had none usable. */
+  at: string;
+}
+
+/** What an arriving mail says of itself (see InboundMail). */
+export interface ArrivingOrigin {
+  fromAddress: string | null;
+  originDate: string | null;
+  date: string;
+}
+
+const readable = (date: string | null) => date !== null && !Number.isNaN(Date.parse(date));
+
 /**
- * The key of a mail whose Message-ID a different, stored mail already has (see originDateOf): a
- * hash of the two, so that every copy of this one gets the same key, and a key no Message-ID can
- * be ("@madoguchi.invalid"), so that no reply names it.
+ * Whether a mail that comes with a stored message's Message-ID is another mail, not a copy of it:
+ * it is from another address, or both are dated by their Date headers, at different times. Where
+ * nothing tells them apart (no Date header, or one no one can read), it is taken for a copy, as is
+ * anything that comes with the Message-ID of Madoguchi's own reply or of an erased mail.
  */
-export function reusedIdKey(messageId: string, originDate: string | null): string {
-  return `<sha256-${createHash('sha256').update(`${messageId}\n${originDate ?? ''}`).digest('hex')}@madoguchi.invalid>`;
+export function isAnotherMail(stored: StoredOrigin, arriving: ArrivingOrigin): boolean {
+  if (stored.direction === 'out' || stored.erased) return false;
+  if ((stored.fromAddress ?? '') !== (arriving.fromAddress ?? '')) return true;
+  // A message stored before Date headers were kept (originDate null) was dated by its own, when it had one.
+  if (!readable(arriving.originDate) || (stored.originDate !== null && !readable(stored.originDate))) return false;
+  return stored.at !== arriving.date;
+}
+
+/**
+ * Whether a mail of which only the Message-ID and Date headers were read is known to be a copy of
+ * the stored message (when not, it is fetched whole, and isAnotherMail decides).
+ */
+export function isCopyByHeaders(stored: StoredOrigin, originDate: string | null): boolean {
+  if (stored.direction === 'out' || stored.erased) return true;
+  if (!readable(originDate)) return false;
+  const instant = Date.parse(originDate as string);
+  return stored.originDate !== null ? Date.parse(stored.originDate) === instant : Date.parse(stored.at) === instant;
+}
+
+/**
+ * The key of a mail whose Message-ID another stored mail has (see isAnotherMail): a hash of the
+ * Message-ID, its sender and its Date header, so that every copy of this one gets the same key,
+ * and a key no Message-ID can be ("@madoguchi.invalid"), so that no reply names it.
+ */
+export function reusedIdKey(messageId: string, arriving: ArrivingOrigin): string {
+  return `<sha256-${createHash('sha256').update(`${messageId}\n${arriving.fromAddress ?? ''}\n${arriving.originDate ?? ''}`).digest('hex')}@madoguchi.invalid>`;
 }
 
 /**

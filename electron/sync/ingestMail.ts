@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { syncCursorStatements, type QuarantineSummary, type SyncCursorStatements } from '../accounts/syncStateRepository';
-import { customerIngestStatements, type CustomerIngestStatements } from '../customers/customerRepository';
+import { customerIngestStatements, emailKey, type CustomerIngestStatements } from '../customers/customerRepository';
 import { inquiryIngestStatements, type InquiryIngestStatements } from '../inquiries/inquiryRepository';
 import { messageContentStatements, type MessageContentStatements } from '../inquiries/messageContentRepository';
 import { serverStateIngestStatements, type ServerStateIngestStatements } from '../inquiries/serverStateRepository';
@@ -71,19 +71,16 @@ export function ingestStore(raw: BetterSqlite3.Database): IngestStore {
  */
 export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: IngestContext): IngestOutcome {
   let { mail } = arrived;
-  const stored = store.inquiries.storedCopyOf(mail.messageKey, mail.originDate);
+  const stored = store.inquiries.storedCopyOf(mail.messageKey, mail);
   if (stored && 'copy' in stored) {
     store.cursor.foundInMailboxReadNow(ctx.accountId, stored.copy);
     // Perhaps fetched again after its folder was renumbered (a sync cut short before it could skip it).
     foundAgain(store, stored.copy, arrived.uid, ctx);
     return { kind: 'duplicate' };
   }
-  if (stored) {
-    // Another mail already came with this Message-ID (its program gives every mail the same): this
-    // one is kept under a key of its own, and the Message-ID no longer threads mail from others.
-    store.inquiries.markKeyReused(stored.reusedBy);
-    mail = { ...mail, messageKey: reusedIdKey(mail.messageKey, mail.originDate) };
-  }
+  // Another mail already came with this Message-ID (its program gives every mail the same): this
+  // one is kept under a key of its own.
+  if (stored) mail = { ...mail, messageKey: reusedIdKey(mail.messageKey, mail) };
   store.cursor.foundInMailboxReadNow(ctx.accountId, mail.messageKey);
 
   const archived = ctx.archiveBefore !== null && arrived.internalDate < ctx.archiveBefore;
@@ -101,7 +98,7 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
     return { kind: 'own' };
   }
 
-  let inquiryId = store.inquiries.inquiryOfMessageKeys([...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references], mail.fromAddress);
+  let inquiryId = store.inquiries.inquiryOfMessageKeys([...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references], mail.fromAddress ? emailKey(mail.fromAddress) : null);
   if (inquiryId === null) inquiryId = inquiryNumberedBySameCustomer(store, mail);
 
   const kind = inquiryId === null ? 'new' : 'threaded';
@@ -149,6 +146,8 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
     senderPresumed,
     originDate: mail.originDate,
   });
+  // The Message-ID it came with no longer threads mail from others (stored only now: set-aside mail, an auto-reply that copied it, does not count).
+  if (stored) store.inquiries.markKeyReused(stored.reusedBy);
   // The HTML part, attachments (kept encrypted, size-limited) and forwarded messages go with the message.
   store.content?.store(messageId, { html: mail.html ?? null, attachments: mail.attachments, forwarded: mail.forwarded ?? [] });
   if (arrived.answeredOnServer) store.serverState.markAnsweredElsewhere(messageId, ctx.now);

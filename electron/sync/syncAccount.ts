@@ -333,10 +333,7 @@ async function syncFolder(
         ws.push('sync.progress', { accountId, phase: 'fetching', done: tally.progress.done, total: tally.progress.total, folder, bytes: tally.progress.bytes });
       },
       onMail: (mail) => pipeline.add(mail),
-      storedKeyOf: (messageId, originDate) => {
-        const stored = store.inquiries.storedCopyOf(messageId, originDate);
-        return stored && 'copy' in stored ? stored.copy : null;
-      },
+      storedKeyOf: (messageId, originDate) => store.inquiries.copyKnownByHeaders(messageId, originDate),
       onSkip: (uid, _validity, messageKey) => pipeline.skip(uid, messageKey),
       onRefused: (uid, _validity, serverText) => pipeline.refuse(uid, userMessage(SERVER_REFUSED, { reply: serverText })),
       ...(retryRefused ? { retryRefused } : {}),

@@ -77,6 +77,32 @@ describe('the sync engine against a real Dovecot and a real encrypted database',
       expect(await t.call('sync.quarantine', {})).toEqual([]);
     });
 
+    it('tells a copy from another mail by its sender and time, however the Date is written, also of mail stored before Date headers were kept', async () => {
+      await dovecot.appendMails([alice], 'Support');
+      const account = await addAccount(dovecot, { folders: ['Support', 'INBOX'] });
+      await t.call('sync.run', { accountId: account.id });
+      // As a Madoguchi before Date headers were kept stored it.
+      await t.app.close();
+      await inspectDatabase(t.dataDir, (raw) => raw.prepare('UPDATE messages SET origin_date = NULL').run());
+      await t.restart();
+      const copyOf = (date: string | null, from = 'alice@example.jp', fromName = '有栖') =>
+        japaneseMail({ from, fromName, to: SUPPORT, subject: 'フォームから', text: '注文について', messageId: FORM_ID, date });
+      await dovecot.appendMails(
+        [
+          // Copies: the same time written in another zone or with a comment, or with no Date at all.
+          copyOf('Mon, 30 Nov 2026 01:00:00 +0000'),
+          copyOf('Mon, 30 Nov 2026 10:00:00 +0900 (JST)'),
+          copyOf(null),
+          // Other mails: another time, or the same second from another sender.
+          bob,
+          copyOf('Mon, 30 Nov 2026 10:00:00 +0900', 'carol@example.jp', 'キャロル'),
+        ],
+        'INBOX',
+      );
+      expect(await t.call('sync.run', { accountId: account.id })).toMatchObject({ fetched: 5, newInquiries: 2, skippedDuplicates: 3 });
+      expect((await t.call('inquiries.list', {})).map((i) => i.customerName).sort()).toEqual(['キャロル', '坊', '有栖']);
+    });
+
     it('threads mail that names the Message-ID only into the inquiry of its own customer', async () => {
       await dovecot.appendMails([alice, bob], 'Support');
       const account = await addAccount(dovecot, { folders: ['Support'] });
