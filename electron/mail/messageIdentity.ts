@@ -62,9 +62,12 @@ const readable = (date: string | null) => date !== null && !Number.isNaN(Date.pa
 export function isAnotherMail(stored: StoredOrigin, arriving: ArrivingOrigin): boolean {
   if (stored.direction === 'out' || stored.erased) return false;
   if ((stored.fromAddress ?? '') !== (arriving.fromAddress ?? '')) return true;
-  // A message stored before Date headers were kept (originDate null) was dated by its own, when it had one.
-  if (!readable(arriving.originDate) || (stored.originDate !== null && !readable(stored.originDate))) return false;
-  return stored.at !== arriving.date;
+  if (!readable(arriving.originDate)) return false;
+  // The headers' own times: a mail's time falls back to its arrival where its clock is far off, which differs between copies.
+  const instant = Date.parse(arriving.originDate as string);
+  if (stored.originDate !== null) return readable(stored.originDate) && Date.parse(stored.originDate) !== instant;
+  // A message stored before Date headers were kept was dated by its own, where it had one.
+  return stored.at !== arriving.date && stored.at !== new Date(instant).toISOString();
 }
 
 /**
