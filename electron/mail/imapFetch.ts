@@ -39,9 +39,9 @@ export interface FolderFetchOptions {
   onMail(mail: FetchedMail, uidValidity: string): Promise<void> | void;
   /**
    * After a UIDVALIDITY change every mail comes again under new UIDs. When given, each one's
-   * Message-ID and Date headers are read first, and mails this knows (it answers the key their
-   * stored copy has, see storedCopyOf) are not downloaded but handed to onSkip (in UID order, like
-   * onMail) with that key, so the cursor can move past them.
+   * Message-ID and Date headers are read first, and mails whose stored copy those headers prove
+   * (this answers its key, see copyKnownByHeaders) are not downloaded but handed to onSkip (in UID
+   * order, like onMail) with that key, so the cursor can move past them.
    */
   storedKeyOf?(messageId: string, originDate: string | null): string | null;
   onSkip?(uid: number, uidValidity: string, messageKey: string): Promise<void> | void;

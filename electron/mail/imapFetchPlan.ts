@@ -60,12 +60,12 @@ export function groupForFetch(uids: number[], oversized: ReadonlySet<number>): F
  */
 export async function knownByMessageId(client: ImapFlow, uids: number[], storedKeyOf: (messageId: string, originDate: string | null) => string | null): Promise<Map<number, string>> {
   const known = new Map<number, string>();
-  const header = (headers: string, name: string) => new RegExp(`^${name}:([^\\r\\n]*(?:\\r?\\n[ \\t][^\\r\\n]*)*)`, 'im').exec(headers)?.[1]?.replace(/\r?\n(?=[ \t])/g, '').trim() ?? null;
+  const header = (headers: string, pattern: RegExp) => pattern.exec(headers)?.[1]?.replace(/\r?\n(?=[ \t])/g, '').trim() ?? null;
   try {
     for await (const message of client.fetch(toSequenceSet(uids), { uid: true, headers: ['message-id', 'date'] }, { uid: true })) {
       const headers = message.headers?.toString('latin1') ?? '';
-      const id = messageIdOf(header(headers, 'message-id'));
-      const key = id ? storedKeyOf(id, originDateOf(header(headers, 'date'))) : null;
+      const id = messageIdOf(header(headers, MESSAGE_ID_HEADER));
+      const key = id ? storedKeyOf(id, originDateOf(header(headers, DATE_HEADER))) : null;
       if (key) known.set(message.uid, key);
     }
   } catch (error) {
@@ -75,6 +75,10 @@ export async function knownByMessageId(client: ImapFlow, uids: number[], storedK
   }
   return known;
 }
+
+/** A header's value with its folded lines, as FETCH BODY[HEADER.FIELDS] answers it. */
+const MESSAGE_ID_HEADER = /^message-id:([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)/im;
+const DATE_HEADER = /^date:([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)/im;
 
 /** 1,2,3,7,9,10 → "1:3,7,9:10" */
 export function toSequenceSet(uids: number[]): string {
