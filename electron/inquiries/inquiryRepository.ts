@@ -176,8 +176,6 @@ export async function listForResponseTimes(db: Executor, fromIso: string, toIso:
  * where Kysely would compile and prepare every query anew. Card numbers are masked here too.
  */
 export interface InquiryIngestStatements {
-  /** A message is stored under this key, as it came or erased (see erasedMessageKey). */
-  messageKeyExists(messageKey: string): boolean;
   /**
    * Of a mail arriving with this key: the key a copy of it is stored under (`copy`); or, when the
    * message stored under its Message-ID is another mail (isAnotherMail), that message (`reusedBy`:
@@ -207,6 +205,8 @@ export interface InquiryIngestStatements {
 
 export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Database): InquiryIngestStatements => {
   const keyExists = raw.prepare('SELECT 1 FROM messages WHERE message_key IN (?, ?)').pluck();
+  /** A message is stored under this key, as it came or erased (see erasedMessageKey). */
+  const stored = (key: string) => keyExists.get(key, erasedMessageKey(key)) !== undefined;
   const byKeys = raw
     // Never a thread of a customer whose registration was cancelled: their new mail starts afresh.
     .prepare(
@@ -248,17 +248,16 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
      WHERE message_key IN (@key, @erased) AND mail_account_id = @accountId AND imap_folder = @folder AND imap_uid_validity IS NOT @uidValidity`,
   );
   return {
-    messageKeyExists: (key) => keyExists.get(key, erasedMessageKey(key)) !== undefined,
     storedCopyOf(key, arriving) {
-      const stored = originOf(key);
-      if (!stored) return null;
-      if (!isAnotherMail(stored, arriving)) return { copy: key };
+      const origin = originOf(key);
+      if (!origin) return null;
+      if (!isAnotherMail(origin, arriving)) return { copy: key };
       const own = reusedIdKey(key, arriving);
-      return keyExists.get(own, erasedMessageKey(own)) !== undefined ? { copy: own } : { reusedBy: stored.id };
+      return stored(own) ? { copy: own } : { reusedBy: origin.id };
     },
     copyKnownByHeaders(messageId, originDate) {
-      const stored = originOf(messageId);
-      return stored && isCopyByHeaders(stored, originDate) ? messageId : null;
+      const origin = originOf(messageId);
+      return origin && isCopyByHeaders(origin, originDate) ? messageId : null;
     },
     markKeyReused: (id) => void markReused.run(id),
     inquiryOfMessageKeys: (keys, sender) => (keys.length ? ((byKeys.get(JSON.stringify(keys), sender) as number | undefined) ?? null) : null),

@@ -77,8 +77,9 @@ export async function knownByMessageId(client: ImapFlow, uids: number[], storedK
 }
 
 /** A header's value with its folded lines, as FETCH BODY[HEADER.FIELDS] answers it. */
-const MESSAGE_ID_HEADER = /^message-id:([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)/im;
-const DATE_HEADER = /^date:([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)/im;
+const foldedHeader = (name: string) => new RegExp(`^${name}:([^\\r\\n]*(?:\\r?\\n[ \\t][^\\r\\n]*)*)`, 'im');
+const MESSAGE_ID_HEADER = foldedHeader('message-id');
+const DATE_HEADER = foldedHeader('date');
 
 /** 1,2,3,7,9,10 → "1:3,7,9:10" */
 export function toSequenceSet(uids: number[]): string {
