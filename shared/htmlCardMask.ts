@@ -43,7 +43,6 @@ export function maskCardNumbersInHtml(html: string): string {
     to.push(end);
   };
 
-  let lowerCase: string | null = null;
   /** Inside a textarea, title, xmp… up to here: no tags, only text (see TEXT_ONLY). */
   let textUntil = -1;
   let i = 0;
@@ -56,15 +55,13 @@ export function maskCardNumbersInHtml(html: string): string {
       if (name && !tag.closing && (name === 'script' || name === 'style')) {
         // Their content is not text anyone reads; it ends at the closing tag. It is stored all the
         // same (a shop's JSON-LD, say), so a card number in it is masked as written there.
-        lowerCase ??= html.toLowerCase();
-        i = closingTagAt(lowerCase, name, end);
+        i = closingTagAt(html, name, end);
         contents.push({ start: end, end: i, content: html.slice(end, i), css: name === 'style' });
         continue;
       }
       if (name && !tag.closing && TEXT_ONLY.has(name)) {
         // What looks like a tag inside is text a browser shows ("<style>" typed into a textarea): read as text up to the closing tag.
-        lowerCase ??= html.toLowerCase();
-        textUntil = name === 'plaintext' ? html.length : closingTagAt(lowerCase, name, end);
+        textUntil = name === 'plaintext' ? html.length : closingTagAt(html, name, end);
       }
       if (name && !INLINE_TAGS.has(name)) see(' ', i, end);
       i = end;

@@ -108,11 +108,14 @@ export function readTag(html: string, start: number): HtmlTag {
 
 /**
  * Where the text of a raw-text or text-only element (style, script, textarea, title…) that
- * started before `from` ends: at its own closing tag ("</style" then white space, "/" or ">";
- * "</styles>" closes nothing), or the end. `lowerCase` is the HTML lower-cased.
+ * started before `from` ends: at its own closing tag, its name in any ASCII case ("</STYLE" then
+ * white space, "/" or ">"; "</styles>" closes nothing), or the end. The HTML is searched as it is:
+ * a lower-cased copy would be a copy of the whole mail per element, and not always as long as the
+ * mail ("İ" lower-cases to two characters, which would shift every position after it).
  */
-export function closingTagAt(lowerCase: string, name: string, from: number): number {
-  const closing = new RegExp(`</${name}[\\t\\n\\f\\r />]`, 'g');
+export function closingTagAt(html: string, name: string, from: number): number {
+  // Without the "u" flag, "i" folds ASCII letters only to ASCII letters, as the tokenizer does.
+  const closing = new RegExp(`</${name}[\\t\\n\\f\\r />]`, 'gi');
   closing.lastIndex = from;
-  return closing.exec(lowerCase)?.index ?? lowerCase.length;
+  return closing.exec(html)?.index ?? html.length;
 }
