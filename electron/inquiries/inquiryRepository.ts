@@ -197,8 +197,10 @@ export interface InquiryIngestStatements {
   /** The customer wrote again: the inquiry needs attention (archived history becomes work received at `receivedAt`). */
   reopen(id: number, receivedAt: string): void;
   /**
-   * A stored mail of this account's folder found there again under a new numbering (UIDVALIDITY):
-   * its UID there now. A copy found again in the same numbering changes nothing (the first stays).
+   * A stored mail found again here: in its own folder under a new numbering (UIDVALIDITY), it is
+   * at this UID now; after it was deleted or moved out of its folder (marked so), it was moved
+   * here, another folder the sync reads, which is where it is now, no longer marked gone. A copy
+   * found again in the same numbering, or beside a copy still where it was, changes nothing.
    */
   relocateMessage(messageKey: string, at: { accountId: number; folder: string; uid: number; uidValidity: string }): void;
 }
@@ -247,6 +249,12 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
     `UPDATE messages SET imap_uid = @uid, imap_uid_validity = @uidValidity
      WHERE message_key IN (@key, @erased) AND mail_account_id = @accountId AND imap_folder = @folder AND imap_uid_validity IS NOT @uidValidity`,
   );
+  const relocateGone = raw.prepare(
+    `UPDATE messages SET mail_account_id = @accountId, imap_folder = @folder, imap_uid = @uid, imap_uid_validity = @uidValidity
+     WHERE message_key IN (@key, @erased) AND id IN (SELECT message_id FROM message_server_state WHERE removed_at IS NOT NULL)
+     RETURNING id`,
+  ).pluck();
+  const unmarkGone = raw.prepare('UPDATE message_server_state SET removed_at = NULL WHERE message_id = ?');
   return {
     storedCopyOf(key, arriving) {
       const origin = originOf(key);
@@ -291,7 +299,11 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
         ).lastInsertRowid,
       ),
     reopen: (id, receivedAt) => void reopen.run({ id, receivedAt }),
-    relocateMessage: (key, at) => void relocate.run({ key, erased: erasedMessageKey(key), ...at }),
+    relocateMessage(key, at) {
+      const where = { key, erased: erasedMessageKey(key), ...at };
+      for (const id of relocateGone.all(where)) unmarkGone.run(id);
+      relocate.run(where);
+    },
   };
 });
 

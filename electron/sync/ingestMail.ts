@@ -156,7 +156,8 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
 
 /**
  * A stored mail found in this folder again, under `uid`: after the server renumbered the folder,
- * that is where it is now, so that changes to it on the server are still learned.
+ * or after the mail was moved here from the folder it was stored from, that is where it is now,
+ * so that changes to it on the server are still learned.
  */
 export function foundAgain(store: IngestStore, messageKey: string, uid: number, ctx: IngestContext): void {
   if (ctx.uidValidity !== null) store.inquiries.relocateMessage(messageKey, { accountId: ctx.accountId, folder: ctx.folder, uid, uidValidity: ctx.uidValidity });

@@ -64,6 +64,41 @@ describe('mails answered or deleted on the server after import', () => {
     });
   });
 
+  it('follows a mail moved to another folder the sync reads: no longer marked gone, and changes to it there are learned', async () => {
+    await dovecot.appendMail(mail(9), 'Support');
+    const both = (await t.call('accounts.save', { ...testMailAccount(dovecot, smtp), id: accountId, folders: ['INBOX', 'Support'] })).id;
+    await dovecot.appendMails([mail(1), mail(2)]);
+    await t.call('sync.run', { accountId: both });
+    // Filed into Support from another mail client: INBOX no longer has it.
+    await dovecot.withClient(async (client) => {
+      await client.mailboxOpen('INBOX');
+      await client.messageMove('1', 'Support', { uid: true });
+      await client.messageDelete('2', { uid: true });
+    });
+    clock = new Date('2026-11-24T02:00:00Z');
+    expect(await t.call('sync.run', { accountId: both })).toMatchObject({ fetched: 1, newInquiries: 0 });
+    expect(await messageOf('お問い合わせ1')).toMatchObject({ removedOnServerAt: null });
+    expect(await messageOf('お問い合わせ2')).toMatchObject({ removedOnServerAt: '2026-11-24T02:00:00.000Z' });
+    expect(await t.call('inquiries.list', {})).toHaveLength(3);
+
+    // Where it is now, it is answered from another client, then deleted.
+    await dovecot.withClient(async (client) => {
+      await client.mailboxOpen('Support');
+      const [moved] = (await client.search({ header: { 'message-id': '<changes-1@example.jp>' } }, { uid: true })) || [];
+      await client.messageFlagsAdd(String(moved), ['\\Answered'], { uid: true });
+    });
+    clock = new Date('2026-11-24T03:00:00Z');
+    await t.call('sync.run', { accountId: both });
+    expect(await messageOf('お問い合わせ1')).toMatchObject({ answeredElsewhereAt: '2026-11-24T03:00:00.000Z', removedOnServerAt: null });
+    await dovecot.withClient(async (client) => {
+      await client.mailboxOpen('Support');
+      await client.messageDelete({ header: { 'message-id': '<changes-1@example.jp>' } });
+    });
+    clock = new Date('2026-11-24T04:00:00Z');
+    await t.call('sync.run', { accountId: both });
+    expect(await messageOf('お問い合わせ1')).toMatchObject({ removedOnServerAt: '2026-11-24T04:00:00.000Z' });
+  });
+
   it('marks a mail answered from another client before it was imported at all', async () => {
     await dovecot.appendMail(mail(1), 'INBOX', { flags: ['\\Answered', '\\Seen'] });
     await dovecot.appendMail(mail(2), 'INBOX', { flags: ['\\Seen'] });
