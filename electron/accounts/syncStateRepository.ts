@@ -178,15 +178,15 @@ export const FORGOTTEN: UserMessageKey = 'setAsideOfCancelledRegistration';
  * Forgets who sent the set-aside mails from these addresses, and their subjects (the customer's
  * registration was cancelled with the contents of their mail): each row stays, with a reason that
  * says so, so that the sync does not fetch the mail again and nobody files it; and the mail's key
- * is remembered as a hash, so that the mail is set aside without them should it be fetched again
- * (after the folder is renumbered). Answers how many.
+ * and sender are remembered as a hash (forgottenMailHash), so that the mail is set aside without
+ * them should it be fetched again (after the folder is renumbered). Answers how many.
  */
 export async function forgetQuarantineFrom(db: Executor, senders: readonly SenderSpan[]): Promise<number> {
   let forgotten = 0;
   for (const sender of senders) {
-    const keys = await db.selectFrom('quarantine').select('messageKey').where(sentBy(sender)).where('messageKey', 'is not', null).execute();
-    for (const { messageKey } of keys) {
-      await db.insertInto('forgottenMail').values({ keyHash: messageKeyHash(messageKey as string) }).onConflict((oc) => oc.doNothing()).execute();
+    const keys = await db.selectFrom('quarantine').select(['messageKey', 'fromText']).where(sentBy(sender)).where('messageKey', 'is not', null).execute();
+    for (const { messageKey, fromText } of keys) {
+      await db.insertInto('forgottenMail').values({ keyHash: forgottenMailHash(messageKey as string, fromText) }).onConflict((oc) => oc.doNothing()).execute();
     }
     const result = await db
       .updateTable('quarantine')
@@ -236,11 +236,14 @@ export interface SyncCursorStatements {
    */
   numbered(id: number, place: QuarantinePlace & { uidValidity: string }): number;
   /**
-   * The mail with this key (Message-ID or content hash) is found in the mailbox the account reads
-   * now, filed or set aside there: it leaves the list of those set aside from a mailbox the account
-   * read before (gone back to, or holding the same mail), where it would be listed a second time.
+   * This mail is found in the mailbox the account reads now, filed or set aside there: it leaves
+   * the list of those set aside from a mailbox the account read before (gone back to, or holding
+   * the same mail), where it would be listed a second time. A mail set aside there is this one
+   * when it has one of `keys` (its Message-ID or content hash, or the key it is stored under, see
+   * reusedIdKey), the same sender and, where `dated` (its Date header is readable), the same date:
+   * a program that gives every mail the same Message-ID does not release the others it sent.
    */
-  foundInMailboxReadNow(accountId: number, messageKey: string): void;
+  foundInMailboxReadNow(accountId: number, mail: { keys: readonly string[]; summary: QuarantineSummary; dated: boolean }): void;
 }
 
 /** What staff recognise a set-aside mail by, and its key (what the sync recognises it by). */
@@ -296,7 +299,10 @@ export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database
   const giveNumbering = raw.prepare('UPDATE OR IGNORE quarantine SET uid_validity = ? WHERE id = ? AND uid_validity IS NULL');
   const rowAt = raw.prepare('SELECT id FROM quarantine WHERE mail_account_id = ? AND folder = ? AND uid_validity = ? AND imap_uid = ?').pluck();
   const releaseUnnumbered = raw.prepare('DELETE FROM quarantine WHERE id = ? AND uid_validity IS NULL');
-  const releaseFromOldMailbox = raw.prepare(`DELETE FROM quarantine WHERE mail_account_id = ? AND message_key = ? AND message_key IS NOT NULL AND uid_validity LIKE '${OLD_MAILBOX}%'`);
+  const releaseFromOldMailbox = raw.prepare(
+    `DELETE FROM quarantine WHERE mail_account_id = @accountId AND message_key = @key AND uid_validity LIKE '${OLD_MAILBOX}%'
+       AND from_text IS @from AND (@dated = 0 OR sent_at IS @date)`,
+  );
   // A mail with no key (nothing of it could be read) is known by its place: set aside at the same
   // UID of the same numbering (see forgetMailboxPositions' mark: ...:<UIDVALIDITY>) of the same
   // folder, for the same reason, by a mailbox read before, it is the same mail: the mailbox was read again.
@@ -310,7 +316,9 @@ export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database
       save.run(accountId, folder, uidValidity, lastUid);
     },
     quarantine: (mail, reason, at, summary) => {
-      if (summary && isForgotten.get(messageKeyHash(summary.messageKey)) !== undefined) {
+      // Forgotten before this version, a mail was known by its key alone.
+      const forgotten = summary && [forgottenMailHash(summary.messageKey, fromTextOf(summary)), messageKeyHash(summary.messageKey)].some((hash) => isForgotten.get(hash) !== undefined);
+      if (forgotten) {
         quarantineForgotten.run(mail.accountId, mail.folder, mail.uid, userMessage(FORGOTTEN), FORGOTTEN, at, mail.uidValidity);
         return;
       }
@@ -323,7 +331,7 @@ export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database
         userMessageKeyOf(reason),
         at,
         mail.uidValidity,
-        summary?.from != null ? maskCardNumbers(summary.from) : null,
+        summary ? fromTextOf(summary) : null,
         summary ? maskCardNumbers(summary.subject) : null,
         summary?.date ?? null,
         summary?.messageKey ?? null,
@@ -338,6 +346,20 @@ export const syncCursorStatements = cachedPerHandle((raw: BetterSqlite3.Database
       releaseUnnumbered.run(id);
       return listed;
     },
-    foundInMailboxReadNow: (accountId, messageKey) => void releaseFromOldMailbox.run(accountId, messageKey),
+    foundInMailboxReadNow: (accountId, { keys, summary, dated }) => {
+      for (const key of new Set(keys)) releaseFromOldMailbox.run({ accountId, key, from: fromTextOf(summary), dated: dated ? 1 : 0, date: summary.date });
+    },
   };
 });
+
+/** A set-aside mail's sender as the list keeps it. */
+const fromTextOf = (summary: QuarantineSummary) => (summary.from !== null ? maskCardNumbers(summary.from) : null);
+
+/**
+ * How a set-aside mail of a customer whose registration was cancelled is remembered: a hash of
+ * its key and its sender, so that another sender's mail that comes with the same Message-ID (some
+ * programs give every mail the same) is not taken for it.
+ */
+function forgottenMailHash(messageKey: string, fromText: string | null): string {
+  return messageKeyHash(`${messageKey}\n${fromText ?? ''}`);
+}

@@ -51,7 +51,8 @@ export interface ArrivingOrigin {
   date: string;
 }
 
-const readable = (date: string | null) => date !== null && !Number.isNaN(Date.parse(date));
+/** A Date header that can be read as a time: only then does it tell one mail from another. */
+export const isReadableDate = (date: string | null) => date !== null && !Number.isNaN(Date.parse(date));
 
 /**
  * Whether a mail that comes with a stored message's Message-ID is another mail, not a copy of it:
@@ -62,10 +63,10 @@ const readable = (date: string | null) => date !== null && !Number.isNaN(Date.pa
 export function isAnotherMail(stored: StoredOrigin, arriving: ArrivingOrigin): boolean {
   if (stored.direction === 'out' || stored.erased) return false;
   if ((stored.fromAddress ?? '') !== (arriving.fromAddress ?? '')) return true;
-  if (!readable(arriving.originDate)) return false;
+  if (!isReadableDate(arriving.originDate)) return false;
   // The headers' own times: a mail's time falls back to its arrival where its clock is far off, which differs between copies.
   const instant = Date.parse(arriving.originDate as string);
-  if (stored.originDate !== null) return readable(stored.originDate) && Date.parse(stored.originDate) !== instant;
+  if (stored.originDate !== null) return isReadableDate(stored.originDate) && Date.parse(stored.originDate) !== instant;
   // A message stored before Date headers were kept was dated by its own, where it had one.
   return stored.at !== arriving.date && stored.at !== new Date(instant).toISOString();
 }
@@ -76,7 +77,7 @@ export function isAnotherMail(stored: StoredOrigin, arriving: ArrivingOrigin): b
  */
 export function isCopyByHeaders(stored: StoredOrigin, originDate: string | null): boolean {
   if (stored.direction === 'out' || stored.erased) return true;
-  if (!readable(originDate)) return false;
+  if (!isReadableDate(originDate)) return false;
   const instant = Date.parse(originDate as string);
   return stored.originDate !== null ? Date.parse(stored.originDate) === instant : Date.parse(stored.at) === instant;
 }

@@ -5,7 +5,7 @@ import { inquiryIngestStatements, type InquiryIngestStatements } from '../inquir
 import { messageContentStatements, type MessageContentStatements } from '../inquiries/messageContentRepository';
 import { serverStateIngestStatements, type ServerStateIngestStatements } from '../inquiries/serverStateRepository';
 import type { InboundMail } from '../mail/parseInboundMail';
-import { reusedIdKey } from '../mail/messageIdentity';
+import { isReadableDate, reusedIdKey } from '../mail/messageIdentity';
 import { inquiryNumbersIn } from '../../shared/inquiryNumber';
 import { STORED_PLACEHOLDERS } from '../../shared/storedPlaceholders';
 import { userMessage } from '../../shared/userMessages';
@@ -72,8 +72,9 @@ export function ingestStore(raw: BetterSqlite3.Database): IngestStore {
 export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: IngestContext): IngestOutcome {
   let { mail } = arrived;
   const stored = store.inquiries.storedCopyOf(mail.messageKey, mail);
+  const found = (keys: string[]) => store.cursor.foundInMailboxReadNow(ctx.accountId, { keys, summary: quarantineSummaryOf(arrived.mail), dated: isReadableDate(mail.originDate) });
   if (stored && 'copy' in stored) {
-    store.cursor.foundInMailboxReadNow(ctx.accountId, stored.copy);
+    found([arrived.mail.messageKey, stored.copy]);
     // Perhaps fetched again after its folder was renumbered (a sync cut short before it could skip it).
     foundAgain(store, stored.copy, arrived.uid, ctx);
     return { kind: 'duplicate' };
@@ -81,7 +82,7 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
   // Another mail already came with this Message-ID (its program gives every mail the same): this
   // one is kept under a key of its own.
   if (stored) mail = { ...mail, messageKey: reusedIdKey(mail.messageKey, mail) };
-  store.cursor.foundInMailboxReadNow(ctx.accountId, mail.messageKey);
+  found([arrived.mail.messageKey, mail.messageKey]);
 
   const archived = ctx.archiveBefore !== null && arrived.internalDate < ctx.archiveBefore;
   if (mail.automatic) {

@@ -198,5 +198,36 @@ describe('the sync of an account pointed at another mailbox, against real Doveco
       await other.stop();
     }
   });
-});
 
+  it('keeps listing a mail set aside in the mailbox read before when the one read now has another mail with its Message-ID', async () => {
+    // A form's program gives every mail it sends the same Message-ID.
+    const formMail = (from: string, subject: string, date: string) => autoReplyMail('auto-submitted', { from, fromName: '', subject, messageId: '<form@shop.example>', date });
+    await dovecot.appendMails([formMail('form@shop.example', '受付: 旧メールボックス', 'Fri, 20 Nov 2026 01:00:00 +0000')]);
+    const account = await addAccount(dovecot);
+    await t.call('sync.run', { accountId: account.id });
+    const [oldSetAside] = await t.call('sync.quarantine', {});
+
+    const other = await startDovecot({ user: 'info@toot.example' });
+    try {
+      // The same program later, and another sender at the same time: two other mails.
+      await other.appendMails([
+        formMail('form@shop.example', '受付: 新メールボックス', 'Sat, 21 Nov 2026 01:00:00 +0000'),
+        formMail('other@shop.example', '受付: 別の送信元', 'Fri, 20 Nov 2026 01:00:00 +0000'),
+      ]);
+      await t.call('accounts.save', { ...testMailAccount(other, smtp, { smtpUser: '', smtpPassword: undefined, label: 'サポート窓口', fromAddress: SUPPORT }), id: account.id });
+      await t.call('sync.run', { accountId: account.id });
+      const listed = await t.call('sync.quarantine', {});
+      expect(listed.map((x) => x.subject).sort()).toEqual(['受付: 別の送信元', '受付: 新メールボックス', '受付: 旧メールボックス'].sort());
+      expect(listed.find((x) => x.subject === '受付: 旧メールボックス')).toMatchObject({ id: oldSetAside!.id, fromOldMailbox: true });
+
+      // The old mailbox's own mail found in the new one, its Date written in another zone: listed once, where it can be fetched.
+      await other.appendMail(formMail('form@shop.example', '受付: 旧メールボックス', 'Fri, 20 Nov 2026 10:00:00 +0900'));
+      await t.call('sync.run', { accountId: account.id });
+      const again = await t.call('sync.quarantine', {});
+      expect(again.filter((x) => x.subject === '受付: 旧メールボックス').map((x) => x.fromOldMailbox)).toEqual([false]);
+      expect(again).toHaveLength(3);
+    } finally {
+      await other.stop();
+    }
+  });
+});

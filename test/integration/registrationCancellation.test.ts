@@ -205,6 +205,29 @@ describe("cancelling a customer's registration at their request", () => {
     await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
   });
 
+  it("does not take another sender's mail with the same Message-ID for the customer's forgotten one", async () => {
+    // The customer's auto-responder gives every reply the same Message-ID, and so does another's.
+    const away = (from: string, fromName: string, subject: string) => autoReplyMail('auto-submitted', { from, fromName, subject, messageId: '<away@autoresponder.example>' });
+    const first = japaneseMail({ from: 'hanako@example.jp', fromName: '山田花子', to: 'support@toot.example', subject: '退会の件', text: '退会します。', messageId: '<leave-2@example.jp>' });
+    await dovecot.appendMails([first, away('hanako@example.jp', '山田花子', '不在: 山田花子より')], 'Support');
+    await t.call('accounts.save', testMailAccount(dovecot, smtp, { id: accountId, folders: ['Support'] }));
+    await t.call('sync.run', { accountId });
+    const [inquiry] = await t.call('inquiries.list', {});
+    await t.call('customers.cancelRegistration', { id: inquiry!.customerId, deleteInquiryContents: true, source: 'email', evidence: '登録アドレスから退会の申し出' });
+
+    await dovecot.withClient(async (client) => {
+      await client.mailboxDelete('Support');
+      await client.mailboxCreate('Support');
+    });
+    await dovecot.appendMails([away('hanako@example.jp', '山田花子', '不在: 山田花子より'), away('taro@example.jp', '田中太郎', '不在: 田中太郎より')], 'Support');
+    await t.call('sync.run', { accountId });
+    const listed = (await t.call('sync.quarantine', {})).sort((a, b) => a.uid - b.uid);
+    expect(listed.map((q) => ({ uid: q.uid, from: q.from, subject: q.subject }))).toEqual([
+      { uid: 1, from: null, subject: null },
+      { uid: 2, from: '田中太郎 <taro@example.jp>', subject: '不在: 田中太郎より' },
+    ]);
+  });
+
   it('refuses a request without evidence, or an inquiry of someone else, and changes nothing', async () => {
     const { customerId } = await customerWithHistory();
     const other = await t.call('inquiries.logOffline', { channel: 'phone', newCustomer: { name: '田中一郎' }, receivedAt: '2026-11-24T02:00:00.000Z', subject: '別件', body: '別件です。' });
