@@ -34,10 +34,15 @@ export function readTag(html: string, start: number): HtmlTag {
   if (html.startsWith('<!--', start)) {
     if (html.startsWith('<!-->', start)) return none(start + 5);
     if (html.startsWith('<!--->', start)) return none(start + 6);
-    const ends = [html.indexOf('-->', start + 4), html.indexOf('--!>', start + 4)].filter((at) => at >= 0);
-    if (ends.length === 0) return none(html.length);
-    const close = Math.min(...ends);
-    return none(close + (html.startsWith('-->', close) ? 3 : 4));
+    // The first "--" followed by ">" or "!>" ends it, looked for only as far as that: a search of
+    // the rest of the mail for each way to close it would read a long mail once per comment.
+    for (let at = start + 4; ; ) {
+      const dashes = html.indexOf('--', at);
+      if (dashes < 0) return none(html.length);
+      if (html[dashes + 2] === '>') return none(dashes + 3);
+      if (html.startsWith('!>', dashes + 2)) return none(dashes + 4);
+      at = dashes + 1;
+    }
   }
   if (html[start + 1] === '?' || html[start + 1] === '!' || (html[start + 1] === '/' && !/[a-zA-Z]/.test(html[start + 2] ?? ''))) {
     const close = html.indexOf('>', start + 1);

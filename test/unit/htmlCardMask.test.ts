@@ -42,8 +42,9 @@ describe('card numbers in HTML mail, as a reader sees them', () => {
       // What looks like a tag in a textarea or xmp is text: the number after it is not inside a style.
       '<textarea><style></textarea><p>4111<b></b>1111<b></b>1111<b></b>1111</p>',
       '<xmp><style></xmp><p>4111<b></b>1111<b></b>1111<b></b>1111</p>',
-      // A comment closed by "--!>".
+      // A comment closed by "--!>"; dashes not followed by ">" or "!>" close nothing.
       '<p>4111 <!-- x --!>1111 1111 1111 <!-- --></p>',
+      '<p>4111 <!-- a -- b --!x ---->1111 1111 1111 <!-- --></p>',
       // An "=" where no value can start: a quote after it opens nothing.
       '<a href=x="y>4111&nbsp;1111&nbsp;1111&nbsp;1111</a><b title="z">',
       '<a ="x>4111&nbsp;1111&nbsp;1111&nbsp;1111<b c="">',
