@@ -176,21 +176,28 @@ describe("cancelling a customer's registration at their request", () => {
     await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
   });
 
-  it("sets the customer's auto-reply aside again without sender or subject when its folder is renumbered and it is fetched anew", async () => {
-    const away = autoReplyMail('auto-submitted', { from: 'hanako@example.jp', fromName: '山田花子', subject: '不在: 山田花子より', messageId: '<away-1@example.jp>' });
-    const first = japaneseMail({ from: 'hanako@example.jp', fromName: '山田花子', to: 'support@toot.example', subject: '退会の件', text: '退会します。', messageId: '<leave-1@example.jp>' });
-    await dovecot.appendMails([first, away], 'Support');
+  /**
+   * Support holds `mails`, the first from the customer whose registration is then cancelled with
+   * their mail's contents; the server renumbers the folder (deleted and made anew) and holds `after`.
+   */
+  async function cancelThenRenumber(mails: Buffer[], after: Buffer[]) {
+    await dovecot.appendMails(mails, 'Support');
     await t.call('accounts.save', testMailAccount(dovecot, smtp, { id: accountId, folders: ['Support'] }));
     await t.call('sync.run', { accountId });
     const [inquiry] = await t.call('inquiries.list', {});
     await t.call('customers.cancelRegistration', { id: inquiry!.customerId, deleteInquiryContents: true, source: 'email', evidence: '登録アドレスから退会の申し出' });
-
     await dovecot.withClient(async (client) => {
       await client.mailboxDelete('Support');
       await client.mailboxCreate('Support');
     });
-    await dovecot.appendMails([away, first], 'Support');
+    await dovecot.appendMails(after, 'Support');
     await t.call('sync.run', { accountId });
+  }
+
+  it("sets the customer's auto-reply aside again without sender or subject when its folder is renumbered and it is fetched anew", async () => {
+    const away = autoReplyMail('auto-submitted', { from: 'hanako@example.jp', fromName: '山田花子', subject: '不在: 山田花子より', messageId: '<away-1@example.jp>' });
+    const first = japaneseMail({ from: 'hanako@example.jp', fromName: '山田花子', to: 'support@toot.example', subject: '退会の件', text: '退会します。', messageId: '<leave-1@example.jp>' });
+    await cancelThenRenumber([first, away], [away, first]);
     const listed = await t.call('sync.quarantine', {});
     expect(listed.map((q) => ({ uid: q.uid, from: q.from, subject: q.subject, fileable: q.fileable }))).toEqual([{ uid: 1, from: null, subject: null, fileable: false }]);
     expect(listed[0]!.reason).toMatch(/^Mail of a customer whose registration was cancelled/);
@@ -209,18 +216,7 @@ describe("cancelling a customer's registration at their request", () => {
     // The customer's auto-responder gives every reply the same Message-ID, and so does another's.
     const away = (from: string, fromName: string, subject: string) => autoReplyMail('auto-submitted', { from, fromName, subject, messageId: '<away@autoresponder.example>' });
     const first = japaneseMail({ from: 'hanako@example.jp', fromName: '山田花子', to: 'support@toot.example', subject: '退会の件', text: '退会します。', messageId: '<leave-2@example.jp>' });
-    await dovecot.appendMails([first, away('hanako@example.jp', '山田花子', '不在: 山田花子より')], 'Support');
-    await t.call('accounts.save', testMailAccount(dovecot, smtp, { id: accountId, folders: ['Support'] }));
-    await t.call('sync.run', { accountId });
-    const [inquiry] = await t.call('inquiries.list', {});
-    await t.call('customers.cancelRegistration', { id: inquiry!.customerId, deleteInquiryContents: true, source: 'email', evidence: '登録アドレスから退会の申し出' });
-
-    await dovecot.withClient(async (client) => {
-      await client.mailboxDelete('Support');
-      await client.mailboxCreate('Support');
-    });
-    await dovecot.appendMails([away('hanako@example.jp', '山田花子', '不在: 山田花子より'), away('taro@example.jp', '田中太郎', '不在: 田中太郎より')], 'Support');
-    await t.call('sync.run', { accountId });
+    await cancelThenRenumber([first, away('hanako@example.jp', '山田花子', '不在: 山田花子より')], [away('hanako@example.jp', '山田花子', '不在: 山田花子より'), away('taro@example.jp', '田中太郎', '不在: 田中太郎より')]);
     const listed = (await t.call('sync.quarantine', {})).sort((a, b) => a.uid - b.uid);
     expect(listed.map((q) => ({ uid: q.uid, from: q.from, subject: q.subject }))).toEqual([
       { uid: 1, from: null, subject: null },
