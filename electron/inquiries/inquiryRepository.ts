@@ -149,11 +149,23 @@ export async function recordResponse(db: Executor, id: number, at: string): Prom
 
 /**
  * A first response set by marking the inquiry answered (at `markedAt`), taken back: the first reply
- * sent, if one was, is the first response instead. One set otherwise, or since, stays.
+ * sent since the inquiry was received, if one was, is the first response instead (a reply to the
+ * history it was before the customer wrote again answers nothing of this). One set otherwise, or since, stays.
  */
 export async function takeBackFirstResponse(db: Executor, id: number, markedAt: string): Promise<void> {
-  const firstReply = db.selectFrom('messages').select((eb) => eb.fn.min('at').as('at')).where('inquiryId', '=', id).where('direction', '=', 'out');
-  await db.updateTable('inquiries').set({ firstResponseAt: firstReply }).where('id', '=', id).where('firstResponseAt', '=', markedAt).execute();
+  await db
+    .updateTable('inquiries')
+    .set((eb) => ({
+      firstResponseAt: eb
+        .selectFrom('messages')
+        .select((sub) => sub.fn.min('messages.at').as('at'))
+        .whereRef('messages.inquiryId', '=', 'inquiries.id')
+        .where('messages.direction', '=', 'out')
+        .whereRef('messages.at', '>=', 'inquiries.receivedAt'),
+    }))
+    .where('id', '=', id)
+    .where('firstResponseAt', '=', markedAt)
+    .execute();
 }
 
 /**

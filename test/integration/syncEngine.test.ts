@@ -7,6 +7,7 @@ import { inspectDatabase } from '../support/inspectDatabase';
 import { autoReplyMail, bounceMail, japaneseMail, mailWithAttachment, noMessageIdMail, replyMail } from '../support/mailFixtures';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtpReceiver';
 import { startTestApp, type TestApp } from '../support/testApp';
+import { waitFor } from '../support/waitFor';
 
 const SUPPORT = 'support@toot.example';
 
@@ -276,17 +277,28 @@ describe('the sync engine against a real Dovecot and a real encrypted database',
       const rows = (await t.call('reports.responseTimes', { from: '2025-03-01', to: '2099-12-31' })).rows;
       expect(rows.find((r) => r.channel === 'all')?.received).toBe(1);
 
-      // Staff had marked the history answered: that answered the history, not what the customer writes next.
-      await t.call('inquiries.setStatus', { inquiryId: old!.id, status: 'answered' });
+      // Staff had answered the history from Madoguchi: that answered the history, not what the customer writes next.
+      const reply = await t.call('outbox.queue', { inquiryId: old!.id, body: '顧客1様\nお問い合わせの件、対応いたしました。' });
+      await t.call('outbox.sendNow', { id: reply.id });
+      await waitFor('the reply to the history to be sent', async () => (await t.call('inquiries.get', { id: old!.id })).messages.some((m) => m.direction === 'out'));
       // The customer writes again today: the archived inquiry becomes open work.
-      await dovecot.appendMail(replyMail({ from: 'customer1@example.jp', to: SUPPORT, subject: 'Re: 古い問い合わせ', text: 'その後どうなりましたか', parentMessageId: '<old-reply@example.jp>', date: new Date().toUTCString() }));
+      // (Seconds after the reply: a Date header counts whole seconds.)
+      const writtenAt = new Date(Date.now() + 3000);
+      await dovecot.appendMail(
+        replyMail({ from: 'customer1@example.jp', to: SUPPORT, subject: 'Re: 古い問い合わせ', text: 'その後どうなりましたか', parentMessageId: '<old-reply@example.jp>', date: writtenAt.toUTCString() }),
+        'INBOX',
+        { internalDate: writtenAt },
+      );
       expect(await t.call('sync.run', { accountId: account.id })).toMatchObject({ addedToThreads: 1, archived: 0 });
       const reopened = (await t.call('inquiries.get', { id: old!.id })).inquiry;
-      expect(reopened).toMatchObject({ status: 'open', archived: false, messageCount: 3, firstResponseAt: null });
+      expect(reopened).toMatchObject({ status: 'open', archived: false, messageCount: 4, firstResponseAt: null });
       // Received now, as new work: the old months' reports stay as they were, and the wait counts from today.
       expect(Date.now() - Date.parse(reopened.receivedAt)).toBeLessThan(10 * 60_000);
       const before = (await t.call('reports.responseTimes', { from: '2025-03-01', to: '2025-04-30' })).rows;
       expect(before.find((r) => r.channel === 'all')?.received).toBe(1);
+      // Marked answered by mistake and undone: no first response, not the reply to the history, which came before the customer wrote again.
+      const marked = await t.call('inquiries.setStatus', { inquiryId: old!.id, status: 'answered' });
+      expect(await t.call('inquiries.setStatus', { inquiryId: old!.id, status: 'open', undoFirstResponseAt: marked.firstResponseAt! })).toMatchObject({ status: 'open', firstResponseAt: null });
     });
   });
 
