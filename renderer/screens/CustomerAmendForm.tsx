@@ -21,6 +21,11 @@ export function CustomerAmendForm({ detail, onDone, onCancel }: { detail: Custom
   const [email, setEmail] = useState(customer.email ?? '');
   const [phone, setPhone] = useState(customer.phone ?? '');
   const [postalAddress, setPostalAddress] = useState(customer.postalAddress ?? '');
+  // The details the fields were filled from, kept as they were when the form opened: the page
+  // reloads the customer on every change pushed (another operator's amendment, new mail), and a
+  // `before` read then would make the fields' old values overwrite that change unseen, where the
+  // server refuses an amendment of details changed meanwhile.
+  const [before] = useState(() => ({ name: customer.name, email: customer.email, phone: customer.phone, postalAddress: customer.postalAddress }));
   const [request, setRequest] = useState(NEW_REQUEST);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -38,7 +43,7 @@ export function CustomerAmendForm({ detail, onDone, onCancel }: { detail: Custom
         email: email.trim(),
         phone: phone.trim(),
         postalAddress: postalAddress.trim(),
-        before: { name: customer.name, email: customer.email, phone: customer.phone, postalAddress: customer.postalAddress },
+        before,
         ...requestInput(request),
       });
       if (!amended) return;
