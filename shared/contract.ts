@@ -24,6 +24,7 @@ import {
   responseTimeRow,
   tokyoDay,
   MIN_PASSPHRASE,
+  EMAIL_ADDRESS,
 } from './domain';
 import { accountSyncStatus, mailAccount, mailAccountInput, quarantinedMail, quarantineRetry, syncReport } from './mailAccounts';
 import { userMessage } from './userMessages';
@@ -130,8 +131,14 @@ export const contract = {
         newCustomer: z
           .object({
             name: z.string().trim().min(1, userMessage('enterText')).max(MAX_NAME),
-            // Full-width letters typed with a Japanese input method read as themselves (see emailKey).
-            email: z.string().trim().max(MAX_EMAIL).normalize('NFKC').pipe(z.email()).optional(),
+            // Full-width letters typed with a Japanese input method read as themselves (see emailKey); checked as an amendment checks it.
+            email: z
+              .string()
+              .trim()
+              .max(MAX_EMAIL)
+              .normalize('NFKC')
+              .refine((email) => EMAIL_ADDRESS.test(email), { error: (issue) => userMessage('customerEmailInvalid', { email: String(issue.input) }) })
+              .optional(),
             phone: z.string().trim().max(MAX_PHONE).optional(),
             postalAddress: z.string().trim().max(MAX_POSTAL_ADDRESS).optional(),
           })

@@ -6,6 +6,12 @@ import { userMessage } from './userMessages';
 /** The shortest passphrase accepted, at setup and when it is changed. */
 export const MIN_PASSPHRASE = 10;
 
+/**
+ * What passes for an e-mail address a customer gives: one "@", a dot in the domain, nothing a
+ * header would split on. The domain may be in Japanese ("例え.jp"): it is kept in its ASCII form.
+ */
+export const EMAIL_ADDRESS = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
+
 export const INQUIRY_CHANNELS = ['email', 'post', 'fax', 'phone'] as const;
 export const inquiryChannel = z.enum(INQUIRY_CHANNELS);
 export type InquiryChannel = z.infer<typeof inquiryChannel>;

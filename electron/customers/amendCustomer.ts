@@ -1,5 +1,5 @@
 import type { MethodInput } from '../../shared/contract';
-import type { CustomerDetail, CustomerField } from '../../shared/domain';
+import { EMAIL_ADDRESS, type CustomerDetail, type CustomerField } from '../../shared/domain';
 import { AppError } from '../../shared/result';
 import { userMessage } from '../../shared/userMessages';
 import type { Workspace } from '../app/workspace';
@@ -9,7 +9,6 @@ import { appendCustomerAmendment, cleanCustomerDetails, findCustomerByEmail, get
 import { requireInquiryOfCustomer } from './sourceInquiry';
 
 /** Enough to tell an address from a typo (a name, a phone number); the mail server is the judge of the rest. */
-const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 
 /**
  * Amends a customer's registration details at their request, as the policy promises through the
@@ -32,7 +31,7 @@ export async function amendCustomer(ws: Workspace, input: MethodInput<'customers
     if (changed.length === 0) throw new AppError('BAD_REQUEST', userMessage('customerNothingToAmend'));
     // Only a new address is checked: one that came with mail stays as it is when other details change.
     if (changed.includes('email') && details.email !== null) {
-      if (!EMAIL.test(details.email)) throw new AppError('BAD_REQUEST', userMessage('customerEmailInvalid', { email: details.email }));
+      if (!EMAIL_ADDRESS.test(details.email)) throw new AppError('BAD_REQUEST', userMessage('customerEmailInvalid', { email: details.email }));
       const holder = await findCustomerByEmail(trx, details.email);
       if (holder && holder.id !== input.id) throw new AppError('CONFLICT', userMessage('customerEmailTaken', { email: details.email, id: holder.id }));
     }

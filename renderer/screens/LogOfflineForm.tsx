@@ -183,7 +183,7 @@ export function LogOfflineForm() {
             </label>
             <label>
               {t('customer.email')}
-              <input data-testid="log-new-email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
+              <input data-testid="log-new-email" type="text" inputMode="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />
             </label>
             <label>
               {t('customer.phone')}

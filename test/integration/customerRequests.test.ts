@@ -112,6 +112,11 @@ describe("a customer's requests under the policy: amending their details, disclo
     expect(detail.customer.email).toBe('hanako@xn--r8jz45g.jp');
     const logged = await t.call('inquiries.logOffline', { channel: 'phone', newCustomer: { name: '全角 入力', email: 'ＺＥＮＫＡＫＵ@ｅｘａｍｐｌｅ.ｊｐ' }, receivedAt: '2026-11-24T03:00:00.000Z', subject: '全角', body: '全角のアドレス' });
     expect((await t.call('customers.get', { id: logged.customerId })).customer.email).toBe('zenkaku@example.jp');
+    // Logged by phone too, a Japanese domain is taken as an amendment takes it, and full-width ＠ and ． are ASCII.
+    const japanese = await t.call('inquiries.logOffline', { channel: 'phone', newCustomer: { name: '日本語 ドメイン', email: 'ｔａｒｏ＠例え．ｊｐ' }, receivedAt: '2026-11-24T03:00:00.000Z', subject: '日本語', body: '日本語ドメインのアドレス' });
+    expect((await t.call('customers.get', { id: japanese.customerId })).customer.email).toBe('taro@xn--r8jz45g.jp');
+    const notAnAddress = t.call('inquiries.logOffline', { channel: 'phone', newCustomer: { name: '誤入力', email: 'taro@example' }, receivedAt: '2026-11-24T03:00:00.000Z', subject: '誤り', body: '誤ったアドレス' });
+    await expect(notAnAddress).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('"taro@example" is not an e-mail address') });
   });
 
   it('masks a card number typed into a field, like everywhere else', async () => {
