@@ -8,19 +8,20 @@
  * together or in groups, as people write them: "4111 1111 1111 1111", "4111-1111-1111-1111",
  * Amex's "3782 822463 10005", with one to three separators between groups (spaces and tabs,
  * hyphens, dashes and their full-width forms, no-break and thin spaces such as HTML's &nbsp;, soft
- * hyphens, zero-width spaces, dots, slashes, 「・」 and 「，」, the katakana "ー" that a Japanese
- * keyboard gives for a hyphen, or a line break). It is found inside a longer run of numbers too: "注文番号12 4111 1111 1111 1111",
+ * hyphens, zero-width spaces, dots, slashes, 「・」, 「，」 and the 「、」「。」 that a Japanese input
+ * method gives for "," and ".", wave dashes 「〜」, the katakana "ー" (or half-width "ｰ") that a
+ * Japanese keyboard gives for a hyphen, or a line break). It is found inside a longer run of numbers too: "注文番号12 4111 1111 1111 1111",
  * "4111 1111 1111 1111 12/27" (with the expiry), "4111111111111111 123" (with the security code).
  * So that phone and order numbers next to each other are not taken for one, the groups of a
  * number written in groups are 3 to 6 digits long and all separated alike (one space or two, a tab
  * or a dash of another width count as alike), except where a line breaks (a number wrapped by a mail program or split line by line: "4111 1111\n1111 1111").
  */
 const DIGIT = '0-9０-９';
-const SEPARATORS = ' \t\r\n-\u00a0\u00ad\u200b\u2002\u2003\u2009\u202f\u3000－‐\u2011\u2012\u2013\u2014\u2015−.．/／ー，・';
+const SEPARATORS = ' \t\r\n-\u00a0\u00ad\u200b\u2002\u2003\u2009\u202f\u3000－‐\u2011\u2012\u2013\u2014\u2015−.．/／ーｰ，、。・〜～';
 /** Separators that read alike: a group set off by one space and the next by two (or a tab) is still written the same way. */
 const SEPARATOR_KINDS: ReadonlyArray<[RegExp, string]> = [
   [/[ \t\u00a0\u2002\u2003\u2009\u202f\u3000\u200b]+/g, ' '],
-  [/[-－‐\u2011\u2012\u2013\u2014\u2015−ー\u00ad]+/g, '-'],
+  [/[-－‐\u2011\u2012\u2013\u2014\u2015−ーｰ\u00ad]+/g, '-'],
 ];
 function separatorKind(separator: string): string {
   return SEPARATOR_KINDS.reduce((kind, [chars, as]) => kind.replace(chars, as), separator);

@@ -55,6 +55,13 @@ describe('maskCardNumbers', () => {
     expect(maskCardNumbers('4111\u200b1111\u200b1111\u200b1111')).toBe('****\u200b****\u200b****\u200b1111');
     expect(maskCardNumbers('４１１１・１１１１・１１１１・１１１１')).toBe('****・****・****・１１１１');
     expect(maskCardNumbers('4111，1111，1111，1111')).toBe('****，****，****，1111');
+    // What an input method gives for "," "." and "-" with Japanese on: 「、」「。」, the half-width "ｰ"; and wave dashes.
+    expect(maskCardNumbers('４１１１、１１１１、１１１１、１１１１')).toBe('****、****、****、１１１１');
+    expect(maskCardNumbers('4111。1111。1111。1111')).toBe('****。****。****。1111');
+    expect(maskCardNumbers('4111ｰ1111ｰ1111ｰ1111')).toBe('****ｰ****ｰ****ｰ1111');
+    expect(maskCardNumbers('4111-1111ｰ1111-1111')).toBe('****-****ｰ****-1111');
+    expect(maskCardNumbers('4111〜1111〜1111〜1111')).toBe('****〜****〜****〜1111');
+    expect(maskCardNumbers('4111～1111～1111～1111')).toBe('****～****～****～1111');
   });
 
   it('masks a card typed straight before its security code or expiry, and leaves long numbers that no card starts like alone', () => {
