@@ -109,6 +109,10 @@ export const APP_MESSAGES = {
     en: 'The time received ({at}) is later than now: check the date and time.',
     ja: '受付日時（{at}）が現在より後になっています。日付と時刻を確認してください。',
   },
+  receivedLongAgo: {
+    en: 'The time received is before the year 2000: check the year.',
+    ja: '受付日時が2000年より前になっています。年を確認してください。',
+  },
   provisionInFuture: { en: 'The day provided ({day}) is later than today: check the date.', ja: '提供日（{day}）が今日より後になっています。日付を確認してください。' },
   customerNotFoundSearchAgain: {
     en: 'Customer {id} does not exist: search again or enter a new customer.',

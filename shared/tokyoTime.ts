@@ -39,7 +39,10 @@ export function tokyoLocalToIso(local: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
   if (!match) throw new Error(`Not a date and time: ${local}`);
   const [, y, mo, d, h, mi] = match.map(Number) as [number, number, number, number, number, number];
-  return new Date(Date.UTC(y, mo - 1, d, h, mi) - TOKYO_OFFSET_MS).toISOString();
+  // Not Date.UTC(y, …): it reads a year below 100 as 19xx, so a mistyped "0026" would become 1926 unseen.
+  const utc = new Date(Date.UTC(2000, mo - 1, d, h, mi));
+  utc.setUTCFullYear(y, mo - 1, d);
+  return new Date(utc.getTime() - TOKYO_OFFSET_MS).toISOString();
 }
 
 /** Minutes, as "1時間 5分" / "1 h 5 min" is left to the UI; this gives a compact h:mm. */

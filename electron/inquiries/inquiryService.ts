@@ -53,6 +53,8 @@ async function summaryOrThrow(ws: Workspace, id: number): Promise<InquirySummary
 /** An inquiry that came by post, fax or phone, typed in by staff. */
 /** How far past now a logged inquiry's received time may be (clocks differ by a little). */
 const FUTURE_LEEWAY_MS = 5 * 60_000;
+/** No inquiry logged by staff was received before this. */
+const EARLIEST_RECEIVED_AT = '2000-01-01T00:00:00.000Z';
 
 export async function logOfflineInquiry(ws: Workspace, input: MethodInput<'inquiries.logOffline'>): Promise<InquirySummary> {
   const at = ws.now();
@@ -63,6 +65,8 @@ export async function logOfflineInquiry(ws: Workspace, input: MethodInput<'inqui
   if (Date.parse(receivedAt) > Date.parse(at) + FUTURE_LEEWAY_MS) {
     throw new AppError('BAD_REQUEST', userMessage('receivedInFuture', { at: formatTokyoDateTime(receivedAt) }));
   }
+  // A year mistyped ("0026" for 2026) would put the inquiry in no report anyone reads.
+  if (Date.parse(receivedAt) < Date.parse(EARLIEST_RECEIVED_AT)) throw new AppError('BAD_REQUEST', userMessage('receivedLongAgo'));
   const id = await ws.db.transaction().execute(async (trx) => {
     let customerId = input.customerId;
     if (customerId === undefined) {

@@ -41,6 +41,11 @@ describe('response times: inquiries logged by staff and answered outside Madoguc
       '受付日時（2026-11-24 10:30）が現在より後になっています。日付と時刻を確認してください。',
     );
     expect(await t.call('customers.search', { query: '未来の顧客' })).toEqual([]);
+    // Nor one with a year mistyped: it would fall in no report anyone reads.
+    await expect(t.call('inquiries.logOffline', { ...later, receivedAt: '0026-11-24T10:00:00+09:00' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: 'The time received is before the year 2000: check the year.',
+    });
     // A clock a minute or two ahead of the app's is not refused.
     expect((await t.call('inquiries.logOffline', { ...later, receivedAt: '2026-11-24T01:02:00.000Z' })).receivedAt).toBe('2026-11-24T01:02:00.000Z');
   });

@@ -14,5 +14,8 @@ describe('Asia/Tokyo dates', () => {
 
   it('reads a typed local time as Tokyo time', () => {
     expect(tokyoLocalToIso('2026-11-24T09:00')).toBe('2026-11-24T00:00:00.000Z');
+    // A mistyped year stays the year typed (not 1926), for the check of a received time to refuse it.
+    expect(tokyoLocalToIso('0026-11-24T10:00')).toBe('0026-11-24T01:00:00.000Z');
+    expect(tokyoLocalToIso('2024-02-29T09:00')).toBe('2024-02-29T00:00:00.000Z');
   });
 });
