@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inspectDatabase } from '../support/inspectDatabase';
-import { startTestApp, type TestApp } from '../support/testApp';
+import { startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/testApp';
 
 describe('consent records and the permitted mailing list', () => {
   let t: TestApp;
@@ -172,6 +172,34 @@ describe('consent records and the permitted mailing list', () => {
       }),
     );
     expect(attempts).toEqual(['export_recipients is append-only', 'export_recipients is append-only']);
+  });
+
+  it('lists one mailbox once, and not at all when it opted out or bounces under another spelling of its address (pairs left from before addresses were kept as mail carries them)', async () => {
+    const legacy = await customer('旧 登録', 'legacy@example.jp');
+    const current = await customer('新 登録', 'yamada@例え.jp');
+    const legacyTwin = await customer('旧 太郎', 'legacy-taro@example.jp');
+    const currentTwin = await customer('新 太郎', 'taro@example.jp');
+    const bouncing = await customer('旧 不達', 'legacy-bounce@example.jp');
+    const bouncingTwin = await customer('新 不達', 'bounce@example.jp');
+    // Stored as typed by a version that kept addresses so: migration 0027 left them, their ASCII form being another customer's.
+    await t.call('session.lock', {});
+    await inspectDatabase(t.dataDir, (raw) => {
+      const spell = raw.prepare('UPDATE customers SET email = ? WHERE id = ?');
+      spell.run('yamada@例え.jp', legacy.customerId);
+      spell.run('Taro@Example.jp', legacyTwin.customerId);
+      spell.run('Bounce@example.jp', bouncing.customerId);
+      raw.prepare('UPDATE customers SET email_undeliverable = 1 WHERE id = ?').run(bouncingTwin.customerId);
+    });
+    await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
+    const grant = (customerId: number) =>
+      t.call('consent.record', { customerId, action: 'grant', purposes: ['new_product_information'], channels: ['email'], source: 'web_form', evidence: 'フォームで同意' });
+    for (const { customerId } of [legacy, current, legacyTwin, currentTwin, bouncing]) await grant(customerId);
+    await t.call('consent.record', { customerId: current.customerId, action: 'withdraw', purposes: ['new_product_information'], channels: ['any'], source: 'email', sourceInquiryId: current.inquiryId, evidence: '配信停止のご依頼' });
+
+    expect((await t.call('marketing.preview', {})).rows.map((r) => r.email)).toEqual(['Taro@Example.jp']);
+    const exported = await t.call('marketing.exportCsv', { handedTo: '株式会社メール配信' });
+    expect(exported.count).toBe(1);
+    for (const stopped of ['例え', 'xn--', 'ounce@']) expect(exported.csv).not.toContain(stopped);
   });
 
   it('tells which customers an earlier export held may no longer be mailed, for its holder to delete them', async () => {
