@@ -11,10 +11,9 @@ import { attempt, useErrors } from '../stores/errors';
 import { useInbox } from '../stores/inbox';
 import { useNav } from '../stores/nav';
 import { useNotices } from '../stores/notices';
+import { OFFLINE_CHANNELS, useOfflineEntry } from '../stores/offlineEntry';
 import { shownValue } from '../lib/storedPlaceholders';
 
-const OFFLINE_CHANNELS = ['phone', 'post', 'fax'] as const;
-type OfflineChannel = (typeof OFFLINE_CHANNELS)[number];
 
 /** Search-as-you-type over existing customers; picks one. */
 function CustomerPicker({ selected, onSelect }: { selected: Customer | null; onSelect: (c: Customer | null) => void }) {
@@ -80,17 +79,12 @@ function CustomerPicker({ selected, onSelect }: { selected: Customer | null; onS
 export function LogOfflineForm() {
   const { t } = useTranslation();
   const go = useNav((s) => s.go);
-  const [channel, setChannel] = useState<OfflineChannel>('phone');
-  const [mode, setMode] = useState<'existing' | 'new'>('new');
-  const [existing, setExisting] = useState<Customer | null>(null);
-  const [name, setName] = useState('');
-  const [email, setEmail] = useState('');
-  const [phone, setPhone] = useState('');
-  const [address, setAddress] = useState('');
-  const [receivedLocal, setReceivedLocal] = useState(tokyoNowLocal);
-  const [subject, setSubject] = useState('');
-  const [body, setBody] = useState('');
-  const [answeredDuringCall, setAnsweredDuringCall] = useState(false);
+  // Kept in a store, not here: what was typed outlives a look at another inquiry or customer.
+  const entry = useOfflineEntry((s) => s.entry);
+  const edit = useOfflineEntry((s) => s.edit);
+  const { channel, mode, existing, name, email, phone, address, subject, body, answeredDuringCall } = entry;
+  const [openedAt] = useState(tokyoNowLocal);
+  const receivedLocal = entry.receivedLocal ?? openedAt;
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -134,6 +128,7 @@ export function LogOfflineForm() {
         .filter(Boolean)
         .join(' ');
       useNotices.getState().show(text);
+      useOfflineEntry.getState().reset();
       void useInbox.getState().load();
       go({ screen: 'inbox', inquiryId: summary.id });
     } catch (error) {
@@ -152,7 +147,7 @@ export function LogOfflineForm() {
         <legend>{t('logOffline.channel')}</legend>
         {OFFLINE_CHANNELS.map((c) => (
           <label key={c} className="choice">
-            <input type="radio" name="log-channel" data-testid={`log-channel-${c}`} checked={channel === c} onChange={() => setChannel(c)} />
+            <input type="radio" name="log-channel" data-testid={`log-channel-${c}`} checked={channel === c} onChange={() => edit({ channel: c })} />
             {t(`channel.${c}`)}
           </label>
         ))}
@@ -160,7 +155,7 @@ export function LogOfflineForm() {
       <fieldset>
         <legend>{t('logOffline.customer')}</legend>
         <label className="choice">
-          <input type="radio" name="log-customer-mode" data-testid="log-customer-new" checked={mode === 'new'} onChange={() => setMode('new')} />
+          <input type="radio" name="log-customer-mode" data-testid="log-customer-new" checked={mode === 'new'} onChange={() => edit({ mode: 'new' })} />
           {t('logOffline.newCustomer')}
         </label>
         <label className="choice">
@@ -169,29 +164,29 @@ export function LogOfflineForm() {
             name="log-customer-mode"
             data-testid="log-customer-existing"
             checked={mode === 'existing'}
-            onChange={() => setMode('existing')}
+            onChange={() => edit({ mode: 'existing' })}
           />
           {t('logOffline.existingCustomer')}
         </label>
         {mode === 'existing' ? (
-          <CustomerPicker selected={existing} onSelect={setExisting} />
+          <CustomerPicker selected={existing} onSelect={(customer) => edit({ existing: customer })} />
         ) : (
           <div className="form-grid">
             <label>
               {t('customer.name')}
-              <input data-testid="log-new-name" value={name} onChange={(e) => setName(e.target.value)} required />
+              <input data-testid="log-new-name" value={name} onChange={(e) => edit({ name: e.target.value })} required />
             </label>
             <label>
               {t('customer.email')}
-              <input data-testid="log-new-email" type="text" inputMode="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />
+              <input data-testid="log-new-email" type="text" inputMode="email" autoComplete="off" value={email} onChange={(e) => edit({ email: e.target.value })} />
             </label>
             <label>
               {t('customer.phone')}
-              <input data-testid="log-new-phone" type="tel" value={phone} onChange={(e) => setPhone(e.target.value)} />
+              <input data-testid="log-new-phone" type="tel" value={phone} onChange={(e) => edit({ phone: e.target.value })} />
             </label>
             <label className="wide">
               {t('customer.address')}
-              <input data-testid="log-new-address" value={address} onChange={(e) => setAddress(e.target.value)} />
+              <input data-testid="log-new-address" value={address} onChange={(e) => edit({ address: e.target.value })} />
             </label>
           </div>
         )}
@@ -203,22 +198,22 @@ export function LogOfflineForm() {
             data-testid="log-received-at"
             type="datetime-local"
             value={receivedLocal}
-            onChange={(e) => setReceivedLocal(e.target.value)}
+            onChange={(e) => edit({ receivedLocal: e.target.value })}
             required
           />
           <span className="hint">{t('logOffline.tokyoTime')}</span>
         </label>
         <label className="wide">
           {t('logOffline.subject')}
-          <input data-testid="log-subject" value={subject} onChange={(e) => setSubject(e.target.value)} required />
+          <input data-testid="log-subject" value={subject} onChange={(e) => edit({ subject: e.target.value })} required />
         </label>
         <label className="wide">
           {t('logOffline.body')}
-          <textarea data-testid="log-body" rows={8} value={body} onChange={(e) => setBody(e.target.value)} required />
+          <textarea data-testid="log-body" rows={8} value={body} onChange={(e) => edit({ body: e.target.value })} required />
         </label>
         {channel === 'phone' && (
           <label className="wide choice">
-            <input type="checkbox" data-testid="log-answered-during-call" checked={answeredDuringCall} onChange={(e) => setAnsweredDuringCall(e.target.checked)} />
+            <input type="checkbox" data-testid="log-answered-during-call" checked={answeredDuringCall} onChange={(e) => edit({ answeredDuringCall: e.target.checked })} />
             {t('logOffline.answeredDuringCall')}
             <span className="hint">{t('logOffline.answeredDuringCallHint')}</span>
           </label>
@@ -235,7 +230,10 @@ export function LogOfflineForm() {
         </p>
       )}
       <div className="form-actions">
-        <button type="button" data-testid="log-cancel" onClick={() => go({ screen: 'inbox' })}>
+        <button type="button" data-testid="log-cancel" onClick={() => {
+            useOfflineEntry.getState().reset();
+            go({ screen: 'inbox' });
+          }}>
           {t('common.cancel')}
         </button>
         <button type="submit" className="primary" data-testid="log-submit" disabled={busy}>

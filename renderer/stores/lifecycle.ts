@@ -13,6 +13,7 @@ import { useNotices } from './notices';
 import { useReports } from './reports';
 import { useSession } from './session';
 import { useQuarantine } from './quarantine';
+import { useOfflineEntry } from './offlineEntry';
 import { useTemplates } from './templates';
 
 /** Forgets every piece of customer data the screens hold: run when the session locks. */
@@ -27,6 +28,7 @@ export function forgetData(): void {
   useAttachments.getState().reset();
   useTemplates.getState().reset();
   useQuarantine.getState().reset();
+  useOfflineEntry.getState().reset();
   useNotices.getState().clear();
   // Error messages can quote customer data (names, addresses): they go too.
   useErrors.getState().clear();

@@ -6,7 +6,8 @@ import { startWorld, type World } from './world';
  * Staff mark an inquiry answered by mistake and undo it from the notice: its first response goes
  * with it, so the report does not count it answered. The report's dates default to this month so
  * far, worked out when it is shown: an app left open past the end of a month reports the new one.
- * The page's clock is set (Date only; timers run), the main process keeps the real one.
+ * The page's clock is set (Date only; timers run), the main process keeps the real one. And an
+ * inquiry being logged is kept while staff look at another one.
  */
 test.describe.configure({ mode: 'serial' });
 
@@ -69,5 +70,32 @@ test('3. left open past midnight into December, the report shows December, until
   await page.getByTestId('nav-reports').click();
   await expect(page.getByTestId('report-from')).toHaveValue('2026-11-01');
   await expect(page.getByTestId('report-to')).toHaveValue('2026-11-30');
+  expect(world.problems).toEqual([]);
+});
+
+test('4. an inquiry being logged outlives a look at an earlier one in the list, and goes when cancelled', async () => {
+  await page.getByTestId('nav-inbox').click();
+  await page.getByTestId('log-inquiry-open').click();
+  const form = page.getByTestId('log-form');
+  await form.getByTestId('log-channel-phone').check();
+  await form.getByTestId('log-customer-new').check();
+  await form.getByTestId('log-new-name').fill('中村 優');
+  await form.getByTestId('log-subject').fill('先日の手紙の件');
+  await form.getByTestId('log-body').fill('先日送った手紙は届いたかとのお電話。');
+  await form.getByTestId('log-answered-during-call').check();
+  // Staff check the caller's letter in the list beside the form, then come back to it.
+  await page.getByTestId('inbox-filter-status').selectOption('');
+  await page.getByTestId(/^inquiry-row-\d+$/).filter({ hasText: '返品の手続きについて' }).click();
+  await expect(page.getByTestId('inquiry-view')).toBeVisible();
+  await page.getByTestId('log-inquiry-open').click();
+  await expect(form.getByTestId('log-new-name')).toHaveValue('中村 優');
+  await expect(form.getByTestId('log-subject')).toHaveValue('先日の手紙の件');
+  await expect(form.getByTestId('log-body')).toHaveValue('先日送った手紙は届いたかとのお電話。');
+  await expect(form.getByTestId('log-answered-during-call')).toBeChecked();
+  // Cancelled, it is gone: the next form starts empty.
+  await form.getByTestId('log-cancel').click();
+  await page.getByTestId('log-inquiry-open').click();
+  await expect(form.getByTestId('log-subject')).toHaveValue('');
+  await expect(form.getByTestId('log-new-name')).toHaveValue('');
   expect(world.problems).toEqual([]);
 });
