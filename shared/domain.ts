@@ -12,6 +12,9 @@ export const MIN_PASSPHRASE = 10;
  */
 export const EMAIL_ADDRESS = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 
+/** The most inquiries a list (the inbox, a customer's page) shows: the newest that match. */
+export const INQUIRY_LIST_LIMIT = 500;
+
 export const INQUIRY_CHANNELS = ['email', 'post', 'fax', 'phone'] as const;
 export const inquiryChannel = z.enum(INQUIRY_CHANNELS);
 export type InquiryChannel = z.infer<typeof inquiryChannel>;

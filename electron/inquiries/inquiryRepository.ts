@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { sql, type Selectable } from 'kysely';
-import type { InquirySummary, Message } from '../../shared/domain';
+import { INQUIRY_LIST_LIMIT, type InquirySummary, type Message } from '../../shared/domain';
 import { maskCardNumbers } from '../../shared/cardMask';
 import type { Executor } from '../db/executor';
 import { cachedPerHandle } from '../db/rawTransaction';
@@ -92,7 +92,7 @@ export interface InquiryFilter {
 }
 
 /** Newest first; at most `limit` (null: all of them). */
-export async function listInquiries(db: Executor, filter: InquiryFilter, limit: number | null = 500): Promise<InquirySummary[]> {
+export async function listInquiries(db: Executor, filter: InquiryFilter, limit: number | null = INQUIRY_LIST_LIMIT): Promise<InquirySummary[]> {
   let q = summaryQuery(db).orderBy('i.receivedAt', 'desc').orderBy('i.id', 'desc');
   if (limit !== null) q = q.limit(limit);
   const needle = searchKey(filter.query ?? '');

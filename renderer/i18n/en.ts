@@ -149,6 +149,7 @@ export const en: Messages = {
     selectHint: 'Choose an inquiry from the list.',
     count_one: '{{count}} inquiry',
     count_other: '{{count}} inquiries',
+    countLimited: 'The newest {{count}} are shown, no more: filter or search to find older ones',
   },
   inquiry: {
     answeredElsewhere: 'Answered in another mail client',

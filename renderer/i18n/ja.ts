@@ -156,6 +156,7 @@ export const ja = {
     selectHint: '左の一覧から問い合わせを選んでください。',
     count_one: '{{count}}件',
     count_other: '{{count}}件',
+    countLimited: '新しい順に{{count}}件まで表示しています。それより前のものは絞り込みや検索で探してください',
   },
   inquiry: {
     answeredElsewhere: '他のメールソフトで返信済み',

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ConsentSource, ConsentState, CustomerDetail } from '../../shared/domain';
+import { INQUIRY_LIST_LIMIT, type ConsentSource, type ConsentState, type CustomerDetail } from '../../shared/domain';
 import { PURPOSES, type ConsentChannel } from '../../shared/purposes';
 import { ChannelBadge, StatusBadge } from '../components/Badges';
 import { purposeLabel, useLanguage } from '../i18n';
@@ -392,6 +392,7 @@ export function CustomerView({ id }: { id: number }) {
             </tbody>
           </table>
         )}
+        {detail.inquiries.length >= INQUIRY_LIST_LIMIT && <p className="hint" data-testid="customer-inquiries-limited">{t('inbox.countLimited', { count: detail.inquiries.length })}</p>}
       </section>
     </article>
   );

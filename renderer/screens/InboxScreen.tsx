@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { INQUIRY_CHANNELS, inquiryStatus, type InquiryChannel, type InquiryStatus } from '../../shared/domain';
+import { INQUIRY_CHANNELS, INQUIRY_LIST_LIMIT, inquiryStatus, type InquiryChannel, type InquiryStatus } from '../../shared/domain';
 import { ChannelBadge, StatusBadge } from '../components/Badges';
 import { useVirtualRows } from '../components/useVirtualRows';
 import { tokyoDateTimeOrNone } from '../lib/format';
@@ -171,7 +171,7 @@ function InboxList({ selectedId }: { selectedId: number | undefined }) {
         )}
       </div>
       <div className="list-footer muted" data-testid="inbox-count">
-        {t('inbox.count', { count: items.length })}
+        {items.length >= INQUIRY_LIST_LIMIT ? t('inbox.countLimited', { count: items.length }) : t('inbox.count', { count: items.length })}
       </div>
     </section>
   );
