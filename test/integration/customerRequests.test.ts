@@ -119,6 +119,19 @@ describe("a customer's requests under the policy: amending their details, disclo
     await expect(notAnAddress).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('"taro@example" is not an e-mail address') });
   });
 
+  it("amends other details of a customer whose stored address another customer holds in mail's form, leaving that address as it is", async () => {
+    // A pair migration 0027 left for staff: "yamada@例え.jp" stored as typed, its ASCII form another customer's.
+    const twin = await t.call('inquiries.logOffline', { channel: 'phone', newCustomer: { name: '山田 別人', email: 'yamada@例え.jp' }, receivedAt: '2026-11-24T03:00:00.000Z', subject: '別人', body: '別人の用件' });
+    await t.call('session.lock', {});
+    await inspectDatabase(t.dataDir, (raw) => raw.prepare('UPDATE customers SET email = ? WHERE id = ?').run('yamada@例え.jp', customerId));
+    await t.call('session.unlock', { passphrase: TEST_PASSPHRASE, operator: '佐藤' });
+    const legacy = { ...registered, email: 'yamada@例え.jp' };
+    const detail = await t.call('customers.amend', { ...unchanged(legacy), email: 'yamada@例え.jp', phone: '03-9999-0000' });
+    expect(detail.customer).toMatchObject({ email: 'yamada@例え.jp', phone: '03-9999-0000' });
+    expect(detail.amendments.at(-1)?.fields).toEqual(['phone']);
+    expect((await t.call('customers.get', { id: twin.customerId })).customer.email).toBe('yamada@xn--r8jz45g.jp');
+  });
+
   it('masks a card number typed into a field, like everywhere else', async () => {
     const detail = await t.call('customers.amend', { ...unchanged(), postalAddress: '東京都港区1-1 カード4111-1111-1111-1111' });
     expect(detail.customer.postalAddress).toBe('東京都港区1-1 カード****-****-****-1111');
