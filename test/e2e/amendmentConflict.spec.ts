@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { setUpSession } from './steps';
+import { fillNewCustomerInquiry, setUpSession } from './steps';
 import { startWorld, type World } from './world';
 
 /**
@@ -18,15 +18,8 @@ test.afterAll(async () => world?.stop());
 
 test('an amendment opened before another window changed the details is refused, and what was typed stays', async () => {
   await setUpSession(page, world.host.url, '松本 恵', 'correct horse battery staple');
-  await page.getByTestId('log-inquiry-open').click();
-  const logForm = page.getByTestId('log-form');
-  await logForm.getByTestId('log-channel-phone').check();
-  await logForm.getByTestId('log-customer-new').check();
-  await logForm.getByTestId('log-new-name').fill('小林 大輔');
-  // Typed with the input method still in full width: the browser's own e-mail check would refuse it, Madoguchi reads it as ASCII.
-  await logForm.getByTestId('log-new-email').fill('ｏｌｄ＠ｅｘａｍｐｌｅ．ｊｐ');
-  await logForm.getByTestId('log-subject').fill('登録アドレスの変更');
-  await logForm.getByTestId('log-body').fill('メールアドレスを変えたいとのお電話。');
+  // The address typed with the input method still in full width: the browser's own e-mail check would refuse it, Madoguchi reads it as ASCII.
+  const logForm = await fillNewCustomerInquiry(page, { channel: 'phone', name: '小林 大輔', email: 'ｏｌｄ＠ｅｘａｍｐｌｅ．ｊｐ', subject: '登録アドレスの変更', body: 'メールアドレスを変えたいとのお電話。' });
   await logForm.getByTestId('log-submit').click();
   await page.getByTestId('inquiry-customer-link').click();
   await expect(page.getByTestId('customer-name')).toHaveText('小林 大輔');

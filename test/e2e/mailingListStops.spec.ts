@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { downloadText, recordConsent, setUpSession } from './steps';
+import { downloadText, fillNewCustomerInquiry, recordConsent, setUpSession } from './steps';
 import { startWorld, type World } from './world';
 
 /**
@@ -25,16 +25,8 @@ test.afterAll(async () => {
 
 test('1. a customer who consented is on the list handed to the contractor', async () => {
   await setUpSession(page, world.host.url, '中村 美穂', 'correct horse battery staple');
-  await page.getByTestId('log-inquiry-open').click();
-  const form = page.getByTestId('log-form');
-  await form.getByTestId('log-channel-phone').check();
-  await form.getByTestId('log-customer-new').check();
-  await form.getByTestId('log-new-name').fill(CUSTOMER.name);
-  await form.getByTestId('log-new-email').fill(CUSTOMER.email);
-  await form.getByTestId('log-subject').fill('新商品のご案内について');
-  await form.getByTestId('log-body').fill('新商品の案内をメールで受け取りたいとのこと。');
   // Answered on the line: it is logged answered, its first response the call.
-  await form.getByTestId('log-answered-during-call').check();
+  const form = await fillNewCustomerInquiry(page, { channel: 'phone', ...CUSTOMER, subject: '新商品のご案内について', body: '新商品の案内をメールで受け取りたいとのこと。', answeredDuringCall: true });
   await form.getByTestId('log-submit').click();
   await expect(page.getByTestId('inquiry-status-select')).toHaveValue('answered');
   await page.getByTestId('inquiry-customer-link').click();

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { setUpSession } from './steps';
+import { fillNewCustomerInquiry, setUpSession } from './steps';
 import { startWorld, type World } from './world';
 
 /**
@@ -24,13 +24,7 @@ test.afterAll(async () => world?.stop());
 
 test('1. undoing 回答済み picked by mistake takes its first response back too', async () => {
   await setUpSession(page, world.host.url, '山本 彩', 'correct horse battery staple');
-  await page.getByTestId('log-inquiry-open').click();
-  const form = page.getByTestId('log-form');
-  await form.getByTestId('log-channel-post').check();
-  await form.getByTestId('log-customer-new').check();
-  await form.getByTestId('log-new-name').fill('井上 翔太');
-  await form.getByTestId('log-subject').fill('返品の手続きについて');
-  await form.getByTestId('log-body').fill('返品用の伝票を送ってほしいとのお手紙。');
+  const form = await fillNewCustomerInquiry(page, { channel: 'post', name: '井上 翔太', subject: '返品の手続きについて', body: '返品用の伝票を送ってほしいとのお手紙。' });
   await expect(form.getByTestId('log-received-at')).toHaveValue('2026-11-30T23:30');
   await form.getByTestId('log-submit').click();
 
@@ -75,14 +69,7 @@ test('3. left open past midnight into December, the report shows December, until
 
 test('4. an inquiry being logged outlives a look at an earlier one in the list, and goes when cancelled', async () => {
   await page.getByTestId('nav-inbox').click();
-  await page.getByTestId('log-inquiry-open').click();
-  const form = page.getByTestId('log-form');
-  await form.getByTestId('log-channel-phone').check();
-  await form.getByTestId('log-customer-new').check();
-  await form.getByTestId('log-new-name').fill('中村 優');
-  await form.getByTestId('log-subject').fill('先日の手紙の件');
-  await form.getByTestId('log-body').fill('先日送った手紙は届いたかとのお電話。');
-  await form.getByTestId('log-answered-during-call').check();
+  const form = await fillNewCustomerInquiry(page, { channel: 'phone', name: '中村 優', subject: '先日の手紙の件', body: '先日送った手紙は届いたかとのお電話。', answeredDuringCall: true });
   // Staff check the caller's letter in the list beside the form, then come back to it.
   await page.getByTestId('inbox-filter-status').selectOption('');
   await page.getByTestId(/^inquiry-row-\d+$/).filter({ hasText: '返品の手続きについて' }).click();

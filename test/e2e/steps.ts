@@ -15,6 +15,23 @@ export async function setUpSession(page: Page, url: string, operator: string, pa
   await expect(page.getByTestId('header-operator')).toHaveText(operator);
 }
 
+/** Opens 問い合わせを記録 and fills it in for a new customer, as staff do; nothing is sent. Returns the form. */
+export async function fillNewCustomerInquiry(
+  page: Page,
+  entry: { channel: 'phone' | 'post' | 'fax'; name: string; email?: string; subject: string; body: string; answeredDuringCall?: boolean },
+): Promise<Locator> {
+  await page.getByTestId('log-inquiry-open').click();
+  const form = page.getByTestId('log-form');
+  await form.getByTestId(`log-channel-${entry.channel}`).check();
+  await form.getByTestId('log-customer-new').check();
+  await form.getByTestId('log-new-name').fill(entry.name);
+  if (entry.email !== undefined) await form.getByTestId('log-new-email').fill(entry.email);
+  await form.getByTestId('log-subject').fill(entry.subject);
+  await form.getByTestId('log-body').fill(entry.body);
+  if (entry.answeredDuringCall) await form.getByTestId('log-answered-during-call').check();
+  return form;
+}
+
 /**
  * Opens Settings → add account and fills in the test Dovecot and SMTP receiver (TLS off: both
  * are on loopback). Returns the form so a test can fill more fields before `saveAccountForm`.
