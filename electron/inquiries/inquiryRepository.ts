@@ -209,12 +209,11 @@ export interface InquiryIngestStatements {
   /** The customer wrote again: the inquiry needs attention (archived history becomes work received at `receivedAt`). */
   reopen(id: number, receivedAt: string): void;
   /**
-   * A stored mail found again here: in its own folder under a new numbering (UIDVALIDITY), it is
-   * at this UID now; after it was deleted or moved out of its folder (marked so), it was moved
-   * here, another folder the sync reads, which is where it is now, no longer marked gone. A copy
-   * found again in the same numbering, or beside a copy still where it was, changes nothing.
+   * A stored mail found again here: in its own folder under a new numbering (UIDVALIDITY), it is at
+   * this UID now; marked deleted or moved out of its folder, it was moved here (answered: their mark
+   * goes). A copy found again in the same numbering, or beside one still where it was, changes nothing.
    */
-  relocateMessage(messageKey: string, at: { accountId: number; folder: string; uid: number; uidValidity: string }): void;
+  relocateMessage(messageKey: string, at: { accountId: number; folder: string; uid: number; uidValidity: string }): number[];
 }
 
 export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Database): InquiryIngestStatements => {
@@ -266,7 +265,6 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
      WHERE message_key IN (@key, @erased) AND id IN (SELECT message_id FROM message_server_state WHERE removed_at IS NOT NULL)
      RETURNING id`,
   ).pluck();
-  const unmarkGone = raw.prepare('UPDATE message_server_state SET removed_at = NULL WHERE message_id = ?');
   return {
     storedCopyOf(key, arriving) {
       const origin = originOf(key);
@@ -313,8 +311,9 @@ export const inquiryIngestStatements = cachedPerHandle((raw: BetterSqlite3.Datab
     reopen: (id, receivedAt) => void reopen.run({ id, receivedAt }),
     relocateMessage(key, at) {
       const where = { key, erased: erasedMessageKey(key), ...at };
-      for (const id of relocateGone.all(where)) unmarkGone.run(id);
+      const moved = relocateGone.all(where) as number[];
       relocate.run(where);
+      return moved;
     },
   };
 });

@@ -51,6 +51,8 @@ export async function markServerChanges(db: Executor, where: ChangedFolder, chan
 export interface ServerStateIngestStatements {
   /** The mail just stored was answered from another mail client before it was fetched; the first time seen stays. */
   markAnsweredElsewhere(messageId: number, at: string): void;
+  /** The mail marked deleted or moved was found in another folder the sync reads (see relocateMessage): it is not gone. */
+  markFoundElsewhere(messageId: number): void;
 }
 
 export const serverStateIngestStatements = cachedPerHandle((raw: BetterSqlite3.Database): ServerStateIngestStatements => {
@@ -58,7 +60,11 @@ export const serverStateIngestStatements = cachedPerHandle((raw: BetterSqlite3.D
     `INSERT INTO message_server_state (message_id, answered_elsewhere_at) VALUES (?, ?)
      ON CONFLICT (message_id) DO UPDATE SET answered_elsewhere_at = coalesce(answered_elsewhere_at, excluded.answered_elsewhere_at)`,
   );
-  return { markAnsweredElsewhere: (messageId, at) => void answeredElsewhere.run(messageId, at) };
+  const foundElsewhere = raw.prepare('UPDATE message_server_state SET removed_at = NULL WHERE message_id = ?');
+  return {
+    markAnsweredElsewhere: (messageId, at) => void answeredElsewhere.run(messageId, at),
+    markFoundElsewhere: (messageId) => void foundElsewhere.run(messageId),
+  };
 });
 
 /** The folder's stored mails recorded in this numbering. */

@@ -161,7 +161,8 @@ export function ingestMail(store: IngestStore, arrived: ArrivedMail, ctx: Ingest
  * so that changes to it on the server are still learned.
  */
 export function foundAgain(store: IngestStore, messageKey: string, uid: number, ctx: IngestContext): void {
-  if (ctx.uidValidity !== null) store.inquiries.relocateMessage(messageKey, { accountId: ctx.accountId, folder: ctx.folder, uid, uidValidity: ctx.uidValidity });
+  if (ctx.uidValidity === null) return;
+  for (const moved of store.inquiries.relocateMessage(messageKey, { accountId: ctx.accountId, folder: ctx.folder, uid, uidValidity: ctx.uidValidity })) store.serverState.markFoundElsewhere(moved);
 }
 
 /** How much earlier than its arrival a mail's Date may be and still count as when the customer wrote. */
