@@ -7,7 +7,7 @@ import type { Executor } from '../db/executor';
 import { cachedPerHandle } from '../db/rawTransaction';
 import type { SyncStateTable } from '../db/schema';
 import { messageKeyHash } from '../mail/messageIdentity';
-import type { SenderSpan } from '../inquiries/inquiryRepository';
+import type { SenderSpan } from '../inquiries/senderRepository';
 
 /*
  * An account's sync as stored: its health (last sync, error, failures, next try), each folder's

@@ -9,7 +9,8 @@ import { appendConsentEvent, listConsentEvents } from '../consent/consentReposit
 import { currentConsentStates } from '../consent/consentState';
 import { foldWriteAheadLogNow } from '../db/foldWriteAheadLog';
 import { eraseInquiryContentsOfCustomer } from '../inquiries/inquiryContentErasure';
-import { setAsideSendersOf, listInquiries } from '../inquiries/inquiryRepository';
+import { listInquiries } from '../inquiries/inquiryRepository';
+import { setAsideSendersOf } from '../inquiries/senderRepository';
 import { cancelUnsentRepliesToCustomer, isReplyToCustomerBeingSent } from '../replies/outbox';
 import { getCustomerDetail } from './customerDetail';
 import { eraseCustomerDetails, getCustomer } from './customerRepository';

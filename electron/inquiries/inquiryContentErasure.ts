@@ -1,6 +1,6 @@
 import type { Executor } from '../db/executor';
 import { erasedMessageKey } from '../mail/messageIdentity';
-import { ownMailIdsOf } from './inquiryRepository';
+import { ownMailIdsOf } from './senderRepository';
 
 /**
  * Deletes what a customer's inquiries said, and what they wrote in other customers' threads (their
