@@ -120,8 +120,8 @@ export const APP_MESSAGES = {
   },
   attachmentNotFound: { en: 'Attachment {id} does not exist.', ja: '添付ファイル {id} はありません。' },
   inquiryOfAnotherCustomer: {
-    en: "Inquiry #{id} is not this customer's: choose the inquiry the request came in.",
-    ja: '問い合わせ #{id} はこの顧客のものではありません。申し出を受けた問い合わせを選んでください。',
+    en: "Inquiry #{id} is not this customer's, and holds no mail of theirs: choose the inquiry the request came in.",
+    ja: '問い合わせ #{id} はこの顧客のものではなく、この顧客のメールもありません。申し出を受けた問い合わせを選んでください。',
   },
   customerEmailInvalid: {
     en: '"{email}" is not an e-mail address: check it, or leave the field empty.',

@@ -135,6 +135,11 @@ export const message = z.object({
   /** When the sync saw it answered from another mail client (\Answered): check before answering twice. */
   answeredElsewhereAt: isoDateTime.nullable().optional(),
   /**
+   * Of mail from another customer than the inquiry's (someone they copied, replying to all): that
+   * customer, one of the detail's `participants`. What they ask there is theirs to record.
+   */
+  senderCustomerId: z.number().int().optional(),
+  /**
    * Only on the answer to `inquiries.reply`: where the copy of the reply was stored on the IMAP
    * server (folder), or why it could not be (error). The reply was sent either way.
    */
@@ -146,6 +151,8 @@ export const inquiryDetail = z.object({
   inquiry: inquirySummary,
   customer,
   messages: z.array(message),
+  /** The other customers whose mail is in the thread (see Message.senderCustomerId). */
+  participants: z.array(customer),
   /** When the customer asked that their data no longer be used to respond to inquiries (purpose 4 withdrawn): no reply can be sent. null: it may be. */
   inquiryResponseWithdrawnAt: isoDateTime.nullable(),
 });
@@ -266,6 +273,8 @@ export const customerDetail = z.object({
   /** Null while the registration stands. */
   cancellation: registrationCancellation.nullable(),
   inquiries: z.array(inquirySummary),
+  /** Other customers' inquiries they wrote in (copied on their mail), newest first. */
+  wroteIn: z.array(inquirySummary),
   /** Mailing-list exports that held the customer's address, oldest first. */
   mailingListExports: z.array(exportLogEntry),
   /** Whether they are on the new-products e-mail list now. */

@@ -33,10 +33,12 @@ export async function discloseCustomer(ws: Workspace, input: MethodInput<'custom
       evidence: input.evidence,
     });
   });
-  const customer = await getCustomerDetail(ws, input.id);
+  // What is disclosed is the customer's own: not the records of others who wrote in their threads
+  // (their mail there is marked for staff to check), nor of the customers whose threads they wrote in.
+  const customer = { ...(await getCustomerDetail(ws, input.id)), wroteIn: [] };
   // Every inquiry, oldest first (the customer page lists the newest 500).
   const inquiries = [];
-  for (const inquiry of (await listInquiries(ws.db, { customerId: input.id }, null)).reverse()) inquiries.push(await getInquiryDetail(ws, inquiry.id));
+  for (const inquiry of (await listInquiries(ws.db, { customerId: input.id }, null)).reverse()) inquiries.push({ ...(await getInquiryDetail(ws, inquiry.id)), participants: [] });
   const unsentReplies = await listUnsentRepliesOfCustomer(ws.db, input.id);
   // Mail set aside from the address they have now, and from any they wrote from before (as a cancellation erases it).
   const setAside = await listQuarantineFrom(ws.db, await setAsideSendersOf(ws.db, input.id, customer.customer.email));

@@ -1,4 +1,4 @@
-import type { InquiryDetail, InquirySummary, Message } from '../../shared/domain';
+import type { Customer, InquiryDetail, InquirySummary, Message } from '../../shared/domain';
 import type { MethodInput } from '../../shared/contract';
 import { maskCardNumbers } from '../../shared/cardMask';
 import { AppError } from '../../shared/result';
@@ -14,6 +14,7 @@ import { signatureOf } from '../replies/signatureRepository';
 import { composeReplyText, quoteOriginal, replyLanguage } from '../../shared/replyText';
 import { replySubject } from '../../shared/inquiryNumber';
 import * as repo from './inquiryRepository';
+import { othersMailIn } from './senderRepository';
 import { serverStateOfMessages } from './serverStateRepository';
 import { attachmentsOfMessages, htmlOfMessages } from './messageContentRepository';
 import { forwardedOfMessages } from './forwardedMessageRepository';
@@ -29,19 +30,27 @@ export async function getInquiryDetail(ws: Workspace, id: number): Promise<Inqui
   if (!customer) throw new AppError('NOT_FOUND', userMessage('inquiryCustomerNotFound', { id }));
   const messages = (await repo.listMessages(ws.db, id)).map(repo.toMessage);
   const ids = messages.map((m) => m.id);
-  const [html, attachments, forwarded, serverState] = await Promise.all([
+  const [html, attachments, forwarded, serverState, others] = await Promise.all([
     htmlOfMessages(ws.db, ids),
     attachmentsOfMessages(ws.db, ids),
     forwardedOfMessages(ws.db, ids),
     serverStateOfMessages(ws.db, ids),
+    othersMailIn(ws.db, id, customer.id),
   ]);
   for (const m of messages) {
     m.html = html.get(m.id) ?? null;
     m.attachments = attachments.get(m.id) ?? [];
     m.forwarded = forwarded.get(m.id) ?? [];
     Object.assign(m, serverState.get(m.id) ?? { removedOnServerAt: null, answeredElsewhereAt: null });
+    const senderCustomerId = others.get(m.id);
+    if (senderCustomerId !== undefined) m.senderCustomerId = senderCustomerId;
   }
-  return { inquiry, customer, messages, inquiryResponseWithdrawnAt: await inquiryResponseWithdrawnAt(ws.db, customer.id) };
+  const participants: Customer[] = [];
+  for (const participantId of new Set(others.values())) {
+    const participant = await getCustomer(ws.db, participantId);
+    if (participant) participants.push(participant);
+  }
+  return { inquiry, customer, messages, participants, inquiryResponseWithdrawnAt: await inquiryResponseWithdrawnAt(ws.db, customer.id) };
 }
 
 async function summaryOrThrow(ws: Workspace, id: number): Promise<InquirySummary> {

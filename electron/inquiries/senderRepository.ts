@@ -88,3 +88,36 @@ export async function addressesCustomerWroteFrom(db: Executor, customerId: numbe
   const rows = await ownMailOf(db, customerId).select('messages.fromAddress').distinct().where('messages.fromAddress', 'is not', null).execute();
   return rows.map((row) => row.fromAddress as string);
 }
+
+/**
+ * The inquiry's messages that are another customer's own mail (see ownMailOf): message id → that
+ * customer's id. A mail only presumed the owner's (from an address no customer has) is the owner's,
+ * until its address becomes another customer's.
+ */
+export async function othersMailIn(db: Executor, inquiryId: number, ownerId: number): Promise<Map<number, number>> {
+  const rows = await db
+    .selectFrom('messages as m')
+    .select((eb) => [
+      'm.id',
+      eb.fn
+        .coalesce(
+          eb.case().when('m.senderPresumed', '=', 1).then(eb.selectFrom('customers as c').select('c.id').whereRef('c.email', '=', 'm.fromAddress').limit(1)).end(),
+          'm.senderCustomerId',
+        )
+        .as('senderId'),
+    ])
+    .where('m.inquiryId', '=', inquiryId)
+    .where('m.direction', '=', 'in')
+    .execute();
+  return new Map(rows.flatMap((row) => (row.senderId !== null && row.senderId !== ownerId ? [[row.id, row.senderId] as const] : [])));
+}
+
+/** Whether the customer wrote in this inquiry (their own mail is in it, see ownMailOf), whoever's it is. */
+export async function wroteIn(db: Executor, customerId: number, inquiryId: number): Promise<boolean> {
+  return (await ownMailOf(db, customerId).select('messages.id').where('messages.inquiryId', '=', inquiryId).limit(1).executeTakeFirst()) !== undefined;
+}
+
+/** The other customers' inquiries the customer wrote in, by id. */
+export async function othersInquiriesWrittenIn(db: Executor, customerId: number): Promise<number[]> {
+  return [...new Set((await messagesOfSenderElsewhere(db, customerId)).map((m) => m.inquiryId))];
+}

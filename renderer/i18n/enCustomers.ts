@@ -27,6 +27,9 @@ export const enCustomers: typeof jaCustomers = {
     mailingListExport: '{{at}}  Exported by: {{by}}  Handed to: {{to}}',
     noMailingListExports: 'Never on an exported mailing list.',
     stillOnExportedLists: 'This customer may no longer be mailed, but the lists above still hold them: export the stop list from the export log on the Marketing screen and ask whoever holds each list to delete them.',
+    wroteIn: "Mail in other customers' inquiries",
+    wroteInHint: "What this customer wrote replying to another customer's mail they were copied on. A request made there (to be sent no more, say) is this customer's: record it here, choosing that inquiry as where it came in.",
+    inquiryOf: "{{customer}}'s inquiry",
   },
   history: {
     when: 'When',
@@ -42,6 +45,7 @@ export const enCustomers: typeof jaCustomers = {
     source: 'Source',
     inquiry: 'Inquiry the request came in',
     noInquiry: '(none)',
+    othersInquiries: "Other customers' inquiries holding this customer's mail",
     evidenceRequired: 'Describe the evidence.',
   },
   disclose: {

@@ -25,6 +25,9 @@ export const jaCustomers = {
     mailingListExport: '{{at}}  書き出した担当者: {{by}}  渡す先: {{to}}',
     noMailingListExports: '送付リストに書き出されたことはありません。',
     stillOnExportedLists: 'このお客様には今はご案内メールを送れませんが、上の送付リストにはまだ載っています。マーケティング画面の出力履歴から「停止リスト」を書き出し、渡した先に削除を依頼してください。',
+    wroteIn: '他のお客様の問い合わせに書いたメール',
+    wroteInHint: 'このお客様が、写しを受けた他のお客様のメールに返信して書いたものです。そこでの申し出（配信停止など）は、このお客様の記録として、その問い合わせを受付元に選んで記録できます。',
+    inquiryOf: '{{customer}} 様の問い合わせ',
   },
   history: {
     when: '日時',
@@ -40,6 +43,7 @@ export const jaCustomers = {
     source: '受付経路',
     inquiry: '申し出を受けた問い合わせ',
     noInquiry: '（なし）',
+    othersInquiries: '他のお客様の問い合わせ（このお客様のメールがあるもの）',
     evidenceRequired: '根拠を入力してください。',
   },
   disclose: {

@@ -4,7 +4,7 @@ import type { CustomerDetail } from '../../shared/domain';
 import i18n from '../i18n';
 import { useCustomer } from '../stores/customer';
 import { useNotices } from '../stores/notices';
-import { NEW_REQUEST, RequestFields, requestInput } from './RequestFields';
+import { NEW_REQUEST, RequestFields, requestInput, sourceInquiriesOf } from './RequestFields';
 import { shownValue } from '../lib/storedPlaceholders';
 
 /**
@@ -60,7 +60,7 @@ export function CancelRegistrationForm({ detail, onDone, onCancel }: { detail: C
         <RequestFields
           value={request}
           onChange={setRequest}
-          inquiries={detail.inquiries}
+          inquiries={sourceInquiriesOf(detail)}
           testId="cancel-registration"
           evidenceLabel={t('cancelRegistration.evidence')}
           evidencePlaceholder={t('cancelRegistration.evidencePlaceholder')}

@@ -1,12 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ConsentAction, ConsentSource, Customer, InquirySummary } from '../../shared/domain';
+import type { ConsentAction, ConsentSource, Customer } from '../../shared/domain';
 import { PURPOSES, purposeByKey, type ConsentChannel, type PurposeKey } from '../../shared/purposes';
 import { ALL_CHANNELS, consentChannelsToSend } from '../lib/consentChannels';
 import i18n, { currentLanguage, purposeLabel, useLanguage } from '../i18n';
 import { useCustomer, type ConsentRecordInput } from '../stores/customer';
 import { useNotices } from '../stores/notices';
-import { RequestFields, requestInput } from './RequestFields';
+import { RequestFields, requestInput, type SourceInquiries } from './RequestFields';
 import { shownValue } from '../lib/storedPlaceholders';
 
 export interface ConsentPrefill {
@@ -25,8 +25,8 @@ export function ConsentForm({
   onCancel,
 }: {
   customer: Customer;
-  /** The customer's inquiries, to choose the one the request came in (where the form does not already know it). */
-  inquiries?: readonly InquirySummary[];
+  /** The inquiries to choose the one the request came in from (where the form does not already know it). */
+  inquiries?: SourceInquiries;
   prefill?: ConsentPrefill;
   onDone?: () => void;
   onCancel?: () => void;

@@ -4,7 +4,7 @@ import type { CustomerDetail } from '../../shared/domain';
 import i18n from '../i18n';
 import { useCustomer } from '../stores/customer';
 import { useNotices } from '../stores/notices';
-import { NEW_REQUEST, RequestFields, requestInput } from './RequestFields';
+import { NEW_REQUEST, RequestFields, requestInput, sourceInquiriesOf } from './RequestFields';
 import { shownValue } from '../lib/storedPlaceholders';
 import { ownWords } from '../../shared/storedPlaceholders';
 
@@ -81,7 +81,7 @@ export function CustomerAmendForm({ detail, onDone, onCancel }: { detail: Custom
         <RequestFields
           value={request}
           onChange={setRequest}
-          inquiries={detail.inquiries}
+          inquiries={sourceInquiriesOf(detail)}
           testId="amend"
           evidenceLabel={t('amend.evidence')}
           evidencePlaceholder={t('amend.evidencePlaceholder')}

@@ -1,17 +1,18 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { INQUIRY_LIST_LIMIT, type ConsentSource, type ConsentState, type CustomerDetail } from '../../shared/domain';
+import { type ConsentSource, type ConsentState, type CustomerDetail } from '../../shared/domain';
 import { PURPOSES, type ConsentChannel } from '../../shared/purposes';
-import { ChannelBadge, StatusBadge } from '../components/Badges';
 import { purposeLabel, useLanguage } from '../i18n';
 import { NONE, tokyoDateTimeOrNone } from '../lib/format';
 import { useCustomer } from '../stores/customer';
 import { useNav } from '../stores/nav';
 import { CancelRegistrationForm } from './CancelRegistrationForm';
 import { ConsentForm } from './ConsentForm';
+import { CustomerInquiries } from './CustomerInquiries';
 import { CustomerAmendForm } from './CustomerAmendForm';
 import { ThirdPartyProvisions } from './ThirdPartyProvisions';
 import { DisclosureForm } from './DisclosureForm';
+import { sourceInquiriesOf } from './RequestFields';
 import { shownValue } from '../lib/storedPlaceholders';
 
 const CONTACT_COLUMNS: readonly ConsentChannel[] = ['email', 'post', 'phone'];
@@ -209,7 +210,6 @@ export function CustomerView({ id }: { id: number }) {
   const { t } = useTranslation();
   const detail = useCustomer((s) => (s.id === id ? s.detail : null));
   const open = useCustomer((s) => s.open);
-  const go = useNav((s) => s.go);
   /** The request being recorded, if any: an amendment, a disclosure or a cancellation. */
   const [request, setRequest] = useState<'amend' | 'disclose' | 'cancel' | null>(null);
 
@@ -305,7 +305,7 @@ export function CustomerView({ id }: { id: number }) {
       {!cancellation && (
         <section className="card">
           {/* Keyed by customer: evidence typed for one customer must not be recorded for another. */}
-          <ConsentForm key={customer.id} customer={customer} inquiries={detail.inquiries} />
+          <ConsentForm key={customer.id} customer={customer} inquiries={sourceInquiriesOf(detail)} />
         </section>
       )}
 
@@ -361,39 +361,7 @@ export function CustomerView({ id }: { id: number }) {
         )}
       </section>
 
-      <section>
-        <h3>{t('customer.inquiries')}</h3>
-        {detail.inquiries.length === 0 ? (
-          <p className="empty">{t('inbox.empty')}</p>
-        ) : (
-          <table className="data-table" data-testid="customer-inquiries">
-            <tbody>
-              {detail.inquiries.map((inquiry) => (
-                <tr
-                  key={inquiry.id}
-                  className="clickable"
-                  data-testid={`customer-inquiry-${inquiry.id}`}
-                  tabIndex={0}
-                  onClick={() => go({ screen: 'inbox', inquiryId: inquiry.id })}
-                  onKeyDown={(e) => {
-                    if (e.key === 'Enter') go({ screen: 'inbox', inquiryId: inquiry.id });
-                  }}
-                >
-                  <td>
-                    <ChannelBadge channel={inquiry.channel} />
-                  </td>
-                  <td>{shownValue(inquiry.subject, t)}</td>
-                  <td className="nowrap">{tokyoDateTimeOrNone(inquiry.receivedAt)}</td>
-                  <td>
-                    <StatusBadge status={inquiry.status} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        {detail.inquiries.length >= INQUIRY_LIST_LIMIT && <p className="hint" data-testid="customer-inquiries-limited">{t('inbox.countLimited', { count: detail.inquiries.length })}</p>}
-      </section>
+      <CustomerInquiries detail={detail} />
     </article>
   );
 }

@@ -7,7 +7,7 @@ import { downloadText } from '../lib/download';
 import { tokyoToday } from '../lib/format';
 import { useCustomer } from '../stores/customer';
 import { useNotices } from '../stores/notices';
-import { NEW_REQUEST, RequestFields, requestInput } from './RequestFields';
+import { NEW_REQUEST, RequestFields, requestInput, sourceInquiriesOf } from './RequestFields';
 import { shownValue } from '../lib/storedPlaceholders';
 
 /**
@@ -52,7 +52,7 @@ export function DisclosureForm({ detail, onDone, onCancel }: { detail: CustomerD
         <RequestFields
           value={request}
           onChange={setRequest}
-          inquiries={detail.inquiries}
+          inquiries={sourceInquiriesOf(detail)}
           testId="disclosure"
           evidenceLabel={t('disclose.evidence')}
           evidencePlaceholder={t('disclose.evidencePlaceholder')}

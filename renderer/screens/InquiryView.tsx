@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { inquiryStatus, type InquiryDetail, type InquiryStatus } from '../../shared/domain';
+import { inquiryStatus, type Customer, type InquiryDetail, type InquiryStatus } from '../../shared/domain';
 import { ChannelBadge } from '../components/Badges';
 import { MessageContent } from '../components/MessageContent';
 import { OutboxPanel } from '../components/OutboxPanel';
@@ -14,8 +14,9 @@ import { ConsentForm, type ConsentPrefill } from './ConsentForm';
 import { shownValue } from '../lib/storedPlaceholders';
 import { ownWords } from '../../shared/storedPlaceholders';
 
-function Thread({ detail }: { detail: InquiryDetail }) {
+function Thread({ detail, onSenderOptOut }: { detail: InquiryDetail; onSenderOptOut: (sender: Customer) => void }) {
   const { t } = useTranslation();
+  const go = useNav((s) => s.go);
   return (
     <ol className="thread" data-testid="message-thread">
       {detail.messages.map((message) => (
@@ -48,6 +49,7 @@ function Thread({ detail }: { detail: InquiryDetail }) {
               </span>
             )}
             <span className="spacer" />
+            <OtherCustomer sender={detail.participants.find((c) => c.id === message.senderCustomerId)} onOpen={(sender) => go({ screen: 'customers', customerId: sender.id })} onOptOut={onSenderOptOut} />
             <time className="muted nowrap" dateTime={message.at} data-testid="message-at">
               {tokyoDateTimeOrNone(message.at)}
             </time>
@@ -60,6 +62,24 @@ function Thread({ detail }: { detail: InquiryDetail }) {
         </li>
       ))}
     </ol>
+  );
+}
+
+/** On mail from another customer than the inquiry's: who, a way to their page, and to record their opt-out (theirs, not the inquiry's customer's). */
+function OtherCustomer({ sender, onOpen, onOptOut }: { sender: Customer | undefined; onOpen: (sender: Customer) => void; onOptOut: (sender: Customer) => void }) {
+  const { t } = useTranslation();
+  if (!sender) return null;
+  return (
+    <span className="other-customer" data-testid="message-other-customer" title={t('inquiry.otherCustomerHint')}>
+      <button type="button" className="link-button" data-testid="message-sender-link" onClick={() => onOpen(sender)}>
+        {t('inquiry.otherCustomer', { customer: shownValue(sender.name, t) })}
+      </button>
+      {sender.registrationCancelledAt === null && (
+        <button type="button" data-testid="message-sender-optout" onClick={() => onOptOut(sender)}>
+          {t('inquiry.recordSenderOptOut')}
+        </button>
+      )}
+    </span>
   );
 }
 
@@ -227,15 +247,27 @@ export function InquiryView({ id }: { id: number }) {
   const detail = useInquiry((s) => (s.id === id ? s.detail : null));
   const open = useInquiry((s) => s.open);
   const go = useNav((s) => s.go);
-  const [consentPrefill, setConsentPrefill] = useState<ConsentPrefill | null>(null);
+  /** The opt-out being recorded, and whose: the inquiry's customer, or another who wrote in the thread. */
+  const [optOut, setOptOut] = useState<{ customer: Customer; prefill: ConsentPrefill } | null>(null);
+
+  const optOutPanel = useRef<HTMLElement>(null);
 
   useEffect(() => {
     void open(id);
-    setConsentPrefill(null);
+    setOptOut(null);
   }, [id, open]);
+  // The form opens above the thread: in sight, whichever mail's button opened it.
+  useEffect(() => {
+    optOutPanel.current?.scrollIntoView({ block: 'nearest' });
+  }, [optOut]);
 
   if (!detail) return <p className="empty">{t('common.loading')}</p>;
   const { inquiry, customer } = detail;
+  const recordOptOut = (of: Customer) =>
+    setOptOut({
+      customer: of,
+      prefill: { action: 'withdraw', source: inquiry.channel, sourceInquiryId: inquiry.id, purposes: ['new_product_information'], channels: ['email', 'post', 'phone'] },
+    });
 
   return (
     <article className="inquiry-view" data-testid="inquiry-view" data-inquiry-id={inquiry.id}>
@@ -275,34 +307,26 @@ export function InquiryView({ id }: { id: number }) {
           <button
             type="button"
             data-testid="record-optout"
-            onClick={() =>
-              setConsentPrefill({
-                action: 'withdraw',
-                source: inquiry.channel,
-                sourceInquiryId: inquiry.id,
-                purposes: ['new_product_information'],
-                channels: ['email', 'post', 'phone'],
-              })
-            }
+            onClick={() => recordOptOut(customer)}
           >
             {t('inquiry.recordOptOut')}
           </button>
         </div>
       </header>
 
-      {consentPrefill && (
-        <section className="card" data-testid="inquiry-consent-panel">
+      {optOut && (
+        <section className="card" data-testid="inquiry-consent-panel" ref={optOutPanel}>
           <ConsentForm
-            key={inquiry.id}
-            customer={customer}
-            prefill={consentPrefill}
-            onDone={() => setConsentPrefill(null)}
-            onCancel={() => setConsentPrefill(null)}
+            key={`${inquiry.id}-${optOut.customer.id}`}
+            customer={optOut.customer}
+            prefill={optOut.prefill}
+            onDone={() => setOptOut(null)}
+            onCancel={() => setOptOut(null)}
           />
         </section>
       )}
 
-      <Thread detail={detail} />
+      <Thread detail={detail} onSenderOptOut={recordOptOut} />
       <OutboxPanel />
       {/* Keyed by inquiry: a draft must never follow staff to another customer's inquiry. */}
       <ReplyBox key={inquiry.id} detail={detail} />

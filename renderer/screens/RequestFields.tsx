@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { consentSource, type ConsentSource, type InquirySummary } from '../../shared/domain';
+import { consentSource, type ConsentSource, type CustomerDetail, type InquirySummary } from '../../shared/domain';
 import { shownValue } from '../lib/storedPlaceholders';
 
 /** How a customer's request came, the inquiry it came in, and the evidence: what a record of their word needs. */
@@ -10,6 +10,14 @@ export interface RequestDetails {
 }
 
 export const NEW_REQUEST: RequestDetails = { source: 'email', sourceInquiryId: null, evidence: '' };
+
+/** The inquiries a customer's request may have come in: their own, and other customers' they wrote in. */
+export interface SourceInquiries {
+  own: readonly InquirySummary[];
+  wroteIn: readonly InquirySummary[];
+}
+
+export const sourceInquiriesOf = (detail: CustomerDetail): SourceInquiries => ({ own: detail.inquiries, wroteIn: detail.wroteIn });
 
 /** The fields of RequestDetails, for a form that records a customer's request (amendment, disclosure). */
 export function RequestFields({
@@ -22,8 +30,8 @@ export function RequestFields({
 }: {
   value: RequestDetails;
   onChange: (value: RequestDetails) => void;
-  /** The customer's inquiries to choose from; none: the inquiry is given (or there is none), and no choice is shown. */
-  inquiries?: readonly InquirySummary[];
+  /** The inquiries to choose from; none: the inquiry is given (or there is none), and no choice is shown. */
+  inquiries?: SourceInquiries;
   /** Prefix of the fields' test ids: "<testId>-source", "-inquiry", "-evidence". */
   testId: string;
   evidenceLabel: string;
@@ -60,14 +68,14 @@ export function RequestFields({
   );
 }
 
-/** Which of the customer's inquiries a record concerns, or none. */
+/** Which inquiry a record concerns (one of the customer's, or another's they wrote in), or none. */
 export function InquiryChoice({
   inquiries,
   value,
   onChange,
   testId,
 }: {
-  inquiries: readonly InquirySummary[];
+  inquiries: SourceInquiries;
   value: number | null;
   onChange: (inquiryId: number | null) => void;
   testId: string;
@@ -78,11 +86,20 @@ export function InquiryChoice({
       {t('request.inquiry')}
       <select data-testid={testId} value={value ?? ''} onChange={(e) => onChange(e.target.value === '' ? null : Number(e.target.value))}>
         <option value="">{t('request.noInquiry')}</option>
-        {inquiries.map((inquiry) => (
+        {inquiries.own.map((inquiry) => (
           <option key={inquiry.id} value={inquiry.id}>
             #{inquiry.id} {shownValue(inquiry.subject, t)}
           </option>
         ))}
+        {inquiries.wroteIn.length > 0 && (
+          <optgroup label={t('request.othersInquiries')}>
+            {inquiries.wroteIn.map((inquiry) => (
+              <option key={inquiry.id} value={inquiry.id}>
+                #{inquiry.id} {shownValue(inquiry.subject, t)} ({t('customer.inquiryOf', { customer: shownValue(inquiry.customerName, t) })})
+              </option>
+            ))}
+          </optgroup>
+        )}
       </select>
     </label>
   );

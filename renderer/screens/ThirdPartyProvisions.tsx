@@ -6,7 +6,7 @@ import i18n from '../i18n';
 import { tokyoDateTimeOrNone } from '../lib/format';
 import { useCustomer } from '../stores/customer';
 import { useNotices } from '../stores/notices';
-import { InquiryChoice } from './RequestFields';
+import { InquiryChoice, sourceInquiriesOf } from './RequestFields';
 import { shownValue } from '../lib/storedPlaceholders';
 
 /**
@@ -140,7 +140,7 @@ function ProvisionForm({ detail, onDone }: { detail: CustomerDetail; onDone: () 
           {t('provision.providedOn')}
           <input data-testid="provision-provided-on" type="date" value={providedOn} max={today} required onChange={(e) => setProvidedOn(e.target.value)} />
         </label>
-        <InquiryChoice inquiries={detail.inquiries} value={inquiryId} onChange={setInquiryId} testId="provision-inquiry" />
+        <InquiryChoice inquiries={sourceInquiriesOf(detail)} value={inquiryId} onChange={setInquiryId} testId="provision-inquiry" />
         <label className="wide">
           {t('provision.evidence')}
           <textarea data-testid="provision-evidence-input" rows={3} value={evidence} required onChange={(e) => setEvidence(e.target.value)} placeholder={t('provision.evidencePlaceholder')} />

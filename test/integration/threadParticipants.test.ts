@@ -69,6 +69,35 @@ describe("another customer's mail in a customer's thread, against real Dovecot",
     expect(JSON.stringify(await disclose(hanako.customerId))).not.toContain('090-1111-2222');
   });
 
+  it("marks the other customer's mail in the thread, lists the thread on their page, and takes their opt-out with it as its source", async () => {
+    const { hanako, taro } = await threadWithAnotherCustomer();
+    const thread = await t.call('inquiries.get', { id: hanako.id });
+    // Only Taro's mail is someone else's: the one from an address no customer has is presumed Hanako's.
+    expect(thread.messages.map((m) => [m.fromAddress, m.senderCustomerId])).toEqual([
+      ['hanako@example.jp', undefined],
+      ['taro@example.jp', taro.customerId],
+      ['hanako.home@example.jp', undefined],
+    ]);
+    expect(thread.participants.map((c) => [c.id, c.name])).toEqual([[taro.customerId, '佐藤太郎']]);
+    expect((await t.call('customers.get', { id: taro.customerId })).wroteIn.map((i) => i.id)).toEqual([hanako.id]);
+    expect((await t.call('customers.get', { id: hanako.customerId })).wroteIn).toEqual([]);
+
+    // Taro asked in Hanako's thread to be sent no more: recorded for him, with her inquiry as where he asked.
+    await t.call('consent.record', { customerId: taro.customerId, action: 'withdraw', purposes: ['new_product_information'], channels: ['email'], source: 'email', sourceInquiryId: hanako.id, evidence: 'スレッド内で配信停止の依頼' });
+    const [event] = (await t.call('customers.get', { id: taro.customerId })).history;
+    expect(event).toMatchObject({ action: 'withdraw', sourceInquiryId: hanako.id });
+    expect((await t.call('customers.get', { id: hanako.customerId })).history).toEqual([]);
+    // Hanako wrote nothing in Taro's inquiry: it is no source of hers.
+    await expect(
+      t.call('consent.record', { customerId: hanako.customerId, action: 'withdraw', purposes: ['new_product_information'], channels: ['email'], source: 'email', sourceInquiryId: taro.id, evidence: '配信停止' }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/holds no mail of theirs/) });
+
+    // What is disclosed to either is their own: no record of the other.
+    const toHanako = await disclose(hanako.customerId);
+    expect(toHanako.inquiries.flatMap((i) => i.participants)).toEqual([]);
+    expect((await disclose(taro.customerId)).customer.wroteIn).toEqual([]);
+  });
+
   it("a reply, which goes to the thread's customer, answers and quotes only their own mail: not that of someone else in the thread, which may never have reached them", async () => {
     const { hanako, taro } = await threadWithAnotherCustomer();
     await dovecot.appendMail(
@@ -112,6 +141,7 @@ describe("another customer's mail in a customer's thread, against real Dovecot",
     const taro = inquiries.find((i) => i.subject === '見積もりの依頼')!;
 
     expect((await disclose(hanako.customerId)).setAside).toEqual([]);
+    expect((await t.call('inquiries.get', { id: hanako.id })).participants.map((c) => c.id)).toEqual([taro.customerId]);
     expect((await disclose(taro.customerId)).writtenElsewhere.map(({ inquiryId, message }) => [inquiryId, message.body])).toEqual([[hanako.id, '私も参加します。']]);
     await t.call('customers.cancelRegistration', { id: taro.customerId, deleteInquiryContents: true, source: 'email', evidence: '退会の依頼' });
     expect((await t.call('inquiries.get', { id: hanako.id })).messages.map((m) => [m.fromAddress, m.body, m.messageId === '<taro-2@example.jp>'])).toEqual([
