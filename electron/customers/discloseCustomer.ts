@@ -1,4 +1,5 @@
 import type { MethodInput, MethodOutput } from '../../shared/contract';
+import type { Message } from '../../shared/domain';
 import { AppError } from '../../shared/result';
 import { userMessage } from '../../shared/userMessages';
 import type { Workspace } from '../app/workspace';
@@ -38,7 +39,10 @@ export async function discloseCustomer(ws: Workspace, input: MethodInput<'custom
   const customer = { ...(await getCustomerDetail(ws, input.id)), wroteIn: [] };
   // Every inquiry, oldest first (the customer page lists the newest 500).
   const inquiries = [];
-  for (const inquiry of (await listInquiries(ws.db, { customerId: input.id }, null)).reverse()) inquiries.push({ ...(await getInquiryDetail(ws, inquiry.id)), participants: [] });
+  for (const inquiry of (await listInquiries(ws.db, { customerId: input.id }, null)).reverse()) {
+    const detail = await getInquiryDetail(ws, inquiry.id);
+    inquiries.push({ ...detail, participants: [], messages: detail.messages.map(withoutOthersMail) });
+  }
   const unsentReplies = await listUnsentRepliesOfCustomer(ws.db, input.id);
   // Mail set aside from the address they have now, and from any they wrote from before (as a cancellation erases it).
   const setAside = await listQuarantineFrom(ws.db, await setAsideSendersOf(ws.db, input.id, customer.customer.email));
@@ -51,4 +55,13 @@ export async function discloseCustomer(ws: Workspace, input: MethodInput<'custom
   }
   ws.logger.info('customer.disclosed', { customerId: input.id, inquiries: inquiries.length });
   return { entry, customer, inquiries, unsentReplies, setAside, writtenElsewhere };
+}
+
+/**
+ * Another customer's mail in the thread (someone copied, replying to all) is theirs, not to be
+ * disclosed to this customer: only that a mail came from someone else, and when, is kept.
+ */
+function withoutOthersMail(message: Message): Message {
+  if (message.senderCustomerId === undefined) return message;
+  return { ...message, fromAddress: null, toAddress: null, subject: '', body: '', messageId: null, html: null, attachments: [], forwarded: [] };
 }

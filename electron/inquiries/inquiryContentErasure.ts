@@ -1,6 +1,6 @@
 import type { Executor } from '../db/executor';
 import { erasedMessageKey } from '../mail/messageIdentity';
-import { ownMailIdsOf } from './senderRepository';
+import { settleOwnMail } from './senderRepository';
 
 /**
  * Deletes what a customer's inquiries said, and what they wrote in other customers' threads (their
@@ -16,7 +16,7 @@ export async function eraseInquiryContentsOfCustomer(db: Executor, customerId: n
   const inquiryIds = db.selectFrom('inquiries').select('id').where('customerId', '=', customerId);
   // Their inquiries' messages, and what they wrote in another customer's thread (copied on it, replying to all).
   // Their own mail is marked theirs first: it is known partly by its address, which is erased below.
-  await db.updateTable('messages').set({ senderCustomerId: customerId, senderPresumed: 0 }).where('id', 'in', ownMailIdsOf(db, customerId)).execute();
+  await settleOwnMail(db, customerId);
   const messageIds = db
     .selectFrom('messages')
     .select('id')

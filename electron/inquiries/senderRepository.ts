@@ -68,8 +68,18 @@ function ownMailOf(db: Executor, customerId: number) {
     );
 }
 
+/**
+ * Marks the customer's own mail (see ownMailOf) as theirs for good: mail only presumed someone's is
+ * known by its address, so when theirs changes or is erased it would pass to whoever has the address
+ * then (the thread's owner again, or a stranger who writes from it later), with what they wrote.
+ * Run it before their address changes.
+ */
+export async function settleOwnMail(db: Executor, customerId: number): Promise<void> {
+  await db.updateTable('messages').set({ senderCustomerId: customerId, senderPresumed: 0 }).where('id', 'in', ownMailIdsOf(db, customerId)).execute();
+}
+
 /** Ids of the customer's own mail (see ownMailOf), for a subquery. */
-export function ownMailIdsOf(db: Executor, customerId: number) {
+function ownMailIdsOf(db: Executor, customerId: number) {
   return ownMailOf(db, customerId).select('messages.id');
 }
 

@@ -93,6 +93,7 @@ export const enCustomers: typeof jaCustomers = {
       attachmentNotKept: 'Attachment: {{name}} ({{size}}; not kept by us)',
       forwarded: 'Forwarded mail: from {{from}}  date {{date}}  subject {{subject}}',
       checkOtherSender: '[Check: not sent by the customer]',
+      othersMailWithheld: "(A mail from another customer: its contents are not included)",
       checkForwarded: "[Check: another person's forwarded mail]",
       unsentReplies: 'Replies not sent',
       writtenElsewhere: "Mail they sent in other customers' inquiries (those messages alone)",

@@ -91,6 +91,7 @@ export const jaCustomers = {
       attachmentNotKept: '添付ファイル: {{name}}（{{size}}。当社では保存していません）',
       forwarded: '転送されたメール: 差出人 {{from}}  日時 {{date}}  件名 {{subject}}',
       checkOtherSender: '【要確認: お客様以外の差出人】',
+      othersMailWithheld: '（別のお客様からのメールのため、内容は記載していません）',
       checkForwarded: '【要確認: 転送された他の方のメール】',
       unsentReplies: '送信していない返信',
       writtenElsewhere: '他のお客様のお問い合わせに寄せたメール（そのメールのみ）',

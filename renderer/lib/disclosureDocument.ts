@@ -15,8 +15,9 @@ export type Disclosure = MethodOutput<'customers.disclose'>;
  * disclosures, every inquiry with its messages and what was forwarded in them, their mail in other
  * customers' threads (those messages alone), replies not sent,
  * mail from them that was set aside), as stored: card
- * numbers already masked. What may be someone else's (a mail in the thread from another sender,
- * a forwarded mail) is marked for staff to check before handing it over.
+ * numbers already masked. Another customer's mail in their threads is not in it (only that one
+ * came, and when); what may still be someone else's (a mail in the thread from an address no
+ * customer has, a forwarded mail) is marked for staff to check before handing it over.
  */
 export function disclosureDocument(disclosure: Disclosure, t: TFunction, language: Language): string {
   const { entry, customer: detail, inquiries } = disclosure;
@@ -147,6 +148,8 @@ export function disclosureDocument(disclosure: Disclosure, t: TFunction, languag
 }
 
 function messageLines(message: Message, customerEmail: string | null, t: TFunction): string[] {
+  // Another customer's mail in the thread: the main process gave only that it came, and when.
+  if (message.senderCustomerId !== undefined) return ['', `--- ${tokyoDateTimeOrNone(message.at)}  ${t('disclose.document.othersMailWithheld')}`];
   const fromSomeoneElse = message.direction === 'in' && message.fromAddress !== null && message.fromAddress !== customerEmail;
   const head = [
     `--- ${tokyoDateTimeOrNone(message.at)}`,

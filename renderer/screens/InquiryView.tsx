@@ -19,48 +19,51 @@ function Thread({ detail, onSenderOptOut }: { detail: InquiryDetail; onSenderOpt
   const go = useNav((s) => s.go);
   return (
     <ol className="thread" data-testid="message-thread">
-      {detail.messages.map((message) => (
-        <li
-          key={message.id}
-          className={`message message-${message.direction}`}
-          data-testid={`message-${message.id}`}
-          data-direction={message.direction}
-        >
-          <div className="message-meta">
-            <span className="badge direction">{t(`inquiry.direction.${message.direction}`)}</span>
-            <span className="message-from" data-testid="message-from">
-              {message.direction === 'out' && message.author
-                ? t('inquiry.sentBy', { author: message.author, address: message.fromAddress ?? '—' })
-                : (message.fromAddress ?? shownValue(detail.customer.name, t))}
-            </span>
-            {message.toAddress && (
-              <span className="muted">
-                → {message.toAddress}
+      {detail.messages.map((message) => {
+        const sender = detail.participants.find((c) => c.id === message.senderCustomerId);
+        return (
+          <li
+            key={message.id}
+            className={`message message-${message.direction}`}
+            data-testid={`message-${message.id}`}
+            data-direction={message.direction}
+          >
+            <div className="message-meta">
+              <span className="badge direction">{t(`inquiry.direction.${message.direction}`)}</span>
+              <span className="message-from" data-testid="message-from">
+                {message.direction === 'out' && message.author
+                  ? t('inquiry.sentBy', { author: message.author, address: message.fromAddress ?? '—' })
+                  : (message.fromAddress ?? shownValue((sender ?? detail.customer).name, t))}
               </span>
+              {message.toAddress && (
+                <span className="muted">
+                  → {message.toAddress}
+                </span>
+              )}
+              {message.answeredElsewhereAt && (
+                <span className="badge server-state" data-testid="message-answered-elsewhere" title={tokyoDateTimeOrNone(message.answeredElsewhereAt)}>
+                  {t('inquiry.answeredElsewhere')}
+                </span>
+              )}
+              {message.removedOnServerAt && (
+                <span className="badge server-state" data-testid="message-removed-on-server" title={tokyoDateTimeOrNone(message.removedOnServerAt)}>
+                  {t('inquiry.removedOnServer')}
+                </span>
+              )}
+              <span className="spacer" />
+              <OtherCustomer sender={sender} onOpen={(sender) => go({ screen: 'customers', customerId: sender.id })} onOptOut={onSenderOptOut} />
+              <time className="muted nowrap" dateTime={message.at} data-testid="message-at">
+                {tokyoDateTimeOrNone(message.at)}
+              </time>
+            </div>
+            {message.subject && message.subject !== detail.inquiry.subject && (
+              <div className="message-subject">{shownValue(message.subject, t)}</div>
             )}
-            {message.answeredElsewhereAt && (
-              <span className="badge server-state" data-testid="message-answered-elsewhere" title={tokyoDateTimeOrNone(message.answeredElsewhereAt)}>
-                {t('inquiry.answeredElsewhere')}
-              </span>
-            )}
-            {message.removedOnServerAt && (
-              <span className="badge server-state" data-testid="message-removed-on-server" title={tokyoDateTimeOrNone(message.removedOnServerAt)}>
-                {t('inquiry.removedOnServer')}
-              </span>
-            )}
-            <span className="spacer" />
-            <OtherCustomer sender={detail.participants.find((c) => c.id === message.senderCustomerId)} onOpen={(sender) => go({ screen: 'customers', customerId: sender.id })} onOptOut={onSenderOptOut} />
-            <time className="muted nowrap" dateTime={message.at} data-testid="message-at">
-              {tokyoDateTimeOrNone(message.at)}
-            </time>
-          </div>
-          {message.subject && message.subject !== detail.inquiry.subject && (
-            <div className="message-subject">{shownValue(message.subject, t)}</div>
-          )}
-          {/* HTML only sanitised, in a sandboxed frame, remote content blocked: see MessageContent. */}
-          <MessageContent message={message} />
-        </li>
-      ))}
+            {/* HTML only sanitised, in a sandboxed frame, remote content blocked: see MessageContent. */}
+            <MessageContent message={message} />
+          </li>
+        );
+      })}
     </ol>
   );
 }

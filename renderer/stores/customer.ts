@@ -56,7 +56,8 @@ export const useCustomer = create<CustomerState>()((set, get) => ({
   },
   async disclose(input) {
     const disclosure = await attempt(() => call('customers.disclose', input));
-    if (disclosure && get().id === input.id) set({ detail: disclosure.customer });
+    // The page reads itself again: the disclosure's copy of the customer leaves out others' inquiries they wrote in.
+    if (disclosure && get().id === input.id) await get().reload();
     return disclosure;
   },
   async cancelRegistration(input) {

@@ -49,7 +49,7 @@ describe("another customer's mail in a customer's thread, against real Dovecot",
     expect(toTaro.inquiries.map((i) => i.inquiry.id)).toEqual([taro.id]);
     expect(toTaro.setAside.map((mail) => mail.subject)).toEqual(['不在: 佐藤太郎']);
 
-    // Hanako's thread holds Taro's mail (the document marks it for staff to check), but his set-aside mail is not hers;
+    // Hanako's thread holds Taro's mail (withheld from her disclosure), but his set-aside mail is not hers;
     // the address no customer has is presumed hers (her other address).
     const toHanako = await disclose(hanako.customerId);
     expect(toHanako.setAside).toEqual([]);
@@ -92,10 +92,47 @@ describe("another customer's mail in a customer's thread, against real Dovecot",
       t.call('consent.record', { customerId: hanako.customerId, action: 'withdraw', purposes: ['new_product_information'], channels: ['email'], source: 'email', sourceInquiryId: taro.id, evidence: '配信停止' }),
     ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/holds no mail of theirs/) });
 
-    // What is disclosed to either is their own: no record of the other.
+    // What is disclosed to either is their own: Hanako's document says a mail came from someone else, and when, nothing of it;
+    // Taro's holds what he wrote, not whose thread it is in.
     const toHanako = await disclose(hanako.customerId);
-    expect(toHanako.inquiries.flatMap((i) => i.participants)).toEqual([]);
-    expect((await disclose(taro.customerId)).customer.wroteIn).toEqual([]);
+    const withheld = toHanako.inquiries.flatMap((i) => i.messages).filter((m) => m.senderCustomerId !== undefined);
+    expect(withheld.map((m) => [m.body, m.fromAddress, m.subject])).toEqual([['', null, '']]);
+    // (The operator, who disclosed it, is a 佐藤 too.)
+    for (const his of ['佐藤太郎', 'taro', '090-1111-2222', '私も参加します']) expect(JSON.stringify(toHanako)).not.toContain(his);
+    const toTaro = await disclose(taro.customerId);
+    expect(toTaro.writtenElsewhere.map(({ message }) => message.body)).toEqual(['私も参加します。佐藤の携帯 090-1111-2222']);
+    for (const hers of ['山田', 'hanako', '研修に申し込みます']) expect(JSON.stringify(toTaro)).not.toContain(hers);
+  });
+
+  it("mail of another customer's stays theirs when their address changes or their registration is cancelled with the contents kept", async () => {
+    await dovecot.appendMails([
+      japaneseMail({ from: 'hanako@example.jp', fromName: '山田花子', to: SUPPORT, subject: '社内研修の申込み', text: '研修に申し込みます。', messageId: '<hanako-1@example.jp>' }),
+      // Taro is no customer yet when he answers in her thread: his mail is presumed hers until he is one.
+      replyMail({ from: 'taro@example.jp', fromName: '佐藤太郎', to: SUPPORT, subject: 'Re: 社内研修の申込み', text: '私も参加します。', messageId: '<taro-2@example.jp>', parentMessageId: '<hanako-1@example.jp>' }),
+      japaneseMail({ from: 'taro@example.jp', fromName: '佐藤太郎', to: SUPPORT, subject: '見積もりの依頼', text: '見積もりをお願いします。', messageId: '<taro-1@example.jp>' }),
+    ]);
+    await t.call('sync.run', { accountId });
+    const inquiries = await t.call('inquiries.list', {});
+    const hanako = inquiries.find((i) => i.subject === '社内研修の申込み')!;
+    const taroId = inquiries.find((i) => i.subject === '見積もりの依頼')!.customerId;
+    const owners = async () => (await t.call('inquiries.get', { id: hanako.id })).messages.map((m) => m.senderCustomerId);
+    expect(await owners()).toEqual([undefined, taroId]);
+
+    await t.call('customers.amend', {
+      id: taroId, name: '佐藤太郎', email: 'taro.sato@example.jp', phone: '', postalAddress: '',
+      before: { name: '佐藤太郎', email: 'taro@example.jp', phone: null, postalAddress: null }, source: 'email', evidence: 'アドレス変更の連絡',
+    });
+    expect(await owners()).toEqual([undefined, taroId]);
+    await t.call('customers.cancelRegistration', { id: taroId, deleteInquiryContents: false, source: 'email', evidence: '退会の依頼' });
+    expect(await owners()).toEqual([undefined, taroId]);
+
+    // Someone else writes from his old address: a new customer, to whom nothing of Taro's passes.
+    await dovecot.appendMail(japaneseMail({ from: 'taro@example.jp', fromName: '鈴木次郎', to: SUPPORT, subject: '新規のご相談', text: '鈴木です。', messageId: '<suzuki-1@example.jp>' }));
+    await t.call('sync.run', { accountId });
+    const suzukiId = (await t.call('inquiries.list', {})).find((i) => i.subject === '新規のご相談')!.customerId;
+    expect(await owners()).toEqual([undefined, taroId]);
+    expect((await t.call('customers.get', { id: suzukiId })).wroteIn).toEqual([]);
+    expect(JSON.stringify(await disclose(suzukiId))).not.toContain('私も参加します');
   });
 
   it("a reply, which goes to the thread's customer, answers and quotes only their own mail: not that of someone else in the thread, which may never have reached them", async () => {

@@ -38,6 +38,8 @@ const disclosure = {
           attachments: [{ id: 5, fileName: 'card.png', contentType: 'image/png', size: 100, kept: false, dangerous: false, contentId: null, withheld: true }],
           forwarded: [{ id: 1, parentId: null, from: 'Jiro <jiro@example.jp>', to: 'taro@example.jp', cc: '', date: '2026-11-20T00:00:00.000Z', subject: 'Old note', body: 'line one\nline two', html: null, attachments: [{ id: 6, fileName: '見積書.pdf', contentType: 'application/pdf', size: 4096, kept: true, dangerous: false, contentId: null }] }],
         },
+        // Another customer's mail in the thread, as the main process gives it: only that it came, and when.
+        { id: 13, direction: 'in', fromAddress: null, toAddress: null, subject: '', body: '', at: '2026-11-25T03:45:00.000Z', author: null, messageId: null, senderCustomerId: 7, attachments: [], forwarded: [] },
         { id: 11, direction: 'out', fromAddress: 'support@toot.example', toAddress: 'hanako@example.jp', subject: 'Re: Moving house [#3]', body: 'We updated it.', at: '2026-11-25T04:00:00.000Z', author: 'Sato', messageId: '<b@x>' },
       ],
     },
@@ -87,6 +89,8 @@ describe('the document a customer receives when they ask what is held about them
     expect(text).toContain('> 転送されたメール: 差出人 Jiro <jiro@example.jp>  日時 2026-11-20 09:00  件名 Old note  【要確認: 転送された他の方のメール】\n> line one\n> line two\n> 添付ファイル: 見積書.pdf（4.0 KB）');
     // The customer's own mail is not marked.
     expect(text).not.toMatch(/hanako@example\.jp → support@toot\.example {2}【要確認/);
+    // Another customer's is not in it: one line says that one came.
+    expect(text).toContain('\n--- 2026-11-25 12:45  （別のお客様からのメールのため、内容は記載していません）\n\n--- 2026-11-25 13:00  当社から');
   });
 
   it('says when the registration was cancelled, and whether the inquiries were kept', () => {
