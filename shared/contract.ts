@@ -24,6 +24,7 @@ import {
   responseTimeRow,
   tokyoDay,
   MIN_PASSPHRASE,
+  MAX_INQUIRY_LIST_LIMIT,
   EMAIL_ADDRESS,
 } from './domain';
 import { accountSyncStatus, mailAccount, mailAccountInput, quarantinedMail, quarantineRetry, syncReport } from './mailAccounts';
@@ -118,6 +119,10 @@ export const contract = {
         customerId: z.number().int().optional(),
         /** Words of the subject, the customer's name or address, or the inquiry's number ("#123"). */
         query: z.string().trim().max(200).optional(),
+        /** Only those listed after this one (newest first): the next page, from the last inquiry shown. */
+        after: z.object({ id: z.number().int().positive(), receivedAt: isoDateTime }).strict().optional(),
+        /** How many at most; INQUIRY_LIST_LIMIT when not given. */
+        limit: z.number().int().min(1).max(MAX_INQUIRY_LIST_LIMIT).optional(),
       })
       .strict(),
     z.array(inquirySummary),

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Language } from '../../shared/domain';
+import { INQUIRY_LIST_LIMIT, type Language } from '../../shared/domain';
 import { AppError } from '../../shared/result';
 import { assertAccountRemovable, removeAccount } from '../accounts/accountRemoval';
 import { changesMailbox, changesMailLogin } from '../accounts/mailLoginChange';
@@ -166,7 +166,7 @@ export function createApp(options: AppOptions): App {
           return { ok: true as const };
         },
 
-        'inquiries.list': async (filter) => listInquiries(requireWorkspace().db, filter),
+        'inquiries.list': async ({ limit, ...filter }) => listInquiries(requireWorkspace().db, filter, limit ?? INQUIRY_LIST_LIMIT),
         'inquiries.get': async ({ id }) => getInquiryDetail(requireWorkspace(), id),
         'inquiries.logOffline': async (input) => logOfflineInquiry(requireWorkspace(), input),
         'inquiries.reply': async (input) => {

@@ -88,6 +88,8 @@ export interface InquiryFilter {
   customerId?: number;
   /** Found in the subject, the customer's name or e-mail address (as shared/searchKey.ts reads them), or the inquiry's number. */
   query?: string;
+  /** Only those after this one in the list's order (newest first): the next page. */
+  after?: { id: number; receivedAt: string };
 }
 
 /** Newest first; at most `limit` (null: all of them). */
@@ -97,19 +99,25 @@ export async function listInquiries(db: Executor, filter: InquiryFilter, limit: 
   const needle = searchKey(filter.query ?? '');
   // "#123" (or "＃１２３"): that inquiry alone, whatever its status or channel.
   const numbered = /^#(\d{1,9})$/.exec(needle)?.[1];
-  if (numbered) return (await summaryQuery(db).where('i.id', '=', Number(numbered)).execute()).map(toSummary);
+  if (numbered) return filter.after ? [] : (await summaryQuery(db).where('i.id', '=', Number(numbered)).execute()).map(toSummary);
   if (filter.status) q = q.where('i.status', '=', filter.status);
   if (filter.channel) q = q.where('i.channel', '=', filter.channel);
   if (filter.customerId !== undefined) q = q.where('i.customerId', '=', filter.customerId);
+  const { after } = filter;
+  // A bare number is also the inquiry of that number, listed first (before subjects and addresses that hold
+  // it): on the first page, so the next pages leave it out, and a page after it alone starts from the top.
+  const number = needle && /^\d{1,9}$/.test(needle) ? Number(needle) : null;
+  if (after && after.id !== number) {
+    q = q.where((eb) => eb.or([eb('i.receivedAt', '<', after.receivedAt), eb.and([eb('i.receivedAt', '=', after.receivedAt), eb('i.id', '<', after.id)])]));
+  }
   if (needle) {
-    // A bare number is also the inquiry of that number, listed first (before subjects and addresses that hold it).
-    const number = /^\d{1,9}$/.test(needle) ? Number(needle) : null;
     q = q.where(
       sql<boolean>`(instr(search_key(i.subject), ${needle}) > 0 OR instr(search_key(c.name), ${needle}) > 0 OR instr(search_key(c.email), ${needle}) > 0${
-        number !== null ? sql` OR i.id = ${number}` : sql``
+        number !== null && !after ? sql` OR i.id = ${number}` : sql``
       })`,
     );
-    if (number !== null) q = q.clearOrderBy().orderBy(sql`i.id = ${number}`, 'desc').orderBy('i.receivedAt', 'desc').orderBy('i.id', 'desc');
+    if (number !== null && after) q = q.where('i.id', '!=', number);
+    if (number !== null && !after) q = q.clearOrderBy().orderBy(sql`i.id = ${number}`, 'desc').orderBy('i.receivedAt', 'desc').orderBy('i.id', 'desc');
   }
   return (await q.execute()).map(toSummary);
 }

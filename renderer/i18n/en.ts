@@ -150,6 +150,8 @@ export const en: Messages = {
     count_one: '{{count}} inquiry',
     count_other: '{{count}} inquiries',
     countLimited: 'The newest {{count}} are shown, no more: filter or search to find older ones',
+    countMore: 'The newest {{count}} are shown; there are more',
+    loadMore: 'Show {{count}} more',
   },
   inquiry: {
     answeredElsewhere: 'Answered in another mail client',

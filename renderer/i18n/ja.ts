@@ -157,6 +157,8 @@ export const ja = {
     count_one: '{{count}}件',
     count_other: '{{count}}件',
     countLimited: '新しい順に{{count}}件まで表示しています。それより前のものは絞り込みや検索で探してください',
+    countMore: '新しい順に{{count}}件を表示しています（さらにあります）',
+    loadMore: 'さらに{{count}}件を表示',
   },
   inquiry: {
     answeredElsewhere: '他のメールソフトで返信済み',

@@ -17,6 +17,8 @@ function InboxList({ selectedId }: { selectedId: number | undefined }) {
   const items = useInbox((s) => s.items);
   const loaded = useInbox((s) => s.loaded);
   const loading = useInbox((s) => s.loading);
+  const hasMore = useInbox((s) => s.hasMore);
+  const loadingMore = useInbox((s) => s.loadingMore);
   const filters = useInbox((s) => s.filters);
   const setFilters = useInbox((s) => s.setFilters);
   const go = useNav((s) => s.go);
@@ -170,8 +172,13 @@ function InboxList({ selectedId }: { selectedId: number | undefined }) {
           </p>
         )}
       </div>
-      <div className="list-footer muted" data-testid="inbox-count">
-        {items.length >= INQUIRY_LIST_LIMIT ? t('inbox.countLimited', { count: items.length }) : t('inbox.count', { count: items.length })}
+      <div className="list-footer muted">
+        <span data-testid="inbox-count">{hasMore ? t('inbox.countMore', { count: items.length }) : t('inbox.count', { count: items.length })}</span>
+        {hasMore && (
+          <button type="button" className="link-button" data-testid="inbox-load-more" onClick={() => void useInbox.getState().loadMore()} disabled={loadingMore}>
+            {t('inbox.loadMore', { count: INQUIRY_LIST_LIMIT })}
+          </button>
+        )}
       </div>
     </section>
   );
