@@ -163,6 +163,8 @@ export const en: Messages = {
     recordOptOut: 'Record opt-out',
     otherCustomer: 'Another customer: {{customer}}',
     otherCustomerHint: "Mail from another customer, copied on this inquiry's mail, not from this inquiry's customer: what they ask here is recorded as theirs.",
+    unregisteredAddress: 'From an address not on file',
+    unregisteredAddressHint: "Not from this customer's address now, nor from another customer's (an earlier address of theirs, or someone not on file): make sure it is theirs before recording what it asks.",
     recordSenderOptOut: "Record this sender's opt-out",
     direction: { in: 'Received', out: 'Sent' },
     sentBy: '{{author}} ({{address}})',

@@ -170,6 +170,8 @@ export const ja = {
     recordOptOut: 'オプトアウトを記録',
     otherCustomer: '別のお客様: {{customer}}',
     otherCustomerHint: 'この問い合わせのお客様ではなく、写しを受けた別のお客様からのメールです。このメールでの申し出は、そのお客様の記録として残します。',
+    unregisteredAddress: '登録外のアドレスから',
+    unregisteredAddressHint: 'このお客様の今の登録アドレスではなく、ほかのお客様のものでもないアドレス（以前のアドレスか、登録のない方）からのメールです。お客様本人からか確かめてから、申し出を記録してください。',
     recordSenderOptOut: 'この送信者のオプトアウトを記録',
     direction: { in: '受信', out: '送信' },
     sentBy: '{{author}}（{{address}}）',

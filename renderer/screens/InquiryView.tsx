@@ -50,6 +50,12 @@ function Thread({ detail, onSenderOptOut }: { detail: InquiryDetail; onSenderOpt
                   {t('inquiry.removedOnServer')}
                 </span>
               )}
+              {!sender && message.direction === 'in' && message.fromAddress && detail.customer.email && message.fromAddress.toLowerCase() !== detail.customer.email.toLowerCase() && (
+                // Presumed the customer's (no customer has this address): worth a look before recording what it asks as theirs.
+                <span className="badge warn" data-testid="message-unregistered-address" title={t('inquiry.unregisteredAddressHint')}>
+                  {t('inquiry.unregisteredAddress')}
+                </span>
+              )}
               <span className="spacer" />
               <OtherCustomer sender={sender} onOpen={(sender) => go({ screen: 'customers', customerId: sender.id })} onOptOut={onSenderOptOut} />
               <time className="muted nowrap" dateTime={message.at} data-testid="message-at">

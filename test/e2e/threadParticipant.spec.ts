@@ -25,6 +25,8 @@ test("an opt-out asked in another customer's thread is recorded for the one who 
     japaneseMail({ from: 'hanako@example.jp', fromName: '山田花子', to: SUPPORT, subject: '社内研修の申込み', text: '研修に申し込みます。', messageId: '<hanako-1@example.jp>' }),
     japaneseMail({ from: 'taro@example.jp', fromName: '佐藤太郎', to: SUPPORT, subject: '見積もりの依頼', text: '見積もりをお願いします。', messageId: '<taro-1@example.jp>' }),
     replyMail({ from: 'taro@example.jp', fromName: '佐藤太郎', to: SUPPORT, subject: 'Re: 社内研修の申込み', text: '私は参加しません。今後、新商品のご案内は不要です。', messageId: '<taro-2@example.jp>', parentMessageId: '<hanako-1@example.jp>' }),
+    // From an address no customer has: presumed Hanako's, and marked so.
+    replyMail({ from: 'hanako.home@example.jp', fromName: '山田花子', to: SUPPORT, subject: 'Re: 社内研修の申込み', text: '自宅から失礼します。', messageId: '<hanako-2@example.jp>', parentMessageId: '<hanako-1@example.jp>' }),
   ]);
   await setUpSession(page, world.host.url, '高橋 健', 'correct horse battery staple');
   await fillNewMailAccount(page, dovecot, world.smtp, SUPPORT);
@@ -42,6 +44,8 @@ test("an opt-out asked in another customer's thread is recorded for the one who 
   const taroMail = thread.locator('li', { has: page.getByTestId('message-other-customer') });
   await expect(taroMail).toContainText('新商品のご案内は不要です');
   await expect(taroMail.getByTestId('message-sender-link')).toHaveText('別のお客様: 佐藤太郎');
+  await expect(thread.getByTestId('message-unregistered-address')).toHaveCount(1);
+  await expect(thread.locator('li', { has: page.getByTestId('message-unregistered-address') })).toContainText('自宅から失礼します');
 
   await taroMail.getByTestId('message-sender-optout').click();
   const panel = page.getByTestId('inquiry-consent-panel');
