@@ -141,6 +141,8 @@ export const message = z.object({
    * customer, one of the detail's `participants`. What they ask there is theirs to record.
    */
   senderCustomerId: z.number().int().optional(),
+  /** In a disclosure: another customer's mail in the customer's thread, its contents left out (only that it came, and when). */
+  withheld: z.literal(true).optional(),
   /**
    * Only on the answer to `inquiries.reply`: where the copy of the reply was stored on the IMAP
    * server (folder), or why it could not be (error). The reply was sent either way.

@@ -7,7 +7,7 @@ import { getCustomerDetail } from './customerDetail';
 import { listInquiries } from '../inquiries/inquiryRepository';
 import { appendCustomerAmendment, cleanCustomerDetails, findCustomerByEmail, getCustomer, updateCustomerDetails } from './customerRepository';
 import { requireInquiryOfCustomer } from './sourceInquiry';
-import { settleOwnMail } from '../inquiries/senderRepository';
+import { settleMailKnownByAddress } from '../inquiries/senderRepository';
 
 /** Enough to tell an address from a typo (a name, a phone number); the mail server is the judge of the rest. */
 
@@ -40,7 +40,7 @@ export async function amendCustomer(ws: Workspace, input: MethodInput<'customers
       if (holder && holder.id !== input.id) throw new AppError('CONFLICT', userMessage('customerEmailTaken', { email: details.email, id: holder.id }));
     }
     // Their mail known by the address they had stays theirs.
-    if (changed.includes('email')) await settleOwnMail(trx, input.id);
+    if (changed.includes('email')) await settleMailKnownByAddress(trx, input.id);
     await updateCustomerDetails(trx, input.id, details, changed.includes('email'));
     await appendCustomerAmendment(trx, {
       customerId: input.id,

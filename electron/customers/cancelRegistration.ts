@@ -10,7 +10,7 @@ import { currentConsentStates } from '../consent/consentState';
 import { foldWriteAheadLogNow } from '../db/foldWriteAheadLog';
 import { eraseInquiryContentsOfCustomer } from '../inquiries/inquiryContentErasure';
 import { listInquiries } from '../inquiries/inquiryRepository';
-import { setAsideSendersOf, settleOwnMail } from '../inquiries/senderRepository';
+import { setAsideSendersOf, settleMailKnownByAddress } from '../inquiries/senderRepository';
 import { cancelUnsentRepliesToCustomer, isReplyToCustomerBeingSent } from '../replies/outbox';
 import { getCustomerDetail } from './customerDetail';
 import { eraseCustomerDetails, getCustomer } from './customerRepository';
@@ -59,7 +59,7 @@ export async function cancelRegistration(ws: Workspace, input: MethodInput<'cust
       await forgetQuarantineFrom(trx, from);
     }
     // What they wrote in others' threads stays theirs once their address is erased (with the contents kept, too).
-    await settleOwnMail(trx, input.id);
+    await settleMailKnownByAddress(trx, input.id);
     await eraseCustomerDetails(trx, input.id, STORED_PLACEHOLDERS.cancelledCustomer, at);
     await appendRegistrationCancellation(trx, {
       customerId: input.id,

@@ -35,7 +35,7 @@ export async function discloseCustomer(ws: Workspace, input: MethodInput<'custom
     });
   });
   // What is disclosed is the customer's own: not the records of others who wrote in their threads
-  // (their mail there is marked for staff to check), nor of the customers whose threads they wrote in.
+  // (nor their mail there, see withoutOthersMail), nor of the customers whose threads they wrote in.
   const customer = { ...(await getCustomerDetail(ws, input.id)), wroteIn: [] };
   // Every inquiry, oldest first (the customer page lists the newest 500).
   const inquiries = [];
@@ -51,7 +51,7 @@ export async function discloseCustomer(ws: Workspace, input: MethodInput<'custom
   const elsewhere = await messagesOfSenderElsewhere(ws.db, input.id);
   for (const inquiryId of new Set(elsewhere.map((m) => m.inquiryId))) {
     const ids = new Set(elsewhere.filter((m) => m.inquiryId === inquiryId).map((m) => m.id));
-    for (const message of (await getInquiryDetail(ws, inquiryId)).messages) if (ids.has(message.id)) writtenElsewhere.push({ inquiryId, message });
+    for (const { senderCustomerId: _theirs, ...message } of (await getInquiryDetail(ws, inquiryId)).messages) if (ids.has(message.id)) writtenElsewhere.push({ inquiryId, message });
   }
   ws.logger.info('customer.disclosed', { customerId: input.id, inquiries: inquiries.length });
   return { entry, customer, inquiries, unsentReplies, setAside, writtenElsewhere };
@@ -63,5 +63,6 @@ export async function discloseCustomer(ws: Workspace, input: MethodInput<'custom
  */
 function withoutOthersMail(message: Message): Message {
   if (message.senderCustomerId === undefined) return message;
-  return { ...message, fromAddress: null, toAddress: null, subject: '', body: '', messageId: null, html: null, attachments: [], forwarded: [] };
+  const { id, direction, at } = message;
+  return { id, direction, at, fromAddress: null, toAddress: null, subject: '', body: '', author: null, messageId: null, html: null, attachments: [], forwarded: [], withheld: true };
 }

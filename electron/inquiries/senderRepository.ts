@@ -69,13 +69,30 @@ function ownMailOf(db: Executor, customerId: number) {
 }
 
 /**
- * Marks the customer's own mail (see ownMailOf) as theirs for good: mail only presumed someone's is
- * known by its address, so when theirs changes or is erased it would pass to whoever has the address
- * then (the thread's owner again, or a stranger who writes from it later), with what they wrote.
- * Run it before their address changes.
+ * Marks the customer's own mail (see ownMailOf) as theirs for good, all of it: before their
+ * address is erased with the contents of their mail.
  */
 export async function settleOwnMail(db: Executor, customerId: number): Promise<void> {
   await db.updateTable('messages').set({ senderCustomerId: customerId, senderPresumed: 0 }).where('id', 'in', ownMailIdsOf(db, customerId)).execute();
+}
+
+/**
+ * Marks as the customer's for good the mail that is theirs only by the address they have (mail
+ * presumed another's, from an address no customer had then): when their address changes or is
+ * erased it would pass to whoever has the address next (the thread's owner again, or a stranger
+ * who writes from it later), with what they wrote. Mail presumed theirs as a thread's owner is not
+ * known by their address, and stays as it is: its writer may still become a customer. Run it before
+ * their address changes.
+ */
+export async function settleMailKnownByAddress(db: Executor, customerId: number): Promise<void> {
+  const theirAddress = db.selectFrom('customers').select('email').where('id', '=', customerId);
+  await db
+    .updateTable('messages')
+    .set({ senderCustomerId: customerId, senderPresumed: 0 })
+    .where('direction', '=', 'in')
+    .where('senderPresumed', '=', 1)
+    .where('fromAddress', '=', theirAddress)
+    .execute();
 }
 
 /** Ids of the customer's own mail (see ownMailOf), for a subquery. */

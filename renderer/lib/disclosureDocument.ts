@@ -149,7 +149,7 @@ export function disclosureDocument(disclosure: Disclosure, t: TFunction, languag
 
 function messageLines(message: Message, customerEmail: string | null, t: TFunction): string[] {
   // Another customer's mail in the thread: the main process gave only that it came, and when.
-  if (message.senderCustomerId !== undefined) return ['', `--- ${tokyoDateTimeOrNone(message.at)}  ${t('disclose.document.othersMailWithheld')}`];
+  if (message.withheld) return ['', `--- ${tokyoDateTimeOrNone(message.at)}  ${t('disclose.document.othersMailWithheld')}`];
   const fromSomeoneElse = message.direction === 'in' && message.fromAddress !== null && message.fromAddress !== customerEmail;
   const head = [
     `--- ${tokyoDateTimeOrNone(message.at)}`,

@@ -95,12 +95,13 @@ describe("another customer's mail in a customer's thread, against real Dovecot",
     // What is disclosed to either is their own: Hanako's document says a mail came from someone else, and when, nothing of it;
     // Taro's holds what he wrote, not whose thread it is in.
     const toHanako = await disclose(hanako.customerId);
-    const withheld = toHanako.inquiries.flatMap((i) => i.messages).filter((m) => m.senderCustomerId !== undefined);
-    expect(withheld.map((m) => [m.body, m.fromAddress, m.subject])).toEqual([['', null, '']]);
+    const withheld = toHanako.inquiries.flatMap((i) => i.messages).filter((m) => m.withheld);
+    expect(withheld.map((m) => [m.body, m.fromAddress, m.subject, m.senderCustomerId])).toEqual([['', null, '', undefined]]);
     // (The operator, who disclosed it, is a 佐藤 too.)
     for (const his of ['佐藤太郎', 'taro', '090-1111-2222', '私も参加します']) expect(JSON.stringify(toHanako)).not.toContain(his);
     const toTaro = await disclose(taro.customerId);
-    expect(toTaro.writtenElsewhere.map(({ message }) => message.body)).toEqual(['私も参加します。佐藤の携帯 090-1111-2222']);
+    // His own, in full: nothing marks it as someone else's, to be left out of his document.
+    expect(toTaro.writtenElsewhere.map(({ message }) => [message.body, message.withheld, message.senderCustomerId])).toEqual([['私も参加します。佐藤の携帯 090-1111-2222', undefined, undefined]]);
     for (const hers of ['山田', 'hanako', '研修に申し込みます']) expect(JSON.stringify(toTaro)).not.toContain(hers);
   });
 
@@ -133,6 +134,26 @@ describe("another customer's mail in a customer's thread, against real Dovecot",
     expect(await owners()).toEqual([undefined, taroId]);
     expect((await t.call('customers.get', { id: suzukiId })).wroteIn).toEqual([]);
     expect(JSON.stringify(await disclose(suzukiId))).not.toContain('私も参加します');
+  });
+
+  it("a mail presumed the thread owner's stays open to its writer when the owner's address changes or her registration is cancelled", async () => {
+    await dovecot.appendMails([
+      japaneseMail({ from: 'hanako@example.jp', fromName: '山田花子', to: SUPPORT, subject: '社内研修の申込み', text: '研修に申し込みます。', messageId: '<hanako-1@example.jp>' }),
+      replyMail({ from: 'taro@example.jp', fromName: '佐藤太郎', to: SUPPORT, subject: 'Re: 社内研修の申込み', text: '私も参加します。', messageId: '<taro-2@example.jp>', parentMessageId: '<hanako-1@example.jp>' }),
+    ]);
+    await t.call('sync.run', { accountId });
+    const [hanako] = await t.call('inquiries.list', {});
+    await t.call('customers.amend', {
+      id: hanako!.customerId, name: '山田花子', email: 'hanako.yamada@example.jp', phone: '', postalAddress: '',
+      before: { name: '山田花子', email: 'hanako@example.jp', phone: null, postalAddress: null }, source: 'email', evidence: 'アドレス変更の連絡',
+    });
+    await t.call('customers.cancelRegistration', { id: hanako!.customerId, deleteInquiryContents: false, source: 'email', evidence: '退会の依頼' });
+    // Taro becomes a customer: the mail he wrote is his, not hers.
+    await dovecot.appendMail(japaneseMail({ from: 'taro@example.jp', fromName: '佐藤太郎', to: SUPPORT, subject: '見積もりの依頼', text: '見積もりをお願いします。', messageId: '<taro-1@example.jp>' }));
+    await t.call('sync.run', { accountId });
+    const taroId = (await t.call('inquiries.list', {})).find((i) => i.subject === '見積もりの依頼')!.customerId;
+    expect((await t.call('inquiries.get', { id: hanako!.id })).messages.map((m) => m.senderCustomerId)).toEqual([undefined, taroId]);
+    expect((await disclose(taroId)).writtenElsewhere.map(({ message }) => message.body)).toEqual(['私も参加します。']);
   });
 
   it("a reply, which goes to the thread's customer, answers and quotes only their own mail: not that of someone else in the thread, which may never have reached them", async () => {

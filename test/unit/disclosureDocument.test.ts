@@ -39,7 +39,7 @@ const disclosure = {
           forwarded: [{ id: 1, parentId: null, from: 'Jiro <jiro@example.jp>', to: 'taro@example.jp', cc: '', date: '2026-11-20T00:00:00.000Z', subject: 'Old note', body: 'line one\nline two', html: null, attachments: [{ id: 6, fileName: '見積書.pdf', contentType: 'application/pdf', size: 4096, kept: true, dangerous: false, contentId: null }] }],
         },
         // Another customer's mail in the thread, as the main process gives it: only that it came, and when.
-        { id: 13, direction: 'in', fromAddress: null, toAddress: null, subject: '', body: '', at: '2026-11-25T03:45:00.000Z', author: null, messageId: null, senderCustomerId: 7, attachments: [], forwarded: [] },
+        { id: 13, direction: 'in', fromAddress: null, toAddress: null, subject: '', body: '', at: '2026-11-25T03:45:00.000Z', author: null, messageId: null, withheld: true, attachments: [], forwarded: [] },
         { id: 11, direction: 'out', fromAddress: 'support@toot.example', toAddress: 'hanako@example.jp', subject: 'Re: Moving house [#3]', body: 'We updated it.', at: '2026-11-25T04:00:00.000Z', author: 'Sato', messageId: '<b@x>' },
       ],
     },
