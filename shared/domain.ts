@@ -14,8 +14,11 @@ export const EMAIL_ADDRESS = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$
 
 /** The most inquiries a list (the inbox, a customer's page) shows at first: the newest that match; the inbox reads more a page of as many at a time. */
 export const INQUIRY_LIST_LIMIT = 500;
-/** The most inquiries one answer of `inquiries.list` holds (the inbox, refreshed, asks again for as many as it shows). */
-export const MAX_INQUIRY_LIST_LIMIT = 20_000;
+/**
+ * The most inquiries one answer of `inquiries.list` holds, and the inbox lists: refreshed after
+ * every sync, it asks again for as many as it shows (ten pages).
+ */
+export const MAX_INQUIRY_LIST_LIMIT = 5_000;
 
 export const INQUIRY_CHANNELS = ['email', 'post', 'fax', 'phone'] as const;
 export const inquiryChannel = z.enum(INQUIRY_CHANNELS);

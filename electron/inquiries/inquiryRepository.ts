@@ -108,7 +108,9 @@ export async function listInquiries(db: Executor, filter: InquiryFilter, limit: 
   // it): on the first page, so the next pages leave it out, and a page after it alone starts from the top.
   const number = needle && /^\d{1,9}$/.test(needle) ? Number(needle) : null;
   if (after && after.id !== number) {
-    q = q.where((eb) => eb.or([eb('i.receivedAt', '<', after.receivedAt), eb.and([eb('i.receivedAt', '=', after.receivedAt), eb('i.id', '<', after.id)])]));
+    // Compared as stored: ISO in UTC, to the millisecond.
+    const receivedAt = new Date(after.receivedAt).toISOString();
+    q = q.where((eb) => eb.or([eb('i.receivedAt', '<', receivedAt), eb.and([eb('i.receivedAt', '=', receivedAt), eb('i.id', '<', after.id)])]));
   }
   if (needle) {
     q = q.where(

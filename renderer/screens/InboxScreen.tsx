@@ -18,6 +18,7 @@ function InboxList({ selectedId }: { selectedId: number | undefined }) {
   const loaded = useInbox((s) => s.loaded);
   const loading = useInbox((s) => s.loading);
   const hasMore = useInbox((s) => s.hasMore);
+  const atMost = useInbox((s) => s.atMost);
   const loadingMore = useInbox((s) => s.loadingMore);
   const filters = useInbox((s) => s.filters);
   const setFilters = useInbox((s) => s.setFilters);
@@ -173,9 +174,11 @@ function InboxList({ selectedId }: { selectedId: number | undefined }) {
         )}
       </div>
       <div className="list-footer muted">
-        <span data-testid="inbox-count">{hasMore ? t('inbox.countMore', { count: items.length }) : t('inbox.count', { count: items.length })}</span>
+        <span data-testid="inbox-count">
+          {atMost ? t('inbox.countLimited', { count: items.length }) : hasMore ? t('inbox.countMore', { count: items.length }) : t('inbox.count', { count: items.length })}
+        </span>
         {hasMore && (
-          <button type="button" className="link-button" data-testid="inbox-load-more" onClick={() => void useInbox.getState().loadMore()} disabled={loadingMore}>
+          <button type="button" className="link-button" data-testid="inbox-load-more" onClick={() => void useInbox.getState().loadMore()} disabled={loading || loadingMore}>
             {t('inbox.loadMore', { count: INQUIRY_LIST_LIMIT })}
           </button>
         )}

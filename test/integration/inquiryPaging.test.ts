@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InquirySummary } from '../../shared/domain';
+import { MAX_INQUIRY_LIST_LIMIT, type InquirySummary } from '../../shared/domain';
 import { startTestApp, type TestApp } from '../support/testApp';
 
 /** The inbox reads a long list a page at a time, each after the last inquiry shown: none twice, none left out. */
@@ -50,8 +50,17 @@ describe('inquiries.list a page at a time', () => {
     expect(await t.call('inquiries.list', { query: '#1', limit: 1, after: { id: 1, receivedAt: whole[0]!.receivedAt } })).toEqual([]);
   });
 
+  it('reads a cursor written with another offset as the same instant', async () => {
+    await logAt(['2026-11-02T01:00:00.000Z', '2026-11-03T01:00:00.000Z']);
+    const [newest, middle] = await t.call('inquiries.list', {});
+    // 2026-11-03T01:00Z written in Japan time, without milliseconds.
+    expect(middle!.receivedAt).toBe('2026-11-02T01:00:00.000Z');
+    const after = { id: newest!.id, receivedAt: '2026-11-03T10:00:00+09:00' };
+    expect((await t.call('inquiries.list', { after })).map((i) => i.id)).toEqual([middle!.id, 1]);
+  });
+
   it('refuses a page size out of range, and a cursor that is not an inquiry and a time', async () => {
-    for (const input of [{ limit: 0 }, { limit: 20_001 }, { after: { id: 1 } }, { after: { id: 1, receivedAt: 'yesterday' } }]) {
+    for (const input of [{ limit: 0 }, { limit: MAX_INQUIRY_LIST_LIMIT + 1 }, { after: { id: 1 } }, { after: { id: 1, receivedAt: 'yesterday' } }]) {
       await expect(t.call('inquiries.list', input as never), JSON.stringify(input)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     }
   });
