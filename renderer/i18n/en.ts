@@ -166,6 +166,7 @@ export const en: Messages = {
     unregisteredAddress: 'From an address not on file',
     unregisteredAddressHint: "Not from this customer's address now, nor from another customer's (an earlier address of theirs, or someone not on file): make sure it is theirs before recording what it asks.",
     recordSenderOptOut: "Record this sender's opt-out",
+    participantsHint: "'Record opt-out' records for {{customer}}. This thread also holds mail from other customers ({{others}}): record what they ask with 'Record this sender's opt-out' on their mail.",
     direction: { in: 'Received', out: 'Sent' },
     sentBy: '{{author}} ({{address}})',
     replyTo: 'Reply (to {{to}})',

@@ -173,6 +173,7 @@ export const ja = {
     unregisteredAddress: '登録外のアドレスから',
     unregisteredAddressHint: 'このお客様の今の登録アドレスではなく、ほかのお客様のものでもないアドレス（以前のアドレスか、登録のない方）からのメールです。お客様本人からか確かめてから、申し出を記録してください。',
     recordSenderOptOut: 'この送信者のオプトアウトを記録',
+    participantsHint: '「オプトアウトを記録」は{{customer}}様の記録です。このスレッドには別のお客様（{{others}}）のメールもあります。その方の申し出は、そのメールの「この送信者のオプトアウトを記録」から記録してください。',
     direction: { in: '受信', out: '送信' },
     sentBy: '{{author}}（{{address}}）',
     replyTo: '返信（宛先: {{to}}）',

@@ -321,6 +321,11 @@ export function InquiryView({ id }: { id: number }) {
             {t('inquiry.recordOptOut')}
           </button>
         </div>
+        {detail.participants.length > 0 && (
+          <p className="hint" data-testid="inquiry-participants-hint">
+            {t('inquiry.participantsHint', { customer: shownValue(customer.name, t), others: detail.participants.map((p) => shownValue(p.name, t)).join(t('common.listSeparator')) })}
+          </p>
+        )}
       </header>
 
       {optOut && (

@@ -44,6 +44,7 @@ test("an opt-out asked in another customer's thread is recorded for the one who 
   const taroMail = thread.locator('li', { has: page.getByTestId('message-other-customer') });
   await expect(taroMail).toContainText('新商品のご案内は不要です');
   await expect(taroMail.getByTestId('message-sender-link')).toHaveText('別のお客様: 佐藤太郎');
+  await expect(page.getByTestId('inquiry-participants-hint')).toContainText('「オプトアウトを記録」は山田花子様の記録です。このスレッドには別のお客様（佐藤太郎）のメールもあります。');
   await expect(thread.getByTestId('message-unregistered-address')).toHaveCount(1);
   await expect(thread.locator('li', { has: page.getByTestId('message-unregistered-address') })).toContainText('自宅から失礼します');
 
