@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { INQUIRY_LIST_LIMIT } from '../../shared/domain';
-import { fillNewMailAccount, saveAccountForm, setUpSession } from './steps';
+import { startWithSyncedAccount } from './steps';
 import type { DovecotServer } from '../support/dovecot';
 import { japaneseMail } from '../support/mailFixtures';
 import { startWorld, type World } from './world';
@@ -29,13 +29,7 @@ test('the inbox reads the next page of inquiries when asked, and keeps it throug
   const mail = (n: number) =>
     japaneseMail({ from: `customer${n}@example.jp`, fromName: `お客様 ${n}`, to: SUPPORT, subject: `ページ送りの問い合わせ ${n}`, text: 'ご確認ください。', messageId: `<paging-${n}@example.jp>`, date: new Date(start + n * 1000).toUTCString() });
   await dovecot.appendMails(Array.from({ length: count }, (_, n) => mail(n)));
-  await setUpSession(page, world.host.url, '高橋 健', 'correct horse battery staple');
-  await fillNewMailAccount(page, dovecot, world.smtp, SUPPORT);
-  await saveAccountForm(page);
-  const row = page.getByTestId(/^account-row-\d+$/).first();
-  const sync = row.getByTestId(/^account-sync-\d+$/);
-  await sync.click();
-  await expect(row.getByTestId('sync-new')).toHaveText(String(count), { timeout: 120_000 });
+  const { row, sync } = await startWithSyncedAccount(page, world, SUPPORT, count);
 
   await page.getByTestId('nav-inbox').click();
   await expect(page.getByTestId('inbox-count')).toHaveText(`新しい順に${INQUIRY_LIST_LIMIT}件を表示しています（さらにあります）`);

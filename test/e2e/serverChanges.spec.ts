@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { fillNewMailAccount, saveAccountForm, setUpSession } from './steps';
+import { startWithSyncedAccount } from './steps';
 import type { DovecotServer } from '../support/dovecot';
 import { japaneseMail } from '../support/mailFixtures';
 import { startWorld, type World } from './world';
@@ -23,13 +23,7 @@ test('mails answered in another mail client or deleted on the server are marked 
   const mail = (n: number, subject: string) =>
     japaneseMail({ from: `customer${n}@example.jp`, fromName: `お客様 ${n}`, to: SUPPORT, subject, text: 'ご確認ください。', messageId: `<server-change-${n}@example.jp>` });
   await dovecot.appendMails([mail(1, '同僚が返信した問い合わせ'), mail(2, 'サーバーで削除された問い合わせ')]);
-  await setUpSession(page, world.host.url, '高橋 健', 'correct horse battery staple');
-  await fillNewMailAccount(page, dovecot, world.smtp, SUPPORT);
-  await saveAccountForm(page);
-  const row = page.getByTestId(/^account-row-\d+$/).first();
-  const sync = row.getByTestId(/^account-sync-\d+$/);
-  await sync.click();
-  await expect(row.getByTestId('sync-new')).toHaveText('2', { timeout: 60_000 });
+  const { row, sync } = await startWithSyncedAccount(page, world, SUPPORT, 2);
 
   await dovecot.withClient(async (client) => {
     await client.mailboxOpen('INBOX');

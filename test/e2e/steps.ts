@@ -55,6 +55,27 @@ export async function fillNewMailAccount(page: Page, imap: DovecotServer, smtp: 
   return form;
 }
 
+/**
+ * First start with a mail account: sets up the session, adds the test Dovecot and SMTP receiver
+ * as the account and syncs it once, waiting until it reports `newInquiries` new inquiries.
+ * Returns the account's row and its 今すぐ同期 button (on the settings screen).
+ */
+export async function startWithSyncedAccount(
+  page: Page,
+  world: { host: { url: string }; dovecot: DovecotServer; smtp: SmtpReceiver },
+  fromAddress: string,
+  newInquiries: number,
+): Promise<{ row: Locator; sync: Locator }> {
+  await setUpSession(page, world.host.url, '高橋 健', 'correct horse battery staple');
+  await fillNewMailAccount(page, world.dovecot, world.smtp, fromAddress);
+  await saveAccountForm(page);
+  const row = firstAccountRow(page);
+  const sync = row.getByTestId(/^account-sync-\d+$/);
+  await sync.click();
+  await expect(row.getByTestId('sync-new')).toHaveText(String(newInquiries), { timeout: 120_000 });
+  return { row, sync };
+}
+
 export async function saveAccountForm(page: Page): Promise<void> {
   await page.getByTestId('account-form').getByTestId('account-save').click();
   await expect(page.getByTestId('account-form')).toHaveCount(0);

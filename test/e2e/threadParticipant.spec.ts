@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { fillNewMailAccount, recordConsent, saveAccountForm, setUpSession } from './steps';
+import { recordConsent, startWithSyncedAccount } from './steps';
 import type { DovecotServer } from '../support/dovecot';
 import { japaneseMail, replyMail } from '../support/mailFixtures';
 import { startWorld, type World } from './world';
@@ -28,12 +28,7 @@ test("an opt-out asked in another customer's thread is recorded for the one who 
     // From an address no customer has: presumed Hanako's, and marked so.
     replyMail({ from: 'hanako.home@example.jp', fromName: '山田花子', to: SUPPORT, subject: 'Re: 社内研修の申込み', text: '自宅から失礼します。', messageId: '<hanako-2@example.jp>', parentMessageId: '<hanako-1@example.jp>' }),
   ]);
-  await setUpSession(page, world.host.url, '高橋 健', 'correct horse battery staple');
-  await fillNewMailAccount(page, dovecot, world.smtp, SUPPORT);
-  await saveAccountForm(page);
-  const row = page.getByTestId(/^account-row-\d+$/).first();
-  await row.getByTestId(/^account-sync-\d+$/).click();
-  await expect(row.getByTestId('sync-new')).toHaveText('2', { timeout: 60_000 });
+  await startWithSyncedAccount(page, world, SUPPORT, 2);
 
   await page.getByTestId('nav-inbox').click();
   await page.getByTestId(/^inquiry-row-\d+$/).filter({ hasText: '社内研修の申込み' }).click();
