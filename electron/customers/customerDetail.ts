@@ -1,10 +1,10 @@
-import type { CustomerDetail, InquirySummary } from '../../shared/domain';
+import type { CustomerDetail } from '../../shared/domain';
 import { AppError } from '../../shared/result';
 import { userMessage } from '../../shared/userMessages';
 import type { Workspace } from '../app/workspace';
 import { listConsentEvents } from '../consent/consentRepository';
 import { currentConsentStates } from '../consent/consentState';
-import { getInquirySummary, listInquiries } from '../inquiries/inquiryRepository';
+import { listInquiries } from '../inquiries/inquiryRepository';
 import { othersInquiriesWrittenIn } from '../inquiries/senderRepository';
 import { isOnAStopList, isOnMailingList, listExportsOfCustomer } from '../marketing/mailingList';
 import { getCustomer, listCustomerAmendments } from './customerRepository';
@@ -25,20 +25,11 @@ export async function getCustomerDetail(ws: Workspace, customerId: number): Prom
     disclosures: await listDisclosures(ws.db, customerId),
     cancellation: await getRegistrationCancellation(ws.db, customerId),
     inquiries: await listInquiries(ws.db, { customerId }),
-    wroteIn: await inquiriesWrittenIn(ws, customerId),
+    // Other customers' inquiries they wrote in, newest first.
+    wroteIn: await listInquiries(ws.db, { ids: await othersInquiriesWrittenIn(ws.db, customerId) }, null),
     mailingListExports: await listExportsOfCustomer(ws.db, customerId),
     onMailingList: await isOnMailingList(ws.db, customerId),
     onAStopList: await isOnAStopList(ws.db, customerId),
     provisions: await listThirdPartyProvisions(ws.db, customerId),
   };
-}
-
-/** Other customers' inquiries the customer wrote in, newest first, as the inquiry list orders them. */
-async function inquiriesWrittenIn(ws: Workspace, customerId: number): Promise<InquirySummary[]> {
-  const found: InquirySummary[] = [];
-  for (const id of await othersInquiriesWrittenIn(ws.db, customerId)) {
-    const summary = await getInquirySummary(ws.db, id);
-    if (summary) found.push(summary);
-  }
-  return found.sort((a, b) => b.receivedAt.localeCompare(a.receivedAt) || b.id - a.id);
 }

@@ -90,6 +90,8 @@ export interface InquiryFilter {
   query?: string;
   /** Only those after this one in the list's order (newest first): the next page. */
   after?: { id: number; receivedAt: string };
+  /** Only these inquiries. */
+  ids?: readonly number[];
 }
 
 /** Newest first; at most `limit` (null: all of them). */
@@ -103,6 +105,10 @@ export async function listInquiries(db: Executor, filter: InquiryFilter, limit: 
   if (filter.status) q = q.where('i.status', '=', filter.status);
   if (filter.channel) q = q.where('i.channel', '=', filter.channel);
   if (filter.customerId !== undefined) q = q.where('i.customerId', '=', filter.customerId);
+  if (filter.ids) {
+    if (filter.ids.length === 0) return [];
+    q = q.where('i.id', 'in', filter.ids);
+  }
   const { after } = filter;
   // A bare number is also the inquiry of that number, listed first (before subjects and addresses that hold
   // it): on the first page, so the next pages leave it out, and a page after it alone starts from the top.
